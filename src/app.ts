@@ -1,0 +1,51 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { RequestContext } from '@mikro-orm/core';
+import type { AppContainer } from './container';
+import { TOKENS } from './common/tokens';
+import type { Logger } from './common/logger';
+import type { Orm } from './common/db/orm';
+import type { KeyValueStore } from './common/kv/kv';
+import { requestId } from './common/http/request-id';
+import { requestLog } from './common/http/request-log';
+import { errorMiddleware, notFoundHandler } from './common/http/error-middleware';
+import { buildOpenApiDocument } from './common/http/openapi';
+import { ApiRouter } from './common/http/route';
+import { healthRouter } from './health/health.routes';
+import { version } from '../package.json';
+
+/** Paths whose handlers read the raw body themselves (WeChat Pay signs the exact bytes). */
+const RAW_BODY_PREFIXES = ['/notify/'];
+
+/** Assembles middleware, feature routers and the error handler; does not listen. */
+export function buildApp(app: AppContainer): express.Application {
+  const c = app.container;
+  const config = app.config;
+  const logger = c.resolve<Logger>(TOKENS.Logger);
+  const orm = c.resolve<Orm>(TOKENS.Orm);
+
+  const server = express();
+  server.disable('x-powered-by');
+  server.set('query parser', 'simple');
+  server.use(requestId);
+  server.use(requestLog(logger));
+  for (const f of app.features) f.mountRaw?.(server, c);
+
+  const json = express.json({ limit: config.server.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
+  server.use((req: Request, res: Response, next: NextFunction) => (RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : json(req, res, next)));
+  // One MikroORM unit of work per request: services use orm.em, which resolves to this fork.
+  server.use((_req: Request, _res: Response, next: NextFunction) => RequestContext.create(orm.em, next));
+
+  const routers: ApiRouter[] = [healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url)), ...app.features.flatMap((f) => f.routers?.(c) ?? [])];
+  const openapi = buildOpenApiDocument(
+    routers.flatMap((r) => r.specs),
+    { version },
+  );
+  routers.push(
+    new ApiRouter().route({ method: 'get', path: '/openapi.json', summary: 'This OpenAPI document', tags: ['meta'], auth: 'none', responses: { 200: { description: 'OpenAPI 3.0 document' } } }, () => openapi),
+  );
+  for (const r of routers) server.use(r.router);
+
+  server.use(notFoundHandler);
+  server.use(errorMiddleware(logger));
+  return server;
+}

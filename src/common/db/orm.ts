@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+import { Migrator } from '@mikro-orm/migrations';
+import type { SqlEntityManager, AbstractSqlDriver } from '@mikro-orm/knex';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from '../../migrations';
+import '../../entities';
+
+export type Orm = MikroORM<AbstractSqlDriver>;
+export type Em = SqlEntityManager;
+export type Dialect = 'mysql' | 'sqlite';
+
+/** `mysql://` / `mariadb://` → mysql; `sqlite:<path>` → sqlite. */
+export function dialectOf(url: string): Dialect {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
+}
+
+/** MikroORM options for a DATABASE_URL (shared by the app, the migration CLI and tests). */
+export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolean } = {}): Options<AbstractSqlDriver> {
+  const common = {
+    entities: ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    discovery: { warnWhenNoEntities: false },
+    debug: opts.debug ?? false,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    extensions: [Migrator],
+    migrations: {
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      tableName: 'mikro_orm_migrations',
+      snapshot: false,
+      path: 'src/migrations',
+      emit: 'ts' as const,
+    },
+  };
+  if (dialectOf(url) === 'sqlite') {
+    const path = url.slice('sqlite:'.length);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    return { ...common, driver: SqliteDriver, dbName: path } as Options<AbstractSqlDriver>;
+  }
+  return {
+    ...common,
+    driver: MySqlDriver,
+    clientUrl: url.replace(/^mariadb:/, 'mysql:'),
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    // utf8mb4 so descriptions with any character round-trip; timezone pinned so DATETIMEs are UTC.
+    charset: 'utf8mb4',
+    timezone: '+00:00',
+  } as Options<AbstractSqlDriver>;
+}
+
+/**
+ * Connects and brings the schema up to date: MySQL applies the committed migrations (when
+ * `migrate`), SQLite syncs its schema from the entities (it is the embedded demo/test store).
+ */
+export async function openDatabase(url: string, opts: { poolMax?: number; debug?: boolean; migrate?: boolean } = {}): Promise<Orm> {
+  const orm = (await MikroORM.init(ormOptions(url, opts))) as Orm;
+  if (dialectOf(url) === 'sqlite') await orm.schema.updateSchema();
+  else if (opts.migrate !== false) await orm.getMigrator().up();
+  return orm;
+}

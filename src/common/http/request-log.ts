@@ -1,0 +1,23 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logger';
+
+/** One JSON log line per request: request id, method, route (the pattern, not the raw path), status, duration. */
+export function requestLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || '(unmatched)';
+      logger.info(
+        {
+          request_id: req.id,
+          method: req.method,
+          route,
+          status: res.statusCode,
+          duration_ms: Number(process.hrtime.bigint() - start) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import { LockTimeoutError, type KeyValueStore, type LockService, type RateLimiter, type RateLimitResult } from './kv';
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+/** Connects a node-redis client; commands fail fast instead of queueing while Redis is down. */
+export async function connectRedis(url: string): Promise<RedisClient> {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 3000, reconnectStrategy: (retries) => Math.min(retries * 200, 2000) },
+  });
+  // Without a listener node-redis would throw on every reconnect attempt; readiness reports the outage.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+export class RedisKeyValueStore implements KeyValueStore {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(this.prefix + key)) ?? undefined;
+  }
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.prefix + key, value, { PX: ttlMs });
+  }
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.prefix + key, value, { PX: ttlMs, NX: true })) === 'OK';
+  }
+  async del(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+}
+
+// Deletes the lock only if we still own it, so a lock that expired and was taken by another process is left alone.
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/** Redis lock (SET NX PX + owner token); waiters poll with a short backoff. */
+export class RedisLockService implements LockService {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+
+  async withLock<T>(key: string, fn: () => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+    const ttlMs = opts.ttlMs ?? 30_000;
+    const deadline = Date.now() + (opts.waitMs ?? 10_000);
+    const token = randomBytes(12).toString('hex');
+    const k = `${this.prefix}lock:${key}`;
+    let delay = 5;
+    while ((await this.redis.set(k, token, { PX: ttlMs, NX: true })) !== 'OK') {
+      if (Date.now() >= deadline) throw new LockTimeoutError(key);
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 100);
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.redis.eval(RELEASE, { keys: [k], arguments: [token] }).catch(() => undefined);
+    }
+  }
+}
+
+/** Redis fixed-window rate limiter (INCR + PEXPIRE on first hit). */
+export class RedisRateLimiter implements RateLimiter {
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+
+  async hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
+    const k = `${this.prefix}rl:${key}`;
+    const [count, ttl] = (await this.redis.multi().incr(k).pTTL(k).exec()) as unknown as [number, number];
+    if (ttl < 0) await this.redis.pExpire(k, windowMs);
+    const retryAfterMs = count <= limit ? 0 : ttl > 0 ? ttl : windowMs;
+    return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterMs };
+  }
+}

@@ -1,0 +1,60 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Keys whose values are secrets wherever they appear. */
+export const SECRET_KEYS = [
+  'authorization',
+  'merchant_private_key',
+  'apiv3_key',
+  'secret_key',
+  'webhook_secret',
+  'token',
+  'password',
+  'master_key',
+  'masterKey',
+  'adminToken',
+  'privateKey',
+  'private_key',
+  'apiV3Key',
+  'wechatpay_public_key',
+];
+
+const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g;
+const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
+const TENANT_SECRET = /\b(sk|whsec|op)_[A-Za-z0-9_-]{16,}/g;
+
+/** Masks PEM blocks, bearer tokens and our secret-key formats inside any string. */
+export function scrubString(s: string): string {
+  return s.replace(PEM, '[REDACTED PEM]').replace(BEARER, '$1[REDACTED]').replace(TENANT_SECRET, '$1_[REDACTED]');
+}
+
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (!value || typeof value !== 'object' || depth > 6) return value;
+  if (value instanceof Error) return { type: value.name, message: scrubString(value.message), stack: value.stack ? scrubString(value.stack) : undefined, code: (value as { code?: unknown }).code };
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.includes(k) ? '[REDACTED]' : scrub(v, depth + 1);
+  return out;
+}
+
+/** The process logger: one JSON line per event, secrets redacted by key and by shape everywhere. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubString(a) : a)) as Parameters<typeof method>;
+          return method.apply(this, scrubbed);
+        },
+      },
+      serializers: { err: (e: unknown) => scrub(e) },
+    },
+    destination,
+  );
+}

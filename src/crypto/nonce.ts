@@ -1,0 +1,12 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A random string of `length` chars from [0-9A-Za-z] (the SDKs use 32). nonce() → "593BEC0C930BF1AFEB40B4A08C8FB242"-like. */
+export function nonce(length = 32): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  // 62 does not divide 256: the bias (256 % 62 = 8 of 256) is irrelevant for a nonce, which needs only uniqueness.
+  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i] % 62];
+  return out;
+}

@@ -1,0 +1,5 @@
+/**
+ * Imports every feature's entity module so that they register themselves with the ORM.
+ * Add one line per feature.
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * The features of partnerpay, in wiring order. Each lives in its own folder and exports a Feature.
+ */
+import type { Feature } from './common/feature';
+
+export const FEATURES: Feature[] = [];

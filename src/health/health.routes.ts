@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ApiRouter } from '../common/http/route';
+import { AppError } from '../common/errors';
+import type { Orm } from '../common/db/orm';
+import type { KeyValueStore } from '../common/kv/kv';
+
+const status = z.object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() });
+
+async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)))]);
+    return 'ok';
+  } catch (e) {
+    return `down: ${(e as Error).message.slice(0, 120)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** /healthz (the process is up) and /readyz (database and Redis reachable, else 503). */
+export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boolean): ApiRouter {
+  return new ApiRouter()
+    .route({ method: 'get', path: '/healthz', summary: 'Liveness: the process is up', tags: ['health'], auth: 'none', responses: { 200: { description: 'up', schema: status } } }, () => ({ status: 'ok' }))
+    .route(
+      {
+        method: 'get',
+        path: '/readyz',
+        summary: 'Readiness: database and Redis reachable',
+        tags: ['health'],
+        auth: 'none',
+        responses: { 200: { description: 'ready', schema: status }, 503: { description: 'a dependency is down' } },
+      },
+      async () => {
+        const [database, redis] = await Promise.all([
+          check(() => orm.em.getConnection().execute('select 1')),
+          redisConfigured ? check(() => kv.ping()) : Promise.resolve('in-process'),
+        ]);
+        const checks = { database, redis };
+        if (database !== 'ok' || redis.startsWith('down')) throw new AppError('SERVICE_UNAVAILABLE', 'not ready', { checks, retryable: true });
+        return { status: 'ready', checks };
+      },
+    );
+}

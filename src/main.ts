@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, ConfigError } from './config/load-config';
+import { buildContainer } from './container';
+import { buildApp } from './app';
+import { createLogger } from './common/logger';
+
+/** Process entry: config, container, listen, graceful shutdown. */
+async function main(): Promise<void> {
+  let config = loadConfig();
+  const logger = createLogger(config.log.level);
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.server.port, resolve));
+  const port = (server.address() as AddressInfo).port;
+  if (config.simulator.embedded && !config.wxpay.baseUrl) {
+    // The demo talks to its own embedded simulator over real HTTP, exactly as it would to WeChat Pay.
+    config = loadConfig(process.env, { wxpay: { baseUrl: `http://127.0.0.1:${port}${config.simulator.mountPath}` } });
+  }
+  const app = await buildContainer(config, { logger });
+  server.on('request', buildApp(app));
+  await app.start();
+  logger.info({ port, profile: config.profile, database: config.db.url.replace(/\/\/[^@]*@/, '//***@'), redis: Boolean(config.redis.url), wxpay: config.wxpay.baseUrl }, 'partnerpay listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), (config.server.shutdownGraceSeconds + 5) * 1000).unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), config.server.shutdownGraceSeconds * 1000).unref();
+    });
+    await app.close();
+    clearTimeout(force);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    console.error('partnerpay failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../../support/app';
+import { TOKENS } from '../../../src/common/tokens';
+import type { Orm } from '../../../src/common/db/orm';
+
+let t: TestApp;
+before(async () => {
+  t = await startTestApp();
+});
+after(async () => t.close());
+
+test('When a route does not exist, then 404 NOT_FOUND in the error shape with the request id', async () => {
+  const res = await request(t.http).get('/no/such/route');
+  assert.equal(res.status, 404);
+  assert.equal(res.body.code, 'NOT_FOUND');
+  assert.equal(typeof res.body.message, 'string');
+  assert.equal(res.body.request_id, res.headers['request-id']);
+});
+
+test('When the caller sends a sane Request-Id, then it is echoed; an insane one is replaced', async () => {
+  const ok = await request(t.http).get('/healthz').set('Request-Id', 'abc-123');
+  assert.equal(ok.headers['request-id'], 'abc-123');
+  const bad = await request(t.http).get('/healthz').set('Request-Id', 'x'.repeat(300));
+  assert.match(bad.headers['request-id'], /^req_/);
+});
+
+test('When the JSON body is malformed, then 400 PARAM_ERROR', async () => {
+  const res = await request(t.http).post('/healthz').set('Content-Type', 'application/json').send('{"a":');
+  assert.equal(res.status, 400);
+  assert.equal(res.body.code, 'PARAM_ERROR');
+});
+
+test('When the process is up, then /healthz answers ok and /readyz reports the database and Redis', async () => {
+  assert.equal((await request(t.http).get('/healthz')).body.status, 'ok');
+  const ready = await request(t.http).get('/readyz');
+  assert.equal(ready.status, 200);
+  assert.equal(ready.body.checks.database, 'ok');
+  assert.equal(ready.body.checks.redis, process.env.REDIS_URL ? 'ok' : 'in-process');
+});
+
+test('When /openapi.json is fetched, then it is an OpenAPI 3 document listing the routes', async () => {
+  const res = await request(t.http).get('/openapi.json');
+  assert.equal(res.status, 200);
+  assert.equal(res.body.openapi, '3.0.3');
+  assert.ok(res.body.paths['/readyz'].get);
+});
+
+test('When the database becomes unreachable, then /readyz answers 503 SERVICE_UNAVAILABLE', async () => {
+  const other = await startTestApp();
+  try {
+    await other.app.container.resolve<Orm>(TOKENS.Orm).close(true);
+    const res = await request(other.http).get('/readyz');
+    assert.equal(res.status, 503);
+    assert.equal(res.body.code, 'SERVICE_UNAVAILABLE');
+    assert.match(res.body.detail.checks.database, /^down/);
+  } finally {
+    await other.close();
+  }
+});

@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type express from 'express';
+import { loadConfig } from '../../src/config/load-config';
+import type { Config } from '../../src/config/schema';
+import { buildContainer, type AppContainer, type BuildOptions } from '../../src/container';
+import { buildApp } from '../../src/app';
+import { connectRedis } from '../../src/common/kv/redis';
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+export interface TestApp {
+  /** The express app, for supertest. */
+  http: express.Application;
+  /** The real listener (WeChat Pay notifications and the embedded simulator need one). */
+  server: Server;
+  baseUrl: string;
+  app: AppContainer;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** The database tests use: the run's migrated MariaDB (CI) or a private in-memory SQLite. */
+export function testDatabaseUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? 'sqlite::memory:';
+}
+
+/**
+ * Starts the whole application for one test file: real listener on port 0, the embedded simulator
+ * at /simulator, the run's database, Redis under a key prefix of its own (removed on close).
+ */
+export async function startTestApp(overrides: DeepPartial<Config> = {}, opts: BuildOptions = {}): Promise<TestApp> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const keyPrefix = `test:${randomUUID()}:`;
+  const base: DeepPartial<Config> = {
+    profile: 'test',
+    server: { publicBaseUrl: baseUrl },
+    db: { url: testDatabaseUrl(), migrateOnStart: false },
+    redis: { url: process.env.REDIS_URL, keyPrefix },
+    wxpay: { baseUrl: `${baseUrl}/simulator` },
+  };
+  const config = loadConfig({}, deepMerge(base, overrides));
+  const app = await buildContainer(config, opts);
+  const http = buildApp(app);
+  server.on('request', http);
+  await app.start();
+  return {
+    http,
+    server,
+    baseUrl,
+    app,
+    config,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await app.close();
+      if (process.env.REDIS_URL) await deleteRedisPrefix(process.env.REDIS_URL, keyPrefix);
+    },
+  };
+}
+
+/** Deletes only this test's keys: never FLUSHALL a shared Redis. */
+export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = await connectRedis(url);
+  try {
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      const list = (Array.isArray(keys) ? keys : [keys]) as string[];
+      if (list.length) await redis.del(list);
+    }
+  } finally {
+    await redis.quit();
+  }
+}
+
+function deepMerge<T>(a: T, b: DeepPartial<T>): T {
+  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
+    const cur = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' ? deepMerge(cur, v as never) : v;
+  }
+  return out as T;
+}
+
+/** A unique suffix for ids in one test (files run in parallel against one database). */
+export function unique(len = 8): string {
+  return randomUUID().replace(/-/g, '').slice(0, len);
+}
+
+/** A unique 10-digit merchant number (sp_mchid / sub_mchid are 8-10 digits). */
+export function uniqueMchid(): string {
+  return String(1_000_000_000 + Math.floor(Math.random() * 8_999_999_999)).slice(0, 10);
+}
