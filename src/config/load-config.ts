@@ -74,7 +74,8 @@ export function loadConfig(env: Env = process.env, overrides: DeepPartial<Config
     const v = env[name];
     if (v !== undefined && v !== '') setPath(fromEnv, path, cast(v));
   }
-  const raw = merge(merge(merge({ profile }, fromFile), fromEnv), overrides as Record<string, unknown>);
+  const sections = { server: {}, db: {}, redis: {}, wxpay: {}, security: {}, simulator: {}, orders: {}, jobs: {}, log: {} };
+  const raw = merge(merge(merge({ profile, ...sections }, fromFile), fromEnv), overrides as Record<string, unknown>);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const envFor = new Map(ENV_KEYS.map(([name, path]) => [path.join('.'), name]));
