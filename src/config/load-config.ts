@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { configSchema, PROFILES, type Config, type Profile } from './schema';
 
 /** Start-up configuration failure; `problems` lists every bad or missing key. */
@@ -11,7 +12,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+/** A partial of T at every depth (config overrides). */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
 /** Which environment variable feeds which key (the contract's names first). */
 const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
@@ -44,7 +46,8 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]] = value;
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+/** Deep-merges plain objects; arrays and scalars in `over` replace those in `base`. */
+export function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
@@ -74,7 +77,8 @@ export function loadConfig(env: Env = process.env, overrides: DeepPartial<Config
     const v = env[name];
     if (v !== undefined && v !== '') setPath(fromEnv, path, cast(v));
   }
-  const sections = { server: {}, db: {}, redis: {}, wxpay: {}, security: {}, simulator: {}, orders: {}, jobs: {}, log: {} };
+  // Every object section starts empty, so a missing leaf is reported by its own key (db.url), not as "db: expected object".
+  const sections = Object.fromEntries(Object.entries(configSchema.shape).filter(([, s]) => s instanceof z.ZodObject).map(([k]) => [k, {}]));
   const raw = merge(merge(merge({ profile, ...sections }, fromFile), fromEnv), overrides as Record<string, unknown>);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

@@ -3,13 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type express from 'express';
-import { loadConfig } from '../../src/config/load-config';
+import { loadConfig, merge, type DeepPartial } from '../../src/config/load-config';
 import type { Config } from '../../src/config/schema';
 import { buildContainer, type AppContainer, type BuildOptions } from '../../src/container';
 import { buildApp } from '../../src/app';
 import { connectRedis } from '../../src/common/kv/redis';
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
 export interface TestApp {
   /** The express app, for supertest. */
@@ -43,7 +42,7 @@ export async function startTestApp(overrides: DeepPartial<Config> = {}, opts: Bu
     redis: { url: process.env.REDIS_URL, keyPrefix },
     wxpay: { baseUrl: `${baseUrl}/simulator` },
   };
-  const config = loadConfig({}, deepMerge(base, overrides));
+  const config = loadConfig({}, merge(base as Record<string, unknown>, overrides as Record<string, unknown>) as DeepPartial<Config>);
   const app = await buildContainer(config, opts);
   const http = buildApp(app);
   server.on('request', http);
@@ -76,14 +75,6 @@ export async function deleteRedisPrefix(url: string, prefix: string): Promise<vo
   }
 }
 
-function deepMerge<T>(a: T, b: DeepPartial<T>): T {
-  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
-    const cur = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' ? deepMerge(cur, v as never) : v;
-  }
-  return out as T;
-}
 
 /** A unique suffix for ids in one test (files run in parallel against one database). */
 export function unique(len = 8): string {

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { DriverException, UniqueConstraintViolationException, DeadlockException, LockWaitTimeoutException, ConnectionException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, DeadlockException, LockWaitTimeoutException, ConnectionException } from '@mikro-orm/core';
 import { AppError, isConvertible } from '../errors';
 import { LockTimeoutError } from '../kv/kv';
 import type { Logger } from '../logger';
@@ -16,7 +16,6 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof DeadlockException || err instanceof LockWaitTimeoutException || err instanceof LockTimeoutError)
     return AppError.unavailable('the resource is busy; retry shortly', err);
   if (err instanceof ConnectionException) return AppError.unavailable('the database is unreachable', err);
-  if (err instanceof DriverException) return new AppError('INTERNAL_ERROR', 'internal error', undefined, { cause: err });
   return new AppError('INTERNAL_ERROR', 'internal error', undefined, { cause: err });
 }
 
