@@ -10,4 +10,14 @@ export const TOKENS = {
   Jobs: Symbol('Jobs'),
   Routers: Symbol('Routers'),
   Simulator: Symbol('Simulator'),
+  /** CredentialsProvider (src/wxpay/credentials.ts), bound by tenancy. */
+  Credentials: Symbol('Credentials'),
+  /** TenantDirectory (src/tenancy/tenant-directory.ts), bound by tenancy. */
+  Tenants: Symbol('Tenants'),
+  /** WxpayClient (src/wxpay), bound by the wxpay feature. */
+  Wxpay: Symbol('Wxpay'),
+  /** PlatformKeys (src/wxpay), bound by the wxpay feature: verifies WeChat Pay signatures per provider. */
+  PlatformKeys: Symbol('PlatformKeys'),
+  /** SecondaryClearingGuard (二清), bound by tenancy. */
+  ClearingGuard: Symbol('ClearingGuard'),
 } as const;

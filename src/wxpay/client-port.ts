@@ -1,0 +1,41 @@
+import type { KeyObject } from 'node:crypto';
+import type { ServiceProviderCredentials } from './credentials';
+import type { VerifyResult } from '../crypto';
+
+/** One call to WeChat Pay APIv3. The tenant (sp_mchid via `sp`, sub_mchid in path/body) travels with the call. */
+export interface WxpayCall {
+  method: 'GET' | 'POST';
+  /** Path without host, e.g. `/v3/pay/partner/transactions/jsapi`. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  /** JSON body; serialised once, and those exact bytes are signed and sent. */
+  body?: unknown;
+  /** True when retrying is safe (GET, or a POST WeChat Pay deduplicates by out_trade_no / out_refund_no). */
+  idempotent?: boolean;
+}
+
+export interface WxpayResponse<T> {
+  status: number;
+  /** Parsed JSON body (undefined for 204). */
+  data: T;
+  /** WeChat Pay's Request-ID header, for support tickets. */
+  requestId?: string;
+}
+
+/**
+ * The signed, verified transport to WeChat Pay (bound to TOKENS.Wxpay). Failures are typed errors
+ * that implement `toAppError()`: transport (no answer; 504 UPSTREAM_TIMEOUT or 502, detail.retryable),
+ * API (HTTP status + WeChat `code`/`message`/`detail` + Request-ID; 502 UPSTREAM_ERROR with
+ * detail.upstream), signature, malformed, decryption.
+ */
+export interface WxpayClient {
+  call<T = unknown>(sp: ServiceProviderCredentials, req: WxpayCall): Promise<WxpayResponse<T>>;
+}
+
+/** WeChat Pay's signing keys per service provider (bound to TOKENS.PlatformKeys). */
+export interface PlatformKeys {
+  /** The key for `serial` (a certificate serial or PUB_KEY_ID_...), refreshing certificates at most once a minute on an unknown serial. */
+  keyFor(sp: ServiceProviderCredentials, serial: string): Promise<KeyObject | undefined>;
+  /** Verifies a response or notification signature over its raw body (headers by lower-case name). */
+  verify(sp: ServiceProviderCredentials, headers: Record<string, string | string[] | undefined>, rawBody: string | Buffer): Promise<VerifyResult>;
+}
