@@ -7,24 +7,12 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { MikroORM } from '@mikro-orm/core';
-import { openDatabase, ormOptions, dialectOf } from '../src/common/db/orm';
+import { openDatabase, dialectOf } from '../src/common/db/orm';
+import { createScratchDatabase } from '../src/cli/server-database';
 
 function testFiles(dir: string): string[] {
   if (statSync(dir).isFile()) return dir.endsWith('.test.js') ? [dir] : [];
   return readdirSync(dir).flatMap((f) => testFiles(join(dir, f)));
-}
-
-async function withServerConnection<T>(url: string, fn: (orm: MikroORM) => Promise<T>): Promise<T> {
-  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  u.pathname = '/mysql';
-  const orm = await MikroORM.init({ ...ormOptions(u.toString()), entities: [], discovery: { warnWhenNoEntities: false } } as never);
-  try {
-    return await fn(orm);
-  } finally {
-    await orm.close(true);
-  }
 }
 
 async function main(): Promise<number> {
@@ -33,17 +21,13 @@ async function main(): Promise<number> {
   const files = (targets.length ? targets : [dist]).flatMap(testFiles).sort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   const baseUrl = process.env.DATABASE_URL;
-  let dropName: string | undefined;
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   if (baseUrl && dialectOf(baseUrl) === 'mysql') {
-    const name = `pp_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    await withServerConnection(baseUrl, (orm) => orm.em.getConnection().execute(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`));
-    dropName = name;
-    const u = new URL(baseUrl.replace(/^mariadb:/, 'mysql:'));
-    u.pathname = `/${name}`;
-    env.TEST_DATABASE_URL = u.toString();
-    const orm = await openDatabase(env.TEST_DATABASE_URL, { migrate: true });
+    scratch = await createScratchDatabase(baseUrl, 'pp_test');
+    env.TEST_DATABASE_URL = scratch.url;
+    const orm = await openDatabase(scratch.url, { migrate: true });
     await orm.close(true);
-    console.log(`# database: MariaDB/MySQL ${u.host}/${name} (migrated)`);
+    console.log(`# database: MariaDB/MySQL ${new URL(scratch.url).host}/${scratch.name} (migrated)`);
   } else {
     console.log('# database: SQLite in memory, one per test app');
   }
@@ -52,7 +36,7 @@ async function main(): Promise<number> {
     const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=4', '--test-reporter=spec', ...files], { env, stdio: 'inherit' });
     child.on('exit', (c) => resolveCode(c ?? 1));
   });
-  if (dropName && baseUrl) await withServerConnection(baseUrl, (orm) => orm.em.getConnection().execute(`drop database if exists \`${dropName}\``));
+  await scratch?.drop();
   return code;
 }
 
