@@ -2,4 +2,9 @@
  * Imports every feature's entity module so that they register themselves with the ORM.
  * Add one line per feature.
  */
+import './secrets/data-key.entity';
+import './tenancy/tenancy.entities';
+import './operators/operator.entity';
+import './audit/audit.entity';
+
 export {};

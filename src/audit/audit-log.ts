@@ -1,0 +1,88 @@
+import type { Em, Orm } from '../common/db/orm';
+import type { Clock } from '../common/clock';
+import { SECRET_KEYS, scrubString } from '../common/logger';
+import { rfc3339 } from '../common/clock';
+import { decodeCursor, encodeCursor, type Page } from '../common/http/paging';
+import { AuditLogSchema, type AuditLogRow } from './audit.entity';
+
+/** Who is writing: an operator id, `bootstrap` (PARTNERPAY_ADMIN_TOKEN) or `cli:<command>`, and the request. */
+export interface WriteContext {
+  actor: string;
+  requestId?: string;
+}
+
+const MASKED = new Set([...SECRET_KEYS.map((k) => k.toLowerCase()), 'secret', 'token_hash', 'hash', 'wrapped']);
+
+/** Deep copy of `value` with every secret-named member replaced by "***" and secret shapes scrubbed from strings. */
+export function maskSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (!value || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = MASKED.has(k.toLowerCase()) && v != null ? '***' : maskSecrets(v, depth + 1);
+  return out;
+}
+
+export interface AuditEntry {
+  action: string;
+  target: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditQuery {
+  limit: number;
+  cursor?: string;
+  actor?: string;
+  action?: string;
+  target?: string;
+  /** Epoch ms bounds on `at`. */
+  since?: number;
+  until?: number;
+}
+
+/** The append-only audit log of admin writes. */
+export class AuditLog {
+  constructor(private readonly orm: Orm, private readonly clock: Clock) {}
+
+  /** Appends one entry inside the caller's transaction, so the entry exists if and only if the write commits. */
+  async record(em: Em, ctx: WriteContext, entry: AuditEntry): Promise<void> {
+    await em.insert(AuditLogSchema, {
+      actor: ctx.actor,
+      action: entry.action,
+      target: entry.target,
+      request_id: ctx.requestId ?? null,
+      before_json: entry.before === undefined ? null : JSON.stringify(maskSecrets(entry.before)),
+      after_json: entry.after === undefined ? null : JSON.stringify(maskSecrets(entry.after)),
+      at: this.clock.now(),
+    } as AuditLogRow);
+  }
+
+  /** Newest first, filtered, cursor-paged. */
+  async list(q: AuditQuery): Promise<Page<ReturnType<typeof auditJson>>> {
+    const where: Record<string, unknown> = {};
+    if (q.actor) where.actor = q.actor;
+    if (q.action) where.action = q.action;
+    if (q.target) where.target = q.target;
+    if (q.since !== undefined || q.until !== undefined) where.at = { ...(q.since !== undefined ? { $gte: q.since } : {}), ...(q.until !== undefined ? { $lt: q.until } : {}) };
+    if (q.cursor) where.id = { $lt: decodeCursor(q.cursor).n };
+    const rows = await this.orm.em.fork().find(AuditLogSchema, where, { orderBy: { id: 'desc' }, limit: q.limit + 1 });
+    const data = rows.slice(0, q.limit);
+    const last = data[data.length - 1];
+    return { data: data.map(auditJson), next_cursor: rows.length > q.limit && last ? encodeCursor(last.id, 'a') : null };
+  }
+}
+
+/** The API shape of an audit entry. */
+export function auditJson(r: AuditLogRow) {
+  return {
+    id: r.id,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    request_id: r.request_id,
+    before: r.before_json ? (JSON.parse(r.before_json) as unknown) : null,
+    after: r.after_json ? (JSON.parse(r.after_json) as unknown) : null,
+    at: rfc3339(r.at),
+  };
+}

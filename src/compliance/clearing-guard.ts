@@ -1,0 +1,130 @@
+import type { Em, Orm } from '../common/db/orm';
+import { AppError } from '../common/errors';
+import type { CredentialsProvider } from '../wxpay/credentials';
+import type { AppBinding, TenantView } from '../tenancy/tenant-directory';
+import { ServiceProviderSchema, TenantSchema, AppBindingSchema, type TenantRow } from '../tenancy/tenancy.entities';
+import { RULES, type ClearingRule } from './rules';
+
+/** 422 SECONDARY_CLEARING_FORBIDDEN with detail.rule and a message that says why. */
+export function refuse(rule: ClearingRule, message: string, detail: Record<string, unknown> = {}): AppError {
+  return new AppError('SECONDARY_CLEARING_FORBIDDEN', `二清 refused (${rule}): ${message}`, { rule, ...detail });
+}
+
+export interface SplitRequest {
+  receivers: Array<{ type: string; account: string }>;
+  /** Share of the order to split off, in 万分比 (basis points of 0.01%: 3000 = 30%), integer 0-10000, cumulative for the order. */
+  ratio: number;
+}
+
+export interface RuleResult {
+  rule: ClearingRule;
+  holds: boolean;
+  explanation: string;
+}
+
+const PROVIDER_TTL_MS = 10_000;
+
+/**
+ * The one module that decides whether a flow could amount to 二清, and says why not (bound to
+ * TOKENS.ClearingGuard). Database constraints back the tenant rules; checkOrder runs on every order
+ * from in-memory caches, so it costs no query.
+ */
+export class SecondaryClearingGuard {
+  private providers?: { mchids: Set<string>; at: number };
+
+  constructor(private readonly orm: Orm, private readonly credentials: CredentialsProvider) {}
+
+  /** Forgets the cached set of sp_mchids (after a service-provider PUT). */
+  invalidateProviders(): void {
+    this.providers = undefined;
+  }
+
+  private async providerMchids(): Promise<Set<string>> {
+    if (this.providers && Date.now() - this.providers.at < PROVIDER_TTL_MS) return this.providers.mchids;
+    const rows = await this.orm.em.fork().find(ServiceProviderSchema, {}, { fields: ['sp_mchid'] });
+    this.providers = { mchids: new Set(rows.map((r) => r.sp_mchid)), at: Date.now() };
+    return this.providers.mchids;
+  }
+
+  /**
+   * A tenant (new, or `tenantId` being changed) for `subMchid` under `spMchid`: refuses when sub_mchid
+   * is any provider's sp_mchid, or already another tenant's. Pass the transaction's `em` when inside one.
+   */
+  async checkTenant(t: { spMchid: string; subMchid: string; tenantId?: string }, em: Em = this.orm.em.fork()): Promise<void> {
+    if (await em.count(ServiceProviderSchema, { sp_mchid: t.subMchid }))
+      throw refuse('isv_collects_own_account', `sub_mchid ${t.subMchid} is a service provider's own sp_mchid; the ISV may not collect into its own account for its merchants`, { sub_mchid: t.subMchid });
+    const other = await em.findOne(TenantSchema, { sub_mchid: t.subMchid, ...(t.tenantId ? { id: { $ne: t.tenantId } } : {}) });
+    if (other && other.sp_mchid !== t.spMchid)
+      throw refuse('shared_sub_mchid', `sub_mchid ${t.subMchid} is already a tenant under service provider ${other.sp_mchid}; one settlement account serves one tenant`, { sub_mchid: t.subMchid });
+  }
+
+  /** A service provider about to be stored: its sp_mchid may not be a tenant's sub_mchid. */
+  async checkProvider(spMchid: string, em: Em = this.orm.em.fork()): Promise<void> {
+    if (await em.count(TenantSchema, { sub_mchid: spMchid }))
+      throw refuse('isv_collects_own_account', `sp_mchid ${spMchid} is already a tenant's sub_mchid; the ISV may not collect into its own account for its merchants`, { sp_mchid: spMchid });
+  }
+
+  /**
+   * Before any upstream call for a tenant's order: the tenant is not its provider, and `app` is one of
+   * the tenant's bindings (a centralized one only through its provider's sp_appid).
+   */
+  async checkOrder(tenant: TenantView, app: AppBinding): Promise<void> {
+    if ((await this.providerMchids()).has(tenant.subMchid))
+      throw refuse('isv_collects_own_account', `sub_mchid ${tenant.subMchid} is a service provider's own sp_mchid`, { tenant_id: tenant.id });
+    const bound = tenant.apps.find((a) => a.appid === app.appid && a.devMode === app.devMode);
+    if (!bound) throw refuse('app_not_bound_to_tenant', `appid ${app.appid} (${app.devMode}) is not bound to this tenant`, { tenant_id: tenant.id, appid: app.appid });
+    const sp = await this.credentials.get(tenant.spMchid);
+    if (!sp) throw new AppError('UNPROCESSABLE', `service provider ${tenant.spMchid} is not configured`);
+    if ((app.devMode === 'centralized') !== (app.appid === sp.spAppid))
+      throw refuse(
+        'app_not_bound_to_tenant',
+        app.devMode === 'centralized' ? `a centralized binding must be the service provider's sp_appid ${sp.spAppid}` : `the service provider's sp_appid may be used only in centralized mode`,
+        { tenant_id: tenant.id, appid: app.appid },
+      );
+  }
+
+  /** A profit-sharing split for the tenant: within its authorised ratio (default 30%), to approved receivers only. */
+  async checkProfitSharing(tenant: TenantView, split: SplitRequest): Promise<void> {
+    if (!Number.isInteger(split.ratio) || split.ratio < 0 || split.ratio > 10_000) throw new TypeError('split.ratio is in 万分比: an integer 0-10000 (3000 = 30%)');
+    const row = await this.orm.em.fork().findOne(TenantSchema, { id: tenant.id });
+    if (!row) throw AppError.notFound('tenant');
+    if (split.ratio > row.profit_sharing_max_ratio)
+      throw refuse('ratio_above_cap', `a split of ${split.ratio / 100}% exceeds the ${row.profit_sharing_max_ratio / 100}% this sub-merchant authorised`, { ratio: split.ratio, max_ratio: row.profit_sharing_max_ratio });
+    const approved = approvedReceivers(row);
+    const stranger = split.receivers.find((r) => !approved.some((a) => a.type === r.type && a.account === r.account));
+    if (stranger) throw refuse('receiver_not_approved', `receiver ${stranger.type} ${stranger.account} is not approved for this tenant`, { receiver: { type: stranger.type, account: stranger.account } });
+  }
+
+  /** Each rule for one tenant, and whether it holds now (GET /admin/v1/tenants/{id}/compliance). */
+  async evaluate(tenantId: string): Promise<RuleResult[] | undefined> {
+    const em = this.orm.em.fork();
+    const t = await em.findOne(TenantSchema, { id: tenantId });
+    if (!t) return undefined;
+    const [sp, bindings, spNamed, sharers] = await Promise.all([
+      em.findOne(ServiceProviderSchema, { sp_mchid: t.sp_mchid }),
+      em.find(AppBindingSchema, { tenant_id: t.id }),
+      em.count(ServiceProviderSchema, { sp_mchid: t.sub_mchid }),
+      em.count(TenantSchema, { sub_mchid: t.sub_mchid, id: { $ne: t.id } }),
+    ]);
+    const wrongApps = bindings.filter((b) => !sp || (b.dev_mode === 'centralized') !== (b.appid === sp.sp_appid)).map((b) => b.appid);
+    const receivers = approvedReceivers(t);
+    const explain = (rule: ClearingRule) => RULES.find((r) => r.rule === rule)!.title;
+    return [
+      { rule: 'isv_collects_own_account', holds: spNamed === 0, explanation: spNamed === 0 ? `sub_mchid ${t.sub_mchid} is not a service provider's sp_mchid` : `sub_mchid ${t.sub_mchid} is a service provider's own sp_mchid` },
+      { rule: 'partner_endpoints_only', holds: true, explanation: `${explain('partner_endpoints_only')}: orders for this tenant go to /v3/pay/partner/transactions/* with sp_mchid ${t.sp_mchid} and sub_mchid ${t.sub_mchid}` },
+      { rule: 'shared_sub_mchid', holds: sharers === 0, explanation: sharers === 0 ? `no other tenant uses sub_mchid ${t.sub_mchid}` : `${sharers} other tenant(s) use sub_mchid ${t.sub_mchid}` },
+      {
+        rule: 'app_not_bound_to_tenant',
+        holds: wrongApps.length === 0,
+        explanation: wrongApps.length === 0 ? `all ${bindings.length} bound AppIDs are the tenant's own, or the sp_appid in centralized mode` : `AppIDs out of place: ${wrongApps.join(', ')}`,
+      },
+      { rule: 'ratio_above_cap', holds: t.profit_sharing_max_ratio <= 3000, explanation: `splits are capped at ${t.profit_sharing_max_ratio / 100}% of an order (the sub-merchant's authorised ratio)` },
+      { rule: 'receiver_not_approved', holds: true, explanation: receivers.length ? `splits may go only to ${receivers.length} approved receiver(s)` : 'no receiver is approved, so no split can be made' },
+    ];
+  }
+}
+
+/** The approved receivers stored on a tenant row. */
+export function approvedReceivers(t: Pick<TenantRow, 'profit_sharing_receivers'>): Array<{ type: string; account: string }> {
+  return JSON.parse(t.profit_sharing_receivers || '[]') as Array<{ type: string; account: string }>;
+}

@@ -1,0 +1,35 @@
+import type { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { ApiRouter } from '../common/http/route';
+import { AppError } from '../common/errors';
+import { TOKENS } from '../common/tokens';
+import { operatorAuth } from '../operators/operator-auth';
+import { tenantId } from '../tenancy/tenancy.schemas';
+import type { SecondaryClearingGuard } from './clearing-guard';
+import { complianceCatalogue } from './rules';
+
+/** GET /admin/v1/compliance and GET /admin/v1/tenants/{id}/compliance. */
+export function complianceRouter(c: DependencyContainer): ApiRouter {
+  const guard = c.resolve<SecondaryClearingGuard>(TOKENS.ClearingGuard);
+  const viewer = operatorAuth(c, 'viewer');
+  const catalogue = complianceCatalogue();
+  return new ApiRouter()
+    .route({ method: 'get', path: '/admin/v1/compliance', summary: 'The 二清 rules and the dev-mode x payment-mode matrix, explained', tags: ['admin: compliance'], auth: 'operator', responses: { 200: { description: 'rules and matrix' } } }, viewer, () => catalogue)
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/tenants/:id/compliance',
+        summary: 'Each 二清 rule for this tenant, and whether it holds',
+        tags: ['admin: compliance'],
+        auth: 'operator',
+        params: z.object({ id: tenantId }),
+        responses: { 200: { description: 'rules evaluated', schema: z.object({ tenant_id: z.string(), compliant: z.boolean(), rules: z.array(z.object({ rule: z.string(), holds: z.boolean(), explanation: z.string() })) }) } },
+      },
+      viewer,
+      async ({ params }) => {
+        const rules = await guard.evaluate(params.id);
+        if (!rules) throw AppError.notFound('tenant');
+        return { tenant_id: params.id, compliant: rules.every((r) => r.holds), rules };
+      },
+    );
+}

@@ -1,0 +1,104 @@
+/**
+ * The 二清 (secondary clearing) rules partnerpay enforces, and the dev-mode x payment-mode matrix
+ * (spec §13). 二清: a platform without a clearing licence collects buyers' money for other merchants'
+ * sales into its own account and pays them out later. partnerpay never does: every tenant is a
+ * sub-merchant (sub_mchid) of a service provider and WeChat Pay settles straight to it.
+ */
+export type ClearingRule =
+  | 'isv_collects_own_account'
+  | 'partner_endpoints_only'
+  | 'shared_sub_mchid'
+  | 'app_not_bound_to_tenant'
+  | 'ratio_above_cap'
+  | 'receiver_not_approved';
+
+export interface RuleInfo {
+  rule: ClearingRule;
+  title: string;
+  why: string;
+  enforced_at: string;
+}
+
+export const RULES: RuleInfo[] = [
+  {
+    rule: 'isv_collects_own_account',
+    title: 'A tenant is never the service provider itself',
+    why: "A tenant whose sub_mchid is a service provider's own sp_mchid would make the ISV's account collect buyers' money for its merchants: that is 二清. In ordinary service-provider mode the sp_mchid cannot collect at all; money must settle to each sub-merchant.",
+    enforced_at: 'tenant creation and update, service-provider PUT, and every order before it reaches WeChat Pay',
+  },
+  {
+    rule: 'partner_endpoints_only',
+    title: "Tenant orders use only WeChat Pay's partner endpoints",
+    why: 'Orders go to /v3/pay/partner/transactions/* with sp_mchid + sub_mchid, so WeChat Pay settles to the sub-merchant. The direct-merchant /v3/pay/transactions/* endpoints would collect into the caller\'s own mchid; the WeChat Pay client refuses them for tenant orders.',
+    enforced_at: 'the WeChat Pay client (src/wxpay), on every call',
+  },
+  {
+    rule: 'shared_sub_mchid',
+    title: 'One sub_mchid is one tenant',
+    why: 'Two tenants sharing a sub_mchid would pool two businesses\' takings in one settlement account, and one of them would have to be paid out by the other: clearing between merchants.',
+    enforced_at: 'tenant creation (and a unique index on tenant.sub_mchid)',
+  },
+  {
+    rule: 'app_not_bound_to_tenant',
+    title: "An order uses the tenant's own AppID, or the ISV's sp_appid in centralized mode",
+    why: "An AppID belongs to one sub-merchant; paying through another tenant's AppID would move one merchant's buyers to another's account. Only the ISV's own sp_appid (centralized mode, payer.sp_openid) is shared, and money still settles to each order's sub_mchid.",
+    enforced_at: 'app binding (unique index) and every order before it reaches WeChat Pay',
+  },
+  {
+    rule: 'ratio_above_cap',
+    title: 'Profit sharing stays within the ratio the sub-merchant authorised',
+    why: "分账 is the sanctioned way for the ISV to take a cut, but only up to the max_ratio the sub-merchant authorised (default, and WeChat Pay's cap, 30%). Taking more would be holding the merchant's money.",
+    enforced_at: 'every profit-sharing request (ready for the profit-sharing feature)',
+  },
+  {
+    rule: 'receiver_not_approved',
+    title: 'Profit sharing goes only to receivers approved for that tenant',
+    why: 'Splitting to a receiver the tenant never approved would pay the merchant\'s money to a third party on the platform\'s say-so: clearing.',
+    enforced_at: 'every profit-sharing request (ready for the profit-sharing feature)',
+  },
+];
+
+export type Verdict = 'served' | 'forbidden' | 'not_served';
+
+export interface MatrixCell {
+  dev_mode: 'centralized' | 'outsourced' | 'third_party';
+  payment_mode: 'ordinary_merchant' | 'ordinary_service_provider' | 'bank_service_provider';
+  verdict: Verdict;
+  why: string;
+}
+
+/** Spec §13.2, derived from WeChat Pay's fund-flow rules (the official table itself is unconfirmed). */
+export const MATRIX: MatrixCell[] = [
+  { dev_mode: 'centralized', payment_mode: 'ordinary_merchant', verdict: 'forbidden', why: "The ISV's own mini-program with the ISV's own mchid collects for many merchants: 二清." },
+  { dev_mode: 'centralized', payment_mode: 'ordinary_service_provider', verdict: 'served', why: "The ISV's sp_appid serves the tenant (payer.sp_openid); each order carries the tenant's sub_mchid, which receives the money." },
+  { dev_mode: 'centralized', payment_mode: 'bank_service_provider', verdict: 'not_served', why: 'Allowed by WeChat Pay (the bank clears), but partnerpay is an ordinary service provider platform and does not implement bank/channel flows.' },
+  { dev_mode: 'outsourced', payment_mode: 'ordinary_merchant', verdict: 'not_served', why: "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; partnerpay calls only partner endpoints." },
+  { dev_mode: 'outsourced', payment_mode: 'ordinary_service_provider', verdict: 'served', why: "The tenant's own AppID is the sub_appid (payer.sub_openid), bound to its sub_mchid; money settles to the sub-merchant." },
+  { dev_mode: 'outsourced', payment_mode: 'bank_service_provider', verdict: 'not_served', why: 'Allowed by WeChat Pay; not implemented by partnerpay (ordinary service provider only).' },
+  { dev_mode: 'third_party', payment_mode: 'ordinary_merchant', verdict: 'not_served', why: "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; partnerpay calls only partner endpoints." },
+  { dev_mode: 'third_party', payment_mode: 'ordinary_service_provider', verdict: 'served', why: "The merchant's AppID, authorised to the ISV's open-platform account, is the sub_appid; money settles to the sub-merchant." },
+  { dev_mode: 'third_party', payment_mode: 'bank_service_provider', verdict: 'not_served', why: 'Allowed by WeChat Pay; not implemented by partnerpay (ordinary service provider only).' },
+];
+
+/** The answer of GET /admin/v1/compliance. */
+export function complianceCatalogue() {
+  return {
+    summary:
+      'partnerpay runs WeChat Pay ordinary service-provider (普通服务商) mode only: every tenant is a sub-merchant whose money WeChat Pay settles directly to its own account; the platform never holds, pools or pays out funds. Its cut, if any, goes through profit sharing (分账) within the ratio the sub-merchant authorised.',
+    rules: RULES,
+    matrix: {
+      dev_modes: {
+        centralized: "中心化: the ISV's own app (sp_appid) serves many sub-merchants",
+        outsourced: "外包: the sub-merchant's own AppID, developed by the ISV",
+        third_party: "第三方: the sub-merchant's AppID authorised to the ISV's open-platform account",
+      },
+      payment_modes: {
+        ordinary_merchant: "普通商户: the app owner's own mchid",
+        ordinary_service_provider: '普通服务商: service provider + sub_mchid (what partnerpay does)',
+        bank_service_provider: '银行服务商/渠道商: a licensed bank clears to merchants',
+      },
+      cells: MATRIX,
+      note: 'Derived from the fund-flow rules in WeChat Pay\'s documentation; WeChat Pay\'s own verdict table could not be read, so only the 二清 cell is certain.',
+    },
+  };
+}

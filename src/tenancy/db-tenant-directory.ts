@@ -1,0 +1,133 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Orm } from '../common/db/orm';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import type { SecretBox } from '../secrets/secret-box';
+import { AppBindingSchema, TenantSchema, WebhookSecretSchema } from './tenancy.entities';
+import type { TenantDirectory, TenantView, WebhookSecret } from './tenant-directory';
+import { tenantView } from './tenant-json';
+
+/** Purpose (AES-GCM associated data) of a sealed webhook secret. */
+export const webhookSecretPurpose = (tenantId: string, secretId: string) => `webhook_secret:${tenantId}:${secretId}`;
+
+/** The shape of a tenant secret key: `sk_` + 32 random bytes in base64url. */
+export const SECRET_KEY_SHAPE = /^sk_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * SHA-256 of a secret key. A fast hash is enough here, and a slow KDF would only slow every request:
+ * the keys are 256 bits from the CSPRNG, so there is no low-entropy input for an attacker holding the
+ * hashes to guess.
+ */
+export function secretKeyHash(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+/** How long a tenant view or a key → tenant lookup is served from memory. Writes in this process invalidate at once. */
+const CACHE_MS = 10_000;
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * TenantDirectory (TOKENS.Tenants) over the database. `authenticate` runs on every tenant request:
+ * one indexed lookup by hash on a miss, none on a hit. Other processes see a revocation or a
+ * suspension within CACHE_MS.
+ */
+export class DbTenantDirectory implements TenantDirectory {
+  private readonly views = new Map<string, { view: Promise<TenantView | undefined>; exp: number }>();
+  private readonly keys = new Map<string, { tenantId: string; keyId: string; exp: number }>();
+  private readonly touched = new Map<string, number>();
+  private readonly secrets = new Map<string, { list: Promise<WebhookSecret[]>; exp: number }>();
+
+  constructor(private readonly orm: Orm, private readonly box: SecretBox, private readonly clock: Clock, private readonly logger: Logger) {}
+
+  async byId(id: string): Promise<TenantView | undefined> {
+    const now = Date.now();
+    const hit = this.views.get(id);
+    if (hit && hit.exp > now) return hit.view;
+    const view = this.load(id);
+    this.views.set(id, { view, exp: now + CACHE_MS });
+    const v = await view.catch((e) => {
+      this.views.delete(id);
+      throw e;
+    });
+    if (!v) this.views.delete(id);
+    return v;
+  }
+
+  async authenticate(secretKey: string): Promise<TenantView | undefined> {
+    if (!SECRET_KEY_SHAPE.test(secretKey)) return undefined;
+    const hash = secretKeyHash(secretKey);
+    const hex = hash.toString('hex');
+    const now = Date.now();
+    let hit = this.keys.get(hex);
+    if (!hit || hit.exp <= now) {
+      const rows = await this.orm.em.getConnection().execute<Array<{ id: string; tenant_id: string; hash: string }>>('select id, tenant_id, hash from tenant_secret_key where hash = ? and revoked_at is null', [hex]);
+      const row = rows[0];
+      // The index found the row by hash; compare again in constant time so no timing depends on the key.
+      if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) {
+        this.keys.delete(hex);
+        return undefined;
+      }
+      if (this.keys.size > 50_000) this.keys.clear();
+      hit = { tenantId: row.tenant_id, keyId: row.id, exp: now + CACHE_MS };
+      this.keys.set(hex, hit);
+    }
+    const view = await this.byId(hit.tenantId);
+    if (view) await this.touch(hit.keyId);
+    return view;
+  }
+
+  async webhookSecrets(tenantId: string): Promise<WebhookSecret[]> {
+    const now = Date.now();
+    const hit = this.secrets.get(tenantId);
+    if (hit && hit.exp > now) return hit.list;
+    const list = this.loadSecrets(tenantId);
+    this.secrets.set(tenantId, { list, exp: now + CACHE_MS });
+    return list.catch((e) => {
+      this.secrets.delete(tenantId);
+      throw e;
+    });
+  }
+
+  /** Drops the cached view and webhook secrets of a tenant (after any write to it). */
+  invalidateTenant(id: string): void {
+    this.views.delete(id);
+    this.secrets.delete(id);
+  }
+
+  /** Drops cached lookups of a revoked key. */
+  invalidateKey(keyId: string): void {
+    for (const [h, e] of this.keys) if (e.keyId === keyId) this.keys.delete(h);
+  }
+
+  private async load(id: string): Promise<TenantView | undefined> {
+    const em = this.orm.em.fork();
+    const t = await em.findOne(TenantSchema, { id });
+    if (!t) return undefined;
+    const apps = await em.find(AppBindingSchema, { tenant_id: id }, { orderBy: { created_at: 'asc', appid: 'asc' } });
+    return tenantView(t, apps);
+  }
+
+  private async loadSecrets(tenantId: string): Promise<WebhookSecret[]> {
+    const now = this.clock.now();
+    const rows = await this.orm.em.fork().find(WebhookSecretSchema, { tenant_id: tenantId, revoked_at: null, $or: [{ expires_at: null }, { expires_at: { $gt: now } }] }, { orderBy: { created_at: 'desc', id: 'desc' } });
+    // Rotated-out secrets expire while cached; cap the cache life at the first expiry.
+    const firstExpiry = Math.min(...rows.map((r) => r.expires_at ?? Infinity));
+    const entry = this.secrets.get(tenantId);
+    if (entry && Number.isFinite(firstExpiry)) entry.exp = Math.min(entry.exp, Date.now() + (firstExpiry - now));
+    return Promise.all(rows.map(async (r) => ({ id: r.id, secret: await this.box.open(r.secret, webhookSecretPurpose(tenantId, r.id)) })));
+  }
+
+  // last_used_at is written at most once a minute per key, so authentication stays a read.
+  private async touch(keyId: string): Promise<void> {
+    const now = this.clock.now();
+    const last = this.touched.get(keyId);
+    if (last !== undefined && now - last < TOUCH_EVERY_MS) return;
+    if (this.touched.size > 50_000) this.touched.clear();
+    this.touched.set(keyId, now);
+    try {
+      await this.orm.em.getConnection().execute('update tenant_secret_key set last_used_at = ? where id = ? and (last_used_at is null or last_used_at < ?)', [now, keyId, now - TOUCH_EVERY_MS]);
+    } catch (err) {
+      this.logger.warn({ err, key_id: keyId }, 'could not record secret key use');
+    }
+  }
+}

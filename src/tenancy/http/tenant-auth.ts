@@ -1,0 +1,37 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { DependencyContainer } from 'tsyringe';
+import { AppError } from '../../common/errors';
+import { TOKENS } from '../../common/tokens';
+import { authFailures, bearerToken, clientIp } from '../../common/http/auth-failures';
+import type { TenantDirectory, TenantView } from '../tenant-directory';
+
+const tenants = new WeakMap<Request, TenantView>();
+
+/**
+ * Tenant API authentication: `Authorization: Bearer sk_...`. No, unknown or revoked key → 401
+ * UNAUTHENTICATED (failures count against the client IP: 429 FREQUENCY_LIMITED once over
+ * config.security.authFailuresPerMinute); a suspended tenant → 403 TENANT_SUSPENDED.
+ */
+export function tenantAuth(c: DependencyContainer): RequestHandler {
+  const directory = c.resolve<TenantDirectory>(TOKENS.Tenants);
+  const limiter = authFailures(c);
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const ip = clientIp(req);
+    void (async () => {
+      limiter.assertNotBlocked(ip);
+      const key = bearerToken(req);
+      if (!key) throw AppError.unauthenticated('missing bearer secret key (sk_...)');
+      const tenant = key.startsWith('sk_') ? await directory.authenticate(key) : undefined;
+      if (!tenant) throw await limiter.failure(ip, AppError.unauthenticated('invalid or revoked secret key'));
+      if (tenant.status === 'suspended') throw new AppError('TENANT_SUSPENDED', 'this tenant is suspended; ask the platform operator');
+      tenants.set(req, tenant);
+    })().then(() => next(), next);
+  };
+}
+
+/** The tenant tenantAuth authenticated for this request. */
+export function tenantOf(req: Request): TenantView {
+  const t = tenants.get(req);
+  if (!t) throw new Error('tenantOf() called on a route without tenantAuth');
+  return t;
+}

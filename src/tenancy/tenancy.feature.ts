@@ -1,0 +1,50 @@
+import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { Feature } from '../common/feature';
+import { TOKENS } from '../common/tokens';
+import type { Orm } from '../common/db/orm';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import type { Config } from '../config/schema';
+import { AuditLog } from '../audit/audit-log';
+import { SecretBox } from '../secrets/secret-box';
+import { masterKeyring } from '../secrets/master-keys';
+import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
+import { CachedCredentialsProvider } from './credentials-provider';
+import { DbTenantDirectory } from './db-tenant-directory';
+import { ServiceProvidersService } from './service-providers.service';
+import { TenantsService } from './tenants.service';
+import { TenantKeysService } from './tenant-keys.service';
+import { serviceProvidersRouter } from './http/service-providers.routes';
+import { tenantsRouter } from './http/tenants.routes';
+
+const orm = (d: DependencyContainer) => d.resolve<Orm>(TOKENS.Orm);
+const clock = (d: DependencyContainer) => d.resolve<Clock>(TOKENS.Clock);
+const guard = (d: DependencyContainer) => d.resolve<SecondaryClearingGuard>(TOKENS.ClearingGuard);
+
+/**
+ * Service providers, tenants, their AppIDs and keys, and the secrets envelope. Binds
+ * TOKENS.Credentials (CachedCredentialsProvider) and TOKENS.Tenants (DbTenantDirectory).
+ */
+export const tenancyFeature: Feature = {
+  name: 'tenancy',
+  register(c) {
+    c.register(SecretBox, {
+      useFactory: instanceCachingFactory((d) => {
+        const s = d.resolve<Config>(TOKENS.Config).security;
+        return new SecretBox(orm(d), masterKeyring(s.masterKey, s.previousMasterKeys), clock(d));
+      }),
+    });
+    c.register(CachedCredentialsProvider, { useFactory: instanceCachingFactory((d) => new CachedCredentialsProvider(orm(d), d.resolve(SecretBox))) });
+    c.register(TOKENS.Credentials, { useFactory: (d) => d.resolve(CachedCredentialsProvider) });
+    c.register(DbTenantDirectory, { useFactory: instanceCachingFactory((d) => new DbTenantDirectory(orm(d), d.resolve(SecretBox), clock(d), d.resolve<Logger>(TOKENS.Logger))) });
+    c.register(TOKENS.Tenants, { useFactory: (d) => d.resolve(DbTenantDirectory) });
+    c.register(ServiceProvidersService, {
+      useFactory: instanceCachingFactory((d) => new ServiceProvidersService(orm(d), clock(d), d.resolve(SecretBox), d.resolve(AuditLog), guard(d), d.resolve(CachedCredentialsProvider))),
+    });
+    c.register(TenantsService, {
+      useFactory: instanceCachingFactory((d) => new TenantsService(orm(d), clock(d), d.resolve<Config>(TOKENS.Config), d.resolve(SecretBox), d.resolve(AuditLog), guard(d), d.resolve(DbTenantDirectory))),
+    });
+    c.register(TenantKeysService, { useFactory: instanceCachingFactory((d) => new TenantKeysService(orm(d), clock(d), d.resolve(SecretBox), d.resolve(AuditLog), d.resolve(DbTenantDirectory))) });
+  },
+  routers: (c) => [serviceProvidersRouter(c), tenantsRouter(c)],
+};
