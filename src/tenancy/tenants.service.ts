@@ -120,6 +120,11 @@ export class TenantsService {
     return { row, apps };
   }
 
+  /** The 二清 checks for a tenant of `input.sp_mchid` with `input.sub_mchid` (throws 422). */
+  async guardTenant(em: Em, input: Pick<TenantInput, 'sp_mchid' | 'sub_mchid'>): Promise<void> {
+    await this.guard.checkTenant({ spMchid: input.sp_mchid, subMchid: input.sub_mchid }, em);
+  }
+
   async get(id: string): Promise<TenantJson> {
     const em = this.orm.em.fork();
     const t = await this.tenant(em, id);

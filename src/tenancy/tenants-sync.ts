@@ -1,0 +1,161 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
+import { TOKENS } from '../common/tokens';
+import type { Em, Orm } from '../common/db/orm';
+import { AppError } from '../common/errors';
+import { toAppError } from '../common/http/error-middleware';
+import { zodIssues } from '../common/http/route';
+import type { WriteContext } from '../audit/audit-log';
+import { TenantsService, type PreparedTenant, type TenantChanges } from './tenants.service';
+import { DbTenantDirectory } from './db-tenant-directory';
+import { approvedReceivers } from '../compliance/clearing-guard';
+import { TenantSchema } from './tenancy.entities';
+import { tenantCreateBody, type TenantInput } from './tenancy.schemas';
+
+export interface SyncResult {
+  file: string;
+  sp_mchid: string;
+  sub_mchid: string;
+  tenant_id: string;
+  action: 'created' | 'updated' | 'unchanged';
+  /** The fields an update changed. */
+  changes: string[];
+  /** Only for a tenant created by this (non-dry) run: shown once. */
+  secret_key?: string;
+  webhook_secret?: string;
+}
+
+export interface SyncReport {
+  dir: string;
+  dryRun: boolean;
+  results: SyncResult[];
+}
+
+/** The batch was refused; nothing was applied. `problems` names each file and what is wrong. */
+export class TenantsSyncError extends Error {
+  constructor(readonly problems: Array<{ file: string; issue: string }>) {
+    super(`tenants:sync refused the batch, nothing was applied:\n${problems.map((p) => `  - ${p.file}: ${p.issue}`).join('\n')}`);
+    this.name = 'TenantsSyncError';
+  }
+}
+
+class DryRunRollback extends Error {}
+
+function describe(e: unknown): string {
+  const a = toAppError(e);
+  const fields = (a.detail?.fields as Array<{ field: string; issue: string }> | undefined)?.map((f) => `${f.field} ${f.issue}`);
+  return fields?.length ? fields.join('; ') : `${a.code}: ${a.message}`;
+}
+
+function readFiles(dir: string): Array<{ file: string; input?: TenantInput; issue?: string }> {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new TenantsSyncError([{ file: dir, issue: 'is not a directory' }]);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((name) => {
+      const file = join(dir, name);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        return { file, issue: `is not valid JSON (${(e as Error).message})` };
+      }
+      if (raw && typeof raw === 'object' && '$comment' in raw) delete (raw as Record<string, unknown>).$comment;
+      const parsed = tenantCreateBody.safeParse(raw);
+      return parsed.success ? { file, input: parsed.data } : { file, issue: zodIssues(parsed.error).map((i) => `${i.field} ${i.issue}`).join('; ') };
+    });
+}
+
+/** What an existing tenant would change to match its file (order_expire_minutes and profit_sharing only when the file gives them). */
+function diff(t: { name: string; status: string; webhook_url: string | null; order_expire_minutes: number; profit_sharing_max_ratio: number; profit_sharing_receivers: string }, apps: Array<{ appid: string; type: string; dev_mode: string }>, f: TenantInput): TenantChanges {
+  const c: TenantChanges = {};
+  if (t.name !== f.name) c.name = f.name;
+  if (t.status !== f.status) c.status = f.status;
+  if (t.webhook_url !== f.webhook_url) c.webhook_url = f.webhook_url;
+  if (f.order_expire_minutes !== undefined && f.order_expire_minutes !== t.order_expire_minutes) c.order_expire_minutes = f.order_expire_minutes;
+  const ps = f.profit_sharing;
+  if (ps && ((ps.max_ratio !== undefined && ps.max_ratio !== t.profit_sharing_max_ratio) || (ps.receivers !== undefined && JSON.stringify(ps.receivers) !== JSON.stringify(approvedReceivers(t))))) c.profit_sharing = ps;
+  const key = (a: { appid: string; type: string; dev_mode: string }) => `${a.appid}|${a.type}|${a.dev_mode}`;
+  const now = apps.map(key).sort().join(',');
+  if (now !== f.apps.map(key).sort().join(',')) c.apps = f.apps;
+  return c;
+}
+
+/**
+ * Applies tenants/*.json through the same TenantsService as the admin API: upsert by
+ * (sp_mchid, sub_mchid), all files in one transaction. Any invalid file refuses the whole batch
+ * (TenantsSyncError; nothing applied). A dry run does everything, then rolls back. New tenants'
+ * secrets are in the report, once.
+ */
+export async function syncTenants(c: DependencyContainer, dir: string, opts: { dryRun?: boolean; actor?: string } = {}): Promise<SyncReport> {
+  const absDir = resolve(dir);
+  const service = c.resolve(TenantsService);
+  const orm = c.resolve<Orm>(TOKENS.Orm);
+  const ctx: WriteContext = { actor: opts.actor ?? 'cli:tenants-sync' };
+  const files = readFiles(absDir);
+  const problems = files.filter((f) => f.issue).map((f) => ({ file: f.file, issue: f.issue! }));
+  const valid = files.filter((f): f is { file: string; input: TenantInput } => Boolean(f.input));
+
+  // Across files: a sub_mchid once, and a tenant's own AppID once.
+  const seen = new Map<string, string>();
+  for (const f of valid) {
+    for (const k of [`sub_mchid ${f.input.sub_mchid}`, ...f.input.apps.filter((a) => a.dev_mode !== 'centralized').map((a) => `appid ${a.appid}`)]) {
+      const other = seen.get(k);
+      if (other) problems.push({ file: f.file, issue: `${k} is also in ${other}` });
+      else seen.set(k, f.file);
+    }
+  }
+  await Promise.all(valid.map((f) => service.checkWebhookUrl(f.input.webhook_url).catch((e) => problems.push({ file: f.file, issue: describe(e) }))));
+  if (problems.length) throw new TenantsSyncError(problems);
+
+  // Secrets are generated and sealed before the transaction (the SecretBox has its own connection).
+  const existing = new Map((await orm.em.fork().find(TenantSchema, { sub_mchid: { $in: valid.map((f) => f.input.sub_mchid) } })).map((t) => [t.sub_mchid, t]));
+  const prepared = new Map<string, PreparedTenant>();
+  for (const f of valid) if (!existing.has(f.input.sub_mchid)) prepared.set(f.file, await service.prepareCreate(f.input));
+
+  const results: SyncResult[] = [];
+  try {
+    await orm.em.fork().transactional(async (em: Em) => {
+      for (const f of valid) {
+        try {
+          // A savepoint per file, so every file's problem is reported before the batch is refused.
+          await em.transactional(async (tx) => results.push(await applyOne(tx, service, f.file, f.input, prepared.get(f.file), ctx)));
+        } catch (e) {
+          problems.push({ file: f.file, issue: describe(e) });
+        }
+      }
+      if (problems.length) throw new TenantsSyncError(problems);
+      if (opts.dryRun) throw new DryRunRollback();
+    });
+  } catch (e) {
+    if (!(e instanceof DryRunRollback)) throw e;
+  }
+  const directory = c.resolve(DbTenantDirectory);
+  for (const r of results) directory.invalidateTenant(r.tenant_id);
+  if (opts.dryRun)
+    for (const r of results) {
+      delete r.secret_key;
+      delete r.webhook_secret;
+    }
+  return { dir: absDir, dryRun: Boolean(opts.dryRun), results };
+}
+
+async function applyOne(em: Em, service: TenantsService, file: string, input: TenantInput, prepared: PreparedTenant | undefined, ctx: WriteContext): Promise<SyncResult> {
+  const base = { file, sp_mchid: input.sp_mchid, sub_mchid: input.sub_mchid };
+  const t = await em.findOne(TenantSchema, { sub_mchid: input.sub_mchid });
+  if (!t) {
+    if (!prepared) throw new AppError('CONFLICT', 'the tenant disappeared during the sync; run it again');
+    const { row } = await service.applyCreate(em, prepared, ctx);
+    return { ...base, tenant_id: row.id, action: 'created', changes: [], secret_key: prepared.secrets.secret_key.secret_key, webhook_secret: prepared.secrets.webhook_secret.webhook_secret };
+  }
+  if (t.sp_mchid !== input.sp_mchid) {
+    // Same sub_mchid under another provider: the guard says why that is refused.
+    await service.guardTenant(em, input);
+  }
+  const changes = diff(t, await service.apps(em, t.id), input);
+  const names = Object.keys(changes);
+  if (!names.length) return { ...base, tenant_id: t.id, action: 'unchanged', changes: [] };
+  await service.applyChanges(em, t, changes, ctx, 'tenant.sync_update');
+  return { ...base, tenant_id: t.id, action: 'updated', changes: names };
+}
