@@ -2,8 +2,12 @@ import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { AppError } from '../errors';
 
-/** Addresses a webhook must never reach: loopback, private, link-local (cloud metadata), CGNAT, reserved. */
-const FORBIDDEN = new BlockList();
+/*
+ * Addresses a webhook must never reach: loopback, private, link-local (cloud metadata), CGNAT, reserved.
+ * Two lists, because a BlockList matches IPv4 checks against IPv4-mapped IPv6 subnets too.
+ */
+const FORBIDDEN_V4 = new BlockList();
+const FORBIDDEN_V6 = new BlockList();
 for (const [net, bits] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -20,7 +24,7 @@ for (const [net, bits] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const)
-  FORBIDDEN.addSubnet(net, bits, 'ipv4');
+  FORBIDDEN_V4.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
   ['::', 96], // unspecified, loopback (::1) and the deprecated IPv4-compatible block
   ['::ffff:0:0', 96], // IPv4-mapped: a public name resolving to one is a smuggling attempt
@@ -32,14 +36,14 @@ for (const [net, bits] of [
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ] as const)
-  FORBIDDEN.addSubnet(net, bits, 'ipv6');
+  FORBIDDEN_V6.addSubnet(net, bits, 'ipv6');
 
 /** True when `ip` is an address partnerpay must not deliver to: isForbiddenAddress("169.254.169.254") → true, ("203.0.114.7") → false. */
 export function isForbiddenAddress(ip: string): boolean {
   const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const family = isIP(bare);
-  if (family === 4) return FORBIDDEN.check(bare, 'ipv4');
-  if (family === 6) return FORBIDDEN.check(bare, 'ipv6');
+  if (family === 4) return FORBIDDEN_V4.check(bare, 'ipv4');
+  if (family === 6) return FORBIDDEN_V6.check(bare, 'ipv6');
   return true; // not an IP address at all: refuse rather than guess
 }
 
