@@ -19,7 +19,8 @@ import { CachedCredentialsProvider } from '../../../src/tenancy/credentials-prov
 let t: TestApp;
 let orm: Orm;
 before(async () => {
-  t = await startTestApp();
+  // A private database: a rotation re-wraps every data key, which must not touch other test files' data.
+  t = await startTestApp({ db: { url: 'sqlite::memory:' } });
   orm = t.app.container.resolve<Orm>(TOKENS.Orm);
 });
 after(async () => t.close());
