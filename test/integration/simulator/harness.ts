@@ -112,6 +112,8 @@ export interface SignOptions {
   headers?: Record<string, string | undefined>;
   /** Send this exact body text (default JSON.stringify(body)). */
   rawBody?: string;
+  /** Sign this body text instead of the one sent. */
+  signedBody?: string;
 }
 
 /** One request signed with the plugin's Formatter + Rsa (so the test controls every part of it). */
@@ -120,7 +122,7 @@ export async function signedRequest(baseUrl: string, p: TestProvider, method: 'G
   const text = o.rawBody ?? (body === undefined ? '' : JSON.stringify(body));
   const ts = o.timestamp ?? Formatter.timestamp();
   const nonce = Formatter.nonce();
-  let signature = Rsa.sign(Formatter.request(method, o.signedUrl ?? `${url.pathname}${url.search}`, ts, nonce, text), p.privateKey);
+  let signature = Rsa.sign(Formatter.request(method, o.signedUrl ?? `${url.pathname}${url.search}`, ts, nonce, o.signedBody ?? text), p.privateKey);
   if (o.badSignature) signature = Rsa.sign('something else', p.privateKey);
   const headers: Record<string, string> = {
     Accept: 'application/json',
