@@ -31,10 +31,12 @@ export class SimScheduler {
     this.startWall = wall.now();
   }
 
-  /** Simulator time in ms (starts at the wall clock, then runs `speed` times faster, plus whatever `advance` added). */
+  /** Simulator time in ms: starts at the wall clock, then runs `speed` times faster (timers) or moves only on advance() (manual). */
   now(): number {
+    // Manual: time moves only by advance() (with a shared ManualClock, that clock is the timeline).
+    if (this.manual) return (this.wall instanceof ManualClock ? this.wall.now() : this.startWall) + this.offset;
     const w = this.wall.now();
-    return this.manual ? w + this.offset : w + (w - this.startWall) * (this.speed - 1) + this.offset;
+    return w + (w - this.startWall) * (this.speed - 1) + this.offset;
   }
 
   /** Runs `run` once `delayMs` of simulator time has passed; returns a cancel function. */
