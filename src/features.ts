@@ -2,12 +2,14 @@
  * The features of partnerpay, in wiring order. Each lives in its own folder and exports a Feature.
  */
 import type { Feature } from './common/feature';
+import { simulatorFeature } from './simulator/simulator.feature';
 import { auditFeature } from './audit/audit.feature';
 import { operatorsFeature } from './operators/operators.feature';
 import { complianceFeature } from './compliance/compliance.feature';
 import { tenancyFeature } from './tenancy/tenancy.feature';
 
 export const FEATURES: Feature[] = [
+  simulatorFeature,
   auditFeature,
   operatorsFeature,
   complianceFeature,

@@ -30,6 +30,7 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PARTNERPAY_PREVIOUS_MASTER_KEYS', ['security', 'previousMasterKeys'], (v) => v.split(',').filter(Boolean)],
   ['PARTNERPAY_ALLOW_PRIVATE_WEBHOOKS', ['security', 'allowPrivateWebhooks'], (v) => v === '1' || v === 'true'],
   ['PARTNERPAY_JOBS', ['jobs', 'enabled'], (v) => v === '1' || v === 'true'],
+  ['SIMULATOR_STATE_DIR', ['simulator', 'stateDir'], String],
   ['LOG_LEVEL', ['log', 'level'], String],
 ];
 

@@ -64,6 +64,10 @@ export const configSchema = z
       mountPath: z.string().startsWith('/').default('/simulator'),
       /** Factor by which the simulator's retry clock runs faster (demo: 60 = a minute per second). */
       clockSpeed: z.number().positive().default(1),
+      /** Folder keeping the simulator's platform keys across restarts (demo: ./data); unset = new keys per process. */
+      stateDir: z.string().optional(),
+      /** Simulator seconds after which a refund finishes as SUCCESS by itself; unset = only the control API finishes it. */
+      refundAutoFinishSeconds: z.number().min(0).optional(),
     }),
     orders: z.object({
       defaultExpireMinutes: z.number().int().min(5).default(120),

@@ -1,0 +1,52 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Feature } from '../common/feature';
+import { TOKENS } from '../common/tokens';
+import type { Config } from '../config/schema';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import { WxpaySimulator } from './simulator';
+
+// The instance per container, created on first resolve, so onStop closes only what exists.
+const created = new WeakMap<DependencyContainer, WxpaySimulator>();
+
+function embedded(c: DependencyContainer): Config['simulator'] | undefined {
+  const config = c.resolve<Config>(TOKENS.Config);
+  return config.simulator.embedded ? config.simulator : undefined;
+}
+
+/**
+ * The embedded WeChat Pay simulator (demo and tests): mounted at config.simulator.mountPath before
+ * partnerpay's JSON parser (it verifies signatures over raw bodies) and bound to TOKENS.Simulator.
+ * Does nothing unless config.simulator.embedded (never in production: the config refuses it).
+ */
+export const simulatorFeature: Feature = {
+  name: 'simulator',
+  register(c) {
+    const sim = embedded(c);
+    if (!sim) return;
+    c.register(TOKENS.Simulator, {
+      useFactory: (dc) => {
+        let instance = created.get(c);
+        if (!instance) {
+          instance = new WxpaySimulator({
+            clock: dc.resolve<Clock>(TOKENS.Clock),
+            clockSpeed: sim.clockSpeed,
+            stateDir: sim.stateDir,
+            refundAutoFinishMs: sim.refundAutoFinishSeconds === undefined ? undefined : sim.refundAutoFinishSeconds * 1000,
+            logger: dc.resolve<Logger>(TOKENS.Logger).child({ component: 'wxpay-simulator' }),
+          });
+          created.set(c, instance);
+        }
+        return instance;
+      },
+    });
+  },
+  mountRaw(app, c) {
+    const sim = embedded(c);
+    if (!sim) return;
+    app.use(sim.mountPath, c.resolve<WxpaySimulator>(TOKENS.Simulator).router());
+  },
+  async onStop(c) {
+    await created.get(c)?.close();
+  },
+};

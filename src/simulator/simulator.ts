@@ -1,0 +1,249 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { systemClock, type Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import { KeyError, loadCertificate, loadPublicKey } from '../crypto';
+import { SimCore, type OrderSelector } from './core';
+import { ControlError, WxError } from './errors';
+import { Faults, parseFault, type ActiveFault, type FaultSpec } from './faults';
+import { ApiRoutes, type CallRecord } from './http';
+import { loadOrCreatePlatformIdentity, type PlatformIdentity } from './keys';
+import { NotificationDispatcher, type Delivery } from './notifier';
+import { SimScheduler } from './scheduler';
+import { SimState, type Verification } from './state';
+import { registerTransactionRoutes } from './routes/transactions';
+import { registerRefundRoutes } from './routes/refunds';
+import { registerCertificateRoutes } from './routes/certificates';
+import { registerBillRoutes } from './routes/bills';
+import { registerDirectRoutes } from './routes/direct';
+import { controlRouter } from './routes/control';
+import { transactionView } from './views';
+
+export interface WxpaySimulatorOptions {
+  /** Wall clock for signature timestamps and business times (default: the system clock). Embedded, it is partnerpay's TOKENS.Clock. */
+  clock?: Clock;
+  /** How much faster than the wall clock retries and delays run (demo: 60). */
+  clockSpeed?: number;
+  /** 'manual': scheduled work runs only on advance()/flushDue(). Default: manual when `clock` is a ManualClock, else real timers. */
+  scheduler?: 'timers' | 'manual';
+  /** Keep the platform keys in `<stateDir>/simulator-keys.json` across restarts. */
+  stateDir?: string;
+  logger?: Logger;
+  /** Simulator-time ms after which new refunds finish as SUCCESS by themselves (unset: only finishRefund()). */
+  refundAutoFinishMs?: number;
+  /** Timeout of one notification POST (real ms; WeChat Pay expects an answer within 5 s). */
+  notifyTimeoutMs?: number;
+}
+
+export interface ServiceProviderRegistration {
+  sp_mchid: string;
+  sp_appid: string;
+  /** Serial of the merchant API certificate (the Authorization serial_no); taken from the certificate when one is given. */
+  merchant_serial_no?: string;
+  /** PEM public key or PEM certificate of the merchant API key pair. */
+  merchant_public_key: string;
+  /** The 32-byte APIv3 key. */
+  apiv3_key: string;
+  /** Which key signs this provider's responses and notifications (default public_key). */
+  verification?: Verification;
+}
+
+export interface SubMerchantRegistration {
+  sp_mchid: string;
+  sub_mchid: string;
+  /** sub_appids bound to this sub_mchid. */
+  appids?: string[];
+}
+
+export interface PlatformInfo {
+  public_key_id: string;
+  public_key_pem: string;
+  certificate_serial: string;
+  certificate_pem: string;
+}
+
+export type PaySelector = OrderSelector & { outcome?: 'SUCCESS' | 'PAYERROR' };
+export type RefundFinish = { out_refund_no: string; sub_mchid: string; sp_mchid?: string; status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' };
+
+/**
+ * The WeChat Pay partner-mode simulator: a stand-in for api.mch.weixin.qq.com with its own platform
+ * keys, signed responses, real error codes, notifications with retries, bills and fault injection.
+ * Mount `router()` anywhere (it reads raw bodies itself); drive it with this API or `<mount>/control`.
+ */
+export class WxpaySimulator {
+  readonly identity: PlatformIdentity;
+  private readonly state = new SimState();
+  private readonly faultList = new Faults();
+  private readonly scheduler: SimScheduler;
+  private readonly notifier: NotificationDispatcher;
+  private readonly core: SimCore;
+  private readonly api: ApiRoutes;
+  private built?: Router;
+
+  constructor(private readonly opts: WxpaySimulatorOptions = {}) {
+    const wall = opts.clock ?? systemClock;
+    this.identity = loadOrCreatePlatformIdentity(opts.stateDir);
+    this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler);
+    this.notifier = new NotificationDispatcher(this.identity, this.scheduler, wall, this.faultList, opts.logger, opts.notifyTimeoutMs);
+    this.core = new SimCore(this.state, this.identity, wall, this.scheduler, this.notifier, { refundAutoFinishMs: opts.refundAutoFinishMs }, opts.logger);
+    this.api = new ApiRoutes(this.state, this.identity, wall, this.faultList, opts.logger);
+    registerTransactionRoutes(this.api, this.core);
+    registerRefundRoutes(this.api, this.core);
+    registerCertificateRoutes(this.api, this.core);
+    registerBillRoutes(this.api, this.core);
+    registerDirectRoutes(this.api);
+    this.api.notFound();
+  }
+
+  /** The express router: WeChat Pay's /v3 API plus /control. Mount it before any JSON body parser. */
+  router(): Router {
+    if (this.built) return this.built;
+    const r = express.Router();
+    r.use('/control', controlRouter(this));
+    r.use('/v3', express.raw({ type: () => true, limit: '2mb' }));
+    r.use(this.api.router);
+    r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      const status = (err as { status?: number }).status ?? 500;
+      res.status(status >= 400 && status < 500 ? 400 : 500).json(status < 500 ? WxError.param('/', (err as Error).message).body() : WxError.system().body());
+    });
+    return (this.built = r);
+  }
+
+  /** The platform's public key (with its PUB_KEY_ID_...) and certificate (with its serial). */
+  platform(): PlatformInfo {
+    const id = this.identity;
+    return { public_key_id: id.publicKeyId, public_key_pem: id.publicKeyPem, certificate_serial: id.certificateSerial, certificate_pem: id.certificatePem };
+  }
+
+  /** Adds or replaces a service provider (idempotent upsert). */
+  registerServiceProvider(r: ServiceProviderRegistration): { sp_mchid: string; merchant_serial_no: string; verification: Verification; wechatpay_serial: string } {
+    for (const k of ['sp_mchid', 'sp_appid', 'merchant_public_key', 'apiv3_key'] as const) {
+      if (typeof r[k] !== 'string' || !r[k]) throw new ControlError(400, 'PARAM_ERROR', `${k} is required`);
+    }
+    if (Buffer.byteLength(r.apiv3_key, 'utf8') !== 32) throw new ControlError(400, 'PARAM_ERROR', 'apiv3_key must be 32 bytes');
+    const verification = r.verification ?? 'public_key';
+    if (verification !== 'public_key' && verification !== 'certificate') throw new ControlError(400, 'PARAM_ERROR', "verification must be 'public_key' or 'certificate'");
+    let serial = r.merchant_serial_no?.toUpperCase();
+    let key;
+    try {
+      if (r.merchant_public_key.includes('CERTIFICATE')) {
+        const cert = loadCertificate(r.merchant_public_key, 'merchant_public_key');
+        if (serial && serial !== cert.serialNo) throw new ControlError(400, 'PARAM_ERROR', `merchant_serial_no ${serial} is not the certificate's serial ${cert.serialNo}`);
+        serial = cert.serialNo;
+        key = cert.publicKey;
+      } else {
+        key = loadPublicKey(r.merchant_public_key, 'merchant_public_key');
+      }
+    } catch (e) {
+      if (e instanceof KeyError) throw new ControlError(400, 'PARAM_ERROR', e.message);
+      throw e;
+    }
+    if (!serial) throw new ControlError(400, 'PARAM_ERROR', 'merchant_serial_no is required with a bare public key');
+    this.state.providers.set(r.sp_mchid, { sp_mchid: r.sp_mchid, sp_appid: r.sp_appid, merchant_serial_no: serial, merchantKey: key, apiv3Key: r.apiv3_key, verification });
+    return { sp_mchid: r.sp_mchid, merchant_serial_no: serial, verification, wechatpay_serial: verification === 'certificate' ? this.identity.certificateSerial : this.identity.publicKeyId };
+  }
+
+  /** Adds or replaces a sub-merchant of a registered provider, with the sub_appids bound to it. */
+  registerSubMerchant(r: SubMerchantRegistration): { sp_mchid: string; sub_mchid: string; appids: string[] } {
+    if (!r?.sp_mchid || !r.sub_mchid) throw new ControlError(400, 'PARAM_ERROR', 'sp_mchid and sub_mchid are required');
+    if (!this.state.providers.has(r.sp_mchid)) throw new ControlError(404, 'MCH_NOT_EXISTS', `service provider ${r.sp_mchid} is not registered`);
+    if (r.sub_mchid === r.sp_mchid) throw new ControlError(400, 'PARAM_ERROR', '子商户mchid不能与自身mchid相同');
+    const appids = r.appids ?? [];
+    if (!Array.isArray(appids) || appids.some((a) => typeof a !== 'string' || !a)) throw new ControlError(400, 'PARAM_ERROR', 'appids must be a list of AppIDs');
+    this.state.putSub({ sp_mchid: r.sp_mchid, sub_mchid: r.sub_mchid, appids: new Set(appids) });
+    return { sp_mchid: r.sp_mchid, sub_mchid: r.sub_mchid, appids: [...appids] };
+  }
+
+  /** The user pays the order (default) or the payment fails (outcome PAYERROR); on success TRANSACTION.SUCCESS is sent. Resolves after the first delivery attempt. */
+  pay(sel: PaySelector): Promise<Record<string, unknown>> {
+    return this.core.pay(sel, sel.outcome ?? 'SUCCESS');
+  }
+
+  /** Finishes a PROCESSING (or ABNORMAL) refund and sends REFUND.SUCCESS / REFUND.CLOSED / REFUND.ABNORMAL. */
+  finishRefund(r: RefundFinish): Promise<Record<string, unknown>> {
+    return this.core.finishRefund(r);
+  }
+
+  /** Closes an unpaid order as if its time_expire had passed. */
+  expire(sel: OrderSelector): Record<string, unknown> {
+    return this.core.expire(sel);
+  }
+
+  /** The order as the query API would show it now. */
+  order(sel: OrderSelector): Record<string, unknown> {
+    return transactionView(this.core.findOrder(sel));
+  }
+
+  /** Every order, briefly (for the control API and debugging). */
+  orders(): Array<Record<string, unknown>> {
+    return this.state.allOrders().map((o) => {
+      this.core.refresh(o);
+      return { sp_mchid: o.sp_mchid, sub_mchid: o.sub_mchid, out_trade_no: o.out_trade_no, prepay_id: o.prepay_id, trade_state: o.state, transaction_id: o.transaction_id, total: o.total, notify_url: o.notify_url };
+    });
+  }
+
+  /** Injects a fault (see faults.ts); returns it with its id. */
+  fault(spec: FaultSpec): ActiveFault {
+    return this.faultList.add(parseFault(spec));
+  }
+  faults(): ActiveFault[] {
+    return this.faultList.active();
+  }
+  clearFaults(): void {
+    this.faultList.clear();
+  }
+
+  /** POSTs a WECHATPAY/SIGNTEST/ probe notification to `url`; a correct receiver answers 4xx/5xx. */
+  probe(p: { url: string; sp_mchid?: string }): Promise<Delivery> {
+    if (!p?.url || !/^https?:\/\//.test(p.url)) throw new ControlError(400, 'PARAM_ERROR', 'url must be an http(s) URL');
+    return this.notifier.probe(p.url, p.sp_mchid ? this.state.providers.get(p.sp_mchid) : undefined);
+  }
+
+  /** API requests received, oldest first. */
+  calls(): CallRecord[] {
+    return this.api.calls.map((c) => ({ ...c }));
+  }
+  /** Notification delivery attempts, oldest first. */
+  deliveries(): Delivery[] {
+    return this.notifier.deliveries();
+  }
+  /** Empties the call and delivery logs. */
+  clearLogs(): void {
+    this.api.calls.length = 0;
+    this.notifier.clearLog();
+  }
+
+  /** Turns automatic refund success on (simulator-time ms) or off (undefined). */
+  configure(s: { refund_auto_finish_ms?: number | null }): { refund_auto_finish_ms: number | null } {
+    if (s.refund_auto_finish_ms !== undefined) {
+      const v = s.refund_auto_finish_ms;
+      if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) throw new ControlError(400, 'PARAM_ERROR', 'refund_auto_finish_ms must be a non-negative integer or null');
+      this.core.options.refundAutoFinishMs = v ?? undefined;
+    }
+    return { refund_auto_finish_ms: this.core.options.refundAutoFinishMs ?? null };
+  }
+
+  /** Simulator time (ms). */
+  now(): number {
+    return this.scheduler.now();
+  }
+  /** Moves simulator time forward and runs the retries and delayed work that became due. */
+  advance(ms: number): Promise<void> {
+    return this.scheduler.advance(ms);
+  }
+  /** Runs the work due by now and waits for deliveries in flight. */
+  flushDue(): Promise<void> {
+    return this.scheduler.flushDue();
+  }
+  /** Scheduled work not yet due (retries, delayed deliveries, auto-finishing refunds). */
+  pending(): number {
+    return this.scheduler.pending();
+  }
+
+  /** Stops timers and deliveries and drops connections held by timeout faults. */
+  async close(): Promise<void> {
+    this.scheduler.stop();
+    this.notifier.stop();
+    this.api.releaseHung();
+    await this.scheduler.idle();
+  }
+}
