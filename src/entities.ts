@@ -2,4 +2,4 @@
  * Imports every feature's entity module so that they register themselves with the ORM.
  * Add one line per feature.
  */
-export {};
+import './wxpay/entities';
