@@ -6,5 +6,4 @@ import './secrets/data-key.entity';
 import './tenancy/tenancy.entities';
 import './operators/operator.entity';
 import './audit/audit.entity';
-
-export {};
+import './wxpay/entities';

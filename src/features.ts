@@ -3,6 +3,7 @@
  */
 import type { Feature } from './common/feature';
 import { simulatorFeature } from './simulator/simulator.feature';
+import { wxpayFeature } from './wxpay/wxpay.feature';
 import { auditFeature } from './audit/audit.feature';
 import { operatorsFeature } from './operators/operators.feature';
 import { complianceFeature } from './compliance/compliance.feature';
@@ -10,6 +11,7 @@ import { tenancyFeature } from './tenancy/tenancy.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
+  wxpayFeature,
   auditFeature,
   operatorsFeature,
   complianceFeature,

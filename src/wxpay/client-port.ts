@@ -12,6 +12,8 @@ export interface WxpayCall {
   body?: unknown;
   /** True when retrying is safe (GET, or a POST WeChat Pay deduplicates by out_trade_no / out_refund_no). */
   idempotent?: boolean;
+  /** Extra request headers, e.g. `Wechatpay-Serial` when the body holds RSA-OAEP encrypted fields (see sensitive.ts). */
+  headers?: Record<string, string>;
 }
 
 export interface WxpayResponse<T> {
@@ -30,6 +32,20 @@ export interface WxpayResponse<T> {
  */
 export interface WxpayClient {
   call<T = unknown>(sp: ServiceProviderCredentials, req: WxpayCall): Promise<WxpayResponse<T>>;
+  /**
+   * Fetches a bill file from a `download_url` WeChat Pay gave us (signed request; the answer is NOT
+   * signed by WeChat Pay, so check its SHA1 with `billHashMatches`). Only URLs on the configured hosts.
+   * Optional so that fakes of this port need not implement it; the real client (TOKENS.Wxpay) does.
+   */
+  download?(sp: ServiceProviderCredentials, downloadUrl: string): Promise<WxpayDownload>;
+}
+
+/** A downloaded bill file: raw bytes (gzip when requested with tar_type=GZIP). */
+export interface WxpayDownload {
+  status: number;
+  body: Buffer;
+  contentType?: string;
+  requestId?: string;
 }
 
 /** WeChat Pay's signing keys per service provider (bound to TOKENS.PlatformKeys). */
@@ -38,4 +54,10 @@ export interface PlatformKeys {
   keyFor(sp: ServiceProviderCredentials, serial: string): Promise<KeyObject | undefined>;
   /** Verifies a response or notification signature over its raw body (headers by lower-case name). */
   verify(sp: ServiceProviderCredentials, headers: Record<string, string | string[] | undefined>, rawBody: string | Buffer): Promise<VerifyResult>;
+  /**
+   * The key to RSA-OAEP encrypt sensitive fields with, and the serial to send as `Wechatpay-Serial`:
+   * the WeChat Pay public key in public-key mode, else the newest valid platform certificate.
+   * Optional so that fakes of this port need not implement it; the real one (TOKENS.PlatformKeys) does.
+   */
+  encryptionKey?(sp: ServiceProviderCredentials): Promise<{ serial: string; key: KeyObject }>;
 }
