@@ -7,3 +7,4 @@ import './tenancy/tenancy.entities';
 import './operators/operator.entity';
 import './audit/audit.entity';
 import './wxpay/entities';
+import './events/event.entity';

@@ -8,6 +8,7 @@ import { auditFeature } from './audit/audit.feature';
 import { operatorsFeature } from './operators/operators.feature';
 import { complianceFeature } from './compliance/compliance.feature';
 import { tenancyFeature } from './tenancy/tenancy.feature';
+import { eventsFeature } from './events/events.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
@@ -16,4 +17,5 @@ export const FEATURES: Feature[] = [
   operatorsFeature,
   complianceFeature,
   tenancyFeature,
+  eventsFeature,
 ];

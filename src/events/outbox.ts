@@ -1,7 +1,12 @@
-import type { Em } from '../common/db/orm';
+import type { Configuration } from '@mikro-orm/core';
+import type { Em, Orm } from '../common/db/orm';
+import { rfc3339, systemClock, type Clock } from '../common/clock';
+import { newId } from '../common/ids';
 
 /** Event types delivered to tenants' webhooks (contract: "Events to tenants"). */
 export type EventType = 'order.paid' | 'order.closed' | 'refund.succeeded' | 'refund.closed' | 'refund.abnormal';
+
+export const EVENT_TYPES: readonly EventType[] = ['order.paid', 'order.closed', 'refund.succeeded', 'refund.closed', 'refund.abnormal'];
 
 export interface NewEvent {
   tenantId: string;
@@ -16,3 +21,32 @@ export interface NewEvent {
  * Returns the event id (`evt_...`). Implemented by the events feature.
  */
 export type RecordEvent = (em: Em, event: NewEvent) => Promise<string>;
+
+// The app's clock per ORM (keyed by its Configuration, which every fork shares), so recordEvent
+// keeps the seam's two-argument signature yet stamps events with the same clock the dispatcher
+// compares against (a ManualClock in tests). Bound by eventsFeature.register.
+const clocks = new WeakMap<Configuration, () => Clock>();
+
+/** Makes recordEvent use this app's clock for events written through `orm`'s entity managers. */
+export function bindOutboxClock(orm: Orm, clock: () => Clock): void {
+  clocks.set(orm.config, clock);
+}
+
+/**
+ * The transactional outbox's write: one raw INSERT through the transaction's `em` (em.execute
+ * carries the transaction context; em.getConnection().execute would not). The delivered body is
+ * serialized here, once, so every attempt sends identical bytes. Refuses to run outside a
+ * transaction, where the event could outlive a rolled-back state change.
+ */
+export const recordEvent: RecordEvent = async (em, event) => {
+  if (!em.isInTransaction()) throw new Error('recordEvent must run inside the transaction of the state change it announces');
+  const now = (clocks.get(em.config)?.() ?? systemClock).now();
+  const id = newId('evt');
+  const payload = JSON.stringify({ id, type: event.type, created_at: rfc3339(now), data: event.data });
+  await em.execute(
+    'insert into event (id, tenant_id, type, payload, status, attempts, retry_base, next_attempt_at, created_at) values (?, ?, ?, ?, ?, 0, 0, ?, ?)',
+    [id, event.tenantId, event.type, payload, 'pending', now, now],
+    'run',
+  );
+  return id;
+};

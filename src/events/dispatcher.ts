@@ -1,0 +1,178 @@
+import { IsolationLevel, type QueryResult } from '@mikro-orm/core';
+import type { Em, Orm, Dialect } from '../common/db/orm';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import { webhookSignatureHeader } from '../crypto/webhook-signature';
+import type { TenantDirectory } from '../tenancy/tenant-directory';
+import { retryDelayMs } from './retry-schedule';
+import type { SendResult, WebhookSender } from './webhook-sender';
+
+/** An event this process holds the lease on, until it settles it or the lease runs out. */
+export interface ClaimedEvent {
+  id: string;
+  tenantId: string;
+  payload: string;
+  /** The attempt number this claim is (the guard of its outcome update). */
+  attempts: number;
+  retryBase: number;
+}
+
+export interface DispatcherOptions {
+  /** Events claimed per round, delivered concurrently. */
+  batchSize?: number;
+  /** Rounds per run while full batches keep coming. */
+  maxRoundsPerRun?: number;
+  /** How long a claim keeps others off an event; a crashed process's events come back after it. Must exceed a delivery's timeouts. */
+  leaseMs?: number;
+}
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  payload: string;
+  attempts: number | string;
+  retry_base: number | string;
+}
+
+const DUE = `status in ('pending', 'delivering') and next_attempt_at <= ?`;
+
+/**
+ * The outbox dispatcher: claims due events (pending ones, and delivering ones whose lease ran out),
+ * POSTs each to its own tenant's webhook outside any transaction, then settles it with an UPDATE
+ * guarded by (status, attempts), so a stale process can never overwrite a newer claim's outcome.
+ * At-least-once: a process that dies between POST and settle leaves the event to be sent again.
+ */
+export class EventDispatcher {
+  private readonly batchSize: number;
+  private readonly maxRounds: number;
+  readonly leaseMs: number;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly dialect: Dialect,
+    private readonly clock: Clock,
+    private readonly tenants: () => TenantDirectory,
+    private readonly sender: WebhookSender,
+    private readonly logger: Logger,
+    opts: DispatcherOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? 20;
+    this.maxRounds = opts.maxRoundsPerRun ?? 10;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+  }
+
+  /** One job tick: claim and deliver due events until none are left (or the round limit). Answers how many were attempted. */
+  async runOnce(): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < this.maxRounds; round++) {
+      const claimed = await this.claim(this.batchSize);
+      await Promise.all(claimed.map((e) => this.deliver(e)));
+      total += claimed.length;
+      if (claimed.length < this.batchSize) break;
+    }
+    return total;
+  }
+
+  /** Claims up to `limit` due events: marks them delivering, counts the attempt and leases them until now + leaseMs. */
+  async claim(limit: number): Promise<ClaimedEvent[]> {
+    const now = this.clock.now();
+    const em = this.orm.em.fork();
+    const rows = this.dialect === 'mysql' ? await this.claimLocked(em, now, limit) : await this.claimGuarded(em, now, limit);
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, payload: r.payload, attempts: Number(r.attempts) + 1, retryBase: Number(r.retry_base) }));
+  }
+
+  // MariaDB/MySQL, several processes: rows locked by another claimer are skipped, not waited for.
+  // READ COMMITTED so the range read takes no gap locks that would stall concurrent recordEvent INSERTs.
+  // No ORDER BY: the (status, next_attempt_at) index already yields the oldest first, and a filesort would lock every due row.
+  private claimLocked(em: Em, now: number, limit: number): Promise<Row[]> {
+    return em.transactional(
+      async (tx) => {
+        const rows = await tx.execute<Row[]>(`select id, tenant_id, payload, attempts, retry_base from event where ${DUE} limit ${Number(limit)} for update skip locked`, [now]);
+        if (rows.length === 0) return [];
+        await tx.execute(
+          `update event set status = 'delivering', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? where id in (${rows.map(() => '?').join(', ')})`,
+          [now, now + this.leaseMs, ...rows.map((r) => r.id)],
+          'run',
+        );
+        return rows;
+      },
+      { isolationLevel: IsolationLevel.READ_COMMITTED },
+    );
+  }
+
+  // SQLite (one process, one writer): each claim is an UPDATE guarded by the attempts count it read.
+  private async claimGuarded(em: Em, now: number, limit: number): Promise<Row[]> {
+    const candidates = await em.execute<Row[]>(`select id, tenant_id, payload, attempts, retry_base from event where ${DUE} order by next_attempt_at limit ${Number(limit)}`, [now]);
+    const claimed: Row[] = [];
+    for (const r of candidates) {
+      const res = await em.execute<QueryResult>(
+        `update event set status = 'delivering', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? where id = ? and attempts = ? and ${DUE}`,
+        [now, now + this.leaseMs, r.id, Number(r.attempts), now],
+        'run',
+      );
+      if (res.affectedRows === 1) claimed.push(r);
+    }
+    return claimed;
+  }
+
+  /** Sends one claimed event to its own tenant's current webhook_url and settles the outcome; never throws. */
+  async deliver(e: ClaimedEvent): Promise<void> {
+    const at = this.clock.now();
+    let url = '';
+    let result: SendResult;
+    try {
+      const tenants = this.tenants();
+      const tenant = await tenants.byId(e.tenantId);
+      url = tenant?.webhookUrl ?? '';
+      const secrets = tenant ? await tenants.webhookSecrets(tenant.id) : [];
+      if (!tenant) result = failure('the tenant no longer exists');
+      else if (!url) result = failure('the tenant has no webhook_url');
+      else if (secrets.length === 0) result = failure('the tenant has no active webhook secret');
+      else {
+        const signature = webhookSignatureHeader(
+          secrets.map((s) => s.secret),
+          Math.floor(this.clock.now() / 1000),
+          e.payload,
+        );
+        result = await this.sender.send(url, { 'partnerpay-signature': signature, 'partnerpay-event-id': e.id }, e.payload);
+      }
+    } catch (err) {
+      // e.g. the tenant directory is unreachable: the attempt counts, and the schedule goes on.
+      this.logger.error({ err, event_id: e.id }, 'event delivery could not be attempted');
+      result = failure('internal error before sending');
+    }
+    try {
+      await this.settle(e, at, url, result);
+    } catch (err) {
+      // The lease runs out and the event is claimed again: delivered at least once.
+      this.logger.error({ err, event_id: e.id }, 'event outcome could not be recorded');
+    }
+  }
+
+  private async settle(e: ClaimedEvent, at: number, url: string, r: SendResult): Promise<void> {
+    const now = this.clock.now();
+    const delay = r.ok ? undefined : retryDelayMs(e.attempts - e.retryBase);
+    const status = r.ok ? 'delivered' : delay === undefined ? 'failed' : 'pending';
+    const log = { event_id: e.id, tenant_id: e.tenantId, attempt: e.attempts, http_status: r.httpStatus, duration_ms: r.durationMs, status };
+    const settled = await this.orm.em.fork().transactional(async (tx) => {
+      await tx.execute(
+        'insert into event_delivery_attempt (event_id, attempt, at, url, http_status, duration_ms, response_snippet, error) values (?, ?, ?, ?, ?, ?, ?, ?)',
+        [e.id, e.attempts, at, url.slice(0, 2048), r.httpStatus, r.durationMs, r.snippet?.slice(0, 255) ?? null, r.error?.slice(0, 255) ?? null],
+        'run',
+      );
+      const res = await tx.execute<QueryResult>(
+        `update event set status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ? where id = ? and status = 'delivering' and attempts = ?`,
+        [status, now + (delay ?? 0), r.httpStatus, r.error?.slice(0, 255) ?? null, r.ok ? now : null, e.id, e.attempts],
+        'run',
+      );
+      return res.affectedRows === 1;
+    });
+    if (!settled) this.logger.warn(log, 'event outcome discarded: the claim was superseded after its lease ran out');
+    else if (r.ok) this.logger.info(log, 'event delivered');
+    else this.logger.warn({ ...log, error: r.error }, status === 'failed' ? 'event delivery failed for good' : 'event delivery failed; will retry');
+  }
+}
+
+function failure(error: string): SendResult {
+  return { ok: false, httpStatus: null, durationMs: 0, snippet: null, error };
+}

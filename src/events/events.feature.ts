@@ -1,0 +1,47 @@
+import { instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { Feature } from '../common/feature';
+import { TOKENS } from '../common/tokens';
+import { dialectOf, type Orm } from '../common/db/orm';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import type { Config } from '../config/schema';
+import type { TenantDirectory } from '../tenancy/tenant-directory';
+import { version } from '../../package.json';
+import { bindOutboxClock } from './outbox';
+import { EventDispatcher } from './dispatcher';
+import { EventQueries } from './events.queries';
+import { WebhookSender } from './webhook-sender';
+import { adminEventsRouter, tenantEventsRouter } from './events.routes';
+
+/** The outbound half of notifications: the transactional outbox, its webhook dispatcher and the events APIs. */
+export const eventsFeature: Feature = {
+  name: 'events',
+  register(c: DependencyContainer) {
+    const config = c.resolve<Config>(TOKENS.Config);
+    const orm = c.resolve<Orm>(TOKENS.Orm);
+    // Resolved lazily so a test's override of TOKENS.Clock applies.
+    bindOutboxClock(orm, () => c.resolve<Clock>(TOKENS.Clock));
+    c.register(WebhookSender, {
+      useFactory: instancePerContainerCachingFactory(() => new WebhookSender({ allowPrivate: config.security.allowPrivateWebhooks, userAgent: `partnerpay/${version} (webhooks)` })),
+    });
+    c.register(EventDispatcher, {
+      useFactory: instancePerContainerCachingFactory(
+        (d) =>
+          new EventDispatcher(
+            orm,
+            dialectOf(config.db.url),
+            d.resolve<Clock>(TOKENS.Clock),
+            () => d.resolve<TenantDirectory>(TOKENS.Tenants),
+            d.resolve(WebhookSender),
+            d.resolve<Logger>(TOKENS.Logger),
+          ),
+      ),
+    });
+    c.register(EventQueries, { useFactory: instancePerContainerCachingFactory((d) => new EventQueries(orm, d.resolve<Clock>(TOKENS.Clock))) });
+  },
+  routers: (c) => [tenantEventsRouter(c), adminEventsRouter(c)],
+  jobs: (c) => [{ name: 'events.dispatch', intervalMs: c.resolve<Config>(TOKENS.Config).jobs.intervalMs, run: () => c.resolve(EventDispatcher).runOnce().then(() => undefined) }],
+  async onStop(c) {
+    await c.resolve(WebhookSender).close();
+  },
+};
