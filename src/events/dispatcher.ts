@@ -101,10 +101,12 @@ export class EventDispatcher {
   }
 
   // SQLite (one process, one writer): each claim is an UPDATE guarded by the attempts count it read.
+  // Reads more candidates than it needs so that a dispatcher racing another one still finds work.
   private async claimGuarded(em: Em, now: number, limit: number): Promise<Row[]> {
-    const candidates = await em.execute<Row[]>(`select id, tenant_id, payload, attempts, retry_base from event where ${DUE} order by next_attempt_at limit ${Number(limit)}`, [now]);
+    const candidates = await em.execute<Row[]>(`select id, tenant_id, payload, attempts, retry_base from event where ${DUE} order by next_attempt_at limit ${Number(limit) * 4}`, [now]);
     const claimed: Row[] = [];
     for (const r of candidates) {
+      if (claimed.length >= limit) break;
       const res = await em.execute<QueryResult>(
         `update event set status = 'delivering', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? where id = ? and attempts = ? and ${DUE}`,
         [now, now + this.leaseMs, r.id, Number(r.attempts), now],
