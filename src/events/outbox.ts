@@ -22,6 +22,8 @@ export interface NewEvent {
  */
 export type RecordEvent = (em: Em, event: NewEvent) => Promise<string>;
 
+const MAX_PAYLOAD_BYTES = 60_000;
+
 // The app's clock per ORM (keyed by its Configuration, which every fork shares), so recordEvent
 // keeps the seam's two-argument signature yet stamps events with the same clock the dispatcher
 // compares against (a ManualClock in tests). Bound by eventsFeature.register.
@@ -43,6 +45,8 @@ export const recordEvent: RecordEvent = async (em, event) => {
   const now = (clocks.get(em.config)?.() ?? systemClock).now();
   const id = newId('evt');
   const payload = JSON.stringify({ id, type: event.type, created_at: rfc3339(now), data: event.data });
+  // The column is TEXT (64 KiB on MySQL); an order or refund is a few hundred bytes.
+  if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`event ${event.type} body is ${Buffer.byteLength(payload)} bytes; at most ${MAX_PAYLOAD_BYTES}`);
   await em.execute(
     'insert into event (id, tenant_id, type, payload, status, attempts, retry_base, next_attempt_at, created_at) values (?, ?, ?, ?, ?, 0, 0, ?, ?)',
     [id, event.tenantId, event.type, payload, 'pending', now, now],
