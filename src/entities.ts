@@ -8,3 +8,5 @@ import './operators/operator.entity';
 import './audit/audit.entity';
 import './wxpay/entities';
 import './events/event.entity';
+import './orders/order.entity';
+import './idempotency/idempotency.entity';

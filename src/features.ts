@@ -9,6 +9,7 @@ import { operatorsFeature } from './operators/operators.feature';
 import { complianceFeature } from './compliance/compliance.feature';
 import { tenancyFeature } from './tenancy/tenancy.feature';
 import { eventsFeature } from './events/events.feature';
+import { ordersFeature } from './orders/orders.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
@@ -18,4 +19,5 @@ export const FEATURES: Feature[] = [
   complianceFeature,
   tenancyFeature,
   eventsFeature,
+  ordersFeature,
 ];

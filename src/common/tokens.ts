@@ -20,4 +20,6 @@ export const TOKENS = {
   PlatformKeys: Symbol('PlatformKeys'),
   /** SecondaryClearingGuard (二清), bound by tenancy. */
   ClearingGuard: Symbol('ClearingGuard'),
+  /** IdempotencyService (src/idempotency), bound by the orders feature, shared with refunds. */
+  Idempotency: Symbol('Idempotency'),
 } as const;

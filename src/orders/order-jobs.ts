@@ -1,0 +1,43 @@
+import type { Job } from '../common/jobs';
+import type { Clock } from '../common/clock';
+import type { Config } from '../config/schema';
+import type { Logger } from '../common/logger';
+import type { Orm } from '../common/db/orm';
+import { reader } from '../common/db/sql';
+import type { IdempotencyService } from '../idempotency/idempotency';
+import { findUnpaidDue } from './order-repository';
+import type { OrderService } from './order-service';
+
+const BATCH = 50;
+
+/**
+ * The 补单 path and auto-close: unpaid orders with no news for a while are queried at WeChat Pay
+ * and what it says is applied through the same transitions as notifications; orders past their
+ * time_expire (and at least minCloseAgeSeconds old, as WeChat Pay asks) are closed.
+ */
+export function orderReconcilerJob(orm: Orm, orders: OrderService, config: Config, clock: Clock, logger: Logger): Job {
+  return {
+    name: 'orders.reconcile',
+    intervalMs: config.jobs.intervalMs,
+    async run() {
+      const now = clock.now();
+      const quiet = config.orders.reconcileAfterSeconds * 1000;
+      const due = await findUnpaidDue(reader(orm), now - quiet, now - quiet, BATCH);
+      for (const order of due) {
+        try {
+          const sp = await orders.provider(order.sp_mchid);
+          const synced = await orders.sync(sp, order);
+          const oldEnough = clock.now() - synced.created_at >= config.orders.minCloseAgeSeconds * 1000;
+          if (synced.trade_state === 'NOTPAY' && clock.now() >= synced.time_expire && oldEnough) await orders.closeNow(sp, synced);
+        } catch (err) {
+          logger.warn({ err, order_id: order.id }, 'reconciling an order failed; it is retried on a later run');
+        }
+      }
+    },
+  };
+}
+
+/** Deletes Idempotency-Keys past their 24 h. */
+export function idempotencyPurgeJob(idempotency: IdempotencyService): Job {
+  return { name: 'idempotency.purge', intervalMs: 3600_000, run: () => idempotency.purgeExpired().then(() => undefined) };
+}

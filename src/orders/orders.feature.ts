@@ -1,0 +1,29 @@
+import { instanceCachingFactory } from 'tsyringe';
+import type { Feature } from '../common/feature';
+import { TOKENS } from '../common/tokens';
+import type { Clock } from '../common/clock';
+import type { Config } from '../config/schema';
+import type { Logger } from '../common/logger';
+import type { Orm } from '../common/db/orm';
+import type { LockService } from '../common/kv/kv';
+import { IdempotencyService } from '../idempotency/idempotency';
+import { OrderService } from './order-service';
+import { ordersRouter } from './orders.routes';
+import { adminOrdersRouter } from './admin-orders.routes';
+import { idempotencyPurgeJob, orderReconcilerJob } from './order-jobs';
+
+/** Orders: the tenant API, the operator listing, the reconciler and auto-close. */
+export const ordersFeature: Feature = {
+  name: 'orders',
+  register(c) {
+    c.register(TOKENS.Idempotency, {
+      useFactory: instanceCachingFactory((cc) => new IdempotencyService(cc.resolve<Orm>(TOKENS.Orm), cc.resolve<LockService>(TOKENS.Locks), cc.resolve<Clock>(TOKENS.Clock))),
+    });
+    c.registerSingleton(OrderService);
+  },
+  routers: (c) => [ordersRouter(c), adminOrdersRouter(c)],
+  jobs: (c) => [
+    orderReconcilerJob(c.resolve<Orm>(TOKENS.Orm), c.resolve(OrderService), c.resolve<Config>(TOKENS.Config), c.resolve<Clock>(TOKENS.Clock), c.resolve<Logger>(TOKENS.Logger)),
+    idempotencyPurgeJob(c.resolve<IdempotencyService>(TOKENS.Idempotency)),
+  ],
+};

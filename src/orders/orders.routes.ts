@@ -1,0 +1,74 @@
+import type { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { ApiRouter } from '../common/http/route';
+import { AppError } from '../common/errors';
+import { TOKENS } from '../common/tokens';
+import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
+import { IdempotencyService } from '../idempotency/idempotency';
+import { requestHash } from '../idempotency/request-hash';
+import { OrderService } from './order-service';
+import { createOrderBody, outTradeNoParams, syncQuery } from './order-input';
+import { orderView } from './order-view';
+
+const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
+const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
+
+/** The tenant's order API: /v1/orders. */
+export function ordersRouter(c: DependencyContainer): ApiRouter {
+  const orders = c.resolve(OrderService);
+  const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
+  const auth = tenantAuth(c);
+  const r = new ApiRouter();
+
+  r.route(
+    {
+      method: 'post',
+      path: '/v1/orders',
+      summary: 'Create an order and the wx.requestPayment parameters',
+      tags: ['orders'],
+      auth: 'tenant',
+      body: createOrderBody,
+      headers: { 'Idempotency-Key': 'optional, at most 64 printable ASCII characters; the first answer is replayed for 24 h' },
+      responses: { 201: { description: 'created', schema: createdSchema }, 200: { description: 'the existing order with this out_trade_no and body', schema: createdSchema } },
+    },
+    auth,
+    async ({ body, req, res }) => {
+      const tenant = tenantOf(req);
+      const key = req.get('Idempotency-Key');
+      const run = async () => OrderService.createAnswer(await orders.create(tenant, body));
+      let answer: { status: number; body: unknown };
+      if (key === undefined) answer = await run();
+      else {
+        if (!IDEMPOTENCY_KEY.test(key)) throw AppError.invalid([{ field: 'Idempotency-Key', issue: 'must be 1-64 printable ASCII characters' }]);
+        const replay = await idempotency.run(tenant.id, key, requestHash('POST /v1/orders', body), run);
+        if (replay.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        answer = replay;
+      }
+      res.status(answer.status);
+      return answer.body;
+    },
+  );
+
+  r.route(
+    { method: 'get', path: '/v1/orders/:out_trade_no', summary: 'Get an order (sync=true asks WeChat Pay first)', tags: ['orders'], auth: 'tenant', params: outTradeNoParams, query: syncQuery, responses: { 200: { description: 'the order', schema: orderSchema } } },
+    auth,
+    async ({ params, query, req }) => ({ order: orderView(await orders.get(tenantOf(req), params.out_trade_no, query.sync === 'true')) }),
+  );
+
+  r.route(
+    { method: 'post', path: '/v1/orders/:out_trade_no/payment', summary: 'Fresh wx.requestPayment parameters for an unpaid order', tags: ['orders'], auth: 'tenant', params: outTradeNoParams, responses: { 200: { description: 'order and payment', schema: createdSchema } } },
+    auth,
+    async ({ params, req }) => {
+      const r = await orders.payment(tenantOf(req), params.out_trade_no);
+      return { order: orderView(r.order), payment: r.payment };
+    },
+  );
+
+  r.route(
+    { method: 'post', path: '/v1/orders/:out_trade_no/close', summary: 'Close an unpaid order', tags: ['orders'], auth: 'tenant', params: outTradeNoParams, responses: { 200: { description: 'the closed order', schema: orderSchema } } },
+    auth,
+    async ({ params, req }) => ({ order: orderView(await orders.close(tenantOf(req), params.out_trade_no)) }),
+  );
+  return r;
+}
