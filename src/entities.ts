@@ -10,3 +10,4 @@ import './wxpay/entities';
 import './events/event.entity';
 import './orders/order.entity';
 import './idempotency/idempotency.entity';
+import './notifications/notification.entity';

@@ -10,6 +10,7 @@ import { complianceFeature } from './compliance/compliance.feature';
 import { tenancyFeature } from './tenancy/tenancy.feature';
 import { eventsFeature } from './events/events.feature';
 import { ordersFeature } from './orders/orders.feature';
+import { notificationsFeature } from './notifications/notifications.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
@@ -20,4 +21,5 @@ export const FEATURES: Feature[] = [
   tenancyFeature,
   eventsFeature,
   ordersFeature,
+  notificationsFeature,
 ];

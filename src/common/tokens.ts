@@ -22,4 +22,8 @@ export const TOKENS = {
   ClearingGuard: Symbol('ClearingGuard'),
   /** IdempotencyService (src/idempotency), bound by the orders feature, shared with refunds. */
   Idempotency: Symbol('Idempotency'),
+  /** NotificationHandler (src/notifications), one per kind, registered by orders and refunds. */
+  NotificationHandler: Symbol('NotificationHandler'),
+  /** NotificationGate (src/notifications). */
+  NotificationGate: Symbol('NotificationGate'),
 } as const;

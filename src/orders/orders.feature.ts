@@ -8,6 +8,8 @@ import type { Orm } from '../common/db/orm';
 import type { LockService } from '../common/kv/kv';
 import { IdempotencyService } from '../idempotency/idempotency';
 import { OrderService } from './order-service';
+import { transactionNotificationHandler } from './transaction-notifications';
+import type { WxpayClient } from '../wxpay/client-port';
 import { ordersRouter } from './orders.routes';
 import { adminOrdersRouter } from './admin-orders.routes';
 import { idempotencyPurgeJob, orderReconcilerJob } from './order-jobs';
@@ -20,6 +22,9 @@ export const ordersFeature: Feature = {
       useFactory: instanceCachingFactory((cc) => new IdempotencyService(cc.resolve<Orm>(TOKENS.Orm), cc.resolve<LockService>(TOKENS.Locks), cc.resolve<Clock>(TOKENS.Clock))),
     });
     c.registerSingleton(OrderService);
+    c.register(TOKENS.NotificationHandler, {
+      useFactory: instanceCachingFactory((cc) => transactionNotificationHandler(cc.resolve<Orm>(TOKENS.Orm), cc.resolve(OrderService), cc.resolve<WxpayClient>(TOKENS.Wxpay))),
+    });
   },
   routers: (c) => [ordersRouter(c), adminOrdersRouter(c)],
   jobs: (c) => [

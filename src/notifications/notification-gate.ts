@@ -1,0 +1,137 @@
+import { decryptResource } from '../crypto';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import type { Orm } from '../common/db/orm';
+import type { KeyValueStore } from '../common/kv/kv';
+import { reader, run } from '../common/db/sql';
+import { newId } from '../common/ids';
+import type { CredentialsProvider } from '../wxpay/credentials';
+import type { PlatformKeys } from '../wxpay/client-port';
+import type { TenantDirectory } from '../tenancy/tenant-directory';
+import type { NotificationEnvelope, NotificationHandler } from './notification-handler';
+import type { NotificationOutcome } from './notification.entity';
+
+/** How the gate answers WeChat Pay: HTTP status and, for refusals, `{"code":"FAIL"}`. */
+export interface GateAnswer {
+  status: number;
+  body: { code: 'SUCCESS' | 'FAIL'; message: string };
+}
+
+/** Signatures are only valid for 5 minutes, so a nonce needs remembering a little longer than that. */
+const REPLAY_WINDOW_MS = 10 * 60_000;
+
+const ok = (message = '成功'): GateAnswer => ({ status: 200, body: { code: 'SUCCESS', message } });
+const fail = (status: number, message: string): GateAnswer => ({ status, body: { code: 'FAIL', message } });
+
+interface Record_ {
+  tenantId: string;
+  kind: 'transactions' | 'refunds';
+  envelope?: Partial<NotificationEnvelope>;
+  serial?: string;
+  verification: string;
+  outcome: NotificationOutcome;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * The one gate every WeChat Pay notification passes (spec §1.3, §7): tenant known and active,
+ * signature headers, freshness, replay, signature with the tenant's provider's keys, decryption
+ * with its APIv3 key; then the feature's handler cross-checks and applies it. Each step that fails
+ * refuses with 4xx and records which check failed; our own failures answer 5xx so WeChat Pay
+ * retries, and nothing answers 2xx before the change is durable.
+ */
+export class NotificationGate {
+  private readonly handlers: Map<string, NotificationHandler>;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly tenants: TenantDirectory,
+    private readonly credentials: CredentialsProvider,
+    private readonly platformKeys: PlatformKeys,
+    private readonly kv: KeyValueStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    handlers: NotificationHandler[],
+  ) {
+    this.handlers = new Map(handlers.map((h) => [h.kind, h]));
+  }
+
+  /** Processes one notification POSTed to /notify/{tenantId}/{kind} with its raw body. */
+  async receive(tenantId: string, kind: 'transactions' | 'refunds', headers: Record<string, string | string[] | undefined>, raw: Buffer): Promise<GateAnswer> {
+    const handler = this.handlers.get(kind);
+    if (!handler) return fail(404, 'unknown notification kind');
+    const tenant = await this.tenants.byId(tenantId);
+    if (!tenant) return this.refuse({ tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_unknown' } }, 404, 'unknown notify path');
+    if (tenant.status !== 'active') return this.refuse({ tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } }, 403, 'sub-merchant suspended');
+    const sp = await this.credentials.get(tenant.spMchid);
+    if (!sp) {
+      this.logger.error({ tenant_id: tenantId, sp_mchid: tenant.spMchid }, 'notification for a tenant whose service provider is not configured');
+      return fail(503, 'service provider not configured');
+    }
+
+    const serial = one(headers['wechatpay-serial']);
+    const nonce = one(headers['wechatpay-nonce']);
+    const body = raw.toString('utf8');
+    const verified = await this.platformKeys.verify(sp, headers, body);
+    if (!verified.ok) return this.refuse({ tenantId, kind, serial, verification: verified.reason, outcome: 'refused', detail: { check: 'signature', reason: verified.reason } }, 401, `signature refused: ${verified.reason}`);
+
+    // A verified copy whose (serial, nonce) we already processed is a replay: acknowledge, never apply again.
+    const replayKey = `notify:seen:${serial}:${nonce}`;
+    if (await this.kv.get(replayKey)) {
+      await this.log({ tenantId, kind, serial, verification: 'ok', outcome: 'replayed' });
+      return ok();
+    }
+
+    let envelope: NotificationEnvelope;
+    let resource: Record<string, unknown>;
+    try {
+      envelope = JSON.parse(body) as NotificationEnvelope;
+      if (!envelope?.resource?.ciphertext || !envelope.resource.nonce) throw new Error('no encrypted resource');
+    } catch {
+      return this.refuse({ tenantId, kind, serial, verification: 'ok', outcome: 'refused', detail: { check: 'envelope' } }, 400, 'malformed notification');
+    }
+    try {
+      resource = JSON.parse(decryptResource(envelope.resource, sp.apiV3Key)) as Record<string, unknown>;
+    } catch {
+      return this.refuse({ tenantId, kind, serial, envelope, verification: 'undecryptable', outcome: 'refused', detail: { check: 'decryption' } }, 400, 'resource does not decrypt with this provider APIv3 key');
+    }
+
+    const result = await handler.handle({ tenant, sp, envelope, resource });
+    await this.log({ tenantId, kind, serial, envelope, verification: 'ok', outcome: result.outcome, detail: result.detail });
+    if (result.outcome === 'refused') {
+      this.logger.warn({ security: true, tenant_id: tenantId, kind, ...result.detail }, 'notification refused by cross-check');
+      return fail(400, `notification does not match: ${String(result.detail?.check ?? 'cross-check')}`);
+    }
+    await this.kv.set(replayKey, '1', REPLAY_WINDOW_MS).catch((err) => this.logger.warn({ err }, 'replay cache unavailable'));
+    return ok();
+  }
+
+  private async refuse(r: Record_, status: number, message: string): Promise<GateAnswer> {
+    this.logger.warn({ security: true, tenant_id: r.tenantId, kind: r.kind, serial: r.serial, ...r.detail }, 'notification refused');
+    await this.log(r);
+    return fail(status, message);
+  }
+
+  private async log(r: Record_): Promise<void> {
+    await run(
+      reader(this.orm),
+      'insert into notification_log (id, tenant_id, kind, event_id, event_type, serial, verification, outcome, detail, received_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        newId('ntf'),
+        r.tenantId.slice(0, 64),
+        r.kind,
+        typeof r.envelope?.id === 'string' ? r.envelope.id.slice(0, 64) : null,
+        typeof r.envelope?.event_type === 'string' ? r.envelope.event_type.slice(0, 32) : null,
+        r.serial?.slice(0, 64) ?? null,
+        r.verification,
+        r.outcome,
+        r.detail ? JSON.stringify(r.detail) : null,
+        this.clock.now(),
+      ],
+    );
+  }
+}
+
+function one(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}

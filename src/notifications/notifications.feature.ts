@@ -1,0 +1,33 @@
+import { instanceCachingFactory } from 'tsyringe';
+import type { Feature } from '../common/feature';
+import { TOKENS } from '../common/tokens';
+import { NotificationGate } from './notification-gate';
+import type { NotificationHandler } from './notification-handler';
+import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
+
+/**
+ * Inbound WeChat Pay notifications. Features that own a kind (orders: transactions; refunds:
+ * refunds) register a NotificationHandler under TOKENS.NotificationHandler; this feature must come
+ * after them in FEATURES.
+ */
+export const notificationsFeature: Feature = {
+  name: 'notifications',
+  register(c) {
+    c.register(TOKENS.NotificationGate, {
+      useFactory: instanceCachingFactory(
+        (cc) =>
+          new NotificationGate(
+            cc.resolve(TOKENS.Orm),
+            cc.resolve(TOKENS.Tenants),
+            cc.resolve(TOKENS.Credentials),
+            cc.resolve(TOKENS.PlatformKeys),
+            cc.resolve(TOKENS.Kv),
+            cc.resolve(TOKENS.Clock),
+            cc.resolve(TOKENS.Logger),
+            cc.isRegistered(TOKENS.NotificationHandler, true) ? cc.resolveAll<NotificationHandler>(TOKENS.NotificationHandler) : [],
+          ),
+      ),
+    });
+  },
+  routers: (c) => [notifyRouter(c), adminNotificationsRouter(c)],
+};

@@ -1,0 +1,90 @@
+import express from 'express';
+import type { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { ApiRouter } from '../common/http/route';
+import { TOKENS } from '../common/tokens';
+import type { Orm } from '../common/db/orm';
+import { reader, rows } from '../common/db/sql';
+import { rfc3339 } from '../common/clock';
+import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
+import { operatorAuth } from '../operators/operator-auth';
+import type { Logger } from '../common/logger';
+import type { NotificationGate } from './notification-gate';
+import type { NotificationRow } from './notification.entity';
+
+const params = z.object({ tenant_id: z.string().min(1).max(64), kind: z.enum(['transactions', 'refunds']) });
+
+/** WeChat Pay's way in: POST /notify/{tenant_id}/transactions|refunds, read raw (the signature covers the exact bytes). */
+export function notifyRouter(c: DependencyContainer): ApiRouter {
+  const gate = c.resolve<NotificationGate>(TOKENS.NotificationGate);
+  const logger = c.resolve<Logger>(TOKENS.Logger);
+  const r = new ApiRouter();
+  r.route(
+    {
+      method: 'post',
+      path: '/notify/:tenant_id/:kind',
+      summary: 'WeChat Pay notification (TRANSACTION.SUCCESS, REFUND.*) for one tenant',
+      tags: ['notifications'],
+      auth: 'wechatpay',
+      params,
+      responses: { 200: { description: 'applied or already applied' }, 400: { description: 'refused: {"code":"FAIL"}' }, 401: { description: 'signature refused' } },
+    },
+    express.raw({ type: () => true, limit: '64kb' }),
+    async ({ params: p, req, res }) => {
+      try {
+        const answer = await gate.receive(p.tenant_id, p.kind, req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+        res.status(answer.status);
+        return answer.body;
+      } catch (err) {
+        // Our fault (database down...): 5xx so that WeChat Pay tries again later.
+        logger.error({ err, tenant_id: p.tenant_id, kind: p.kind }, 'notification processing failed');
+        res.status(500);
+        return { code: 'FAIL', message: 'temporarily unavailable' };
+      }
+    },
+  );
+  return r;
+}
+
+const listQuery = pageQuery.extend({
+  tenant_id: z.string().max(64).optional(),
+  outcome: z.enum(['applied', 'duplicate', 'replayed', 'refused', 'unmatched', 'conflict', 'error']).optional(),
+});
+
+/** GET /admin/v1/notifications: every notification received, newest first. */
+export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
+  const orm = c.resolve<Orm>(TOKENS.Orm);
+  const r = new ApiRouter();
+  r.route(
+    { method: 'get', path: '/admin/v1/notifications', summary: 'Every notification received, with its verification result and outcome', tags: ['admin'], auth: 'operator', query: listQuery, responses: { 200: { description: 'a page' } } },
+    operatorAuth(c, 'viewer'),
+    async ({ query }) => {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (query.tenant_id) (where.push('tenant_id = ?'), args.push(query.tenant_id));
+      if (query.outcome) (where.push('outcome = ?'), args.push(query.outcome));
+      const after = decodeCursor(query.cursor);
+      if (after) (where.push('(received_at < ? or (received_at = ? and id < ?))'), args.push(after.at, after.at, after.id));
+      const page = await rows<NotificationRow>(
+        reader(orm),
+        `select * from notification_log${where.length ? ` where ${where.join(' and ')}` : ''} order by received_at desc, id desc limit ${query.limit + 1}`,
+        args,
+      );
+      const data = page.slice(0, query.limit).map((n) => ({
+        id: n.id,
+        tenant_id: n.tenant_id,
+        kind: n.kind,
+        event_id: n.event_id,
+        event_type: n.event_type,
+        serial: n.serial,
+        verification: n.verification,
+        outcome: n.outcome,
+        detail: n.detail ? (JSON.parse(n.detail) as unknown) : null,
+        received_at: rfc3339(Number(n.received_at)),
+      }));
+      const last = page[query.limit - 1];
+      return { data, next_cursor: page.length > query.limit && last ? encodeCursor({ at: Number(last.received_at), id: last.id }) : null };
+    },
+  );
+  return r;
+}
