@@ -11,3 +11,4 @@ import './events/event.entity';
 import './orders/order.entity';
 import './idempotency/idempotency.entity';
 import './notifications/notification.entity';
+import './refunds/refund.entity';

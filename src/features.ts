@@ -10,6 +10,7 @@ import { complianceFeature } from './compliance/compliance.feature';
 import { tenancyFeature } from './tenancy/tenancy.feature';
 import { eventsFeature } from './events/events.feature';
 import { ordersFeature } from './orders/orders.feature';
+import { refundsFeature } from './refunds/refunds.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
 
 export const FEATURES: Feature[] = [
@@ -21,5 +22,6 @@ export const FEATURES: Feature[] = [
   tenancyFeature,
   eventsFeature,
   ordersFeature,
+  refundsFeature,
   notificationsFeature,
 ];

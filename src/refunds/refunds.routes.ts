@@ -1,0 +1,87 @@
+import type { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { ApiRouter } from '../common/http/route';
+import { AppError } from '../common/errors';
+import { TOKENS } from '../common/tokens';
+import type { Orm } from '../common/db/orm';
+import { reader } from '../common/db/sql';
+import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
+import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
+import { operatorAuth } from '../operators/operator-auth';
+import type { IdempotencyService } from '../idempotency/idempotency';
+import { requestHash } from '../idempotency/request-hash';
+import { syncQuery } from '../orders/order-input';
+import { RefundService } from './refund-service';
+import { createRefundBody, outRefundNoParams } from './refund-input';
+import { listRefunds } from './refund-repository';
+import { adminRefundView, refundView } from './refund-view';
+
+const refundSchema = z.object({ refund: z.record(z.string(), z.unknown()) });
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
+
+/** The tenant's refund API (/v1/refunds) and the operators' listing (/admin/v1/refunds). */
+export function refundsRouter(c: DependencyContainer): ApiRouter {
+  const refunds = c.resolve(RefundService);
+  const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
+  const orm = c.resolve<Orm>(TOKENS.Orm);
+  const auth = tenantAuth(c);
+  const r = new ApiRouter();
+
+  r.route(
+    {
+      method: 'post',
+      path: '/v1/refunds',
+      summary: 'Refund (part of) a paid order',
+      tags: ['refunds'],
+      auth: 'tenant',
+      body: createRefundBody,
+      headers: { 'Idempotency-Key': 'optional, at most 64 printable ASCII characters' },
+      responses: { 201: { description: 'accepted (status PROCESSING or final)', schema: refundSchema }, 200: { description: 'the existing refund with this out_refund_no', schema: refundSchema } },
+    },
+    auth,
+    async ({ body, req, res }) => {
+      const tenant = tenantOf(req);
+      const run = async () => {
+        const out = await refunds.create(tenant, body);
+        return { status: out.created ? 201 : 200, body: { refund: refundView(out.refund) } };
+      };
+      const key = req.get('Idempotency-Key');
+      let answer: { status: number; body: unknown };
+      if (key === undefined) answer = await run();
+      else {
+        if (!IDEMPOTENCY_KEY.test(key)) throw AppError.invalid([{ field: 'Idempotency-Key', issue: 'must be 1-64 printable ASCII characters' }]);
+        const replay = await idempotency.run(tenant.id, key, requestHash('POST /v1/refunds', body), run);
+        if (replay.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        answer = replay;
+      }
+      res.status(answer.status);
+      return answer.body;
+    },
+  );
+
+  r.route(
+    { method: 'get', path: '/v1/refunds/:out_refund_no', summary: 'Get a refund (sync=true asks WeChat Pay first)', tags: ['refunds'], auth: 'tenant', params: outRefundNoParams, query: syncQuery, responses: { 200: { description: 'the refund', schema: refundSchema } } },
+    auth,
+    async ({ params, query, req }) => ({ refund: refundView(await refunds.get(tenantOf(req), params.out_refund_no, query.sync === 'true')) }),
+  );
+
+  r.route(
+    {
+      method: 'get',
+      path: '/admin/v1/refunds',
+      summary: 'List refunds (filters: tenant_id, status, out_trade_no), newest first',
+      tags: ['admin'],
+      auth: 'operator',
+      query: pageQuery.extend({ tenant_id: z.string().max(40).optional(), status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(), out_trade_no: z.string().max(32).optional() }),
+      responses: { 200: { description: 'a page of refunds' } },
+    },
+    operatorAuth(c, 'viewer'),
+    async ({ query }) => {
+      const page = await listRefunds(reader(orm), { tenantId: query.tenant_id, status: query.status, outTradeNo: query.out_trade_no }, query.limit + 1, decodeCursor(query.cursor));
+      const data = page.slice(0, query.limit);
+      const last = data[data.length - 1];
+      return { data: data.map(adminRefundView), next_cursor: page.length > query.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null };
+    },
+  );
+  return r;
+}
