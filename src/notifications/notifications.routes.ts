@@ -63,8 +63,8 @@ export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
       const args: unknown[] = [];
       if (query.tenant_id) (where.push('tenant_id = ?'), args.push(query.tenant_id));
       if (query.outcome) (where.push('outcome = ?'), args.push(query.outcome));
-      const after = decodeCursor(query.cursor);
-      if (after) (where.push('(received_at < ? or (received_at = ? and id < ?))'), args.push(after.at, after.at, after.id));
+      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      if (after) (where.push('(received_at < ? or (received_at = ? and id < ?))'), args.push(after.n, after.n, after.id));
       const page = await rows<NotificationRow>(
         reader(orm),
         `select * from notification_log${where.length ? ` where ${where.join(' and ')}` : ''} order by received_at desc, id desc limit ${query.limit + 1}`,
@@ -83,7 +83,7 @@ export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
         received_at: rfc3339(Number(n.received_at)),
       }));
       const last = page[query.limit - 1];
-      return { data, next_cursor: page.length > query.limit && last ? encodeCursor({ at: Number(last.received_at), id: last.id }) : null };
+      return { data, next_cursor: page.length > query.limit && last ? encodeCursor(Number(last.received_at), last.id) : null };
     },
   );
   return r;

@@ -36,7 +36,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
     },
     viewer,
     async ({ query }) => {
-      const after = decodeCursor(query.cursor);
+      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const page = await listOrders(
         reader(orm),
         {
@@ -47,12 +47,12 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
           createdTo: query.created_to ? Date.parse(query.created_to) : undefined,
         },
         query.limit + 1,
-        after && { createdAt: after.at, id: after.id },
+        after && { createdAt: after.n, id: after.id },
       );
       const more = page.length > query.limit;
       const data = page.slice(0, query.limit);
       const last = data[data.length - 1];
-      return { data: data.map(adminOrderView), next_cursor: more && last ? encodeCursor({ at: last.created_at, id: last.id }) : null };
+      return { data: data.map(adminOrderView), next_cursor: more && last ? encodeCursor(last.created_at, last.id) : null };
     },
   );
   r.route(

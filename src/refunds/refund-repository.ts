@@ -66,13 +66,13 @@ export interface RefundFilter {
 }
 
 /** A page of refunds, newest first, after the cursor. */
-export async function listRefunds(em: Em, f: RefundFilter, limit: number, after?: { at: number; id: string }): Promise<RefundRow[]> {
+export async function listRefunds(em: Em, f: RefundFilter, limit: number, after?: { n: number; id: string }): Promise<RefundRow[]> {
   const where: string[] = [];
   const args: unknown[] = [];
   if (f.tenantId) (where.push('tenant_id = ?'), args.push(f.tenantId));
   if (f.status) (where.push('status = ?'), args.push(f.status));
   if (f.outTradeNo) (where.push('out_trade_no = ?'), args.push(f.outTradeNo));
-  if (after) (where.push('(created_at < ? or (created_at = ? and id < ?))'), args.push(after.at, after.at, after.id));
+  if (after) (where.push('(created_at < ? or (created_at = ? and id < ?))'), args.push(after.n, after.n, after.id));
   const sql = `select * from refund${where.length ? ` where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ${Number(limit)}`;
   return (await rows<Record<string, unknown>>(em, sql, args)).map(toRefundRow);
 }

@@ -77,10 +77,10 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {
-      const page = await listRefunds(reader(orm), { tenantId: query.tenant_id, status: query.status, outTradeNo: query.out_trade_no }, query.limit + 1, decodeCursor(query.cursor));
+      const page = await listRefunds(reader(orm), { tenantId: query.tenant_id, status: query.status, outTradeNo: query.out_trade_no }, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
       const data = page.slice(0, query.limit);
       const last = data[data.length - 1];
-      return { data: data.map(adminRefundView), next_cursor: page.length > query.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null };
+      return { data: data.map(adminRefundView), next_cursor: page.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null };
     },
   );
   return r;
