@@ -19,7 +19,7 @@ import { findByOutTradeNo, findOrderById, findTenantOrder, insertOrder, markSync
 import { applyTransaction, closeOrder, type ApplyOutcome, type TransitionDeps } from './order-state';
 import { orderView } from './order-view';
 import { paymentParams, type PaymentParams } from './payment-params';
-import { closeUpstream, createJsapiOrder, queryByOutTradeNo, type JsapiOrderBody, type WxTransaction } from './upstream';
+import { closeOrder as closeUpstream, createJsapiOrder, queryOrderByOutTradeNo, type PartnerJsapiOrderRequest, type PartnerTransaction } from '../wxpay/resources';
 import { isUpstream } from './upstream-errors';
 
 /** WeChat Pay keeps a prepay_id usable for 2 h; ask again a little before that. */
@@ -129,7 +129,7 @@ export class OrderService {
   }
 
   /** The JSAPI body for an order; always the same bytes for the same order, as WeChat Pay's dedup requires. */
-  private upstreamBody(sp: ServiceProviderCredentials, o: PaymentOrderRow): JsapiOrderBody {
+  private upstreamBody(sp: ServiceProviderCredentials, o: PaymentOrderRow): PartnerJsapiOrderRequest {
     const own = o.app_side === 'sub';
     return {
       sp_appid: sp.spAppid,
@@ -199,9 +199,9 @@ export class OrderService {
    * notifications. ORDER_NOT_EXIST (never placed upstream) changes nothing.
    */
   async sync(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
-    let txn: WxTransaction;
+    let txn: PartnerTransaction;
     try {
-      txn = await queryByOutTradeNo(this.wxpay, sp, order.sub_mchid, order.out_trade_no);
+      txn = await queryOrderByOutTradeNo(this.wxpay, sp, order.sub_mchid, order.out_trade_no);
     } catch (err) {
       if (isUpstream(err, 'ORDER_NOT_EXIST')) {
         await markSynced(reader(this.orm), order.id, this.clock.now());
@@ -215,7 +215,7 @@ export class OrderService {
   }
 
   /** Applies WeChat Pay's account of a transaction to an order in one transaction, with the row locked. */
-  async applyUpstream(orderId: string, txn: WxTransaction): Promise<ApplyOutcome> {
+  async applyUpstream(orderId: string, txn: PartnerTransaction): Promise<ApplyOutcome> {
     return inTransaction(this.orm, async (em) => {
       const locked = (await findOrderById(em, orderId, forUpdate(em)))!;
       const now = this.clock.now();

@@ -5,7 +5,7 @@ import type { RecordEvent } from '../events/outbox';
 import type { PaymentOrderRow, TradeState } from './order.entity';
 import { findOrderById } from './order-repository';
 import { orderView } from './order-view';
-import type { WxTransaction } from './upstream';
+import type { PartnerTransaction } from '../wxpay/resources';
 
 /**
  * The order state machine (spec §5). This module is the only writer of trade_state: every change
@@ -50,7 +50,7 @@ export async function closeOrder(em: Em, deps: TransitionDeps, orderId: string, 
  * code — to the order, which the caller has already matched by tenant and out_trade_no. Checks that
  * the amount and merchant agree before changing anything. Runs inside the caller's transaction.
  */
-export async function applyTransaction(em: Em, deps: TransitionDeps, order: PaymentOrderRow, txn: WxTransaction, now: number): Promise<ApplyOutcome> {
+export async function applyTransaction(em: Em, deps: TransitionDeps, order: PaymentOrderRow, txn: PartnerTransaction, now: number): Promise<ApplyOutcome> {
   if (txn.sub_mchid !== order.sub_mchid || txn.out_trade_no !== order.out_trade_no || txn.sp_mchid !== order.sp_mchid)
     return { result: 'conflict', order, reason: 'merchant or out_trade_no does not match the order' };
   if (txn.amount?.total !== undefined && txn.amount.total !== order.amount_total) return { result: 'conflict', order, reason: `amount ${txn.amount.total} does not match the order's ${order.amount_total}` };

@@ -3,8 +3,7 @@ import { reader } from '../common/db/sql';
 import type { NotificationHandler, HandlerResult, VerifiedNotification } from '../notifications/notification-handler';
 import type { OrderService } from './order-service';
 import { findTenantOrder } from './order-repository';
-import type { WxTransaction } from './upstream';
-import { queryByOutTradeNo } from './upstream';
+import { queryOrderByOutTradeNo, type PartnerTransaction } from '../wxpay/resources';
 import type { WxpayClient } from '../wxpay/client-port';
 
 const refused = (check: string, claimed: Record<string, unknown>): HandlerResult => ({ outcome: 'refused', detail: { check, ...claimed } });
@@ -19,7 +18,7 @@ export function transactionNotificationHandler(orm: Orm, orders: OrderService, w
   return {
     kind: 'transactions',
     async handle({ tenant, sp, envelope, resource }: VerifiedNotification): Promise<HandlerResult> {
-      const txn = resource as unknown as WxTransaction;
+      const txn = resource as unknown as PartnerTransaction;
       const appid = txn.sub_appid ?? txn.sp_appid;
       const claimed = { claimed_sp_mchid: txn.sp_mchid, claimed_sub_mchid: txn.sub_mchid, out_trade_no: txn.out_trade_no, event_id: envelope.id };
       if (envelope.event_type !== 'TRANSACTION.SUCCESS' || txn.trade_state !== 'SUCCESS') return refused('event_type', claimed);
@@ -29,7 +28,7 @@ export function transactionNotificationHandler(orm: Orm, orders: OrderService, w
       const order = await findTenantOrder(reader(orm), tenant.id, tenant.spMchid, txn.out_trade_no);
       if (!order) {
         // Unknown to us: believe only WeChat Pay's own answer to a query we sign.
-        const truth = await queryByOutTradeNo(wxpay, sp, tenant.subMchid, txn.out_trade_no).catch(() => undefined);
+        const truth = await queryOrderByOutTradeNo(wxpay, sp, tenant.subMchid, txn.out_trade_no).catch(() => undefined);
         return truth?.trade_state === 'SUCCESS' ? { outcome: 'unmatched', detail: { ...claimed, reason: 'paid at WeChat Pay but not an order of this tenant here' } } : refused('out_trade_no', claimed);
       }
       if (appid !== order.appid) return refused('appid', { ...claimed, claimed_appid: appid });

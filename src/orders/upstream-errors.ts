@@ -1,14 +1,11 @@
-/**
- * Reads the WeChat Pay error code off a client error, matching both spellings WeChat Pay uses
- * (ORDER_PAID and ORDERPAID; spec §3.1). Undefined for errors that are not WeChat Pay answers.
- */
+import { WxpayApiError } from '../wxpay/errors';
+
+/** WeChat Pay's error code when `err` is an answer from it (normalised to the underscore spelling). */
 export function upstreamCode(err: unknown): string | undefined {
-  const e = err as { name?: string; code?: unknown; toAppError?: unknown } | null;
-  if (!e || typeof e.toAppError !== 'function' || typeof e.code !== 'string') return undefined;
-  return e.code.replace(/_/g, '');
+  return err instanceof WxpayApiError ? err.code : undefined;
 }
 
-/** True when `err` is WeChat Pay answering `code` (either spelling). */
-export function isUpstream(err: unknown, code: string): boolean {
-  return upstreamCode(err) === code.replace(/_/g, '');
+/** True when `err` is WeChat Pay answering one of `codes`. */
+export function isUpstream(err: unknown, ...codes: string[]): boolean {
+  return err instanceof WxpayApiError && err.is(...codes);
 }

@@ -3,7 +3,7 @@ import { reader } from '../common/db/sql';
 import type { HandlerResult, NotificationHandler, VerifiedNotification } from '../notifications/notification-handler';
 import { findRefund } from './refund-repository';
 import type { RefundService } from './refund-service';
-import type { WxRefund } from './upstream';
+import type { RefundNotice } from './refund-notice';
 
 const EVENT_TYPES = new Set(['REFUND.SUCCESS', 'REFUND.CLOSED', 'REFUND.ABNORMAL']);
 const refused = (check: string, claimed: Record<string, unknown>): HandlerResult => ({ outcome: 'refused', detail: { check, ...claimed } });
@@ -16,7 +16,7 @@ export function refundNotificationHandler(orm: Orm, refunds: RefundService): Not
   return {
     kind: 'refunds',
     async handle({ tenant, envelope, resource }: VerifiedNotification): Promise<HandlerResult> {
-      const wx = resource as unknown as WxRefund;
+      const wx = resource as unknown as RefundNotice;
       const claimed = { claimed_sp_mchid: wx.sp_mchid, claimed_sub_mchid: wx.sub_mchid, out_refund_no: wx.out_refund_no, event_id: envelope.id };
       if (!EVENT_TYPES.has(envelope.event_type) || `REFUND.${wx.refund_status}` !== envelope.event_type) return refused('event_type', claimed);
       if (wx.sp_mchid !== undefined && wx.sp_mchid !== tenant.spMchid) return refused('sp_mchid', claimed);

@@ -22,7 +22,8 @@ import type { RefundRow } from './refund.entity';
 import type { CreateRefundInput } from './refund-input';
 import { findRefund, findRefundById, insertRefund, markRefundSynced, markSubmitted, reservedOnOrder } from './refund-repository';
 import { applyRefundStatus, type RefundApplyOutcome } from './refund-state';
-import { createRefund, queryRefund, type WxRefund } from './upstream';
+import { createRefund, queryRefund } from '../wxpay/resources';
+import type { RefundNotice } from './refund-notice';
 
 /** WeChat Pay refunds only within a year of payment (spec §8.1). */
 export const REFUND_WINDOW_MS = 365 * 24 * 3600_000;
@@ -129,7 +130,7 @@ export class RefundService {
 
   /** Sends the refund to WeChat Pay; a definite refusal deletes the reservation, anything else keeps it for a retry. */
   private async submit(sp: ServiceProviderCredentials, refund: RefundRow): Promise<RefundRow> {
-    let answer: WxRefund;
+    let answer: RefundNotice;
     try {
       answer = await createRefund(this.wxpay, sp, {
         sub_mchid: refund.sub_mchid,
@@ -156,7 +157,7 @@ export class RefundService {
   }
 
   /** Applies WeChat Pay's account of a refund in one transaction. */
-  async apply(refundId: string, wx: WxRefund): Promise<RefundApplyOutcome | undefined> {
+  async apply(refundId: string, wx: RefundNotice): Promise<RefundApplyOutcome | undefined> {
     return inTransaction(this.orm, async (em) => {
       await run(em, `select id from refund where id = ?${forUpdate(em)}`, [refundId]);
       const locked = await findRefundById(em, refundId);
@@ -175,7 +176,7 @@ export class RefundService {
 
   /** Queries WeChat Pay about a refund and applies the answer; resubmits one WeChat Pay never received. */
   async sync(sp: ServiceProviderCredentials, refund: RefundRow): Promise<RefundRow> {
-    let wx: WxRefund;
+    let wx: RefundNotice;
     try {
       wx = await queryRefund(this.wxpay, sp, refund.sub_mchid, refund.out_refund_no);
     } catch (err) {

@@ -5,7 +5,7 @@ import { addRefunded, type TransitionDeps } from '../orders/order-state';
 import type { RefundRow, RefundStatus } from './refund.entity';
 import { findRefundById } from './refund-repository';
 import { refundView } from './refund-view';
-import type { WxRefund } from './upstream';
+import type { RefundNotice } from './refund-notice';
 
 /** Refund statuses and their legal moves: ABNORMAL may still end well after a manual re-route. */
 const TRANSITIONS: Record<RefundStatus, readonly RefundStatus[]> = {
@@ -24,7 +24,7 @@ export type RefundApplyOutcome = { result: 'applied' | 'duplicate'; refund: Refu
  * UPDATE, inside the caller's transaction: one state change and one event however many copies
  * arrive. A success adds to the order's refunded_total and moves it to REFUND.
  */
-export async function applyRefundStatus(em: Em, deps: TransitionDeps, refund: RefundRow, wx: WxRefund, now: number): Promise<RefundApplyOutcome> {
+export async function applyRefundStatus(em: Em, deps: TransitionDeps, refund: RefundRow, wx: RefundNotice, now: number): Promise<RefundApplyOutcome> {
   const target = (wx.refund_status ?? wx.status) as RefundStatus | undefined;
   if (!target || target === 'PROCESSING' || target === refund.status) return { result: 'duplicate', refund };
   if (!TRANSITIONS[refund.status].includes(target)) return { result: 'conflict', refund, reason: `refund is ${refund.status}; WeChat Pay reports ${target}` };
