@@ -12,6 +12,7 @@ import { eventsFeature } from './events/events.feature';
 import { ordersFeature } from './orders/orders.feature';
 import { refundsFeature } from './refunds/refunds.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
+import { demoFeature } from './demo/demo.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
@@ -24,4 +25,5 @@ export const FEATURES: Feature[] = [
   ordersFeature,
   refundsFeature,
   notificationsFeature,
+  demoFeature,
 ];

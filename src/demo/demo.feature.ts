@@ -1,0 +1,85 @@
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
+import type { Feature } from '../common/feature';
+import { TOKENS } from '../common/tokens';
+import type { Config } from '../config/schema';
+import type { Logger } from '../common/logger';
+import type { CredentialsProvider } from '../wxpay/credentials';
+import { ServiceProvidersService } from '../tenancy/service-providers.service';
+import { syncTenants } from '../tenancy/tenants-sync';
+import type { WxpaySimulator } from '../simulator/simulator';
+import { registerTenantInSimulator, type SimulatorTenant } from '../simulator/tenant-seed';
+
+/** The demo service provider that tenants/*.json refer to. */
+export const DEMO_SP = { spMchid: '1900000100', spAppid: 'wx8888888888888888', name: 'Demo ISV (simulated WeChat Pay)' };
+
+/**
+ * Seeds the demo (profile default, seedDemo): the demo service provider with a merchant key pair
+ * generated on first start (kept, encrypted, in the demo database), verified in public-key mode
+ * against the embedded simulator; the example tenants of tenants/; and the same merchants in the
+ * simulator, which keeps no state of its own across restarts.
+ */
+async function seedDemo(c: DependencyContainer): Promise<void> {
+  const config = c.resolve<Config>(TOKENS.Config);
+  const logger = c.resolve<Logger>(TOKENS.Logger);
+  if (!config.seedDemo || !config.simulator.embedded || !c.isRegistered(TOKENS.Simulator, true)) return;
+  const sim = c.resolve<WxpaySimulator>(TOKENS.Simulator);
+  const platform = sim.platform();
+  const providers = c.resolve(ServiceProvidersService);
+  const credentials = c.resolve<CredentialsProvider>(TOKENS.Credentials);
+  const ctx = { actor: 'demo-seed' };
+
+  const existing = await credentials.get(DEMO_SP.spMchid);
+  const row = existing ? await providers.get(DEMO_SP.spMchid) : undefined;
+  if (!existing || row?.wechatpay_public_key_id !== platform.public_key_id) {
+    // First start (or the simulator's keys were reset): (re)write the provider, keeping its merchant key if it has one.
+    const privateKey = existing
+      ? existing.merchantPrivateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+      : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await providers.put(
+      DEMO_SP.spMchid,
+      {
+        name: DEMO_SP.name,
+        sp_appid: DEMO_SP.spAppid,
+        merchant_serial_no: existing?.merchantSerialNo ?? randomBytes(20).toString('hex').toUpperCase(),
+        merchant_private_key: privateKey,
+        apiv3_key: existing ? existing.apiV3Key.toString('utf8') : randomBytes(24).toString('base64url'),
+        wechatpay_public_key_id: platform.public_key_id,
+        wechatpay_public_key: platform.public_key_pem,
+      },
+      ctx,
+    );
+  }
+  const sp = (await credentials.get(DEMO_SP.spMchid))!;
+  sim.registerServiceProvider({
+    sp_mchid: sp.spMchid,
+    sp_appid: sp.spAppid,
+    merchant_serial_no: sp.merchantSerialNo,
+    merchant_public_key: createPublicKey(sp.merchantPrivateKey).export({ type: 'spki', format: 'pem' }).toString(),
+    apiv3_key: sp.apiV3Key.toString('utf8'),
+    verification: 'public_key',
+  });
+
+  const report = await syncTenants(c, config.tenantsDir, { actor: 'demo-seed' });
+  for (const r of report.results)
+    if (r.secret_key)
+      // Printed to the terminal once, as the API answers it (never to the log): the newcomer needs it to call /v1.
+      process.stdout.write(`demo tenant ${r.file}: id=${r.tenant_id} sub_mchid=${r.sub_mchid} secret_key=${r.secret_key} webhook_secret=${r.webhook_secret ?? ''}\n`);
+  for (const t of readTenantFiles(config.tenantsDir)) if (t.sp_mchid === DEMO_SP.spMchid) registerTenantInSimulator(sim, t);
+  logger.info({ sp_mchid: DEMO_SP.spMchid, tenants: report.results.length }, 'demo seeded: service provider, tenants and simulator merchants');
+}
+
+function readTenantFiles(dir: string): SimulatorTenant[] {
+  const abs = resolve(dir);
+  return readdirSync(abs)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(abs, f), 'utf8')) as SimulatorTenant);
+}
+
+/** The demo profile's seeding; does nothing unless config.seedDemo and the simulator is embedded. */
+export const demoFeature: Feature = {
+  name: 'demo',
+  onStart: seedDemo,
+};
