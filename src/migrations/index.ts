@@ -4,5 +4,8 @@
  * entities agree, so a change to an entity without a migration fails CI.
  */
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261127002509_InitialSchema } from './Migration20261127002509_InitialSchema';
 
-export const MIGRATIONS: MigrationObject[] = [];
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
+];

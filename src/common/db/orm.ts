@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
-import { MySqlDriver } from '@mikro-orm/mysql';
+import { PartnerpayMySqlDriver } from './mysql-driver';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager, AbstractSqlDriver } from '@mikro-orm/knex';
@@ -45,7 +45,7 @@ export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolea
   }
   return {
     ...common,
-    driver: MySqlDriver,
+    driver: PartnerpayMySqlDriver,
     clientUrl: url.replace(/^mariadb:/, 'mysql:'),
     pool: { min: 0, max: opts.poolMax ?? 10 },
     // utf8mb4 so descriptions with any character round-trip; timezone pinned so DATETIMEs are UTC.
