@@ -36,7 +36,8 @@ function platform(validFrom = new Date(Date.now() - DAY), validTo = new Date(Dat
   return { pair, serial, privateKey: pair.privateKey, pem: platformCertificate(pair, serial, validFrom, validTo), notBefore: validFrom, notAfter: validTo };
 }
 const certA = platform();
-const certB = platform();
+// Expires a day after certA: X.509 times have one-second precision, so equal validity would make "newest" a tie.
+const certB = platform(undefined, new Date(Date.now() + 366 * DAY));
 
 /** Serves `served` on /v3/certificates (signed by the newest) and a refund, signed by `apiSigner`, elsewhere. */
 function serve(hit: Hit): Answer {
