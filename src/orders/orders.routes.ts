@@ -1,18 +1,16 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
-import { AppError } from '../common/errors';
 import { TOKENS } from '../common/tokens';
 import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
 import { IdempotencyService } from '../idempotency/idempotency';
-import { requestHash } from '../idempotency/request-hash';
+import { answerIdempotently } from '../idempotency/idempotent-route';
 import { OrderService } from './order-service';
 import { createOrderBody, outTradeNoParams, syncQuery } from './order-input';
 import { orderView } from './order-view';
 
 const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
 
 /** The tenant's order API: /v1/orders. */
 export function ordersRouter(c: DependencyContainer): ApiRouter {
@@ -35,18 +33,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      const key = req.get('Idempotency-Key');
-      const run = async () => OrderService.createAnswer(await orders.create(tenant, body));
-      let answer: { status: number; body: unknown };
-      if (key === undefined) answer = await run();
-      else {
-        if (!IDEMPOTENCY_KEY.test(key)) throw AppError.invalid([{ field: 'Idempotency-Key', issue: 'must be 1-64 printable ASCII characters' }]);
-        const replay = await idempotency.run(tenant.id, key, requestHash('POST /v1/orders', body), run);
-        if (replay.replayed) res.setHeader('Idempotent-Replayed', 'true');
-        answer = replay;
-      }
-      res.status(answer.status);
-      return answer.body;
+      return answerIdempotently(idempotency, req, res, tenant.id, body, async () => OrderService.createAnswer(await orders.create(tenant, body)));
     },
   );
 

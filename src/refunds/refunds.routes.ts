@@ -1,7 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
-import { AppError } from '../common/errors';
 import { TOKENS } from '../common/tokens';
 import type { Orm } from '../common/db/orm';
 import { reader } from '../common/db/sql';
@@ -9,7 +8,7 @@ import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
 import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
 import { operatorAuth } from '../operators/operator-auth';
 import type { IdempotencyService } from '../idempotency/idempotency';
-import { requestHash } from '../idempotency/request-hash';
+import { answerIdempotently } from '../idempotency/idempotent-route';
 import { syncQuery } from '../orders/order-input';
 import { RefundService } from './refund-service';
 import { createRefundBody, outRefundNoParams } from './refund-input';
@@ -17,7 +16,6 @@ import { listRefunds } from './refund-repository';
 import { adminRefundView, refundView } from './refund-view';
 
 const refundSchema = z.object({ refund: z.record(z.string(), z.unknown()) });
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
 
 /** The tenant's refund API (/v1/refunds) and the operators' listing (/admin/v1/refunds). */
 export function refundsRouter(c: DependencyContainer): ApiRouter {
@@ -41,21 +39,10 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      const run = async () => {
+      return answerIdempotently(idempotency, req, res, tenant.id, body, async () => {
         const out = await refunds.create(tenant, body);
         return { status: out.created ? 201 : 200, body: { refund: refundView(out.refund) } };
-      };
-      const key = req.get('Idempotency-Key');
-      let answer: { status: number; body: unknown };
-      if (key === undefined) answer = await run();
-      else {
-        if (!IDEMPOTENCY_KEY.test(key)) throw AppError.invalid([{ field: 'Idempotency-Key', issue: 'must be 1-64 printable ASCII characters' }]);
-        const replay = await idempotency.run(tenant.id, key, requestHash('POST /v1/refunds', body), run);
-        if (replay.replayed) res.setHeader('Idempotent-Replayed', 'true');
-        answer = replay;
-      }
-      res.status(answer.status);
-      return answer.body;
+      });
     },
   );
 
