@@ -287,7 +287,9 @@ test('When WeChat Pay refuses a refund outright, then the reservation is release
   await createRefund(t.app.container.resolve(TOKENS.Wxpay), sp, { sub_mchid: tenant.subMchid, out_trade_no: o.outTradeNo, out_refund_no: outside, amount: { refund: 80, total: 100, currency: 'CNY' } });
   const no = outRefundNo();
   const refused = await refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: no, amount: { refund: 50 } });
-  assert.ok(refused.status >= 400 && refused.status < 500 || refused.status === 502, JSON.stringify(refused.body));
+  assert.equal(refused.status, 502, JSON.stringify(refused.body));
+  assert.equal(refused.body.code, 'UPSTREAM_ERROR');
+  assert.equal(refused.body.detail.retryable, false, 'a definite refusal is not worth retrying as is');
   assert.equal(refused.body.detail?.upstream?.code, 'NOT_ENOUGH', JSON.stringify(refused.body));
   assert.equal((await request(t.http).get(`/v1/refunds/${no}`).set(...tenant.auth)).status, 404, 'the reservation was released');
   const smaller = await refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: no, amount: { refund: 20 } });
