@@ -73,10 +73,16 @@ export class NotificationGate {
     const nonce = one(headers['wechatpay-nonce']);
     const body = raw.toString('utf8');
     const verified = await this.platformKeys.verify(sp, headers, body);
-    if (!verified.ok) return this.refuse({ tenantId, kind, serial, verification: verified.reason, outcome: 'refused', detail: { check: 'signature', reason: verified.reason } }, 401, `signature refused: ${verified.reason}`);
+    if (!verified.ok) {
+      // Unverified, so only what it claims: the event id and type let operators match it to WeChat Pay's retries.
+      const claimed = lenientEnvelope(body);
+      return this.refuse({ tenantId, kind, serial, envelope: claimed, verification: verified.reason, outcome: 'refused', detail: { check: 'signature', reason: verified.reason } }, 401, `signature refused: ${verified.reason}`);
+    }
 
-    // A verified copy whose (serial, nonce) we already processed is a replay: acknowledge, never apply again.
-    const replayKey = `notify:seen:${serial}:${nonce}`;
+    // A verified copy whose (serial, nonce) we already processed on this same path is a replay:
+    // acknowledge, never apply again. Scoped by tenant and kind: tenants of one provider share its
+    // serial, and a copy accepted on tenant A's path must still be refused (and logged) on B's.
+    const replayKey = `notify:seen:${tenantId}:${kind}:${serial}:${nonce}`;
     if (await this.kv.get(replayKey)) {
       await this.log({ tenantId, kind, serial, verification: 'ok', outcome: 'replayed' });
       return ok();
@@ -96,7 +102,14 @@ export class NotificationGate {
       return this.refuse({ tenantId, kind, serial, envelope, verification: 'undecryptable', outcome: 'refused', detail: { check: 'decryption' } }, 400, 'resource does not decrypt with this provider APIv3 key');
     }
 
-    const result = await handler.handle({ tenant, sp, envelope, resource });
+    let result: Awaited<ReturnType<NotificationHandler['handle']>>;
+    try {
+      result = await handler.handle({ tenant, sp, envelope, resource });
+    } catch (err) {
+      // Our side failed (database, WeChat Pay query): keep the record if we can, then 5xx so WeChat Pay retries.
+      await this.log({ tenantId, kind, serial, envelope, verification: 'ok', outcome: 'error' }).catch(() => undefined);
+      throw err;
+    }
     await this.log({ tenantId, kind, serial, envelope, verification: 'ok', outcome: result.outcome, detail: result.detail });
     if (result.outcome === 'refused') {
       this.logger.warn({ security: true, tenant_id: tenantId, kind, ...result.detail }, 'notification refused by cross-check');
@@ -129,6 +142,16 @@ export class NotificationGate {
         this.clock.now(),
       ],
     );
+  }
+}
+
+/** The envelope's id and event_type as claimed by an unverified body, or undefined when it is not JSON. */
+function lenientEnvelope(body: string): Partial<NotificationEnvelope> | undefined {
+  try {
+    const e = JSON.parse(body) as Partial<NotificationEnvelope> | null;
+    return e && typeof e === 'object' ? { id: e.id, event_type: e.event_type } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

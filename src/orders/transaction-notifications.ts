@@ -5,6 +5,7 @@ import type { OrderService } from './order-service';
 import { findTenantOrder } from './order-repository';
 import { queryOrderByOutTradeNo, type PartnerTransaction } from '../wxpay/resources';
 import type { WxpayClient } from '../wxpay/client-port';
+import { isUpstream } from './upstream-errors';
 
 const refused = (check: string, claimed: Record<string, unknown>): HandlerResult => ({ outcome: 'refused', detail: { check, ...claimed } });
 
@@ -27,8 +28,14 @@ export function transactionNotificationHandler(orm: Orm, orders: OrderService, w
       if (typeof txn.out_trade_no !== 'string') return refused('out_trade_no', claimed);
       const order = await findTenantOrder(reader(orm), tenant.id, tenant.spMchid, txn.out_trade_no);
       if (!order) {
-        // Unknown to us: believe only WeChat Pay's own answer to a query we sign.
-        const truth = await queryOrderByOutTradeNo(wxpay, sp, tenant.subMchid, txn.out_trade_no).catch(() => undefined);
+        // Unknown to us: believe only WeChat Pay's own answer to a query we sign. ORDER_NOT_EXIST is
+        // an answer (refuse); a failed query is not (throw: the gate answers 5xx and WeChat Pay retries).
+        let truth: PartnerTransaction | undefined;
+        try {
+          truth = await queryOrderByOutTradeNo(wxpay, sp, tenant.subMchid, txn.out_trade_no);
+        } catch (err) {
+          if (!isUpstream(err, 'ORDER_NOT_EXIST')) throw err;
+        }
         return truth?.trade_state === 'SUCCESS' ? { outcome: 'unmatched', detail: { ...claimed, reason: 'paid at WeChat Pay but not an order of this tenant here' } } : refused('out_trade_no', claimed);
       }
       if (appid !== order.appid) return refused('appid', { ...claimed, claimed_appid: appid });
