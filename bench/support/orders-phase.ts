@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { nonce, paySignMessage, requestMessage, responseMessage, signSha256Rsa, verifySha256Rsa } from '../../src/crypto';
 import { cpuPerCall, percentile } from './cpu';
-import type { LoadClient, MeasuredLoad } from './load';
+import type { LoadClient, MeasuredLoad, Probe } from './load';
 import type { LoadRequest } from './load-protocol';
 import type { BenchProvider, BenchTenant } from './partnerpay';
 
@@ -36,7 +36,7 @@ export function orderRequests(p: BenchProvider, prefix: string, n: number, from 
  * CPU microseconds of the crypto one order cannot avoid, with parsed KeyObjects: the Authorization
  * signature of the JSAPI call, the verification of WeChat Pay's signed answer, and paySign.
  */
-export function orderCryptoMicros(merchantKey: KeyObject, platformPrivatePem: string): { sign: number; verify: number; perOrder: number } {
+export function orderCrypto(merchantKey: KeyObject, platformPrivatePem: string): { signRequest: () => void; paySign: () => void; verify: () => void; all: () => void } {
   const platformPrivate = createPrivateKey(platformPrivatePem);
   const platformPublic = createPublicKey(platformPrivate);
   const body = JSON.stringify({
@@ -52,8 +52,23 @@ export function orderCryptoMicros(merchantKey: KeyObject, platformPrivatePem: st
   const verify = () => {
     if (!verifySha256Rsa(responseMessage(ts, n, answer), sig, platformPublic)) throw new Error('verify failed');
   };
-  const sign = (cpuPerCall(signRequest) + cpuPerCall(paySign)) / 2;
-  const v = cpuPerCall(verify);
+  return {
+    signRequest: () => void signRequest(),
+    paySign: () => void paySign(),
+    verify,
+    all: () => {
+      signRequest();
+      verify();
+      paySign();
+    },
+  };
+}
+
+/** The same crypto timed on a quiet process (slices of CPU time, no load running). */
+export function orderCryptoMicros(merchantKey: KeyObject, platformPrivatePem: string): { sign: number; verify: number; perOrder: number } {
+  const c = orderCrypto(merchantKey, platformPrivatePem);
+  const sign = (cpuPerCall(c.signRequest) + cpuPerCall(c.paySign)) / 2;
+  const v = cpuPerCall(c.verify);
   return { sign, verify: v, perOrder: 2 * sign + v };
 }
 
@@ -72,8 +87,8 @@ export interface OrderFigures {
 }
 
 /** Runs the order requests through the load client and turns the measurement into per-order figures. */
-export async function measureOrders(client: LoadClient, origin: string, requests: LoadRequest[], concurrency: number, watch: Record<string, number>): Promise<{ figures: OrderFigures; raw: MeasuredLoad }> {
-  const raw = await client.run(origin, requests, concurrency, watch, 'orders');
+export async function measureOrders(client: LoadClient, origin: string, requests: LoadRequest[], concurrency: number, watch: Record<string, number>, probe?: Probe): Promise<{ figures: OrderFigures; raw: MeasuredLoad }> {
+  const raw = await client.run(origin, requests, concurrency, watch, 'orders', probe);
   const n = requests.length;
   const sim = raw.others.simulator;
   const cli = raw.others.client;
