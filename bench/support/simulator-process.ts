@@ -27,6 +27,12 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
     env: { ...process.env, PARTNERPAY_PROFILE: 'test', SIM_PORT: '0', SIM_HOST: '127.0.0.1', SIMULATOR_STATE_DIR: stateDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Never leave the simulator behind: a crash or Ctrl-C of the bench ends it too.
+  const killChild = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  process.once('exit', killChild);
   const base = await new Promise<string>((ok, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`simulator did not start within 20 s:\n${out}`)), 20_000);
@@ -60,6 +66,7 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
     platformPrivateKeyPem: stored.private_key_pem,
     control,
     async close() {
+      process.off('exit', killChild);
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
