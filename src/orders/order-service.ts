@@ -220,7 +220,8 @@ export class OrderService {
       const locked = (await findOrderById(em, orderId, forUpdate(em)))!;
       const now = this.clock.now();
       const outcome = await applyTransaction(em, this.deps, locked, txn, now);
-      await markSynced(em, orderId, now);
+      // A payment applied just now already set last_synced_at = now in its guarded UPDATE.
+      if (outcome.result !== 'applied' || outcome.order.last_synced_at !== now) await markSynced(em, orderId, now);
       return outcome;
     });
   }

@@ -64,16 +64,31 @@ export async function applyTransaction(em: Em, deps: TransitionDeps, order: Paym
         deps.logger.error({ order_id: order.id, local: order.trade_state, upstream: txn.trade_state }, 'WeChat Pay reports a payment for an order that is not open');
         return { result: 'conflict', order, reason: `order is ${order.trade_state} but WeChat Pay reports ${txn.trade_state}` };
       }
-      const successTime = txn.success_time ? Date.parse(txn.success_time) : now;
+      const parsed = txn.success_time ? Date.parse(txn.success_time) : now;
+      const paid: PaymentOrderRow = {
+        ...order,
+        trade_state: 'SUCCESS',
+        trade_state_desc: txn.trade_state_desc ?? null,
+        transaction_id: txn.transaction_id ?? null,
+        success_time: Number.isFinite(parsed) ? parsed : now,
+        payer_total: txn.amount?.payer_total ?? null,
+        bank_type: txn.bank_type ?? null,
+        updated_at: now,
+        last_synced_at: now,
+      };
       const changed = await run(
         em,
         "update payment_order set trade_state = 'SUCCESS', trade_state_desc = ?, transaction_id = ?, success_time = ?, payer_total = ?, bank_type = ?, updated_at = ?, last_synced_at = ? where id = ? and trade_state = 'NOTPAY'",
-        [txn.trade_state_desc ?? null, txn.transaction_id ?? null, Number.isFinite(successTime) ? successTime : now, txn.amount?.payer_total ?? null, txn.bank_type ?? null, now, now, order.id],
+        [paid.trade_state_desc, paid.transaction_id, paid.success_time, paid.payer_total, paid.bank_type, now, now, order.id],
       );
-      const fresh = (await findOrderById(em, order.id))!;
-      if (changed !== 1) return fresh.trade_state === 'SUCCESS' || fresh.trade_state === 'REFUND' ? { result: 'duplicate', order: fresh } : { result: 'conflict', order: fresh, reason: `order is ${fresh.trade_state}` };
-      await deps.recordEvent(em, { tenantId: fresh.tenant_id, type: 'order.paid', data: { order: orderView(fresh) } });
-      return { result: 'applied', order: fresh };
+      if (changed !== 1) {
+        const fresh = (await findOrderById(em, order.id))!;
+        return fresh.trade_state === 'SUCCESS' || fresh.trade_state === 'REFUND' ? { result: 'duplicate', order: fresh } : { result: 'conflict', order: fresh, reason: `order is ${fresh.trade_state}` };
+      }
+      // The guarded UPDATE moved exactly this row, read in this transaction, to exactly these values:
+      // the order is `paid` without reading it back (one statement less on every payment).
+      await deps.recordEvent(em, { tenantId: paid.tenant_id, type: 'order.paid', data: { order: orderView(paid) } });
+      return { result: 'applied', order: paid };
     }
     case 'CLOSED':
     case 'REVOKED':

@@ -1,0 +1,124 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { FromClient, LoadRequest, LoadResult, ToClient } from './load-protocol';
+import { childCpuMicros, threadCpuMicros } from './cpu';
+import { startProfile } from './profile';
+
+export interface MeasuredLoad extends LoadResult {
+  /** CPU microseconds (user + system) this process spent between `go` and `done`. */
+  cpuUs: number;
+  /** Of which in the kernel (system time: syscalls, file and socket I/O). */
+  sysUs: number;
+  /** Of which on the main (JavaScript) thread; the rest is V8's GC/compiler helpers and libuv's pool. Undefined off Linux. */
+  mainUs?: number;
+  /** CPU microseconds other processes (by pid) spent in the same window, where /proc tells. */
+  others: Record<string, number | undefined>;
+  /** The probe's calls and CPU microseconds during the window (already taken out of cpuUs). */
+  probe?: { calls: number; cpuUs: number };
+}
+
+/**
+ * A synchronous piece of work timed on this thread while the load runs (a few calls every
+ * `everyMs`), so that it is measured under the same contention as the platform. Its CPU time is
+ * taken out of the window's figure.
+ */
+export interface Probe {
+  fn: () => void;
+  callsPerTick: number;
+  everyMs: number;
+}
+
+/** A forked load generator (./load-client.js): requests go over loopback, its CPU is its own. */
+export class LoadClient {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(): Promise<LoadClient> {
+    const child = fork(join(__dirname, 'load-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const c = new LoadClient(child);
+    await c.next('ready');
+    return c;
+  }
+
+  /** The load generator's pid (to read its CPU time). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /**
+   * Hands over the prepared requests, then runs them against `origin` with `concurrency` in flight,
+   * measuring this process's CPU time (and that of `watch` pids) over exactly the load window.
+   */
+  async run(origin: string, requests: LoadRequest[], concurrency: number, watch: Record<string, number> = {}, profileName?: string, probe?: Probe): Promise<MeasuredLoad> {
+    this.send({ type: 'load', requests });
+    await this.next('loaded');
+    const othersBefore = Object.fromEntries(Object.entries(watch).map(([k, pid]) => [k, childCpuMicros(pid)]));
+    const profile = profileName ? await startProfile() : undefined;
+    const mainBefore = threadCpuMicros();
+    const before = process.cpuUsage();
+    const probed = { calls: 0, cpuUs: 0 };
+    const timer =
+      probe && threadCpuMicros() !== undefined
+        ? setInterval(() => {
+            const t0 = threadCpuMicros()!;
+            for (let i = 0; i < probe.callsPerTick; i++) probe.fn();
+            probed.cpuUs += threadCpuMicros()! - t0;
+            probed.calls += probe.callsPerTick;
+          }, probe.everyMs)
+        : undefined;
+    this.send({ type: 'go', origin, concurrency });
+    const m = await this.next('done').finally(() => clearInterval(timer));
+    const d = process.cpuUsage(before);
+    const mainAfter = threadCpuMicros();
+    await profile?.stop(profileName!);
+    const others = Object.fromEntries(
+      Object.entries(watch).map(([k, pid]) => {
+        const a = othersBefore[k];
+        const b = childCpuMicros(pid);
+        return [k, a === undefined || b === undefined ? undefined : b - a];
+      }),
+    );
+    return {
+      ...(m as Extract<FromClient, { type: 'done' }>).result,
+      cpuUs: d.user + d.system - probed.cpuUs,
+      sysUs: d.system,
+      mainUs: mainBefore === undefined || mainAfter === undefined ? undefined : mainAfter - mainBefore - probed.cpuUs,
+      others,
+      ...(timer ? { probe: probed } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.send({ type: 'exit' });
+    await exited;
+  }
+
+  private send(m: ToClient): void {
+    this.child.send(m);
+  }
+
+  private next(type: FromClient['type']): Promise<FromClient> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: FromClient) => {
+        if (m.type === 'failed') {
+          cleanup();
+          reject(new Error(`load client failed: ${m.message}`));
+        } else if (m.type === type) {
+          cleanup();
+          resolve(m);
+        }
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`load client exited (${code}) while waiting for ${type}`));
+      };
+      const cleanup = () => {
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+      };
+      this.child.on('message', onMessage);
+      this.child.on('exit', onExit);
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { request } from 'undici';
+import { loadConfig } from '../../src/config/load-config';
+import type { Config } from '../../src/config/schema';
+import { buildContainer, type AppContainer } from '../../src/container';
+import { buildApp } from '../../src/app';
+import type { SimulatorProcess } from './simulator-process';
+
+export interface Partnerpay {
+  baseUrl: string;
+  app: AppContainer;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * partnerpay in this process, as `npm start` runs it: buildContainer + buildApp on a real listener,
+ * WeChat Pay = the simulator process, no embedded simulator, no background jobs (they would add
+ * CPU that is not per-order work), log level warn unless BENCH_LOG_LEVEL says otherwise.
+ */
+export async function startPartnerpay(dbUrl: string, wxpayBase: string, createPerMinute: number): Promise<Partnerpay> {
+  const server: Server = createServer({ keepAliveTimeout: 30_000 });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig(
+    {},
+    {
+      profile: 'test',
+      server: { publicBaseUrl: baseUrl },
+      db: { url: dbUrl, migrateOnStart: true },
+      wxpay: { baseUrl: wxpayBase },
+      simulator: { embedded: false },
+      jobs: { enabled: false },
+      orders: { createPerMinutePerTenant: createPerMinute },
+      log: { level: (process.env.BENCH_LOG_LEVEL as Config['log']['level'] | undefined) ?? 'warn' },
+    },
+  );
+  const app = await buildContainer(config);
+  server.on('request', buildApp(app));
+  await app.start();
+  return {
+    baseUrl,
+    app,
+    config,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await app.close();
+    },
+  };
+}
+
+export interface BenchTenant {
+  id: string;
+  subMchid: string;
+  appid: string;
+  secretKey: string;
+}
+
+export interface BenchProvider {
+  spMchid: string;
+  spAppid: string;
+  apiv3Key: string;
+  publicKeyId: string;
+  /** The merchant API key partnerpay signs with (parsed here from the same PEM), for the crypto reference. */
+  merchantPrivateKey: KeyObject;
+  tenants: BenchTenant[];
+}
+
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+const appid = () => `wx${randomBytes(8).toString('hex')}`;
+
+async function call(method: 'POST' | 'PUT', url: string, token: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await request(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.body.text();
+  if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${method} ${url}: ${res.statusCode} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/**
+ * One service provider in public-key mode (WeChat Pay's key = the simulator's) and `n` tenants with
+ * one outsourced mini-program each, registered in partnerpay (admin API) and in the simulator (control API).
+ */
+export async function provision(pp: Partnerpay, sim: SimulatorProcess, n: number): Promise<BenchProvider> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const spMchid = `1${digits(9)}`;
+  const p: BenchProvider = { spMchid, spAppid: appid(), apiv3Key: randomBytes(16).toString('hex'), publicKeyId: sim.platform.public_key_id, merchantPrivateKey: privateKey, tenants: [] };
+  const serial = randomBytes(20).toString('hex').toUpperCase();
+  const token = pp.config.security.adminToken;
+  await sim.control('POST', '/service-providers', {
+    sp_mchid: spMchid,
+    sp_appid: p.spAppid,
+    merchant_serial_no: serial,
+    merchant_public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    apiv3_key: p.apiv3Key,
+    verification: 'public_key',
+  });
+  await call('PUT', `${pp.baseUrl}/admin/v1/service-providers/${spMchid}`, token, {
+    name: 'Bench ISV',
+    sp_appid: p.spAppid,
+    merchant_serial_no: serial,
+    merchant_private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    apiv3_key: p.apiv3Key,
+    wechatpay_public_key_id: sim.platform.public_key_id,
+    wechatpay_public_key: sim.platform.public_key_pem,
+  });
+  for (let i = 0; i < n; i++) {
+    const t = { subMchid: `2${digits(9)}`, appid: appid() };
+    const created = await call('POST', `${pp.baseUrl}/admin/v1/tenants`, token, {
+      sp_mchid: spMchid,
+      sub_mchid: t.subMchid,
+      name: `Bench shop ${i + 1}`,
+      apps: [{ appid: t.appid, type: 'miniprogram', dev_mode: 'outsourced' }],
+      webhook_url: null,
+    });
+    await sim.control('POST', '/sub-merchants', { sp_mchid: spMchid, sub_mchid: t.subMchid, appids: [t.appid] });
+    p.tenants.push({ id: String(created.id), secretKey: String(created.secret_key), ...t });
+  }
+  return p;
+}
