@@ -60,7 +60,7 @@ export async function applyTransaction(em: Em, deps: TransitionDeps, order: Paym
     case 'REFUND': {
       // REFUND means it was paid and then a refund began: the payment is still news to apply.
       if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND') return { result: 'duplicate', order };
-      if (order.trade_state !== 'NOTPAY') {
+      if (!canTransition(order.trade_state, 'SUCCESS')) {
         deps.logger.error({ order_id: order.id, local: order.trade_state, upstream: txn.trade_state }, 'WeChat Pay reports a payment for an order that is not open');
         return { result: 'conflict', order, reason: `order is ${order.trade_state} but WeChat Pay reports ${txn.trade_state}` };
       }
