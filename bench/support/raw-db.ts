@@ -1,10 +1,10 @@
 /**
  * The raw baseline's database access: the driver partnerpay itself sits on (mysql2 for MariaDB,
- * sqlite3 for SQLite), with no ORM, no entity manager, no transaction wrapper. Both come with
- * @mikro-orm/mysql and @mikro-orm/sqlite.
+ * libsql for SQLite), with no ORM, no entity manager, no transaction wrapper. Both come with
+ * @mikro-orm/mysql and @mikro-orm/libsql.
  */
 import { createPool, type Pool, type ResultSetHeader } from 'mysql2/promise';
-import { Database } from 'sqlite3';
+import Database from 'libsql';
 
 export interface RawDb {
   /** Runs one statement (autocommit) and answers the number of rows it changed. */
@@ -30,22 +30,15 @@ export function mysqlRaw(url: string, connections: number): RawDb {
   };
 }
 
-/** One sqlite3 connection to the database file at `path` (SQLite has one writer at a time anyway). */
+/** One libsql connection to the database file at `path` (SQLite has one writer at a time anyway). */
 export async function sqliteRaw(path: string): Promise<RawDb> {
-  const db = await new Promise<Database>((ok, fail) => {
-    const d: Database = new Database(path, (err) => (err ? fail(err) : ok(d)));
-  });
   // The app's connection may hold the write lock for a moment: wait for it rather than fail.
-  db.configure('busyTimeout', 5000);
+  const db = new Database(path, { timeout: 5000 } as never);
   return {
-    run: (sql, params) =>
-      new Promise((ok, fail) =>
-        db.run(sql, params, function (this: { changes: number }, err: Error | null) {
-          if (err) fail(err);
-          else ok(this.changes);
-        }),
-      ),
-    all: <T>(sql: string, params: unknown[] = []) => new Promise<T[]>((ok, fail) => db.all(sql, params, (err: Error | null, rows: T[]) => (err ? fail(err) : ok(rows)))),
-    close: () => new Promise<void>((ok, fail) => db.close((err) => (err ? fail(err) : ok()))),
+    run: async (sql, params) => Number(db.prepare(sql).run(...(params as never[])).changes),
+    all: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql).all(...(params as never[])) as T[],
+    close: async () => {
+      db.close();
+    },
   };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import { PartnerpayMySqlDriver } from './mysql-driver';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager, AbstractSqlDriver } from '@mikro-orm/knex';
 import { ENTITIES } from './entities';
@@ -41,7 +41,7 @@ export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolea
   if (dialectOf(url) === 'sqlite') {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    return { ...common, driver: SqliteDriver, dbName: path } as Options<AbstractSqlDriver>;
+    return { ...common, driver: LibSqlDriver, dbName: path } as Options<AbstractSqlDriver>;
   }
   return {
     ...common,

@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { BaseSqlitePlatform } from '@mikro-orm/knex';
 import type { Em, Orm } from './orm';
 
 /**
@@ -42,5 +43,10 @@ export function isUniqueViolation(err: unknown): boolean {
 
 /** `FOR UPDATE` on MySQL; SQLite serialises writers, so its transactions need no row lock. */
 export function forUpdate(em: Em): string {
-  return em.getPlatform().constructor.name.toLowerCase().includes('sqlite') ? '' : ' for update';
+  return isSqlite(em) ? '' : ' for update';
+}
+
+/** True on the embedded SQLite store (libsql), whose SQL lacks row locks and SKIP LOCKED. */
+export function isSqlite(em: Em): boolean {
+  return em.getPlatform() instanceof BaseSqlitePlatform;
 }

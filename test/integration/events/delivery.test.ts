@@ -120,7 +120,8 @@ test('When the webhook is down (connection refused), then attempts fail and it i
     const row = await h.row(id);
     assert.equal(row.status, 'pending');
     assert.equal(row.last_status, null);
-    assert.match(String(row.last_error), /ECONNREFUSED/);
+    // A keep-alive socket to the stopped server may fail as "other side closed" before a new connect is refused.
+    assert.match(String(row.last_error), /ECONNREFUSED|other side closed/);
   } finally {
     await h.receiver.start();
   }
