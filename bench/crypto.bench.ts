@@ -5,13 +5,25 @@
  * both, and the clock is process CPU time, so other load on the machine does not skew the ratio.
  */
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { decryptResource, encryptResource, nonce, paySignMessage, responseMessage, signSha256Rsa, verifyWechatpaySignature } from '../src/crypto';
+import {
+  decryptResource,
+  encryptResource,
+  nonce,
+  paySignMessage,
+  responseMessage,
+  signSha256Rsa,
+  verifyWechatpaySignature,
+} from '../src/crypto';
 import { signRequest } from '../src/wxpay/signer';
 import type { ServiceProviderCredentials } from '../src/wxpay/credentials';
 
 // The plugin's public API, as much of it as this benchmark uses (its .d.ts drags in axios typings).
 interface TheirSdk {
-  Rsa: { sign(message: string, key: KeyObject): string; verify(message: string, signature: string, key: KeyObject): boolean; from(thing: string, type?: 'public' | 'private'): KeyObject };
+  Rsa: {
+    sign(message: string, key: KeyObject): string;
+    verify(message: string, signature: string, key: KeyObject): boolean;
+    from(thing: string, type?: 'public' | 'private'): KeyObject;
+  };
   Formatter: {
     nonce(size?: number): string;
     timestamp(): number;
@@ -40,8 +52,15 @@ const sp: ServiceProviderCredentials = {
   verification: { mode: 'certificate' },
 };
 const orderBody = JSON.stringify({
-  sp_appid: sp.spAppid, sp_mchid: sp.spMchid, sub_appid: 'wx1111111111111111', sub_mchid: '1900000109', description: 'Image形象店-深圳腾大-QQ公仔',
-  out_trade_no: '1217752501201407033233368018', notify_url: 'https://partnerpay.example.com/notify/wxpay/1230000109', amount: { total: 100, currency: 'CNY' }, payer: { sub_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
+  sp_appid: sp.spAppid,
+  sp_mchid: sp.spMchid,
+  sub_appid: 'wx1111111111111111',
+  sub_mchid: '1900000109',
+  description: 'Image形象店-深圳腾大-QQ公仔',
+  out_trade_no: '1217752501201407033233368018',
+  notify_url: 'https://partnerpay.example.com/notify/wxpay/1230000109',
+  amount: { total: 100, currency: 'CNY' },
+  payer: { sub_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
 });
 const path = '/v3/pay/partner/transactions/jsapi';
 
@@ -55,7 +74,11 @@ const headers = { timestamp: ts, nonce: respNonce, serial, signature: respSig };
 const keyFor = (s: string) => (s === serial ? platform.publicKey : undefined);
 
 // A 1 KB notification resource.
-const notification = encryptResource(JSON.stringify({ out_trade_no: 'x', pad: randomBytes(480).toString('hex') }).slice(0, 1024), sp.apiV3Key, 'transaction');
+const notification = encryptResource(
+  JSON.stringify({ out_trade_no: 'x', pad: randomBytes(480).toString('hex') }).slice(0, 1024),
+  sp.apiV3Key,
+  'transaction',
+);
 const apiV3KeyString = sp.apiV3Key.toString('utf8');
 
 interface Case {
@@ -83,13 +106,22 @@ const cases: Case[] = [
     theirs: () => {
       // The plugin's verifier: the same clock-skew check, then Rsa.verify over Formatter.response.
       if (Math.abs(theirs.Formatter.timestamp() - Number(ts)) > 300) throw new Error('stale');
-      if (!theirs.Rsa.verify(theirs.Formatter.response(ts, respNonce, respBody), respSig, theirPlatformKey)) throw new Error('theirs failed to verify');
+      if (!theirs.Rsa.verify(theirs.Formatter.response(ts, respNonce, respBody), respSig, theirPlatformKey))
+        throw new Error('theirs failed to verify');
     },
   },
   {
     name: 'paySign (wx.requestPayment)',
-    ours: () => signSha256Rsa(paySignMessage('wx1111111111111111', ts, respNonce, 'prepay_id=wx201410272009395522657a690389285100'), merchant.privateKey),
-    theirs: () => theirs.Rsa.sign(theirs.Formatter.joinedByLineFeed('wx1111111111111111', ts, respNonce, 'prepay_id=wx201410272009395522657a690389285100'), theirMerchantKey),
+    ours: () =>
+      signSha256Rsa(
+        paySignMessage('wx1111111111111111', ts, respNonce, 'prepay_id=wx201410272009395522657a690389285100'),
+        merchant.privateKey,
+      ),
+    theirs: () =>
+      theirs.Rsa.sign(
+        theirs.Formatter.joinedByLineFeed('wx1111111111111111', ts, respNonce, 'prepay_id=wx201410272009395522657a690389285100'),
+        theirMerchantKey,
+      ),
   },
   {
     name: 'AES-GCM decrypt, 1 KB notification',
@@ -130,7 +162,11 @@ function main(): void {
   const slices = Number(process.env.BENCH_SLICES ?? 40);
   const sliceMs = Number(process.env.BENCH_SLICE_MS ?? 50);
   // Both implementations must agree before they are timed.
-  if (decryptResource(notification, sp.apiV3Key) !== theirs.Aes.AesGcm.decrypt(notification.ciphertext, apiV3KeyString, notification.nonce, notification.associated_data)) throw new Error('decrypt mismatch');
+  if (
+    decryptResource(notification, sp.apiV3Key) !==
+    theirs.Aes.AesGcm.decrypt(notification.ciphertext, apiV3KeyString, notification.nonce, notification.associated_data)
+  )
+    throw new Error('decrypt mismatch');
   console.log(`# crypto bench: node ${process.version}, ${slices} alternating slices of ~${sliceMs} ms CPU per side; ops per CPU-second`);
   console.log(`${'operation'.padEnd(38)}${'ours ops/s'.padStart(14)}${'theirs ops/s'.padStart(14)}${'ours/theirs'.padStart(13)}`);
   let slower = false;
@@ -149,7 +185,9 @@ function main(): void {
   // A/A control: the same function on both sides shows this run's noise floor.
   const control = cases[1];
   const aa = compare({ name: 'control', ours: control.ours, theirs: control.ours }, slices, sliceMs);
-  console.log(`${'(A/A control: ours vs ours, verify)'.padEnd(38)}${aa.ours.toFixed(0).padStart(14)}${aa.theirs.toFixed(0).padStart(14)}${(aa.ours / aa.theirs).toFixed(2).padStart(13)}`);
+  console.log(
+    `${'(A/A control: ours vs ours, verify)'.padEnd(38)}${aa.ours.toFixed(0).padStart(14)}${aa.theirs.toFixed(0).padStart(14)}${(aa.ours / aa.theirs).toFixed(2).padStart(13)}`,
+  );
   console.log(slower ? '# RESULT: ours is slower on at least one operation' : '# RESULT: ours is no slower than wechatpay-axios-plugin');
   process.exitCode = slower ? 1 : 0;
 }

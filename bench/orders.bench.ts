@@ -98,9 +98,15 @@ async function main(): Promise<void> {
     const dbPid = mysql ? databasePid() : undefined;
     const watch: Record<string, number> = { simulator: sim.pid, client: client.pid, ...(dbPid ? { 'database server': dbPid } : {}) };
 
-    const dbLabel = mysql ? `MariaDB/MySQL ${new URL(dbUrl).host}/${scratch!.name} (scratch, dropped after)` : `SQLite file ${dbUrl.slice(7)} (removed after)`;
-    console.log(`# partnerpay bench ${new Date().toISOString()}: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}, load avg ${loadavg().map(f2).join(' ')}`);
-    console.log(`# database: ${dbLabel}; KV: in-process; log level ${pp.config.log.level}; ${nTenants} tenants; simulator pid ${sim.pid} at ${sim.base}`);
+    const dbLabel = mysql
+      ? `MariaDB/MySQL ${new URL(dbUrl).host}/${scratch!.name} (scratch, dropped after)`
+      : `SQLite file ${dbUrl.slice(7)} (removed after)`;
+    console.log(
+      `# partnerpay bench ${new Date().toISOString()}: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}, load avg ${loadavg().map(f2).join(' ')}`,
+    );
+    console.log(
+      `# database: ${dbLabel}; KV: in-process; log level ${pp.config.log.level}; ${nTenants} tenants; simulator pid ${sim.pid} at ${sim.base}`,
+    );
     console.log('# CPU figures are process CPU time (user + system); the load generator runs in its own process.');
 
     // ---- Orders ------------------------------------------------------------------------------
@@ -117,7 +123,11 @@ async function main(): Promise<void> {
     const { figures: o, raw: oRaw } = await measureOrders(client, pp.baseUrl, batch.requests, concurrency, watch, probe);
     const orderSql = perItem(sqlBeforeOrders, sql.snapshot(), nOrders);
     const cryptoAfter = orderCryptoMicros(provider.merchantPrivateKey, sim.platformPrivateKeyPem);
-    const crypto = { sign: (cryptoBefore.sign + cryptoAfter.sign) / 2, verify: (cryptoBefore.verify + cryptoAfter.verify) / 2, perOrder: (cryptoBefore.perOrder + cryptoAfter.perOrder) / 2 };
+    const crypto = {
+      sign: (cryptoBefore.sign + cryptoAfter.sign) / 2,
+      verify: (cryptoBefore.verify + cryptoAfter.verify) / 2,
+      perOrder: (cryptoBefore.perOrder + cryptoAfter.perOrder) / 2,
+    };
     const okOrders = o.statuses['201'] ?? 0;
 
     console.log('\n## Orders: POST /v1/orders (insert, partner JSAPI call to the simulator, paySign)');
@@ -127,9 +137,21 @@ async function main(): Promise<void> {
     line('platform CPU per order', `${f0(o.platformUsPerOrder)} µs`, `partnerpay process: ${split(oRaw, o.n)}`);
     const underLoad = oRaw.probe && oRaw.probe.calls > 0 ? oRaw.probe.cpuUs / oRaw.probe.calls : undefined;
     const ratio = (underLoad ?? crypto.perOrder) / o.platformUsPerOrder;
-    line('crypto CPU per order', `${f0(underLoad ?? crypto.perOrder)} µs`, underLoad ? `2 x RSA-2048 sign + 1 verify, timed during the run (${oRaw.probe!.calls} samples)` : '2 x RSA-2048 sign + 1 verify');
-    line('  same, machine quiet', `${f0(crypto.perOrder)} µs`, `sign ${f0(crypto.sign)} µs, verify ${f0(crypto.verify)} µs, before and after the run`);
-    line('ratio crypto/platform', f2(ratio), `${ratio >= 0.5 ? 'aim >= 0.5: met' : 'aim >= 0.5: NOT met'} (quiet crypto: ${f2(crypto.perOrder / o.platformUsPerOrder)})`);
+    line(
+      'crypto CPU per order',
+      `${f0(underLoad ?? crypto.perOrder)} µs`,
+      underLoad ? `2 x RSA-2048 sign + 1 verify, timed during the run (${oRaw.probe!.calls} samples)` : '2 x RSA-2048 sign + 1 verify',
+    );
+    line(
+      '  same, machine quiet',
+      `${f0(crypto.perOrder)} µs`,
+      `sign ${f0(crypto.sign)} µs, verify ${f0(crypto.verify)} µs, before and after the run`,
+    );
+    line(
+      'ratio crypto/platform',
+      f2(ratio),
+      `${ratio >= 0.5 ? 'aim >= 0.5: met' : 'aim >= 0.5: NOT met'} (quiet crypto: ${f2(crypto.perOrder / o.platformUsPerOrder)})`,
+    );
     const otherOrder = Object.entries(oRaw.others)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k} ${f0(v! / o.n)} µs`);
@@ -154,7 +176,8 @@ async function main(): Promise<void> {
     await rawBaseline(raw, provider, sim.platformPrivateKeyPem, warmList, concurrency);
     await resetOrders(raw, provider.spMchid);
     const ww = await client.run(pp.baseUrl, warmList, concurrency);
-    if ((ww.statuses['200'] ?? 0) !== warmList.length) throw new Error(`warm-up notifications failed: ${JSON.stringify(ww.statuses)} ${ww.samples.join('\n')}`);
+    if ((ww.statuses['200'] ?? 0) !== warmList.length)
+      throw new Error(`warm-up notifications failed: ${JSON.stringify(ww.statuses)} ${ww.samples.join('\n')}`);
 
     const list = buildNotifications(provider, pool.slice(0, unique), dups, sim.platformPrivateKeyPem, spread);
     const nCrypto = notificationCryptoMicros(provider, sim.platformPrivateKeyPem, list[0]);
@@ -166,27 +189,60 @@ async function main(): Promise<void> {
     const sqlBeforeN = sql.snapshot();
     const plat = await client.run(pp.baseUrl, list, concurrency, watch, 'notifications');
     const notifSql = perItem(sqlBeforeN, sql.snapshot(), list.length);
-    const paid = (await raw.all<{ c: number }>("select count(*) as c from payment_order where sp_mchid = ? and trade_state = 'SUCCESS'", [provider.spMchid]))[0].c;
+    const paid = (
+      await raw.all<{ c: number }>("select count(*) as c from payment_order where sp_mchid = ? and trade_state = 'SUCCESS'", [
+        provider.spMchid,
+      ])
+    )[0].c;
     const events = (await raw.all<{ c: number }>("select count(*) as c from event where type = 'order.paid'"))[0].c - eventsBefore;
-    const outcomes = await raw.all<{ outcome: string; c: number }>('select outcome, count(*) as c from notification_log where received_at >= ? group by outcome order by outcome', [since]);
+    const outcomes = await raw.all<{ outcome: string; c: number }>(
+      'select outcome, count(*) as c from notification_log where received_at >= ? group by outcome order by outcome',
+      [since],
+    );
     await resetOrders(raw, provider.spMchid);
     const baseB = await rawBaseline(raw, provider, sim.platformPrivateKeyPem, list, concurrency);
 
     const n = list.length;
-    const platform: Throughput = { n, wallS: plat.wallMs / 1000, perSecond: n / (plat.wallMs / 1000), cpuUs: plat.cpuUs, perCpuSecond: n / (plat.cpuUs / 1e6) };
+    const platform: Throughput = {
+      n,
+      wallS: plat.wallMs / 1000,
+      perSecond: n / (plat.wallMs / 1000),
+      cpuUs: plat.cpuUs,
+      perCpuSecond: n / (plat.cpuUs / 1e6),
+    };
     // Both baseline runs pooled: total notifications over total wall time and total CPU time.
-    const baseline = { perSecond: (2 * n) / (baseA.wallS + baseB.wallS), perCpuSecond: (2 * n) / ((baseA.cpuUs + baseB.cpuUs) / 1e6), cpuUs: (baseA.cpuUs + baseB.cpuUs) / 2 };
+    const baseline = {
+      perSecond: (2 * n) / (baseA.wallS + baseB.wallS),
+      perCpuSecond: (2 * n) / ((baseA.cpuUs + baseB.cpuUs) / 1e6),
+      cpuUs: (baseA.cpuUs + baseB.cpuUs) / 2,
+    };
     const ok200 = plat.statuses['200'] ?? 0;
 
     console.log(`\n## Notifications: POST /notify/{tenant}/transactions, TRANSACTION.SUCCESS (${mysql ? 'MariaDB' : 'SQLite'})`);
-    line('notifications', `${n} (${ok200} x 200)`, `${unique} first deliveries + ${dups} duplicates (${Math.ceil(dups / 2)} identical copies, ${Math.floor(dups / 2)} re-signed resends); concurrency ${concurrency}`);
-    line('effect', `${paid} orders paid, ${events} order.paid events`, `expected ${unique} and ${unique}${paid === unique && events === unique ? ': ok' : ': MISMATCH'}`);
+    line(
+      'notifications',
+      `${n} (${ok200} x 200)`,
+      `${unique} first deliveries + ${dups} duplicates (${Math.ceil(dups / 2)} identical copies, ${Math.floor(dups / 2)} re-signed resends); concurrency ${concurrency}`,
+    );
+    line(
+      'effect',
+      `${paid} orders paid, ${events} order.paid events`,
+      `expected ${unique} and ${unique}${paid === unique && events === unique ? ': ok' : ': MISMATCH'}`,
+    );
     line('outcomes logged', outcomes.map((r) => `${r.outcome} ${r.c}`).join(', '));
     line('platform', `${f0(platform.perSecond)} /s wall`, `${f0(platform.perCpuSecond)} per CPU-second of partnerpay`);
     line('platform CPU per notif.', `${f0(platform.cpuUs / n)} µs`, `partnerpay process: ${split(plat, n)}`);
     line('latency', `p50 ${f1(percentile(plat.latencies, 50))} ms, p99 ${f1(percentile(plat.latencies, 99))} ms`);
-    line('raw baseline', `${f0(baseline.perSecond)} /s wall`, `${f0(baseline.perCpuSecond)} per CPU-second (${f0(baseline.cpuUs / n)} µs each; runs ${f0(baseA.perCpuSecond)} and ${f0(baseB.perCpuSecond)}); verify + decrypt + 1 guarded UPDATE`);
-    line('ratio platform/baseline', `${f2(platform.perSecond / baseline.perSecond)} wall`, `${f2(platform.perCpuSecond / baseline.perCpuSecond)} CPU (aim >= 0.5)`);
+    line(
+      'raw baseline',
+      `${f0(baseline.perSecond)} /s wall`,
+      `${f0(baseline.perCpuSecond)} per CPU-second (${f0(baseline.cpuUs / n)} µs each; runs ${f0(baseA.perCpuSecond)} and ${f0(baseB.perCpuSecond)}); verify + decrypt + 1 guarded UPDATE`,
+    );
+    line(
+      'ratio platform/baseline',
+      `${f2(platform.perSecond / baseline.perSecond)} wall`,
+      `${f2(platform.perCpuSecond / baseline.perCpuSecond)} CPU (aim >= 0.5)`,
+    );
     line('one core', `${f0(platform.perCpuSecond)} /CPU-s`, platform.perCpuSecond >= 3000 ? 'aim >= 3000: met' : 'aim >= 3000: NOT met');
     line('crypto per notification', `${f0(nCrypto)} µs`, 'verify + AES-GCM decrypt (cached KeyObject)');
     line('SQL statements per notif.', f2(notifSql.reduce((a, [, v]) => a + v, 0)), 'incl. BEGIN/COMMIT (the baseline: 1)');
@@ -196,7 +252,8 @@ async function main(): Promise<void> {
       .map(([k, v]) => `${k} ${f0(v! / n)} µs`);
     if (otherN.length) line('others CPU per notif.', otherN.join(', '), '(/proc, 10 ms ticks)');
     if (ok200 !== n) console.log(`!! ${n - ok200} notifications not 200: ${JSON.stringify(plat.statuses)}\n${plat.samples.join('\n')}`);
-    if (baseA.applied !== unique || baseB.applied !== unique) console.log(`!! baseline applied ${baseA.applied}/${baseB.applied}, expected ${unique}`);
+    if (baseA.applied !== unique || baseB.applied !== unique)
+      console.log(`!! baseline applied ${baseA.applied}/${baseB.applied}, expected ${unique}`);
     if (okOrders !== o.n || ok200 !== n || paid !== unique || events !== unique) process.exitCode = 1;
   } finally {
     await client?.close().catch(() => undefined);

@@ -31,17 +31,32 @@ export function buildApp(app: AppContainer): express.Application {
   for (const f of app.features) f.mountRaw?.(server, c);
 
   const json = express.json({ limit: config.server.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
-  server.use((req: Request, res: Response, next: NextFunction) => (RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : json(req, res, next)));
+  server.use((req: Request, res: Response, next: NextFunction) =>
+    RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : json(req, res, next),
+  );
   // One MikroORM unit of work per request: services use orm.em, which resolves to this fork.
   server.use((_req: Request, _res: Response, next: NextFunction) => RequestContext.create(orm.em, next));
 
-  const routers: ApiRouter[] = [healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url)), ...app.features.flatMap((f) => f.routers?.(c) ?? [])];
+  const routers: ApiRouter[] = [
+    healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url)),
+    ...app.features.flatMap((f) => f.routers?.(c) ?? []),
+  ];
   const openapi = buildOpenApiDocument(
     routers.flatMap((r) => r.specs),
     { version },
   );
   routers.push(
-    new ApiRouter().route({ method: 'get', path: '/openapi.json', summary: 'This OpenAPI document', tags: ['meta'], auth: 'none', responses: { 200: { description: 'OpenAPI 3.0 document' } } }, () => openapi),
+    new ApiRouter().route(
+      {
+        method: 'get',
+        path: '/openapi.json',
+        summary: 'This OpenAPI document',
+        tags: ['meta'],
+        auth: 'none',
+        responses: { 200: { description: 'OpenAPI 3.0 document' } },
+      },
+      () => openapi,
+    ),
   );
   for (const r of routers) server.use(r.router);
 

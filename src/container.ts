@@ -43,7 +43,11 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
   c.register(TOKENS.Logger, { useValue: logger });
   c.register(TOKENS.Clock, { useValue: opts.clock ?? systemClock });
 
-  const orm: Orm = await openDatabase(config.db.url, { poolMax: config.db.poolMax, debug: config.db.debug, migrate: config.db.migrateOnStart });
+  const orm: Orm = await openDatabase(config.db.url, {
+    poolMax: config.db.poolMax,
+    debug: config.db.debug,
+    migrate: config.db.migrateOnStart,
+  });
   c.register(TOKENS.Orm, { useValue: orm });
 
   let redis: RedisClient | undefined;
@@ -84,7 +88,8 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
       if (closed) return;
       closed = true;
       await jobs.stop();
-      for (const f of [...features].reverse()) await f.onStop?.(c).catch((err) => logger.error({ err, feature: f.name }, 'feature stop failed'));
+      for (const f of [...features].reverse())
+        await f.onStop?.(c).catch((err) => logger.error({ err, feature: f.name }, 'feature stop failed'));
       if (redis) await redis.quit().catch(() => undefined);
       await orm.close(true);
     },

@@ -20,7 +20,16 @@ async function main(): Promise<void> {
   const app = await buildContainer(config, { logger });
   server.on('request', buildApp(app));
   await app.start();
-  logger.info({ port, profile: config.profile, database: config.db.url.replace(/\/\/[^@]*@/, '//***@'), redis: Boolean(config.redis.url), wxpay: config.wxpay.baseUrl }, 'partnerpay listening');
+  logger.info(
+    {
+      port,
+      profile: config.profile,
+      database: config.db.url.replace(/\/\/[^@]*@/, '//***@'),
+      redis: Boolean(config.redis.url),
+      wxpay: config.wxpay.baseUrl,
+    },
+    'partnerpay listening',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -33,7 +33,10 @@ async function main(): Promise<number> {
   }
   console.log(`# redis: ${process.env.REDIS_URL ? process.env.REDIS_URL : 'in-process stand-ins'}`);
   const code = await new Promise<number>((resolveCode) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=4', '--test-reporter=spec', ...files], { env, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=4', '--test-reporter=spec', ...files], {
+      env,
+      stdio: 'inherit',
+    });
     child.on('exit', (c) => resolveCode(c ?? 1));
   });
   await scratch?.drop();

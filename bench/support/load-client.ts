@@ -53,7 +53,7 @@ process.on('message', (m: ToClient) => {
   } else if (m.type === 'go') {
     run(m.origin, m.concurrency).then(
       (result) => send({ type: 'done', result }),
-      (err: unknown) => send({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) }),
+      (err: unknown) => send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
     );
   } else if (m.type === 'exit') {
     process.exit(0);

@@ -17,4 +17,5 @@ export interface LoadResult {
 }
 
 export type ToClient = { type: 'load'; requests: LoadRequest[] } | { type: 'go'; origin: string; concurrency: number } | { type: 'exit' };
-export type FromClient = { type: 'ready' } | { type: 'loaded' } | { type: 'done'; result: LoadResult } | { type: 'failed'; message: string };
+export type FromClient =
+  { type: 'ready' } | { type: 'loaded' } | { type: 'done'; result: LoadResult } | { type: 'failed'; message: string };

@@ -33,7 +33,10 @@ export class LoadClient {
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(): Promise<LoadClient> {
-    const child = fork(join(__dirname, 'load-client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(join(__dirname, 'load-client.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
     const c = new LoadClient(child);
     await c.next('ready');
     return c;
@@ -48,7 +51,14 @@ export class LoadClient {
    * Hands over the prepared requests, then runs them against `origin` with `concurrency` in flight,
    * measuring this process's CPU time (and that of `watch` pids) over exactly the load window.
    */
-  async run(origin: string, requests: LoadRequest[], concurrency: number, watch: Record<string, number> = {}, profileName?: string, probe?: Probe): Promise<MeasuredLoad> {
+  async run(
+    origin: string,
+    requests: LoadRequest[],
+    concurrency: number,
+    watch: Record<string, number> = {},
+    profileName?: string,
+    probe?: Probe,
+  ): Promise<MeasuredLoad> {
     this.send({ type: 'load', requests });
     await this.next('loaded');
     const othersBefore = Object.fromEntries(Object.entries(watch).map(([k, pid]) => [k, childCpuMicros(pid)]));

@@ -1,7 +1,15 @@
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { rfc3339 } from '../../src/common/clock';
-import { decryptResource, encryptResource, nonce, pickWechatpayHeaders, responseMessage, signSha256Rsa, verifyWechatpaySignature } from '../../src/crypto';
+import {
+  decryptResource,
+  encryptResource,
+  nonce,
+  pickWechatpayHeaders,
+  responseMessage,
+  signSha256Rsa,
+  verifyWechatpaySignature,
+} from '../../src/crypto';
 import { cpuPerCall } from './cpu';
 import type { LoadRequest } from './load-protocol';
 import type { BenchOrder } from './orders-phase';
@@ -36,7 +44,13 @@ function signed(body: string, serial: string, platformKey: KeyObject): Record<st
  * the platform key, then `duplicates` more: half identical copies, half re-signed resends, each
  * placed a little after its original (some arrive while it is still in flight, some after).
  */
-export function buildNotifications(p: BenchProvider, orders: BenchOrder[], duplicates: number, platformPrivatePem: string, spread: number): BenchNotification[] {
+export function buildNotifications(
+  p: BenchProvider,
+  orders: BenchOrder[],
+  duplicates: number,
+  platformPrivatePem: string,
+  spread: number,
+): BenchNotification[] {
   const key = createPrivateKey(platformPrivatePem);
   const items: Array<{ at: number; n: BenchNotification }> = [];
   const firsts = orders.map((o, i) => {
@@ -65,14 +79,22 @@ export function buildNotifications(p: BenchProvider, orders: BenchOrder[], dupli
       summary: '支付成功',
       resource: { original_type: 'transaction', ...encryptResource(JSON.stringify(resource), p.apiv3Key, 'transaction') },
     });
-    const n: BenchNotification = { method: 'POST', path: `/notify/${o.tenant.id}/transactions`, headers: signed(body, p.publicKeyId, key), body, order: o, kind: 'first' };
+    const n: BenchNotification = {
+      method: 'POST',
+      path: `/notify/${o.tenant.id}/transactions`,
+      headers: signed(body, p.publicKeyId, key),
+      body,
+      order: o,
+      kind: 'first',
+    };
     items.push({ at: i, n });
     return n;
   });
   for (let d = 0; d < duplicates; d++) {
     const i = Math.floor(Math.random() * firsts.length);
     const f = firsts[i];
-    const n: BenchNotification = d % 2 === 0 ? { ...f, kind: 'copy' } : { ...f, headers: signed(f.body!, p.publicKeyId, key), kind: 'resend' };
+    const n: BenchNotification =
+      d % 2 === 0 ? { ...f, kind: 'copy' } : { ...f, headers: signed(f.body!, p.publicKeyId, key), kind: 'resend' };
     items.push({ at: i + 0.5 + Math.random() * spread, n });
   }
   return items.sort((a, b) => a.at - b.at).map((x) => x.n);
@@ -95,7 +117,13 @@ export interface Throughput {
  * decrypt, parse, and one guarded UPDATE (autocommit) through the bare driver, `concurrency` in
  * flight. No HTTP, replay cache, tenant lookup, cross-check, outbox event or notification log.
  */
-export async function rawBaseline(db: RawDb, p: BenchProvider, platformPrivatePem: string, list: BenchNotification[], concurrency: number): Promise<Throughput & { applied: number }> {
+export async function rawBaseline(
+  db: RawDb,
+  p: BenchProvider,
+  platformPrivatePem: string,
+  list: BenchNotification[],
+  concurrency: number,
+): Promise<Throughput & { applied: number }> {
   const publicKey = createPublicKey(createPrivateKey(platformPrivatePem));
   const apiV3Key = Buffer.from(p.apiv3Key, 'utf8');
   const keyFor = (serial: string) => (serial === p.publicKeyId ? publicKey : undefined);
@@ -107,7 +135,17 @@ export async function rawBaseline(db: RawDb, p: BenchProvider, platformPrivatePe
     const envelope = JSON.parse(n.body!) as { resource: { ciphertext: string; nonce: string; associated_data: string } };
     const t = JSON.parse(decryptResource(envelope.resource, apiV3Key)) as Record<string, any>;
     const now = Date.now();
-    const changed = await db.run(PAID_SQL, [t.trade_state_desc, t.transaction_id, Date.parse(t.success_time), t.amount.payer_total, t.bank_type, now, now, t.sp_mchid, t.out_trade_no]);
+    const changed = await db.run(PAID_SQL, [
+      t.trade_state_desc,
+      t.transaction_id,
+      Date.parse(t.success_time),
+      t.amount.payer_total,
+      t.bank_type,
+      now,
+      now,
+      t.sp_mchid,
+      t.out_trade_no,
+    ]);
     applied += changed;
   };
   const worker = async () => {
@@ -124,7 +162,10 @@ export async function rawBaseline(db: RawDb, p: BenchProvider, platformPrivatePe
 
 /** Puts the bench's orders back to NOTPAY (between baseline and platform runs over the same rows). */
 export async function resetOrders(db: RawDb, spMchid: string): Promise<void> {
-  await db.run("update payment_order set trade_state = 'NOTPAY', trade_state_desc = null, transaction_id = null, success_time = null, payer_total = null, bank_type = null where sp_mchid = ?", [spMchid]);
+  await db.run(
+    "update payment_order set trade_state = 'NOTPAY', trade_state_desc = null, transaction_id = null, success_time = null, payer_total = null, bank_type = null where sp_mchid = ?",
+    [spMchid],
+  );
 }
 
 /** CPU microseconds of the crypto a notification cannot avoid: one signature verification and one AES-GCM decryption. */
@@ -133,5 +174,8 @@ export function notificationCryptoMicros(p: BenchProvider, platformPrivatePem: s
   const apiV3Key = Buffer.from(p.apiv3Key, 'utf8');
   const h = pickWechatpayHeaders(sample.headers);
   const resource = (JSON.parse(sample.body!) as { resource: { ciphertext: string; nonce: string; associated_data: string } }).resource;
-  return cpuPerCall(() => verifyWechatpaySignature(h, sample.body!, Math.floor(Date.now() / 1000), () => publicKey)) + cpuPerCall(() => decryptResource(resource, apiV3Key));
+  return (
+    cpuPerCall(() => verifyWechatpaySignature(h, sample.body!, Math.floor(Date.now() / 1000), () => publicKey)) +
+    cpuPerCall(() => decryptResource(resource, apiV3Key))
+  );
 }

@@ -26,7 +26,13 @@ export function orderRequests(p: BenchProvider, prefix: string, n: number, from 
       method: 'POST',
       path: '/v1/orders',
       headers: { authorization: `Bearer ${tenant.secretKey}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ appid: tenant.appid, out_trade_no: o.outTradeNo, description: 'Image形象店-深圳腾大-QQ公仔', amount: { total: o.total, currency: 'CNY' }, payer: { openid: OPENID } }),
+      body: JSON.stringify({
+        appid: tenant.appid,
+        out_trade_no: o.outTradeNo,
+        description: 'Image形象店-深圳腾大-QQ公仔',
+        amount: { total: o.total, currency: 'CNY' },
+        payer: { openid: OPENID },
+      }),
     });
   }
   return { requests, orders };
@@ -36,19 +42,31 @@ export function orderRequests(p: BenchProvider, prefix: string, n: number, from 
  * CPU microseconds of the crypto one order cannot avoid, with parsed KeyObjects: the Authorization
  * signature of the JSAPI call, the verification of WeChat Pay's signed answer, and paySign.
  */
-export function orderCrypto(merchantKey: KeyObject, platformPrivatePem: string): { signRequest: () => void; paySign: () => void; verify: () => void; all: () => void } {
+export function orderCrypto(
+  merchantKey: KeyObject,
+  platformPrivatePem: string,
+): { signRequest: () => void; paySign: () => void; verify: () => void; all: () => void } {
   const platformPrivate = createPrivateKey(platformPrivatePem);
   const platformPublic = createPublicKey(platformPrivate);
   const body = JSON.stringify({
-    sp_appid: 'wx8888888888888888', sp_mchid: '1230000109', sub_appid: 'wx1111111111111111', sub_mchid: '1900000109', description: 'Image形象店-深圳腾大-QQ公仔',
-    out_trade_no: 'B00000000001', time_expire: '2026-11-27T10:00:00+08:00', notify_url: 'http://127.0.0.1:3000/notify/ten_xxxxxxxxxxxxxxxxxxxxxx/transactions', amount: { total: 100, currency: 'CNY' }, payer: { sub_openid: OPENID },
+    sp_appid: 'wx8888888888888888',
+    sp_mchid: '1230000109',
+    sub_appid: 'wx1111111111111111',
+    sub_mchid: '1900000109',
+    description: 'Image形象店-深圳腾大-QQ公仔',
+    out_trade_no: 'B00000000001',
+    time_expire: '2026-11-27T10:00:00+08:00',
+    notify_url: 'http://127.0.0.1:3000/notify/ten_xxxxxxxxxxxxxxxxxxxxxx/transactions',
+    amount: { total: 100, currency: 'CNY' },
+    payer: { sub_openid: OPENID },
   });
   const ts = String(Math.floor(Date.now() / 1000));
   const answer = JSON.stringify({ prepay_id: 'wx201410272009395522657a690389285100' });
   const n = nonce();
   const sig = signSha256Rsa(responseMessage(ts, n, answer), platformPrivate);
   const signRequest = () => signSha256Rsa(requestMessage('POST', '/v3/pay/partner/transactions/jsapi', ts, nonce(), body), merchantKey);
-  const paySign = () => signSha256Rsa(paySignMessage('wx1111111111111111', ts, nonce(), 'prepay_id=wx201410272009395522657a690389285100'), merchantKey);
+  const paySign = () =>
+    signSha256Rsa(paySignMessage('wx1111111111111111', ts, nonce(), 'prepay_id=wx201410272009395522657a690389285100'), merchantKey);
   const verify = () => {
     if (!verifySha256Rsa(responseMessage(ts, n, answer), sig, platformPublic)) throw new Error('verify failed');
   };
@@ -87,7 +105,14 @@ export interface OrderFigures {
 }
 
 /** Runs the order requests through the load client and turns the measurement into per-order figures. */
-export async function measureOrders(client: LoadClient, origin: string, requests: LoadRequest[], concurrency: number, watch: Record<string, number>, probe?: Probe): Promise<{ figures: OrderFigures; raw: MeasuredLoad }> {
+export async function measureOrders(
+  client: LoadClient,
+  origin: string,
+  requests: LoadRequest[],
+  concurrency: number,
+  watch: Record<string, number>,
+  probe?: Probe,
+): Promise<{ figures: OrderFigures; raw: MeasuredLoad }> {
   const raw = await client.run(origin, requests, concurrency, watch, 'orders', probe);
   const n = requests.length;
   const sim = raw.others.simulator;

@@ -73,7 +73,11 @@ const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.ra
 const appid = () => `wx${randomBytes(8).toString('hex')}`;
 
 async function call(method: 'POST' | 'PUT', url: string, token: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await request(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await request(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.body.text();
   if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${method} ${url}: ${res.statusCode} ${text}`);
   return JSON.parse(text) as Record<string, unknown>;
@@ -86,7 +90,14 @@ async function call(method: 'POST' | 'PUT', url: string, token: string, body: un
 export async function provision(pp: Partnerpay, sim: SimulatorProcess, n: number): Promise<BenchProvider> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const spMchid = `1${digits(9)}`;
-  const p: BenchProvider = { spMchid, spAppid: appid(), apiv3Key: randomBytes(16).toString('hex'), publicKeyId: sim.platform.public_key_id, merchantPrivateKey: privateKey, tenants: [] };
+  const p: BenchProvider = {
+    spMchid,
+    spAppid: appid(),
+    apiv3Key: randomBytes(16).toString('hex'),
+    publicKeyId: sim.platform.public_key_id,
+    merchantPrivateKey: privateKey,
+    tenants: [],
+  };
   const serial = randomBytes(20).toString('hex').toUpperCase();
   const token = pp.config.security.adminToken;
   await sim.control('POST', '/service-providers', {

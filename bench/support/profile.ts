@@ -11,7 +11,8 @@ export async function startProfile(): Promise<{ stop(name: string): Promise<void
   if (!dir) return undefined;
   const session = new Session();
   session.connect();
-  const post = <T>(method: string, params?: object) => new Promise<T>((ok, fail) => session.post(method, params ?? {}, (err, res) => (err ? fail(err) : ok(res as T))));
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((ok, fail) => session.post(method, params ?? {}, (err, res) => (err ? fail(err) : ok(res as T))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');

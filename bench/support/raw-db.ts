@@ -16,7 +16,12 @@ export interface RawDb {
 
 /** A mysql2 pool of `connections` to the database of `url` (mysql://...). */
 export function mysqlRaw(url: string, connections: number): RawDb {
-  const pool: Pool = createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: connections, charset: 'utf8mb4', timezone: '+00:00' });
+  const pool: Pool = createPool({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: connections,
+    charset: 'utf8mb4',
+    timezone: '+00:00',
+  });
   return {
     async run(sql, params) {
       const [res] = await pool.execute<ResultSetHeader>(sql, params as never[]);

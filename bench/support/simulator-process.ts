@@ -24,7 +24,14 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'pp-bench-sim-'));
   const main = resolve(__dirname, '..', '..', 'src', 'simulator', 'main.js');
   const child: ChildProcess = spawn(process.execPath, [main], {
-    env: { ...process.env, PARTNERPAY_PROFILE: 'test', SIM_PORT: '0', SIM_HOST: '127.0.0.1', SIMULATOR_STATE_DIR: stateDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PARTNERPAY_PROFILE: 'test',
+      SIM_PORT: '0',
+      SIM_HOST: '127.0.0.1',
+      SIMULATOR_STATE_DIR: stateDir,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // Never leave the simulator behind: a crash or Ctrl-C of the bench ends it too.
@@ -52,7 +59,11 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
   child.stdout!.resume();
 
   const control = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
-    const res = await request(`${base}/control${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await request(`${base}/control${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.body.text();
     if (res.statusCode >= 300) throw new Error(`simulator ${method} /control${path}: ${res.statusCode} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;

@@ -43,7 +43,10 @@ export interface AuditQuery {
 
 /** The append-only audit log of admin writes. */
 export class AuditLog {
-  constructor(private readonly orm: Orm, private readonly clock: Clock) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly clock: Clock,
+  ) {}
 
   /** Appends one entry inside the caller's transaction, so the entry exists if and only if the write commits. */
   async record(em: Em, ctx: WriteContext, entry: AuditEntry): Promise<void> {
@@ -64,7 +67,8 @@ export class AuditLog {
     if (q.actor) where.actor = q.actor;
     if (q.action) where.action = q.action;
     if (q.target) where.target = q.target;
-    if (q.since !== undefined || q.until !== undefined) where.at = { ...(q.since !== undefined ? { $gte: q.since } : {}), ...(q.until !== undefined ? { $lt: q.until } : {}) };
+    if (q.since !== undefined || q.until !== undefined)
+      where.at = { ...(q.since !== undefined ? { $gte: q.since } : {}), ...(q.until !== undefined ? { $lt: q.until } : {}) };
     if (q.cursor) where.id = { $lt: decodeCursor(q.cursor).n };
     const rows = await this.orm.em.fork().find(AuditLogSchema, where, { orderBy: { id: 'desc' }, limit: q.limit + 1 });
     const data = rows.slice(0, q.limit);

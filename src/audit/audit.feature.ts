@@ -10,7 +10,9 @@ import { auditRouter } from './audit.routes';
 export const auditFeature: Feature = {
   name: 'audit',
   register(c) {
-    c.register(AuditLog, { useFactory: instanceCachingFactory((d) => new AuditLog(d.resolve<Orm>(TOKENS.Orm), d.resolve<Clock>(TOKENS.Clock))) });
+    c.register(AuditLog, {
+      useFactory: instanceCachingFactory((d) => new AuditLog(d.resolve<Orm>(TOKENS.Orm), d.resolve<Clock>(TOKENS.Clock))),
+    });
   },
   routers: (c) => [auditRouter(c)],
 };

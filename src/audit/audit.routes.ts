@@ -5,7 +5,10 @@ import { pageQuery } from '../common/http/paging';
 import { operatorAuth } from '../operators/operator-auth';
 import { AuditLog } from './audit-log';
 
-const time = z.string().datetime({ offset: true }).transform((s) => Date.parse(s));
+const time = z
+  .string()
+  .datetime({ offset: true })
+  .transform((s) => Date.parse(s));
 
 /** GET /admin/v1/audit-log?actor=&action=&target=&since=&until=&limit=&cursor= */
 export function auditRouter(c: DependencyContainer): ApiRouter {
@@ -17,7 +20,13 @@ export function auditRouter(c: DependencyContainer): ApiRouter {
       summary: 'The audit log of admin writes, newest first (secrets masked)',
       tags: ['admin: audit'],
       auth: 'operator',
-      query: pageQuery.extend({ actor: z.string().max(64).optional(), action: z.string().max(64).optional(), target: z.string().max(128).optional(), since: time.optional(), until: time.optional() }),
+      query: pageQuery.extend({
+        actor: z.string().max(64).optional(),
+        action: z.string().max(64).optional(),
+        target: z.string().max(128).optional(),
+        since: time.optional(),
+        until: time.optional(),
+      }),
       responses: { 200: { description: 'a page of entries' } },
     },
     operatorAuth(c, 'viewer'),

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const orm = await openDatabase(config.db.url, { migrate: config.db.migrateOnStart });
   try {
     const r = await rotateMasterKey(orm, keyring, systemClock);
-    console.log(`keys:rotate: ${r.rewrapped} data key(s) re-wrapped under master key ${keyring.current.id}, ${r.alreadyCurrent} already current.`);
+    console.log(
+      `keys:rotate: ${r.rewrapped} data key(s) re-wrapped under master key ${keyring.current.id}, ${r.alreadyCurrent} already current.`,
+    );
     console.log('Every secret now opens with the current master key alone; PARTNERPAY_PREVIOUS_MASTER_KEYS can be emptied.');
   } finally {
     await orm.close(true);

@@ -9,7 +9,10 @@ import { openDatabase, dialectOf } from '../common/db/orm';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const orm = await openDatabase(config.db.url, { migrate: true });
-  const applied = dialectOf(config.db.url) === 'mysql' ? (await orm.getMigrator().getExecutedMigrations()).map((m) => m.name) : ['(sqlite schema synced from entities)'];
+  const applied =
+    dialectOf(config.db.url) === 'mysql'
+      ? (await orm.getMigrator().getExecutedMigrations()).map((m) => m.name)
+      : ['(sqlite schema synced from entities)'];
   console.log(`database up to date: ${applied.join(', ') || '(no migrations)'}`);
   await orm.close(true);
 }

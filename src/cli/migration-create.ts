@@ -12,7 +12,8 @@ import { createScratchDatabase } from './server-database';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url || dialectOf(url) !== 'mysql') throw new Error('set DATABASE_URL=mysql://root@127.0.0.1:3306/test (migrations are generated against MySQL/MariaDB)');
+  if (!url || dialectOf(url) !== 'mysql')
+    throw new Error('set DATABASE_URL=mysql://root@127.0.0.1:3306/test (migrations are generated against MySQL/MariaDB)');
   const scratch = await createScratchDatabase(url, 'pp_migration');
   try {
     const orm = await openDatabase(scratch.url, { migrate: true });

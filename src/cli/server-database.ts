@@ -17,12 +17,15 @@ export async function withServerConnection<T>(url: string, fn: (orm: MikroORM) =
 /** Creates a uniquely named database next to `url`'s and returns its URL and a function that drops it. */
 export async function createScratchDatabase(url: string, prefix: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await withServerConnection(url, (orm) => orm.em.getConnection().execute(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`));
+  await withServerConnection(url, (orm) =>
+    orm.em.getConnection().execute(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`),
+  );
   const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
     name,
-    drop: () => withServerConnection(url, (orm) => orm.em.getConnection().execute(`drop database if exists \`${name}\``)).then(() => undefined),
+    drop: () =>
+      withServerConnection(url, (orm) => orm.em.getConnection().execute(`drop database if exists \`${name}\``)).then(() => undefined),
   };
 }

@@ -19,11 +19,15 @@ async function main(): Promise<number> {
     const report = await syncTenants(app.container, dir, { dryRun });
     console.log(`tenants:sync ${report.dir}${dryRun ? ' (dry run: nothing applied)' : ''}`);
     for (const r of report.results) {
-      console.log(`  ${r.action.padEnd(9)} ${r.tenant_id}  sub_mchid ${r.sub_mchid}  ${r.file}${r.changes.length ? `  changed: ${r.changes.join(', ')}` : ''}`);
+      console.log(
+        `  ${r.action.padEnd(9)} ${r.tenant_id}  sub_mchid ${r.sub_mchid}  ${r.file}${r.changes.length ? `  changed: ${r.changes.join(', ')}` : ''}`,
+      );
       if (r.secret_key) console.log(`            secret_key:     ${r.secret_key}\n            webhook_secret: ${r.webhook_secret}`);
     }
     const count = (a: string) => report.results.filter((r) => r.action === a).length;
-    console.log(`${report.results.length} file(s): ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged`);
+    console.log(
+      `${report.results.length} file(s): ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged`,
+    );
     if (report.results.some((r) => r.secret_key)) console.log('Store the secrets above now: they are never shown again.');
     return 0;
   } catch (e) {

@@ -88,7 +88,12 @@ export class AppError extends Error {
   }
   static rateLimited(retryAfterSeconds: number, message = 'too many requests'): AppError {
     const s = Math.max(1, Math.ceil(retryAfterSeconds));
-    return new AppError('FREQUENCY_LIMITED', `${message}; retry after ${s}s`, { retry_after: s }, { headers: { 'Retry-After': String(s) } });
+    return new AppError(
+      'FREQUENCY_LIMITED',
+      `${message}; retry after ${s}s`,
+      { retry_after: s },
+      { headers: { 'Retry-After': String(s) } },
+    );
   }
   static unavailable(message: string, cause?: unknown): AppError {
     return new AppError('SERVICE_UNAVAILABLE', message, { retryable: true }, { cause });

@@ -13,7 +13,10 @@ export class JobRunner {
   private readonly running = new Set<Promise<void>>();
   private stopped = true;
 
-  constructor(private readonly jobs: Job[], private readonly logger: Logger) {}
+  constructor(
+    private readonly jobs: Job[],
+    private readonly logger: Logger,
+  ) {}
 
   start(): void {
     this.stopped = false;

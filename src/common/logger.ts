@@ -32,7 +32,13 @@ export function scrubString(s: string): string {
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (!value || typeof value !== 'object' || depth > 6) return value;
-  if (value instanceof Error) return { type: value.name, message: scrubString(value.message), stack: value.stack ? scrubString(value.stack) : undefined, code: (value as { code?: unknown }).code };
+  if (value instanceof Error)
+    return {
+      type: value.name,
+      message: scrubString(value.message),
+      stack: value.stack ? scrubString(value.stack) : undefined,
+      code: (value as { code?: unknown }).code,
+    };
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.includes(k) ? '[REDACTED]' : scrub(v, depth + 1);

@@ -32,7 +32,10 @@ const PROVIDER_TTL_MS = 10_000;
 export class SecondaryClearingGuard {
   private providers?: { mchids: Set<string>; at: number };
 
-  constructor(private readonly orm: Orm, private readonly credentials: CredentialsProvider) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly credentials: CredentialsProvider,
+  ) {}
 
   /** Forgets the cached set of sp_mchids (after a service-provider PUT). */
   invalidateProviders(): void {
@@ -52,16 +55,28 @@ export class SecondaryClearingGuard {
    */
   async checkTenant(t: { spMchid: string; subMchid: string; tenantId?: string }, em: Em = this.orm.em.fork()): Promise<void> {
     if (await em.count(ServiceProviderSchema, { sp_mchid: t.subMchid }))
-      throw refuse('isv_collects_own_account', `sub_mchid ${t.subMchid} is a service provider's own sp_mchid; the ISV may not collect into its own account for its merchants`, { sub_mchid: t.subMchid });
+      throw refuse(
+        'isv_collects_own_account',
+        `sub_mchid ${t.subMchid} is a service provider's own sp_mchid; the ISV may not collect into its own account for its merchants`,
+        { sub_mchid: t.subMchid },
+      );
     const other = await em.findOne(TenantSchema, { sub_mchid: t.subMchid, ...(t.tenantId ? { id: { $ne: t.tenantId } } : {}) });
     if (other && other.sp_mchid !== t.spMchid)
-      throw refuse('shared_sub_mchid', `sub_mchid ${t.subMchid} is already a tenant under service provider ${other.sp_mchid}; one settlement account serves one tenant`, { sub_mchid: t.subMchid });
+      throw refuse(
+        'shared_sub_mchid',
+        `sub_mchid ${t.subMchid} is already a tenant under service provider ${other.sp_mchid}; one settlement account serves one tenant`,
+        { sub_mchid: t.subMchid },
+      );
   }
 
   /** A service provider about to be stored: its sp_mchid may not be a tenant's sub_mchid. */
   async checkProvider(spMchid: string, em: Em = this.orm.em.fork()): Promise<void> {
     if (await em.count(TenantSchema, { sub_mchid: spMchid }))
-      throw refuse('isv_collects_own_account', `sp_mchid ${spMchid} is already a tenant's sub_mchid; the ISV may not collect into its own account for its merchants`, { sp_mchid: spMchid });
+      throw refuse(
+        'isv_collects_own_account',
+        `sp_mchid ${spMchid} is already a tenant's sub_mchid; the ISV may not collect into its own account for its merchants`,
+        { sp_mchid: spMchid },
+      );
   }
 
   /**
@@ -70,29 +85,45 @@ export class SecondaryClearingGuard {
    */
   async checkOrder(tenant: TenantView, app: AppBinding): Promise<void> {
     if ((await this.providerMchids()).has(tenant.subMchid))
-      throw refuse('isv_collects_own_account', `sub_mchid ${tenant.subMchid} is a service provider's own sp_mchid`, { tenant_id: tenant.id });
+      throw refuse('isv_collects_own_account', `sub_mchid ${tenant.subMchid} is a service provider's own sp_mchid`, {
+        tenant_id: tenant.id,
+      });
     const bound = tenant.apps.find((a) => a.appid === app.appid && a.devMode === app.devMode);
-    if (!bound) throw refuse('app_not_bound_to_tenant', `appid ${app.appid} (${app.devMode}) is not bound to this tenant`, { tenant_id: tenant.id, appid: app.appid });
+    if (!bound)
+      throw refuse('app_not_bound_to_tenant', `appid ${app.appid} (${app.devMode}) is not bound to this tenant`, {
+        tenant_id: tenant.id,
+        appid: app.appid,
+      });
     const sp = await this.credentials.get(tenant.spMchid);
     if (!sp) throw new AppError('UNPROCESSABLE', `service provider ${tenant.spMchid} is not configured`);
     if ((app.devMode === 'centralized') !== (app.appid === sp.spAppid))
       throw refuse(
         'app_not_bound_to_tenant',
-        app.devMode === 'centralized' ? `a centralized binding must be the service provider's sp_appid ${sp.spAppid}` : `the service provider's sp_appid may be used only in centralized mode`,
+        app.devMode === 'centralized'
+          ? `a centralized binding must be the service provider's sp_appid ${sp.spAppid}`
+          : `the service provider's sp_appid may be used only in centralized mode`,
         { tenant_id: tenant.id, appid: app.appid },
       );
   }
 
   /** A profit-sharing split for the tenant: within its authorised ratio (default 30%), to approved receivers only. */
   async checkProfitSharing(tenant: TenantView, split: SplitRequest): Promise<void> {
-    if (!Number.isInteger(split.ratio) || split.ratio < 0 || split.ratio > 10_000) throw new TypeError('split.ratio is in 万分比: an integer 0-10000 (3000 = 30%)');
+    if (!Number.isInteger(split.ratio) || split.ratio < 0 || split.ratio > 10_000)
+      throw new TypeError('split.ratio is in 万分比: an integer 0-10000 (3000 = 30%)');
     const row = await this.orm.em.fork().findOne(TenantSchema, { id: tenant.id });
     if (!row) throw AppError.notFound('tenant');
     if (split.ratio > row.profit_sharing_max_ratio)
-      throw refuse('ratio_above_cap', `a split of ${split.ratio / 100}% exceeds the ${row.profit_sharing_max_ratio / 100}% this sub-merchant authorised`, { ratio: split.ratio, max_ratio: row.profit_sharing_max_ratio });
+      throw refuse(
+        'ratio_above_cap',
+        `a split of ${split.ratio / 100}% exceeds the ${row.profit_sharing_max_ratio / 100}% this sub-merchant authorised`,
+        { ratio: split.ratio, max_ratio: row.profit_sharing_max_ratio },
+      );
     const approved = approvedReceivers(row);
     const stranger = split.receivers.find((r) => !approved.some((a) => a.type === r.type && a.account === r.account));
-    if (stranger) throw refuse('receiver_not_approved', `receiver ${stranger.type} ${stranger.account} is not approved for this tenant`, { receiver: { type: stranger.type, account: stranger.account } });
+    if (stranger)
+      throw refuse('receiver_not_approved', `receiver ${stranger.type} ${stranger.account} is not approved for this tenant`, {
+        receiver: { type: stranger.type, account: stranger.account },
+      });
   }
 
   /** Each rule for one tenant, and whether it holds now (GET /admin/v1/tenants/{id}/compliance). */
@@ -110,16 +141,45 @@ export class SecondaryClearingGuard {
     const receivers = approvedReceivers(t);
     const explain = (rule: ClearingRule) => RULES.find((r) => r.rule === rule)!.title;
     return [
-      { rule: 'isv_collects_own_account', holds: spNamed === 0, explanation: spNamed === 0 ? `sub_mchid ${t.sub_mchid} is not a service provider's sp_mchid` : `sub_mchid ${t.sub_mchid} is a service provider's own sp_mchid` },
-      { rule: 'partner_endpoints_only', holds: true, explanation: `${explain('partner_endpoints_only')}: orders for this tenant go to /v3/pay/partner/transactions/* with sp_mchid ${t.sp_mchid} and sub_mchid ${t.sub_mchid}` },
-      { rule: 'shared_sub_mchid', holds: sharers === 0, explanation: sharers === 0 ? `no other tenant uses sub_mchid ${t.sub_mchid}` : `${sharers} other tenant(s) use sub_mchid ${t.sub_mchid}` },
+      {
+        rule: 'isv_collects_own_account',
+        holds: spNamed === 0,
+        explanation:
+          spNamed === 0
+            ? `sub_mchid ${t.sub_mchid} is not a service provider's sp_mchid`
+            : `sub_mchid ${t.sub_mchid} is a service provider's own sp_mchid`,
+      },
+      {
+        rule: 'partner_endpoints_only',
+        holds: true,
+        explanation: `${explain('partner_endpoints_only')}: orders for this tenant go to /v3/pay/partner/transactions/* with sp_mchid ${t.sp_mchid} and sub_mchid ${t.sub_mchid}`,
+      },
+      {
+        rule: 'shared_sub_mchid',
+        holds: sharers === 0,
+        explanation:
+          sharers === 0 ? `no other tenant uses sub_mchid ${t.sub_mchid}` : `${sharers} other tenant(s) use sub_mchid ${t.sub_mchid}`,
+      },
       {
         rule: 'app_not_bound_to_tenant',
         holds: wrongApps.length === 0,
-        explanation: wrongApps.length === 0 ? `all ${bindings.length} bound AppIDs are the tenant's own, or the sp_appid in centralized mode` : `AppIDs out of place: ${wrongApps.join(', ')}`,
+        explanation:
+          wrongApps.length === 0
+            ? `all ${bindings.length} bound AppIDs are the tenant's own, or the sp_appid in centralized mode`
+            : `AppIDs out of place: ${wrongApps.join(', ')}`,
       },
-      { rule: 'ratio_above_cap', holds: t.profit_sharing_max_ratio <= 3000, explanation: `splits are capped at ${t.profit_sharing_max_ratio / 100}% of an order (the sub-merchant's authorised ratio)` },
-      { rule: 'receiver_not_approved', holds: true, explanation: receivers.length ? `splits may go only to ${receivers.length} approved receiver(s)` : 'no receiver is approved, so no split can be made' },
+      {
+        rule: 'ratio_above_cap',
+        holds: t.profit_sharing_max_ratio <= 3000,
+        explanation: `splits are capped at ${t.profit_sharing_max_ratio / 100}% of an order (the sub-merchant's authorised ratio)`,
+      },
+      {
+        rule: 'receiver_not_approved',
+        holds: true,
+        explanation: receivers.length
+          ? `splits may go only to ${receivers.length} approved receiver(s)`
+          : 'no receiver is approved, so no split can be made',
+      },
     ];
   }
 }

@@ -10,7 +10,11 @@ import { complianceRouter } from './compliance.routes';
 export const complianceFeature: Feature = {
   name: 'compliance',
   register(c) {
-    c.register(TOKENS.ClearingGuard, { useFactory: instanceCachingFactory((d) => new SecondaryClearingGuard(d.resolve<Orm>(TOKENS.Orm), d.resolve<CredentialsProvider>(TOKENS.Credentials))) });
+    c.register(TOKENS.ClearingGuard, {
+      useFactory: instanceCachingFactory(
+        (d) => new SecondaryClearingGuard(d.resolve<Orm>(TOKENS.Orm), d.resolve<CredentialsProvider>(TOKENS.Credentials)),
+      ),
+    });
   },
   routers: (c) => [complianceRouter(c)],
 };

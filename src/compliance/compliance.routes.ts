@@ -14,7 +14,18 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
   const viewer = operatorAuth(c, 'viewer');
   const catalogue = complianceCatalogue();
   return new ApiRouter()
-    .route({ method: 'get', path: '/admin/v1/compliance', summary: 'The 二清 rules and the dev-mode x payment-mode matrix, explained', tags: ['admin: compliance'], auth: 'operator', responses: { 200: { description: 'rules and matrix' } } }, viewer, () => catalogue)
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/compliance',
+        summary: 'The 二清 rules and the dev-mode x payment-mode matrix, explained',
+        tags: ['admin: compliance'],
+        auth: 'operator',
+        responses: { 200: { description: 'rules and matrix' } },
+      },
+      viewer,
+      () => catalogue,
+    )
     .route(
       {
         method: 'get',
@@ -23,7 +34,16 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
         tags: ['admin: compliance'],
         auth: 'operator',
         params: z.object({ id: tenantId }),
-        responses: { 200: { description: 'rules evaluated', schema: z.object({ tenant_id: z.string(), compliant: z.boolean(), rules: z.array(z.object({ rule: z.string(), holds: z.boolean(), explanation: z.string() })) }) } },
+        responses: {
+          200: {
+            description: 'rules evaluated',
+            schema: z.object({
+              tenant_id: z.string(),
+              compliant: z.boolean(),
+              rules: z.array(z.object({ rule: z.string(), holds: z.boolean(), explanation: z.string() })),
+            }),
+          },
+        },
       },
       viewer,
       async ({ params }) => {

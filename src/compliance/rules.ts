@@ -29,13 +29,13 @@ export const RULES: RuleInfo[] = [
   {
     rule: 'partner_endpoints_only',
     title: "Tenant orders use only WeChat Pay's partner endpoints",
-    why: 'Orders go to /v3/pay/partner/transactions/* with sp_mchid + sub_mchid, so WeChat Pay settles to the sub-merchant. The direct-merchant /v3/pay/transactions/* endpoints would collect into the caller\'s own mchid; the WeChat Pay client refuses them for tenant orders.',
+    why: "Orders go to /v3/pay/partner/transactions/* with sp_mchid + sub_mchid, so WeChat Pay settles to the sub-merchant. The direct-merchant /v3/pay/transactions/* endpoints would collect into the caller's own mchid; the WeChat Pay client refuses them for tenant orders.",
     enforced_at: 'the WeChat Pay client (src/wxpay), on every call',
   },
   {
     rule: 'shared_sub_mchid',
     title: 'One sub_mchid is one tenant',
-    why: 'Two tenants sharing a sub_mchid would pool two businesses\' takings in one settlement account, and one of them would have to be paid out by the other: clearing between merchants.',
+    why: "Two tenants sharing a sub_mchid would pool two businesses' takings in one settlement account, and one of them would have to be paid out by the other: clearing between merchants.",
     enforced_at: 'tenant creation (and a unique index on tenant.sub_mchid)',
   },
   {
@@ -53,7 +53,7 @@ export const RULES: RuleInfo[] = [
   {
     rule: 'receiver_not_approved',
     title: 'Profit sharing goes only to receivers approved for that tenant',
-    why: 'Splitting to a receiver the tenant never approved would pay the merchant\'s money to a third party on the platform\'s say-so: clearing.',
+    why: "Splitting to a receiver the tenant never approved would pay the merchant's money to a third party on the platform's say-so: clearing.",
     enforced_at: 'every profit-sharing request (ready for the profit-sharing feature)',
   },
 ];
@@ -69,15 +69,60 @@ export interface MatrixCell {
 
 /** Spec §13.2, derived from WeChat Pay's fund-flow rules (the official table itself is unconfirmed). */
 export const MATRIX: MatrixCell[] = [
-  { dev_mode: 'centralized', payment_mode: 'ordinary_merchant', verdict: 'forbidden', why: "The ISV's own mini-program with the ISV's own mchid collects for many merchants: 二清." },
-  { dev_mode: 'centralized', payment_mode: 'ordinary_service_provider', verdict: 'served', why: "The ISV's sp_appid serves the tenant (payer.sp_openid); each order carries the tenant's sub_mchid, which receives the money." },
-  { dev_mode: 'centralized', payment_mode: 'bank_service_provider', verdict: 'not_served', why: 'Allowed by WeChat Pay (the bank clears), but partnerpay is an ordinary service provider platform and does not implement bank/channel flows.' },
-  { dev_mode: 'outsourced', payment_mode: 'ordinary_merchant', verdict: 'not_served', why: "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; partnerpay calls only partner endpoints." },
-  { dev_mode: 'outsourced', payment_mode: 'ordinary_service_provider', verdict: 'served', why: "The tenant's own AppID is the sub_appid (payer.sub_openid), bound to its sub_mchid; money settles to the sub-merchant." },
-  { dev_mode: 'outsourced', payment_mode: 'bank_service_provider', verdict: 'not_served', why: 'Allowed by WeChat Pay; not implemented by partnerpay (ordinary service provider only).' },
-  { dev_mode: 'third_party', payment_mode: 'ordinary_merchant', verdict: 'not_served', why: "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; partnerpay calls only partner endpoints." },
-  { dev_mode: 'third_party', payment_mode: 'ordinary_service_provider', verdict: 'served', why: "The merchant's AppID, authorised to the ISV's open-platform account, is the sub_appid; money settles to the sub-merchant." },
-  { dev_mode: 'third_party', payment_mode: 'bank_service_provider', verdict: 'not_served', why: 'Allowed by WeChat Pay; not implemented by partnerpay (ordinary service provider only).' },
+  {
+    dev_mode: 'centralized',
+    payment_mode: 'ordinary_merchant',
+    verdict: 'forbidden',
+    why: "The ISV's own mini-program with the ISV's own mchid collects for many merchants: 二清.",
+  },
+  {
+    dev_mode: 'centralized',
+    payment_mode: 'ordinary_service_provider',
+    verdict: 'served',
+    why: "The ISV's sp_appid serves the tenant (payer.sp_openid); each order carries the tenant's sub_mchid, which receives the money.",
+  },
+  {
+    dev_mode: 'centralized',
+    payment_mode: 'bank_service_provider',
+    verdict: 'not_served',
+    why: 'Allowed by WeChat Pay (the bank clears), but partnerpay is an ordinary service provider platform and does not implement bank/channel flows.',
+  },
+  {
+    dev_mode: 'outsourced',
+    payment_mode: 'ordinary_merchant',
+    verdict: 'not_served',
+    why: "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; partnerpay calls only partner endpoints.",
+  },
+  {
+    dev_mode: 'outsourced',
+    payment_mode: 'ordinary_service_provider',
+    verdict: 'served',
+    why: "The tenant's own AppID is the sub_appid (payer.sub_openid), bound to its sub_mchid; money settles to the sub-merchant.",
+  },
+  {
+    dev_mode: 'outsourced',
+    payment_mode: 'bank_service_provider',
+    verdict: 'not_served',
+    why: 'Allowed by WeChat Pay; not implemented by partnerpay (ordinary service provider only).',
+  },
+  {
+    dev_mode: 'third_party',
+    payment_mode: 'ordinary_merchant',
+    verdict: 'not_served',
+    why: "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; partnerpay calls only partner endpoints.",
+  },
+  {
+    dev_mode: 'third_party',
+    payment_mode: 'ordinary_service_provider',
+    verdict: 'served',
+    why: "The merchant's AppID, authorised to the ISV's open-platform account, is the sub_appid; money settles to the sub-merchant.",
+  },
+  {
+    dev_mode: 'third_party',
+    payment_mode: 'bank_service_provider',
+    verdict: 'not_served',
+    why: 'Allowed by WeChat Pay; not implemented by partnerpay (ordinary service provider only).',
+  },
 ];
 
 /** The answer of GET /admin/v1/compliance. */
@@ -98,7 +143,7 @@ export function complianceCatalogue() {
         bank_service_provider: '银行服务商/渠道商: a licensed bank clears to merchants',
       },
       cells: MATRIX,
-      note: 'Derived from the fund-flow rules in WeChat Pay\'s documentation; WeChat Pay\'s own verdict table could not be read, so only the 二清 cell is certain.',
+      note: "Derived from the fund-flow rules in WeChat Pay's documentation; WeChat Pay's own verdict table could not be read, so only the 二清 cell is certain.",
     },
   };
 }

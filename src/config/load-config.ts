@@ -37,7 +37,8 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
 /** NODE_ENV=production selects production; PARTNERPAY_PROFILE names any profile; else the demo (default). */
 export function profileFromEnv(env: Env): Profile {
   const named = env.PARTNERPAY_PROFILE ?? (env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'default');
-  if (!(PROFILES as readonly string[]).includes(named)) throw new ConfigError([`PARTNERPAY_PROFILE: must be one of ${PROFILES.join(', ')}, got "${named}"`]);
+  if (!(PROFILES as readonly string[]).includes(named))
+    throw new ConfigError([`PARTNERPAY_PROFILE: must be one of ${PROFILES.join(', ')}, got "${named}"`]);
   return named as Profile;
 }
 
@@ -52,7 +53,10 @@ export function merge(base: Record<string, unknown>, over: Record<string, unknow
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+        ? merge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -69,7 +73,11 @@ function deepFreeze<T>(o: T): T {
  * Loads config/<profile>.json, applies the environment, then `overrides` (tests), validates once and
  * returns a frozen object. Throws ConfigError naming every bad key and the variable that feeds it.
  */
-export function loadConfig(env: Env = process.env, overrides: DeepPartial<Config> = {}, configDir = join(__dirname, '..', '..', '..', 'config')): Config {
+export function loadConfig(
+  env: Env = process.env,
+  overrides: DeepPartial<Config> = {},
+  configDir = join(__dirname, '..', '..', '..', 'config'),
+): Config {
   const profile = (overrides.profile as Profile | undefined) ?? profileFromEnv(env);
   const file = join(configDir, `${profile}.json`);
   const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
@@ -79,7 +87,11 @@ export function loadConfig(env: Env = process.env, overrides: DeepPartial<Config
     if (v !== undefined && v !== '') setPath(fromEnv, path, cast(v));
   }
   // Every object section starts empty, so a missing leaf is reported by its own key (db.url), not as "db: expected object".
-  const sections = Object.fromEntries(Object.entries(configSchema.shape).filter(([, s]) => s instanceof z.ZodObject).map(([k]) => [k, {}]));
+  const sections = Object.fromEntries(
+    Object.entries(configSchema.shape)
+      .filter(([, s]) => s instanceof z.ZodObject)
+      .map(([k]) => [k, {}]),
+  );
   const raw = merge(merge(merge({ profile, ...sections }, fromFile), fromEnv), overrides as Record<string, unknown>);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

@@ -7,7 +7,10 @@ import { z } from 'zod';
 export const PROFILES = ['default', 'test', 'production'] as const;
 export type Profile = (typeof PROFILES)[number];
 
-const httpUrl = z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
 export const configSchema = z
   .object({
@@ -32,7 +35,10 @@ export const configSchema = z
     }),
     redis: z.object({
       /** `redis://host:6379`; unset means in-process stand-ins. */
-      url: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port').optional(),
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be redis://host:port')
+        .optional(),
       keyPrefix: z.string().default('pp:'),
     }),
     wxpay: z.object({
@@ -94,8 +100,13 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.profile !== 'production') return;
     if (!c.server.publicBaseUrl.startsWith('https://'))
-      ctx.addIssue({ code: 'custom', path: ['server', 'publicBaseUrl'], message: 'must be https in production (WeChat Pay only notifies https URLs)' });
-    if (c.simulator.embedded) ctx.addIssue({ code: 'custom', path: ['simulator', 'embedded'], message: 'the simulator is never enabled in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'publicBaseUrl'],
+        message: 'must be https in production (WeChat Pay only notifies https URLs)',
+      });
+    if (c.simulator.embedded)
+      ctx.addIssue({ code: 'custom', path: ['simulator', 'embedded'], message: 'the simulator is never enabled in production' });
     if (!c.wxpay.baseUrl) ctx.addIssue({ code: 'custom', path: ['wxpay', 'baseUrl'], message: 'is required in production' });
     if (c.security.allowPrivateWebhooks)
       ctx.addIssue({ code: 'custom', path: ['security', 'allowPrivateWebhooks'], message: 'private webhooks are refused in production' });

@@ -40,7 +40,12 @@ export function decryptResource(resource: EncryptedResource, apiV3Key: string | 
 }
 
 /** AEAD_AES_256_GCM encrypt (the simulator's side). A 12-char nonce is generated when none is given. */
-export function encryptResource(plaintext: string, apiV3Key: string | Buffer, associatedData = '', nonce = randomBytes(9).toString('base64url').slice(0, 12)): Required<EncryptedResource> {
+export function encryptResource(
+  plaintext: string,
+  apiV3Key: string | Buffer,
+  associatedData = '',
+  nonce = randomBytes(9).toString('base64url').slice(0, 12),
+): Required<EncryptedResource> {
   const key = keyBytes(apiV3Key);
   const cipher = createCipheriv('aes-256-gcm', key, Buffer.from(nonce, 'utf8'));
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));

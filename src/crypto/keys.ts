@@ -2,7 +2,10 @@ import { createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'n
 
 /** A credential that could not be used; `credential` names which one (e.g. "merchant_private_key"). */
 export class KeyError extends Error {
-  constructor(readonly credential: string, message: string) {
+  constructor(
+    readonly credential: string,
+    message: string,
+  ) {
     super(`${credential}: ${message}`);
     this.name = 'KeyError';
   }

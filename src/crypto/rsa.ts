@@ -23,5 +23,8 @@ export function rsaOaepEncrypt(plaintext: string, publicKey: KeyObject): string 
 
 /** RSA-OAEP (SHA-1, MGF1-SHA-1) decryption. rsaOaepDecrypt("Qqsluo7R...", javaSdkKey) → "plaintext" (spec §15.5). */
 export function rsaOaepDecrypt(ciphertextB64: string, privateKey: KeyObject): string {
-  return privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(ciphertextB64, 'base64')).toString('utf8');
+  return privateDecrypt(
+    { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+    Buffer.from(ciphertextB64, 'base64'),
+  ).toString('utf8');
 }

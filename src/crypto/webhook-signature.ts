@@ -11,7 +11,13 @@ export function webhookSignatureHeader(secrets: string[], timestamp: number, raw
 }
 
 /** Constant-time check of a `Partnerpay-Signature` header, as a tenant would do it; true when any v1 matches within the tolerance. */
-export function verifyWebhookSignature(header: string, secret: string, rawBody: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifyWebhookSignature(
+  header: string,
+  secret: string,
+  rawBody: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const parts = header.split(',').map((p) => p.split('=', 2) as [string, string]);
   const t = Number(parts.find(([k]) => k === 't')?.[1]);
   if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > toleranceSeconds) return false;

@@ -45,10 +45,12 @@ export function verifyWechatpaySignature(
 ): VerifyResult {
   if (!h.timestamp || !h.nonce || !h.serial || !h.signature) return { ok: false, reason: 'missing_headers', serial: h.serial };
   const ts = Number(h.timestamp);
-  if (!/^\d{1,12}$/.test(h.timestamp) || Math.abs(nowSeconds - ts) > maxSkewSeconds) return { ok: false, reason: 'stale_timestamp', serial: h.serial };
+  if (!/^\d{1,12}$/.test(h.timestamp) || Math.abs(nowSeconds - ts) > maxSkewSeconds)
+    return { ok: false, reason: 'stale_timestamp', serial: h.serial };
   if (h.signature.startsWith(SIGNTEST_PREFIX)) return { ok: false, reason: 'signtest_probe', serial: h.serial };
   const key = keyFor(h.serial);
   if (!key) return { ok: false, reason: 'unknown_serial', serial: h.serial };
-  if (!verifySha256Rsa(responseMessage(h.timestamp, h.nonce, rawBody), h.signature, key)) return { ok: false, reason: 'bad_signature', serial: h.serial };
+  if (!verifySha256Rsa(responseMessage(h.timestamp, h.nonce, rawBody), h.signature, key))
+    return { ok: false, reason: 'bad_signature', serial: h.serial };
   return { ok: true, serial: h.serial };
 }

@@ -66,9 +66,14 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
   for (const r of report.results)
     if (r.secret_key)
       // Printed to the terminal once, as the API answers it (never to the log): the newcomer needs it to call /v1.
-      process.stdout.write(`demo tenant ${r.file}: id=${r.tenant_id} sub_mchid=${r.sub_mchid} secret_key=${r.secret_key} webhook_secret=${r.webhook_secret ?? ''}\n`);
+      process.stdout.write(
+        `demo tenant ${r.file}: id=${r.tenant_id} sub_mchid=${r.sub_mchid} secret_key=${r.secret_key} webhook_secret=${r.webhook_secret ?? ''}\n`,
+      );
   for (const t of readTenantFiles(config.tenantsDir)) if (t.sp_mchid === DEMO_SP.spMchid) registerTenantInSimulator(sim, t);
-  logger.info({ sp_mchid: DEMO_SP.spMchid, tenants: report.results.length }, 'demo seeded: service provider, tenants and simulator merchants');
+  logger.info(
+    { sp_mchid: DEMO_SP.spMchid, tenants: report.results.length },
+    'demo seeded: service provider, tenants and simulator merchants',
+  );
 }
 
 function readTenantFiles(dir: string): SimulatorTenant[] {

@@ -78,7 +78,13 @@ export class EventDispatcher {
     const now = this.clock.now();
     const em = this.orm.em.fork();
     const rows = this.dialect === 'mysql' ? await this.claimLocked(em, now, limit) : await this.claimGuarded(em, now, limit);
-    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, payload: r.payload, attempts: Number(r.attempts) + 1, retryBase: Number(r.retry_base) }));
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      payload: r.payload,
+      attempts: Number(r.attempts) + 1,
+      retryBase: Number(r.retry_base),
+    }));
   }
 
   // MariaDB/MySQL, several processes: rows locked by another claimer are skipped, not waited for.
@@ -87,7 +93,10 @@ export class EventDispatcher {
   private claimLocked(em: Em, now: number, limit: number): Promise<Row[]> {
     return em.transactional(
       async (tx) => {
-        const rows = await tx.execute<Row[]>(`select id, tenant_id, payload, attempts, retry_base from event where ${DUE} limit ${Number(limit)} for update skip locked`, [now]);
+        const rows = await tx.execute<Row[]>(
+          `select id, tenant_id, payload, attempts, retry_base from event where ${DUE} limit ${Number(limit)} for update skip locked`,
+          [now],
+        );
         if (rows.length === 0) return [];
         await tx.execute(
           `update event set status = 'delivering', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? where id in (${rows.map(() => '?').join(', ')})`,
@@ -103,7 +112,10 @@ export class EventDispatcher {
   // SQLite (one process, one writer): each claim is an UPDATE guarded by the attempts count it read.
   // Reads more candidates than it needs so that a dispatcher racing another one still finds work.
   private async claimGuarded(em: Em, now: number, limit: number): Promise<Row[]> {
-    const candidates = await em.execute<Row[]>(`select id, tenant_id, payload, attempts, retry_base from event where ${DUE} order by next_attempt_at limit ${Number(limit) * 4}`, [now]);
+    const candidates = await em.execute<Row[]>(
+      `select id, tenant_id, payload, attempts, retry_base from event where ${DUE} order by next_attempt_at limit ${Number(limit) * 4}`,
+      [now],
+    );
     const claimed: Row[] = [];
     for (const r of candidates) {
       if (claimed.length >= limit) break;
@@ -155,11 +167,27 @@ export class EventDispatcher {
     const now = this.clock.now();
     const delay = r.ok ? undefined : retryDelayMs(e.attempts - e.retryBase);
     const status = r.ok ? 'delivered' : delay === undefined ? 'failed' : 'pending';
-    const log = { event_id: e.id, tenant_id: e.tenantId, attempt: e.attempts, http_status: r.httpStatus, duration_ms: r.durationMs, status };
+    const log = {
+      event_id: e.id,
+      tenant_id: e.tenantId,
+      attempt: e.attempts,
+      http_status: r.httpStatus,
+      duration_ms: r.durationMs,
+      status,
+    };
     const settled = await this.orm.em.fork().transactional(async (tx) => {
       await tx.execute(
         'insert into event_delivery_attempt (event_id, attempt, at, url, http_status, duration_ms, response_snippet, error) values (?, ?, ?, ?, ?, ?, ?, ?)',
-        [e.id, e.attempts, at, url.slice(0, 2048), r.httpStatus, r.durationMs, r.snippet?.slice(0, 255) ?? null, r.error?.slice(0, 255) ?? null],
+        [
+          e.id,
+          e.attempts,
+          at,
+          url.slice(0, 2048),
+          r.httpStatus,
+          r.durationMs,
+          r.snippet?.slice(0, 255) ?? null,
+          r.error?.slice(0, 255) ?? null,
+        ],
         'run',
       );
       const res = await tx.execute<QueryResult>(
@@ -171,7 +199,11 @@ export class EventDispatcher {
     });
     if (!settled) this.logger.warn(log, 'event outcome discarded: the claim was superseded after its lease ran out');
     else if (r.ok) this.logger.info(log, 'event delivered');
-    else this.logger.warn({ ...log, error: r.error }, status === 'failed' ? 'event delivery failed for good' : 'event delivery failed; will retry');
+    else
+      this.logger.warn(
+        { ...log, error: r.error },
+        status === 'failed' ? 'event delivery failed for good' : 'event delivery failed; will retry',
+      );
   }
 }
 

@@ -22,7 +22,9 @@ export const eventsFeature: Feature = {
     // Resolved lazily so a test's override of TOKENS.Clock applies.
     bindOutboxClock(orm, () => c.resolve<Clock>(TOKENS.Clock));
     c.register(WebhookSender, {
-      useFactory: instancePerContainerCachingFactory(() => new WebhookSender({ allowPrivate: config.security.allowPrivateWebhooks, userAgent: `partnerpay/${version} (webhooks)` })),
+      useFactory: instancePerContainerCachingFactory(
+        () => new WebhookSender({ allowPrivate: config.security.allowPrivateWebhooks, userAgent: `partnerpay/${version} (webhooks)` }),
+      ),
     });
     c.register(EventDispatcher, {
       useFactory: instancePerContainerCachingFactory(
@@ -37,10 +39,22 @@ export const eventsFeature: Feature = {
           ),
       ),
     });
-    c.register(EventQueries, { useFactory: instancePerContainerCachingFactory((d) => new EventQueries(orm, d.resolve<Clock>(TOKENS.Clock))) });
+    c.register(EventQueries, {
+      useFactory: instancePerContainerCachingFactory((d) => new EventQueries(orm, d.resolve<Clock>(TOKENS.Clock))),
+    });
   },
   routers: (c) => [tenantEventsRouter(c), adminEventsRouter(c)],
-  jobs: (c) => [{ name: 'events.dispatch', intervalMs: c.resolve<Config>(TOKENS.Config).jobs.intervalMs, run: () => c.resolve(EventDispatcher).runOnce().then(() => undefined) }],
+  jobs: (c) => [
+    {
+      name: 'events.dispatch',
+      intervalMs: c.resolve<Config>(TOKENS.Config).jobs.intervalMs,
+      run: () =>
+        c
+          .resolve(EventDispatcher)
+          .runOnce()
+          .then(() => undefined),
+    },
+  ],
   async onStop(c) {
     await c.resolve(WebhookSender).close();
   },

@@ -57,7 +57,8 @@ interface EventRow {
   created_at: number | string;
 }
 
-const COLUMNS = 'id, tenant_id, payload, status, attempts, next_attempt_at, last_attempt_at, last_status, last_error, delivered_at, created_at';
+const COLUMNS =
+  'id, tenant_id, payload, status, attempts, next_attempt_at, last_attempt_at, last_status, last_error, delivered_at, created_at';
 const time = (v: number | string | null) => (v === null || v === undefined ? null : rfc3339(Number(v)));
 
 function view(r: EventRow, withTenant: boolean): EventView {
@@ -159,7 +160,11 @@ export class EventQueries {
         'run',
       );
     } else if (row.status === 'pending') {
-      await em.execute<QueryResult>(`update event set next_attempt_at = ? where id = ? and status = 'pending' and next_attempt_at > ?`, [now, id, now], 'run');
+      await em.execute<QueryResult>(
+        `update event set next_attempt_at = ? where id = ? and status = 'pending' and next_attempt_at > ?`,
+        [now, id, now],
+        'run',
+      );
     }
     const [after] = await em.execute<EventRow[]>(`select ${COLUMNS} from event where id = ?`, [id]);
     return view(after, true);

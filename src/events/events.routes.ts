@@ -16,10 +16,13 @@ export function tenantEventsRouter(c: DependencyContainer): ApiRouter {
       tags: ['events'],
       auth: 'tenant',
       query: z.object(pageQuery),
-      responses: { 200: { description: 'a page of events', schema: z.object({ data: z.array(eventSchema), next_cursor: z.string().nullable() }) } },
+      responses: {
+        200: { description: 'a page of events', schema: z.object({ data: z.array(eventSchema), next_cursor: z.string().nullable() }) },
+      },
     },
     tenantAuth(c),
-    ({ query, req }) => c.resolve(EventQueries).list({ tenantId: tenantOf(req).id, type: query.type, limit: query.limit, cursor: query.cursor }, false),
+    ({ query, req }) =>
+      c.resolve(EventQueries).list({ tenantId: tenantOf(req).id, type: query.type, limit: query.limit, cursor: query.cursor }, false),
   );
 }
 
@@ -34,7 +37,12 @@ export function adminEventsRouter(c: DependencyContainer): ApiRouter {
         tags: ['events'],
         auth: 'operator',
         query: adminListQuery,
-        responses: { 200: { description: 'a page of events', schema: z.object({ data: z.array(adminEventSchema), next_cursor: z.string().nullable() }) } },
+        responses: {
+          200: {
+            description: 'a page of events',
+            schema: z.object({ data: z.array(adminEventSchema), next_cursor: z.string().nullable() }),
+          },
+        },
       },
       operatorAuth(c, 'viewer'),
       ({ query }) =>
@@ -59,7 +67,12 @@ export function adminEventsRouter(c: DependencyContainer): ApiRouter {
         tags: ['events'],
         auth: 'operator',
         params: eventIdParams,
-        responses: { 200: { description: 'the event', schema: z.object({ event: adminEventSchema.extend({ delivery_attempts: z.array(attemptSchema) }) }) } },
+        responses: {
+          200: {
+            description: 'the event',
+            schema: z.object({ event: adminEventSchema.extend({ delivery_attempts: z.array(attemptSchema) }) }),
+          },
+        },
       },
       operatorAuth(c, 'viewer'),
       async ({ params }) => ({ event: await c.resolve(EventQueries).get(params.id) }),

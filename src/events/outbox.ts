@@ -46,7 +46,8 @@ export const recordEvent: RecordEvent = async (em, event) => {
   const id = newId('evt');
   const payload = JSON.stringify({ id, type: event.type, created_at: rfc3339(now), data: event.data });
   // The column is TEXT (64 KiB on MySQL); an order or refund is a few hundred bytes.
-  if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`event ${event.type} body is ${Buffer.byteLength(payload)} bytes; at most ${MAX_PAYLOAD_BYTES}`);
+  if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES)
+    throw new Error(`event ${event.type} body is ${Buffer.byteLength(payload)} bytes; at most ${MAX_PAYLOAD_BYTES}`);
   await em.execute(
     'insert into event (id, tenant_id, type, payload, status, attempts, retry_base, next_attempt_at, created_at) values (?, ?, ?, ?, ?, 0, 0, ?, ?)',
     [id, event.tenantId, event.type, payload, 'pending', now, now],

@@ -36,7 +36,8 @@ export class ForbiddenWebhookAddressError extends Error {
 const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
     if (err) return callback(err, '', 0);
-    if (addresses.length === 0 || addresses.some((a) => isForbiddenAddress(a.address))) return callback(new ForbiddenWebhookAddressError(), '', 0);
+    if (addresses.length === 0 || addresses.some((a) => isForbiddenAddress(a.address)))
+      return callback(new ForbiddenWebhookAddressError(), '', 0);
     if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
     callback(null, addresses[0].address, addresses[0].family);
   });
@@ -87,7 +88,8 @@ export class WebhookSender {
     if (u.protocol !== 'https:' && !(this.opts.allowPrivate && u.protocol === 'http:'))
       return done({ ok: false, httpStatus: null, snippet: null, error: 'refused: webhook_url must be https' });
     const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!this.opts.allowPrivate && isIP(host) && isForbiddenAddress(host)) return done({ ok: false, httpStatus: null, snippet: null, error: new ForbiddenWebhookAddressError().message });
+    if (!this.opts.allowPrivate && isIP(host) && isForbiddenAddress(host))
+      return done({ ok: false, httpStatus: null, snippet: null, error: new ForbiddenWebhookAddressError().message });
     const responseTimeout = this.opts.responseTimeoutMs ?? 5000;
     try {
       const res = await request(u, {
@@ -122,7 +124,9 @@ async function readSnippet(body: AsyncIterable<Buffer> & { destroy(): void }): P
   } catch {
     // A body cut short still leaves the status, which is what decides the attempt.
   }
-  const clean = scrubString(text.slice(0, SNIPPET_CHARS)).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const clean = scrubString(text.slice(0, SNIPPET_CHARS))
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
   return clean || null;
 }
 

@@ -21,7 +21,17 @@ async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<stri
 /** /healthz (the process is up) and /readyz (database and Redis reachable, else 503). */
 export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boolean): ApiRouter {
   return new ApiRouter()
-    .route({ method: 'get', path: '/healthz', summary: 'Liveness: the process is up', tags: ['health'], auth: 'none', responses: { 200: { description: 'up', schema: status } } }, () => ({ status: 'ok' }))
+    .route(
+      {
+        method: 'get',
+        path: '/healthz',
+        summary: 'Liveness: the process is up',
+        tags: ['health'],
+        auth: 'none',
+        responses: { 200: { description: 'up', schema: status } },
+      },
+      () => ({ status: 'ok' }),
+    )
     .route(
       {
         method: 'get',
@@ -37,7 +47,8 @@ export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boole
           redisConfigured ? check(() => kv.ping()) : Promise.resolve('in-process'),
         ]);
         const checks = { database, redis };
-        if (database !== 'ok' || redis.startsWith('down')) throw new AppError('SERVICE_UNAVAILABLE', 'not ready', { checks, retryable: true });
+        if (database !== 'ok' || redis.startsWith('down'))
+          throw new AppError('SERVICE_UNAVAILABLE', 'not ready', { checks, retryable: true });
         return { status: 'ready', checks };
       },
     );

@@ -33,37 +33,55 @@ export class IdempotencyService {
 
   /** Runs `fn` once per (tenant, key, request); returns its answer or the stored one (`replayed`). */
   async run(tenantId: string, key: string, hash: string, fn: () => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }> {
-    return this.locks.withLock(`idem:${tenantId}:${key}`, async () => {
-      const em = reader(this.orm);
-      const now = this.clock.now();
-      const existing = await row<IdempotencyRow>(em, 'select * from idempotency_record where tenant_id = ? and idem_key = ? and expires_at > ?', [tenantId, key, now]);
-      if (existing) {
-        if (existing.request_hash !== hash)
-          throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different request; use a new key for a new request', { idempotency_key: key });
-        const stored = JSON.parse(existing.response_body) as { error?: { code: ErrorCode; message: string; detail?: Record<string, unknown> }; body?: unknown };
-        // A refusal is replayed as the same refusal.
-        if (stored.error) throw new AppError(stored.error.code, stored.error.message, stored.error.detail);
-        return { status: Number(existing.status), body: stored.body, replayed: true };
-      }
-      let answer: StoredAnswer;
-      try {
-        answer = await fn();
-      } catch (err) {
-        if (err instanceof AppError && replayable(err.status)) await this.store(tenantId, key, hash, err.status, { error: { code: err.code, message: err.message, detail: err.detail } }, now);
-        throw err;
-      }
-      if (replayable(answer.status)) await this.store(tenantId, key, hash, answer.status, { body: answer.body }, now);
-      return { ...answer, replayed: false };
-    }, { ttlMs: 60_000, waitMs: 60_000 });
+    return this.locks.withLock(
+      `idem:${tenantId}:${key}`,
+      async () => {
+        const em = reader(this.orm);
+        const now = this.clock.now();
+        const existing = await row<IdempotencyRow>(
+          em,
+          'select * from idempotency_record where tenant_id = ? and idem_key = ? and expires_at > ?',
+          [tenantId, key, now],
+        );
+        if (existing) {
+          if (existing.request_hash !== hash)
+            throw new AppError(
+              'IDEMPOTENCY_CONFLICT',
+              'this Idempotency-Key was already used with a different request; use a new key for a new request',
+              { idempotency_key: key },
+            );
+          const stored = JSON.parse(existing.response_body) as {
+            error?: { code: ErrorCode; message: string; detail?: Record<string, unknown> };
+            body?: unknown;
+          };
+          // A refusal is replayed as the same refusal.
+          if (stored.error) throw new AppError(stored.error.code, stored.error.message, stored.error.detail);
+          return { status: Number(existing.status), body: stored.body, replayed: true };
+        }
+        let answer: StoredAnswer;
+        try {
+          answer = await fn();
+        } catch (err) {
+          if (err instanceof AppError && replayable(err.status))
+            await this.store(tenantId, key, hash, err.status, { error: { code: err.code, message: err.message, detail: err.detail } }, now);
+          throw err;
+        }
+        if (replayable(answer.status)) await this.store(tenantId, key, hash, answer.status, { body: answer.body }, now);
+        return { ...answer, replayed: false };
+      },
+      { ttlMs: 60_000, waitMs: 60_000 },
+    );
   }
 
   private async store(tenantId: string, key: string, hash: string, status: number, stored: unknown, now: number): Promise<void> {
     const em = reader(this.orm);
     // An expired row for the key may still be there: replace it.
     await run(em, 'delete from idempotency_record where tenant_id = ? and idem_key = ?', [tenantId, key]);
-    await run(em, 'insert into idempotency_record (tenant_id, idem_key, request_hash, status, response_body, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)', [
-      tenantId, key, hash, status, JSON.stringify(stored), now, now + IDEMPOTENCY_TTL_MS,
-    ]);
+    await run(
+      em,
+      'insert into idempotency_record (tenant_id, idem_key, request_hash, status, response_body, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)',
+      [tenantId, key, hash, status, JSON.stringify(stored), now, now + IDEMPOTENCY_TTL_MS],
+    );
   }
 
   /** Deletes expired keys (run by a job). */

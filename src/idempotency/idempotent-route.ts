@@ -22,8 +22,14 @@ export async function answerIdempotently(
   let answer: StoredAnswer;
   if (key === undefined) answer = await run();
   else {
-    if (!IDEMPOTENCY_KEY.test(key)) throw AppError.invalid([{ field: 'Idempotency-Key', issue: 'must be 1-64 printable ASCII characters' }]);
-    const replay = await idempotency.run(tenantId, key, requestHash(`${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`, body), run);
+    if (!IDEMPOTENCY_KEY.test(key))
+      throw AppError.invalid([{ field: 'Idempotency-Key', issue: 'must be 1-64 printable ASCII characters' }]);
+    const replay = await idempotency.run(
+      tenantId,
+      key,
+      requestHash(`${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`, body),
+      run,
+    );
     if (replay.replayed) res.setHeader('Idempotent-Replayed', 'true');
     answer = replay;
   }

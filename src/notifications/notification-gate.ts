@@ -57,15 +57,33 @@ export class NotificationGate {
   }
 
   /** Processes one notification POSTed to /notify/{tenantId}/{kind} with its raw body. */
-  async receive(tenantId: string, kind: 'transactions' | 'refunds', headers: Record<string, string | string[] | undefined>, raw: Buffer): Promise<GateAnswer> {
+  async receive(
+    tenantId: string,
+    kind: 'transactions' | 'refunds',
+    headers: Record<string, string | string[] | undefined>,
+    raw: Buffer,
+  ): Promise<GateAnswer> {
     const handler = this.handlers.get(kind);
     if (!handler) return fail(404, 'unknown notification kind');
     const tenant = await this.tenants.byId(tenantId);
-    if (!tenant) return this.refuse({ tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_unknown' } }, 404, 'unknown notify path');
-    if (tenant.status !== 'active') return this.refuse({ tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } }, 403, 'sub-merchant suspended');
+    if (!tenant)
+      return this.refuse(
+        { tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_unknown' } },
+        404,
+        'unknown notify path',
+      );
+    if (tenant.status !== 'active')
+      return this.refuse(
+        { tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } },
+        403,
+        'sub-merchant suspended',
+      );
     const sp = await this.credentials.get(tenant.spMchid);
     if (!sp) {
-      this.logger.error({ tenant_id: tenantId, sp_mchid: tenant.spMchid }, 'notification for a tenant whose service provider is not configured');
+      this.logger.error(
+        { tenant_id: tenantId, sp_mchid: tenant.spMchid },
+        'notification for a tenant whose service provider is not configured',
+      );
       return fail(503, 'service provider not configured');
     }
 
@@ -76,7 +94,19 @@ export class NotificationGate {
     if (!verified.ok) {
       // Unverified, so only what it claims: the event id and type let operators match it to WeChat Pay's retries.
       const claimed = lenientEnvelope(body);
-      return this.refuse({ tenantId, kind, serial, envelope: claimed, verification: verified.reason, outcome: 'refused', detail: { check: 'signature', reason: verified.reason } }, 401, `signature refused: ${verified.reason}`);
+      return this.refuse(
+        {
+          tenantId,
+          kind,
+          serial,
+          envelope: claimed,
+          verification: verified.reason,
+          outcome: 'refused',
+          detail: { check: 'signature', reason: verified.reason },
+        },
+        401,
+        `signature refused: ${verified.reason}`,
+      );
     }
 
     // A verified copy whose (serial, nonce) we already processed on this same path is a replay:
@@ -94,12 +124,20 @@ export class NotificationGate {
       envelope = JSON.parse(body) as NotificationEnvelope;
       if (!envelope?.resource?.ciphertext || !envelope.resource.nonce) throw new Error('no encrypted resource');
     } catch {
-      return this.refuse({ tenantId, kind, serial, verification: 'ok', outcome: 'refused', detail: { check: 'envelope' } }, 400, 'malformed notification');
+      return this.refuse(
+        { tenantId, kind, serial, verification: 'ok', outcome: 'refused', detail: { check: 'envelope' } },
+        400,
+        'malformed notification',
+      );
     }
     try {
       resource = JSON.parse(decryptResource(envelope.resource, sp.apiV3Key)) as Record<string, unknown>;
     } catch {
-      return this.refuse({ tenantId, kind, serial, envelope, verification: 'undecryptable', outcome: 'refused', detail: { check: 'decryption' } }, 400, 'resource does not decrypt with this provider APIv3 key');
+      return this.refuse(
+        { tenantId, kind, serial, envelope, verification: 'undecryptable', outcome: 'refused', detail: { check: 'decryption' } },
+        400,
+        'resource does not decrypt with this provider APIv3 key',
+      );
     }
 
     let result: Awaited<ReturnType<NotificationHandler['handle']>>;

@@ -27,7 +27,11 @@ export function notifyRouter(c: DependencyContainer): ApiRouter {
       tags: ['notifications'],
       auth: 'wechatpay',
       params,
-      responses: { 200: { description: 'applied or already applied' }, 400: { description: 'refused: {"code":"FAIL"}' }, 401: { description: 'signature refused' } },
+      responses: {
+        200: { description: 'applied or already applied' },
+        400: { description: 'refused: {"code":"FAIL"}' },
+        401: { description: 'signature refused' },
+      },
     },
     express.raw({ type: () => true, limit: '64kb' }),
     async ({ params: p, req, res }) => {
@@ -56,15 +60,32 @@ export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
   const orm = c.resolve<Orm>(TOKENS.Orm);
   const r = new ApiRouter();
   r.route(
-    { method: 'get', path: '/admin/v1/notifications', summary: 'Every notification received, with its verification result and outcome', tags: ['admin'], auth: 'operator', query: listQuery, responses: { 200: { description: 'a page' } } },
+    {
+      method: 'get',
+      path: '/admin/v1/notifications',
+      summary: 'Every notification received, with its verification result and outcome',
+      tags: ['admin'],
+      auth: 'operator',
+      query: listQuery,
+      responses: { 200: { description: 'a page' } },
+    },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {
       const where: string[] = [];
       const args: unknown[] = [];
-      if (query.tenant_id) (where.push('tenant_id = ?'), args.push(query.tenant_id));
-      if (query.outcome) (where.push('outcome = ?'), args.push(query.outcome));
+      if (query.tenant_id) {
+        where.push('tenant_id = ?');
+        args.push(query.tenant_id);
+      }
+      if (query.outcome) {
+        where.push('outcome = ?');
+        args.push(query.outcome);
+      }
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-      if (after) (where.push('(received_at < ? or (received_at = ? and id < ?))'), args.push(after.n, after.n, after.id));
+      if (after) {
+        where.push('(received_at < ? or (received_at = ? and id < ?))');
+        args.push(after.n, after.n, after.id);
+      }
       const page = await rows<NotificationRow>(
         reader(orm),
         `select * from notification_log${where.length ? ` where ${where.join(' and ')}` : ''} order by received_at desc, id desc limit ${query.limit + 1}`,

@@ -13,7 +13,15 @@ export const operatorsFeature: Feature = {
   name: 'operators',
   register(c) {
     c.register(OperatorsService, {
-      useFactory: instanceCachingFactory((d) => new OperatorsService(d.resolve<Orm>(TOKENS.Orm), d.resolve<Clock>(TOKENS.Clock), d.resolve(AuditLog), d.resolve<Config>(TOKENS.Config).security.adminToken)),
+      useFactory: instanceCachingFactory(
+        (d) =>
+          new OperatorsService(
+            d.resolve<Orm>(TOKENS.Orm),
+            d.resolve<Clock>(TOKENS.Clock),
+            d.resolve(AuditLog),
+            d.resolve<Config>(TOKENS.Config).security.adminToken,
+          ),
+      ),
     });
   },
   routers: (c) => [operatorsRouter(c)],

@@ -31,12 +31,28 @@ export function operatorsRouter(c: DependencyContainer): ApiRouter {
       },
     )
     .route(
-      { method: 'get', path: '/admin/v1/operators', summary: 'List live operators', tags: ['admin: operators'], auth: 'operator', query: pageQuery, responses: { 200: { description: 'a page', schema: z.object({ data: z.array(operator), next_cursor: z.string().nullable() }) } } },
+      {
+        method: 'get',
+        path: '/admin/v1/operators',
+        summary: 'List live operators',
+        tags: ['admin: operators'],
+        auth: 'operator',
+        query: pageQuery,
+        responses: { 200: { description: 'a page', schema: z.object({ data: z.array(operator), next_cursor: z.string().nullable() }) } },
+      },
       viewer,
       ({ query }) => service.list(query.limit, query.cursor),
     )
     .route(
-      { method: 'delete', path: '/admin/v1/operators/:id', summary: 'Revoke an operator token', tags: ['admin: operators'], auth: 'operator', params: z.object({ id: z.string().max(64) }), responses: { 204: { description: 'revoked' } } },
+      {
+        method: 'delete',
+        path: '/admin/v1/operators/:id',
+        summary: 'Revoke an operator token',
+        tags: ['admin: operators'],
+        auth: 'operator',
+        params: z.object({ id: z.string().max(64) }),
+        responses: { 204: { description: 'revoked' } },
+      },
       admin,
       async ({ params, req }) => {
         await service.revoke(params.id, writeContext(req));

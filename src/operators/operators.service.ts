@@ -32,11 +32,17 @@ export function operatorJson(o: OperatorRow) {
 
 /** Operators made through the API, with tokens `op_...` stored as hashes. */
 export class OperatorsService {
-  constructor(private readonly orm: Orm, private readonly clock: Clock, private readonly audit: AuditLog, private readonly bootstrapToken: string) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly bootstrapToken: string,
+  ) {}
 
   /** Resolves a bearer token to an operator: the bootstrap token, or a live `op_...` token. */
   async authenticate(token: string): Promise<OperatorIdentity | undefined> {
-    if (constantTimeEqual(token, this.bootstrapToken)) return { id: 'bootstrap', name: 'bootstrap (PARTNERPAY_ADMIN_TOKEN)', role: 'admin' };
+    if (constantTimeEqual(token, this.bootstrapToken))
+      return { id: 'bootstrap', name: 'bootstrap (PARTNERPAY_ADMIN_TOKEN)', role: 'admin' };
     if (!token.startsWith('op_')) return undefined;
     const hash = sha256Hex(token);
     const row = await this.orm.em.fork().findOne(OperatorSchema, { token_hash: hash, revoked_at: null });

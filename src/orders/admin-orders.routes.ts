@@ -56,7 +56,15 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
     },
   );
   r.route(
-    { method: 'get', path: '/admin/v1/orders/:id', summary: 'Get any order by id', tags: ['admin'], auth: 'operator', params: z.object({ id: z.string().max(40) }), responses: { 200: { description: 'the order' } } },
+    {
+      method: 'get',
+      path: '/admin/v1/orders/:id',
+      summary: 'Get any order by id',
+      tags: ['admin'],
+      auth: 'operator',
+      params: z.object({ id: z.string().max(40) }),
+      responses: { 200: { description: 'the order' } },
+    },
     viewer,
     async ({ params }) => ({ order: adminOrderView(await orders.byId(params.id)) }),
   );

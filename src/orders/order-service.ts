@@ -19,7 +19,13 @@ import { findByOutTradeNo, findOrderById, findTenantOrder, insertOrder, markSync
 import { applyTransaction, closeOrder, type ApplyOutcome, type TransitionDeps } from './order-state';
 import { orderView } from './order-view';
 import { paymentParams, type PaymentParams } from './payment-params';
-import { closeOrder as closeUpstream, createJsapiOrder, queryOrderByOutTradeNo, type PartnerJsapiOrderRequest, type PartnerTransaction } from '../wxpay/resources';
+import {
+  closeOrder as closeUpstream,
+  createJsapiOrder,
+  queryOrderByOutTradeNo,
+  type PartnerJsapiOrderRequest,
+  type PartnerTransaction,
+} from '../wxpay/resources';
 import { isUpstream } from './upstream-errors';
 
 /** WeChat Pay keeps a prepay_id usable for 2 h; ask again a little before that. */
@@ -62,7 +68,10 @@ export class OrderService {
   /** The service provider's credentials, or 503 when the operator has not configured them. */
   async provider(spMchid: string): Promise<ServiceProviderCredentials> {
     const sp = await this.credentials.get(spMchid);
-    if (!sp) throw AppError.unavailable(`service provider ${spMchid} is not configured; an operator must PUT /admin/v1/service-providers/${spMchid}`);
+    if (!sp)
+      throw AppError.unavailable(
+        `service provider ${spMchid} is not configured; an operator must PUT /admin/v1/service-providers/${spMchid}`,
+      );
     return sp;
   }
 
@@ -70,7 +79,11 @@ export class OrderService {
   async create(tenant: TenantView, input: CreateOrderInput): Promise<CreateResult> {
     const binding = tenant.apps.find((a) => a.appid === input.appid);
     if (!binding)
-      throw new AppError('APPID_MCHID_NOT_MATCH', `appid ${input.appid} is not bound to this sub-merchant; an operator can bind it with POST /admin/v1/tenants/${tenant.id}/apps`, { appid: input.appid });
+      throw new AppError(
+        'APPID_MCHID_NOT_MATCH',
+        `appid ${input.appid} is not bound to this sub-merchant; an operator can bind it with POST /admin/v1/tenants/${tenant.id}/apps`,
+        { appid: input.appid },
+      );
     await this.guard.checkOrder(tenant, binding);
     const now = this.clock.now();
     const expireAt = input.time_expire ? Date.parse(input.time_expire) : now + tenant.orderExpireMinutes * 60_000;
@@ -118,7 +131,11 @@ export class OrderService {
       const existing = await findByOutTradeNo(reader(this.orm), tenant.spMchid, input.out_trade_no);
       // Another tenant's order, or this tenant's with another body: both are a different order.
       if (!existing || existing.tenant_id !== tenant.id || existing.request_hash !== hash)
-        throw new AppError('OUT_TRADE_NO_USED', `out_trade_no ${input.out_trade_no} is already used by a different order; use a new out_trade_no`, { out_trade_no: input.out_trade_no });
+        throw new AppError(
+          'OUT_TRADE_NO_USED',
+          `out_trade_no ${input.out_trade_no} is already used by a different order; use a new out_trade_no`,
+          { out_trade_no: input.out_trade_no },
+        );
       order = existing;
       created = false;
     }
@@ -158,7 +175,8 @@ export class OrderService {
       async () => {
         const fresh = (await findOrderById(reader(this.orm), order.id))!;
         if (fresh.trade_state !== 'NOTPAY' || live(fresh)) return fresh;
-        if (this.clock.now() >= fresh.time_expire) throw new AppError('ORDER_CLOSED', `order ${fresh.out_trade_no} expired at ${rfc3339(fresh.time_expire)}; create a new order`);
+        if (this.clock.now() >= fresh.time_expire)
+          throw new AppError('ORDER_CLOSED', `order ${fresh.out_trade_no} expired at ${rfc3339(fresh.time_expire)}; create a new order`);
         let prepayId: string;
         try {
           prepayId = (await createJsapiOrder(this.wxpay, sp, this.upstreamBody(sp, fresh))).prepay_id;
@@ -176,12 +194,27 @@ export class OrderService {
   /** Turns WeChat Pay's refusal of an order into the contract's error, syncing first when the order moved on. */
   private async explainCreateFailure(sp: ServiceProviderCredentials, order: PaymentOrderRow, err: unknown): Promise<unknown> {
     if (isUpstream(err, 'OUT_TRADE_NO_USED'))
-      return new AppError('OUT_TRADE_NO_USED', `WeChat Pay already holds a different order with out_trade_no ${order.out_trade_no}; use a new out_trade_no`, { out_trade_no: order.out_trade_no }, { cause: err });
+      return new AppError(
+        'OUT_TRADE_NO_USED',
+        `WeChat Pay already holds a different order with out_trade_no ${order.out_trade_no}; use a new out_trade_no`,
+        { out_trade_no: order.out_trade_no },
+        { cause: err },
+      );
     if (isUpstream(err, 'APPID_MCHID_NOT_MATCH'))
-      return new AppError('APPID_MCHID_NOT_MATCH', `WeChat Pay says appid ${order.appid} is not bound to sub_mchid ${order.sub_mchid}; bind it on the WeChat Pay side, then retry`, { appid: order.appid }, { cause: err });
+      return new AppError(
+        'APPID_MCHID_NOT_MATCH',
+        `WeChat Pay says appid ${order.appid} is not bound to sub_mchid ${order.sub_mchid}; bind it on the WeChat Pay side, then retry`,
+        { appid: order.appid },
+        { cause: err },
+      );
     if (isUpstream(err, 'ORDER_PAID') || isUpstream(err, 'ORDER_CLOSED')) {
       const synced = await this.sync(sp, order).catch(() => order);
-      return new AppError(synced.trade_state === 'CLOSED' ? 'ORDER_CLOSED' : 'ORDER_PAID', `order ${order.out_trade_no} is already ${synced.trade_state === 'CLOSED' ? 'closed' : 'paid'}`, undefined, { cause: err });
+      return new AppError(
+        synced.trade_state === 'CLOSED' ? 'ORDER_CLOSED' : 'ORDER_PAID',
+        `order ${order.out_trade_no} is already ${synced.trade_state === 'CLOSED' ? 'closed' : 'paid'}`,
+        undefined,
+        { cause: err },
+      );
     }
     return err;
   }
@@ -210,7 +243,8 @@ export class OrderService {
       throw err;
     }
     const outcome = await this.applyUpstream(order.id, txn);
-    if (outcome.result === 'conflict') this.logger.warn({ order_id: order.id, reason: outcome.reason }, 'WeChat Pay query disagrees with the local order');
+    if (outcome.result === 'conflict')
+      this.logger.warn({ order_id: order.id, reason: outcome.reason }, 'WeChat Pay query disagrees with the local order');
     return outcome.order;
   }
 
@@ -230,7 +264,8 @@ export class OrderService {
   async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: PaymentParams }> {
     const order = await this.get(tenant, outTradeNo);
     this.assertOpen(order);
-    if (this.clock.now() >= order.time_expire) throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.time_expire)}; create a new order`);
+    if (this.clock.now() >= order.time_expire)
+      throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.time_expire)}; create a new order`);
     const sp = await this.provider(tenant.spMchid);
     const ready = await this.ensurePrepay(sp, order);
     this.assertOpen(ready);
@@ -238,14 +273,17 @@ export class OrderService {
   }
 
   private assertOpen(order: PaymentOrderRow): void {
-    if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND') throw new AppError('ORDER_PAID', `order ${order.out_trade_no} is already paid`);
-    if (order.trade_state !== 'NOTPAY') throw new AppError('ORDER_CLOSED', `order ${order.out_trade_no} is ${order.trade_state}; create a new order`);
+    if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND')
+      throw new AppError('ORDER_PAID', `order ${order.out_trade_no} is already paid`);
+    if (order.trade_state !== 'NOTPAY')
+      throw new AppError('ORDER_CLOSED', `order ${order.out_trade_no} is ${order.trade_state}; create a new order`);
   }
 
   /** POST /v1/orders/{out_trade_no}/close: closes upstream, then locally; a closed order answers as is. */
   async close(tenant: TenantView, outTradeNo: string): Promise<PaymentOrderRow> {
     const order = await this.get(tenant, outTradeNo);
-    if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND') throw new AppError('ORDER_PAID', `order ${outTradeNo} is paid; refund it instead of closing it`);
+    if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND')
+      throw new AppError('ORDER_PAID', `order ${outTradeNo} is paid; refund it instead of closing it`);
     if (order.trade_state !== 'NOTPAY') return order;
     return this.closeNow(await this.provider(tenant.spMchid), order);
   }
@@ -259,7 +297,9 @@ export class OrderService {
       if (!isUpstream(err, 'ORDER_NOT_EXIST')) {
         if (isUpstream(err, 'ORDER_PAID')) {
           await this.sync(sp, order).catch(() => undefined);
-          throw new AppError('ORDER_PAID', `order ${order.out_trade_no} was paid before it could be closed; refund it instead`, undefined, { cause: err });
+          throw new AppError('ORDER_PAID', `order ${order.out_trade_no} was paid before it could be closed; refund it instead`, undefined, {
+            cause: err,
+          });
         }
         throw err;
       }

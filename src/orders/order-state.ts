@@ -26,7 +26,8 @@ export function canTransition(from: TradeState, to: TradeState): boolean {
 }
 
 /** What applying news did: changed the order, found it already so, or refused it. */
-export type ApplyOutcome = { result: 'applied' | 'duplicate'; order: PaymentOrderRow } | { result: 'conflict'; order: PaymentOrderRow; reason: string };
+export type ApplyOutcome =
+  { result: 'applied' | 'duplicate'; order: PaymentOrderRow } | { result: 'conflict'; order: PaymentOrderRow; reason: string };
 
 /** Dependencies of the transition functions. */
 export interface TransitionDeps {
@@ -36,13 +37,19 @@ export interface TransitionDeps {
 
 /** Moves an unpaid order to CLOSED (after WeChat Pay closed it), recording `order.closed` once. */
 export async function closeOrder(em: Em, deps: TransitionDeps, orderId: string, now: number, desc = 'closed'): Promise<ApplyOutcome> {
-  const changed = await run(em, "update payment_order set trade_state = 'CLOSED', trade_state_desc = ?, updated_at = ? where id = ? and trade_state = 'NOTPAY'", [desc, now, orderId]);
+  const changed = await run(
+    em,
+    "update payment_order set trade_state = 'CLOSED', trade_state_desc = ?, updated_at = ? where id = ? and trade_state = 'NOTPAY'",
+    [desc, now, orderId],
+  );
   const order = (await findOrderById(em, orderId))!;
   if (changed === 1) {
     await deps.recordEvent(em, { tenantId: order.tenant_id, type: 'order.closed', data: { order: orderView(order) } });
     return { result: 'applied', order };
   }
-  return order.trade_state === 'CLOSED' ? { result: 'duplicate', order } : { result: 'conflict', order, reason: `order is ${order.trade_state}` };
+  return order.trade_state === 'CLOSED'
+    ? { result: 'duplicate', order }
+    : { result: 'conflict', order, reason: `order is ${order.trade_state}` };
 }
 
 /**
@@ -50,10 +57,17 @@ export async function closeOrder(em: Em, deps: TransitionDeps, orderId: string, 
  * code — to the order, which the caller has already matched by tenant and out_trade_no. Checks that
  * the amount and merchant agree before changing anything. Runs inside the caller's transaction.
  */
-export async function applyTransaction(em: Em, deps: TransitionDeps, order: PaymentOrderRow, txn: PartnerTransaction, now: number): Promise<ApplyOutcome> {
+export async function applyTransaction(
+  em: Em,
+  deps: TransitionDeps,
+  order: PaymentOrderRow,
+  txn: PartnerTransaction,
+  now: number,
+): Promise<ApplyOutcome> {
   if (txn.sub_mchid !== order.sub_mchid || txn.out_trade_no !== order.out_trade_no || txn.sp_mchid !== order.sp_mchid)
     return { result: 'conflict', order, reason: 'merchant or out_trade_no does not match the order' };
-  if (txn.amount?.total !== undefined && txn.amount.total !== order.amount_total) return { result: 'conflict', order, reason: `amount ${txn.amount.total} does not match the order's ${order.amount_total}` };
+  if (txn.amount?.total !== undefined && txn.amount.total !== order.amount_total)
+    return { result: 'conflict', order, reason: `amount ${txn.amount.total} does not match the order's ${order.amount_total}` };
 
   switch (txn.trade_state) {
     case 'SUCCESS':
@@ -61,7 +75,10 @@ export async function applyTransaction(em: Em, deps: TransitionDeps, order: Paym
       // REFUND means it was paid and then a refund began: the payment is still news to apply.
       if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND') return { result: 'duplicate', order };
       if (!canTransition(order.trade_state, 'SUCCESS')) {
-        deps.logger.error({ order_id: order.id, local: order.trade_state, upstream: txn.trade_state }, 'WeChat Pay reports a payment for an order that is not open');
+        deps.logger.error(
+          { order_id: order.id, local: order.trade_state, upstream: txn.trade_state },
+          'WeChat Pay reports a payment for an order that is not open',
+        );
         return { result: 'conflict', order, reason: `order is ${order.trade_state} but WeChat Pay reports ${txn.trade_state}` };
       }
       const parsed = txn.success_time ? Date.parse(txn.success_time) : now;
@@ -83,7 +100,9 @@ export async function applyTransaction(em: Em, deps: TransitionDeps, order: Paym
       );
       if (changed !== 1) {
         const fresh = (await findOrderById(em, order.id))!;
-        return fresh.trade_state === 'SUCCESS' || fresh.trade_state === 'REFUND' ? { result: 'duplicate', order: fresh } : { result: 'conflict', order: fresh, reason: `order is ${fresh.trade_state}` };
+        return fresh.trade_state === 'SUCCESS' || fresh.trade_state === 'REFUND'
+          ? { result: 'duplicate', order: fresh }
+          : { result: 'conflict', order: fresh, reason: `order is ${fresh.trade_state}` };
       }
       // The guarded UPDATE moved exactly this row, read in this transaction, to exactly these values:
       // the order is `paid` without reading it back (one statement less on every payment).
@@ -94,9 +113,19 @@ export async function applyTransaction(em: Em, deps: TransitionDeps, order: Paym
     case 'REVOKED':
       return closeOrder(em, deps, order.id, now, txn.trade_state_desc ?? 'closed');
     case 'PAYERROR': {
-      const changed = await run(em, "update payment_order set trade_state = 'PAYERROR', trade_state_desc = ?, updated_at = ? where id = ? and trade_state = 'NOTPAY'", [txn.trade_state_desc ?? null, now, order.id]);
+      const changed = await run(
+        em,
+        "update payment_order set trade_state = 'PAYERROR', trade_state_desc = ?, updated_at = ? where id = ? and trade_state = 'NOTPAY'",
+        [txn.trade_state_desc ?? null, now, order.id],
+      );
       const fresh = (await findOrderById(em, order.id))!;
-      return changed === 1 ? { result: 'applied', order: fresh } : { result: fresh.trade_state === 'PAYERROR' ? 'duplicate' : 'conflict', order: fresh, reason: `order is ${fresh.trade_state}` } as ApplyOutcome;
+      return changed === 1
+        ? { result: 'applied', order: fresh }
+        : ({
+            result: fresh.trade_state === 'PAYERROR' ? 'duplicate' : 'conflict',
+            order: fresh,
+            reason: `order is ${fresh.trade_state}`,
+          } as ApplyOutcome);
     }
     default:
       // NOTPAY, USERPAYING, ACCEPT: nothing has happened yet.
@@ -107,6 +136,10 @@ export async function applyTransaction(em: Em, deps: TransitionDeps, order: Paym
 /** Moves a paid order to REFUND once a refund succeeds and adds to refunded_total (used by refunds). */
 export async function addRefunded(em: Em, orderId: string, amount: number, now: number): Promise<boolean> {
   return (
-    (await run(em, "update payment_order set refunded_total = refunded_total + ?, trade_state = 'REFUND', updated_at = ? where id = ? and trade_state in ('SUCCESS', 'REFUND') and refunded_total + ? <= amount_total", [amount, now, orderId, amount])) === 1
+    (await run(
+      em,
+      "update payment_order set refunded_total = refunded_total + ?, trade_state = 'REFUND', updated_at = ? where id = ? and trade_state in ('SUCCESS', 'REFUND') and refunded_total + ? <= amount_total",
+      [amount, now, orderId, amount],
+    )) === 1
   );
 }

@@ -1,7 +1,17 @@
 import { rfc3339 } from '../common/clock';
 import type { PaymentOrderRow } from './order.entity';
 
-const NUMERIC: Array<keyof PaymentOrderRow> = ['amount_total', 'time_expire', 'prepay_at', 'success_time', 'payer_total', 'refunded_total', 'last_synced_at', 'created_at', 'updated_at'];
+const NUMERIC: Array<keyof PaymentOrderRow> = [
+  'amount_total',
+  'time_expire',
+  'prepay_at',
+  'success_time',
+  'payer_total',
+  'refunded_total',
+  'last_synced_at',
+  'created_at',
+  'updated_at',
+];
 
 /** Normalises a raw database row (drivers answer BIGINT/aggregates as strings sometimes). */
 export function toOrderRow(raw: Record<string, unknown>): PaymentOrderRow {

@@ -19,16 +19,26 @@ export const ordersFeature: Feature = {
   name: 'orders',
   register(c) {
     c.register(TOKENS.Idempotency, {
-      useFactory: instanceCachingFactory((cc) => new IdempotencyService(cc.resolve<Orm>(TOKENS.Orm), cc.resolve<LockService>(TOKENS.Locks), cc.resolve<Clock>(TOKENS.Clock))),
+      useFactory: instanceCachingFactory(
+        (cc) => new IdempotencyService(cc.resolve<Orm>(TOKENS.Orm), cc.resolve<LockService>(TOKENS.Locks), cc.resolve<Clock>(TOKENS.Clock)),
+      ),
     });
     c.registerSingleton(OrderService);
     c.register(TOKENS.NotificationHandler, {
-      useFactory: instanceCachingFactory((cc) => transactionNotificationHandler(cc.resolve<Orm>(TOKENS.Orm), cc.resolve(OrderService), cc.resolve<WxpayClient>(TOKENS.Wxpay))),
+      useFactory: instanceCachingFactory((cc) =>
+        transactionNotificationHandler(cc.resolve<Orm>(TOKENS.Orm), cc.resolve(OrderService), cc.resolve<WxpayClient>(TOKENS.Wxpay)),
+      ),
     });
   },
   routers: (c) => [ordersRouter(c), adminOrdersRouter(c)],
   jobs: (c) => [
-    orderReconcilerJob(c.resolve<Orm>(TOKENS.Orm), c.resolve(OrderService), c.resolve<Config>(TOKENS.Config), c.resolve<Clock>(TOKENS.Clock), c.resolve<Logger>(TOKENS.Logger)),
+    orderReconcilerJob(
+      c.resolve<Orm>(TOKENS.Orm),
+      c.resolve(OrderService),
+      c.resolve<Config>(TOKENS.Config),
+      c.resolve<Clock>(TOKENS.Clock),
+      c.resolve<Logger>(TOKENS.Logger),
+    ),
     idempotencyPurgeJob(c.resolve<IdempotencyService>(TOKENS.Idempotency)),
   ],
 };

@@ -28,23 +28,45 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
       auth: 'tenant',
       body: createOrderBody,
       headers: { 'Idempotency-Key': 'optional, at most 64 printable ASCII characters; the first answer is replayed for 24 h' },
-      responses: { 201: { description: 'created', schema: createdSchema }, 200: { description: 'the existing order with this out_trade_no and body', schema: createdSchema } },
+      responses: {
+        201: { description: 'created', schema: createdSchema },
+        200: { description: 'the existing order with this out_trade_no and body', schema: createdSchema },
+      },
     },
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      return answerIdempotently(idempotency, req, res, tenant.id, body, async () => OrderService.createAnswer(await orders.create(tenant, body)));
+      return answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
+        OrderService.createAnswer(await orders.create(tenant, body)),
+      );
     },
   );
 
   r.route(
-    { method: 'get', path: '/v1/orders/:out_trade_no', summary: 'Get an order (sync=true asks WeChat Pay first)', tags: ['orders'], auth: 'tenant', params: outTradeNoParams, query: syncQuery, responses: { 200: { description: 'the order', schema: orderSchema } } },
+    {
+      method: 'get',
+      path: '/v1/orders/:out_trade_no',
+      summary: 'Get an order (sync=true asks WeChat Pay first)',
+      tags: ['orders'],
+      auth: 'tenant',
+      params: outTradeNoParams,
+      query: syncQuery,
+      responses: { 200: { description: 'the order', schema: orderSchema } },
+    },
     auth,
     async ({ params, query, req }) => ({ order: orderView(await orders.get(tenantOf(req), params.out_trade_no, query.sync === 'true')) }),
   );
 
   r.route(
-    { method: 'post', path: '/v1/orders/:out_trade_no/payment', summary: 'Fresh wx.requestPayment parameters for an unpaid order', tags: ['orders'], auth: 'tenant', params: outTradeNoParams, responses: { 200: { description: 'order and payment', schema: createdSchema } } },
+    {
+      method: 'post',
+      path: '/v1/orders/:out_trade_no/payment',
+      summary: 'Fresh wx.requestPayment parameters for an unpaid order',
+      tags: ['orders'],
+      auth: 'tenant',
+      params: outTradeNoParams,
+      responses: { 200: { description: 'order and payment', schema: createdSchema } },
+    },
     auth,
     async ({ params, req }) => {
       const r = await orders.payment(tenantOf(req), params.out_trade_no);
@@ -53,7 +75,15 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
   );
 
   r.route(
-    { method: 'post', path: '/v1/orders/:out_trade_no/close', summary: 'Close an unpaid order', tags: ['orders'], auth: 'tenant', params: outTradeNoParams, responses: { 200: { description: 'the closed order', schema: orderSchema } } },
+    {
+      method: 'post',
+      path: '/v1/orders/:out_trade_no/close',
+      summary: 'Close an unpaid order',
+      tags: ['orders'],
+      auth: 'tenant',
+      params: outTradeNoParams,
+      responses: { 200: { description: 'the closed order', schema: orderSchema } },
+    },
     auth,
     async ({ params, req }) => ({ order: orderView(await orders.close(tenantOf(req), params.out_trade_no)) }),
   );

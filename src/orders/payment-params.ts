@@ -19,5 +19,12 @@ export function paymentParams(appId: string, prepayId: string, merchantKey: KeyO
   const timeStamp = String(Math.floor(nowMs / 1000));
   const nonceStr = nonce(32);
   const pkg = `prepay_id=${prepayId}`;
-  return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign: signSha256Rsa(paySignMessage(appId, timeStamp, nonceStr, pkg), merchantKey) };
+  return {
+    appId,
+    timeStamp,
+    nonceStr,
+    package: pkg,
+    signType: 'RSA',
+    paySign: signSha256Rsa(paySignMessage(appId, timeStamp, nonceStr, pkg), merchantKey),
+  };
 }

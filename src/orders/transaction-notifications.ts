@@ -21,7 +21,12 @@ export function transactionNotificationHandler(orm: Orm, orders: OrderService, w
     async handle({ tenant, sp, envelope, resource }: VerifiedNotification): Promise<HandlerResult> {
       const txn = resource as unknown as PartnerTransaction;
       const appid = txn.sub_appid ?? txn.sp_appid;
-      const claimed = { claimed_sp_mchid: txn.sp_mchid, claimed_sub_mchid: txn.sub_mchid, out_trade_no: txn.out_trade_no, event_id: envelope.id };
+      const claimed = {
+        claimed_sp_mchid: txn.sp_mchid,
+        claimed_sub_mchid: txn.sub_mchid,
+        out_trade_no: txn.out_trade_no,
+        event_id: envelope.id,
+      };
       if (envelope.event_type !== 'TRANSACTION.SUCCESS' || txn.trade_state !== 'SUCCESS') return refused('event_type', claimed);
       if (txn.sp_mchid !== tenant.spMchid) return refused('sp_mchid', claimed);
       if (txn.sub_mchid !== tenant.subMchid) return refused('sub_mchid', claimed);
@@ -36,7 +41,9 @@ export function transactionNotificationHandler(orm: Orm, orders: OrderService, w
         } catch (err) {
           if (!isUpstream(err, 'ORDER_NOT_EXIST')) throw err;
         }
-        return truth?.trade_state === 'SUCCESS' ? { outcome: 'unmatched', detail: { ...claimed, reason: 'paid at WeChat Pay but not an order of this tenant here' } } : refused('out_trade_no', claimed);
+        return truth?.trade_state === 'SUCCESS'
+          ? { outcome: 'unmatched', detail: { ...claimed, reason: 'paid at WeChat Pay but not an order of this tenant here' } }
+          : refused('out_trade_no', claimed);
       }
       if (appid !== order.appid) return refused('appid', { ...claimed, claimed_appid: appid });
       if (txn.amount?.total !== order.amount_total) return refused('amount', { ...claimed, claimed_total: txn.amount?.total });

@@ -17,8 +17,14 @@ export function refundNotificationHandler(orm: Orm, refunds: RefundService): Not
     kind: 'refunds',
     async handle({ tenant, envelope, resource }: VerifiedNotification): Promise<HandlerResult> {
       const wx = resource as unknown as RefundNotice;
-      const claimed = { claimed_sp_mchid: wx.sp_mchid, claimed_sub_mchid: wx.sub_mchid, out_refund_no: wx.out_refund_no, event_id: envelope.id };
-      if (!EVENT_TYPES.has(envelope.event_type) || `REFUND.${wx.refund_status}` !== envelope.event_type) return refused('event_type', claimed);
+      const claimed = {
+        claimed_sp_mchid: wx.sp_mchid,
+        claimed_sub_mchid: wx.sub_mchid,
+        out_refund_no: wx.out_refund_no,
+        event_id: envelope.id,
+      };
+      if (!EVENT_TYPES.has(envelope.event_type) || `REFUND.${wx.refund_status}` !== envelope.event_type)
+        return refused('event_type', claimed);
       if (wx.sp_mchid !== undefined && wx.sp_mchid !== tenant.spMchid) return refused('sp_mchid', claimed);
       if (wx.sub_mchid !== tenant.subMchid) return refused('sub_mchid', claimed);
       if (typeof wx.out_refund_no !== 'string') return refused('out_refund_no', claimed);

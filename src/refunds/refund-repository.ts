@@ -2,7 +2,15 @@ import type { Em } from '../common/db/orm';
 import { row, rows, run } from '../common/db/sql';
 import type { RefundRow, RefundStatus } from './refund.entity';
 
-const NUMERIC: Array<keyof RefundRow> = ['amount_refund', 'amount_total', 'submitted', 'success_time', 'last_synced_at', 'created_at', 'updated_at'];
+const NUMERIC: Array<keyof RefundRow> = [
+  'amount_refund',
+  'amount_total',
+  'submitted',
+  'success_time',
+  'last_synced_at',
+  'created_at',
+  'updated_at',
+];
 
 /** Normalises a raw row (BIGINT and aggregates may come back as strings). */
 export function toRefundRow(raw: Record<string, unknown>): RefundRow {
@@ -12,13 +20,35 @@ export function toRefundRow(raw: Record<string, unknown>): RefundRow {
 }
 
 const COLUMNS: Array<keyof RefundRow> = [
-  'id', 'tenant_id', 'order_id', 'sp_mchid', 'sub_mchid', 'out_trade_no', 'transaction_id', 'out_refund_no', 'refund_id', 'amount_refund', 'amount_total', 'reason',
-  'request_hash', 'status', 'submitted', 'user_received_account', 'success_time', 'last_synced_at', 'created_at', 'updated_at',
+  'id',
+  'tenant_id',
+  'order_id',
+  'sp_mchid',
+  'sub_mchid',
+  'out_trade_no',
+  'transaction_id',
+  'out_refund_no',
+  'refund_id',
+  'amount_refund',
+  'amount_total',
+  'reason',
+  'request_hash',
+  'status',
+  'submitted',
+  'user_received_account',
+  'success_time',
+  'last_synced_at',
+  'created_at',
+  'updated_at',
 ];
 
 /** Writes a new refund (a duplicate out_refund_no raises a unique violation). */
 export async function insertRefund(em: Em, r: RefundRow): Promise<void> {
-  await run(em, `insert into refund (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`, COLUMNS.map((c) => r[c]));
+  await run(
+    em,
+    `insert into refund (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
+    COLUMNS.map((c) => r[c]),
+  );
 }
 
 /** The refund by provider and out_refund_no (any tenant). */
@@ -35,7 +65,11 @@ export async function findRefundById(em: Em, id: string): Promise<RefundRow | un
 
 /** Fen already promised back on an order: every refund not closed (PROCESSING, SUCCESS, ABNORMAL). */
 export async function reservedOnOrder(em: Em, orderId: string): Promise<number> {
-  const r = await row<{ total: unknown }>(em, "select coalesce(sum(amount_refund), 0) as total from refund where order_id = ? and status <> 'CLOSED'", [orderId]);
+  const r = await row<{ total: unknown }>(
+    em,
+    "select coalesce(sum(amount_refund), 0) as total from refund where order_id = ? and status <> 'CLOSED'",
+    [orderId],
+  );
   return Number(r?.total ?? 0);
 }
 
@@ -69,10 +103,22 @@ export interface RefundFilter {
 export async function listRefunds(em: Em, f: RefundFilter, limit: number, after?: { n: number; id: string }): Promise<RefundRow[]> {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (f.tenantId) (where.push('tenant_id = ?'), args.push(f.tenantId));
-  if (f.status) (where.push('status = ?'), args.push(f.status));
-  if (f.outTradeNo) (where.push('out_trade_no = ?'), args.push(f.outTradeNo));
-  if (after) (where.push('(created_at < ? or (created_at = ? and id < ?))'), args.push(after.n, after.n, after.id));
+  if (f.tenantId) {
+    where.push('tenant_id = ?');
+    args.push(f.tenantId);
+  }
+  if (f.status) {
+    where.push('status = ?');
+    args.push(f.status);
+  }
+  if (f.outTradeNo) {
+    where.push('out_trade_no = ?');
+    args.push(f.outTradeNo);
+  }
+  if (after) {
+    where.push('(created_at < ? or (created_at = ? and id < ?))');
+    args.push(after.n, after.n, after.id);
+  }
   const sql = `select * from refund${where.length ? ` where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ${Number(limit)}`;
   return (await rows<Record<string, unknown>>(em, sql, args)).map(toRefundRow);
 }

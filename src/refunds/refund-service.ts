@@ -29,7 +29,15 @@ import type { RefundNotice } from './refund-notice';
 export const REFUND_WINDOW_MS = 365 * 24 * 3600_000;
 
 /** WeChat Pay's answers that mean "refused, nothing happened": the reserved amount is released. */
-const DEFINITE_REFUSALS = ['PARAM_ERROR', 'INVALID_REQUEST', 'NOT_ENOUGH', 'RESOURCE_NOT_EXISTS', 'USER_ACCOUNT_ABNORMAL', 'NO_AUTH', 'MCH_NOT_EXISTS'];
+const DEFINITE_REFUSALS = [
+  'PARAM_ERROR',
+  'INVALID_REQUEST',
+  'NOT_ENOUGH',
+  'RESOURCE_NOT_EXISTS',
+  'USER_ACCOUNT_ABNORMAL',
+  'NO_AUTH',
+  'MCH_NOT_EXISTS',
+];
 
 /**
  * Refunds. The refund row is written first, under a lock on the order row, with the refundable
@@ -56,7 +64,12 @@ export class RefundService {
   async create(tenant: TenantView, input: CreateRefundInput): Promise<{ created: boolean; refund: RefundRow }> {
     const sp = await this.orders.provider(tenant.spMchid);
     const order = await this.findPaidOrder(tenant, input);
-    const hash = requestHash({ out_trade_no: order.out_trade_no, out_refund_no: input.out_refund_no, refund: input.amount.refund, reason: input.reason ?? null });
+    const hash = requestHash({
+      out_trade_no: order.out_trade_no,
+      out_refund_no: input.out_refund_no,
+      refund: input.amount.refund,
+      reason: input.reason ?? null,
+    });
 
     const existing = await findRefund(reader(this.orm), tenant.spMchid, input.out_refund_no);
     let refund: RefundRow;
@@ -77,7 +90,11 @@ export class RefundService {
 
   private sameRefundOr409(tenant: TenantView, existing: RefundRow, hash: string): RefundRow {
     if (existing.tenant_id !== tenant.id || existing.request_hash !== hash)
-      throw new AppError('OUT_REFUND_NO_USED', `out_refund_no ${existing.out_refund_no} is already used by a different refund; a new refund needs a new out_refund_no`, { out_refund_no: existing.out_refund_no });
+      throw new AppError(
+        'OUT_REFUND_NO_USED',
+        `out_refund_no ${existing.out_refund_no} is already used by a different refund; a new refund needs a new out_refund_no`,
+        { out_refund_no: existing.out_refund_no },
+      );
     return existing;
   }
 
@@ -85,11 +102,19 @@ export class RefundService {
     const em = reader(this.orm);
     const order = input.out_trade_no
       ? await findTenantOrder(em, tenant.id, tenant.spMchid, input.out_trade_no)
-      : await row<Record<string, unknown>>(em, 'select * from payment_order where tenant_id = ? and transaction_id = ?', [tenant.id, input.transaction_id]).then((r) => r && toOrderRow(r));
+      : await row<Record<string, unknown>>(em, 'select * from payment_order where tenant_id = ? and transaction_id = ?', [
+          tenant.id,
+          input.transaction_id,
+        ]).then((r) => r && toOrderRow(r));
     if (!order) throw AppError.notFound(`order ${input.out_trade_no ?? input.transaction_id}`);
-    if (order.trade_state !== 'SUCCESS' && order.trade_state !== 'REFUND') throw new AppError('ORDER_NOT_REFUNDABLE', `order ${order.out_trade_no} is ${order.trade_state}; only paid orders can be refunded`);
+    if (order.trade_state !== 'SUCCESS' && order.trade_state !== 'REFUND')
+      throw new AppError('ORDER_NOT_REFUNDABLE', `order ${order.out_trade_no} is ${order.trade_state}; only paid orders can be refunded`);
     if (order.success_time !== null && this.clock.now() - order.success_time > REFUND_WINDOW_MS)
-      throw new AppError('ORDER_NOT_REFUNDABLE', `order ${order.out_trade_no} was paid more than a year ago; WeChat Pay no longer refunds it`, { success_time: order.success_time });
+      throw new AppError(
+        'ORDER_NOT_REFUNDABLE',
+        `order ${order.out_trade_no} was paid more than a year ago; WeChat Pay no longer refunds it`,
+        { success_time: order.success_time },
+      );
     return order;
   }
 
@@ -99,7 +124,11 @@ export class RefundService {
       await run(em, `select id from payment_order where id = ?${forUpdate(em)}`, [order.id]);
       const refundable = order.amount_total - (await reservedOnOrder(em, order.id));
       if (input.amount.refund > refundable)
-        throw new AppError('REFUND_AMOUNT_EXCEEDED', `refund of ${input.amount.refund} fen exceeds the ${refundable} fen still refundable on order ${order.out_trade_no}`, { refundable, requested: input.amount.refund });
+        throw new AppError(
+          'REFUND_AMOUNT_EXCEEDED',
+          `refund of ${input.amount.refund} fen exceeds the ${refundable} fen still refundable on order ${order.out_trade_no}`,
+          { refundable, requested: input.amount.refund },
+        );
       const now = this.clock.now();
       const refund: RefundRow = {
         id: newId('rfd'),

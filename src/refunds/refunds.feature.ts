@@ -17,7 +17,9 @@ export const refundsFeature: Feature = {
   name: 'refunds',
   register(c) {
     c.registerSingleton(RefundService);
-    c.register(TOKENS.NotificationHandler, { useFactory: instanceCachingFactory((cc) => refundNotificationHandler(cc.resolve<Orm>(TOKENS.Orm), cc.resolve(RefundService))) });
+    c.register(TOKENS.NotificationHandler, {
+      useFactory: instanceCachingFactory((cc) => refundNotificationHandler(cc.resolve<Orm>(TOKENS.Orm), cc.resolve(RefundService))),
+    });
   },
   routers: (c) => [refundsRouter(c)],
   jobs: (c) => {

@@ -34,7 +34,10 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
       auth: 'tenant',
       body: createRefundBody,
       headers: { 'Idempotency-Key': 'optional, at most 64 printable ASCII characters' },
-      responses: { 201: { description: 'accepted (status PROCESSING or final)', schema: refundSchema }, 200: { description: 'the existing refund with this out_refund_no', schema: refundSchema } },
+      responses: {
+        201: { description: 'accepted (status PROCESSING or final)', schema: refundSchema },
+        200: { description: 'the existing refund with this out_refund_no', schema: refundSchema },
+      },
     },
     auth,
     async ({ body, req, res }) => {
@@ -47,9 +50,20 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
   );
 
   r.route(
-    { method: 'get', path: '/v1/refunds/:out_refund_no', summary: 'Get a refund (sync=true asks WeChat Pay first)', tags: ['refunds'], auth: 'tenant', params: outRefundNoParams, query: syncQuery, responses: { 200: { description: 'the refund', schema: refundSchema } } },
+    {
+      method: 'get',
+      path: '/v1/refunds/:out_refund_no',
+      summary: 'Get a refund (sync=true asks WeChat Pay first)',
+      tags: ['refunds'],
+      auth: 'tenant',
+      params: outRefundNoParams,
+      query: syncQuery,
+      responses: { 200: { description: 'the refund', schema: refundSchema } },
+    },
     auth,
-    async ({ params, query, req }) => ({ refund: refundView(await refunds.get(tenantOf(req), params.out_refund_no, query.sync === 'true')) }),
+    async ({ params, query, req }) => ({
+      refund: refundView(await refunds.get(tenantOf(req), params.out_refund_no, query.sync === 'true')),
+    }),
   );
 
   r.route(
@@ -59,15 +73,27 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
       summary: 'List refunds (filters: tenant_id, status, out_trade_no), newest first',
       tags: ['admin'],
       auth: 'operator',
-      query: pageQuery.extend({ tenant_id: z.string().max(40).optional(), status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(), out_trade_no: z.string().max(32).optional() }),
+      query: pageQuery.extend({
+        tenant_id: z.string().max(40).optional(),
+        status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(),
+        out_trade_no: z.string().max(32).optional(),
+      }),
       responses: { 200: { description: 'a page of refunds' } },
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {
-      const page = await listRefunds(reader(orm), { tenantId: query.tenant_id, status: query.status, outTradeNo: query.out_trade_no }, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
+      const page = await listRefunds(
+        reader(orm),
+        { tenantId: query.tenant_id, status: query.status, outTradeNo: query.out_trade_no },
+        query.limit + 1,
+        query.cursor ? decodeCursor(query.cursor) : undefined,
+      );
       const data = page.slice(0, query.limit);
       const last = data[data.length - 1];
-      return { data: data.map(adminRefundView), next_cursor: page.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null };
+      return {
+        data: data.map(adminRefundView),
+        next_cursor: page.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+      };
     },
   );
   return r;

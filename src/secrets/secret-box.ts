@@ -44,7 +44,11 @@ export class SecretBox {
   private readonly dataKeys = new Map<string, Buffer>();
   private current?: Promise<{ id: string; key: Buffer }>;
 
-  constructor(private readonly orm: Orm, private readonly keyring: MasterKeyring, private readonly clock: Clock) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly keyring: MasterKeyring,
+    private readonly clock: Clock,
+  ) {}
 
   /** Encrypts `plaintext` for `purpose` (e.g. "service_provider:1900000100:apiv3_key"). */
   async seal(plaintext: string, purpose: string): Promise<string> {
@@ -74,7 +78,13 @@ export class SecretBox {
     const id = newId('dk', 12);
     const key = randomBytes(32);
     const now = this.clock.now();
-    await em.insert(DataKeySchema, { id, master_key_id: this.keyring.current.id, wrapped: wrapDataKey(this.keyring, id, key), created_at: now, rewrapped_at: null } satisfies DataKeyRow);
+    await em.insert(DataKeySchema, {
+      id,
+      master_key_id: this.keyring.current.id,
+      wrapped: wrapDataKey(this.keyring, id, key),
+      created_at: now,
+      rewrapped_at: null,
+    } satisfies DataKeyRow);
     this.dataKeys.set(id, key);
     return { id, key };
   }
@@ -98,7 +108,10 @@ export function wrapDataKey(keyring: MasterKeyring, id: string, key: Buffer): st
 /** Unwraps a data key row with whichever master key wrapped it (current or previous). */
 export function unwrapDataKey(keyring: MasterKeyring, row: Pick<DataKeyRow, 'id' | 'master_key_id' | 'wrapped'>): Buffer {
   const master = keyring.byId(row.master_key_id);
-  if (!master) throw new SecretBoxError(`data key ${row.id} is wrapped by master key ${row.master_key_id}, which is not configured (set it in PARTNERPAY_PREVIOUS_MASTER_KEYS)`);
+  if (!master)
+    throw new SecretBoxError(
+      `data key ${row.id} is wrapped by master key ${row.master_key_id}, which is not configured (set it in PARTNERPAY_PREVIOUS_MASTER_KEYS)`,
+    );
   try {
     return gcmOpen(master.key, Buffer.from(row.wrapped, 'base64'), `data_key:${row.id}`);
   } catch {

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { nonce as newNonce, parseAuthorizationHeader, requestMessage, responseMessage, signSha256Rsa, verifySha256Rsa, AUTH_SCHEME, SIGNTEST_PREFIX } from '../crypto';
+import {
+  nonce as newNonce,
+  parseAuthorizationHeader,
+  requestMessage,
+  responseMessage,
+  signSha256Rsa,
+  verifySha256Rsa,
+  AUTH_SCHEME,
+  SIGNTEST_PREFIX,
+} from '../crypto';
 import type { PlatformIdentity } from './keys';
 import type { ServiceProvider, SimState } from './state';
 import { WxError } from './errors';
@@ -23,7 +32,13 @@ export function serialFor(identity: PlatformIdentity, provider?: ServiceProvider
 }
 
 /** The Wechatpay-* headers over `ts\nnonce\nbody\n`, signed with the platform private key. */
-export function wechatpayHeaders(identity: PlatformIdentity, serial: string, body: string, nowSeconds: number, tamper: SignTamper = {}): Record<string, string> {
+export function wechatpayHeaders(
+  identity: PlatformIdentity,
+  serial: string,
+  body: string,
+  nowSeconds: number,
+  tamper: SignTamper = {},
+): Record<string, string> {
   const timestamp = String(nowSeconds + (tamper.skewSeconds ?? 0));
   const nonce = newNonce(32);
   let signature = signSha256Rsa(responseMessage(timestamp, nonce, body), identity.privateKey);
@@ -64,7 +79,9 @@ export function verifyRequest(state: SimState, req: IncomingSigned, nowSeconds: 
   if (!/^\d{10}$/.test(auth.timestamp) || Math.abs(nowSeconds - Number(auth.timestamp)) > REQUEST_SKEW_SECONDS) {
     throw WxError.sign('请求时间戳与服务器时间相差过大 (timestamp must be unix seconds within 5 minutes)');
   }
-  const ok = req.urls.some((url) => verifySha256Rsa(requestMessage(req.method, url, auth.timestamp, auth.nonce_str, req.body), auth.signature, provider.merchantKey));
+  const ok = req.urls.some((url) =>
+    verifySha256Rsa(requestMessage(req.method, url, auth.timestamp, auth.nonce_str, req.body), auth.signature, provider.merchantKey),
+  );
   if (!ok) throw WxError.sign('签名错误，请检查后再试');
   return provider;
 }

@@ -10,9 +10,88 @@ const FEE_RATE = 0.006;
 const FEE_RATE_TEXT = '0.60%';
 
 const HEADERS: Record<BillType, string[]> = {
-  ALL: ['交易时间', '公众账号ID', '商户号', '特约商户号', '设备号', '微信订单号', '商户订单号', '用户标识', '交易类型', '交易状态', '付款银行', '货币种类', '应结订单金额', '代金券金额', '微信退款单号', '商户退款单号', '退款金额', '充值券退款金额', '退款类型', '退款状态', '商品名称', '商户数据包', '手续费', '费率', '订单金额', '申请退款金额', '费率备注'],
-  SUCCESS: ['交易时间', '公众账号ID', '商户号', '特约商户号', '设备号', '微信订单号', '商户订单号', '用户标识', '交易类型', '交易状态', '付款银行', '货币种类', '应结订单金额', '代金券金额', '商品名称', '商户数据包', '手续费', '费率', '订单金额', '费率备注'],
-  REFUND: ['交易时间', '公众账号ID', '商户号', '特约商户号', '设备号', '微信订单号', '商户订单号', '用户标识', '交易类型', '交易状态', '付款银行', '货币种类', '应结订单金额', '代金券金额', '退款申请时间', '退款成功时间', '微信退款单号', '商户退款单号', '退款金额', '充值券退款金额', '退款类型', '退款状态', '商品名称', '商户数据包', '手续费', '费率', '订单金额', '申请退款金额', '费率备注'],
+  ALL: [
+    '交易时间',
+    '公众账号ID',
+    '商户号',
+    '特约商户号',
+    '设备号',
+    '微信订单号',
+    '商户订单号',
+    '用户标识',
+    '交易类型',
+    '交易状态',
+    '付款银行',
+    '货币种类',
+    '应结订单金额',
+    '代金券金额',
+    '微信退款单号',
+    '商户退款单号',
+    '退款金额',
+    '充值券退款金额',
+    '退款类型',
+    '退款状态',
+    '商品名称',
+    '商户数据包',
+    '手续费',
+    '费率',
+    '订单金额',
+    '申请退款金额',
+    '费率备注',
+  ],
+  SUCCESS: [
+    '交易时间',
+    '公众账号ID',
+    '商户号',
+    '特约商户号',
+    '设备号',
+    '微信订单号',
+    '商户订单号',
+    '用户标识',
+    '交易类型',
+    '交易状态',
+    '付款银行',
+    '货币种类',
+    '应结订单金额',
+    '代金券金额',
+    '商品名称',
+    '商户数据包',
+    '手续费',
+    '费率',
+    '订单金额',
+    '费率备注',
+  ],
+  REFUND: [
+    '交易时间',
+    '公众账号ID',
+    '商户号',
+    '特约商户号',
+    '设备号',
+    '微信订单号',
+    '商户订单号',
+    '用户标识',
+    '交易类型',
+    '交易状态',
+    '付款银行',
+    '货币种类',
+    '应结订单金额',
+    '代金券金额',
+    '退款申请时间',
+    '退款成功时间',
+    '微信退款单号',
+    '商户退款单号',
+    '退款金额',
+    '充值券退款金额',
+    '退款类型',
+    '退款状态',
+    '商品名称',
+    '商户数据包',
+    '手续费',
+    '费率',
+    '订单金额',
+    '申请退款金额',
+    '费率备注',
+  ],
 };
 const SUMMARY_SUCCESS = ['总交易单数', '应结订单总金额', '手续费总金额', '订单总金额'];
 const SUMMARY_ALL = ['总交易单数', '应结订单总金额', '退款总金额', '充值券退款总金额', '手续费总金额', '订单总金额', '申请退款总金额'];
@@ -49,7 +128,9 @@ function fee(fen: number): number {
 }
 
 function who(o: Order): [string, string] {
-  return o.payer.sub_openid && o.sub_appid ? [o.sub_appid, o.payer.sub_openid] : [o.sp_appid, o.payer.sp_openid ?? o.payer.sub_openid ?? ''];
+  return o.payer.sub_openid && o.sub_appid
+    ? [o.sub_appid, o.payer.sub_openid]
+    : [o.sp_appid, o.payer.sp_openid ?? o.payer.sub_openid ?? ''];
 }
 
 interface Line {
@@ -63,7 +144,22 @@ interface Line {
 
 function successLine(o: Order, type: BillType): Line {
   const [appid, openid] = who(o);
-  const head = [beijingDateTime(o.success_time!), appid, o.sp_mchid, o.sub_mchid, '', o.transaction_id!, o.out_trade_no, openid, 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY', yuan(o.total), '0.00'];
+  const head = [
+    beijingDateTime(o.success_time!),
+    appid,
+    o.sp_mchid,
+    o.sub_mchid,
+    '',
+    o.transaction_id!,
+    o.out_trade_no,
+    openid,
+    'JSAPI',
+    'SUCCESS',
+    'OTHERS',
+    'CNY',
+    yuan(o.total),
+    '0.00',
+  ];
   const f = fee(o.total);
   const cells =
     type === 'ALL'
@@ -76,7 +172,22 @@ function refundLine(r: Refund, type: BillType): Line {
   const o = r.order;
   const [appid, openid] = who(o);
   const time = type === 'REFUND' ? o.success_time! : r.createdAt;
-  const head = [beijingDateTime(time), appid, o.sp_mchid, o.sub_mchid, '', o.transaction_id!, o.out_trade_no, openid, 'JSAPI', 'REFUND', 'OTHERS', 'CNY', '0.00', '0.00'];
+  const head = [
+    beijingDateTime(time),
+    appid,
+    o.sp_mchid,
+    o.sub_mchid,
+    '',
+    o.transaction_id!,
+    o.out_trade_no,
+    openid,
+    'JSAPI',
+    'REFUND',
+    'OTHERS',
+    'CNY',
+    '0.00',
+    '0.00',
+  ];
   const f = -fee(r.refund);
   const refundCols = [r.refund_id, r.out_refund_no, yuan(r.refund), '0.00', 'ORIGINAL', r.status];
   const applied = type === 'REFUND' ? [beijingDateTime(r.createdAt), r.success_time ? beijingDateTime(r.success_time) : ''] : [];
@@ -96,19 +207,45 @@ function dataLine(cells: string[]): string {
  */
 export function tradeBillCsv(type: BillType, date: string, orders: Order[], refunds: Refund[]): string {
   const lines: Line[] = [];
-  if (type !== 'REFUND') for (const o of orders) if (o.success_time !== undefined && beijingDate(o.success_time) === date) lines.push(successLine(o, type));
+  if (type !== 'REFUND')
+    for (const o of orders) if (o.success_time !== undefined && beijingDate(o.success_time) === date) lines.push(successLine(o, type));
   if (type !== 'SUCCESS') for (const r of refunds) if (beijingDate(r.createdAt) === date) lines.push(refundLine(r, type));
   lines.sort((a, b) => a.cells[0].localeCompare(b.cells[0]));
   const sum = (k: keyof Omit<Line, 'cells'>) => lines.reduce((s, l) => s + l[k], 0) / 100;
   const summary =
     type === 'SUCCESS'
       ? [javaDouble(lines.length), javaDouble(sum('settle')), javaDouble(sum('fee')), javaDouble(sum('total'))]
-      : [javaDouble(lines.length), javaDouble(sum('settle')), javaDouble(sum('refund')), '0.0', javaDouble(sum('fee')), javaDouble(sum('total')), javaDouble(sum('refundApplied'))];
-  const out = [HEADERS[type].join(','), ...lines.map((l) => dataLine(l.cells)), (type === 'SUCCESS' ? SUMMARY_SUCCESS : SUMMARY_ALL).join(','), dataLine(summary)];
+      : [
+          javaDouble(lines.length),
+          javaDouble(sum('settle')),
+          javaDouble(sum('refund')),
+          '0.0',
+          javaDouble(sum('fee')),
+          javaDouble(sum('total')),
+          javaDouble(sum('refundApplied')),
+        ];
+  const out = [
+    HEADERS[type].join(','),
+    ...lines.map((l) => dataLine(l.cells)),
+    (type === 'SUCCESS' ? SUMMARY_SUCCESS : SUMMARY_ALL).join(','),
+    dataLine(summary),
+  ];
   return BOM + out.join(EOL) + EOL;
 }
 
-const FUND_HEADER = ['记账时间', '微信支付业务单号', '资金流水单号', '业务名称', '业务类型', '收支类型', '收支金额（元）', '账户结余（元）', '资金变更提交申请人', '备注', '业务凭证号'];
+const FUND_HEADER = [
+  '记账时间',
+  '微信支付业务单号',
+  '资金流水单号',
+  '业务名称',
+  '业务类型',
+  '收支类型',
+  '收支金额（元）',
+  '账户结余（元）',
+  '资金变更提交申请人',
+  '备注',
+  '业务凭证号',
+];
 const FUND_SUMMARY = ['资金流水总笔数', '收入笔数', '收入金额', '支出笔数', '支出金额'];
 
 /**

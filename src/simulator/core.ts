@@ -66,7 +66,8 @@ export class SimCore {
     else if (sel.sp_mchid) o = this.state.order(sel.sp_mchid, sel.out_trade_no);
     else {
       const found = this.state.ordersBySub(sel.sub_mchid, sel.out_trade_no);
-      if (found.length > 1) throw new ControlError(409, 'AMBIGUOUS', 'several service providers have this sub_mchid and out_trade_no: give sp_mchid');
+      if (found.length > 1)
+        throw new ControlError(409, 'AMBIGUOUS', 'several service providers have this sub_mchid and out_trade_no: give sp_mchid');
       o = found[0];
     }
     if (!o || ('sub_mchid' in sel && o.sub_mchid !== sel.sub_mchid)) throw new ControlError(404, 'ORDER_NOT_EXIST', 'no such order');
@@ -78,7 +79,8 @@ export class SimCore {
     const o = this.findOrder(sel);
     if (o.state === 'SUCCESS' || o.state === 'REFUND') throw new ControlError(409, 'ORDER_PAID', 'the order is already paid');
     if (o.state !== 'NOTPAY') throw new ControlError(409, 'ORDER_CLOSED', `the order cannot be paid: ${o.state}`);
-    if ('prepay_id' in sel && this.wall.now() - o.prepayCreatedAt > PREPAY_TTL_MS) throw new ControlError(409, 'PREPAY_EXPIRED', 'prepay_id is older than 2 hours; order again for a new one');
+    if ('prepay_id' in sel && this.wall.now() - o.prepayCreatedAt > PREPAY_TTL_MS)
+      throw new ControlError(409, 'PREPAY_EXPIRED', 'prepay_id is older than 2 hours; order again for a new one');
     if (outcome === 'PAYERROR') {
       o.state = 'PAYERROR';
       return transactionView(o);
@@ -90,7 +92,14 @@ export class SimCore {
     this.state.indexTransaction(o);
     const view = transactionView(o);
     const provider = this.state.providers.get(o.sp_mchid)!;
-    await this.notifier.send({ provider, url: o.notify_url, event_type: 'TRANSACTION.SUCCESS', summary: '支付成功', original_type: 'transaction', resource: view });
+    await this.notifier.send({
+      provider,
+      url: o.notify_url,
+      event_type: 'TRANSACTION.SUCCESS',
+      summary: '支付成功',
+      original_type: 'transaction',
+      resource: view,
+    });
     return view;
   }
 
@@ -103,13 +112,22 @@ export class SimCore {
   }
 
   /** Finishes a refund as SUCCESS, CLOSED or ABNORMAL and sends its REFUND.* notification. */
-  async finishRefund(sel: { out_refund_no: string; sub_mchid: string; sp_mchid?: string; status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' }): Promise<Record<string, unknown>> {
-    if (!['SUCCESS', 'CLOSED', 'ABNORMAL'].includes(sel.status)) throw new ControlError(400, 'PARAM_ERROR', 'status must be SUCCESS, CLOSED or ABNORMAL');
-    const found = sel.sp_mchid ? [this.state.refund(sel.sp_mchid, sel.out_refund_no)].filter((r): r is Refund => !!r && r.sub_mchid === sel.sub_mchid) : this.state.refundsBySub(sel.sub_mchid, sel.out_refund_no);
+  async finishRefund(sel: {
+    out_refund_no: string;
+    sub_mchid: string;
+    sp_mchid?: string;
+    status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  }): Promise<Record<string, unknown>> {
+    if (!['SUCCESS', 'CLOSED', 'ABNORMAL'].includes(sel.status))
+      throw new ControlError(400, 'PARAM_ERROR', 'status must be SUCCESS, CLOSED or ABNORMAL');
+    const found = sel.sp_mchid
+      ? [this.state.refund(sel.sp_mchid, sel.out_refund_no)].filter((r): r is Refund => !!r && r.sub_mchid === sel.sub_mchid)
+      : this.state.refundsBySub(sel.sub_mchid, sel.out_refund_no);
     if (found.length > 1) throw new ControlError(409, 'AMBIGUOUS', 'several service providers have this refund number: give sp_mchid');
     const r = found[0];
     if (!r) throw new ControlError(404, 'RESOURCE_NOT_EXISTS', 'no such refund');
-    if (r.status !== 'PROCESSING' && r.status !== 'ABNORMAL') throw new ControlError(409, 'INVALID_STATE', `the refund is already ${r.status}`);
+    if (r.status !== 'PROCESSING' && r.status !== 'ABNORMAL')
+      throw new ControlError(409, 'INVALID_STATE', `the refund is already ${r.status}`);
     await this.settleRefund(r, sel.status);
     return refundNotificationResource(r);
   }

@@ -21,7 +21,13 @@ export class WxError extends Error {
   }
   /** field: a JSON pointer for body fields (`/amount/total`) or the parameter name for path/query. */
   static param(field: string, issue: string, location: 'body' | 'query' | 'path' | 'header' = 'body', value?: unknown): WxError {
-    return new WxError(400, 'PARAM_ERROR', `参数错误: ${field} ${issue}`, { field, issue, location, ...(value === undefined ? {} : { value }) }, 268435461);
+    return new WxError(
+      400,
+      'PARAM_ERROR',
+      `参数错误: ${field} ${issue}`,
+      { field, issue, location, ...(value === undefined ? {} : { value }) },
+      268435461,
+    );
   }
   static invalid(message: string, internal = 268435456): WxError {
     return new WxError(400, 'INVALID_REQUEST', message, undefined, internal);
@@ -60,7 +66,11 @@ export class WxError extends Error {
 
 /** An error of the simulator's control API (not a WeChat Pay error): `{code, message}`. */
 export class ControlError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ControlError';
   }

@@ -33,13 +33,16 @@ export function parseFault(input: unknown): FaultSpec {
   const posInt = (k: string, required = false) => {
     const v = f[k];
     if (v === undefined && !required) return;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ControlError(400, 'PARAM_ERROR', `${k} must be a non-negative integer`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new ControlError(400, 'PARAM_ERROR', `${k} must be a non-negative integer`);
   };
   posInt('count');
   if (f.count === 0) throw new ControlError(400, 'PARAM_ERROR', 'count must be at least 1');
-  if (f.path_prefix !== undefined && (typeof f.path_prefix !== 'string' || !f.path_prefix.startsWith('/'))) throw new ControlError(400, 'PARAM_ERROR', 'path_prefix must start with /');
+  if (f.path_prefix !== undefined && (typeof f.path_prefix !== 'string' || !f.path_prefix.startsWith('/')))
+    throw new ControlError(400, 'PARAM_ERROR', 'path_prefix must start with /');
   if (f.kind === 'timeout') posInt('hang_ms');
-  if (f.kind === 'clock_skew' && f.skew_seconds !== undefined && (typeof f.skew_seconds !== 'number' || !Number.isInteger(f.skew_seconds))) throw new ControlError(400, 'PARAM_ERROR', 'skew_seconds must be an integer');
+  if (f.kind === 'clock_skew' && f.skew_seconds !== undefined && (typeof f.skew_seconds !== 'number' || !Number.isInteger(f.skew_seconds)))
+    throw new ControlError(400, 'PARAM_ERROR', 'skew_seconds must be an integer');
   if (f.kind === 'duplicate_notifications') {
     posInt('times', true);
     if ((f.times as number) < 1 || (f.times as number) > 50) throw new ControlError(400, 'PARAM_ERROR', 'times must be 1..50');

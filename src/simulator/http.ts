@@ -79,14 +79,25 @@ export class ApiRoutes {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const rel = req.originalUrl.slice(req.baseUrl.length) || '/';
     const path = rel.split('?')[0];
-    const query = Object.fromEntries(new URLSearchParams(rel.includes('?') ? rel.slice(rel.indexOf('?') + 1) : '')) as Record<string, string>;
+    const query = Object.fromEntries(new URLSearchParams(rel.includes('?') ? rel.slice(rel.indexOf('?') + 1) : '')) as Record<
+      string,
+      string
+    >;
     let body: unknown;
     try {
       body = raw ? JSON.parse(raw) : undefined;
     } catch {
       body = undefined;
     }
-    const call: CallRecord = { method: req.method, path, query, body, sp_mchid: parseAuthorizationHeader(req.get('authorization'))?.mchid, status: 0, at: this.wall.now() };
+    const call: CallRecord = {
+      method: req.method,
+      path,
+      query,
+      body,
+      sp_mchid: parseAuthorizationHeader(req.get('authorization'))?.mchid,
+      status: 0,
+      at: this.wall.now(),
+    };
     this.calls.push(call);
     res.on('finish', () => (call.status = res.statusCode));
 
@@ -99,10 +110,23 @@ export class ApiRoutes {
     let result: ApiResult;
     try {
       if (!req.get('user-agent') || !req.get('accept')) throw WxError.invalid('Http头缺少Accept或User-Agent');
-      provider = verifyRequest(this.state, { method: req.method, urls: [req.originalUrl, rel], authorization: req.get('authorization'), body: raw }, Math.floor(this.wall.now() / 1000));
+      provider = verifyRequest(
+        this.state,
+        { method: req.method, urls: [req.originalUrl, rel], authorization: req.get('authorization'), body: raw },
+        Math.floor(this.wall.now() / 1000),
+      );
       if (raw && body === undefined) throw WxError.param('/', '请求体不是合法的JSON', 'body');
       const skip = fault?.kind === 'timeout' && fault.processed === false;
-      result = skip ? { status: 504 } : await handler({ req, provider, body, query, params: req.params as Record<string, string>, selfUrl: `${req.protocol}://${req.get('host')}${req.baseUrl}` });
+      result = skip
+        ? { status: 504 }
+        : await handler({
+            req,
+            provider,
+            body,
+            query,
+            params: req.params as Record<string, string>,
+            selfUrl: `${req.protocol}://${req.get('host')}${req.baseUrl}`,
+          });
     } catch (err) {
       if (!(err instanceof WxError)) this.logger?.error({ err, path }, 'simulator: handler failed');
       const e = err instanceof WxError ? err : WxError.system();
@@ -112,15 +136,23 @@ export class ApiRoutes {
     }
     if (fault?.kind === 'timeout') {
       // WeChat Pay did (or, with processed=false, did not) do the work, but the answer never comes: hold the socket, then drop it.
-      const h = { res, timer: setTimeout(() => {
-        this.hung.delete(h);
-        res.socket?.destroy();
-      }, fault.hang_ms ?? 60_000) };
+      const h = {
+        res,
+        timer: setTimeout(() => {
+          this.hung.delete(h);
+          res.socket?.destroy();
+        }, fault.hang_ms ?? 60_000),
+      };
       h.timer.unref();
       this.hung.add(h);
       return;
     }
-    const tamper: SignTamper = fault?.kind === 'bad_signature' ? { badSignature: true } : fault?.kind === 'clock_skew' ? { skewSeconds: fault.skew_seconds ?? 600 } : {};
+    const tamper: SignTamper =
+      fault?.kind === 'bad_signature'
+        ? { badSignature: true }
+        : fault?.kind === 'clock_skew'
+          ? { skewSeconds: fault.skew_seconds ?? 600 }
+          : {};
     this.send(res, result, provider, tamper);
   }
 

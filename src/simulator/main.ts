@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const sim = new WxpaySimulator({
     clockSpeed: config.simulator.clockSpeed,
     stateDir: config.simulator.stateDir,
-    refundAutoFinishMs: config.simulator.refundAutoFinishSeconds === undefined ? undefined : config.simulator.refundAutoFinishSeconds * 1000,
+    refundAutoFinishMs:
+      config.simulator.refundAutoFinishSeconds === undefined ? undefined : config.simulator.refundAutoFinishSeconds * 1000,
     logger,
   });
   const app = express();
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : `simulator failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(
+    err instanceof ConfigError ? err.message : `simulator failed to start: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(1);
 });

@@ -10,7 +10,9 @@ import type { Faults } from './faults';
 import { serialFor, wechatpayHeaders } from './auth';
 
 /** WeChat Pay's notification retry schedule after a failed or unanswered delivery (spec §7: 15 retries over 24h4m). */
-export const RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
+export const RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map(
+  (s) => s * 1000,
+);
 
 /** One delivery attempt, as the delivery log records it. */
 export interface Delivery {
@@ -91,9 +93,19 @@ export class NotificationDispatcher {
       resource_type: 'encrypt-resource',
       event_type: ev.event_type,
       summary: ev.summary,
-      resource: { original_type: ev.original_type, ...encryptResource(JSON.stringify(ev.resource), ev.provider.apiv3Key, ev.original_type) },
+      resource: {
+        original_type: ev.original_type,
+        ...encryptResource(JSON.stringify(ev.resource), ev.provider.apiv3Key, ev.original_type),
+      },
     });
-    const env: Envelope = { id, event_type: ev.event_type, url: ev.url, provider: ev.provider, body, copies: dup && 'times' in dup ? dup.times : 1 };
+    const env: Envelope = {
+      id,
+      event_type: ev.event_type,
+      url: ev.url,
+      provider: ev.provider,
+      body,
+      copies: dup && 'times' in dup ? dup.times : 1,
+    };
     if (delay && 'delay_ms' in delay) {
       this.scheduler.after(delay.delay_ms, () => this.attempt(env, 1, signtest));
     } else {
@@ -114,7 +126,11 @@ export class NotificationDispatcher {
       summary: '支付成功',
       resource: { original_type: 'transaction', ...encryptResource(JSON.stringify({ probe: true }), key, 'transaction') },
     });
-    const [d] = await this.post({ id, event_type: 'TRANSACTION.SUCCESS', url, provider: provider as ServiceProvider, body, copies: 1 }, 1, true);
+    const [d] = await this.post(
+      { id, event_type: 'TRANSACTION.SUCCESS', url, provider: provider as ServiceProvider, body, copies: 1 },
+      1,
+      true,
+    );
     return d;
   }
 
@@ -148,7 +164,17 @@ export class NotificationDispatcher {
           'Request-ID': randomBytes(16).toString('hex').toUpperCase(),
           ...wechatpayHeaders(this.identity, serial, env.body, Math.floor(this.wall.now() / 1000), { signtest }),
         };
-        const d: Delivery = { url: env.url, event_id: env.id, event_type: env.event_type, attempt, copy, status: 0, ok: false, at, ...(signtest ? { probe: true } : {}) };
+        const d: Delivery = {
+          url: env.url,
+          event_id: env.id,
+          event_type: env.event_type,
+          attempt,
+          copy,
+          status: 0,
+          ok: false,
+          at,
+          ...(signtest ? { probe: true } : {}),
+        };
         try {
           const res = await request(env.url, {
             method: 'POST',

@@ -84,7 +84,15 @@ export class WxpaySimulator {
     this.identity = loadOrCreatePlatformIdentity(opts.stateDir);
     this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler);
     this.notifier = new NotificationDispatcher(this.identity, this.scheduler, wall, this.faultList, opts.logger, opts.notifyTimeoutMs);
-    this.core = new SimCore(this.state, this.identity, wall, this.scheduler, this.notifier, { refundAutoFinishMs: opts.refundAutoFinishMs }, opts.logger);
+    this.core = new SimCore(
+      this.state,
+      this.identity,
+      wall,
+      this.scheduler,
+      this.notifier,
+      { refundAutoFinishMs: opts.refundAutoFinishMs },
+      opts.logger,
+    );
     this.api = new ApiRoutes(this.state, this.identity, wall, this.faultList, opts.logger);
     registerTransactionRoutes(this.api, this.core);
     registerRefundRoutes(this.api, this.core);
@@ -103,7 +111,9 @@ export class WxpaySimulator {
     r.use(this.api.router);
     r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const status = (err as { status?: number }).status ?? 500;
-      res.status(status >= 400 && status < 500 ? 400 : 500).json(status < 500 ? WxError.param('/', (err as Error).message).body() : WxError.system().body());
+      res
+        .status(status >= 400 && status < 500 ? 400 : 500)
+        .json(status < 500 ? WxError.param('/', (err as Error).message).body() : WxError.system().body());
     });
     return (this.built = r);
   }
@@ -111,23 +121,35 @@ export class WxpaySimulator {
   /** The platform's public key (with its PUB_KEY_ID_...) and certificate (with its serial). */
   platform(): PlatformInfo {
     const id = this.identity;
-    return { public_key_id: id.publicKeyId, public_key_pem: id.publicKeyPem, certificate_serial: id.certificateSerial, certificate_pem: id.certificatePem };
+    return {
+      public_key_id: id.publicKeyId,
+      public_key_pem: id.publicKeyPem,
+      certificate_serial: id.certificateSerial,
+      certificate_pem: id.certificatePem,
+    };
   }
 
   /** Adds or replaces a service provider (idempotent upsert). */
-  registerServiceProvider(r: ServiceProviderRegistration): { sp_mchid: string; merchant_serial_no: string; verification: Verification; wechatpay_serial: string } {
+  registerServiceProvider(r: ServiceProviderRegistration): {
+    sp_mchid: string;
+    merchant_serial_no: string;
+    verification: Verification;
+    wechatpay_serial: string;
+  } {
     for (const k of ['sp_mchid', 'sp_appid', 'merchant_public_key', 'apiv3_key'] as const) {
       if (typeof r[k] !== 'string' || !r[k]) throw new ControlError(400, 'PARAM_ERROR', `${k} is required`);
     }
     if (Buffer.byteLength(r.apiv3_key, 'utf8') !== 32) throw new ControlError(400, 'PARAM_ERROR', 'apiv3_key must be 32 bytes');
     const verification = r.verification ?? 'public_key';
-    if (verification !== 'public_key' && verification !== 'certificate') throw new ControlError(400, 'PARAM_ERROR', "verification must be 'public_key' or 'certificate'");
+    if (verification !== 'public_key' && verification !== 'certificate')
+      throw new ControlError(400, 'PARAM_ERROR', "verification must be 'public_key' or 'certificate'");
     let serial = r.merchant_serial_no?.toUpperCase();
     let key;
     try {
       if (r.merchant_public_key.includes('CERTIFICATE')) {
         const cert = loadCertificate(r.merchant_public_key, 'merchant_public_key');
-        if (serial && serial !== cert.serialNo) throw new ControlError(400, 'PARAM_ERROR', `merchant_serial_no ${serial} is not the certificate's serial ${cert.serialNo}`);
+        if (serial && serial !== cert.serialNo)
+          throw new ControlError(400, 'PARAM_ERROR', `merchant_serial_no ${serial} is not the certificate's serial ${cert.serialNo}`);
         serial = cert.serialNo;
         key = cert.publicKey;
       } else {
@@ -138,17 +160,31 @@ export class WxpaySimulator {
       throw e;
     }
     if (!serial) throw new ControlError(400, 'PARAM_ERROR', 'merchant_serial_no is required with a bare public key');
-    this.state.providers.set(r.sp_mchid, { sp_mchid: r.sp_mchid, sp_appid: r.sp_appid, merchant_serial_no: serial, merchantKey: key, apiv3Key: r.apiv3_key, verification });
-    return { sp_mchid: r.sp_mchid, merchant_serial_no: serial, verification, wechatpay_serial: verification === 'certificate' ? this.identity.certificateSerial : this.identity.publicKeyId };
+    this.state.providers.set(r.sp_mchid, {
+      sp_mchid: r.sp_mchid,
+      sp_appid: r.sp_appid,
+      merchant_serial_no: serial,
+      merchantKey: key,
+      apiv3Key: r.apiv3_key,
+      verification,
+    });
+    return {
+      sp_mchid: r.sp_mchid,
+      merchant_serial_no: serial,
+      verification,
+      wechatpay_serial: verification === 'certificate' ? this.identity.certificateSerial : this.identity.publicKeyId,
+    };
   }
 
   /** Adds or replaces a sub-merchant of a registered provider, with the sub_appids bound to it. */
   registerSubMerchant(r: SubMerchantRegistration): { sp_mchid: string; sub_mchid: string; appids: string[] } {
     if (!r?.sp_mchid || !r.sub_mchid) throw new ControlError(400, 'PARAM_ERROR', 'sp_mchid and sub_mchid are required');
-    if (!this.state.providers.has(r.sp_mchid)) throw new ControlError(404, 'MCH_NOT_EXISTS', `service provider ${r.sp_mchid} is not registered`);
+    if (!this.state.providers.has(r.sp_mchid))
+      throw new ControlError(404, 'MCH_NOT_EXISTS', `service provider ${r.sp_mchid} is not registered`);
     if (r.sub_mchid === r.sp_mchid) throw new ControlError(400, 'PARAM_ERROR', '子商户mchid不能与自身mchid相同');
     const appids = r.appids ?? [];
-    if (!Array.isArray(appids) || appids.some((a) => typeof a !== 'string' || !a)) throw new ControlError(400, 'PARAM_ERROR', 'appids must be a list of AppIDs');
+    if (!Array.isArray(appids) || appids.some((a) => typeof a !== 'string' || !a))
+      throw new ControlError(400, 'PARAM_ERROR', 'appids must be a list of AppIDs');
     this.state.putSub({ sp_mchid: r.sp_mchid, sub_mchid: r.sub_mchid, appids: new Set(appids) });
     return { sp_mchid: r.sp_mchid, sub_mchid: r.sub_mchid, appids: [...appids] };
   }
@@ -177,7 +213,16 @@ export class WxpaySimulator {
   orders(): Array<Record<string, unknown>> {
     return this.state.allOrders().map((o) => {
       this.core.refresh(o);
-      return { sp_mchid: o.sp_mchid, sub_mchid: o.sub_mchid, out_trade_no: o.out_trade_no, prepay_id: o.prepay_id, trade_state: o.state, transaction_id: o.transaction_id, total: o.total, notify_url: o.notify_url };
+      return {
+        sp_mchid: o.sp_mchid,
+        sub_mchid: o.sub_mchid,
+        out_trade_no: o.out_trade_no,
+        prepay_id: o.prepay_id,
+        trade_state: o.state,
+        transaction_id: o.transaction_id,
+        total: o.total,
+        notify_url: o.notify_url,
+      };
     });
   }
 
@@ -216,7 +261,8 @@ export class WxpaySimulator {
   configure(s: { refund_auto_finish_ms?: number | null }): { refund_auto_finish_ms: number | null } {
     if (s.refund_auto_finish_ms !== undefined) {
       const v = s.refund_auto_finish_ms;
-      if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) throw new ControlError(400, 'PARAM_ERROR', 'refund_auto_finish_ms must be a non-negative integer or null');
+      if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0))
+        throw new ControlError(400, 'PARAM_ERROR', 'refund_auto_finish_ms must be a non-negative integer or null');
       this.core.options.refundAutoFinishMs = v ?? undefined;
     }
     return { refund_auto_finish_ms: this.core.options.refundAutoFinishMs ?? null };

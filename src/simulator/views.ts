@@ -37,8 +37,12 @@ export function transactionView(o: Order): Record<string, unknown> {
     ...(paid ? { bank_type: 'OTHERS' } : {}),
     ...(paid && o.attach !== undefined ? { attach: o.attach } : {}),
     ...(paid && o.success_time !== undefined ? { success_time: rfc3339(o.success_time) } : {}),
-    ...(paid ? { payer: { sp_openid: spOpenidOf(o), ...(o.payer.sub_openid && o.sub_appid ? { sub_openid: o.payer.sub_openid } : {}) } } : {}),
-    amount: paid ? { total: o.total, payer_total: o.total, currency: o.currency, payer_currency: o.currency } : { total: o.total, currency: o.currency, payer_currency: o.currency },
+    ...(paid
+      ? { payer: { sp_openid: spOpenidOf(o), ...(o.payer.sub_openid && o.sub_appid ? { sub_openid: o.payer.sub_openid } : {}) } }
+      : {}),
+    amount: paid
+      ? { total: o.total, payer_total: o.total, currency: o.currency, payer_currency: o.currency }
+      : { total: o.total, currency: o.currency, payer_currency: o.currency },
   };
 }
 

@@ -24,7 +24,10 @@ interface Entry {
 export class CachedCredentialsProvider implements CredentialsProvider {
   private readonly cache = new Map<string, Entry>();
 
-  constructor(private readonly orm: Orm, private readonly box: SecretBox) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly box: SecretBox,
+  ) {}
 
   async get(spMchid: string): Promise<ServiceProviderCredentials | undefined> {
     const now = Date.now();
@@ -57,7 +60,10 @@ export class CachedCredentialsProvider implements CredentialsProvider {
     const row: ServiceProviderRow | null = await this.orm.em.fork().findOne(ServiceProviderSchema, { sp_mchid: spMchid });
     if (!row) return undefined;
     entry.updatedAt = row.updated_at;
-    const [pem, apiV3] = await Promise.all([this.box.open(row.merchant_private_key, spSecretPurpose(spMchid, 'merchant_private_key')), this.box.open(row.apiv3_key, spSecretPurpose(spMchid, 'apiv3_key'))]);
+    const [pem, apiV3] = await Promise.all([
+      this.box.open(row.merchant_private_key, spSecretPurpose(spMchid, 'merchant_private_key')),
+      this.box.open(row.apiv3_key, spSecretPurpose(spMchid, 'apiv3_key')),
+    ]);
     return {
       spMchid: row.sp_mchid,
       spAppid: row.sp_appid,
@@ -66,7 +72,11 @@ export class CachedCredentialsProvider implements CredentialsProvider {
       apiV3Key: Buffer.from(apiV3, 'utf8'),
       verification:
         row.wechatpay_public_key_id && row.wechatpay_public_key
-          ? { mode: 'public_key', publicKeyId: row.wechatpay_public_key_id, publicKey: loadPublicKey(row.wechatpay_public_key, 'wechatpay_public_key') }
+          ? {
+              mode: 'public_key',
+              publicKeyId: row.wechatpay_public_key_id,
+              publicKey: loadPublicKey(row.wechatpay_public_key, 'wechatpay_public_key'),
+            }
           : { mode: 'certificate' },
     };
   }

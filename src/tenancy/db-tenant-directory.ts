@@ -37,7 +37,12 @@ export class DbTenantDirectory implements TenantDirectory {
   private readonly touched = new Map<string, number>();
   private readonly secrets = new Map<string, { list: Promise<WebhookSecret[]>; exp: number }>();
 
-  constructor(private readonly orm: Orm, private readonly box: SecretBox, private readonly clock: Clock, private readonly logger: Logger) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly box: SecretBox,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
 
   async byId(id: string): Promise<TenantView | undefined> {
     const now = Date.now();
@@ -60,7 +65,12 @@ export class DbTenantDirectory implements TenantDirectory {
     const now = Date.now();
     let hit = this.keys.get(hex);
     if (!hit || hit.exp <= now) {
-      const rows = await this.orm.em.getConnection().execute<Array<{ id: string; tenant_id: string; hash: string }>>('select id, tenant_id, hash from tenant_secret_key where hash = ? and revoked_at is null', [hex]);
+      const rows = await this.orm.em
+        .getConnection()
+        .execute<Array<{ id: string; tenant_id: string; hash: string }>>(
+          'select id, tenant_id, hash from tenant_secret_key where hash = ? and revoked_at is null',
+          [hex],
+        );
       const row = rows[0];
       // The index found the row by hash; compare again in constant time so no timing depends on the key.
       if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) {
@@ -109,7 +119,13 @@ export class DbTenantDirectory implements TenantDirectory {
 
   private async loadSecrets(tenantId: string): Promise<WebhookSecret[]> {
     const now = this.clock.now();
-    const rows = await this.orm.em.fork().find(WebhookSecretSchema, { tenant_id: tenantId, revoked_at: null, $or: [{ expires_at: null }, { expires_at: { $gt: now } }] }, { orderBy: { created_at: 'desc', id: 'desc' } });
+    const rows = await this.orm.em
+      .fork()
+      .find(
+        WebhookSecretSchema,
+        { tenant_id: tenantId, revoked_at: null, $or: [{ expires_at: null }, { expires_at: { $gt: now } }] },
+        { orderBy: { created_at: 'desc', id: 'desc' } },
+      );
     // Rotated-out secrets expire while cached; cap the cache life at the first expiry.
     const firstExpiry = Math.min(...rows.map((r) => r.expires_at ?? Infinity));
     const entry = this.secrets.get(tenantId);
@@ -125,7 +141,13 @@ export class DbTenantDirectory implements TenantDirectory {
     if (this.touched.size > 50_000) this.touched.clear();
     this.touched.set(keyId, now);
     try {
-      await this.orm.em.getConnection().execute('update tenant_secret_key set last_used_at = ? where id = ? and (last_used_at is null or last_used_at < ?)', [now, keyId, now - TOUCH_EVERY_MS]);
+      await this.orm.em
+        .getConnection()
+        .execute('update tenant_secret_key set last_used_at = ? where id = ? and (last_used_at is null or last_used_at < ?)', [
+          now,
+          keyId,
+          now - TOUCH_EVERY_MS,
+        ]);
     } catch (err) {
       this.logger.warn({ err, key_id: keyId }, 'could not record secret key use');
     }

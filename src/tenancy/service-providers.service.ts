@@ -19,7 +19,9 @@ export function serviceProviderJson(r: ServiceProviderRow) {
     sp_appid: r.sp_appid,
     name: r.name,
     merchant_serial_no: r.merchant_serial_no,
-    verification: r.wechatpay_public_key_id ? { mode: 'public_key' as const, wechatpay_public_key_id: r.wechatpay_public_key_id } : { mode: 'certificate' as const },
+    verification: r.wechatpay_public_key_id
+      ? { mode: 'public_key' as const, wechatpay_public_key_id: r.wechatpay_public_key_id }
+      : { mode: 'certificate' as const },
     created_at: rfc3339(r.created_at),
     updated_at: rfc3339(r.updated_at),
   };
@@ -39,16 +41,25 @@ export class ServiceProvidersService {
   /** Creates or replaces `spMchid`'s credentials; `created` tells which. */
   async put(spMchid: string, input: ServiceProviderInput, ctx: WriteContext): Promise<{ created: boolean; provider: ServiceProviderRow }> {
     // Sealed before the transaction: SecretBox uses its own connection.
-    const [sealedKey, sealedApiV3] = await Promise.all([this.box.seal(input.merchant_private_key, spSecretPurpose(spMchid, 'merchant_private_key')), this.box.seal(input.apiv3_key, spSecretPurpose(spMchid, 'apiv3_key'))]);
+    const [sealedKey, sealedApiV3] = await Promise.all([
+      this.box.seal(input.merchant_private_key, spSecretPurpose(spMchid, 'merchant_private_key')),
+      this.box.seal(input.apiv3_key, spSecretPurpose(spMchid, 'apiv3_key')),
+    ]);
     const result = await this.orm.em.fork().transactional(async (em) => {
       await this.guard.checkProvider(spMchid, em);
       const before = await em.findOne(ServiceProviderSchema, { sp_mchid: spMchid });
       const now = this.clock.now();
       if (before && before.sp_appid !== input.sp_appid) {
         const tenants = await em.find(TenantSchema, { sp_mchid: spMchid }, { fields: ['id'] });
-        const centralized = tenants.length ? await em.count(AppBindingSchema, { tenant_id: { $in: tenants.map((t) => t.id) }, dev_mode: 'centralized' }) : 0;
+        const centralized = tenants.length
+          ? await em.count(AppBindingSchema, { tenant_id: { $in: tenants.map((t) => t.id) }, dev_mode: 'centralized' })
+          : 0;
         if (centralized)
-          throw new AppError('CONFLICT', `sp_appid cannot change while ${centralized} centralized app binding(s) use ${before.sp_appid}; remove them first`, { fields: [{ field: 'sp_appid', issue: 'in use by centralized bindings' }] });
+          throw new AppError(
+            'CONFLICT',
+            `sp_appid cannot change while ${centralized} centralized app binding(s) use ${before.sp_appid}; remove them first`,
+            { fields: [{ field: 'sp_appid', issue: 'in use by centralized bindings' }] },
+          );
       }
       const row: ServiceProviderRow = {
         sp_mchid: spMchid,
@@ -65,7 +76,12 @@ export class ServiceProvidersService {
       };
       if (before) await em.nativeUpdate(ServiceProviderSchema, { sp_mchid: spMchid }, row);
       else await em.insert(ServiceProviderSchema, row);
-      await this.audit.record(em, ctx, { action: 'service_provider.put', target: `service_provider:${spMchid}`, before: before ? serviceProviderJson(before) : undefined, after: serviceProviderJson(row) });
+      await this.audit.record(em, ctx, {
+        action: 'service_provider.put',
+        target: `service_provider:${spMchid}`,
+        before: before ? serviceProviderJson(before) : undefined,
+        after: serviceProviderJson(row),
+      });
       return { created: !before, provider: row };
     });
     this.credentials.invalidate(spMchid);
@@ -82,7 +98,9 @@ export class ServiceProvidersService {
   /** Providers by sp_mchid ascending. */
   async list(limit: number, cursor?: string): Promise<Page<ReturnType<typeof serviceProviderJson>>> {
     const after = cursor ? decodeCursor(cursor).id : undefined;
-    const rows = await this.orm.em.fork().find(ServiceProviderSchema, after ? { sp_mchid: { $gt: after } } : {}, { orderBy: { sp_mchid: 'asc' }, limit: limit + 1 });
+    const rows = await this.orm.em
+      .fork()
+      .find(ServiceProviderSchema, after ? { sp_mchid: { $gt: after } } : {}, { orderBy: { sp_mchid: 'asc' }, limit: limit + 1 });
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
     return { data: data.map(serviceProviderJson), next_cursor: rows.length > limit && last ? encodeCursor(0, last.sp_mchid) : null };

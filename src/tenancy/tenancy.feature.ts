@@ -34,17 +34,48 @@ export const tenancyFeature: Feature = {
         return new SecretBox(orm(d), masterKeyring(s.masterKey, s.previousMasterKeys), clock(d));
       }),
     });
-    c.register(CachedCredentialsProvider, { useFactory: instanceCachingFactory((d) => new CachedCredentialsProvider(orm(d), d.resolve(SecretBox))) });
+    c.register(CachedCredentialsProvider, {
+      useFactory: instanceCachingFactory((d) => new CachedCredentialsProvider(orm(d), d.resolve(SecretBox))),
+    });
     c.register(TOKENS.Credentials, { useFactory: (d) => d.resolve(CachedCredentialsProvider) });
-    c.register(DbTenantDirectory, { useFactory: instanceCachingFactory((d) => new DbTenantDirectory(orm(d), d.resolve(SecretBox), clock(d), d.resolve<Logger>(TOKENS.Logger))) });
+    c.register(DbTenantDirectory, {
+      useFactory: instanceCachingFactory(
+        (d) => new DbTenantDirectory(orm(d), d.resolve(SecretBox), clock(d), d.resolve<Logger>(TOKENS.Logger)),
+      ),
+    });
     c.register(TOKENS.Tenants, { useFactory: (d) => d.resolve(DbTenantDirectory) });
     c.register(ServiceProvidersService, {
-      useFactory: instanceCachingFactory((d) => new ServiceProvidersService(orm(d), clock(d), d.resolve(SecretBox), d.resolve(AuditLog), guard(d), d.resolve(CachedCredentialsProvider))),
+      useFactory: instanceCachingFactory(
+        (d) =>
+          new ServiceProvidersService(
+            orm(d),
+            clock(d),
+            d.resolve(SecretBox),
+            d.resolve(AuditLog),
+            guard(d),
+            d.resolve(CachedCredentialsProvider),
+          ),
+      ),
     });
     c.register(TenantsService, {
-      useFactory: instanceCachingFactory((d) => new TenantsService(orm(d), clock(d), d.resolve<Config>(TOKENS.Config), d.resolve(SecretBox), d.resolve(AuditLog), guard(d), d.resolve(DbTenantDirectory))),
+      useFactory: instanceCachingFactory(
+        (d) =>
+          new TenantsService(
+            orm(d),
+            clock(d),
+            d.resolve<Config>(TOKENS.Config),
+            d.resolve(SecretBox),
+            d.resolve(AuditLog),
+            guard(d),
+            d.resolve(DbTenantDirectory),
+          ),
+      ),
     });
-    c.register(TenantKeysService, { useFactory: instanceCachingFactory((d) => new TenantKeysService(orm(d), clock(d), d.resolve(SecretBox), d.resolve(AuditLog), d.resolve(DbTenantDirectory))) });
+    c.register(TenantKeysService, {
+      useFactory: instanceCachingFactory(
+        (d) => new TenantKeysService(orm(d), clock(d), d.resolve(SecretBox), d.resolve(AuditLog), d.resolve(DbTenantDirectory)),
+      ),
+    });
   },
   routers: (c) => [serviceProvidersRouter(c), tenantsRouter(c)],
 };

@@ -17,12 +17,17 @@ export const appInput = z.object({ appid, type: appType, dev_mode: devMode }).st
 export type AppInput = z.infer<typeof appInput>;
 
 /** A profit-sharing receiver the sub-merchant approved (spec §13.3 receiver types). */
-export const receiver = z.object({ type: z.enum(['MERCHANT_ID', 'PERSONAL_OPENID', 'PERSONAL_SUB_OPENID']), account: z.string().min(1).max(64) }).strict();
+export const receiver = z
+  .object({ type: z.enum(['MERCHANT_ID', 'PERSONAL_OPENID', 'PERSONAL_SUB_OPENID']), account: z.string().min(1).max(64) })
+  .strict();
 export type Receiver = z.infer<typeof receiver>;
 
 /** The authorised ratio in 万分比 (as WeChat Pay's max_ratio): 1-3000, default 3000 = 30%. */
 export const profitSharing = z
-  .object({ max_ratio: z.number().int().min(0).max(3000, 'cannot exceed 3000 (30%), WeChat Pay\'s cap').optional(), receivers: z.array(receiver).max(50).optional() })
+  .object({
+    max_ratio: z.number().int().min(0).max(3000, "cannot exceed 3000 (30%), WeChat Pay's cap").optional(),
+    receivers: z.array(receiver).max(50).optional(),
+  })
   .strict();
 
 export const webhookUrl = z.string().max(512).url('must be an absolute URL');
@@ -47,13 +52,20 @@ export const serviceProviderBody = z
     merchant_serial_no: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'must be the hex serial number of the merchant API certificate'),
     merchant_private_key: pem('merchant_private_key', loadPrivateKey),
     apiv3_key: z.string().refine((v) => Buffer.byteLength(v, 'utf8') === 32, 'must be exactly 32 bytes'),
-    wechatpay_public_key_id: z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z]{1,64}$/, 'must be PUB_KEY_ID_ followed by its digits').optional(),
+    wechatpay_public_key_id: z
+      .string()
+      .regex(/^PUB_KEY_ID_[0-9A-Za-z]{1,64}$/, 'must be PUB_KEY_ID_ followed by its digits')
+      .optional(),
     wechatpay_public_key: pem('wechatpay_public_key', loadPublicKey).optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
     if (Boolean(b.wechatpay_public_key_id) !== Boolean(b.wechatpay_public_key))
-      ctx.addIssue({ code: 'custom', path: [b.wechatpay_public_key_id ? 'wechatpay_public_key' : 'wechatpay_public_key_id'], message: 'wechatpay_public_key_id and wechatpay_public_key go together (public-key mode) or are both omitted (certificate mode)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [b.wechatpay_public_key_id ? 'wechatpay_public_key' : 'wechatpay_public_key_id'],
+        message: 'wechatpay_public_key_id and wechatpay_public_key go together (public-key mode) or are both omitted (certificate mode)',
+      });
   });
 export type ServiceProviderInput = z.infer<typeof serviceProviderBody>;
 

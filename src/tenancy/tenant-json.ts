@@ -44,5 +44,11 @@ export function tenantView(t: TenantRow, apps: AppBindingRow[]): TenantView {
 
 /** A secret key as lists show it: id, prefix, times; never the key or its hash. */
 export function secretKeyJson(k: TenantSecretKeyRow) {
-  return { id: k.id, prefix: k.prefix, created_at: rfc3339(k.created_at), last_used_at: k.last_used_at === null ? null : rfc3339(k.last_used_at), revoked_at: k.revoked_at === null ? null : rfc3339(k.revoked_at) };
+  return {
+    id: k.id,
+    prefix: k.prefix,
+    created_at: rfc3339(k.created_at),
+    last_used_at: k.last_used_at === null ? null : rfc3339(k.last_used_at),
+    revoked_at: k.revoked_at === null ? null : rfc3339(k.revoked_at),
+  };
 }

@@ -63,19 +63,43 @@ function readFiles(dir: string): Array<{ file: string; input?: TenantInput; issu
       }
       if (raw && typeof raw === 'object' && '$comment' in raw) delete (raw as Record<string, unknown>).$comment;
       const parsed = tenantCreateBody.safeParse(raw);
-      return parsed.success ? { file, input: parsed.data } : { file, issue: zodIssues(parsed.error).map((i) => `${i.field} ${i.issue}`).join('; ') };
+      return parsed.success
+        ? { file, input: parsed.data }
+        : {
+            file,
+            issue: zodIssues(parsed.error)
+              .map((i) => `${i.field} ${i.issue}`)
+              .join('; '),
+          };
     });
 }
 
 /** What an existing tenant would change to match its file (order_expire_minutes and profit_sharing only when the file gives them). */
-function diff(t: { name: string; status: string; webhook_url: string | null; order_expire_minutes: number; profit_sharing_max_ratio: number; profit_sharing_receivers: string }, apps: Array<{ appid: string; type: string; dev_mode: string }>, f: TenantInput): TenantChanges {
+function diff(
+  t: {
+    name: string;
+    status: string;
+    webhook_url: string | null;
+    order_expire_minutes: number;
+    profit_sharing_max_ratio: number;
+    profit_sharing_receivers: string;
+  },
+  apps: Array<{ appid: string; type: string; dev_mode: string }>,
+  f: TenantInput,
+): TenantChanges {
   const c: TenantChanges = {};
   if (t.name !== f.name) c.name = f.name;
   if (t.status !== f.status) c.status = f.status;
   if (t.webhook_url !== f.webhook_url) c.webhook_url = f.webhook_url;
-  if (f.order_expire_minutes !== undefined && f.order_expire_minutes !== t.order_expire_minutes) c.order_expire_minutes = f.order_expire_minutes;
+  if (f.order_expire_minutes !== undefined && f.order_expire_minutes !== t.order_expire_minutes)
+    c.order_expire_minutes = f.order_expire_minutes;
   const ps = f.profit_sharing;
-  if (ps && ((ps.max_ratio !== undefined && ps.max_ratio !== t.profit_sharing_max_ratio) || (ps.receivers !== undefined && JSON.stringify(ps.receivers) !== JSON.stringify(approvedReceivers(t))))) c.profit_sharing = ps;
+  if (
+    ps &&
+    ((ps.max_ratio !== undefined && ps.max_ratio !== t.profit_sharing_max_ratio) ||
+      (ps.receivers !== undefined && JSON.stringify(ps.receivers) !== JSON.stringify(approvedReceivers(t))))
+  )
+    c.profit_sharing = ps;
   const key = (a: { appid: string; type: string; dev_mode: string }) => `${a.appid}|${a.type}|${a.dev_mode}`;
   const now = apps.map(key).sort().join(',');
   if (now !== f.apps.map(key).sort().join(',')) c.apps = f.apps;
@@ -88,7 +112,11 @@ function diff(t: { name: string; status: string; webhook_url: string | null; ord
  * (TenantsSyncError; nothing applied). A dry run does everything, then rolls back. New tenants'
  * secrets are in the report, once.
  */
-export async function syncTenants(c: DependencyContainer, dir: string, opts: { dryRun?: boolean; actor?: string } = {}): Promise<SyncReport> {
+export async function syncTenants(
+  c: DependencyContainer,
+  dir: string,
+  opts: { dryRun?: boolean; actor?: string } = {},
+): Promise<SyncReport> {
   const absDir = resolve(dir);
   const service = c.resolve(TenantsService);
   const orm = c.resolve<Orm>(TOKENS.Orm);
@@ -100,17 +128,24 @@ export async function syncTenants(c: DependencyContainer, dir: string, opts: { d
   // Across files: a sub_mchid once, and a tenant's own AppID once.
   const seen = new Map<string, string>();
   for (const f of valid) {
-    for (const k of [`sub_mchid ${f.input.sub_mchid}`, ...f.input.apps.filter((a) => a.dev_mode !== 'centralized').map((a) => `appid ${a.appid}`)]) {
+    for (const k of [
+      `sub_mchid ${f.input.sub_mchid}`,
+      ...f.input.apps.filter((a) => a.dev_mode !== 'centralized').map((a) => `appid ${a.appid}`),
+    ]) {
       const other = seen.get(k);
       if (other) problems.push({ file: f.file, issue: `${k} is also in ${other}` });
       else seen.set(k, f.file);
     }
   }
-  await Promise.all(valid.map((f) => service.checkWebhookUrl(f.input.webhook_url).catch((e) => problems.push({ file: f.file, issue: describe(e) }))));
+  await Promise.all(
+    valid.map((f) => service.checkWebhookUrl(f.input.webhook_url).catch((e) => problems.push({ file: f.file, issue: describe(e) }))),
+  );
   if (problems.length) throw new TenantsSyncError(problems);
 
   // Secrets are generated and sealed before the transaction (the SecretBox has its own connection).
-  const existing = new Map((await orm.em.fork().find(TenantSchema, { sub_mchid: { $in: valid.map((f) => f.input.sub_mchid) } })).map((t) => [t.sub_mchid, t]));
+  const existing = new Map(
+    (await orm.em.fork().find(TenantSchema, { sub_mchid: { $in: valid.map((f) => f.input.sub_mchid) } })).map((t) => [t.sub_mchid, t]),
+  );
   const prepared = new Map<string, PreparedTenant>();
   for (const f of valid) if (!existing.has(f.input.sub_mchid)) prepared.set(f.file, await service.prepareCreate(f.input));
 
@@ -141,13 +176,27 @@ export async function syncTenants(c: DependencyContainer, dir: string, opts: { d
   return { dir: absDir, dryRun: Boolean(opts.dryRun), results };
 }
 
-async function applyOne(em: Em, service: TenantsService, file: string, input: TenantInput, prepared: PreparedTenant | undefined, ctx: WriteContext): Promise<SyncResult> {
+async function applyOne(
+  em: Em,
+  service: TenantsService,
+  file: string,
+  input: TenantInput,
+  prepared: PreparedTenant | undefined,
+  ctx: WriteContext,
+): Promise<SyncResult> {
   const base = { file, sp_mchid: input.sp_mchid, sub_mchid: input.sub_mchid };
   const t = await em.findOne(TenantSchema, { sub_mchid: input.sub_mchid });
   if (!t) {
     if (!prepared) throw new AppError('CONFLICT', 'the tenant disappeared during the sync; run it again');
     const { row } = await service.applyCreate(em, prepared, ctx);
-    return { ...base, tenant_id: row.id, action: 'created', changes: [], secret_key: prepared.secrets.secret_key.secret_key, webhook_secret: prepared.secrets.webhook_secret.webhook_secret };
+    return {
+      ...base,
+      tenant_id: row.id,
+      action: 'created',
+      changes: [],
+      secret_key: prepared.secrets.secret_key.secret_key,
+      webhook_secret: prepared.secrets.webhook_secret.webhook_secret,
+    };
   }
   if (t.sp_mchid !== input.sp_mchid) {
     // Same sub_mchid under another provider: the guard says why that is refused.

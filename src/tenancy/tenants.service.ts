@@ -9,7 +9,16 @@ import type { Config } from '../config/schema';
 import type { AuditLog, WriteContext } from '../audit/audit-log';
 import type { SecretBox } from '../secrets/secret-box';
 import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
-import { AppBindingSchema, ServiceProviderSchema, TenantSchema, TenantSecretKeySchema, WebhookSecretSchema, type AppBindingRow, type ServiceProviderRow, type TenantRow } from './tenancy.entities';
+import {
+  AppBindingSchema,
+  ServiceProviderSchema,
+  TenantSchema,
+  TenantSecretKeySchema,
+  WebhookSecretSchema,
+  type AppBindingRow,
+  type ServiceProviderRow,
+  type TenantRow,
+} from './tenancy.entities';
 import type { AppInput, TenantInput, TenantPatch } from './tenancy.schemas';
 import { secretKeyHash, webhookSecretPurpose, type DbTenantDirectory } from './db-tenant-directory';
 import { tenantJson, type TenantJson } from './tenant-json';
@@ -83,7 +92,10 @@ export class TenantsService {
     return {
       id,
       input,
-      secrets: { secret_key: { id: newId('key'), prefix: sk.prefix, secret_key: sk.key }, webhook_secret: { id: whId, webhook_secret: secret } },
+      secrets: {
+        secret_key: { id: newId('key'), prefix: sk.prefix, secret_key: sk.key },
+        webhook_secret: { id: whId, webhook_secret: secret },
+      },
       sealedWebhookSecret: await this.box.seal(secret, webhookSecretPurpose(id, whId)),
     };
   }
@@ -93,7 +105,9 @@ export class TenantsService {
     const { input } = p;
     const sp = await this.provider(em, input.sp_mchid);
     if (await em.findOne(TenantSchema, { sp_mchid: input.sp_mchid, sub_mchid: input.sub_mchid }))
-      throw new AppError('TENANT_EXISTS', `sub_mchid ${input.sub_mchid} is already a tenant of service provider ${input.sp_mchid}`, { sub_mchid: input.sub_mchid });
+      throw new AppError('TENANT_EXISTS', `sub_mchid ${input.sub_mchid} is already a tenant of service provider ${input.sp_mchid}`, {
+        sub_mchid: input.sub_mchid,
+      });
     await this.guard.checkTenant({ spMchid: input.sp_mchid, subMchid: input.sub_mchid }, em);
     const now = this.clock.now();
     const row = em.create(TenantSchema, {
@@ -114,9 +128,28 @@ export class TenantsService {
     await em.flush();
     const apps = await this.insertApps(em, p.id, sp, input.apps);
     const sk = p.secrets.secret_key;
-    await em.insert(TenantSecretKeySchema, { id: sk.id, tenant_id: p.id, prefix: sk.prefix, hash: secretKeyHash(sk.secret_key).toString('hex'), created_at: now, last_used_at: null, revoked_at: null });
-    await em.insert(WebhookSecretSchema, { id: p.secrets.webhook_secret.id, tenant_id: p.id, secret: p.sealedWebhookSecret, created_at: now, expires_at: null, revoked_at: null });
-    await this.audit.record(em, ctx, { action: 'tenant.create', target: `tenant:${p.id}`, after: { ...this.json(row, apps), secret_key_id: sk.id, webhook_secret_id: p.secrets.webhook_secret.id } });
+    await em.insert(TenantSecretKeySchema, {
+      id: sk.id,
+      tenant_id: p.id,
+      prefix: sk.prefix,
+      hash: secretKeyHash(sk.secret_key).toString('hex'),
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
+    });
+    await em.insert(WebhookSecretSchema, {
+      id: p.secrets.webhook_secret.id,
+      tenant_id: p.id,
+      secret: p.sealedWebhookSecret,
+      created_at: now,
+      expires_at: null,
+      revoked_at: null,
+    });
+    await this.audit.record(em, ctx, {
+      action: 'tenant.create',
+      target: `tenant:${p.id}`,
+      after: { ...this.json(row, apps), secret_key_id: sk.id, webhook_secret_id: p.secrets.webhook_secret.id },
+    });
     return { row, apps };
   }
 
@@ -140,14 +173,23 @@ export class TenantsService {
     if (q.sub_mchid) filter.sub_mchid = q.sub_mchid;
     if (q.status) filter.status = q.status;
     const rows = await em.find(TenantSchema, filter, { orderBy: k.orderBy, limit: q.limit + 1 });
-    const apps = rows.length ? await em.find(AppBindingSchema, { tenant_id: { $in: rows.map((r) => r.id) } }, { orderBy: { created_at: 'asc', appid: 'asc' } }) : [];
-    return k.page(rows, q.limit, (r) => this.json(r, apps.filter((a) => a.tenant_id === r.id)));
+    const apps = rows.length
+      ? await em.find(AppBindingSchema, { tenant_id: { $in: rows.map((r) => r.id) } }, { orderBy: { created_at: 'asc', appid: 'asc' } })
+      : [];
+    return k.page(rows, q.limit, (r) =>
+      this.json(
+        r,
+        apps.filter((a) => a.tenant_id === r.id),
+      ),
+    );
   }
 
   /** PATCH: name, status, webhook_url, order_expire_minutes, profit_sharing. */
   async update(id: string, patch: TenantPatch, ctx: WriteContext): Promise<TenantJson> {
     await this.checkWebhookUrl(patch.webhook_url);
-    const out = await this.orm.em.fork().transactional(async (em) => this.applyChanges(em, await this.tenant(em, id), patch, ctx, 'tenant.update'));
+    const out = await this.orm.em
+      .fork()
+      .transactional(async (em) => this.applyChanges(em, await this.tenant(em, id), patch, ctx, 'tenant.update'));
     this.directory.invalidateTenant(id);
     return out;
   }
@@ -157,8 +199,17 @@ export class TenantsService {
     const out = await this.orm.em.fork().transactional(async (em) => {
       const t = await this.tenant(em, id);
       const current = await this.apps(em, id);
-      if (current.some((a) => a.appid === app.appid)) throw new AppError('CONFLICT', `appid ${app.appid} is already bound to this tenant`, { fields: [{ field: 'appid', issue: 'already bound to this tenant' }] });
-      return this.applyChanges(em, t, { apps: [...current.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode })), app] }, ctx, 'tenant.app_add');
+      if (current.some((a) => a.appid === app.appid))
+        throw new AppError('CONFLICT', `appid ${app.appid} is already bound to this tenant`, {
+          fields: [{ field: 'appid', issue: 'already bound to this tenant' }],
+        });
+      return this.applyChanges(
+        em,
+        t,
+        { apps: [...current.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode })), app] },
+        ctx,
+        'tenant.app_add',
+      );
     });
     this.directory.invalidateTenant(id);
     return out;
@@ -170,7 +221,13 @@ export class TenantsService {
       const t = await this.tenant(em, id);
       const current = await this.apps(em, id);
       if (!current.some((a) => a.appid === appid)) throw AppError.notFound('app binding');
-      return this.applyChanges(em, t, { apps: current.filter((a) => a.appid !== appid).map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode })) }, ctx, 'tenant.app_remove');
+      return this.applyChanges(
+        em,
+        t,
+        { apps: current.filter((a) => a.appid !== appid).map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode })) },
+        ctx,
+        'tenant.app_remove',
+      );
     });
     this.directory.invalidateTenant(id);
     return out;
@@ -196,7 +253,12 @@ export class TenantsService {
       const gone = beforeApps.filter((b) => !changes.apps!.some((a) => same(a, b)));
       if (gone.length) await em.nativeDelete(AppBindingSchema, { id: { $in: gone.map((g) => g.id) } });
       const kept = beforeApps.filter((b) => !gone.includes(b));
-      const added = await this.insertApps(em, t.id, sp, changes.apps.filter((a) => !beforeApps.some((b) => same(a, b))));
+      const added = await this.insertApps(
+        em,
+        t.id,
+        sp,
+        changes.apps.filter((a) => !beforeApps.some((b) => same(a, b))),
+      );
       apps = [...kept, ...added];
     }
     t.updated_at = this.clock.now();
@@ -219,7 +281,10 @@ export class TenantsService {
 
   private async provider(em: Em, spMchid: string): Promise<ServiceProviderRow> {
     const sp = await em.findOne(ServiceProviderSchema, { sp_mchid: spMchid });
-    if (!sp) throw AppError.invalid([{ field: 'sp_mchid', issue: 'is not a configured service provider (PUT /admin/v1/service-providers/{sp_mchid} first)' }]);
+    if (!sp)
+      throw AppError.invalid([
+        { field: 'sp_mchid', issue: 'is not a configured service provider (PUT /admin/v1/service-providers/{sp_mchid} first)' },
+      ]);
     return sp;
   }
 
@@ -232,14 +297,30 @@ export class TenantsService {
     const spAppids = new Set((await em.find(ServiceProviderSchema, {}, { fields: ['sp_appid'] })).map((s) => s.sp_appid));
     apps.forEach((a, i) => {
       if (a.dev_mode === 'centralized' && a.appid !== sp.sp_appid)
-        throw AppError.invalid([{ field: `apps.${i}.appid`, issue: `a centralized binding must be the service provider's sp_appid ${sp.sp_appid}` }]);
-      if (a.dev_mode !== 'centralized' && spAppids.has(a.appid)) throw AppError.invalid([{ field: `apps.${i}.dev_mode`, issue: "a service provider's sp_appid can be bound only in centralized mode" }]);
+        throw AppError.invalid([
+          { field: `apps.${i}.appid`, issue: `a centralized binding must be the service provider's sp_appid ${sp.sp_appid}` },
+        ]);
+      if (a.dev_mode !== 'centralized' && spAppids.has(a.appid))
+        throw AppError.invalid([
+          { field: `apps.${i}.dev_mode`, issue: "a service provider's sp_appid can be bound only in centralized mode" },
+        ]);
     });
     const claims = apps.map((a) => claimOf(tenantId, a));
     const taken = await em.find(AppBindingSchema, { claim: { $in: claims } });
-    if (taken.length) throw new AppError('CONFLICT', `appid ${taken[0].appid} is already bound to another tenant`, { fields: [{ field: 'appid', issue: 'bound to another tenant' }] });
+    if (taken.length)
+      throw new AppError('CONFLICT', `appid ${taken[0].appid} is already bound to another tenant`, {
+        fields: [{ field: 'appid', issue: 'bound to another tenant' }],
+      });
     const now = this.clock.now();
-    const rows: AppBindingRow[] = apps.map((a) => ({ id: newId('app'), tenant_id: tenantId, appid: a.appid, type: a.type, dev_mode: a.dev_mode, claim: claimOf(tenantId, a), created_at: now }));
+    const rows: AppBindingRow[] = apps.map((a) => ({
+      id: newId('app'),
+      tenant_id: tenantId,
+      appid: a.appid,
+      type: a.type,
+      dev_mode: a.dev_mode,
+      claim: claimOf(tenantId, a),
+      created_at: now,
+    }));
     await em.insertMany(AppBindingSchema, rows);
     return rows;
   }

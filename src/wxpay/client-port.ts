@@ -53,7 +53,11 @@ export interface PlatformKeys {
   /** The key for `serial` (a certificate serial or PUB_KEY_ID_...), refreshing certificates at most once a minute on an unknown serial. */
   keyFor(sp: ServiceProviderCredentials, serial: string): Promise<KeyObject | undefined>;
   /** Verifies a response or notification signature over its raw body (headers by lower-case name). */
-  verify(sp: ServiceProviderCredentials, headers: Record<string, string | string[] | undefined>, rawBody: string | Buffer): Promise<VerifyResult>;
+  verify(
+    sp: ServiceProviderCredentials,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: string | Buffer,
+  ): Promise<VerifyResult>;
   /**
    * The key to RSA-OAEP encrypt sensitive fields with, and the serial to send as `Wechatpay-Serial`:
    * the WeChat Pay public key in public-key mode, else the newest valid platform certificate.

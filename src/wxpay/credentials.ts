@@ -5,9 +5,7 @@ import type { KeyObject } from 'node:crypto';
  * public key the operator gave us (public-key mode), or with platform certificates downloaded
  * from /v3/certificates (certificate mode). Merchants migrating between the two may have both.
  */
-export type PlatformVerification =
-  | { mode: 'public_key'; publicKeyId: string; publicKey: KeyObject }
-  | { mode: 'certificate' };
+export type PlatformVerification = { mode: 'public_key'; publicKeyId: string; publicKey: KeyObject } | { mode: 'certificate' };
 
 /**
  * One service provider's (服务商) credentials, already decrypted and parsed into KeyObjects.

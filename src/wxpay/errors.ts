@@ -95,7 +95,10 @@ export class WxpayApiError extends WxpayError {
     return new AppError(
       'UPSTREAM_ERROR',
       `WeChat Pay refused the request: ${this.status} ${this.code}`,
-      { retryable: this.retryable, upstream: { status: this.status, code: this.code, message: this.wechatMessage, request_id: this.requestId } },
+      {
+        retryable: this.retryable,
+        upstream: { status: this.status, code: this.code, message: this.wechatMessage, request_id: this.requestId },
+      },
       { cause: this },
     );
   }
@@ -115,19 +118,33 @@ export class WxpaySignatureError extends WxpayError {
   toAppError(): AppError {
     // A SIGNTEST probe or a serial we could not fetch yet resolve on their own; a bad signature does not.
     const retryable = this.reason === 'signtest_probe' || this.reason === 'unknown_serial' || this.reason === 'stale_timestamp';
-    return new AppError('UPSTREAM_ERROR', 'the answer from WeChat Pay failed signature verification', { retryable, upstream: { reason: this.reason, request_id: this.requestId } }, { cause: this });
+    return new AppError(
+      'UPSTREAM_ERROR',
+      'the answer from WeChat Pay failed signature verification',
+      { retryable, upstream: { reason: this.reason, request_id: this.requestId } },
+      { cause: this },
+    );
   }
 }
 
 /** A verified answer we cannot use: not JSON, or missing fields we need. */
 export class WxpayMalformedError extends WxpayError {
-  constructor(message: string, readonly requestId?: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly requestId?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'WxpayMalformedError';
   }
 
   toAppError(): AppError {
-    return new AppError('UPSTREAM_ERROR', 'WeChat Pay sent an answer that could not be read', { retryable: false, upstream: { reason: 'malformed', request_id: this.requestId } }, { cause: this });
+    return new AppError(
+      'UPSTREAM_ERROR',
+      'WeChat Pay sent an answer that could not be read',
+      { retryable: false, upstream: { reason: 'malformed', request_id: this.requestId } },
+      { cause: this },
+    );
   }
 }
 
@@ -139,6 +156,11 @@ export class WxpayDecryptionError extends WxpayError {
   }
 
   toAppError(): AppError {
-    return new AppError('UPSTREAM_ERROR', 'a WeChat Pay resource did not decrypt (check the APIv3 key)', { retryable: false, upstream: { reason: 'decryption' } }, { cause: this });
+    return new AppError(
+      'UPSTREAM_ERROR',
+      'a WeChat Pay resource did not decrypt (check the APIv3 key)',
+      { retryable: false, upstream: { reason: 'decryption' } },
+      { cause: this },
+    );
   }
 }

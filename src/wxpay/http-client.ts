@@ -28,15 +28,25 @@ function header(h: RawResponse['headers'], name: string): string | undefined {
  * answers (gateway 5xx) become WxpayApiError with `signed: false`, as the official SDKs do.
  */
 export class WxpayHttpClient implements WxpayClient {
-  constructor(private readonly transport: WxpayTransport, private readonly keys: PlatformKeys) {}
+  constructor(
+    private readonly transport: WxpayTransport,
+    private readonly keys: PlatformKeys,
+  ) {}
 
   async call<T = unknown>(sp: ServiceProviderCredentials, req: WxpayCall): Promise<WxpayResponse<T>> {
     assertPartnerEndpoint(req.path);
     const body = req.body === undefined ? '' : JSON.stringify(req.body);
     const headers = { ...req.headers };
     // Tells WeChat Pay which key we verify with, so that in public-key mode answers are signed with it (spec §1.2).
-    if (sp.verification.mode === 'public_key' && !Object.keys(headers).some((k) => k.toLowerCase() === 'wechatpay-serial')) headers['Wechatpay-Serial'] = sp.verification.publicKeyId;
-    const raw = await this.transport.exchange(sp, { method: req.method, path: req.path + queryString(req.query), body, headers, idempotent: req.method === 'GET' || req.idempotent === true });
+    if (sp.verification.mode === 'public_key' && !Object.keys(headers).some((k) => k.toLowerCase() === 'wechatpay-serial'))
+      headers['Wechatpay-Serial'] = sp.verification.publicKeyId;
+    const raw = await this.transport.exchange(sp, {
+      method: req.method,
+      path: req.path + queryString(req.query),
+      body,
+      headers,
+      idempotent: req.method === 'GET' || req.idempotent === true,
+    });
     const requestId = header(raw.headers, 'request-id');
     const text = raw.body.toString('utf8');
     if (raw.status < 200 || raw.status >= 300) throw await this.apiError(sp, raw, text, requestId);
@@ -54,7 +64,8 @@ export class WxpayHttpClient implements WxpayClient {
   async download(sp: ServiceProviderCredentials, downloadUrl: string): Promise<WxpayDownload> {
     const path = this.transport.relativePath(downloadUrl);
     // The URL comes from a WeChat Pay answer; still, our Authorization header goes only to our configured hosts.
-    if (!path || !path.startsWith('/v3/billdownload/')) throw new AppError('INTERNAL_ERROR', 'refusing a bill download URL outside the configured WeChat Pay hosts');
+    if (!path || !path.startsWith('/v3/billdownload/'))
+      throw new AppError('INTERNAL_ERROR', 'refusing a bill download URL outside the configured WeChat Pay hosts');
     assertPartnerEndpoint(path);
     const raw = await this.transport.exchange(sp, { method: 'GET', path, body: '', headers: { Accept: '*/*' }, idempotent: true });
     const requestId = header(raw.headers, 'request-id');
@@ -72,7 +83,9 @@ export class WxpayHttpClient implements WxpayClient {
     }
     if (header(raw.headers, 'wechatpay-signature') === undefined) return new WxpayApiError(raw.status, body, requestId, false);
     const verified = await this.keys.verify(sp, raw.headers, text);
-    return verified.ok ? new WxpayApiError(raw.status, body, requestId, true) : new WxpaySignatureError(verified.reason, verified.serial, requestId);
+    return verified.ok
+      ? new WxpayApiError(raw.status, body, requestId, true)
+      : new WxpaySignatureError(verified.reason, verified.serial, requestId);
   }
 }
 

@@ -16,7 +16,11 @@ export interface EncryptedFields<K extends string> {
  * certificate — and returns the `Wechatpay-Serial` header naming it (spec §10). One key per request.
  * encryptSensitive(keys, sp, { name: '张三' }) → { fields: { name: 'Qqsl...' }, headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_...' } }
  */
-export async function encryptSensitive<K extends string>(keys: PlatformKeys, sp: ServiceProviderCredentials, plaintexts: Record<K, string>): Promise<EncryptedFields<K>> {
+export async function encryptSensitive<K extends string>(
+  keys: PlatformKeys,
+  sp: ServiceProviderCredentials,
+  plaintexts: Record<K, string>,
+): Promise<EncryptedFields<K>> {
   if (!keys.encryptionKey) throw new Error('this PlatformKeys cannot encrypt sensitive fields');
   const { serial, key } = await keys.encryptionKey(sp);
   const fields = {} as Record<K, string>;

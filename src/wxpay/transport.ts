@@ -45,7 +45,17 @@ interface Host {
 }
 
 // Failures that happen before a byte of the request left: safe to send elsewhere even for a non-idempotent call.
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 function hostOf(url: string, label: Host['label']): Host {
   const u = new URL(url);
@@ -77,7 +87,11 @@ export class WxpayTransport {
   private readonly primary: Host;
   private readonly backup?: Host;
 
-  constructor(private readonly opts: TransportOptions, private readonly clock: Clock, private readonly logger?: Logger) {
+  constructor(
+    private readonly opts: TransportOptions,
+    private readonly clock: Clock,
+    private readonly logger?: Logger,
+  ) {
     this.primary = hostOf(opts.baseUrl, 'primary');
     this.backup = opts.backupBaseUrl ? hostOf(opts.backupBaseUrl, 'backup') : undefined;
     this.agent = new Agent({
@@ -124,7 +138,8 @@ export class WxpayTransport {
           attempt--;
           if (performance.now() < deadline) continue;
         }
-        if (attempt >= limit || !(await this.backoff(attempt, deadline))) throw new WxpayTransportError(err.kind, err.message, attempt + (failedOver ? 1 : 0), { cause: err.cause ?? err });
+        if (attempt >= limit || !(await this.backoff(attempt, deadline)))
+          throw new WxpayTransportError(err.kind, err.message, attempt + (failedOver ? 1 : 0), { cause: err.cause ?? err });
       }
     }
   }
@@ -151,13 +166,34 @@ export class WxpayTransport {
     }, timeoutMs);
     const started = performance.now();
     try {
-      const res = await this.agent.request({ origin: host.origin, path, method: req.method, headers, body: req.body ? Buffer.from(req.body, 'utf8') : undefined, signal: ac.signal });
+      const res = await this.agent.request({
+        origin: host.origin,
+        path,
+        method: req.method,
+        headers,
+        body: req.body ? Buffer.from(req.body, 'utf8') : undefined,
+        signal: ac.signal,
+      });
       const body = Buffer.from(await res.body.arrayBuffer());
-      this.logger?.debug({ method: req.method, path: logPath(req.path), status: res.statusCode, ms: Math.round(performance.now() - started), host: host.label }, 'wxpay call');
+      this.logger?.debug(
+        {
+          method: req.method,
+          path: logPath(req.path),
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+          host: host.label,
+        },
+        'wxpay call',
+      );
       return { status: res.statusCode, headers: res.headers as RawResponse['headers'], body };
     } catch (e) {
       const code = errorCode(e);
-      const kind: TransportFailure = timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : code && CONNECT_CODES.has(code) ? 'connect' : 'network';
+      const kind: TransportFailure =
+        timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+          ? 'timeout'
+          : code && CONNECT_CODES.has(code)
+            ? 'connect'
+            : 'network';
       throw new WxpayTransportError(kind, `WeChat Pay ${host.label} host: ${kind}${code ? ` (${code})` : ''}`, 1, { cause: e });
     } finally {
       clearTimeout(timer);

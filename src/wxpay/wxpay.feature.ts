@@ -31,7 +31,11 @@ export const wxpayFeature: Feature = {
     c.register(TRANSPORT, {
       useFactory: instancePerContainerCachingFactory((c) => {
         const config = c.resolve<Config>(TOKENS.Config);
-        return new WxpayTransport({ ...config.wxpay, baseUrl: baseUrlOf(config) }, c.resolve<Clock>(TOKENS.Clock), c.resolve<Logger>(TOKENS.Logger));
+        return new WxpayTransport(
+          { ...config.wxpay, baseUrl: baseUrlOf(config) },
+          c.resolve<Clock>(TOKENS.Clock),
+          c.resolve<Logger>(TOKENS.Logger),
+        );
       }),
     });
     c.register(TOKENS.PlatformKeys, {
@@ -46,7 +50,11 @@ export const wxpayFeature: Feature = {
           }),
       ),
     });
-    c.register(TOKENS.Wxpay, { useFactory: instancePerContainerCachingFactory((c) => new WxpayHttpClient(c.resolve(TRANSPORT), c.resolve<PlatformKeys>(TOKENS.PlatformKeys))) });
+    c.register(TOKENS.Wxpay, {
+      useFactory: instancePerContainerCachingFactory(
+        (c) => new WxpayHttpClient(c.resolve(TRANSPORT), c.resolve<PlatformKeys>(TOKENS.PlatformKeys)),
+      ),
+    });
   },
   jobs(c) {
     return [

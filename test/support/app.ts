@@ -9,7 +9,6 @@ import { buildContainer, type AppContainer, type BuildOptions } from '../../src/
 import { buildApp } from '../../src/app';
 import { connectRedis } from '../../src/common/kv/redis';
 
-
 export interface TestApp {
   /** The express app, for supertest. */
   http: express.Application;
@@ -74,7 +73,6 @@ export async function deleteRedisPrefix(url: string, prefix: string): Promise<vo
     await redis.quit();
   }
 }
-
 
 /** A unique suffix for ids in one test (files run in parallel against one database). */
 export function unique(len = 8): string {

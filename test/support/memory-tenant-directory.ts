@@ -17,7 +17,16 @@ export class MemoryTenantDirectory implements TenantDirectory {
 
   /** Adds an active tenant with one webhook secret; answers its view, secret key and webhook secret. */
   add(webhookUrl: string | null, name = 'Test tenant'): { tenant: TenantView; secretKey: string; webhookSecret: string } {
-    const view: TenantView = { id: newId('ten'), spMchid: '1900000100', subMchid: '1900000109', name, status: 'active', apps: [], webhookUrl, orderExpireMinutes: 120 };
+    const view: TenantView = {
+      id: newId('ten'),
+      spMchid: '1900000100',
+      subMchid: '1900000109',
+      name,
+      status: 'active',
+      apps: [],
+      webhookUrl,
+      orderExpireMinutes: 120,
+    };
     const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
     const secretKey = `sk_${randomBytes(24).toString('base64url')}`;
     this.entries.set(view.id, { view, secretKey, secrets: [{ id: newId('whs'), secret: webhookSecret }] });

@@ -67,15 +67,26 @@ export interface LoggedNotification {
 
 /** Every notification the operators see for one tenant (GET /admin/v1/notifications), newest first. */
 export async function notificationLog(t: TestApp, tenantId: string): Promise<LoggedNotification[]> {
-  const res = await request(t.http).get(`/admin/v1/notifications?tenant_id=${tenantId}&limit=100`).set(...admin(t));
+  const res = await request(t.http)
+    .get(`/admin/v1/notifications?tenant_id=${tenantId}&limit=100`)
+    .set(...admin(t));
   if (res.status !== 200) throw new Error(`GET /admin/v1/notifications: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data as LoggedNotification[];
 }
 
 /** Event rows of a tenant in the outbox (`event` table), oldest first. */
-export async function eventRows(t: TestApp, tenantId: string, type?: string): Promise<Array<{ id: string; type: string; payload: string }>> {
+export async function eventRows(
+  t: TestApp,
+  tenantId: string,
+  type?: string,
+): Promise<Array<{ id: string; type: string; payload: string }>> {
   const orm = t.app.container.resolve<Orm>(TOKENS.Orm);
-  const rows = (await orm.em.fork().execute(`select id, type, payload from event where tenant_id = ?${type ? ' and type = ?' : ''} order by created_at, id`, type ? [tenantId, type] : [tenantId])) as Array<{
+  const rows = (await orm.em
+    .fork()
+    .execute(
+      `select id, type, payload from event where tenant_id = ?${type ? ' and type = ?' : ''} order by created_at, id`,
+      type ? [tenantId, type] : [tenantId],
+    )) as Array<{
     id: string;
     type: string;
     payload: string;

@@ -6,7 +6,10 @@ import { uniqueMchid } from './app';
 /** An RSA key pair as PEM (generate once per test file: it takes a moment). */
 export function rsaPems(bits = 2048): { privateKey: string; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 }
 
 /** A unique AppID (`wx` + 16 lowercase hex). */
@@ -34,10 +37,17 @@ export function admin(t: TestApp): [string, string] {
 }
 
 /** PUTs a provider and answers its sp_mchid and sp_appid. */
-export async function givenProvider(t: TestApp, keys: { privateKey: string; publicKey: string }, over: Record<string, unknown> = {}): Promise<{ spMchid: string; spAppid: string }> {
+export async function givenProvider(
+  t: TestApp,
+  keys: { privateKey: string; publicKey: string },
+  over: Record<string, unknown> = {},
+): Promise<{ spMchid: string; spAppid: string }> {
   const spMchid = uniqueMchid();
   const body = providerBody(keys, over);
-  const res = await request(t.http).put(`/admin/v1/service-providers/${spMchid}`).set(...admin(t)).send(body);
+  const res = await request(t.http)
+    .put(`/admin/v1/service-providers/${spMchid}`)
+    .set(...admin(t))
+    .send(body);
   if (res.status !== 201) throw new Error(`provider PUT failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { spMchid, spAppid: body.sp_appid };
 }
@@ -47,7 +57,22 @@ export async function givenTenant(t: TestApp, spMchid: string, over: Record<stri
   const res = await request(t.http)
     .post('/admin/v1/tenants')
     .set(...admin(t))
-    .send({ sp_mchid: spMchid, sub_mchid: uniqueMchid(), name: 'Tengda Toys', apps: [{ appid: uniqueAppid(), type: 'miniprogram', dev_mode: 'outsourced' }], webhook_url: 'https://merchant.example.com/events', ...over });
+    .send({
+      sp_mchid: spMchid,
+      sub_mchid: uniqueMchid(),
+      name: 'Tengda Toys',
+      apps: [{ appid: uniqueAppid(), type: 'miniprogram', dev_mode: 'outsourced' }],
+      webhook_url: 'https://merchant.example.com/events',
+      ...over,
+    });
   if (res.status !== 201) throw new Error(`tenant POST failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: string; sub_mchid: string; secret_key: string; secret_key_id: string; webhook_secret: string; apps: Array<{ appid: string }>; [k: string]: unknown };
+  return res.body as {
+    id: string;
+    sub_mchid: string;
+    secret_key: string;
+    secret_key_id: string;
+    webhook_secret: string;
+    apps: Array<{ appid: string }>;
+    [k: string]: unknown;
+  };
 }

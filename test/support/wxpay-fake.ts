@@ -52,11 +52,20 @@ export function signHeaders(body: string, signer: Signer, skewSeconds = 0, mode:
   let signature = signSha256Rsa(responseMessage(ts, n, body), signer.privateKey);
   if (mode === 'bad') signature = signSha256Rsa(responseMessage(ts, n, body + 'x'), signer.privateKey);
   if (mode === 'signtest') signature = 'WECHATPAY/SIGNTEST/' + signature;
-  return { 'Wechatpay-Timestamp': ts, 'Wechatpay-Nonce': n, 'Wechatpay-Serial': signer.serial, 'Wechatpay-Signature': signature, 'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048' };
+  return {
+    'Wechatpay-Timestamp': ts,
+    'Wechatpay-Nonce': n,
+    'Wechatpay-Serial': signer.serial,
+    'Wechatpay-Signature': signature,
+    'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
+  };
 }
 
 /** Starts the fake on 127.0.0.1:0. `defaultSigner` signs every answer unless the answer says otherwise. */
-export async function startFakeWxpay(defaultSigner: Signer | undefined, handle: FakeWxpay['handle'] = () => ({ status: 200, body: {} })): Promise<FakeWxpay> {
+export async function startFakeWxpay(
+  defaultSigner: Signer | undefined,
+  handle: FakeWxpay['handle'] = () => ({ status: 200, body: {} }),
+): Promise<FakeWxpay> {
   const hits: Hit[] = [];
   const fake = { hits, handle } as FakeWxpay;
   const server: Server = createServer((req, res) => {
@@ -69,8 +78,13 @@ export async function startFakeWxpay(defaultSigner: Signer | undefined, handle: 
       if (a.delayMs) await new Promise((r) => setTimeout(r, a.delayMs));
       if (res.destroyed) return;
       const status = a.status ?? 200;
-      const body = a.body === undefined ? '' : Buffer.isBuffer(a.body) ? a.body : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
-      const headers: Record<string, string> = { 'Request-ID': `req-${hits.length}`, ...(body.length && !Buffer.isBuffer(body) ? { 'Content-Type': 'application/json' } : {}), ...a.headers };
+      const body =
+        a.body === undefined ? '' : Buffer.isBuffer(a.body) ? a.body : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
+      const headers: Record<string, string> = {
+        'Request-ID': `req-${hits.length}`,
+        ...(body.length && !Buffer.isBuffer(body) ? { 'Content-Type': 'application/json' } : {}),
+        ...a.headers,
+      };
       const signer = a.signer ?? defaultSigner;
       const mode = a.sign ?? true;
       if (signer && mode !== false && !Buffer.isBuffer(body)) Object.assign(headers, signHeaders(body, signer, a.skewSeconds ?? 0, mode));
@@ -106,7 +120,12 @@ export interface RsaPair {
 /** A fresh 2048-bit RSA key pair. */
 export function rsaPair(): RsaPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKey, publicKey, privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string };
+  return {
+    privateKey,
+    publicKey,
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  };
 }
 
 /** A 40-hex-char upper-case serial like WeChat Pay's (first byte < 0x80 so DER keeps it positive and unpadded). */
@@ -121,7 +140,11 @@ export function platformCertificate(pair: RsaPair, serial: string, notBefore: Da
   cert.serialNumber = serial.toLowerCase();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
-  const attrs = [{ name: 'commonName', value: 'Tenpay.com sign' }, { name: 'organizationName', value: 'Tenpay.com' }, { name: 'countryName', value: 'CN' }];
+  const attrs = [
+    { name: 'commonName', value: 'Tenpay.com sign' },
+    { name: 'organizationName', value: 'Tenpay.com' },
+    { name: 'countryName', value: 'CN' },
+  ];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
   cert.sign(forge.pki.privateKeyFromPem(pair.privatePem), forge.md.sha256.create());
@@ -130,10 +153,27 @@ export function platformCertificate(pair: RsaPair, serial: string, notBefore: Da
 
 /** One entry of a /v3/certificates answer, encrypted with `apiV3Key` as WeChat Pay does. */
 export function certificateEntry(pem: string, serial: string, apiV3Key: Buffer, notBefore: Date, notAfter: Date) {
-  return { serial_no: serial, effective_time: notBefore.toISOString(), expire_time: notAfter.toISOString(), encrypt_certificate: encryptResource(pem, apiV3Key, 'certificate') };
+  return {
+    serial_no: serial,
+    effective_time: notBefore.toISOString(),
+    expire_time: notAfter.toISOString(),
+    encrypt_certificate: encryptResource(pem, apiV3Key, 'certificate'),
+  };
 }
 
 /** Service-provider credentials for tests. */
-export function testCredentials(spMchid: string, merchant: RsaPair, verification: ServiceProviderCredentials['verification'], apiV3Key = randomBytes(16).toString('hex')): ServiceProviderCredentials {
-  return { spMchid, spAppid: 'wx8888888888888888', merchantSerialNo: randomSerial(), merchantPrivateKey: merchant.privateKey, apiV3Key: Buffer.from(apiV3Key, 'utf8'), verification };
+export function testCredentials(
+  spMchid: string,
+  merchant: RsaPair,
+  verification: ServiceProviderCredentials['verification'],
+  apiV3Key = randomBytes(16).toString('hex'),
+): ServiceProviderCredentials {
+  return {
+    spMchid,
+    spAppid: 'wx8888888888888888',
+    merchantSerialNo: randomSerial(),
+    merchantPrivateKey: merchant.privateKey,
+    apiV3Key: Buffer.from(apiV3Key, 'utf8'),
+    verification,
+  };
 }

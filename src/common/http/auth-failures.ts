@@ -14,7 +14,10 @@ import type { Config } from '../../config/schema';
 export class AuthFailureLimiter {
   private readonly blockedUntil = new Map<string, number>();
 
-  constructor(private readonly limiter: RateLimiter, private readonly perMinute: number) {}
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly perMinute: number,
+  ) {}
 
   /** Throws 429 FREQUENCY_LIMITED when `ip` is currently blocked. */
   assertNotBlocked(ip: string): void {

@@ -9,10 +9,14 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isConvertible(err)) return err.toAppError();
   const e = err as { type?: string; status?: number; expose?: boolean };
-  if (e?.type === 'entity.parse.failed') return new AppError('PARAM_ERROR', 'request body is not valid JSON', { fields: [{ field: '(body)', issue: 'malformed JSON' }] });
-  if (e?.type === 'entity.too.large') return new AppError('PARAM_ERROR', 'request body is too large', { fields: [{ field: '(body)', issue: 'too large' }] });
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError('PARAM_ERROR', 'request body must be UTF-8 JSON');
-  if (err instanceof UniqueConstraintViolationException) return new AppError('CONFLICT', 'a concurrent request created the same resource; retry to see it', { retryable: true });
+  if (e?.type === 'entity.parse.failed')
+    return new AppError('PARAM_ERROR', 'request body is not valid JSON', { fields: [{ field: '(body)', issue: 'malformed JSON' }] });
+  if (e?.type === 'entity.too.large')
+    return new AppError('PARAM_ERROR', 'request body is too large', { fields: [{ field: '(body)', issue: 'too large' }] });
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new AppError('PARAM_ERROR', 'request body must be UTF-8 JSON');
+  if (err instanceof UniqueConstraintViolationException)
+    return new AppError('CONFLICT', 'a concurrent request created the same resource; retry to see it', { retryable: true });
   if (err instanceof DeadlockException || err instanceof LockWaitTimeoutException || err instanceof LockTimeoutError)
     return AppError.unavailable('the resource is busy; retry shortly', err);
   if (err instanceof ConnectionException) return AppError.unavailable('the database is unreachable', err);

@@ -7,12 +7,17 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 
 function parameters(spec: RouteSpec): unknown[] {
   const out: unknown[] = [];
-  for (const [where, schema] of [['path', spec.params], ['query', spec.query]] as const) {
+  for (const [where, schema] of [
+    ['path', spec.params],
+    ['query', spec.query],
+  ] as const) {
     if (!schema) continue;
     const js = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
-    for (const [name, s] of Object.entries(js.properties ?? {})) out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+    for (const [name, s] of Object.entries(js.properties ?? {}))
+      out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
   }
-  for (const [name, description] of Object.entries(spec.headers ?? {})) out.push({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+  for (const [name, description] of Object.entries(spec.headers ?? {}))
+    out.push({ name, in: 'header', required: false, description, schema: { type: 'string' } });
   return out;
 }
 
@@ -30,7 +35,9 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
     const path = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(spec.responses)) {
-      responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } } : { description: r.description };
+      responses[status] = r.schema
+        ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } }
+        : { description: r.description };
     }
     responses.default = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     (paths[path] ??= {})[spec.method] = {
@@ -38,19 +45,34 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
       tags: spec.tags,
       security: SECURITY[spec.auth],
       parameters: parameters(spec),
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
+      ...(spec.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
+        : {}),
       responses,
     };
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'partnerpay', version: info.version, description: 'Multi-tenant WeChat Pay service-provider platform. Money is integer fen.' },
+    info: {
+      title: 'partnerpay',
+      version: info.version,
+      description: 'Multi-tenant WeChat Pay service-provider platform. Money is integer fen.',
+    },
     paths,
     components: {
       securitySchemes: {
-        operatorToken: { type: 'http', scheme: 'bearer', description: 'Operator token (PARTNERPAY_ADMIN_TOKEN or one made by POST /admin/v1/operators)' },
+        operatorToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Operator token (PARTNERPAY_ADMIN_TOKEN or one made by POST /admin/v1/operators)',
+        },
         tenantSecretKey: { type: 'http', scheme: 'bearer', description: 'Tenant secret key sk_...' },
-        wechatpaySignature: { type: 'apiKey', in: 'header', name: 'Wechatpay-Signature', description: 'WeChat Pay APIv3 signature headers' },
+        wechatpaySignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Wechatpay-Signature',
+          description: 'WeChat Pay APIv3 signature headers',
+        },
       },
       schemas: {
         Error: {

@@ -18,7 +18,10 @@ export async function connectRedis(url: string): Promise<RedisClient> {
 }
 
 export class RedisKeyValueStore implements KeyValueStore {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
   async get(key: string): Promise<string | undefined> {
     return (await this.redis.get(this.prefix + key)) ?? undefined;
   }
@@ -41,7 +44,10 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 
 /** Redis lock (SET NX PX + owner token); waiters poll with a short backoff. */
 export class RedisLockService implements LockService {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
 
   async withLock<T>(key: string, fn: () => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
     const ttlMs = opts.ttlMs ?? 30_000;
@@ -64,7 +70,10 @@ export class RedisLockService implements LockService {
 
 /** Redis fixed-window rate limiter (INCR + PEXPIRE on first hit). */
 export class RedisRateLimiter implements RateLimiter {
-  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
     const k = `${this.prefix}rl:${key}`;

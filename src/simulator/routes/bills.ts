@@ -39,7 +39,8 @@ export function registerBillRoutes(api: ApiRoutes, core: SimCore): void {
     const t = Date.parse(`${date}T00:00:00+08:00`);
     const today = beijingDate(core.wall.now());
     // Deviation, on purpose: WeChat Pay publishes a day's bill the next morning; the simulator also serves today's so far.
-    if (Number.isNaN(t) || date > today || core.wall.now() - t > BILL_DAYS * 86_400_000) throw WxError.param('bill_date', 'must be a date within the last 3 months, not in the future', 'query', date);
+    if (Number.isNaN(t) || date > today || core.wall.now() - t > BILL_DAYS * 86_400_000)
+      throw WxError.param('bill_date', 'must be a date within the last 3 months, not in the future', 'query', date);
   };
 
   const offer = (sp_mchid: string, csv: string, gzip: boolean, selfUrl: string) => {
@@ -48,14 +49,22 @@ export function registerBillRoutes(api: ApiRoutes, core: SimCore): void {
     downloads.set(token, { sp_mchid, bytes: gzip ? gzipSync(raw) : raw, gzip, expiresAt: core.wall.now() + DOWNLOAD_TTL_MS });
     for (const [k, d] of downloads) if (d.expiresAt < core.wall.now()) downloads.delete(k);
     // hash_value is the SHA1 of the uncompressed bill (原始账单(gzip需要解压缩)的摘要值).
-    return { status: 200, body: { hash_type: 'SHA1', hash_value: createHash('sha1').update(raw).digest('hex'), download_url: `${selfUrl}/v3/billdownload/file?token=${token}` } };
+    return {
+      status: 200,
+      body: {
+        hash_type: 'SHA1',
+        hash_value: createHash('sha1').update(raw).digest('hex'),
+        download_url: `${selfUrl}/v3/billdownload/file?token=${token}`,
+      },
+    };
   };
 
   api.route('get', '/v3/bill/tradebill', ({ provider, query, selfUrl }) => {
     const q = check(tradeQuery, query, 'query');
     checkDate(q.bill_date);
     if (q.sub_mchid && !core.state.sub(provider.sp_mchid, q.sub_mchid)) throw WxError.mchNotExists();
-    const mine = (x: { sp_mchid: string; sub_mchid: string }) => x.sp_mchid === provider.sp_mchid && (!q.sub_mchid || x.sub_mchid === q.sub_mchid);
+    const mine = (x: { sp_mchid: string; sub_mchid: string }) =>
+      x.sp_mchid === provider.sp_mchid && (!q.sub_mchid || x.sub_mchid === q.sub_mchid);
     const csv = tradeBillCsv(q.bill_type ?? 'ALL', q.bill_date, core.state.allOrders().filter(mine), core.state.allRefunds().filter(mine));
     return offer(provider.sp_mchid, csv, q.tar_type === 'GZIP', selfUrl);
   });
@@ -69,7 +78,8 @@ export function registerBillRoutes(api: ApiRoutes, core: SimCore): void {
   api.route('get', '/v3/billdownload/file', ({ provider, query }) => {
     const q = check(downloadQuery, query, 'query');
     const d = downloads.get(q.token);
-    if (!d || d.sp_mchid !== provider.sp_mchid || d.expiresAt < core.wall.now()) throw WxError.invalid('下载链接已失效或不存在 (download_url expired: apply for the bill again)');
+    if (!d || d.sp_mchid !== provider.sp_mchid || d.expiresAt < core.wall.now())
+      throw WxError.invalid('下载链接已失效或不存在 (download_url expired: apply for the bill again)');
     // The download is not signed by WeChat Pay: the client checks hash_value instead.
     return { status: 200, raw: d.bytes, contentType: d.gzip ? 'application/x-gzip' : 'application/octet-stream' };
   });

@@ -8,7 +8,8 @@ import { WxError } from '../errors';
 export function registerCertificateRoutes(api: ApiRoutes, core: SimCore): void {
   api.route('get', '/v3/certificates', ({ provider }) => {
     // Accounts on the public-key scheme have no platform certificate, exactly as on WeChat Pay.
-    if (provider.verification === 'public_key') throw WxError.resourceNotExists('无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥');
+    if (provider.verification === 'public_key')
+      throw WxError.resourceNotExists('无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥');
     const id = core.identity;
     const { nonce, ciphertext, associated_data, algorithm } = encryptResource(id.certificatePem, provider.apiv3Key, 'certificate');
     return {

@@ -36,13 +36,16 @@ export function controlRouter(sim: WxpaySimulator): Router {
   on('post', '/faults', (req) => sim.fault(body(req)), 201);
   on('delete', '/faults', () => sim.clearFaults());
   on('post', '/probe', (req) => sim.probe(body(req)));
-  on('get', '/calls', (req) => ({ data: sim.calls().filter((c) => !req.query.path_prefix || c.path.startsWith(String(req.query.path_prefix))) }));
+  on('get', '/calls', (req) => ({
+    data: sim.calls().filter((c) => !req.query.path_prefix || c.path.startsWith(String(req.query.path_prefix))),
+  }));
   on('get', '/deliveries', () => ({ data: sim.deliveries() }));
   on('delete', '/logs', () => sim.clearLogs());
   on('post', '/settings', (req) => sim.configure(body(req)));
   on('post', '/clock/advance', async (req) => {
     const ms = (body(req) as { ms?: unknown }).ms;
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new ControlError(400, 'PARAM_ERROR', 'ms must be a non-negative number');
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      throw new ControlError(400, 'PARAM_ERROR', 'ms must be a non-negative number');
     await sim.advance(ms);
     return { now: sim.now(), pending: sim.pending() };
   });
@@ -51,7 +54,9 @@ export function controlRouter(sim: WxpaySimulator): Router {
     return { now: sim.now(), pending: sim.pending() };
   });
 
-  r.use((_req: Request, res: Response) => res.status(404).json({ code: 'NOT_FOUND', message: 'no such control route (see src/simulator/README.md)' }));
+  r.use((_req: Request, res: Response) =>
+    res.status(404).json({ code: 'NOT_FOUND', message: 'no such control route (see src/simulator/README.md)' }),
+  );
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ControlError) return void res.status(err.status).json({ code: err.code, message: err.message });
     if (err instanceof WxError) return void res.status(err.status).json(err.body());
@@ -63,9 +68,19 @@ export function controlRouter(sim: WxpaySimulator): Router {
 }
 
 function selector(b: Record<string, unknown>) {
-  if (typeof b.prepay_id === 'string' && b.prepay_id) return { prepay_id: b.prepay_id, outcome: b.outcome as 'SUCCESS' | 'PAYERROR' | undefined };
+  if (typeof b.prepay_id === 'string' && b.prepay_id)
+    return { prepay_id: b.prepay_id, outcome: b.outcome as 'SUCCESS' | 'PAYERROR' | undefined };
   if (typeof b.sub_mchid === 'string' && typeof b.out_trade_no === 'string') {
-    return { sp_mchid: typeof b.sp_mchid === 'string' ? b.sp_mchid : undefined, sub_mchid: b.sub_mchid, out_trade_no: b.out_trade_no, outcome: b.outcome as 'SUCCESS' | 'PAYERROR' | undefined };
+    return {
+      sp_mchid: typeof b.sp_mchid === 'string' ? b.sp_mchid : undefined,
+      sub_mchid: b.sub_mchid,
+      out_trade_no: b.out_trade_no,
+      outcome: b.outcome as 'SUCCESS' | 'PAYERROR' | undefined,
+    };
   }
-  throw new ControlError(400, 'PARAM_ERROR', 'give prepay_id, or sub_mchid and out_trade_no (and sp_mchid when several providers share them)');
+  throw new ControlError(
+    400,
+    'PARAM_ERROR',
+    'give prepay_id, or sub_mchid and out_trade_no (and sp_mchid when several providers share them)',
+  );
 }

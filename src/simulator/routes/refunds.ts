@@ -56,20 +56,25 @@ export function registerRefundRoutes(api: ApiRoutes, core: SimCore): void {
     const existing = core.state.refund(provider.sp_mchid, b.out_refund_no);
     if (existing) {
       // The same out_refund_no refunds once: a retry gets the refund as it stands.
-      const sameOrder = (b.transaction_id ? existing.order.transaction_id === b.transaction_id : true) && (b.out_trade_no ? existing.order.out_trade_no === b.out_trade_no : true);
+      const sameOrder =
+        (b.transaction_id ? existing.order.transaction_id === b.transaction_id : true) &&
+        (b.out_trade_no ? existing.order.out_trade_no === b.out_trade_no : true);
       if (existing.sub_mchid !== b.sub_mchid || !sameOrder || existing.refund !== b.amount.refund || existing.total !== b.amount.total) {
         throw WxError.invalid('商户退款单号已被使用，且请求参数与首次请求不一致 (out_refund_no reused with different parameters)');
       }
       return { status: 200, body: refundView(existing) };
     }
 
-    let order: Order | undefined = b.transaction_id ? core.state.orderByTransaction(b.transaction_id) : core.state.order(provider.sp_mchid, b.out_trade_no!);
+    let order: Order | undefined = b.transaction_id
+      ? core.state.orderByTransaction(b.transaction_id)
+      : core.state.order(provider.sp_mchid, b.out_trade_no!);
     if (order && (order.sp_mchid !== provider.sp_mchid || order.sub_mchid !== b.sub_mchid)) order = undefined;
     if (order && b.transaction_id && b.out_trade_no && order.out_trade_no !== b.out_trade_no) order = undefined;
     if (order) core.refresh(order);
     if (!order || (order.state !== 'SUCCESS' && order.state !== 'REFUND')) throw WxError.resourceNotExists('订单不存在或未支付');
 
-    if (b.amount.total !== order.total) throw WxError.param('/amount/total', `must equal the order amount (${order.total})`, 'body', b.amount.total);
+    if (b.amount.total !== order.total)
+      throw WxError.param('/amount/total', `must equal the order amount (${order.total})`, 'body', b.amount.total);
     if (b.amount.refund > b.amount.total) throw WxError.param('/amount/refund', 'must not exceed amount.total', 'body', b.amount.refund);
     const previous = core.state.refundsOf(order);
     if (previous.length >= MAX_REFUNDS_PER_ORDER) throw WxError.invalid('订单已达到退款次数上限 (at most 50 refunds per order)');

@@ -51,7 +51,9 @@ const jsapiBody = z.object({
     .object({
       payer_client_ip: str(45),
       device_id: str(32).optional(),
-      store_info: z.object({ id: str(32), name: text(256).optional(), area_code: str(32).optional(), address: text(512).optional() }).optional(),
+      store_info: z
+        .object({ id: str(32), name: text(256).optional(), area_code: str(32).optional(), address: text(512).optional() })
+        .optional(),
     })
     .optional(),
 });
@@ -67,7 +69,13 @@ function requireSub(core: SimCore, sp_mchid: string, sub_mchid: string) {
 }
 
 function requireSameMchid(providerMchid: string, given: string, location: 'body' | 'query'): void {
-  if (given !== providerMchid) throw WxError.param(location === 'body' ? '/sp_mchid' : 'sp_mchid', `must be the mchid of the Authorization header (${providerMchid})`, location, given);
+  if (given !== providerMchid)
+    throw WxError.param(
+      location === 'body' ? '/sp_mchid' : 'sp_mchid',
+      `must be the mchid of the Authorization header (${providerMchid})`,
+      location,
+      given,
+    );
 }
 
 /** Clamps time_expire like WeChat Pay: at least +1 minute, at most +15 days; 7 days when absent (spec §3.1). */
@@ -85,9 +93,11 @@ export function registerTransactionRoutes(api: ApiRoutes, core: SimCore): void {
     requireSameMchid(provider.sp_mchid, b.sp_mchid, 'body');
     if (b.sp_appid !== provider.sp_appid) throw WxError.appidMchidNotMatch('sp_appid和sp_mchid不匹配');
     const sub = requireSub(core, provider.sp_mchid, b.sub_mchid);
-    if (b.payer.sub_openid && !b.sub_appid) throw WxError.param('/sub_appid', 'is required when payer.sub_openid is given (sub_appid需与sub_openid对应)');
+    if (b.payer.sub_openid && !b.sub_appid)
+      throw WxError.param('/sub_appid', 'is required when payer.sub_openid is given (sub_appid需与sub_openid对应)');
     if (b.sub_appid && !sub.appids.has(b.sub_appid)) throw WxError.appidMchidNotMatch('sub_appid和sub_mchid不匹配');
-    if (!b.payer.sp_openid && !b.payer.sub_openid) throw WxError.param('/payer', 'JSAPI支付必须传openid (payer.sp_openid or payer.sub_openid)');
+    if (!b.payer.sp_openid && !b.payer.sub_openid)
+      throw WxError.param('/payer', 'JSAPI支付必须传openid (payer.sp_openid or payer.sub_openid)');
 
     const now = core.wall.now();
     const canonicalBody = canonicalJson(body);

@@ -41,12 +41,28 @@ export function serviceProvidersRouter(c: DependencyContainer): ApiRouter {
       },
     )
     .route(
-      { method: 'get', path: '/admin/v1/service-providers', summary: 'List service providers', tags, auth: 'operator', query: pageQuery, responses: { 200: { description: 'a page', schema: z.object({ data: z.array(provider), next_cursor: z.string().nullable() }) } } },
+      {
+        method: 'get',
+        path: '/admin/v1/service-providers',
+        summary: 'List service providers',
+        tags,
+        auth: 'operator',
+        query: pageQuery,
+        responses: { 200: { description: 'a page', schema: z.object({ data: z.array(provider), next_cursor: z.string().nullable() }) } },
+      },
       operatorAuth(c, 'viewer'),
       ({ query }) => service.list(query.limit, query.cursor),
     )
     .route(
-      { method: 'get', path: '/admin/v1/service-providers/:sp_mchid', summary: 'One service provider', tags, auth: 'operator', params, responses: { 200: { description: 'the provider', schema: provider } } },
+      {
+        method: 'get',
+        path: '/admin/v1/service-providers/:sp_mchid',
+        summary: 'One service provider',
+        tags,
+        auth: 'operator',
+        params,
+        responses: { 200: { description: 'the provider', schema: provider } },
+      },
       operatorAuth(c, 'viewer'),
       async ({ params: p }) => serviceProviderJson(await service.get(p.sp_mchid)),
     );

@@ -22,7 +22,13 @@ const tenant = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-const key = z.object({ id: z.string(), prefix: z.string(), created_at: z.string(), last_used_at: z.string().nullable(), revoked_at: z.string().nullable() });
+const key = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
 const idParams = z.object({ id: tenantId });
 
 /** The tenant routes of the admin API. */
@@ -41,13 +47,23 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
         tags,
         auth: 'operator',
         body: tenantCreateBody,
-        responses: { 201: { description: 'created', schema: tenant.extend({ secret_key: z.string(), secret_key_id: z.string(), webhook_secret: z.string() }) } },
+        responses: {
+          201: {
+            description: 'created',
+            schema: tenant.extend({ secret_key: z.string(), secret_key_id: z.string(), webhook_secret: z.string() }),
+          },
+        },
       },
       admin,
       async ({ body, req, res }) => {
         const r = await tenants.create(body, writeContext(req));
         res.status(201);
-        return { ...r.tenant, secret_key: r.secret_key.secret_key, secret_key_id: r.secret_key.id, webhook_secret: r.webhook_secret.webhook_secret };
+        return {
+          ...r.tenant,
+          secret_key: r.secret_key.secret_key,
+          secret_key_id: r.secret_key.id,
+          webhook_secret: r.webhook_secret.webhook_secret,
+        };
       },
     )
     .route(
@@ -63,14 +79,44 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       viewer,
       ({ query }) => tenants.list(query),
     )
-    .route({ method: 'get', path: '/admin/v1/tenants/:id', summary: 'One tenant', tags, auth: 'operator', params: idParams, responses: { 200: { description: 'the tenant', schema: tenant } } }, viewer, ({ params }) => tenants.get(params.id))
     .route(
-      { method: 'patch', path: '/admin/v1/tenants/:id', summary: 'Change name, status (active|suspended), webhook_url, order_expire_minutes or profit_sharing', tags, auth: 'operator', params: idParams, body: tenantPatchBody, responses: { 200: { description: 'the tenant', schema: tenant } } },
+      {
+        method: 'get',
+        path: '/admin/v1/tenants/:id',
+        summary: 'One tenant',
+        tags,
+        auth: 'operator',
+        params: idParams,
+        responses: { 200: { description: 'the tenant', schema: tenant } },
+      },
+      viewer,
+      ({ params }) => tenants.get(params.id),
+    )
+    .route(
+      {
+        method: 'patch',
+        path: '/admin/v1/tenants/:id',
+        summary: 'Change name, status (active|suspended), webhook_url, order_expire_minutes or profit_sharing',
+        tags,
+        auth: 'operator',
+        params: idParams,
+        body: tenantPatchBody,
+        responses: { 200: { description: 'the tenant', schema: tenant } },
+      },
       admin,
       ({ params, body, req }) => tenants.update(params.id, body, writeContext(req)),
     )
     .route(
-      { method: 'post', path: '/admin/v1/tenants/:id/apps', summary: 'Bind an AppID to the tenant', tags, auth: 'operator', params: idParams, body: appInput, responses: { 201: { description: 'the tenant', schema: tenant } } },
+      {
+        method: 'post',
+        path: '/admin/v1/tenants/:id/apps',
+        summary: 'Bind an AppID to the tenant',
+        tags,
+        auth: 'operator',
+        params: idParams,
+        body: appInput,
+        responses: { 201: { description: 'the tenant', schema: tenant } },
+      },
       admin,
       async ({ params, body, req, res }) => {
         const out = await tenants.addApp(params.id, body, writeContext(req));
@@ -79,17 +125,41 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       },
     )
     .route(
-      { method: 'delete', path: '/admin/v1/tenants/:id/apps/:appid', summary: 'Unbind an AppID', tags, auth: 'operator', params: idParams.extend({ appid }), responses: { 200: { description: 'the tenant', schema: tenant } } },
+      {
+        method: 'delete',
+        path: '/admin/v1/tenants/:id/apps/:appid',
+        summary: 'Unbind an AppID',
+        tags,
+        auth: 'operator',
+        params: idParams.extend({ appid }),
+        responses: { 200: { description: 'the tenant', schema: tenant } },
+      },
       admin,
       ({ params, req }) => tenants.removeApp(params.id, params.appid, writeContext(req)),
     )
     .route(
-      { method: 'get', path: '/admin/v1/tenants/:id/secret-keys', summary: "The tenant's secret keys (prefix and times only)", tags, auth: 'operator', params: idParams, responses: { 200: { description: 'keys', schema: z.object({ data: z.array(key), next_cursor: z.null() }) } } },
+      {
+        method: 'get',
+        path: '/admin/v1/tenants/:id/secret-keys',
+        summary: "The tenant's secret keys (prefix and times only)",
+        tags,
+        auth: 'operator',
+        params: idParams,
+        responses: { 200: { description: 'keys', schema: z.object({ data: z.array(key), next_cursor: z.null() }) } },
+      },
       viewer,
       ({ params }) => keys.list(params.id),
     )
     .route(
-      { method: 'post', path: '/admin/v1/tenants/:id/secret-keys', summary: 'A new secret key, answered this once; older keys stay valid until revoked', tags, auth: 'operator', params: idParams, responses: { 201: { description: 'the key', schema: key.extend({ secret_key: z.string() }) } } },
+      {
+        method: 'post',
+        path: '/admin/v1/tenants/:id/secret-keys',
+        summary: 'A new secret key, answered this once; older keys stay valid until revoked',
+        tags,
+        auth: 'operator',
+        params: idParams,
+        responses: { 201: { description: 'the key', schema: key.extend({ secret_key: z.string() }) } },
+      },
       admin,
       async ({ params, req, res }) => {
         const out = await keys.create(params.id, writeContext(req));
@@ -98,7 +168,15 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       },
     )
     .route(
-      { method: 'delete', path: '/admin/v1/tenants/:id/secret-keys/:key_id', summary: 'Revoke a secret key', tags, auth: 'operator', params: idParams.extend({ key_id: z.string().max(64) }), responses: { 204: { description: 'revoked' } } },
+      {
+        method: 'delete',
+        path: '/admin/v1/tenants/:id/secret-keys/:key_id',
+        summary: 'Revoke a secret key',
+        tags,
+        auth: 'operator',
+        params: idParams.extend({ key_id: z.string().max(64) }),
+        responses: { 204: { description: 'revoked' } },
+      },
       admin,
       async ({ params, req }) => {
         await keys.revoke(params.id, params.key_id, writeContext(req));
@@ -112,8 +190,22 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
         tags,
         auth: 'operator',
         params: idParams,
-        body: z.object({ previous_expires_in_seconds: z.number().int().min(0).max(7 * 86400).default(DEFAULT_WEBHOOK_GRACE_SECONDS) }).strict(),
-        responses: { 201: { description: 'the new secret', schema: z.object({ id: z.string(), webhook_secret: z.string(), created_at: z.string(), previous_expires_at: z.string() }) } },
+        body: z
+          .object({
+            previous_expires_in_seconds: z
+              .number()
+              .int()
+              .min(0)
+              .max(7 * 86400)
+              .default(DEFAULT_WEBHOOK_GRACE_SECONDS),
+          })
+          .strict(),
+        responses: {
+          201: {
+            description: 'the new secret',
+            schema: z.object({ id: z.string(), webhook_secret: z.string(), created_at: z.string(), previous_expires_at: z.string() }),
+          },
+        },
       },
       admin,
       async ({ params, body, req, res }) => {

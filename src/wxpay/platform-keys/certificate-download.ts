@@ -1,5 +1,13 @@
 import type { KeyObject } from 'node:crypto';
-import { AesGcmError, decryptResource, KeyError, loadCertificate, pickWechatpayHeaders, verifyWechatpaySignature, type CertificateInfo } from '../../crypto';
+import {
+  AesGcmError,
+  decryptResource,
+  KeyError,
+  loadCertificate,
+  pickWechatpayHeaders,
+  verifyWechatpaySignature,
+  type CertificateInfo,
+} from '../../crypto';
 import type { ServiceProviderCredentials } from '../credentials';
 import { WxpayApiError, WxpayDecryptionError, WxpayMalformedError, WxpaySignatureError, type WxpayErrorBody } from '../errors';
 import type { CertificatesResponse } from '../resources/types';
@@ -44,7 +52,10 @@ export async function fetchPlatformCertificates(
     try {
       pem = decryptResource(item.encrypt_certificate, sp.apiV3Key);
     } catch (e) {
-      if (e instanceof AesGcmError) throw new WxpayDecryptionError(`platform certificate ${item.serial_no} did not decrypt: check the APIv3 key of ${sp.spMchid}`, { cause: e });
+      if (e instanceof AesGcmError)
+        throw new WxpayDecryptionError(`platform certificate ${item.serial_no} did not decrypt: check the APIv3 key of ${sp.spMchid}`, {
+          cause: e,
+        });
       throw e;
     }
     let cert: CertificateInfo;
@@ -54,7 +65,8 @@ export async function fetchPlatformCertificates(
       if (e instanceof KeyError) throw new WxpayMalformedError(e.message, requestId, { cause: e });
       throw e;
     }
-    if (cert.serialNo !== String(item.serial_no).toUpperCase()) throw new WxpayMalformedError(`platform certificate serial ${cert.serialNo} does not match serial_no ${item.serial_no}`, requestId);
+    if (cert.serialNo !== String(item.serial_no).toUpperCase())
+      throw new WxpayMalformedError(`platform certificate serial ${cert.serialNo} does not match serial_no ${item.serial_no}`, requestId);
     if (cert.notAfter.getTime() <= nowMs) continue;
     fresh.set(cert.serialNo, cert);
   }

@@ -12,7 +12,11 @@ export class CertificateStore {
   /** The certificates of `spMchid` not yet expired at `nowMs`. */
   async load(spMchid: string, nowMs: number): Promise<StoredCertificate[]> {
     const em = this.orm.em.fork();
-    const rows = await em.find(WxpayPlatformCertificateSchema, { spMchid, notAfter: { $gt: new Date(nowMs) } }, { fields: ['serialNo', 'pem', 'fetchedAt'] });
+    const rows = await em.find(
+      WxpayPlatformCertificateSchema,
+      { spMchid, notAfter: { $gt: new Date(nowMs) } },
+      { fields: ['serialNo', 'pem', 'fetchedAt'] },
+    );
     return rows.map((r) => ({ serialNo: r.serialNo, pem: r.pem, fetchedAt: r.fetchedAt }));
   }
 

@@ -59,7 +59,11 @@ export class WxpayPlatformKeys implements PlatformKeys {
     return usable(p.certs.get(serial), this.deps.clock.now())?.publicKey;
   }
 
-  async verify(sp: ServiceProviderCredentials, headers: Record<string, string | string[] | undefined>, rawBody: string | Buffer): Promise<VerifyResult> {
+  async verify(
+    sp: ServiceProviderCredentials,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: string | Buffer,
+  ): Promise<VerifyResult> {
     const h = pickWechatpayHeaders(headers);
     const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
     if (h.serial && !h.serial.startsWith(PUBLIC_KEY_PREFIX)) await this.loaded(sp);
@@ -98,7 +102,9 @@ export class WxpayPlatformKeys implements PlatformKeys {
   /** Service providers in certificate mode whose certificates were last fetched before `olderThanMs` ago. */
   staleProviders(olderThanMs: number): ServiceProviderCredentials[] {
     const now = this.deps.clock.now();
-    return [...this.providers.values()].filter((p) => p.sp.verification.mode === 'certificate' && (p.fetchedAt ?? 0) < now - olderThanMs).map((p) => p.sp);
+    return [...this.providers.values()]
+      .filter((p) => p.sp.verification.mode === 'certificate' && (p.fetchedAt ?? 0) < now - olderThanMs)
+      .map((p) => p.sp);
   }
 
   private publicKey(sp: ServiceProviderCredentials, serial: string): KeyObject | undefined {
@@ -160,7 +166,9 @@ export class WxpayPlatformKeys implements PlatformKeys {
       for (const c of fresh) p.certs.set(c.serialNo, c);
       for (const [serial, c] of p.certs) if (c.notAfter.getTime() <= now) p.certs.delete(serial);
       p.fetchedAt = now;
-      await this.deps.store.save(sp.spMchid, fresh, now).catch((err) => this.deps.logger?.warn({ err, sp_mchid: sp.spMchid }, 'could not store platform certificates'));
+      await this.deps.store
+        .save(sp.spMchid, fresh, now)
+        .catch((err) => this.deps.logger?.warn({ err, sp_mchid: sp.spMchid }, 'could not store platform certificates'));
       this.deps.logger?.info({ sp_mchid: sp.spMchid, serials: fresh.map((c) => c.serialNo) }, 'platform certificates refreshed');
     } catch (err) {
       this.deps.logger?.warn({ err, sp_mchid: sp.spMchid }, 'platform certificate download failed');

@@ -5,7 +5,15 @@
 import type { ServiceProviderCredentials } from '../credentials';
 import type { WxpayClient, WxpayDownload } from '../client-port';
 import type {
-  BillResponse, CertificatesResponse, CreateRefundRequest, FundflowBillRequest, PartnerJsapiOrderRequest, PartnerTransaction, PrepayResponse, Refund, TradeBillRequest,
+  BillResponse,
+  CertificatesResponse,
+  CreateRefundRequest,
+  FundflowBillRequest,
+  PartnerJsapiOrderRequest,
+  PartnerTransaction,
+  PrepayResponse,
+  Refund,
+  TradeBillRequest,
 } from './types';
 
 export * from './types';
@@ -13,18 +21,33 @@ export * from './types';
 const seg = encodeURIComponent;
 
 /** Creates a JSAPI / mini-program order; WeChat Pay deduplicates by out_trade_no, so it is retried like a GET. */
-export async function createJsapiOrder(client: WxpayClient, sp: ServiceProviderCredentials, body: PartnerJsapiOrderRequest): Promise<PrepayResponse> {
-  return (await client.call<PrepayResponse>(sp, { method: 'POST', path: '/v3/pay/partner/transactions/jsapi', body, idempotent: true })).data;
+export async function createJsapiOrder(
+  client: WxpayClient,
+  sp: ServiceProviderCredentials,
+  body: PartnerJsapiOrderRequest,
+): Promise<PrepayResponse> {
+  return (await client.call<PrepayResponse>(sp, { method: 'POST', path: '/v3/pay/partner/transactions/jsapi', body, idempotent: true }))
+    .data;
 }
 
 /** Queries an order by our out_trade_no (the only way while it is unpaid). */
-export async function queryOrderByOutTradeNo(client: WxpayClient, sp: ServiceProviderCredentials, subMchid: string, outTradeNo: string): Promise<PartnerTransaction> {
+export async function queryOrderByOutTradeNo(
+  client: WxpayClient,
+  sp: ServiceProviderCredentials,
+  subMchid: string,
+  outTradeNo: string,
+): Promise<PartnerTransaction> {
   const path = `/v3/pay/partner/transactions/out-trade-no/${seg(outTradeNo)}`;
   return (await client.call<PartnerTransaction>(sp, { method: 'GET', path, query: { sp_mchid: sp.spMchid, sub_mchid: subMchid } })).data;
 }
 
 /** Queries a paid order by WeChat Pay's transaction_id. */
-export async function queryOrderByTransactionId(client: WxpayClient, sp: ServiceProviderCredentials, subMchid: string, transactionId: string): Promise<PartnerTransaction> {
+export async function queryOrderByTransactionId(
+  client: WxpayClient,
+  sp: ServiceProviderCredentials,
+  subMchid: string,
+  transactionId: string,
+): Promise<PartnerTransaction> {
   const path = `/v3/pay/partner/transactions/id/${seg(transactionId)}`;
   return (await client.call<PartnerTransaction>(sp, { method: 'GET', path, query: { sp_mchid: sp.spMchid, sub_mchid: subMchid } })).data;
 }
@@ -41,7 +64,12 @@ export async function createRefund(client: WxpayClient, sp: ServiceProviderCrede
 }
 
 /** Queries a refund by our out_refund_no. */
-export async function queryRefund(client: WxpayClient, sp: ServiceProviderCredentials, subMchid: string, outRefundNo: string): Promise<Refund> {
+export async function queryRefund(
+  client: WxpayClient,
+  sp: ServiceProviderCredentials,
+  subMchid: string,
+  outRefundNo: string,
+): Promise<Refund> {
   const path = `/v3/refund/domestic/refunds/${seg(outRefundNo)}`;
   return (await client.call<Refund>(sp, { method: 'GET', path, query: { sub_mchid: subMchid } })).data;
 }
@@ -53,12 +81,28 @@ export async function downloadCertificates(client: WxpayClient, sp: ServiceProvi
 
 /** Applies for a trade bill (all sub-merchants when sub_mchid is omitted). */
 export async function applyTradeBill(client: WxpayClient, sp: ServiceProviderCredentials, q: TradeBillRequest): Promise<BillResponse> {
-  return (await client.call<BillResponse>(sp, { method: 'GET', path: '/v3/bill/tradebill', query: { bill_date: q.bill_date, sub_mchid: q.sub_mchid, bill_type: q.bill_type, tar_type: q.tar_type } })).data;
+  return (
+    await client.call<BillResponse>(sp, {
+      method: 'GET',
+      path: '/v3/bill/tradebill',
+      query: { bill_date: q.bill_date, sub_mchid: q.sub_mchid, bill_type: q.bill_type, tar_type: q.tar_type },
+    })
+  ).data;
 }
 
 /** Applies for the SP's own fund-flow bill. */
-export async function applyFundflowBill(client: WxpayClient, sp: ServiceProviderCredentials, q: FundflowBillRequest): Promise<BillResponse> {
-  return (await client.call<BillResponse>(sp, { method: 'GET', path: '/v3/bill/fundflowbill', query: { bill_date: q.bill_date, account_type: q.account_type, tar_type: q.tar_type } })).data;
+export async function applyFundflowBill(
+  client: WxpayClient,
+  sp: ServiceProviderCredentials,
+  q: FundflowBillRequest,
+): Promise<BillResponse> {
+  return (
+    await client.call<BillResponse>(sp, {
+      method: 'GET',
+      path: '/v3/bill/fundflowbill',
+      query: { bill_date: q.bill_date, account_type: q.account_type, tar_type: q.tar_type },
+    })
+  ).data;
 }
 
 /** Downloads a bill file from its download_url. The answer is unsigned: check it with billHashMatches(body, hash_type, hash_value). */

@@ -30,9 +30,19 @@ export interface PartnerJsapiOrderRequest {
   detail?: {
     cost_price?: number;
     invoice_id?: string;
-    goods_detail?: Array<{ merchant_goods_id: string; wechatpay_goods_id?: string; goods_name?: string; quantity: number; unit_price: number }>;
+    goods_detail?: Array<{
+      merchant_goods_id: string;
+      wechatpay_goods_id?: string;
+      goods_name?: string;
+      quantity: number;
+      unit_price: number;
+    }>;
   };
-  scene_info?: { payer_client_ip: string; device_id?: string; store_info?: { id: string; name?: string; area_code?: string; address?: string } };
+  scene_info?: {
+    payer_client_ip: string;
+    device_id?: string;
+    store_info?: { id: string; name?: string; area_code?: string; address?: string };
+  };
 }
 
 export interface PrepayResponse {
@@ -83,7 +93,14 @@ export interface CreateRefundRequest {
   notify_url?: string;
   funds_account?: 'AVAILABLE' | 'UNSETTLED';
   amount: { refund: number; total: number; currency: 'CNY'; from?: Array<{ account: 'AVAILABLE' | 'UNAVAILABLE'; amount: number }> };
-  goods_detail?: Array<{ merchant_goods_id: string; wechatpay_goods_id?: string; goods_name?: string; unit_price: number; refund_amount: number; refund_quantity: number }>;
+  goods_detail?: Array<{
+    merchant_goods_id: string;
+    wechatpay_goods_id?: string;
+    goods_name?: string;
+    unit_price: number;
+    refund_amount: number;
+    refund_quantity: number;
+  }>;
 }
 
 export type RefundStatus = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL';
@@ -111,7 +128,14 @@ export interface Refund {
     currency?: string;
     refund_fee?: number;
   };
-  promotion_detail?: Array<{ promotion_id: string; scope?: string; type?: string; amount: number; refund_amount: number; goods_detail?: unknown[] }>;
+  promotion_detail?: Array<{
+    promotion_id: string;
+    scope?: string;
+    type?: string;
+    amount: number;
+    refund_amount: number;
+    goods_detail?: unknown[];
+  }>;
 }
 
 /** GET /v3/certificates. */

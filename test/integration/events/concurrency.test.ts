@@ -19,7 +19,10 @@ before(async () => {
   // On MariaDB the second dispatcher is a second "process": its own ORM and connection pool.
   // An in-memory SQLite exists only inside one ORM, and SQLite runs one process anyway.
   const orm = dialectOf(url) === 'mysql' ? (otherOrm = await openDatabase(url, { migrate: false })) : h.orm;
-  d2 = new EventDispatcher(orm, dialectOf(url), h.clock, () => h.tenants, sender2, h.t.app.container.resolve<Logger>(TOKENS.Logger), { batchSize: 3, maxRoundsPerRun: 1000 });
+  d2 = new EventDispatcher(orm, dialectOf(url), h.clock, () => h.tenants, sender2, h.t.app.container.resolve<Logger>(TOKENS.Logger), {
+    batchSize: 3,
+    maxRoundsPerRun: 1000,
+  });
   h.receiver.reply = (res) => setTimeout(() => res.writeHead(200).end(), 3);
 });
 after(async () => {
@@ -28,7 +31,16 @@ after(async () => {
   await h.close();
 });
 
-const d1 = () => new EventDispatcher(h.orm, dialectOf(h.t.config.db.url), h.clock, () => h.tenants, h.t.app.container.resolve(WebhookSender), h.t.app.container.resolve<Logger>(TOKENS.Logger), { batchSize: 3, maxRoundsPerRun: 1000 });
+const d1 = () =>
+  new EventDispatcher(
+    h.orm,
+    dialectOf(h.t.config.db.url),
+    h.clock,
+    () => h.tenants,
+    h.t.app.container.resolve(WebhookSender),
+    h.t.app.container.resolve<Logger>(TOKENS.Logger),
+    { batchSize: 3, maxRoundsPerRun: 1000 },
+  );
 
 test(`When two dispatchers claim at the same moment, then they get disjoint events (${dialectOf(testDatabaseUrl()) === 'mysql' ? 'SELECT ... FOR UPDATE SKIP LOCKED' : 'guarded UPDATE'})`, async () => {
   const { tenant } = h.tenants.add(h.receiver.url);

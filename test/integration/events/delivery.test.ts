@@ -36,7 +36,12 @@ test('When an event is recorded, then the dispatcher POSTs the stored bytes, sig
   const [hook, ...more] = h.receiver.for(id);
   assert.equal(more.length, 0);
   assert.equal(hook.body, stored);
-  assert.deepEqual(JSON.parse(hook.body), { id, type: 'order.paid', created_at: '2026-11-26T10:00:00+08:00', data: { out_trade_no: 'T100', amount: { total: 100, currency: 'CNY' } } });
+  assert.deepEqual(JSON.parse(hook.body), {
+    id,
+    type: 'order.paid',
+    created_at: '2026-11-26T10:00:00+08:00',
+    data: { out_trade_no: 'T100', amount: { total: 100, currency: 'CNY' } },
+  });
   assert.equal(hook.headers['content-type'], 'application/json');
   assert.match(String(hook.headers['user-agent']), /^partnerpay\//);
   assert.equal(hook.headers['partnerpay-event-id'], id);
@@ -60,7 +65,9 @@ test('When the tenant rotates its webhook secret, then the header carries one v1
   const id = await h.record(tenant.id);
   await h.dispatcher.runOnce();
   const [hook] = h.receiver.for(id);
-  const v1s = String(hook.headers['partnerpay-signature']).split(',').filter((p) => p.startsWith('v1='));
+  const v1s = String(hook.headers['partnerpay-signature'])
+    .split(',')
+    .filter((p) => p.startsWith('v1='));
   assert.equal(v1s.length, 2);
   assert.equal(independentlyVerified(hook, old, h.clock.now()), true);
   assert.equal(independentlyVerified(hook, fresh, h.clock.now()), true);
@@ -98,7 +105,11 @@ test('When the webhook answers 500, then it is retried on the schedule as time p
     const attempts = res.body.event.delivery_attempts;
     assert.deepEqual(
       attempts.map((a: { attempt: number; http_status: number | null }) => [a.attempt, a.http_status]),
-      [[1, 500], [2, 500], [3, 204]],
+      [
+        [1, 500],
+        [2, 500],
+        [3, 204],
+      ],
     );
     assert.equal(attempts[0].response_snippet, '{"error":"boom"}');
     assert.equal(attempts[0].error, 'HTTP 500');
@@ -147,7 +158,10 @@ test('When every attempt of the schedule fails, then the event is failed; an ope
     assert.equal(row.status, 'failed');
     assert.equal(Number(row.attempts), 16);
     // About 24 hours in all, as WeChat Pay's own schedule.
-    assert.equal(RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0), (24 * 60 + 4) * 60_000);
+    assert.equal(
+      RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0),
+      (24 * 60 + 4) * 60_000,
+    );
     h.clock.advance(7 * 24 * 3600_000);
     assert.equal(await h.dispatcher.runOnce(), 0, 'a failed event is not retried by itself');
   } finally {
@@ -200,18 +214,28 @@ test("When a tenant's webhook URL changes, then the event goes to the URL its ow
   const idB = await h.record(b.tenant.id);
   h.tenants.setWebhookUrl(a.tenant.id, `${h.receiver.url}/a2`);
   await h.dispatcher.runOnce();
-  assert.deepEqual(h.receiver.for(idA).map((x) => x.path), ['/hooks/partnerpay/a2']);
-  assert.deepEqual(h.receiver.for(idB).map((x) => x.path), ['/hooks/partnerpay/b']);
+  assert.deepEqual(
+    h.receiver.for(idA).map((x) => x.path),
+    ['/hooks/partnerpay/a2'],
+  );
+  assert.deepEqual(
+    h.receiver.for(idB).map((x) => x.path),
+    ['/hooks/partnerpay/b'],
+  );
   assert.equal(independentlyVerified(h.receiver.for(idA)[0], b.webhookSecret, h.clock.now()), false);
 });
 
 test('When the webhook answers a redirect, then it is not followed and the attempt counts as failed', async () => {
   const { tenant } = h.tenants.add(h.receiver.url);
-  h.receiver.reply = (res, hook) => (hook.path.endsWith('/moved') ? res.writeHead(200).end() : res.writeHead(302, { location: `${h.receiver.url}/moved` }).end());
+  h.receiver.reply = (res, hook) =>
+    hook.path.endsWith('/moved') ? res.writeHead(200).end() : res.writeHead(302, { location: `${h.receiver.url}/moved` }).end();
   try {
     const id = await h.record(tenant.id);
     await h.dispatcher.runOnce();
-    assert.deepEqual(h.receiver.for(id).map((x) => x.path), ['/hooks/partnerpay']);
+    assert.deepEqual(
+      h.receiver.for(id).map((x) => x.path),
+      ['/hooks/partnerpay'],
+    );
     const row = await h.row(id);
     assert.equal(row.status, 'pending');
     assert.equal(Number(row.last_status), 302);

@@ -24,10 +24,13 @@ after(async () => h.close());
 const asTenant = (t: { secretKey: string }) => ({ Authorization: `Bearer ${t.secretKey}` });
 const admin = () => ({ Authorization: `Bearer ${h.adminToken}` });
 
-test("When a tenant lists its events, then it sees only its own, newest first, with delivery status", async () => {
+test('When a tenant lists its events, then it sees only its own, newest first, with delivery status', async () => {
   const res = await request(h.t.http).get('/v1/events').set(asTenant(a));
   assert.equal(res.status, 200);
-  assert.deepEqual(res.body.data.map((e: { id: string }) => e.id), [...idsA].reverse());
+  assert.deepEqual(
+    res.body.data.map((e: { id: string }) => e.id),
+    [...idsA].reverse(),
+  );
   assert.equal(res.body.next_cursor, null);
   const newest = res.body.data[0];
   assert.deepEqual(Object.keys(newest).sort(), ['created_at', 'data', 'delivery', 'id', 'type']);
@@ -37,14 +40,20 @@ test("When a tenant lists its events, then it sees only its own, newest first, w
   assert.match(newest.created_at, /\+08:00$/);
 
   const other = await request(h.t.http).get('/v1/events').set(asTenant(b));
-  assert.deepEqual(other.body.data.map((e: { id: string }) => e.id), [idB]);
+  assert.deepEqual(
+    other.body.data.map((e: { id: string }) => e.id),
+    [idB],
+  );
 });
 
 test('When a tenant pages with limit and cursor, then the pages cover every event once; type filters', async () => {
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: request.Response = await request(h.t.http).get('/v1/events').query(cursor ? { limit: 2, cursor } : { limit: 2 }).set(asTenant(a));
+    const res: request.Response = await request(h.t.http)
+      .get('/v1/events')
+      .query(cursor ? { limit: 2, cursor } : { limit: 2 })
+      .set(asTenant(a));
     assert.equal(res.status, 200);
     assert.ok(res.body.data.length <= 2);
     seen.push(...res.body.data.map((e: { id: string }) => e.id));
@@ -53,7 +62,10 @@ test('When a tenant pages with limit and cursor, then the pages cover every even
   assert.deepEqual(seen, [...idsA].reverse());
 
   const paid = await request(h.t.http).get('/v1/events?type=order.paid').set(asTenant(a));
-  assert.deepEqual(paid.body.data.map((e: { id: string }) => e.id), [idsA[4], idsA[3], idsA[0]]);
+  assert.deepEqual(
+    paid.body.data.map((e: { id: string }) => e.id),
+    [idsA[4], idsA[3], idsA[0]],
+  );
 });
 
 test('When the tenant API is called without a valid key or with bad parameters, then 401 / 400 naming the field', async () => {
@@ -78,14 +90,20 @@ test('When an operator lists events, then filters by tenant, type, status and ti
   assert.equal(all.body.data[0].tenant_id, b.tenant.id);
 
   const ofA = await request(h.t.http).get('/admin/v1/events').query({ tenant_id: a.tenant.id, type: 'order.paid' }).set(admin());
-  assert.deepEqual(ofA.body.data.map((e: { id: string }) => e.id), [idsA[4], idsA[3], idsA[0]]);
+  assert.deepEqual(
+    ofA.body.data.map((e: { id: string }) => e.id),
+    [idsA[4], idsA[3], idsA[0]],
+  );
 
   // Events were recorded at 10:00:00, :01, :02, :03, :04 (+08:00), then B's at :05.
   const window = await request(h.t.http)
     .get('/admin/v1/events')
     .query({ created_from: '2026-11-26T10:00:01+08:00', created_to: '2026-11-26T02:00:03Z' })
     .set(admin());
-  assert.deepEqual(window.body.data.map((e: { id: string }) => e.id), [idsA[2], idsA[1]]);
+  assert.deepEqual(
+    window.body.data.map((e: { id: string }) => e.id),
+    [idsA[2], idsA[1]],
+  );
 
   const badTime = await request(h.t.http).get('/admin/v1/events?created_from=yesterday').set(admin());
   assert.equal(badTime.status, 400);
@@ -125,7 +143,10 @@ test('When many events share the same millisecond, then paging still returns eac
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: request.Response = await request(h.t.http).get('/v1/events').query(cursor ? { limit: 3, cursor } : { limit: 3 }).set(asTenant(c));
+    const res: request.Response = await request(h.t.http)
+      .get('/v1/events')
+      .query(cursor ? { limit: 3, cursor } : { limit: 3 })
+      .set(asTenant(c));
     seen.push(...res.body.data.map((e: { id: string }) => e.id));
     cursor = res.body.next_cursor;
   } while (cursor);

@@ -45,8 +45,11 @@ export async function startEventsHarness(opts: { allowPrivateWebhooks?: boolean 
     receiver,
     dispatcher: t.app.container.resolve(EventDispatcher),
     adminToken: t.config.security.adminToken,
-    record: (tenantId, type = 'order.paid', data = { out_trade_no: `T${Math.random().toString(36).slice(2)}`, amount: { total: 100, currency: 'CNY' } }) =>
-      orm.em.fork().transactional((em) => recordEvent(em, { tenantId, type, data })),
+    record: (
+      tenantId,
+      type = 'order.paid',
+      data = { out_trade_no: `T${Math.random().toString(36).slice(2)}`, amount: { total: 100, currency: 'CNY' } },
+    ) => orm.em.fork().transactional((em) => recordEvent(em, { tenantId, type, data })),
     async row(id) {
       const [r] = await orm.em.fork().execute('select * from event where id = ?', [id]);
       return r;

@@ -31,7 +31,9 @@ after(async () => {
 
 /** The sub-merchant's side, with node:crypto only: does `secret` sign this hook, within 5 minutes? */
 function independentlyVerified(hook: ReceivedWebhook, secret: string): boolean {
-  const parts = String(hook.headers['partnerpay-signature']).split(',').map((kv) => kv.split('='));
+  const parts = String(hook.headers['partnerpay-signature'])
+    .split(',')
+    .map((kv) => kv.split('='));
   const ts = parts.find(([k]) => k === 't')?.[1] ?? '';
   if (!/^\d+$/.test(ts) || Math.abs(Date.now() / 1000 - Number(ts)) > 300) return false;
   const expected = createHmac('sha256', secret).update(`${ts}.${hook.body}`).digest();
@@ -43,7 +45,10 @@ const hooksFor = (outNo: string) => receiver.received.filter((h) => h.body.inclu
 
 async function placeOrder(tenant: Tenant): Promise<{ outTradeNo: string; prepayId: string }> {
   const body = orderBody(tenant);
-  const res = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return { outTradeNo: body.out_trade_no as string, prepayId: res.body.order.prepay_id };
 }
@@ -81,16 +86,26 @@ test('When the reconciler marks an order paid before TRANSACTION.SUCCESS arrives
 
   const reconciler = t.app.features.find((f) => f.name === 'orders')!.jobs!(t.app.container).find((j) => j.name === 'orders.reconcile')!;
   await reconciler.run();
-  const read = await request(t.http).get(`/v1/orders/${o.outTradeNo}`).set(...tenant.auth);
+  const read = await request(t.http)
+    .get(`/v1/orders/${o.outTradeNo}`)
+    .set(...tenant.auth);
   assert.equal(read.body.order.trade_state, 'SUCCESS');
   await dispatcher().runOnce();
   assert.equal(hooksFor(o.outTradeNo).length, 1);
 
   await sim.advance(120_000);
   const late = sim.deliveries().filter((d) => d.url.includes(`/notify/${tenant.id}/`));
-  assert.deepEqual(late.map((d) => d.status), [200]);
-  assert.deepEqual((await loggedFor(t, tenant.id, late[0].event_id)).map((n) => n.outcome), ['duplicate']);
-  const again = await request(t.http).get(`/v1/orders/${o.outTradeNo}`).set(...tenant.auth);
+  assert.deepEqual(
+    late.map((d) => d.status),
+    [200],
+  );
+  assert.deepEqual(
+    (await loggedFor(t, tenant.id, late[0].event_id)).map((n) => n.outcome),
+    ['duplicate'],
+  );
+  const again = await request(t.http)
+    .get(`/v1/orders/${o.outTradeNo}`)
+    .set(...tenant.auth);
   assert.deepEqual(again.body.order, read.body.order);
   await dispatcher().runOnce();
   assert.equal(hooksFor(o.outTradeNo).length, 1, 'no second order.paid');

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { startTestApp, testDatabaseUrl, unique, type TestApp } from '../../support/app';
 import { rsaPems } from '../../support/tenancy';
-import { givenWechatProvider, givenWechatTenant, orderBody, outTradeNo, simulatorOf, type Provider, type Tenant } from '../../support/payments';
+import {
+  givenWechatProvider,
+  givenWechatTenant,
+  orderBody,
+  outTradeNo,
+  simulatorOf,
+  type Provider,
+  type Tenant,
+} from '../../support/payments';
 import { eventIdOf, eventRows, loggedFor, notificationLog, postNotification, wireNotification } from '../../support/notifications';
 import { TOKENS } from '../../../src/common/tokens';
 import { dialectOf, type Orm } from '../../../src/common/db/orm';
@@ -28,15 +36,24 @@ before(async () => {
 after(() => t.close());
 
 /** An order placed through the tenant API, with its prepay_id. */
-async function placeOrder(app: TestApp, tenant: Tenant, over: Record<string, unknown> = {}): Promise<{ outTradeNo: string; prepayId: string; id: string }> {
+async function placeOrder(
+  app: TestApp,
+  tenant: Tenant,
+  over: Record<string, unknown> = {},
+): Promise<{ outTradeNo: string; prepayId: string; id: string }> {
   const body = orderBody(tenant, over);
-  const res = await request(app.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const res = await request(app.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return { outTradeNo: body.out_trade_no as string, prepayId: res.body.order.prepay_id, id: res.body.order.id };
 }
 
 async function readOrder(app: TestApp, tenant: Tenant, outNo: string): Promise<Record<string, unknown>> {
-  const res = await request(app.http).get(`/v1/orders/${outNo}`).set(...tenant.auth);
+  const res = await request(app.http)
+    .get(`/v1/orders/${outNo}`)
+    .set(...tenant.auth);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.order;
 }
@@ -52,7 +69,10 @@ async function payQuietly(app: TestApp, prepayId: string): Promise<Record<string
   return sim.order({ prepay_id: prepayId });
 }
 
-const deliveriesTo = (app: TestApp, tenantId: string) => simulatorOf(app).deliveries().filter((d) => d.url.includes(`/notify/${tenantId}/`));
+const deliveriesTo = (app: TestApp, tenantId: string) =>
+  simulatorOf(app)
+    .deliveries()
+    .filter((d) => d.url.includes(`/notify/${tenantId}/`));
 
 test('When WeChat Pay sends 20 concurrent copies of TRANSACTION.SUCCESS, then all are acknowledged, the order changes once and one order.paid event is recorded', async () => {
   const tenant = await givenWechatTenant(t, provider);
@@ -70,7 +90,10 @@ test('When WeChat Pay sends 20 concurrent copies of TRANSACTION.SUCCESS, then al
   const log = await notificationLog(t, tenant.id);
   assert.equal(log.length, 20);
   assert.equal(log.filter((n) => n.outcome === 'applied').length, 1);
-  assert.ok(log.every((n) => n.verification === 'ok' && ['applied', 'duplicate', 'replayed'].includes(n.outcome)), JSON.stringify(log.map((n) => n.outcome)));
+  assert.ok(
+    log.every((n) => n.verification === 'ok' && ['applied', 'duplicate', 'replayed'].includes(n.outcome)),
+    JSON.stringify(log.map((n) => n.outcome)),
+  );
 
   // The same again, as 20 byte-identical requests racing through the real listener.
   const second = await placeOrder(t, tenant);
@@ -93,20 +116,107 @@ test('When a notification is refused (forged, stale, undecryptable, probe, misma
   const amount = paid.amount as Record<string, unknown>;
 
   const genuine = wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid);
-  const forgedBody = { ...genuine, body: genuine.body.replace(/"ciphertext":"[^"]*"/, `"ciphertext":"${JSON.parse(genuine.body).resource.ciphertext.slice(4)}"`) };
-  const cases: Array<{ name: string; tenant: Tenant; wire: ReturnType<typeof wireNotification>; status: number; check: string; verification: string }> = [
-    { name: 'no signature headers', tenant: a, wire: { headers: { 'Content-Type': 'application/json' }, body: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid).body }, status: 401, check: 'signature', verification: 'missing_headers' },
-    { name: 'tampered signature', tenant: a, wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid, { tamper: { badSignature: true } }), status: 401, check: 'signature', verification: 'bad_signature' },
+  const forgedBody = {
+    ...genuine,
+    body: genuine.body.replace(/"ciphertext":"[^"]*"/, `"ciphertext":"${JSON.parse(genuine.body).resource.ciphertext.slice(4)}"`),
+  };
+  const cases: Array<{
+    name: string;
+    tenant: Tenant;
+    wire: ReturnType<typeof wireNotification>;
+    status: number;
+    check: string;
+    verification: string;
+  }> = [
+    {
+      name: 'no signature headers',
+      tenant: a,
+      wire: { headers: { 'Content-Type': 'application/json' }, body: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid).body },
+      status: 401,
+      check: 'signature',
+      verification: 'missing_headers',
+    },
+    {
+      name: 'tampered signature',
+      tenant: a,
+      wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid, { tamper: { badSignature: true } }),
+      status: 401,
+      check: 'signature',
+      verification: 'bad_signature',
+    },
     { name: 'body changed after signing', tenant: a, wire: forgedBody, status: 401, check: 'signature', verification: 'bad_signature' },
-    { name: 'stale timestamp', tenant: a, wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid, { tamper: { skewSeconds: -301 } }), status: 401, check: 'signature', verification: 'stale_timestamp' },
-    { name: 'SIGNTEST probe', tenant: a, wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid, { tamper: { signtest: true } }), status: 401, check: 'signature', verification: 'signtest_probe' },
-    { name: 'wrong APIv3 key', tenant: a, wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid, { apiv3Key: randomBytes(16).toString('hex') }), status: 400, check: 'decryption', verification: 'undecryptable' },
-    { name: 'amount mismatch', tenant: a, wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', { ...paid, amount: { ...amount, total: 1, payer_total: 1 } }), status: 400, check: 'amount', verification: 'ok' },
-    { name: 'sub_mchid mismatch', tenant: a, wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', { ...paid, sub_mchid: b.subMchid }), status: 400, check: 'sub_mchid', verification: 'ok' },
-    { name: 'sp_mchid mismatch', tenant: a, wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', { ...paid, sp_mchid: otherProvider.spMchid }), status: 400, check: 'sp_mchid', verification: 'ok' },
-    { name: 'appid mismatch', tenant: a, wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', { ...paid, sub_appid: b.appid }), status: 400, check: 'appid', verification: 'ok' },
-    { name: "tenant A's notification on tenant B's path (same provider)", tenant: b, wire: genuine, status: 400, check: 'sub_mchid', verification: 'ok' },
-    { name: "tenant A's notification on tenant C's path (another provider)", tenant: c, wire: genuine, status: 400, check: 'decryption', verification: 'undecryptable' },
+    {
+      name: 'stale timestamp',
+      tenant: a,
+      wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid, { tamper: { skewSeconds: -301 } }),
+      status: 401,
+      check: 'signature',
+      verification: 'stale_timestamp',
+    },
+    {
+      name: 'SIGNTEST probe',
+      tenant: a,
+      wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid, { tamper: { signtest: true } }),
+      status: 401,
+      check: 'signature',
+      verification: 'signtest_probe',
+    },
+    {
+      name: 'wrong APIv3 key',
+      tenant: a,
+      wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', paid, { apiv3Key: randomBytes(16).toString('hex') }),
+      status: 400,
+      check: 'decryption',
+      verification: 'undecryptable',
+    },
+    {
+      name: 'amount mismatch',
+      tenant: a,
+      wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', { ...paid, amount: { ...amount, total: 1, payer_total: 1 } }),
+      status: 400,
+      check: 'amount',
+      verification: 'ok',
+    },
+    {
+      name: 'sub_mchid mismatch',
+      tenant: a,
+      wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', { ...paid, sub_mchid: b.subMchid }),
+      status: 400,
+      check: 'sub_mchid',
+      verification: 'ok',
+    },
+    {
+      name: 'sp_mchid mismatch',
+      tenant: a,
+      wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', { ...paid, sp_mchid: otherProvider.spMchid }),
+      status: 400,
+      check: 'sp_mchid',
+      verification: 'ok',
+    },
+    {
+      name: 'appid mismatch',
+      tenant: a,
+      wire: wireNotification(t, provider, 'TRANSACTION.SUCCESS', { ...paid, sub_appid: b.appid }),
+      status: 400,
+      check: 'appid',
+      verification: 'ok',
+    },
+    {
+      name: "tenant A's notification on tenant B's path (same provider)",
+      tenant: b,
+      wire: genuine,
+      status: 400,
+      check: 'sub_mchid',
+      verification: 'ok',
+    },
+    {
+      name: "tenant A's notification on tenant C's path (another provider)",
+      tenant: c,
+      wire: genuine,
+      status: 400,
+      check: 'decryption',
+      verification: 'undecryptable',
+    },
   ];
   for (const k of cases) {
     const res = await postNotification(t, k.tenant.id, 'transactions', k.wire);
@@ -140,7 +250,10 @@ test('When a notification is refused (forged, stale, undecryptable, probe, misma
   const replayedElsewhere = await postNotification(t, b.id, 'transactions', genuine);
   assert.equal(replayedElsewhere.status, 400, JSON.stringify(replayedElsewhere.body));
   assert.equal(replayedElsewhere.body.code, 'FAIL');
-  assert.deepEqual((await loggedFor(t, b.id, eventIdOf(genuine))).map((n) => n.outcome), ['refused', 'refused']);
+  assert.deepEqual(
+    (await loggedFor(t, b.id, eventIdOf(genuine))).map((n) => n.outcome),
+    ['refused', 'refused'],
+  );
   assert.equal((await eventRows(t, a.id, 'order.paid')).length, 1);
   assert.equal((await eventRows(t, b.id)).length, 0);
 });
@@ -160,7 +273,9 @@ test('When a notification names an out_trade_no partnerpay does not know, then W
   assert.equal(refused.outcome, 'refused');
   assert.equal(refused.detail?.check, 'out_trade_no');
   assert.equal(refused.detail?.out_trade_no, ghost);
-  const queries = simulatorOf(t).calls().filter((c) => c.path.includes(`/out-trade-no/${ghost}`));
+  const queries = simulatorOf(t)
+    .calls()
+    .filter((c) => c.path.includes(`/out-trade-no/${ghost}`));
   assert.equal(queries.length, 1, 'WeChat Pay was asked');
 
   // Placed at WeChat Pay (by another system of the same provider) and paid there: acknowledged, logged as unmatched.
@@ -182,7 +297,15 @@ test('When a notification names an out_trade_no partnerpay does not know, then W
   assert.equal(delivered.status, 200);
   const [unmatched] = await loggedFor(t, tenant.id, delivered.event_id);
   assert.equal(unmatched.outcome, 'unmatched');
-  assert.equal((await request(t.http).get(`/v1/orders/${outside}`).set(...tenant.auth)).status, 404, 'nothing is created from a payload');
+  assert.equal(
+    (
+      await request(t.http)
+        .get(`/v1/orders/${outside}`)
+        .set(...tenant.auth)
+    ).status,
+    404,
+    'nothing is created from a payload',
+  );
   assert.equal((await eventRows(t, tenant.id)).length, 0);
 });
 
@@ -207,7 +330,11 @@ test('When WeChat Pay cannot be asked about an unknown out_trade_no, then 5xx (n
   sim.clearFaults();
   const [first] = deliveriesTo(t, tenant.id);
   assert.ok(first.status >= 500, `answered ${first.status}`);
-  assert.deepEqual((await loggedFor(t, tenant.id, first.event_id)).map((n) => n.outcome), ['error'], 'kept, but not as a security refusal');
+  assert.deepEqual(
+    (await loggedFor(t, tenant.id, first.event_id)).map((n) => n.outcome),
+    ['error'],
+    'kept, but not as a security refusal',
+  );
 
   await sim.advance(15_000);
   const [, retry] = deliveriesTo(t, tenant.id);
@@ -223,14 +350,19 @@ test('When TRANSACTION.SUCCESS arrives after a sync already marked the order pai
   await sim.pay({ prepay_id: o.prepayId });
   assert.equal(deliveriesTo(t, tenant.id).length, 0, 'the notification is late');
 
-  const synced = await request(t.http).get(`/v1/orders/${o.outTradeNo}?sync=true`).set(...tenant.auth);
+  const synced = await request(t.http)
+    .get(`/v1/orders/${o.outTradeNo}?sync=true`)
+    .set(...tenant.auth);
   assert.equal(synced.body.order.trade_state, 'SUCCESS');
   assert.equal((await eventRows(t, tenant.id, 'order.paid')).length, 1);
 
   await sim.advance(60_000);
   const [late] = deliveriesTo(t, tenant.id);
   assert.equal(late.status, 200);
-  assert.deepEqual((await loggedFor(t, tenant.id, late.event_id)).map((n) => n.outcome), ['duplicate']);
+  assert.deepEqual(
+    (await loggedFor(t, tenant.id, late.event_id)).map((n) => n.outcome),
+    ['duplicate'],
+  );
   const after = await readOrder(t, tenant, o.outTradeNo);
   assert.deepEqual(after, synced.body.order);
   assert.equal((await eventRows(t, tenant.id, 'order.paid')).length, 1);

@@ -18,12 +18,18 @@ before(async () => {
 });
 after(() => t.close());
 
-const jsapiCalls = (outNo: string) => simulatorOf(t).calls().filter((c) => c.path === '/v3/pay/partner/transactions/jsapi' && (c.body as { out_trade_no?: string })?.out_trade_no === outNo);
+const jsapiCalls = (outNo: string) =>
+  simulatorOf(t)
+    .calls()
+    .filter((c) => c.path === '/v3/pay/partner/transactions/jsapi' && (c.body as { out_trade_no?: string })?.out_trade_no === outNo);
 
 test('When a tenant creates an order and the buyer pays, then the order reads SUCCESS with its transaction', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
-  const created = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const created = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal(created.body.order.trade_state, 'NOTPAY');
   assert.match(created.body.order.id, /^ord_/);
@@ -31,7 +37,9 @@ test('When a tenant creates an order and the buyer pays, then the order reads SU
   assert.equal(created.body.payment.package, `prepay_id=${created.body.order.prepay_id}`);
 
   await simulatorOf(t).pay({ prepay_id: created.body.order.prepay_id });
-  const read = await request(t.http).get(`/v1/orders/${body.out_trade_no}`).set(...tenant.auth);
+  const read = await request(t.http)
+    .get(`/v1/orders/${body.out_trade_no}`)
+    .set(...tenant.auth);
   assert.equal(read.status, 200);
   assert.equal(read.body.order.trade_state, 'SUCCESS');
   assert.match(read.body.order.transaction_id, /^\d+$/);
@@ -41,7 +49,10 @@ test('When a tenant creates an order and the buyer pays, then the order reads SU
 
 test('When payment parameters are issued, then an independent implementation verifies paySign with the merchant public key', async () => {
   const tenant = await givenWechatTenant(t, provider);
-  const res = await request(t.http).post('/v1/orders').set(...tenant.auth).send(orderBody(tenant));
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(orderBody(tenant));
   const p = res.body.payment;
   assert.deepEqual(Object.keys(p).sort(), ['appId', 'nonceStr', 'package', 'paySign', 'signType', 'timeStamp']);
   assert.equal(p.appId, tenant.appid);
@@ -51,7 +62,9 @@ test('When payment parameters are issued, then an independent implementation ver
   assert.equal(Rsa.verify(message, p.paySign, Rsa.from(keys.publicKey, Rsa.KEY_TYPE_PUBLIC)), true);
   assert.equal(Rsa.verify(message.replace(p.appId, 'wx0000000000000000'), p.paySign, Rsa.from(keys.publicKey, Rsa.KEY_TYPE_PUBLIC)), false);
 
-  const again = await request(t.http).post(`/v1/orders/${res.body.order.out_trade_no}/payment`).set(...tenant.auth);
+  const again = await request(t.http)
+    .post(`/v1/orders/${res.body.order.out_trade_no}/payment`)
+    .set(...tenant.auth);
   assert.equal(again.status, 200);
   assert.equal(again.body.payment.package, p.package, 'same prepay_id');
 });
@@ -59,7 +72,11 @@ test('When payment parameters are issued, then an independent implementation ver
 test("When the tenant's own app orders, then WeChat Pay gets the partner body with sub_appid and payer.sub_openid", async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant, { attach: 'cart=42', time_expire: '2099-01-01T10:00:00+08:00' });
-  await request(t.http).post('/v1/orders').set(...tenant.auth).send(body).expect(201);
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body)
+    .expect(201);
   const [call] = jsapiCalls(body.out_trade_no as string);
   assert.deepEqual(call.body, {
     sp_appid: provider.spAppid,
@@ -80,7 +97,10 @@ test("When the tenant's own app orders, then WeChat Pay gets the partner body wi
 test("When a centralized tenant orders, then it uses the ISV's sp_appid and payer.sp_openid, and paySign uses the sp_appid", async () => {
   const tenant = await givenWechatTenant(t, provider, { devMode: 'centralized' });
   const body = orderBody(tenant);
-  const res = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   const [call] = jsapiCalls(body.out_trade_no as string);
   const sent = call.body as Record<string, unknown>;
@@ -93,7 +113,10 @@ test("When a centralized tenant orders, then it uses the ISV's sp_appid and paye
 test('When the appid is not bound to the tenant, then 422 APPID_MCHID_NOT_MATCH and WeChat Pay is not called', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant, { appid: 'wx1234567890abcdef' });
-  const res = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(res.status, 422);
   assert.equal(res.body.code, 'APPID_MCHID_NOT_MATCH');
   assert.equal(jsapiCalls(body.out_trade_no as string).length, 0);
@@ -109,7 +132,10 @@ test('When the body is bad, then 400 PARAM_ERROR names each field and nothing is
   assert.equal(res.body.code, 'PARAM_ERROR');
   const fields = (res.body.detail.fields as Array<{ field: string }>).map((f) => f.field).sort();
   assert.deepEqual(fields, ['amount.total', 'description', 'out_trade_no', 'time_expire']);
-  const past = await request(t.http).post('/v1/orders').set(...tenant.auth).send(orderBody(tenant, { time_expire: '2020-01-01T10:00:00+08:00' }));
+  const past = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(orderBody(tenant, { time_expire: '2020-01-01T10:00:00+08:00' }));
   assert.equal(past.status, 400);
   assert.equal(past.body.detail.fields[0].field, 'time_expire');
 });
@@ -117,12 +143,22 @@ test('When the body is bad, then 400 PARAM_ERROR names each field and nothing is
 test('When the same out_trade_no comes again, then the same body answers the order (200) and another body is 409 OUT_TRADE_NO_USED', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
-  const first = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body).expect(201);
-  const same = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const first = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body)
+    .expect(201);
+  const same = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(same.status, 200);
   assert.equal(same.body.order.id, first.body.order.id);
   assert.equal(same.body.order.prepay_id, first.body.order.prepay_id);
-  const other = await request(t.http).post('/v1/orders').set(...tenant.auth).send({ ...body, amount: { total: 200, currency: 'CNY' } });
+  const other = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send({ ...body, amount: { total: 200, currency: 'CNY' } });
   assert.equal(other.status, 409);
   assert.equal(other.body.code, 'OUT_TRADE_NO_USED');
   assert.equal(jsapiCalls(body.out_trade_no as string).length, 1);
@@ -132,13 +168,25 @@ test('When an Idempotency-Key is reused, then the first answer is replayed for t
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
   const key = `idem-${outTradeNo()}`;
-  const first = await request(t.http).post('/v1/orders').set(...tenant.auth).set('Idempotency-Key', key).send(body);
+  const first = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .set('Idempotency-Key', key)
+    .send(body);
   assert.equal(first.status, 201);
-  const replay = await request(t.http).post('/v1/orders').set(...tenant.auth).set('Idempotency-Key', key).send(body);
+  const replay = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .set('Idempotency-Key', key)
+    .send(body);
   assert.equal(replay.status, 201);
   assert.equal(replay.headers['idempotent-replayed'], 'true');
   assert.deepEqual(replay.body, first.body);
-  const conflict = await request(t.http).post('/v1/orders').set(...tenant.auth).set('Idempotency-Key', key).send(orderBody(tenant));
+  const conflict = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .set('Idempotency-Key', key)
+    .send(orderBody(tenant));
   assert.equal(conflict.status, 409);
   assert.equal(conflict.body.code, 'IDEMPOTENCY_CONFLICT');
 });
@@ -146,7 +194,14 @@ test('When an Idempotency-Key is reused, then the first answer is replayed for t
 test('When 20 identical creates race, then there is one order and one upstream call', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
-  const answers = await Promise.all(Array.from({ length: 20 }, () => request(t.http).post('/v1/orders').set(...tenant.auth).send(body)));
+  const answers = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      request(t.http)
+        .post('/v1/orders')
+        .set(...tenant.auth)
+        .send(body),
+    ),
+  );
   assert.deepEqual([...new Set(answers.map((a) => a.status))].sort(), [200, 201]);
   assert.equal(answers.filter((a) => a.status === 201).length, 1);
   assert.equal(new Set(answers.map((a) => a.body.order.id)).size, 1);
@@ -155,7 +210,15 @@ test('When 20 identical creates race, then there is one order and one upstream c
 
   const key = `race-${outTradeNo()}`;
   const keyed = orderBody(tenant);
-  const replays = await Promise.all(Array.from({ length: 20 }, () => request(t.http).post('/v1/orders').set(...tenant.auth).set('Idempotency-Key', key).send(keyed)));
+  const replays = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      request(t.http)
+        .post('/v1/orders')
+        .set(...tenant.auth)
+        .set('Idempotency-Key', key)
+        .send(keyed),
+    ),
+  );
   assert.ok(replays.every((r) => r.status === 201 && r.body.order.id === replays[0].body.order.id));
   assert.equal(jsapiCalls(keyed.out_trade_no as string).length, 1);
 });
@@ -164,37 +227,66 @@ test("When a tenant asks for another tenant's order, then 404 as if it did not e
   const a = await givenWechatTenant(t, provider);
   const b = await givenWechatTenant(t, provider);
   const body = orderBody(a);
-  await request(t.http).post('/v1/orders').set(...a.auth).send(body).expect(201);
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...a.auth)
+    .send(body)
+    .expect(201);
   for (const req of [
-    request(t.http).get(`/v1/orders/${body.out_trade_no}`).set(...b.auth),
-    request(t.http).post(`/v1/orders/${body.out_trade_no}/close`).set(...b.auth),
-    request(t.http).post(`/v1/orders/${body.out_trade_no}/payment`).set(...b.auth),
+    request(t.http)
+      .get(`/v1/orders/${body.out_trade_no}`)
+      .set(...b.auth),
+    request(t.http)
+      .post(`/v1/orders/${body.out_trade_no}/close`)
+      .set(...b.auth),
+    request(t.http)
+      .post(`/v1/orders/${body.out_trade_no}/payment`)
+      .set(...b.auth),
   ]) {
     const res = await req;
     assert.equal(res.status, 404);
     assert.equal(res.body.code, 'NOT_FOUND');
   }
-  const collide = await request(t.http).post('/v1/orders').set(...b.auth).send({ ...body, appid: b.appid });
+  const collide = await request(t.http)
+    .post('/v1/orders')
+    .set(...b.auth)
+    .send({ ...body, appid: b.appid });
   assert.equal(collide.status, 409, 'out_trade_no is unique per service provider at WeChat Pay');
 });
 
 test('When an unpaid order is closed, then it is CLOSED here and at WeChat Pay; closing again answers it; a paid order is 409 ORDER_PAID', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
-  await request(t.http).post('/v1/orders').set(...tenant.auth).send(body).expect(201);
-  const closed = await request(t.http).post(`/v1/orders/${body.out_trade_no}/close`).set(...tenant.auth);
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body)
+    .expect(201);
+  const closed = await request(t.http)
+    .post(`/v1/orders/${body.out_trade_no}/close`)
+    .set(...tenant.auth);
   assert.equal(closed.status, 200);
   assert.equal(closed.body.order.trade_state, 'CLOSED');
   assert.equal(simulatorOf(t).order({ sub_mchid: tenant.subMchid, out_trade_no: body.out_trade_no as string }).trade_state, 'CLOSED');
-  const again = await request(t.http).post(`/v1/orders/${body.out_trade_no}/close`).set(...tenant.auth);
+  const again = await request(t.http)
+    .post(`/v1/orders/${body.out_trade_no}/close`)
+    .set(...tenant.auth);
   assert.equal(again.status, 200);
-  const payment = await request(t.http).post(`/v1/orders/${body.out_trade_no}/payment`).set(...tenant.auth);
+  const payment = await request(t.http)
+    .post(`/v1/orders/${body.out_trade_no}/payment`)
+    .set(...tenant.auth);
   assert.equal(payment.body.code, 'ORDER_CLOSED');
 
   const paid = orderBody(tenant);
-  const res = await request(t.http).post('/v1/orders').set(...tenant.auth).send(paid).expect(201);
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(paid)
+    .expect(201);
   await simulatorOf(t).pay({ prepay_id: res.body.order.prepay_id });
-  const refused = await request(t.http).post(`/v1/orders/${paid.out_trade_no}/close`).set(...tenant.auth);
+  const refused = await request(t.http)
+    .post(`/v1/orders/${paid.out_trade_no}/close`)
+    .set(...tenant.auth);
   assert.equal(refused.status, 409);
   assert.equal(refused.body.code, 'ORDER_PAID');
 });
@@ -203,7 +295,10 @@ test('When WeChat Pay answers 500 once, then the client retries and the order is
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
   simulatorOf(t).fault({ kind: 'http_500', count: 1, path_prefix: '/v3/pay/partner/transactions/jsapi' });
-  const res = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   assert.equal(jsapiCalls(body.out_trade_no as string).length, 2);
 });
@@ -212,15 +307,23 @@ test('When WeChat Pay keeps failing, then 502 retryable, the order stays, and a 
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
   simulatorOf(t).fault({ kind: 'http_500', count: 10, path_prefix: '/v3/pay/partner/transactions/jsapi' });
-  const failed = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const failed = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(failed.status, 502);
   assert.equal(failed.body.code, 'UPSTREAM_ERROR');
   assert.equal(failed.body.detail.retryable, true);
   simulatorOf(t).clearFaults();
-  const kept = await request(t.http).get(`/v1/orders/${body.out_trade_no}`).set(...tenant.auth);
+  const kept = await request(t.http)
+    .get(`/v1/orders/${body.out_trade_no}`)
+    .set(...tenant.auth);
   assert.equal(kept.status, 200, 'the order row was written before the upstream call');
   assert.equal(kept.body.order.prepay_id, null);
-  const resumed = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const resumed = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(resumed.status, 200);
   assert.match(resumed.body.order.prepay_id, /^wx/);
   assert.equal(resumed.body.order.id, kept.body.order.id);
@@ -228,20 +331,35 @@ test('When WeChat Pay keeps failing, then 502 retryable, the order stays, and a 
 
 test('When operators list orders, then filters and cursor paging work; tenants cannot use the admin list', async () => {
   const tenant = await givenWechatTenant(t, provider);
-  for (let i = 0; i < 3; i++) await request(t.http).post('/v1/orders').set(...tenant.auth).send(orderBody(tenant)).expect(201);
-  const page1 = await request(t.http).get(`/admin/v1/orders?tenant_id=${tenant.id}&limit=2`).set(...admin(t));
+  for (let i = 0; i < 3; i++)
+    await request(t.http)
+      .post('/v1/orders')
+      .set(...tenant.auth)
+      .send(orderBody(tenant))
+      .expect(201);
+  const page1 = await request(t.http)
+    .get(`/admin/v1/orders?tenant_id=${tenant.id}&limit=2`)
+    .set(...admin(t));
   assert.equal(page1.status, 200);
   assert.equal(page1.body.data.length, 2);
   assert.ok(page1.body.next_cursor);
-  const page2 = await request(t.http).get(`/admin/v1/orders?tenant_id=${tenant.id}&limit=2&cursor=${page1.body.next_cursor}`).set(...admin(t));
+  const page2 = await request(t.http)
+    .get(`/admin/v1/orders?tenant_id=${tenant.id}&limit=2&cursor=${page1.body.next_cursor}`)
+    .set(...admin(t));
   assert.equal(page2.body.data.length, 1);
   assert.equal(page2.body.next_cursor, null);
   const ids = [...page1.body.data, ...page2.body.data].map((o: { id: string }) => o.id);
   assert.equal(new Set(ids).size, 3);
-  const one = await request(t.http).get(`/admin/v1/orders/${ids[0]}`).set(...admin(t));
+  const one = await request(t.http)
+    .get(`/admin/v1/orders/${ids[0]}`)
+    .set(...admin(t));
   assert.equal(one.body.order.tenant_id, tenant.id);
-  const closedOnly = await request(t.http).get(`/admin/v1/orders?tenant_id=${tenant.id}&state=CLOSED`).set(...admin(t));
+  const closedOnly = await request(t.http)
+    .get(`/admin/v1/orders?tenant_id=${tenant.id}&state=CLOSED`)
+    .set(...admin(t));
   assert.equal(closedOnly.body.data.length, 0);
-  const asTenant = await request(t.http).get('/admin/v1/orders').set(...tenant.auth);
+  const asTenant = await request(t.http)
+    .get('/admin/v1/orders')
+    .set(...tenant.auth);
   assert.equal(asTenant.status, 401);
 });

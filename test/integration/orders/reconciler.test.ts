@@ -27,29 +27,60 @@ after(() => t.close());
 /** One run of the reconciler, as the job runner would do it. */
 function reconcile(): Promise<void> {
   const c = t.app.container;
-  return orderReconcilerJob(c.resolve<Orm>(TOKENS.Orm), c.resolve(OrderService), c.resolve<Config>(TOKENS.Config), clock, c.resolve<Logger>(TOKENS.Logger)).run();
+  return orderReconcilerJob(
+    c.resolve<Orm>(TOKENS.Orm),
+    c.resolve(OrderService),
+    c.resolve<Config>(TOKENS.Config),
+    clock,
+    c.resolve<Logger>(TOKENS.Logger),
+  ).run();
 }
 
 async function eventsOf(tenantId: string, type: string): Promise<number> {
-  const r = await rows<{ n: unknown }>(reader(t.app.container.resolve<Orm>(TOKENS.Orm)), 'select count(*) as n from event where tenant_id = ? and type = ?', [tenantId, type]);
+  const r = await rows<{ n: unknown }>(
+    reader(t.app.container.resolve<Orm>(TOKENS.Orm)),
+    'select count(*) as n from event where tenant_id = ? and type = ?',
+    [tenantId, type],
+  );
   return Number(r[0].n);
 }
 
 test('When a payment notification never arrives, then the reconciler finds the payment by query and the order is paid once', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
-  const created = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body).expect(201);
+  const created = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body)
+    .expect(201);
   // The notification is held back for an hour: only the query can tell us.
   simulatorOf(t).fault({ kind: 'delay_notifications', delay_ms: 3600_000, count: 1 });
   await simulatorOf(t).pay({ prepay_id: created.body.order.prepay_id });
-  assert.equal((await request(t.http).get(`/v1/orders/${body.out_trade_no}`).set(...tenant.auth)).body.order.trade_state, 'NOTPAY');
+  assert.equal(
+    (
+      await request(t.http)
+        .get(`/v1/orders/${body.out_trade_no}`)
+        .set(...tenant.auth)
+    ).body.order.trade_state,
+    'NOTPAY',
+  );
 
   await reconcile();
-  assert.equal((await request(t.http).get(`/v1/orders/${body.out_trade_no}`).set(...tenant.auth)).body.order.trade_state, 'NOTPAY', 'too early: orders get a few quiet minutes first');
+  assert.equal(
+    (
+      await request(t.http)
+        .get(`/v1/orders/${body.out_trade_no}`)
+        .set(...tenant.auth)
+    ).body.order.trade_state,
+    'NOTPAY',
+    'too early: orders get a few quiet minutes first',
+  );
 
   clock.advance(t.config.orders.reconcileAfterSeconds * 1000 + 1000);
   await reconcile();
-  const read = await request(t.http).get(`/v1/orders/${body.out_trade_no}`).set(...tenant.auth);
+  const read = await request(t.http)
+    .get(`/v1/orders/${body.out_trade_no}`)
+    .set(...tenant.auth);
   assert.equal(read.body.order.trade_state, 'SUCCESS');
   assert.match(read.body.order.transaction_id, /^\d+$/);
   await reconcile();
@@ -59,16 +90,25 @@ test('When a payment notification never arrives, then the reconciler finds the p
 test('When an unpaid order passes its time_expire, then it is closed automatically, here and at WeChat Pay, and never closed upstream before 5 minutes of age', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant, { time_expire: rfc3339(clock.now() + 120_000) });
-  await request(t.http).post('/v1/orders').set(...tenant.auth).send(body).expect(201);
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body)
+    .expect(201);
 
-  const closeCalls = () => simulatorOf(t).calls().filter((c) => c.path === `/v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}/close`).length;
+  const closeCalls = () =>
+    simulatorOf(t)
+      .calls()
+      .filter((c) => c.path === `/v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}/close`).length;
   clock.advance(180_000); // expired, but younger than 5 minutes: WeChat Pay asks us not to close yet
   await reconcile();
   assert.equal(closeCalls(), 0);
 
   clock.advance(180_000);
   await reconcile();
-  const read = await request(t.http).get(`/v1/orders/${body.out_trade_no}`).set(...tenant.auth);
+  const read = await request(t.http)
+    .get(`/v1/orders/${body.out_trade_no}`)
+    .set(...tenant.auth);
   assert.equal(read.body.order.trade_state, 'CLOSED');
   assert.equal(simulatorOf(t).order({ sub_mchid: tenant.subMchid, out_trade_no: body.out_trade_no as string }).trade_state, 'CLOSED');
   await reconcile();
@@ -80,12 +120,18 @@ test('When WeChat Pay does not answer in time, then 504 UPSTREAM_TIMEOUT, the or
   const body = orderBody(tenant);
   // WeChat Pay processes the order but the answer never reaches us.
   simulatorOf(t).fault({ kind: 'timeout', count: 1, hang_ms: 1500, path_prefix: '/v3/pay/partner/transactions/jsapi' });
-  const timedOut = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const timedOut = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(timedOut.status, 504, JSON.stringify(timedOut.body));
   assert.equal(timedOut.body.code, 'UPSTREAM_TIMEOUT');
   assert.equal(timedOut.body.detail.retryable, true);
 
-  const retried = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const retried = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(retried.status, 200);
   assert.match(retried.body.order.prepay_id, /^wx/);
   assert.equal(retried.body.payment.package, `prepay_id=${retried.body.order.prepay_id}`);

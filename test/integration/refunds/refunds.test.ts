@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { admin, rsaPems } from '../../support/tenancy';
-import { givenWechatProvider, givenWechatTenant, orderBody, outTradeNo, simulatorOf, type Provider, type Tenant } from '../../support/payments';
+import {
+  givenWechatProvider,
+  givenWechatTenant,
+  orderBody,
+  outTradeNo,
+  simulatorOf,
+  type Provider,
+  type Tenant,
+} from '../../support/payments';
 import { eventIdOf, eventRows, loggedFor, notificationLog, postNotification, wireNotification } from '../../support/notifications';
 import { ManualClock } from '../../../src/common/clock';
 
@@ -25,14 +33,22 @@ const sim = () => simulatorOf(t);
 const refundCalls = (outRefundNo?: string) =>
   sim()
     .calls()
-    .filter((c) => c.method === 'POST' && c.path === '/v3/refund/domestic/refunds' && (!outRefundNo || (c.body as { out_refund_no?: string })?.out_refund_no === outRefundNo));
+    .filter(
+      (c) =>
+        c.method === 'POST' &&
+        c.path === '/v3/refund/domestic/refunds' &&
+        (!outRefundNo || (c.body as { out_refund_no?: string })?.out_refund_no === outRefundNo),
+    );
 let seq = 0;
 const outRefundNo = () => `R${outTradeNo().slice(1, 24)}${(seq++).toString(36)}`;
 
 /** A paid order of `tenant` (total in fen), its transaction_id as WeChat Pay reported it. */
 async function paidOrder(tenant: Tenant, total = 100): Promise<{ outTradeNo: string; transactionId: string }> {
   const body = orderBody(tenant, { amount: { total, currency: 'CNY' } });
-  const res = await request(t.http).post('/v1/orders').set(...tenant.auth).send(body);
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   const paid = await sim().pay({ prepay_id: res.body.order.prepay_id });
   const order = await readOrder(tenant, body.out_trade_no as string);
@@ -41,24 +57,31 @@ async function paidOrder(tenant: Tenant, total = 100): Promise<{ outTradeNo: str
 }
 
 async function readOrder(tenant: Tenant, outNo: string): Promise<Record<string, unknown>> {
-  const res = await request(t.http).get(`/v1/orders/${outNo}`).set(...tenant.auth);
+  const res = await request(t.http)
+    .get(`/v1/orders/${outNo}`)
+    .set(...tenant.auth);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.order;
 }
 
 async function readRefund(tenant: Tenant, outNo: string, sync = false): Promise<Record<string, unknown>> {
-  const res = await request(t.http).get(`/v1/refunds/${outNo}${sync ? '?sync=true' : ''}`).set(...tenant.auth);
+  const res = await request(t.http)
+    .get(`/v1/refunds/${outNo}${sync ? '?sync=true' : ''}`)
+    .set(...tenant.auth);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.refund;
 }
 
 function refund(tenant: Tenant, body: Record<string, unknown>, idempotencyKey?: string): request.Test {
-  const r = request(t.baseUrl).post('/v1/refunds').set(...tenant.auth);
+  const r = request(t.baseUrl)
+    .post('/v1/refunds')
+    .set(...tenant.auth);
   if (idempotencyKey) r.set('Idempotency-Key', idempotencyKey);
   return r.send(body);
 }
 
-const finish = (tenant: Tenant, outNo: string, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL') => sim().finishRefund({ out_refund_no: outNo, sub_mchid: tenant.subMchid, sp_mchid: provider.spMchid, status });
+const finish = (tenant: Tenant, outNo: string, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL') =>
+  sim().finishRefund({ out_refund_no: outNo, sub_mchid: tenant.subMchid, sp_mchid: provider.spMchid, status });
 const eventTypes = async (tenant: Tenant) => (await eventRows(t, tenant.id)).map((e) => e.type);
 
 test('When a paid order is refunded in part and then in full, then refunded_total and trade_state follow and refund.succeeded is sent each time', async () => {
@@ -93,7 +116,9 @@ test('When a paid order is refunded in part and then in full, then refunded_tota
 
   const succeeded = await eventRows(t, tenant.id, 'refund.succeeded');
   // (The ManualClock stands still, so events of one test share created_at: compare them as sets.)
-  const byNo = new Map(succeeded.map((e) => [JSON.parse(e.payload).data.refund.out_refund_no as string, JSON.parse(e.payload).data.refund]));
+  const byNo = new Map(
+    succeeded.map((e) => [JSON.parse(e.payload).data.refund.out_refund_no as string, JSON.parse(e.payload).data.refund]),
+  );
   assert.deepEqual([...byNo.keys()].sort(), [first, rest].sort());
   assert.deepEqual(byNo.get(first).amount, { refund: 30, total: 100, currency: 'CNY' });
   assert.equal(byNo.get(first).status, 'SUCCESS');
@@ -113,7 +138,15 @@ test('When a refund asks for more than was paid, then 422 REFUND_AMOUNT_EXCEEDED
   assert.equal(res.body.code, 'REFUND_AMOUNT_EXCEEDED');
   assert.equal(res.body.detail.refundable, 100);
   assert.equal(refundCalls(no).length, 0);
-  assert.equal((await request(t.http).get(`/v1/refunds/${no}`).set(...tenant.auth)).status, 404, 'nothing was written');
+  assert.equal(
+    (
+      await request(t.http)
+        .get(`/v1/refunds/${no}`)
+        .set(...tenant.auth)
+    ).status,
+    404,
+    'nothing was written',
+  );
 
   await refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: outRefundNo(), amount: { refund: 60 } }).expect(201);
   const over = await refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: outRefundNo(), amount: { refund: 41 } });
@@ -125,12 +158,20 @@ test('When 10 refunds of 30 fen race on a 100 fen order, then exactly 3 succeed 
   const tenant = await givenWechatTenant(t, provider);
   const o = await paidOrder(tenant, 100);
   const nos = Array.from({ length: 10 }, () => outRefundNo());
-  const answers = await Promise.all(nos.map((no) => refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: no, amount: { refund: 30 } })));
+  const answers = await Promise.all(
+    nos.map((no) => refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: no, amount: { refund: 30 } })),
+  );
   const statuses = answers.map((a) => a.status).sort();
   assert.deepEqual(statuses, [201, 201, 201, 422, 422, 422, 422, 422, 422, 422], JSON.stringify(answers.map((a) => a.body)));
-  assert.ok(answers.filter((a) => a.status === 422).every((a) => a.body.code === 'REFUND_AMOUNT_EXCEEDED' && a.body.detail.refundable === 10));
+  assert.ok(
+    answers.filter((a) => a.status === 422).every((a) => a.body.code === 'REFUND_AMOUNT_EXCEEDED' && a.body.detail.refundable === 10),
+  );
   const accepted = answers.filter((a) => a.status === 201).map((a) => a.body.refund.out_refund_no as string);
-  assert.equal(refundCalls().filter((c) => nos.includes((c.body as { out_refund_no: string }).out_refund_no)).length, 3, 'only the accepted ones reached WeChat Pay');
+  assert.equal(
+    refundCalls().filter((c) => nos.includes((c.body as { out_refund_no: string }).out_refund_no)).length,
+    3,
+    'only the accepted ones reached WeChat Pay',
+  );
   for (const no of accepted) await finish(tenant, no, 'SUCCESS');
   assert.equal((await readOrder(tenant, o.outTradeNo)).refunded_total, 90);
 });
@@ -143,7 +184,9 @@ test('When WeChat Pay sends 10 concurrent copies of REFUND.SUCCESS, then the ref
   sim().fault({ kind: 'duplicate_notifications', times: 10, event_type: 'REFUND.SUCCESS' });
   await finish(tenant, no, 'SUCCESS');
 
-  const copies = sim().deliveries().filter((d) => d.url === `${t.config.server.publicBaseUrl}/notify/${tenant.id}/refunds`);
+  const copies = sim()
+    .deliveries()
+    .filter((d) => d.url === `${t.config.server.publicBaseUrl}/notify/${tenant.id}/refunds`);
   assert.equal(copies.length, 10);
   assert.deepEqual([...new Set(copies.map((d) => d.status))], [200]);
   assert.equal((await readRefund(tenant, no)).status, 'SUCCESS');
@@ -224,7 +267,13 @@ test('When WeChat Pay reports a refund ABNORMAL, then refund.abnormal is sent an
   assert.equal(retake.status, 201, `a CLOSED refund releases its amount: ${JSON.stringify(retake.body)}`);
   await finish(tenant, again, 'SUCCESS');
   assert.equal((await readOrder(tenant, o.outTradeNo)).refunded_total, 100);
-  assert.deepEqual((await eventTypes(tenant)).sort(), ['order.paid', 'refund.abnormal', 'refund.closed', 'refund.succeeded', 'refund.succeeded']);
+  assert.deepEqual((await eventTypes(tenant)).sort(), [
+    'order.paid',
+    'refund.abnormal',
+    'refund.closed',
+    'refund.succeeded',
+    'refund.succeeded',
+  ]);
 });
 
 test("When a tenant asks for another tenant's refund or refunds another tenant's order, then 404 as if it did not exist", async () => {
@@ -233,10 +282,14 @@ test("When a tenant asks for another tenant's refund or refunds another tenant's
   const o = await paidOrder(a, 100);
   const no = outRefundNo();
   await refund(a, { out_trade_no: o.outTradeNo, out_refund_no: no, amount: { refund: 10 } }).expect(201);
-  const read = await request(t.http).get(`/v1/refunds/${no}`).set(...b.auth);
+  const read = await request(t.http)
+    .get(`/v1/refunds/${no}`)
+    .set(...b.auth);
   assert.equal(read.status, 404);
   assert.equal(read.body.code, 'NOT_FOUND');
-  const synced = await request(t.http).get(`/v1/refunds/${no}?sync=true`).set(...b.auth);
+  const synced = await request(t.http)
+    .get(`/v1/refunds/${no}?sync=true`)
+    .set(...b.auth);
   assert.equal(synced.status, 404);
   for (const target of [{ out_trade_no: o.outTradeNo }, { transaction_id: o.transactionId }]) {
     const steal = await refund(b, { ...target, out_refund_no: outRefundNo(), amount: { refund: 10 } });
@@ -270,7 +323,10 @@ test('When WeChat Pay keeps failing, then 502 with the refund kept; the same req
   assert.match(resumed.body.refund.refund_id, /^50\d+$/);
   const calls = refundCalls(no);
   assert.equal(calls.length, failedCalls + 1);
-  assert.ok(calls.every((c) => JSON.stringify(c.body) === JSON.stringify(calls[0].body)), 'every attempt carried the same body and out_refund_no');
+  assert.ok(
+    calls.every((c) => JSON.stringify(c.body) === JSON.stringify(calls[0].body)),
+    'every attempt carried the same body and out_refund_no',
+  );
   assert.deepEqual(calls.map((c) => c.status).slice(-1), [200]);
   await finish(tenant, no, 'SUCCESS');
   assert.equal((await readOrder(tenant, o.outTradeNo)).refunded_total, 50);
@@ -283,15 +339,30 @@ test('When WeChat Pay refuses a refund outright, then the reservation is release
   const outside = `W${outRefundNo()}`.slice(0, 64);
   const { createRefund } = await import('../../../src/wxpay/resources');
   const { TOKENS } = await import('../../../src/common/tokens');
-  const sp = (await t.app.container.resolve<import('../../../src/wxpay/credentials').CredentialsProvider>(TOKENS.Credentials).get(provider.spMchid))!;
-  await createRefund(t.app.container.resolve(TOKENS.Wxpay), sp, { sub_mchid: tenant.subMchid, out_trade_no: o.outTradeNo, out_refund_no: outside, amount: { refund: 80, total: 100, currency: 'CNY' } });
+  const sp = (await t.app.container
+    .resolve<import('../../../src/wxpay/credentials').CredentialsProvider>(TOKENS.Credentials)
+    .get(provider.spMchid))!;
+  await createRefund(t.app.container.resolve(TOKENS.Wxpay), sp, {
+    sub_mchid: tenant.subMchid,
+    out_trade_no: o.outTradeNo,
+    out_refund_no: outside,
+    amount: { refund: 80, total: 100, currency: 'CNY' },
+  });
   const no = outRefundNo();
   const refused = await refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: no, amount: { refund: 50 } });
   assert.equal(refused.status, 502, JSON.stringify(refused.body));
   assert.equal(refused.body.code, 'UPSTREAM_ERROR');
   assert.equal(refused.body.detail.retryable, false, 'a definite refusal is not worth retrying as is');
   assert.equal(refused.body.detail?.upstream?.code, 'NOT_ENOUGH', JSON.stringify(refused.body));
-  assert.equal((await request(t.http).get(`/v1/refunds/${no}`).set(...tenant.auth)).status, 404, 'the reservation was released');
+  assert.equal(
+    (
+      await request(t.http)
+        .get(`/v1/refunds/${no}`)
+        .set(...tenant.auth)
+    ).status,
+    404,
+    'the reservation was released',
+  );
   const smaller = await refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: no, amount: { refund: 20 } });
   assert.equal(smaller.status, 201, JSON.stringify(smaller.body));
 });
@@ -333,7 +404,10 @@ test('When the same out_refund_no comes again, then the same body answers the sa
   const same = await refund(tenant, body);
   assert.equal(same.status, 200);
   assert.deepEqual(same.body.refund, first.body.refund);
-  for (const other of [{ ...body, amount: { refund: 31 } }, { ...body, reason: 'colour' }]) {
+  for (const other of [
+    { ...body, amount: { refund: 31 } },
+    { ...body, reason: 'colour' },
+  ]) {
     const res = await refund(tenant, other);
     assert.equal(res.status, 409, JSON.stringify(res.body));
     assert.equal(res.body.code, 'OUT_REFUND_NO_USED');
@@ -358,27 +432,46 @@ test('When an Idempotency-Key is reused, then the first answer is replayed for t
   const conflict = await refund(tenant, { ...body, out_refund_no: outRefundNo() }, key);
   assert.equal(conflict.status, 409);
   assert.equal(conflict.body.code, 'IDEMPOTENCY_CONFLICT');
-  const races = await Promise.all(Array.from({ length: 5 }, () => refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: 'IDEMRACE' + seq, amount: { refund: 5 } }, `race-${seq}`)));
-  assert.ok(races.every((r) => r.status === 201 && r.body.refund.id === races[0].body.refund.id), JSON.stringify(races.map((r) => [r.status, r.body])));
+  const races = await Promise.all(
+    Array.from({ length: 5 }, () =>
+      refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: 'IDEMRACE' + seq, amount: { refund: 5 } }, `race-${seq}`),
+    ),
+  );
+  assert.ok(
+    races.every((r) => r.status === 201 && r.body.refund.id === races[0].body.refund.id),
+    JSON.stringify(races.map((r) => [r.status, r.body])),
+  );
   assert.equal(refundCalls('IDEMRACE' + seq).length, 1);
 });
 
 test('When the order is not paid (or unknown), then 422 ORDER_NOT_REFUNDABLE (or 404), and WeChat Pay is not asked', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
-  await request(t.http).post('/v1/orders').set(...tenant.auth).send(body).expect(201);
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body)
+    .expect(201);
   const no = outRefundNo();
   const unpaid = await refund(tenant, { out_trade_no: body.out_trade_no, out_refund_no: no, amount: { refund: 10 } });
   assert.equal(unpaid.status, 422);
   assert.equal(unpaid.body.code, 'ORDER_NOT_REFUNDABLE');
-  await request(t.http).post(`/v1/orders/${body.out_trade_no}/close`).set(...tenant.auth).expect(200);
+  await request(t.http)
+    .post(`/v1/orders/${body.out_trade_no}/close`)
+    .set(...tenant.auth)
+    .expect(200);
   const closed = await refund(tenant, { out_trade_no: body.out_trade_no, out_refund_no: no, amount: { refund: 10 } });
   assert.equal(closed.status, 422);
   assert.equal(closed.body.code, 'ORDER_NOT_REFUNDABLE');
   const unknown = await refund(tenant, { out_trade_no: outTradeNo(), out_refund_no: no, amount: { refund: 10 } });
   assert.equal(unknown.status, 404);
   assert.equal(refundCalls(no).length, 0);
-  const bad = await refund(tenant, { out_trade_no: body.out_trade_no, transaction_id: '4200000000', out_refund_no: 'a b', amount: { refund: 0.5 } });
+  const bad = await refund(tenant, {
+    out_trade_no: body.out_trade_no,
+    transaction_id: '4200000000',
+    out_refund_no: 'a b',
+    amount: { refund: 0.5 },
+  });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.code, 'PARAM_ERROR');
 });
@@ -421,7 +514,10 @@ test('When operators list refunds, then filters by tenant, status and out_trade_
   await refund(tenant, { out_trade_no: o2.outTradeNo, out_refund_no: nos[2], amount: { refund: 10 } }).expect(201);
   await finish(tenant, nos[1], 'SUCCESS');
 
-  const list = (q: string) => request(t.http).get(`/admin/v1/refunds?${q}`).set(...admin(t));
+  const list = (q: string) =>
+    request(t.http)
+      .get(`/admin/v1/refunds?${q}`)
+      .set(...admin(t));
   const page1 = await list(`tenant_id=${tenant.id}&limit=2`);
   assert.equal(page1.status, 200);
   assert.equal(page1.body.data.length, 2);
@@ -430,14 +526,29 @@ test('When operators list refunds, then filters by tenant, status and out_trade_
   assert.equal(page2.body.data.length, 1);
   assert.equal(page2.body.next_cursor, null);
   assert.deepEqual([...page1.body.data, ...page2.body.data].map((r: { out_refund_no: string }) => r.out_refund_no).sort(), [...nos].sort());
-  assert.ok(page1.body.data.every((r: { tenant_id: string; sub_mchid: string }) => r.tenant_id === tenant.id && r.sub_mchid === tenant.subMchid));
+  assert.ok(
+    page1.body.data.every((r: { tenant_id: string; sub_mchid: string }) => r.tenant_id === tenant.id && r.sub_mchid === tenant.subMchid),
+  );
 
   const succeeded = await list(`tenant_id=${tenant.id}&status=SUCCESS`);
-  assert.deepEqual(succeeded.body.data.map((r: { out_refund_no: string }) => r.out_refund_no), [nos[1]]);
+  assert.deepEqual(
+    succeeded.body.data.map((r: { out_refund_no: string }) => r.out_refund_no),
+    [nos[1]],
+  );
   const ofOrder = await list(`tenant_id=${tenant.id}&out_trade_no=${o2.outTradeNo}`);
-  assert.deepEqual(ofOrder.body.data.map((r: { out_refund_no: string }) => r.out_refund_no), [nos[2]]);
+  assert.deepEqual(
+    ofOrder.body.data.map((r: { out_refund_no: string }) => r.out_refund_no),
+    [nos[2]],
+  );
   assert.equal((await list('status=NOPE')).status, 400);
-  assert.equal((await request(t.http).get('/admin/v1/refunds').set(...tenant.auth)).status, 401);
+  assert.equal(
+    (
+      await request(t.http)
+        .get('/admin/v1/refunds')
+        .set(...tenant.auth)
+    ).status,
+    401,
+  );
 });
 
 test('When the order was paid more than a year ago, then 422 ORDER_NOT_REFUNDABLE (WeChat Pay refunds within a year)', async () => {

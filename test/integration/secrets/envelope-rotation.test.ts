@@ -62,7 +62,9 @@ test('When npm run keys:rotate runs against a database, then it re-wraps every d
     const sealed = await new SecretBox(db, masterKeyring(A), systemClock).seal('whsec_rotate_me', 'p');
     await db.close(true);
     const cli = resolve(__dirname, '../../../src/cli/keys-rotate.js');
-    const { stdout } = await promisify(execFile)(process.execPath, [cli], { env: { ...process.env, PARTNERPAY_PROFILE: 'test', DATABASE_URL: url, PARTNERPAY_MASTER_KEY: B, PARTNERPAY_PREVIOUS_MASTER_KEYS: A } });
+    const { stdout } = await promisify(execFile)(process.execPath, [cli], {
+      env: { ...process.env, PARTNERPAY_PROFILE: 'test', DATABASE_URL: url, PARTNERPAY_MASTER_KEY: B, PARTNERPAY_PREVIOUS_MASTER_KEYS: A },
+    });
     assert.match(stdout, /1 data key\(s\) re-wrapped/);
     db = await openDatabase(url);
     assert.equal(await new SecretBox(db, masterKeyring(B), systemClock).open(sealed, 'p'), 'whsec_rotate_me');

@@ -35,11 +35,22 @@ before(async () => {
     paid.push({ out_trade_no: body.out_trade_no as string, transaction_id: tx.transaction_id as string, total });
   }
   refundNo = outNo('R');
-  await signedRequest(s.baseUrl, p, 'POST', '/v3/refund/domestic/refunds', { sub_mchid: p.sub_mchid, transaction_id: paid[0].transaction_id, out_refund_no: refundNo, amount: { refund: 234, total: 1234, currency: 'CNY' } });
+  await signedRequest(s.baseUrl, p, 'POST', '/v3/refund/domestic/refunds', {
+    sub_mchid: p.sub_mchid,
+    transaction_id: paid[0].transaction_id,
+    out_refund_no: refundNo,
+    amount: { refund: 234, total: 1234, currency: 'CNY' },
+  });
   // Another sub-merchant's paid order, to check the sub_mchid filter.
   const otherSub = mchid();
   s.sim.registerSubMerchant({ sp_mchid: p.sp_mchid, sub_mchid: otherSub, appids: [p.sub_appid] });
-  const other = await signedRequest(s.baseUrl, p, 'POST', '/v3/pay/partner/transactions/jsapi', orderBody(p, rx.url, { sub_mchid: otherSub }));
+  const other = await signedRequest(
+    s.baseUrl,
+    p,
+    'POST',
+    '/v3/pay/partner/transactions/jsapi',
+    orderBody(p, rx.url, { sub_mchid: otherSub }),
+  );
   await s.sim.pay({ prepay_id: other.json.prepay_id });
 });
 after(async () => {
@@ -59,7 +70,11 @@ function authHeaders(pathWithQuery: string): Record<string, string> {
   const ts = Formatter.timestamp();
   const nonce = Formatter.nonce();
   const sig = Rsa.sign(Formatter.request('GET', pathWithQuery, ts, nonce, ''), p.privateKey);
-  return { Accept: '*/*', 'User-Agent': 'simulator-tests/1.0', Authorization: Formatter.authorization(p.sp_mchid, nonce, sig, ts, p.serial) };
+  return {
+    Accept: '*/*',
+    'User-Agent': 'simulator-tests/1.0',
+    Authorization: Formatter.authorization(p.sp_mchid, nonce, sig, ts, p.serial),
+  };
 }
 const apply = (q: string) => signedRequest(s.baseUrl, p, 'GET', `/v3/bill/tradebill?${q}`);
 
@@ -92,23 +107,53 @@ test('When the ALL trade bill is downloaded, then it has the real format: BOM, t
   assert.equal(rows.length, 3);
   const pay = rows.find((r) => r['商户订单号'] === paid[0].out_trade_no && r['交易状态'] === 'SUCCESS')!;
   assert.deepEqual(
-    [pay['商户号'], pay['特约商户号'], pay['公众账号ID'], pay['应结订单金额'], pay['订单金额'], pay['手续费'], pay['费率'], pay['微信订单号'], pay['微信退款单号'], pay['交易类型'], pay['商户数据包']],
+    [
+      pay['商户号'],
+      pay['特约商户号'],
+      pay['公众账号ID'],
+      pay['应结订单金额'],
+      pay['订单金额'],
+      pay['手续费'],
+      pay['费率'],
+      pay['微信订单号'],
+      pay['微信退款单号'],
+      pay['交易类型'],
+      pay['商户数据包'],
+    ],
     [p.sp_mchid, p.sub_mchid, p.sub_appid, '12.34', '12.34', '0.07000', '0.60%', paid[0].transaction_id, '0', 'JSAPI', 'cart=7'],
   );
   const centralized = rows.find((r) => r['商户订单号'] === paid[1].out_trade_no)!;
-  assert.deepEqual([centralized['公众账号ID'], centralized['用户标识'], centralized['订单金额']], [p.sp_appid, 'oSPopenid_centralized_0001', '0.01']);
+  assert.deepEqual(
+    [centralized['公众账号ID'], centralized['用户标识'], centralized['订单金额']],
+    [p.sp_appid, 'oSPopenid_centralized_0001', '0.01'],
+  );
   const ref = rows.find((r) => r['交易状态'] === 'REFUND')!;
-  assert.deepEqual([ref['商户退款单号'], ref['退款金额'], ref['申请退款金额'], ref['应结订单金额'], ref['退款类型'], ref['退款状态']], [refundNo, '2.34', '2.34', '0.00', 'ORIGINAL', 'PROCESSING']);
+  assert.deepEqual(
+    [ref['商户退款单号'], ref['退款金额'], ref['申请退款金额'], ref['应结订单金额'], ref['退款类型'], ref['退款状态']],
+    [refundNo, '2.34', '2.34', '0.00', 'ORIGINAL', 'PROCESSING'],
+  );
   assert.match(ref['交易时间'], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-  assert.deepEqual(summary, { 总交易单数: '3.0', 应结订单总金额: '12.35', 退款总金额: '2.34', 充值券退款总金额: '0.0', 手续费总金额: '0.06', 订单总金额: '12.35', 申请退款总金额: '2.34' });
+  assert.deepEqual(summary, {
+    总交易单数: '3.0',
+    应结订单总金额: '12.35',
+    退款总金额: '2.34',
+    充值券退款总金额: '0.0',
+    手续费总金额: '0.06',
+    订单总金额: '12.35',
+    申请退款总金额: '2.34',
+  });
 });
 
 test('When SUCCESS and REFUND bills are asked for, then they have 20 and 29 columns and only their rows', async () => {
-  const success = Formatter.castCsvBill(await download((await apply(`bill_date=${today}&sub_mchid=${p.sub_mchid}&bill_type=SUCCESS`)).json.download_url)) as { rows: Array<Record<string, string>>; summary: Record<string, string> };
+  const success = Formatter.castCsvBill(
+    await download((await apply(`bill_date=${today}&sub_mchid=${p.sub_mchid}&bill_type=SUCCESS`)).json.download_url),
+  ) as { rows: Array<Record<string, string>>; summary: Record<string, string> };
   assert.equal(success.rows.length, 2);
   assert.equal(Object.keys(success.rows[0]).length, 20);
   assert.deepEqual(Object.keys(success.summary), ['总交易单数', '应结订单总金额', '手续费总金额', '订单总金额']);
-  const refund = Formatter.castCsvBill(await download((await apply(`bill_date=${today}&sub_mchid=${p.sub_mchid}&bill_type=REFUND`)).json.download_url)) as { rows: Array<Record<string, string>> };
+  const refund = Formatter.castCsvBill(
+    await download((await apply(`bill_date=${today}&sub_mchid=${p.sub_mchid}&bill_type=REFUND`)).json.download_url),
+  ) as { rows: Array<Record<string, string>> };
   assert.equal(refund.rows.length, 1);
   assert.equal(Object.keys(refund.rows[0]).length, 29);
   assert.match(refund.rows[0]['退款申请时间'], /^\d{4}-/);
@@ -126,7 +171,7 @@ test('When tar_type=GZIP, then the download is gzip and hash_value is the SHA1 o
   assert.equal(createHash('sha1').update(gunzipSync(gz)).digest('hex'), res.json.hash_value);
 });
 
-test('When the fund-flow bill is asked for, then it is the provider account\'s (no movements in ordinary SP mode) in the same format', async () => {
+test("When the fund-flow bill is asked for, then it is the provider account's (no movements in ordinary SP mode) in the same format", async () => {
   const res = await signedRequest(s.baseUrl, p, 'GET', `/v3/bill/fundflowbill?bill_date=${today}&account_type=BASIC`);
   assert.equal(res.json.hash_type, 'SHA1');
   const text = (await download(res.json.download_url)).toString('utf8');
@@ -135,7 +180,10 @@ test('When the fund-flow bill is asked for, then it is the provider account\'s (
 });
 
 test('When bill_date is malformed or in the future, or bill_type unknown, then PARAM_ERROR naming the query parameter', async () => {
-  assert.deepEqual([(await apply('bill_date=20240101')).json.detail.field, (await apply('bill_date=20240101')).json.detail.location], ['bill_date', 'query']);
+  assert.deepEqual(
+    [(await apply('bill_date=20240101')).json.detail.field, (await apply('bill_date=20240101')).json.detail.location],
+    ['bill_date', 'query'],
+  );
   assert.equal((await apply('bill_date=2999-01-01')).json.detail.field, 'bill_date');
   assert.equal((await apply(`bill_date=${today}&bill_type=ALL_SPECIAL`)).json.detail.field, 'bill_type');
   assert.equal((await apply(`bill_date=${today}&sub_mchid=${mchid()}`)).json.code, 'MCH_NOT_EXISTS');

@@ -36,13 +36,35 @@ test('When partnerpay runs with simulator.embedded, then the simulator is bound 
 
 test('When a newcomer follows the README with the control API, then an order placed through /simulator is paid and notified', async () => {
   const { privateKey, publicKey } = merchantKeys();
-  const p: TestProvider = { sp_mchid: mchid(), sp_appid: appid(), serial: randomBytes(20).toString('hex').toUpperCase(), privateKey, apiv3Key: randomBytes(16).toString('hex'), sub_mchid: mchid(), sub_appid: appid() };
+  const p: TestProvider = {
+    sp_mchid: mchid(),
+    sp_appid: appid(),
+    serial: randomBytes(20).toString('hex').toUpperCase(),
+    privateKey,
+    apiv3Key: randomBytes(16).toString('hex'),
+    sub_mchid: mchid(),
+    sub_appid: appid(),
+  };
   const sp = await request(t.http)
     .post('/simulator/control/service-providers')
-    .send({ sp_mchid: p.sp_mchid, sp_appid: p.sp_appid, merchant_serial_no: p.serial, merchant_public_key: publicKey.export({ type: 'spki', format: 'pem' }), apiv3_key: p.apiv3Key, verification: 'public_key' });
+    .send({
+      sp_mchid: p.sp_mchid,
+      sp_appid: p.sp_appid,
+      merchant_serial_no: p.serial,
+      merchant_public_key: publicKey.export({ type: 'spki', format: 'pem' }),
+      apiv3_key: p.apiv3Key,
+      verification: 'public_key',
+    });
   assert.equal(sp.status, 200);
   assert.equal(sp.body.wechatpay_serial, (await request(t.http).get('/simulator/control/platform')).body.public_key_id);
-  assert.equal((await request(t.http).post('/simulator/control/sub-merchants').send({ sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid, appids: [p.sub_appid] })).status, 200);
+  assert.equal(
+    (
+      await request(t.http)
+        .post('/simulator/control/sub-merchants')
+        .send({ sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid, appids: [p.sub_appid] })
+    ).status,
+    200,
+  );
 
   const platform = (await request(t.http).get('/simulator/control/platform')).body;
   const client = v3(pluginClient(p, `${t.baseUrl}/simulator`, { [platform.public_key_id]: platform.public_key_pem }));
@@ -57,14 +79,28 @@ test('When a newcomer follows the README with the control API, then an order pla
   assert.deepEqual([deliveries.at(-1).url, deliveries.at(-1).status, deliveries.at(-1).event_type], [rx.url, 200, 'TRANSACTION.SUCCESS']);
   const calls = (await request(t.http).get('/simulator/control/calls').query({ path_prefix: '/v3/pay/partner' })).body.data;
   assert.deepEqual(calls.at(-1).body, body);
-  const q = await client.get(`v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}`, { params: { sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid } });
+  const q = await client.get(`v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}`, {
+    params: { sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid },
+  });
   assert.equal(q.data.trade_state, 'SUCCESS');
-  assert.equal((await request(t.http).get('/simulator/control/orders')).body.data.find((o: { out_trade_no: string }) => o.out_trade_no === body.out_trade_no).trade_state, 'SUCCESS');
+  assert.equal(
+    (await request(t.http).get('/simulator/control/orders')).body.data.find(
+      (o: { out_trade_no: string }) => o.out_trade_no === body.out_trade_no,
+    ).trade_state,
+    'SUCCESS',
+  );
 
   // Refund, finished through the control API.
   const out_refund_no = outNo('R');
-  await client.post('v3/refund/domestic/refunds', { sub_mchid: p.sub_mchid, out_trade_no: body.out_trade_no, out_refund_no, amount: { refund: 100, total: 100, currency: 'CNY' } });
-  const fin = await request(t.http).post('/simulator/control/refunds/finish').send({ out_refund_no, sub_mchid: p.sub_mchid, status: 'SUCCESS' });
+  await client.post('v3/refund/domestic/refunds', {
+    sub_mchid: p.sub_mchid,
+    out_trade_no: body.out_trade_no,
+    out_refund_no,
+    amount: { refund: 100, total: 100, currency: 'CNY' },
+  });
+  const fin = await request(t.http)
+    .post('/simulator/control/refunds/finish')
+    .send({ out_refund_no, sub_mchid: p.sub_mchid, status: 'SUCCESS' });
   assert.equal(fin.body.refund_status, 'SUCCESS');
   assert.equal(rx.received.length, 2);
 });
@@ -72,8 +108,18 @@ test('When a newcomer follows the README with the control API, then an order pla
 test('When the control API is misused, then it answers 4xx with a code; faults, settings, probes and the clock are reachable over HTTP', async () => {
   assert.equal((await request(t.http).post('/simulator/control/pay').send({})).body.code, 'PARAM_ERROR');
   assert.equal((await request(t.http).post('/simulator/control/pay').send({ prepay_id: 'wx_nope' })).status, 404);
-  assert.equal((await request(t.http).post('/simulator/control/sub-merchants').send({ sp_mchid: mchid(), sub_mchid: mchid() })).status, 404);
-  assert.equal((await request(t.http).post('/simulator/control/service-providers').send({ sp_mchid: '1', sp_appid: 'wx1', merchant_public_key: 'nope', apiv3_key: 'short' })).body.code, 'PARAM_ERROR');
+  assert.equal(
+    (await request(t.http).post('/simulator/control/sub-merchants').send({ sp_mchid: mchid(), sub_mchid: mchid() })).status,
+    404,
+  );
+  assert.equal(
+    (
+      await request(t.http)
+        .post('/simulator/control/service-providers')
+        .send({ sp_mchid: '1', sp_appid: 'wx1', merchant_public_key: 'nope', apiv3_key: 'short' })
+    ).body.code,
+    'PARAM_ERROR',
+  );
   assert.equal((await request(t.http).get('/simulator/control/nope')).status, 404);
 
   const added = await request(t.http).post('/simulator/control/faults').send({ kind: 'http_500', count: 2, path_prefix: '/v3/refund/' });
@@ -83,8 +129,12 @@ test('When the control API is misused, then it answers 4xx with a code; faults, 
   assert.equal((await request(t.http).delete('/simulator/control/faults')).status, 204);
   assert.equal((await request(t.http).post('/simulator/control/faults').send({ kind: 'explode' })).status, 400);
 
-  assert.deepEqual((await request(t.http).post('/simulator/control/settings').send({ refund_auto_finish_ms: 5000 })).body, { refund_auto_finish_ms: 5000 });
-  assert.deepEqual((await request(t.http).post('/simulator/control/settings').send({ refund_auto_finish_ms: null })).body, { refund_auto_finish_ms: null });
+  assert.deepEqual((await request(t.http).post('/simulator/control/settings').send({ refund_auto_finish_ms: 5000 })).body, {
+    refund_auto_finish_ms: 5000,
+  });
+  assert.deepEqual((await request(t.http).post('/simulator/control/settings').send({ refund_auto_finish_ms: null })).body, {
+    refund_auto_finish_ms: null,
+  });
   const adv = await request(t.http).post('/simulator/control/clock/advance').send({ ms: 1000 });
   assert.equal(typeof adv.body.now, 'number');
   assert.equal((await request(t.http).post('/simulator/control/clock/flush')).status, 200);
@@ -123,15 +173,48 @@ test('When a state directory is given, then the platform keys survive a restart 
 test('When a tenant definition is registered, then its outsourced apps are bound as sub_appids and centralized ones are not', async () => {
   const sim = t.app.container.resolve<WxpaySimulator>(TOKENS.Simulator);
   const { privateKey, publicKey } = merchantKeys();
-  const p: TestProvider = { sp_mchid: mchid(), sp_appid: appid(), serial: randomBytes(20).toString('hex').toUpperCase(), privateKey, apiv3Key: randomBytes(16).toString('hex'), sub_mchid: mchid(), sub_appid: appid() };
-  sim.registerServiceProvider({ sp_mchid: p.sp_mchid, sp_appid: p.sp_appid, merchant_serial_no: p.serial, merchant_public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(), apiv3_key: p.apiv3Key });
+  const p: TestProvider = {
+    sp_mchid: mchid(),
+    sp_appid: appid(),
+    serial: randomBytes(20).toString('hex').toUpperCase(),
+    privateKey,
+    apiv3Key: randomBytes(16).toString('hex'),
+    sub_mchid: mchid(),
+    sub_appid: appid(),
+  };
+  sim.registerServiceProvider({
+    sp_mchid: p.sp_mchid,
+    sp_appid: p.sp_appid,
+    merchant_serial_no: p.serial,
+    merchant_public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    apiv3_key: p.apiv3Key,
+  });
   const centralizedApp = appid();
-  const out = registerTenantInSimulator(sim, { sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid, apps: [{ appid: p.sub_appid, dev_mode: 'outsourced' }, { appid: centralizedApp, dev_mode: 'centralized' }] });
+  const out = registerTenantInSimulator(sim, {
+    sp_mchid: p.sp_mchid,
+    sub_mchid: p.sub_mchid,
+    apps: [
+      { appid: p.sub_appid, dev_mode: 'outsourced' },
+      { appid: centralizedApp, dev_mode: 'centralized' },
+    ],
+  });
   assert.deepEqual(out.appids, [p.sub_appid]);
   const base = `${t.baseUrl}/simulator`;
   assert.equal((await signedRequest(base, p, 'POST', '/v3/pay/partner/transactions/jsapi', orderBody(p, rx.url))).status, 200);
-  const wrong = await signedRequest(base, p, 'POST', '/v3/pay/partner/transactions/jsapi', orderBody(p, rx.url, { sub_appid: centralizedApp }));
+  const wrong = await signedRequest(
+    base,
+    p,
+    'POST',
+    '/v3/pay/partner/transactions/jsapi',
+    orderBody(p, rx.url, { sub_appid: centralizedApp }),
+  );
   assert.equal(wrong.json.code, 'APPID_MCHID_NOT_MATCH');
-  const centralized = await signedRequest(base, p, 'POST', '/v3/pay/partner/transactions/jsapi', orderBody(p, rx.url, { sub_appid: undefined, payer: { sp_openid: 'oCentralizedUser000000000001' } }));
+  const centralized = await signedRequest(
+    base,
+    p,
+    'POST',
+    '/v3/pay/partner/transactions/jsapi',
+    orderBody(p, rx.url, { sub_appid: undefined, payer: { sp_openid: 'oCentralizedUser000000000001' } }),
+  );
   assert.equal(centralized.status, 200);
 });

@@ -27,7 +27,13 @@ test('When http_500 is injected, then the next call answers 500 SYSTEM_ERROR wit
   assert.throws(() => s.sim.order({ sub_mchid: p.sub_mchid, out_trade_no: body.out_trade_no as string }), /no such order/);
   const retried = await signedRequest(s.baseUrl, p, 'POST', JSAPI, body);
   assert.equal(retried.status, 200);
-  assert.deepEqual(s.sim.calls().slice(-2).map((c) => c.status), [500, 200]);
+  assert.deepEqual(
+    s.sim
+      .calls()
+      .slice(-2)
+      .map((c) => c.status),
+    [500, 200],
+  );
   assert.deepEqual(s.sim.faults(), []);
 });
 
@@ -62,7 +68,10 @@ test('When a bad signature is injected, then the plugin refuses the response (EV
   const platform = s.sim.platform();
   const client = v3(pluginClient(p, s.baseUrl, { [platform.public_key_id]: platform.public_key_pem }));
   s.sim.fault({ kind: 'bad_signature' });
-  await assert.rejects(client.post('v3/pay/partner/transactions/jsapi', orderBody(p, rx.url)), (e: { code?: string }) => e.code === 'EV3_RES_HEADER_SIGNATURE_DIGEST');
+  await assert.rejects(
+    client.post('v3/pay/partner/transactions/jsapi', orderBody(p, rx.url)),
+    (e: { code?: string }) => e.code === 'EV3_RES_HEADER_SIGNATURE_DIGEST',
+  );
   assert.equal((await client.post('v3/pay/partner/transactions/jsapi', orderBody(p, rx.url))).status, 200);
 });
 
@@ -70,7 +79,10 @@ test('When clock skew is injected, then Wechatpay-Timestamp is off by that much 
   const platform = s.sim.platform();
   const client = v3(pluginClient(p, s.baseUrl, { [platform.public_key_id]: platform.public_key_pem }));
   s.sim.fault({ kind: 'clock_skew', skew_seconds: 900 });
-  await assert.rejects(client.post('v3/pay/partner/transactions/jsapi', orderBody(p, rx.url)), (e: { code?: string }) => e.code === 'EV3_RES_HEADER_TIMESTAMP_OFFSET');
+  await assert.rejects(
+    client.post('v3/pay/partner/transactions/jsapi', orderBody(p, rx.url)),
+    (e: { code?: string }) => e.code === 'EV3_RES_HEADER_TIMESTAMP_OFFSET',
+  );
   s.sim.fault({ kind: 'clock_skew', skew_seconds: -900 });
   const raw = await signedRequest(s.baseUrl, p, 'POST', JSAPI, orderBody(p, rx.url));
   assert.ok(Math.abs(Number(raw.headers.get('wechatpay-timestamp')) - (Math.floor(Date.now() / 1000) - 900)) <= 2);
@@ -87,7 +99,10 @@ async function signedRequestWithTimeout(body: Record<string, unknown>, ms: numbe
   const t = setTimeout(() => ac.abort(), ms);
   try {
     // The harness's fetch has no signal; race it against the timeout like a client with a deadline.
-    await Promise.race([signedRequest(s.baseUrl, p, 'POST', JSAPI, body), new Promise((_, reject) => ac.signal.addEventListener('abort', () => reject(new Error('client timeout'))))]);
+    await Promise.race([
+      signedRequest(s.baseUrl, p, 'POST', JSAPI, body),
+      new Promise((_, reject) => ac.signal.addEventListener('abort', () => reject(new Error('client timeout')))),
+    ]);
   } finally {
     clearTimeout(t);
   }

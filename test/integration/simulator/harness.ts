@@ -117,12 +117,22 @@ export interface SignOptions {
 }
 
 /** One request signed with the plugin's Formatter + Rsa (so the test controls every part of it). */
-export async function signedRequest(baseUrl: string, p: TestProvider, method: 'GET' | 'POST', pathWithQuery: string, body?: unknown, o: SignOptions = {}): Promise<RawResponse> {
+export async function signedRequest(
+  baseUrl: string,
+  p: TestProvider,
+  method: 'GET' | 'POST',
+  pathWithQuery: string,
+  body?: unknown,
+  o: SignOptions = {},
+): Promise<RawResponse> {
   const url = new URL(baseUrl + pathWithQuery);
   const text = o.rawBody ?? (body === undefined ? '' : JSON.stringify(body));
   const ts = o.timestamp ?? Formatter.timestamp();
   const nonce = Formatter.nonce();
-  let signature = Rsa.sign(Formatter.request(method, o.signedUrl ?? `${url.pathname}${url.search}`, ts, nonce, o.signedBody ?? text), p.privateKey);
+  let signature = Rsa.sign(
+    Formatter.request(method, o.signedUrl ?? `${url.pathname}${url.search}`, ts, nonce, o.signedBody ?? text),
+    p.privateKey,
+  );
   if (o.badSignature) signature = Rsa.sign('something else', p.privateKey);
   const headers: Record<string, string> = {
     Accept: 'application/json',
@@ -148,7 +158,11 @@ export async function signedRequest(baseUrl: string, p: TestProvider, method: 'G
 /** Verifies Wechatpay-* headers over the raw body with the plugin (no clock check). */
 export function pluginVerifies(headers: Headers | IncomingHttpHeaders, body: string, publicKey: string | KeyObject): boolean {
   const get = (n: string) => (headers instanceof Headers ? headers.get(n) : (headers[n] as string | undefined)) ?? '';
-  return Rsa.verify(Formatter.response(get('wechatpay-timestamp'), get('wechatpay-nonce'), body), get('wechatpay-signature'), Rsa.from(publicKey as string, Rsa.KEY_TYPE_PUBLIC));
+  return Rsa.verify(
+    Formatter.response(get('wechatpay-timestamp'), get('wechatpay-nonce'), body),
+    get('wechatpay-signature'),
+    Rsa.from(publicKey as string, Rsa.KEY_TYPE_PUBLIC),
+  );
 }
 
 /** Decrypts an encrypt-resource with the plugin's AES-GCM. */

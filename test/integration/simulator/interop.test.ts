@@ -1,7 +1,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { aProvider, orderBody, outNo, pluginClient, pluginDecrypt, pluginVerifies, Receiver, signedRequest, startSim, v3, type RunningSim } from './harness';
+import {
+  aProvider,
+  orderBody,
+  outNo,
+  pluginClient,
+  pluginDecrypt,
+  pluginVerifies,
+  Receiver,
+  signedRequest,
+  startSim,
+  v3,
+  type RunningSim,
+} from './harness';
 
 // Two independent implementations agreeing: wechatpay-axios-plugin signs every request and verifies
 // every response here; the simulator is mounted under /simulator as in the demo.
@@ -28,7 +40,10 @@ test('When the plugin (public-key mode) orders, queries, is paid, refunds, then 
   assert.equal(created.headers['wechatpay-serial'], platform.public_key_id);
   assert.match(created.headers['request-id'], /^[0-9A-F]{24}-0$/);
   const call = s.sim.calls().at(-1)!;
-  assert.deepEqual({ method: call.method, path: call.path, body: call.body, sp_mchid: call.sp_mchid, status: call.status }, { method: 'POST', path: '/v3/pay/partner/transactions/jsapi', body, sp_mchid: p.sp_mchid, status: 200 });
+  assert.deepEqual(
+    { method: call.method, path: call.path, body: call.body, sp_mchid: call.sp_mchid, status: call.status },
+    { method: 'POST', path: '/v3/pay/partner/transactions/jsapi', body, sp_mchid: p.sp_mchid, status: 200 },
+  );
 
   const again = await client.post('v3/pay/partner/transactions/jsapi', body);
   assert.equal(again.data.prepay_id, created.data.prepay_id);
@@ -50,7 +65,10 @@ test('When the plugin (public-key mode) orders, queries, is paid, refunds, then 
   assert.equal(envelope.summary, '支付成功');
   assert.match(envelope.create_time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
   assert.equal(envelope.id.length, 36);
-  assert.deepEqual([envelope.resource.algorithm, envelope.resource.original_type, envelope.resource.associated_data], ['AEAD_AES_256_GCM', 'transaction', 'transaction']);
+  assert.deepEqual(
+    [envelope.resource.algorithm, envelope.resource.original_type, envelope.resource.associated_data],
+    ['AEAD_AES_256_GCM', 'transaction', 'transaction'],
+  );
   assert.equal(envelope.resource.nonce.length, 12);
   const tx = JSON.parse(pluginDecrypt(envelope.resource, p.apiv3Key));
   assert.equal(tx.trade_state, 'SUCCESS');
@@ -67,7 +85,13 @@ test('When the plugin (public-key mode) orders, queries, is paid, refunds, then 
   assert.equal(byId.data.success_time, tx.success_time);
 
   const out_refund_no = outNo('R');
-  const refund = await client.post('v3/refund/domestic/refunds', { sub_mchid: p.sub_mchid, transaction_id: tx.transaction_id, out_refund_no, reason: '不想要了', amount: { refund: 40, total: 100, currency: 'CNY' } });
+  const refund = await client.post('v3/refund/domestic/refunds', {
+    sub_mchid: p.sub_mchid,
+    transaction_id: tx.transaction_id,
+    out_refund_no,
+    reason: '不想要了',
+    amount: { refund: 40, total: 100, currency: 'CNY' },
+  });
   assert.equal(refund.data.status, 'PROCESSING');
   assert.equal(refund.data.amount.refund, 40);
   assert.match(refund.data.refund_id, /^50\d{27}$/);
@@ -111,7 +135,10 @@ test('When a certificate-mode provider downloads /v3/certificates, then the plug
   const body = orderBody(p, rx.url);
   const created = await client.post('v3/pay/partner/transactions/jsapi', body);
   assert.equal(created.headers['wechatpay-serial'], entry.serial_no);
-  const closed = await client.post(`v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}/close`, { sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid });
+  const closed = await client.post(`v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}/close`, {
+    sp_mchid: p.sp_mchid,
+    sub_mchid: p.sub_mchid,
+  });
   assert.equal(closed.status, 204);
 });
 
@@ -125,9 +152,16 @@ test('When a public-key-mode provider asks for /v3/certificates, then 404 RESOUR
 
 test('When the plugin signs the path without the mount prefix, then the simulator accepts it as well', async () => {
   const p = aProvider(s.sim);
-  const res = await signedRequest(s.baseUrl, p, 'GET', `/v3/pay/partner/transactions/out-trade-no/NOPE123456?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`, undefined, {
-    signedUrl: `/v3/pay/partner/transactions/out-trade-no/NOPE123456?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`,
-  });
+  const res = await signedRequest(
+    s.baseUrl,
+    p,
+    'GET',
+    `/v3/pay/partner/transactions/out-trade-no/NOPE123456?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`,
+    undefined,
+    {
+      signedUrl: `/v3/pay/partner/transactions/out-trade-no/NOPE123456?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`,
+    },
+  );
   assert.equal(res.status, 404);
   assert.equal(res.json.code, 'ORDER_NOT_EXIST');
 });

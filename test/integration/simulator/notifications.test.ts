@@ -1,7 +1,18 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { RETRY_SCHEDULE_MS } from '../../../src/simulator/notifier';
-import { aProvider, orderBody, outNo, pluginDecrypt, pluginVerifies, Receiver, signedRequest, startSim, type RunningSim, type TestProvider } from './harness';
+import {
+  aProvider,
+  orderBody,
+  outNo,
+  pluginDecrypt,
+  pluginVerifies,
+  Receiver,
+  signedRequest,
+  startSim,
+  type RunningSim,
+  type TestProvider,
+} from './harness';
 
 // Manual scheduling: retries over 24 hours take no real time (advance() moves only the simulator's
 // timeline, so signatures keep real timestamps and API calls stay within the 5-minute window).
@@ -31,7 +42,7 @@ async function placeOrder(url = rx.url, provider = p) {
   return { out_trade_no: body.out_trade_no as string, prepay_id: res.json.prepay_id as string };
 }
 
-test('When the receiver keeps failing, then WeChat Pay\'s schedule is followed exactly: 15s,15s,30s,3m,10m,20m,30m,30m,30m,60m,3h,3h,3h,6h,6h, then it gives up', async () => {
+test("When the receiver keeps failing, then WeChat Pay's schedule is followed exactly: 15s,15s,30s,3m,10m,20m,30m,30m,30m,60m,3h,3h,3h,6h,6h, then it gives up", async () => {
   rx.answer = () => 500;
   const o = await placeOrder();
   await s.sim.pay({ prepay_id: o.prepay_id });
@@ -46,10 +57,20 @@ test('When the receiver keeps failing, then WeChat Pay\'s schedule is followed e
   await s.sim.advance(48 * 3_600_000);
   const log = s.sim.deliveries();
   assert.equal(log.length, 16);
-  assert.deepEqual(log.map((d) => d.attempt), Array.from({ length: 16 }, (_, i) => i + 1));
-  assert.deepEqual(log.slice(1).map((d, i) => d.at - log[i].at), RETRY_SCHEDULE_MS);
+  assert.deepEqual(
+    log.map((d) => d.attempt),
+    Array.from({ length: 16 }, (_, i) => i + 1),
+  );
+  assert.deepEqual(
+    log.slice(1).map((d, i) => d.at - log[i].at),
+    RETRY_SCHEDULE_MS,
+  );
   assert.ok(log.every((d) => d.status === 500 && !d.ok && d.url === rx.url && d.event_id === log[0].event_id));
-  assert.equal(RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0), (24 * 60 + 4) * 60_000, 'the schedule totals 24h4m');
+  assert.equal(
+    RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0),
+    (24 * 60 + 4) * 60_000,
+    'the schedule totals 24h4m',
+  );
   // Every attempt carries the same event, freshly signed.
   assert.equal(new Set(rx.received.map((r) => JSON.parse(r.body).id)).size, 1);
   assert.equal(new Set(rx.received.map((r) => r.headers['wechatpay-nonce'])).size, 16);
@@ -63,7 +84,14 @@ test('When the receiver answers 204 on the third attempt, then delivery stops th
   await s.sim.advance(15_000);
   await s.sim.advance(15_000);
   await s.sim.advance(3_600_000);
-  assert.deepEqual(s.sim.deliveries().map((d) => [d.attempt, d.status, d.ok]), [[1, 202, false], [2, 500, false], [3, 204, true]]);
+  assert.deepEqual(
+    s.sim.deliveries().map((d) => [d.attempt, d.status, d.ok]),
+    [
+      [1, 202, false],
+      [2, 500, false],
+      [3, 204, true],
+    ],
+  );
   assert.equal(s.sim.pending(), 0);
 });
 
@@ -82,7 +110,13 @@ test('When duplicate notifications are injected, then each attempt is sent K tim
   await s.sim.pay({ prepay_id: o.prepay_id });
   assert.equal(rx.received.length, 3);
   assert.equal(new Set(rx.received.map((r) => JSON.parse(r.body).id)).size, 1);
-  assert.deepEqual(s.sim.deliveries().map((d) => d.copy).sort(), [1, 2, 3]);
+  assert.deepEqual(
+    s.sim
+      .deliveries()
+      .map((d) => d.copy)
+      .sort(),
+    [1, 2, 3],
+  );
   // The fault was for one notification: the next one comes once.
   const o2 = await placeOrder();
   await s.sim.pay({ prepay_id: o2.prepay_id });
@@ -94,7 +128,12 @@ test('When delivery is delayed (out of order), then a query sees SUCCESS before 
   const o = await placeOrder();
   await s.sim.pay({ prepay_id: o.prepay_id });
   assert.equal(rx.received.length, 0);
-  const q = await signedRequest(s.baseUrl, p, 'GET', `/v3/pay/partner/transactions/out-trade-no/${o.out_trade_no}?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`);
+  const q = await signedRequest(
+    s.baseUrl,
+    p,
+    'GET',
+    `/v3/pay/partner/transactions/out-trade-no/${o.out_trade_no}?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`,
+  );
   assert.equal(q.json.trade_state, 'SUCCESS');
   await s.sim.advance(29_999);
   assert.equal(rx.received.length, 0);
@@ -120,7 +159,13 @@ test('When the first attempt of a notification is a SIGNTEST probe, then a verif
   await s.sim.advance(15_000);
   // (Filtered by URL: the unreachable receiver of an earlier test is still being retried.)
   const mine = s.sim.deliveries().filter((d) => d.url === rx.url);
-  assert.deepEqual(mine.map((d) => [d.attempt, d.status, Boolean(d.probe)]), [[1, 401, true], [2, 200, false]]);
+  assert.deepEqual(
+    mine.map((d) => [d.attempt, d.status, Boolean(d.probe)]),
+    [
+      [1, 401, true],
+      [2, 200, false],
+    ],
+  );
   assert.equal(rx.received[0].body, rx.received[1].body);
 });
 
@@ -129,7 +174,12 @@ test('When refunds finish as ABNORMAL then SUCCESS, or CLOSED, then REFUND.ABNOR
   const tx = await s.sim.pay({ prepay_id: o.prepay_id });
   const mk = async (refund: number) => {
     const out_refund_no = outNo('R');
-    const res = await signedRequest(s.baseUrl, p, 'POST', '/v3/refund/domestic/refunds', { sub_mchid: p.sub_mchid, transaction_id: tx.transaction_id, out_refund_no, amount: { refund, total: 100, currency: 'CNY' } });
+    const res = await signedRequest(s.baseUrl, p, 'POST', '/v3/refund/domestic/refunds', {
+      sub_mchid: p.sub_mchid,
+      transaction_id: tx.transaction_id,
+      out_refund_no,
+      amount: { refund, total: 100, currency: 'CNY' },
+    });
     assert.equal(res.status, 200);
     return out_refund_no;
   };
@@ -140,7 +190,14 @@ test('When refunds finish as ABNORMAL then SUCCESS, or CLOSED, then REFUND.ABNOR
   await s.sim.finishRefund({ out_refund_no: b, sub_mchid: p.sub_mchid, status: 'CLOSED' });
   await assert.rejects(s.sim.finishRefund({ out_refund_no: b, sub_mchid: p.sub_mchid, status: 'SUCCESS' }), /already CLOSED/);
   const events = rx.received.slice(1).map((r) => JSON.parse(r.body));
-  assert.deepEqual(events.map((e) => [e.event_type, e.summary]), [['REFUND.ABNORMAL', '退款异常'], ['REFUND.SUCCESS', '退款成功'], ['REFUND.CLOSED', '退款关闭']]);
+  assert.deepEqual(
+    events.map((e) => [e.event_type, e.summary]),
+    [
+      ['REFUND.ABNORMAL', '退款异常'],
+      ['REFUND.SUCCESS', '退款成功'],
+      ['REFUND.CLOSED', '退款关闭'],
+    ],
+  );
   const closed = JSON.parse(pluginDecrypt(events[2].resource, p.apiv3Key));
   assert.deepEqual([closed.refund_status, closed.out_refund_no, closed.success_time], ['CLOSED', b, undefined]);
 });

@@ -1,7 +1,19 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, rfc3339 } from '../../../src/common/clock';
-import { aProvider, appid, mchid, orderBody, outNo, pluginVerifies, Receiver, signedRequest, startSim, type RunningSim, type TestProvider } from './harness';
+import {
+  aProvider,
+  appid,
+  mchid,
+  orderBody,
+  outNo,
+  pluginVerifies,
+  Receiver,
+  signedRequest,
+  startSim,
+  type RunningSim,
+  type TestProvider,
+} from './harness';
 
 let s: RunningSim;
 let rx: Receiver;
@@ -18,9 +30,15 @@ after(async () => {
 
 const JSAPI = '/v3/pay/partner/transactions/jsapi';
 const order = (body: unknown, o = {}) => signedRequest(s.baseUrl, p, 'POST', JSAPI, body, o);
-const query = (otn: string, sub = p.sub_mchid) => signedRequest(s.baseUrl, p, 'GET', `/v3/pay/partner/transactions/out-trade-no/${otn}?sp_mchid=${p.sp_mchid}&sub_mchid=${sub}`);
-const close = (otn: string) => signedRequest(s.baseUrl, p, 'POST', `/v3/pay/partner/transactions/out-trade-no/${otn}/close`, { sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid });
-const refund = (body: Record<string, unknown>) => signedRequest(s.baseUrl, p, 'POST', '/v3/refund/domestic/refunds', { sub_mchid: p.sub_mchid, out_refund_no: outNo('R'), ...body });
+const query = (otn: string, sub = p.sub_mchid) =>
+  signedRequest(s.baseUrl, p, 'GET', `/v3/pay/partner/transactions/out-trade-no/${otn}?sp_mchid=${p.sp_mchid}&sub_mchid=${sub}`);
+const close = (otn: string) =>
+  signedRequest(s.baseUrl, p, 'POST', `/v3/pay/partner/transactions/out-trade-no/${otn}/close`, {
+    sp_mchid: p.sp_mchid,
+    sub_mchid: p.sub_mchid,
+  });
+const refund = (body: Record<string, unknown>) =>
+  signedRequest(s.baseUrl, p, 'POST', '/v3/refund/domestic/refunds', { sub_mchid: p.sub_mchid, out_refund_no: outNo('R'), ...body });
 async function paidOrder(total = 100): Promise<{ out_trade_no: string; transaction_id: string }> {
   const body = orderBody(p, rx.url, { amount: { total, currency: 'CNY' } });
   const res = await order(body);
@@ -40,7 +58,14 @@ describe('Authorization (401 SIGN_ERROR)', () => {
   test('When the signature is wrong, or the body differs from the signed one, then 401 SIGN_ERROR', async () => {
     assert.equal((await order(orderBody(p, rx.url), { badSignature: true })).json.code, 'SIGN_ERROR');
     const body = orderBody(p, rx.url);
-    const tampered = await signedRequest(s.baseUrl, p, 'POST', JSAPI, { ...body, amount: { total: 1 } }, { signedBody: JSON.stringify(body) });
+    const tampered = await signedRequest(
+      s.baseUrl,
+      p,
+      'POST',
+      JSAPI,
+      { ...body, amount: { total: 1 } },
+      { signedBody: JSON.stringify(body) },
+    );
     assert.equal(tampered.status, 401);
   });
 
@@ -64,7 +89,10 @@ describe('POST /v3/pay/partner/transactions/jsapi', () => {
     const missing = await order(orderBody(p, rx.url, { description: undefined }));
     assert.equal(missing.status, 400);
     assert.equal(missing.json.code, 'PARAM_ERROR');
-    assert.deepEqual({ field: missing.json.detail.field, location: missing.json.detail.location }, { field: '/description', location: 'body' });
+    assert.deepEqual(
+      { field: missing.json.detail.field, location: missing.json.detail.location },
+      { field: '/description', location: 'body' },
+    );
     assert.equal((await order(orderBody(p, rx.url, { amount: { total: 0 } }))).json.detail.field, '/amount/total');
     assert.equal((await order(orderBody(p, rx.url, { out_trade_no: 'ab#1' }))).json.detail.field, '/out_trade_no');
     assert.equal((await order(orderBody(p, rx.url, { time_expire: '2030-01-01 00:00:00' }))).json.detail.field, '/time_expire');
@@ -87,7 +115,7 @@ describe('POST /v3/pay/partner/transactions/jsapi', () => {
     assert.equal(res.json.code, 'MCH_NOT_EXISTS');
   });
 
-  test('When the sub_appid is not bound to the sub_mchid, or the sp_appid is not the provider\'s, then 400 APPID_MCHID_NOT_MATCH', async () => {
+  test("When the sub_appid is not bound to the sub_mchid, or the sp_appid is not the provider's, then 400 APPID_MCHID_NOT_MATCH", async () => {
     const sub = await order(orderBody(p, rx.url, { sub_appid: appid() }));
     assert.equal(sub.status, 400);
     assert.equal(sub.json.code, 'APPID_MCHID_NOT_MATCH');
@@ -127,7 +155,15 @@ describe('POST /v3/pay/partner/transactions/jsapi', () => {
   });
 
   test('When the direct-merchant /v3/pay/transactions/jsapi is called, then 403 NO_AUTH (a service provider cannot collect) and the call is logged', async () => {
-    const res = await signedRequest(s.baseUrl, p, 'POST', '/v3/pay/transactions/jsapi', { appid: p.sp_appid, mchid: p.sp_mchid, description: 'x', out_trade_no: outNo(), notify_url: rx.url, amount: { total: 1 }, payer: { openid: 'o1' } });
+    const res = await signedRequest(s.baseUrl, p, 'POST', '/v3/pay/transactions/jsapi', {
+      appid: p.sp_appid,
+      mchid: p.sp_mchid,
+      description: 'x',
+      out_trade_no: outNo(),
+      notify_url: rx.url,
+      amount: { total: 1 },
+      payer: { openid: 'o1' },
+    });
     assert.equal(res.status, 403);
     assert.equal(res.json.code, 'NO_AUTH');
     assert.ok(s.sim.calls().some((c) => c.path === '/v3/pay/transactions/jsapi' && c.status === 403));
@@ -146,8 +182,26 @@ describe('Query and close', () => {
     await s.sim.pay({ prepay_id: created.json.prepay_id });
     const q2 = await query(body.out_trade_no as string);
     assert.deepEqual(
-      { state: q2.json.trade_state, desc: q2.json.trade_state_desc, type: q2.json.trade_type, bank: q2.json.bank_type, attach: q2.json.attach, payer_total: q2.json.amount.payer_total, sub_openid: q2.json.payer.sub_openid, sub_appid: q2.json.sub_appid },
-      { state: 'SUCCESS', desc: '支付成功', type: 'JSAPI', bank: 'OTHERS', attach: 'cart=42', payer_total: 100, sub_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', sub_appid: p.sub_appid },
+      {
+        state: q2.json.trade_state,
+        desc: q2.json.trade_state_desc,
+        type: q2.json.trade_type,
+        bank: q2.json.bank_type,
+        attach: q2.json.attach,
+        payer_total: q2.json.amount.payer_total,
+        sub_openid: q2.json.payer.sub_openid,
+        sub_appid: q2.json.sub_appid,
+      },
+      {
+        state: 'SUCCESS',
+        desc: '支付成功',
+        type: 'JSAPI',
+        bank: 'OTHERS',
+        attach: 'cart=42',
+        payer_total: 100,
+        sub_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+        sub_appid: p.sub_appid,
+      },
     );
     assert.match(q2.json.payer.sp_openid, /^o/);
     assert.match(q2.json.success_time, /\+08:00$/);
@@ -172,10 +226,20 @@ describe('Query and close', () => {
     s.sim.registerSubMerchant({ sp_mchid: p.sp_mchid, sub_mchid: other });
     assert.equal((await query(body.out_trade_no as string, other)).json.code, 'ORDER_NOT_EXIST');
     assert.equal((await query(body.out_trade_no as string, mchid())).json.code, 'MCH_NOT_EXISTS');
-    const noSub = await signedRequest(s.baseUrl, p, 'GET', `/v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}?sp_mchid=${p.sp_mchid}`);
+    const noSub = await signedRequest(
+      s.baseUrl,
+      p,
+      'GET',
+      `/v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}?sp_mchid=${p.sp_mchid}`,
+    );
     assert.deepEqual([noSub.json.code, noSub.json.detail.field, noSub.json.detail.location], ['PARAM_ERROR', 'sub_mchid', 'query']);
     // An unpaid order has no transaction_id: it cannot be found by id.
-    const byId = await signedRequest(s.baseUrl, p, 'GET', `/v3/pay/partner/transactions/id/4200000000000000000000000000?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`);
+    const byId = await signedRequest(
+      s.baseUrl,
+      p,
+      'GET',
+      `/v3/pay/partner/transactions/id/4200000000000000000000000000?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`,
+    );
     assert.equal(byId.json.code, 'ORDER_NOT_EXIST');
   });
 
@@ -214,7 +278,13 @@ test('When time_expire passes on the simulator clock, then the order is CLOSED a
     const past = orderBody(mp, rx.url, { time_expire: rfc3339(clock.now() - 3_600_000) });
     await signedRequest(m.baseUrl, mp, 'POST', JSAPI, soon);
     await signedRequest(m.baseUrl, mp, 'POST', JSAPI, past);
-    const q = (otn: unknown) => signedRequest(m.baseUrl, mp, 'GET', `/v3/pay/partner/transactions/out-trade-no/${otn}?sp_mchid=${mp.sp_mchid}&sub_mchid=${mp.sub_mchid}`);
+    const q = (otn: unknown) =>
+      signedRequest(
+        m.baseUrl,
+        mp,
+        'GET',
+        `/v3/pay/partner/transactions/out-trade-no/${otn}?sp_mchid=${mp.sp_mchid}&sub_mchid=${mp.sub_mchid}`,
+      );
     assert.equal((await q(past.out_trade_no)).json.trade_state, 'NOTPAY');
     clock.advance(61_000);
     assert.equal((await q(past.out_trade_no)).json.trade_state, 'CLOSED');
@@ -238,18 +308,38 @@ describe('Refunds', () => {
 
   test('When sub_mchid is missing, amount.total is not the order amount, or refund exceeds the total, then PARAM_ERROR naming the field; unknown sub_mchid, then MCH_NOT_EXISTS', async () => {
     const paid = await paidOrder(100);
-    const noSub = await signedRequest(s.baseUrl, p, 'POST', '/v3/refund/domestic/refunds', { transaction_id: paid.transaction_id, out_refund_no: outNo('R'), amount: { refund: 1, total: 100, currency: 'CNY' } });
+    const noSub = await signedRequest(s.baseUrl, p, 'POST', '/v3/refund/domestic/refunds', {
+      transaction_id: paid.transaction_id,
+      out_refund_no: outNo('R'),
+      amount: { refund: 1, total: 100, currency: 'CNY' },
+    });
     assert.equal(noSub.json.detail.field, '/sub_mchid');
-    assert.equal((await refund({ transaction_id: paid.transaction_id, amount: { refund: 1, total: 99, currency: 'CNY' } })).json.detail.field, '/amount/total');
-    assert.equal((await refund({ transaction_id: paid.transaction_id, amount: { refund: 101, total: 100, currency: 'CNY' } })).json.detail.field, '/amount/refund');
-    assert.equal((await refund({ transaction_id: paid.transaction_id, amount: { refund: 1, total: 100 } })).json.detail.field, '/amount/currency');
-    assert.equal((await refund({ sub_mchid: mchid(), transaction_id: paid.transaction_id, amount: { refund: 1, total: 100, currency: 'CNY' } })).json.code, 'MCH_NOT_EXISTS');
+    assert.equal(
+      (await refund({ transaction_id: paid.transaction_id, amount: { refund: 1, total: 99, currency: 'CNY' } })).json.detail.field,
+      '/amount/total',
+    );
+    assert.equal(
+      (await refund({ transaction_id: paid.transaction_id, amount: { refund: 101, total: 100, currency: 'CNY' } })).json.detail.field,
+      '/amount/refund',
+    );
+    assert.equal(
+      (await refund({ transaction_id: paid.transaction_id, amount: { refund: 1, total: 100 } })).json.detail.field,
+      '/amount/currency',
+    );
+    assert.equal(
+      (await refund({ sub_mchid: mchid(), transaction_id: paid.transaction_id, amount: { refund: 1, total: 100, currency: 'CNY' } })).json
+        .code,
+      'MCH_NOT_EXISTS',
+    );
   });
 
   test('When refunds add up past the refundable amount, then 403 NOT_ENOUGH; a CLOSED refund gives its amount back', async () => {
     const paid = await paidOrder(100);
     const first = outNo('R');
-    assert.equal((await refund({ out_refund_no: first, out_trade_no: paid.out_trade_no, amount: { refund: 70, total: 100, currency: 'CNY' } })).status, 200);
+    assert.equal(
+      (await refund({ out_refund_no: first, out_trade_no: paid.out_trade_no, amount: { refund: 70, total: 100, currency: 'CNY' } })).status,
+      200,
+    );
     const over = await refund({ out_trade_no: paid.out_trade_no, amount: { refund: 31, total: 100, currency: 'CNY' } });
     assert.equal(over.status, 403);
     assert.equal(over.json.code, 'NOT_ENOUGH');
@@ -264,7 +354,10 @@ describe('Refunds', () => {
     const a = await refund(body);
     const b = await refund(body);
     assert.equal(b.json.refund_id, a.json.refund_id);
-    assert.equal(s.sim.calls().filter((c) => (c.body as { out_refund_no?: string } | undefined)?.out_refund_no === out_refund_no).length, 2);
+    assert.equal(
+      s.sim.calls().filter((c) => (c.body as { out_refund_no?: string } | undefined)?.out_refund_no === out_refund_no).length,
+      2,
+    );
     const c = await refund({ ...body, amount: { refund: 31, total: 100, currency: 'CNY' } });
     assert.equal(c.json.code, 'INVALID_REQUEST');
   });
@@ -273,9 +366,13 @@ describe('Refunds', () => {
     const paid = await paidOrder(100);
     const out_refund_no = outNo('R');
     await refund({ out_refund_no, transaction_id: paid.transaction_id, amount: { refund: 10, total: 100, currency: 'CNY' } });
-    const get = (orn: string, q = `?sub_mchid=${p.sub_mchid}`) => signedRequest(s.baseUrl, p, 'GET', `/v3/refund/domestic/refunds/${orn}${q}`);
+    const get = (orn: string, q = `?sub_mchid=${p.sub_mchid}`) =>
+      signedRequest(s.baseUrl, p, 'GET', `/v3/refund/domestic/refunds/${orn}${q}`);
     const r1 = await get(out_refund_no);
-    assert.deepEqual([r1.json.status, r1.json.success_time, r1.json.out_trade_no, r1.json.transaction_id], ['PROCESSING', undefined, paid.out_trade_no, paid.transaction_id]);
+    assert.deepEqual(
+      [r1.json.status, r1.json.success_time, r1.json.out_trade_no, r1.json.transaction_id],
+      ['PROCESSING', undefined, paid.out_trade_no, paid.transaction_id],
+    );
     await s.sim.finishRefund({ out_refund_no, sub_mchid: p.sub_mchid, status: 'SUCCESS' });
     const r2 = await get(out_refund_no);
     assert.equal(r2.json.status, 'SUCCESS');
@@ -292,7 +389,12 @@ describe('Refunds', () => {
       const created = await signedRequest(m.baseUrl, mp, 'POST', JSAPI, orderBody(mp, rx.url));
       const tx = await m.sim.pay({ prepay_id: created.json.prepay_id });
       const out_refund_no = outNo('R');
-      await signedRequest(m.baseUrl, mp, 'POST', '/v3/refund/domestic/refunds', { sub_mchid: mp.sub_mchid, transaction_id: tx.transaction_id, out_refund_no, amount: { refund: 5, total: 100, currency: 'CNY' } });
+      await signedRequest(m.baseUrl, mp, 'POST', '/v3/refund/domestic/refunds', {
+        sub_mchid: mp.sub_mchid,
+        transaction_id: tx.transaction_id,
+        out_refund_no,
+        amount: { refund: 5, total: 100, currency: 'CNY' },
+      });
       const get = () => signedRequest(m.baseUrl, mp, 'GET', `/v3/refund/domestic/refunds/${out_refund_no}?sub_mchid=${mp.sub_mchid}`);
       await m.sim.advance(59_000);
       assert.equal((await get()).json.status, 'PROCESSING');

@@ -14,8 +14,23 @@ const probe: Feature = {
   name: 'auth-probe',
   routers: (c) => [
     new ApiRouter()
-      .route({ method: 'get', path: '/v1/whoami', summary: 'probe', tags: ['test'], auth: 'tenant', responses: { 200: { description: 'ok' } } }, tenantAuth(c), ({ req }) => ({ tenant_id: tenantOf(req).id }))
-      .route({ method: 'get', path: '/admin/v1/whoami', summary: 'probe', tags: ['test'], auth: 'operator', responses: { 200: { description: 'ok' } } }, operatorAuth(c, 'viewer'), ({ req }) => operatorOf(req)),
+      .route(
+        { method: 'get', path: '/v1/whoami', summary: 'probe', tags: ['test'], auth: 'tenant', responses: { 200: { description: 'ok' } } },
+        tenantAuth(c),
+        ({ req }) => ({ tenant_id: tenantOf(req).id }),
+      )
+      .route(
+        {
+          method: 'get',
+          path: '/admin/v1/whoami',
+          summary: 'probe',
+          tags: ['test'],
+          auth: 'operator',
+          responses: { 200: { description: 'ok' } },
+        },
+        operatorAuth(c, 'viewer'),
+        ({ req }) => operatorOf(req),
+      ),
   ],
 };
 
@@ -30,35 +45,106 @@ before(async () => {
 after(async () => t.close());
 
 test('When operators are created, listed and deleted, then tokens are shown once, roles apply and a deleted token stops working', async () => {
-  const made = await request(t.http).post('/admin/v1/operators').set(...admin(t)).send({ name: 'Li Lei', role: 'admin' });
+  const made = await request(t.http)
+    .post('/admin/v1/operators')
+    .set(...admin(t))
+    .send({ name: 'Li Lei', role: 'admin' });
   assert.equal(made.status, 201);
   assert.match(made.body.token, /^op_[A-Za-z0-9_-]{43}$/);
   assert.equal(made.body.role, 'admin');
   const opAuth = ['Authorization', `Bearer ${made.body.token}`] as const;
-  const me = await request(t.http).get('/admin/v1/whoami').set(...opAuth);
+  const me = await request(t.http)
+    .get('/admin/v1/whoami')
+    .set(...opAuth);
   assert.deepEqual(me.body, { id: made.body.id, name: 'Li Lei', role: 'admin' });
 
-  const viewer = await request(t.http).post('/admin/v1/operators').set(...opAuth).send({ name: 'Han Meimei', role: 'viewer' });
+  const viewer = await request(t.http)
+    .post('/admin/v1/operators')
+    .set(...opAuth)
+    .send({ name: 'Han Meimei', role: 'viewer' });
   assert.equal(viewer.status, 201);
   const vAuth = ['Authorization', `Bearer ${viewer.body.token}`] as const;
-  const list = await request(t.http).get('/admin/v1/operators').set(...vAuth);
+  const list = await request(t.http)
+    .get('/admin/v1/operators')
+    .set(...vAuth);
   assert.equal(list.status, 200);
   assert.ok(list.body.data.some((o: { id: string }) => o.id === viewer.body.id));
   assert.ok(list.body.data.every((o: Record<string, unknown>) => !('token' in o) && !('token_hash' in o)));
-  assert.equal((await request(t.http).post('/admin/v1/operators').set(...vAuth).send({ name: 'x', role: 'admin' })).status, 403);
-  assert.equal((await request(t.http).delete(`/admin/v1/operators/${made.body.id}`).set(...vAuth)).status, 403);
-  assert.equal((await request(t.http).post('/admin/v1/operators').set(...opAuth).send({ name: 'x', role: 'root' })).status, 400);
-  assert.equal((await request(t.http).post('/admin/v1/operators').set(...opAuth).send({ role: 'admin' })).status, 400);
+  assert.equal(
+    (
+      await request(t.http)
+        .post('/admin/v1/operators')
+        .set(...vAuth)
+        .send({ name: 'x', role: 'admin' })
+    ).status,
+    403,
+  );
+  assert.equal(
+    (
+      await request(t.http)
+        .delete(`/admin/v1/operators/${made.body.id}`)
+        .set(...vAuth)
+    ).status,
+    403,
+  );
+  assert.equal(
+    (
+      await request(t.http)
+        .post('/admin/v1/operators')
+        .set(...opAuth)
+        .send({ name: 'x', role: 'root' })
+    ).status,
+    400,
+  );
+  assert.equal(
+    (
+      await request(t.http)
+        .post('/admin/v1/operators')
+        .set(...opAuth)
+        .send({ role: 'admin' })
+    ).status,
+    400,
+  );
 
-  assert.equal((await request(t.http).delete(`/admin/v1/operators/${viewer.body.id}`).set(...opAuth)).status, 204);
-  assert.equal((await request(t.http).get('/admin/v1/operators').set(...vAuth)).status, 401);
-  assert.equal((await request(t.http).delete(`/admin/v1/operators/${viewer.body.id}`).set(...opAuth)).status, 404);
+  assert.equal(
+    (
+      await request(t.http)
+        .delete(`/admin/v1/operators/${viewer.body.id}`)
+        .set(...opAuth)
+    ).status,
+    204,
+  );
+  assert.equal(
+    (
+      await request(t.http)
+        .get('/admin/v1/operators')
+        .set(...vAuth)
+    ).status,
+    401,
+  );
+  assert.equal(
+    (
+      await request(t.http)
+        .delete(`/admin/v1/operators/${viewer.body.id}`)
+        .set(...opAuth)
+    ).status,
+    404,
+  );
   assert.equal((await request(t.http).get('/admin/v1/operators')).status, 401);
   assert.equal((await request(t.http).post('/admin/v1/operators').send({ name: 'x', role: 'admin' })).status, 401);
   assert.equal((await request(t.http).delete(`/admin/v1/operators/${made.body.id}`)).status, 401);
 
-  const audit = await request(t.http).get('/admin/v1/audit-log').query({ target: `operator:${viewer.body.id}` }).set(...admin(t));
-  assert.deepEqual(audit.body.data.map((e: { action: string; actor: string }) => [e.action, e.actor]), [['operator.revoke', made.body.id], ['operator.create', made.body.id]]);
+  const audit = await request(t.http)
+    .get('/admin/v1/audit-log')
+    .query({ target: `operator:${viewer.body.id}` })
+    .set(...admin(t));
+  assert.deepEqual(
+    audit.body.data.map((e: { action: string; actor: string }) => [e.action, e.actor]),
+    [
+      ['operator.revoke', made.body.id],
+      ['operator.create', made.body.id],
+    ],
+  );
 });
 
 test('When a tenant secret key is used on /admin, then 401 UNAUTHENTICATED (it is not an operator credential)', async () => {
@@ -70,7 +156,14 @@ test('When a tenant secret key is used on /admin, then 401 UNAUTHENTICATED (it i
     assert.equal(res.headers['www-authenticate'], 'Bearer');
   }
   // ...and an operator token never works on the tenant API.
-  assert.equal((await request(t.http).get('/v1/whoami').set(...admin(t))).status, 401);
+  assert.equal(
+    (
+      await request(t.http)
+        .get('/v1/whoami')
+        .set(...admin(t))
+    ).status,
+    401,
+  );
 });
 
 test('When a tenant calls with its key, then tenantAuth sets the tenant; revoked keys 401; suspended tenants 403 TENANT_SUSPENDED', async () => {
@@ -79,28 +172,48 @@ test('When a tenant calls with its key, then tenantAuth sets the tenant; revoked
   assert.equal(ok.status, 200);
   assert.equal(ok.body.tenant_id, tenant.id);
   assert.equal((await request(t.http).get('/v1/whoami')).status, 401);
-  assert.equal((await request(t.http).get('/v1/whoami').set('Authorization', `Bearer sk_${'A'.repeat(43)}`)).status, 401);
+  assert.equal(
+    (
+      await request(t.http)
+        .get('/v1/whoami')
+        .set('Authorization', `Bearer sk_${'A'.repeat(43)}`)
+    ).status,
+    401,
+  );
   assert.equal((await request(t.http).get('/v1/whoami').set('Authorization', 'Basic abc')).status, 401);
 
-  await request(t.http).patch(`/admin/v1/tenants/${tenant.id}`).set(...admin(t)).send({ status: 'suspended' });
+  await request(t.http)
+    .patch(`/admin/v1/tenants/${tenant.id}`)
+    .set(...admin(t))
+    .send({ status: 'suspended' });
   const suspended = await request(t.http).get('/v1/whoami').set('Authorization', `Bearer ${tenant.secret_key}`);
   assert.equal(suspended.status, 403);
   assert.equal(suspended.body.code, 'TENANT_SUSPENDED');
-  await request(t.http).patch(`/admin/v1/tenants/${tenant.id}`).set(...admin(t)).send({ status: 'active' });
+  await request(t.http)
+    .patch(`/admin/v1/tenants/${tenant.id}`)
+    .set(...admin(t))
+    .send({ status: 'active' });
 
-  await request(t.http).delete(`/admin/v1/tenants/${tenant.id}/secret-keys/${tenant.secret_key_id}`).set(...admin(t));
+  await request(t.http)
+    .delete(`/admin/v1/tenants/${tenant.id}/secret-keys/${tenant.secret_key_id}`)
+    .set(...admin(t));
   assert.equal((await request(t.http).get('/v1/whoami').set('Authorization', `Bearer ${tenant.secret_key}`)).status, 401);
 });
 
 test('When one IP fails authentication more than authFailuresPerMinute times, then 429 FREQUENCY_LIMITED with Retry-After, even for a valid token', async () => {
   const limited = await startTestApp({ security: { authFailuresPerMinute: 3 } }, { features: [...FEATURES, probe] });
   try {
-    for (let i = 0; i < 3; i++) assert.equal((await request(limited.http).get('/admin/v1/tenants').set('Authorization', `Bearer wrong-${i}`)).status, 401);
-    const blocked = await request(limited.http).get('/v1/whoami').set('Authorization', `Bearer sk_${'B'.repeat(43)}`);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await request(limited.http).get('/admin/v1/tenants').set('Authorization', `Bearer wrong-${i}`)).status, 401);
+    const blocked = await request(limited.http)
+      .get('/v1/whoami')
+      .set('Authorization', `Bearer sk_${'B'.repeat(43)}`);
     assert.equal(blocked.status, 429);
     assert.equal(blocked.body.code, 'FREQUENCY_LIMITED');
     assert.ok(Number(blocked.headers['retry-after']) >= 1 && Number(blocked.headers['retry-after']) <= 60);
-    const valid = await request(limited.http).get('/admin/v1/tenants').set(...admin(limited));
+    const valid = await request(limited.http)
+      .get('/admin/v1/tenants')
+      .set(...admin(limited));
     assert.equal(valid.status, 429, 'a blocked IP learns nothing from a right guess');
   } finally {
     await limited.close();

@@ -30,7 +30,17 @@ test('When credentials are fetched twice, then keys are parsed once (same KeyObj
   assert.equal(second!.merchantPrivateKey, first.merchantPrivateKey);
 
   const other = rsaPems();
-  await request(t.http).put(`/admin/v1/service-providers/${spMchid}`).set(...admin(t)).send(providerBody(other, { sp_appid: spAppid, apiv3_key: 'b'.repeat(32), wechatpay_public_key_id: undefined, wechatpay_public_key: undefined }));
+  await request(t.http)
+    .put(`/admin/v1/service-providers/${spMchid}`)
+    .set(...admin(t))
+    .send(
+      providerBody(other, {
+        sp_appid: spAppid,
+        apiv3_key: 'b'.repeat(32),
+        wechatpay_public_key_id: undefined,
+        wechatpay_public_key: undefined,
+      }),
+    );
   const third = await creds.get(spMchid);
   assert.notEqual(third!.merchantPrivateKey, first.merchantPrivateKey);
   assert.equal(third!.apiV3Key.toString(), 'b'.repeat(32));
@@ -51,7 +61,9 @@ test('When a secret key authenticates, then the directory answers the tenant, re
   assert.equal(await dir.authenticate('sk_short'), undefined);
   assert.equal(await dir.authenticate(''), undefined);
   const orm = t.app.container.resolve<Orm>(TOKENS.Orm);
-  const [row] = await orm.em.getConnection().execute<Array<{ last_used_at: number | null }>>('select last_used_at from tenant_secret_key where id = ?', [tenant.secret_key_id]);
+  const [row] = await orm.em
+    .getConnection()
+    .execute<Array<{ last_used_at: number | null }>>('select last_used_at from tenant_secret_key where id = ?', [tenant.secret_key_id]);
   assert.ok(Number(row.last_used_at) > 0);
   assert.equal((await dir.byId(tenant.id))?.name, 'Tengda Toys');
   assert.equal(await dir.byId('ten_nope'), undefined);

@@ -24,14 +24,27 @@ after(async () => {
 function folder(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'pp-tenants-'));
   dirs.push(dir);
-  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+  for (const [name, body] of Object.entries(files))
+    writeFileSync(join(dir, name), typeof body === 'string' ? body : JSON.stringify(body, null, 2));
   return dir;
 }
 
-const tenantFile = (over: Record<string, unknown> = {}) => ({ sp_mchid: sp.spMchid, sub_mchid: uniqueMchid(), name: 'Synced Shop', apps: [{ appid: uniqueAppid(), type: 'miniprogram', dev_mode: 'outsourced' }], webhook_url: 'https://shop.example.com/hook', ...over });
+const tenantFile = (over: Record<string, unknown> = {}) => ({
+  sp_mchid: sp.spMchid,
+  sub_mchid: uniqueMchid(),
+  name: 'Synced Shop',
+  apps: [{ appid: uniqueAppid(), type: 'miniprogram', dev_mode: 'outsourced' }],
+  webhook_url: 'https://shop.example.com/hook',
+  ...over,
+});
 
 async function tenantsOf(sub: string) {
-  return (await request(t.http).get('/admin/v1/tenants').query({ sub_mchid: sub }).set(...admin(t))).body.data as Array<{ id: string; name: string; apps: unknown[] }>;
+  return (
+    await request(t.http)
+      .get('/admin/v1/tenants')
+      .query({ sub_mchid: sub })
+      .set(...admin(t))
+  ).body.data as Array<{ id: string; name: string; apps: unknown[] }>;
 }
 
 test('When tenants:sync runs, then dry-run applies nothing, the first run creates with secrets, a second run is unchanged, an edit updates', async () => {
@@ -40,20 +53,35 @@ test('When tenants:sync runs, then dry-run applies nothing, the first run create
   const dir = folder({ 'a.json': a, 'b.json': b, 'README.md': '# not a tenant' });
 
   const dry = await syncTenants(t.app.container, dir, { dryRun: true });
-  assert.deepEqual(dry.results.map((r) => r.action), ['created', 'created']);
+  assert.deepEqual(
+    dry.results.map((r) => r.action),
+    ['created', 'created'],
+  );
   assert.ok(dry.results.every((r) => !r.secret_key));
   assert.equal((await tenantsOf(a.sub_mchid)).length, 0, 'dry run wrote nothing');
 
   const first = await syncTenants(t.app.container, dir);
-  assert.deepEqual(first.results.map((r) => r.action), ['created', 'created']);
+  assert.deepEqual(
+    first.results.map((r) => r.action),
+    ['created', 'created'],
+  );
   assert.ok(first.results.every((r) => /^sk_/.test(r.secret_key!) && /^whsec_/.test(r.webhook_secret!)));
   const [made] = await tenantsOf(a.sub_mchid);
   assert.equal(made.id, first.results[0].tenant_id);
 
   const second = await syncTenants(t.app.container, dir);
-  assert.deepEqual(second.results.map((r) => [r.action, r.secret_key]), [['unchanged', undefined], ['unchanged', undefined]]);
+  assert.deepEqual(
+    second.results.map((r) => [r.action, r.secret_key]),
+    [
+      ['unchanged', undefined],
+      ['unchanged', undefined],
+    ],
+  );
 
-  writeFileSync(join(dir, 'a.json'), JSON.stringify({ ...a, name: 'Renamed Shop', apps: [...a.apps, { appid: uniqueAppid(), type: 'app', dev_mode: 'third_party' }] }));
+  writeFileSync(
+    join(dir, 'a.json'),
+    JSON.stringify({ ...a, name: 'Renamed Shop', apps: [...a.apps, { appid: uniqueAppid(), type: 'app', dev_mode: 'third_party' }] }),
+  );
   const third = await syncTenants(t.app.container, dir);
   assert.equal(third.results[0].action, 'updated');
   assert.deepEqual(third.results[0].changes.sort(), ['apps', 'name']);
@@ -61,8 +89,17 @@ test('When tenants:sync runs, then dry-run applies nothing, the first run create
   const [updated] = await tenantsOf(a.sub_mchid);
   assert.equal(updated.name, 'Renamed Shop');
   assert.equal(updated.apps.length, 2);
-  const audit = await request(t.http).get('/admin/v1/audit-log').query({ target: `tenant:${made.id}` }).set(...admin(t));
-  assert.deepEqual(audit.body.data.map((e: { action: string; actor: string }) => [e.action, e.actor]), [['tenant.sync_update', 'cli:tenants-sync'], ['tenant.create', 'cli:tenants-sync']]);
+  const audit = await request(t.http)
+    .get('/admin/v1/audit-log')
+    .query({ target: `tenant:${made.id}` })
+    .set(...admin(t));
+  assert.deepEqual(
+    audit.body.data.map((e: { action: string; actor: string }) => [e.action, e.actor]),
+    [
+      ['tenant.sync_update', 'cli:tenants-sync'],
+      ['tenant.create', 'cli:tenants-sync'],
+    ],
+  );
 });
 
 test('When any file is invalid, then the whole batch is refused, each problem is named by file, and nothing is applied', async () => {
@@ -79,7 +116,10 @@ test('When any file is invalid, then the whole batch is refused, each problem is
     const dir = folder({ 'a-good.json': good, ...extra });
     await assert.rejects(syncTenants(t.app.container, dir), (e: unknown) => {
       assert.ok(e instanceof TenantsSyncError);
-      assert.ok(e.problems.some((p) => p.file.endsWith('bad.json') && why.test(p.issue)), JSON.stringify(e.problems));
+      assert.ok(
+        e.problems.some((p) => p.file.endsWith('bad.json') && why.test(p.issue)),
+        JSON.stringify(e.problems),
+      );
       return true;
     });
     assert.equal((await tenantsOf(good.sub_mchid)).length, 0, `nothing applied (${why})`);
@@ -107,7 +147,10 @@ test("When the repository's tenants/ examples are synced (under fresh numbers), 
     assert.ok(tenantCreateBody.safeParse(body).success, f);
     assert.equal(body.sp_mchid, '1900000100');
     // Fresh numbers so this test never collides with other data in a shared database.
-    const apps = body.apps.map((a: { appid: string; dev_mode: string }) => ({ ...a, appid: a.dev_mode === 'centralized' ? demo.spAppid : uniqueAppid() }));
+    const apps = body.apps.map((a: { appid: string; dev_mode: string }) => ({
+      ...a,
+      appid: a.dev_mode === 'centralized' ? demo.spAppid : uniqueAppid(),
+    }));
     writeFileSync(join(dir, f), JSON.stringify({ ...body, sp_mchid: demo.spMchid, sub_mchid: uniqueMchid(), apps }));
   }
   const report = await syncTenants(t.app.container, dir);

@@ -14,9 +14,26 @@ import { WxpayPlatformKeys } from '../../../src/wxpay/platform-keys/platform-key
 import { CertificateStore } from '../../../src/wxpay/platform-keys/certificate-store';
 import { WxpayApiError, WxpaySignatureError, WxpayTransportError } from '../../../src/wxpay/errors';
 import { PARTNER_ENDPOINTS_ONLY_RULE } from '../../../src/wxpay/partner-guard';
-import { closeOrder, createJsapiOrder, createRefund, downloadBill, queryOrderByOutTradeNo, queryRefund, applyTradeBill } from '../../../src/wxpay/resources';
+import {
+  closeOrder,
+  createJsapiOrder,
+  createRefund,
+  downloadBill,
+  queryOrderByOutTradeNo,
+  queryRefund,
+  applyTradeBill,
+} from '../../../src/wxpay/resources';
 import { testDatabaseUrl, uniqueMchid } from '../../support/app';
-import { closedPortUrl, rsaPair, startFakeWxpay, testCredentials, type Answer, type FakeWxpay, type Hit, type Signer } from '../../support/wxpay-fake';
+import {
+  closedPortUrl,
+  rsaPair,
+  startFakeWxpay,
+  testCredentials,
+  type Answer,
+  type FakeWxpay,
+  type Hit,
+  type Signer,
+} from '../../support/wxpay-fake';
 
 // Keys generated once for this file: the service provider's merchant key and WeChat Pay's public key.
 const merchant = rsaPair();
@@ -42,7 +59,16 @@ after(async () => {
 
 function client(opts: Partial<TransportOptions> = {}) {
   const transport = new WxpayTransport(
-    { baseUrl: fake.url, connectTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 3, retryBudgetMs: 5000, userAgent: 'partnerpay-test/1', backoffBaseMs: 5, ...opts },
+    {
+      baseUrl: fake.url,
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: 2000,
+      maxAttempts: 3,
+      retryBudgetMs: 5000,
+      userAgent: 'partnerpay-test/1',
+      backoffBaseMs: 5,
+      ...opts,
+    },
     clock,
   );
   transports.push(transport);
@@ -58,7 +84,17 @@ function script(...answers: Array<(h: Hit) => Answer>) {
 
 test('When an order is created, then the exact body bytes are signed with the SP mchid and the answer is verified', async () => {
   script(() => ({ status: 200, body: { prepay_id: 'wx201410272009395522657a690389285100' } }));
-  const body = { sp_appid: sp.spAppid, sp_mchid: sp.spMchid, sub_mchid: '1900000109', description: 'Image形象店-深圳腾大-QQ公仔', out_trade_no: 'ord_123456', notify_url: 'https://example.com/notify', amount: { total: 100, currency: 'CNY' as const }, payer: { sub_openid: 'o1' }, sub_appid: 'wx1' };
+  const body = {
+    sp_appid: sp.spAppid,
+    sp_mchid: sp.spMchid,
+    sub_mchid: '1900000109',
+    description: 'Image形象店-深圳腾大-QQ公仔',
+    out_trade_no: 'ord_123456',
+    notify_url: 'https://example.com/notify',
+    amount: { total: 100, currency: 'CNY' as const },
+    payer: { sub_openid: 'o1' },
+    sub_appid: 'wx1',
+  };
   const res = await createJsapiOrder(client(), sp, body);
   assert.deepEqual(res, { prepay_id: 'wx201410272009395522657a690389285100' });
 
@@ -79,7 +115,10 @@ test('When an order is created, then the exact body bytes are signed with the SP
 });
 
 test('When an order is queried, then sp_mchid and sub_mchid travel in the signed query string', async () => {
-  script(() => ({ status: 200, body: { out_trade_no: 'a|b*1', trade_state: 'NOTPAY', sp_mchid: sp.spMchid, sub_mchid: '1900000109', sp_appid: sp.spAppid } }));
+  script(() => ({
+    status: 200,
+    body: { out_trade_no: 'a|b*1', trade_state: 'NOTPAY', sp_mchid: sp.spMchid, sub_mchid: '1900000109', sp_appid: sp.spAppid },
+  }));
   const tx = await queryOrderByOutTradeNo(client(), sp, '1900000109', 'a|b*1');
   assert.equal(tx.trade_state, 'NOTPAY');
   const [hit] = fake.hits;
@@ -104,7 +143,12 @@ test('When WeChat Pay answers 5xx twice, then an idempotent call is retried and 
     () => ({ status: 503, body: 'busy', sign: false }),
     () => ({ status: 200, body: { refund_id: 'r1', out_refund_no: 'rf_1', status: 'PROCESSING' } }),
   );
-  const refund = await createRefund(client(), sp, { sub_mchid: '1900000109', out_trade_no: 'ord_1', out_refund_no: 'rf_1', amount: { refund: 1, total: 1, currency: 'CNY' } });
+  const refund = await createRefund(client(), sp, {
+    sub_mchid: '1900000109',
+    out_trade_no: 'ord_1',
+    out_refund_no: 'rf_1',
+    amount: { refund: 1, total: 1, currency: 'CNY' },
+  });
   assert.equal(refund.refund_id, 'r1');
   assert.equal(fake.count('/v3/refund/domestic/refunds'), 3);
   assert.equal(new Set(fake.hits.map((h) => h.body)).size, 1, 'every retry sends the same body');
@@ -122,7 +166,10 @@ test('When 5xx persists, then attempts stop at maxAttempts and a retryable Wxpay
 });
 
 test('When WeChat Pay answers 4xx, then nothing is retried and the error carries status, code, message and Request-ID', async () => {
-  script(() => ({ status: 400, body: { code: 'PARAM_ERROR', message: '参数错误', detail: { field: '/amount/total', issue: 'must be > 0' } } }));
+  script(() => ({
+    status: 400,
+    body: { code: 'PARAM_ERROR', message: '参数错误', detail: { field: '/amount/total', issue: 'must be > 0' } },
+  }));
   const err = await queryRefund(client(), sp, '1900000109', 'rf_1').catch((e) => e);
   assert.equal(fake.hits.length, 1, 'exactly one request');
   assert.ok(err instanceof WxpayApiError);
@@ -134,7 +181,10 @@ test('When WeChat Pay answers 4xx, then nothing is retried and the error carries
   assert.ok(app instanceof AppError);
   assert.equal(app.status, 502);
   assert.equal(app.code, 'UPSTREAM_ERROR');
-  assert.deepEqual(app.detail, { retryable: false, upstream: { status: 400, code: 'PARAM_ERROR', message: '参数错误', request_id: 'req-1' } });
+  assert.deepEqual(app.detail, {
+    retryable: false,
+    upstream: { status: 400, code: 'PARAM_ERROR', message: '参数错误', request_id: 'req-1' },
+  });
 });
 
 test('When a closed order is closed again after payment, then callers can switch on ORDER_PAID (legacy ORDERPAID too)', async () => {
@@ -145,7 +195,9 @@ test('When a closed order is closed again after payment, then callers can switch
 
 test('When a non-idempotent POST gets a 5xx, then it is not retried', async () => {
   script(() => ({ status: 500, body: { code: 'SYSTEM_ERROR', message: 'x' } }));
-  const err = await client().call(sp, { method: 'POST', path: '/v3/profitsharing/orders', body: { a: 1 } }).catch((e) => e);
+  const err = await client()
+    .call(sp, { method: 'POST', path: '/v3/profitsharing/orders', body: { a: 1 } })
+    .catch((e) => e);
   assert.ok(err instanceof WxpayApiError);
   assert.equal(fake.hits.length, 1);
 });
@@ -206,7 +258,11 @@ for (const [name, answer, reason] of [
   ['badly signed', { sign: 'bad' }, 'bad_signature'],
   ['a SIGNTEST probe', { sign: 'signtest' }, 'signtest_probe'],
   ['signed 10 minutes ago', { skewSeconds: -600 }, 'stale_timestamp'],
-  ['signed with an unknown public key', { signer: { serial: 'PUB_KEY_ID_0000000000000000000000000000000001', privateKey: wechat.privateKey } }, 'unknown_serial'],
+  [
+    'signed with an unknown public key',
+    { signer: { serial: 'PUB_KEY_ID_0000000000000000000000000000000001', privateKey: wechat.privateKey } },
+    'unknown_serial',
+  ],
   ['signed by another key under our key id', { signer: { serial: publicKeyId, privateKey: merchant.privateKey } }, 'bad_signature'],
 ] as const) {
   test(`When the answer is ${name}, then it is refused with WxpaySignatureError (${reason})`, async () => {
@@ -228,7 +284,12 @@ test('When an error answer carries a bad signature, then it is refused rather th
 test('When a direct-merchant payment endpoint is called, then 422 SECONDARY_CLEARING_FORBIDDEN before any network I/O', async () => {
   script(() => ({ status: 200, body: {} }));
   const c = client();
-  for (const path of ['/v3/pay/transactions/jsapi', '/v3/pay/transactions/out-trade-no/1217752501201407033233368018', '/V3/PAY/TRANSACTIONS/id/4200000001', '/v3/pay/transactions']) {
+  for (const path of [
+    '/v3/pay/transactions/jsapi',
+    '/v3/pay/transactions/out-trade-no/1217752501201407033233368018',
+    '/V3/PAY/TRANSACTIONS/id/4200000001',
+    '/v3/pay/transactions',
+  ]) {
     const err = await c.call(sp, { method: 'POST', path, body: { mchid: sp.spMchid } }).catch((e) => e);
     assert.ok(err instanceof AppError, path);
     assert.equal(err.status, 422);
@@ -237,7 +298,11 @@ test('When a direct-merchant payment endpoint is called, then 422 SECONDARY_CLEA
     assert.match(err.message, /二清/);
   }
   // Walking around the prefix with dot segments is refused as well.
-  for (const path of ['/v3/pay/partner/../transactions/jsapi', '/v3/pay//transactions/jsapi', '/v3/pay/partner/%2e%2e/transactions/jsapi']) {
+  for (const path of [
+    '/v3/pay/partner/../transactions/jsapi',
+    '/v3/pay//transactions/jsapi',
+    '/v3/pay/partner/%2e%2e/transactions/jsapi',
+  ]) {
     await assert.rejects(c.call(sp, { method: 'POST', path, body: {} }), AppError, path);
   }
   assert.equal(PARTNER_ENDPOINTS_ONLY_RULE, 'partner_endpoints_only');

@@ -13,7 +13,10 @@ let fake: FakeWxpay;
 let t: TestApp;
 
 before(async () => {
-  fake = await startFakeWxpay({ serial: publicKeyId, privateKey: wechat.privateKey }, () => ({ status: 200, body: { trade_state: 'SUCCESS', transaction_id: '4200000001' } }));
+  fake = await startFakeWxpay({ serial: publicKeyId, privateKey: wechat.privateKey }, () => ({
+    status: 200,
+    body: { trade_state: 'SUCCESS', transaction_id: '4200000001' },
+  }));
   t = await startTestApp({ wxpay: { baseUrl: fake.url } });
 });
 after(async () => {

@@ -18,7 +18,19 @@ import { encryptSensitive } from '../../../src/wxpay/sensitive';
 import { queryRefund } from '../../../src/wxpay/resources';
 import type { ServiceProviderCredentials } from '../../../src/wxpay/credentials';
 import { testDatabaseUrl, uniqueMchid } from '../../support/app';
-import { certificateEntry, platformCertificate, randomSerial, rsaPair, startFakeWxpay, testCredentials, type Answer, type FakeWxpay, type Hit, type RsaPair, type Signer } from '../../support/wxpay-fake';
+import {
+  certificateEntry,
+  platformCertificate,
+  randomSerial,
+  rsaPair,
+  startFakeWxpay,
+  testCredentials,
+  type Answer,
+  type FakeWxpay,
+  type Hit,
+  type RsaPair,
+  type Signer,
+} from '../../support/wxpay-fake';
 
 const DAY = 86_400_000;
 const merchant = rsaPair();
@@ -33,7 +45,14 @@ interface Platform extends Signer {
 function platform(validFrom = new Date(Date.now() - DAY), validTo = new Date(Date.now() + 365 * DAY)): Platform {
   const pair = rsaPair();
   const serial = randomSerial();
-  return { pair, serial, privateKey: pair.privateKey, pem: platformCertificate(pair, serial, validFrom, validTo), notBefore: validFrom, notAfter: validTo };
+  return {
+    pair,
+    serial,
+    privateKey: pair.privateKey,
+    pem: platformCertificate(pair, serial, validFrom, validTo),
+    notBefore: validFrom,
+    notAfter: validTo,
+  };
 }
 const certA = platform();
 // Expires a day after certA: X.509 times have one-second precision, so equal validity would make "newest" a tie.
@@ -42,7 +61,11 @@ const certB = platform(undefined, new Date(Date.now() + 366 * DAY));
 /** Serves `served` on /v3/certificates (signed by the newest) and a refund, signed by `apiSigner`, elsewhere. */
 function serve(hit: Hit): Answer {
   if (hit.url === '/v3/certificates') {
-    return { status: 200, body: { data: served.map((c) => certificateEntry(c.pem, c.serial, sp.apiV3Key, c.notBefore, c.notAfter)) }, signer: served[served.length - 1] };
+    return {
+      status: 200,
+      body: { data: served.map((c) => certificateEntry(c.pem, c.serial, sp.apiV3Key, c.notBefore, c.notAfter)) },
+      signer: served[served.length - 1],
+    };
   }
   return { status: 200, body: { refund_id: 'r1', status: 'SUCCESS' }, signer: apiSigner };
 }
@@ -71,7 +94,18 @@ after(async () => {
 
 function build(opts: { clock?: ManualClock; kv?: KeyValueStore } = {}) {
   const clock = opts.clock ?? new ManualClock();
-  const transport = new WxpayTransport({ baseUrl: fake.url, connectTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 2, retryBudgetMs: 3000, userAgent: 'partnerpay-test', backoffBaseMs: 5 }, clock);
+  const transport = new WxpayTransport(
+    {
+      baseUrl: fake.url,
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: 2000,
+      maxAttempts: 2,
+      retryBudgetMs: 3000,
+      userAgent: 'partnerpay-test',
+      backoffBaseMs: 5,
+    },
+    clock,
+  );
   transports.push(transport);
   const keys = new WxpayPlatformKeys({ transport, store: new CertificateStore(orm), kv: opts.kv ?? new MemoryKeyValueStore(), clock });
   return { clock, keys, client: new WxpayHttpClient(transport, keys) };
@@ -93,7 +127,10 @@ test('When an answer is signed by a certificate we do not know, then certificate
   assert.equal(refund.refund_id, 'r1');
   assert.equal(fake.count('/v3/certificates'), 1);
   const rows = await orm.em.fork().find(WxpayPlatformCertificateSchema, { spMchid: sp.spMchid });
-  assert.deepEqual(rows.map((r) => r.serialNo), [certA.serial]);
+  assert.deepEqual(
+    rows.map((r) => r.serialNo),
+    [certA.serial],
+  );
   assert.equal(rows[0].pem, certA.pem);
   // Known now: the next call needs no download.
   await queryRefund(client, sp, '1900000109', 'rf_1');
@@ -103,7 +140,12 @@ test('When an answer is signed by a certificate we do not know, then certificate
 test('When 50 answers arrive signed with 50 unknown serials, then WeChat Pay is asked at most once a minute', async () => {
   fresh();
   const { keys, clock } = build();
-  const headers = (serial: string) => ({ 'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)), 'wechatpay-nonce': 'n', 'wechatpay-serial': serial, 'wechatpay-signature': 'c2ln' });
+  const headers = (serial: string) => ({
+    'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)),
+    'wechatpay-nonce': 'n',
+    'wechatpay-serial': serial,
+    'wechatpay-signature': 'c2ln',
+  });
   const results = await Promise.all(Array.from({ length: 50 }, () => keys.verify(sp, headers(randomSerial()), '{}')));
   assert.ok(results.every((r) => !r.ok && r.reason === 'unknown_serial'));
   assert.equal(fake.count('/v3/certificates'), 1);
@@ -186,7 +228,10 @@ test('When the APIv3 key is wrong, then the download fails cleanly with WxpayDec
   const { keys } = build();
   const wrong = { ...sp, apiV3Key: Buffer.from('b'.repeat(32)) };
   const transport = transports[transports.length - 1];
-  await assert.rejects(fetchPlatformCertificates(transport, wrong, Date.now(), () => undefined), (e: unknown) => e instanceof WxpayDecryptionError && !/b{32}/.test(e.message));
+  await assert.rejects(
+    fetchPlatformCertificates(transport, wrong, Date.now(), () => undefined),
+    (e: unknown) => e instanceof WxpayDecryptionError && !/b{32}/.test(e.message),
+  );
   assert.equal(await keys.keyFor(wrong, certA.serial), undefined);
   assert.equal((await orm.em.fork().find(WxpayPlatformCertificateSchema, { spMchid: sp.spMchid })).length, 0);
 });
@@ -196,18 +241,33 @@ test('When a certificate does not match its serial_no, or the list is signed by 
   const transport = build() && transports[transports.length - 1];
   const liar = { ...certA, serial: certB.serial };
   served = [liar];
-  await assert.rejects(fetchPlatformCertificates(transport, sp, Date.now(), () => undefined), WxpayMalformedError);
+  await assert.rejects(
+    fetchPlatformCertificates(transport, sp, Date.now(), () => undefined),
+    WxpayMalformedError,
+  );
   // A list signed by a key that is neither known nor in the list.
   const stranger = platform();
-  fake.handle = () => ({ status: 200, body: { data: [certificateEntry(certA.pem, certA.serial, sp.apiV3Key, certA.notBefore, certA.notAfter)] }, signer: stranger });
-  await assert.rejects(fetchPlatformCertificates(transport, sp, Date.now(), () => undefined), (e: unknown) => e instanceof WxpaySignatureError && e.reason === 'unknown_serial');
+  fake.handle = () => ({
+    status: 200,
+    body: { data: [certificateEntry(certA.pem, certA.serial, sp.apiV3Key, certA.notBefore, certA.notAfter)] },
+    signer: stranger,
+  });
+  await assert.rejects(
+    fetchPlatformCertificates(transport, sp, Date.now(), () => undefined),
+    (e: unknown) => e instanceof WxpaySignatureError && e.reason === 'unknown_serial',
+  );
 });
 
 test('When a service provider is in public-key mode, then PUB_KEY_ID serials use the public key and certificate serials still work side by side', async () => {
   const wechat = rsaPair();
   const publicKeyId = 'PUB_KEY_ID_0000000000000024101100397200000006';
   fresh();
-  const mixed = testCredentials(uniqueMchid(), merchant, { mode: 'public_key', publicKeyId, publicKey: wechat.publicKey }, sp.apiV3Key.toString('utf8'));
+  const mixed = testCredentials(
+    uniqueMchid(),
+    merchant,
+    { mode: 'public_key', publicKeyId, publicKey: wechat.publicKey },
+    sp.apiV3Key.toString('utf8'),
+  );
   sp = mixed;
   const { keys } = build();
   assert.equal(await keys.keyFor(mixed, publicKeyId), wechat.publicKey);

@@ -5,10 +5,18 @@ import { createLogger } from '../../../src/common/logger';
 
 test('When secrets reach the logger by key or by shape, then none of them is written', () => {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   const log = createLogger('info', sink);
   const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBg\n-----END PRIVATE KEY-----';
-  log.info({ headers: { authorization: 'Bearer op_abcdefghijklmnopqrstuvwxyz' }, apiv3_key: 'a'.repeat(32), note: `key ${pem}` }, 'with sk_ABCDEFGHIJKLMNOPQRSTUV inside');
+  log.info(
+    { headers: { authorization: 'Bearer op_abcdefghijklmnopqrstuvwxyz' }, apiv3_key: 'a'.repeat(32), note: `key ${pem}` },
+    'with sk_ABCDEFGHIJKLMNOPQRSTUV inside',
+  );
   const out = lines.join('');
   assert.ok(!out.includes('MIIEvAIBADANBg'));
   assert.ok(!out.includes('a'.repeat(32)));

@@ -4,9 +4,31 @@ import { isForbiddenAddress, validateWebhookUrl } from '../../../src/common/net/
 import { AppError } from '../../../src/common/errors';
 
 test('isForbiddenAddress refuses loopback, private, link-local, CGNAT, metadata, ULA and IPv4-mapped; allows public', () => {
-  for (const ip of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:8.8.8.8', '64:ff9b::a00:1', 'ff02::1', 'not-an-ip', '[::1]', 'fe80::1%eth0'])
+  for (const ip of [
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    '::ffff:8.8.8.8',
+    '64:ff9b::a00:1',
+    'ff02::1',
+    'not-an-ip',
+    '[::1]',
+    'fe80::1%eth0',
+  ])
     assert.equal(isForbiddenAddress(ip), true, ip);
-  for (const ip of ['8.8.8.8', '203.0.114.7', '101.226.103.10', '2606:4700:4700::1111', '172.32.0.1', '100.128.0.1']) assert.equal(isForbiddenAddress(ip), false, ip);
+  for (const ip of ['8.8.8.8', '203.0.114.7', '101.226.103.10', '2606:4700:4700::1111', '172.32.0.1', '100.128.0.1'])
+    assert.equal(isForbiddenAddress(ip), false, ip);
 });
 
 async function refused(url: string, opts: Parameters<typeof validateWebhookUrl>[1], issue: RegExp): Promise<void> {
@@ -25,7 +47,14 @@ test('validateWebhookUrl: https required, no credentials, and every resolved add
     if (!map[host]) throw new Error('ENOTFOUND');
     return map[host];
   };
-  const opts = { allowPrivate: false, lookup: lookup({ 'merchant.example.com': ['93.184.216.34'], 'evil.example.com': ['93.184.216.34', '10.0.0.5'], 'meta.example.com': ['169.254.169.254'] }) };
+  const opts = {
+    allowPrivate: false,
+    lookup: lookup({
+      'merchant.example.com': ['93.184.216.34'],
+      'evil.example.com': ['93.184.216.34', '10.0.0.5'],
+      'meta.example.com': ['169.254.169.254'],
+    }),
+  };
   await validateWebhookUrl('https://merchant.example.com/partnerpay/events', opts);
   await validateWebhookUrl('https://93.184.216.34/hook', opts);
   await refused('http://merchant.example.com/hook', opts, /https/);

@@ -2,19 +2,32 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AesGcmError, decryptResource, encryptResource, loadPublicKey, verifyWechatpaySignature, type WechatpayHeaders } from '../../../src/crypto';
+import {
+  AesGcmError,
+  decryptResource,
+  encryptResource,
+  loadPublicKey,
+  verifyWechatpaySignature,
+  type WechatpayHeaders,
+} from '../../../src/crypto';
 
 // Negative cases beyond vectors.test.ts, on the published response vector (spec §15.4).
 const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));
 const v = vectors.verify[0];
 const pub = loadPublicKey(vectors.keys[v.key]);
-const h: WechatpayHeaders = { timestamp: v.headers['Wechatpay-Timestamp'], nonce: v.headers['Wechatpay-Nonce'], serial: v.headers['Wechatpay-Serial'], signature: v.headers['Wechatpay-Signature'] };
+const h: WechatpayHeaders = {
+  timestamp: v.headers['Wechatpay-Timestamp'],
+  nonce: v.headers['Wechatpay-Nonce'],
+  serial: v.headers['Wechatpay-Serial'],
+  signature: v.headers['Wechatpay-Signature'],
+};
 const keyFor = (s: string) => (s === h.serial ? pub : undefined);
 const now = Number(h.timestamp);
 const reason = (r: ReturnType<typeof verifyWechatpaySignature>) => (r.ok ? 'ok' : r.reason);
 
 test('Each missing signature header is refused as missing_headers', () => {
-  for (const k of ['timestamp', 'nonce', 'serial', 'signature'] as const) assert.equal(reason(verifyWechatpaySignature({ ...h, [k]: undefined }, v.body, now, keyFor)), 'missing_headers', k);
+  for (const k of ['timestamp', 'nonce', 'serial', 'signature'] as const)
+    assert.equal(reason(verifyWechatpaySignature({ ...h, [k]: undefined }, v.body, now, keyFor)), 'missing_headers', k);
 });
 
 test('The 300 s window holds in both directions and only for decimal timestamps', () => {
@@ -43,5 +56,8 @@ test('AES-GCM refuses a tampered ciphertext, a wrong AAD or nonce, and keys that
   assert.throws(() => decryptResource({ ...r, ciphertext: 'AAAA' }, key), /shorter than the GCM tag/);
   assert.throws(() => decryptResource(r, 'testAPIv3Key0000'), /32 bytes, got 16/);
   assert.throws(() => encryptResource('x', Buffer.alloc(31)), /32 bytes, got 31/);
-  assert.throws(() => decryptResource(r, 'b'.repeat(32)), (e: unknown) => e instanceof AesGcmError && !e.message.includes('b'.repeat(32)));
+  assert.throws(
+    () => decryptResource(r, 'b'.repeat(32)),
+    (e: unknown) => e instanceof AesGcmError && !e.message.includes('b'.repeat(32)),
+  );
 });

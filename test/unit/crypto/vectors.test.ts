@@ -3,8 +3,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  loadPrivateKey, loadPublicKey, signSha256Rsa, requestMessage, verifyWechatpaySignature, decryptResource, encryptResource,
-  rsaOaepDecrypt, loadCertificate, AesGcmError, KeyError, paySignMessage,
+  loadPrivateKey,
+  loadPublicKey,
+  signSha256Rsa,
+  requestMessage,
+  verifyWechatpaySignature,
+  decryptResource,
+  encryptResource,
+  rsaOaepDecrypt,
+  loadCertificate,
+  AesGcmError,
+  KeyError,
+  paySignMessage,
 } from '../../../src/crypto';
 import { generateKeyPairSync } from 'node:crypto';
 
@@ -29,14 +39,25 @@ test('The paySign message builder matches the official vector', () => {
 test('The published response verifies; tampered body, wrong serial, stale time and SIGNTEST are refused', () => {
   const v = vectors.verify[0];
   const pub = loadPublicKey(key(v.key));
-  const h = { timestamp: v.headers['Wechatpay-Timestamp'], nonce: v.headers['Wechatpay-Nonce'], serial: v.headers['Wechatpay-Serial'], signature: v.headers['Wechatpay-Signature'] };
+  const h = {
+    timestamp: v.headers['Wechatpay-Timestamp'],
+    nonce: v.headers['Wechatpay-Nonce'],
+    serial: v.headers['Wechatpay-Serial'],
+    signature: v.headers['Wechatpay-Signature'],
+  };
   const keyFor = (s: string) => (s === h.serial ? pub : undefined);
   const now = Number(h.timestamp);
   assert.deepEqual(verifyWechatpaySignature(h, v.body, now, keyFor), { ok: true, serial: h.serial });
   assert.equal((verifyWechatpaySignature(h, v.body + ' ', now, keyFor) as { reason: string }).reason, 'bad_signature');
-  assert.equal((verifyWechatpaySignature({ ...h, serial: 'PUB_KEY_ID_0000' }, v.body, now, keyFor) as { reason: string }).reason, 'unknown_serial');
+  assert.equal(
+    (verifyWechatpaySignature({ ...h, serial: 'PUB_KEY_ID_0000' }, v.body, now, keyFor) as { reason: string }).reason,
+    'unknown_serial',
+  );
   assert.equal((verifyWechatpaySignature(h, v.body, now + 301, keyFor) as { reason: string }).reason, 'stale_timestamp');
-  assert.equal((verifyWechatpaySignature({ ...h, signature: 'WECHATPAY/SIGNTEST/' + h.signature }, v.body, now, keyFor) as { reason: string }).reason, 'signtest_probe');
+  assert.equal(
+    (verifyWechatpaySignature({ ...h, signature: 'WECHATPAY/SIGNTEST/' + h.signature }, v.body, now, keyFor) as { reason: string }).reason,
+    'signtest_probe',
+  );
 });
 
 test('AES-GCM vectors decrypt; the certificate serial matches; wrong and 16-byte keys are refused', () => {
@@ -56,7 +77,10 @@ test('The RSA-OAEP vector decrypts with SHA-1/MGF1-SHA-1', () => {
 });
 
 test('A bad PEM or a key under 2048 bits is refused naming the credential', () => {
-  assert.throws(() => loadPrivateKey('nope', 'merchant_private_key'), (e: unknown) => e instanceof KeyError && e.credential === 'merchant_private_key');
+  assert.throws(
+    () => loadPrivateKey('nope', 'merchant_private_key'),
+    (e: unknown) => e instanceof KeyError && e.credential === 'merchant_private_key',
+  );
   const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   assert.throws(() => loadPrivateKey(small, 'merchant_private_key'), /at least 2048 bits/);
 });

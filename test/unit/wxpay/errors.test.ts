@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPrivateKey } from '../../../src/crypto';
 import { AppError, isConvertible } from '../../../src/common/errors';
-import { WxpayApiError, WxpayDecryptionError, WxpayMalformedError, WxpaySignatureError, WxpayTransportError } from '../../../src/wxpay/errors';
+import {
+  WxpayApiError,
+  WxpayDecryptionError,
+  WxpayMalformedError,
+  WxpaySignatureError,
+  WxpayTransportError,
+} from '../../../src/wxpay/errors';
 import { assertPartnerEndpoint, PARTNER_ENDPOINTS_ONLY_RULE } from '../../../src/wxpay/partner-guard';
 import { signRequest } from '../../../src/wxpay/signer';
 import { queryString } from '../../../src/wxpay/http-client';
@@ -21,8 +27,16 @@ test('Transport errors map to 504 UPSTREAM_TIMEOUT for timeouts and 502 otherwis
 
 test('API errors are 502 UPSTREAM_ERROR with detail.upstream; retryable only for 5xx and the transient codes', () => {
   const cases: Array<[number, string, boolean]> = [
-    [500, 'SYSTEM_ERROR', true], [502, 'HTTP_502', true], [429, 'FREQUENCY_LIMITED', true], [429, 'RATELIMIT_EXCEED', true], [500, 'BANK_ERROR', true],
-    [400, 'PARAM_ERROR', false], [401, 'SIGN_ERROR', false], [403, 'NO_AUTH', false], [404, 'ORDER_NOT_EXIST', false], [400, 'ORDER_PAID', false],
+    [500, 'SYSTEM_ERROR', true],
+    [502, 'HTTP_502', true],
+    [429, 'FREQUENCY_LIMITED', true],
+    [429, 'RATELIMIT_EXCEED', true],
+    [500, 'BANK_ERROR', true],
+    [400, 'PARAM_ERROR', false],
+    [401, 'SIGN_ERROR', false],
+    [403, 'NO_AUTH', false],
+    [404, 'ORDER_NOT_EXIST', false],
+    [400, 'ORDER_PAID', false],
   ];
   for (const [status, code, retryable] of cases) {
     const err = new WxpayApiError(status, code.startsWith('HTTP_') ? {} : { code, message: 'm' }, 'rid-1');
@@ -38,7 +52,13 @@ test('API errors are 502 UPSTREAM_ERROR with detail.upstream; retryable only for
 });
 
 test('Every wxpay error is convertible, so the error middleware can answer it', () => {
-  for (const e of [new WxpayTransportError('network', 'x'), new WxpayApiError(400, {}), new WxpaySignatureError('bad_signature'), new WxpayMalformedError('x'), new WxpayDecryptionError('x')]) {
+  for (const e of [
+    new WxpayTransportError('network', 'x'),
+    new WxpayApiError(400, {}),
+    new WxpaySignatureError('bad_signature'),
+    new WxpayMalformedError('x'),
+    new WxpayDecryptionError('x'),
+  ]) {
     assert.ok(isConvertible(e));
     assert.ok(e.toAppError() instanceof AppError);
   }
@@ -47,22 +67,41 @@ test('Every wxpay error is convertible, so the error middleware can answer it', 
 });
 
 test('The partner guard lets partner endpoints through and refuses direct-merchant payment endpoints', () => {
-  for (const p of ['/v3/pay/partner/transactions/jsapi', '/v3/pay/partner/transactions/out-trade-no/x/close', '/v3/refund/domestic/refunds', '/v3/certificates', '/v3/bill/tradebill', '/v3/billdownload/file?token=a.b']) {
+  for (const p of [
+    '/v3/pay/partner/transactions/jsapi',
+    '/v3/pay/partner/transactions/out-trade-no/x/close',
+    '/v3/refund/domestic/refunds',
+    '/v3/certificates',
+    '/v3/bill/tradebill',
+    '/v3/billdownload/file?token=a.b',
+  ]) {
     assert.doesNotThrow(() => assertPartnerEndpoint(p), p);
   }
   assert.throws(
     () => assertPartnerEndpoint('/v3/pay/transactions/native'),
-    (e: unknown) => e instanceof AppError && e.status === 422 && e.code === 'SECONDARY_CLEARING_FORBIDDEN' && e.detail?.rule === PARTNER_ENDPOINTS_ONLY_RULE,
+    (e: unknown) =>
+      e instanceof AppError &&
+      e.status === 422 &&
+      e.code === 'SECONDARY_CLEARING_FORBIDDEN' &&
+      e.detail?.rule === PARTNER_ENDPOINTS_ONLY_RULE,
   );
-  for (const p of ['v3/pay/partner/transactions/jsapi', '/v3/pay/partner/./transactions', '/v3/a/..', '/v3/pay\\transactions/jsapi']) assert.throws(() => assertPartnerEndpoint(p), AppError, p);
+  for (const p of ['v3/pay/partner/transactions/jsapi', '/v3/pay/partner/./transactions', '/v3/a/..', '/v3/pay\\transactions/jsapi'])
+    assert.throws(() => assertPartnerEndpoint(p), AppError, p);
 });
 
 test('signRequest reproduces the published partner GET vector byte for byte', () => {
   const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));
   const v = vectors.sign.find((x: { method?: string; url?: string }) => x.method === 'GET' && x.url?.includes('?'));
-  const sp = { spMchid: '1230000109', merchantSerialNo: 'SERIAL', merchantPrivateKey: loadPrivateKey(vectors.keys[v.key]) } as ServiceProviderCredentials;
+  const sp = {
+    spMchid: '1230000109',
+    merchantSerialNo: 'SERIAL',
+    merchantPrivateKey: loadPrivateKey(vectors.keys[v.key]),
+  } as ServiceProviderCredentials;
   const header = signRequest(sp, v.method, v.url, v.body, Number(v.timestamp), v.nonce);
-  assert.equal(header, `WECHATPAY2-SHA256-RSA2048 mchid="1230000109",nonce_str="${v.nonce}",timestamp="${v.timestamp}",serial_no="SERIAL",signature="${v.signature}"`);
+  assert.equal(
+    header,
+    `WECHATPAY2-SHA256-RSA2048 mchid="1230000109",nonce_str="${v.nonce}",timestamp="${v.timestamp}",serial_no="SERIAL",signature="${v.signature}"`,
+  );
   const [path, query] = v.url.split('?');
   assert.equal(path + queryString(Object.fromEntries(new URLSearchParams(query))), v.url);
 });
