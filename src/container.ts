@@ -5,6 +5,7 @@ import { TOKENS } from './common/tokens';
 import { createLogger, type Logger } from './common/logger';
 import { systemClock, type Clock } from './common/clock';
 import { openDatabase, type Orm } from './common/db/orm';
+import { Database } from './common/db/database';
 import { MemoryKeyValueStore, MemoryLockService, MemoryRateLimiter } from './common/kv/memory';
 import { connectRedis, RedisKeyValueStore, RedisLockService, RedisRateLimiter, type RedisClient } from './common/kv/redis';
 import { JobRunner } from './common/jobs';
@@ -49,6 +50,7 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
     migrate: config.db.migrateOnStart,
   });
   c.register(TOKENS.Orm, { useValue: orm });
+  c.register(TOKENS.Db, { useValue: new Database(orm) });
 
   let redis: RedisClient | undefined;
   try {

@@ -3,6 +3,8 @@ export const TOKENS = {
   Config: Symbol('Config'),
   Logger: Symbol('Logger'),
   Orm: Symbol('Orm'),
+  /** Database (src/common/db/database.ts): what repositories receive. */
+  Db: Symbol('Db'),
   Clock: Symbol('Clock'),
   Kv: Symbol('Kv'),
   Locks: Symbol('Locks'),
