@@ -61,7 +61,8 @@ export const SplitEntity = defineEntity({
     state: p.string().length(16).$type<SplitState>(),
     /** Fen counted against the payment's cap: every receiver row not CLOSED (the 解冻给分账方 row excluded). */
     amount: p.integer(),
-    receivers: p.json<SplitReceiver[]>(),
+    // TEXT rather than JSON: MariaDB's JSON is a LONGTEXT alias whose CHECK constraint the schema diff cannot round-trip.
+    receivers: p.json<SplitReceiver[]>().columnType('text'),
     unfreezeUnsplit: p.boolean(),
     description: p.string().length(80).nullable(),
     requestHash: p.string().length(64),

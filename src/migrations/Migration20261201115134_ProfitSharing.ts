@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201113503_ProfitSharing extends Migration {
+export class Migration20261201115134_ProfitSharing extends Migration {
   override async up(): Promise<void> {
     this.addSql(
-      `create table \`ps_order\` (\`id\` varchar(40) not null, \`tenant_id\` varchar(40) not null, \`order_id\` varchar(40) not null, \`sp_mchid\` varchar(16) not null, \`sub_mchid\` varchar(16) not null, \`out_trade_no\` varchar(32) not null, \`transaction_id\` varchar(32) not null, \`out_order_no\` varchar(64) not null, \`kind\` varchar(8) not null, \`wx_order_id\` varchar(64) null, \`state\` varchar(16) not null, \`amount\` int not null, \`receivers\` json not null, \`unfreeze_unsplit\` tinyint(1) not null, \`description\` varchar(80) null, \`request_hash\` varchar(64) not null, \`next_poll_at\` bigint not null, \`attempts\` int not null, \`lease_until\` bigint not null, \`finished_at\` bigint null, \`created_at\` bigint not null, \`updated_at\` bigint not null, primary key (\`id\`)) default character set utf8mb4 engine = InnoDB;`,
+      `create table \`ps_order\` (\`id\` varchar(40) not null, \`tenant_id\` varchar(40) not null, \`order_id\` varchar(40) not null, \`sp_mchid\` varchar(16) not null, \`sub_mchid\` varchar(16) not null, \`out_trade_no\` varchar(32) not null, \`transaction_id\` varchar(32) not null, \`out_order_no\` varchar(64) not null, \`kind\` varchar(8) not null, \`wx_order_id\` varchar(64) null, \`state\` varchar(16) not null, \`amount\` int not null, \`receivers\` text not null, \`unfreeze_unsplit\` tinyint(1) not null, \`description\` varchar(80) null, \`request_hash\` varchar(64) not null, \`next_poll_at\` bigint not null, \`attempts\` int not null, \`lease_until\` bigint not null, \`finished_at\` bigint null, \`created_at\` bigint not null, \`updated_at\` bigint not null, primary key (\`id\`)) default character set utf8mb4 engine = InnoDB;`,
     );
     this.addSql(`alter table \`ps_order\` add index \`ps_order_order_idx\`(\`order_id\`);`);
     this.addSql(`alter table \`ps_order\` add index \`ps_order_state_poll_idx\`(\`state\`, \`next_poll_at\`);`);
