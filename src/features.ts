@@ -13,6 +13,7 @@ import { ordersFeature } from './orders/orders.feature';
 import { refundsFeature } from './refunds/refunds.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
 import { demoFeature } from './demo/demo.feature';
+import { consoleFeature } from './console/console.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
@@ -26,4 +27,5 @@ export const FEATURES: Feature[] = [
   refundsFeature,
   notificationsFeature,
   demoFeature,
+  consoleFeature,
 ];
