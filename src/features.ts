@@ -14,6 +14,7 @@ import { refundsFeature } from './refunds/refunds.feature';
 import { profitSharingFeature } from './profit-sharing/profit-sharing.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
 import { demoFeature } from './demo/demo.feature';
+import { consoleFeature } from './console/console.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
@@ -28,4 +29,5 @@ export const FEATURES: Feature[] = [
   profitSharingFeature,
   notificationsFeature,
   demoFeature,
+  consoleFeature,
 ];
