@@ -1,7 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
 import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
 import { operatorAuth } from '../operators/operator-auth';
 import { OrderService } from './order-service';

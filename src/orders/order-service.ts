@@ -6,6 +6,7 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../common/logger';
 import type { LockService, RateLimiter } from '../common/kv/kv';
 import { isUniqueViolation } from '../common/db/sql';
+import type { Em } from '../common/db/orm';
 import { newId } from '../common/ids';
 import type { CredentialsProvider, ServiceProviderCredentials } from '../wxpay/credentials';
 import type { WxpayClient } from '../wxpay/client-port';
@@ -139,7 +140,7 @@ export class OrderService {
       created = false;
     }
     if (order.tradeState !== 'NOTPAY') return { created, order, payment: null };
-    order = await this.ensurePrepay(sp, order);
+    order = await this.ensurePrepay(sp, order, created);
     if (order.tradeState !== 'NOTPAY' || !order.prepayId) return { created, order, payment: null };
     return { created, order, payment: paymentParams(order.appid, order.prepayId, sp.merchantPrivateKey, this.clock.now()) };
   }
@@ -166,13 +167,15 @@ export class OrderService {
    * Makes sure the order has a live prepay_id. One caller per order talks to WeChat Pay (a lock,
    * Redis-backed when configured); concurrent callers wait and reuse its answer.
    */
-  private async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
+  private async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow, justInserted = false): Promise<PaymentOrderRow> {
     const live = (o: PaymentOrderRow) => o.prepayId != null && o.prepayAt != null && this.clock.now() - o.prepayAt < PREPAY_TTL_MS;
     if (live(order)) return order;
     return this.locks.withLock(
       `order:prepay:${order.id}`,
       async () => {
-        const fresh = (await this.repo.findById(order.id))!;
+        // A row this request inserted a moment ago is known: no re-read (a racing copy of the same
+        // request at worst asks WeChat Pay twice, which answers the same prepay_id by out_trade_no).
+        const fresh = justInserted ? order : (await this.repo.findById(order.id))!;
         if (fresh.tradeState !== 'NOTPAY' || live(fresh)) return fresh;
         if (this.clock.now() >= fresh.timeExpire)
           throw new AppError('ORDER_CLOSED', `order ${fresh.outTradeNo} expired at ${rfc3339(fresh.timeExpire)}; create a new order`);
@@ -253,14 +256,17 @@ export class OrderService {
    * that read; what the cross-check compares (merchant, out_trade_no, amount) never changes.
    */
   async applyUpstream(orderId: string, txn: PartnerTransaction, known?: PaymentOrderRow): Promise<ApplyOutcome> {
-    return this.repo.db.tx(async (em) => {
-      const order = known ?? (await this.repo.findById(orderId, em))!;
-      const now = this.clock.now();
-      const outcome = await applyTransaction(em, this.deps, order, txn, now);
-      // A payment applied just now already set last_synced_at = now in its guarded UPDATE.
-      if (outcome.result !== 'applied' || outcome.order.lastSyncedAt !== now) await this.repo.markSynced(orderId, now, em);
-      return outcome;
-    });
+    return this.repo.db.tx((em) => this.applyUpstreamIn(em, orderId, txn, known));
+  }
+
+  /** applyUpstream inside the caller's transaction (notifications commit their log row with it). */
+  async applyUpstreamIn(em: Em, orderId: string, txn: PartnerTransaction, known?: PaymentOrderRow): Promise<ApplyOutcome> {
+    const order = known ?? (await this.repo.findById(orderId, em))!;
+    const now = this.clock.now();
+    const outcome = await applyTransaction(em, this.deps, order, txn, now);
+    // A payment applied just now already set last_synced_at = now in its guarded UPDATE.
+    if (outcome.result !== 'applied' || outcome.order.lastSyncedAt !== now) await this.repo.markSynced(orderId, now, em);
+    return outcome;
   }
 
   /** POST /v1/orders/{out_trade_no}/payment: fresh parameters for an unpaid, unexpired order (same prepay_id while it lives). */

@@ -16,7 +16,7 @@ const refused = (check: string, claimed: Record<string, unknown>): HandlerResult
 export function transactionNotificationHandler(repo: OrderRepository, orders: OrderService, wxpay: WxpayClient): NotificationHandler {
   return {
     kind: 'transactions',
-    async handle({ tenant, sp, envelope, resource }: VerifiedNotification): Promise<HandlerResult> {
+    async handle({ tenant, sp, envelope, resource, commit }: VerifiedNotification): Promise<HandlerResult> {
       const txn = resource as unknown as PartnerTransaction;
       const appid = txn.sub_appid ?? txn.sp_appid;
       const claimed = {
@@ -45,9 +45,11 @@ export function transactionNotificationHandler(repo: OrderRepository, orders: Or
       }
       if (appid !== order.appid) return refused('appid', { ...claimed, claimed_appid: appid });
       if (txn.amount?.total !== order.amountTotal) return refused('amount', { ...claimed, claimed_total: txn.amount?.total });
-      const outcome = await orders.applyUpstream(order.id, txn, order);
-      if (outcome.result === 'conflict') return { outcome: 'conflict', detail: { ...claimed, reason: outcome.reason } };
-      return { outcome: outcome.result, detail: { out_trade_no: txn.out_trade_no } };
+      return commit(async (em) => {
+        const outcome = await orders.applyUpstreamIn(em, order.id, txn, order);
+        if (outcome.result === 'conflict') return { outcome: 'conflict', detail: { ...claimed, reason: outcome.reason } };
+        return { outcome: outcome.result, detail: { out_trade_no: txn.out_trade_no } };
+      });
     },
   };
 }

@@ -13,7 +13,7 @@ const refused = (check: string, claimed: Record<string, unknown>): HandlerResult
 export function refundNotificationHandler(repo: RefundRepository, refunds: RefundService): NotificationHandler {
   return {
     kind: 'refunds',
-    async handle({ tenant, envelope, resource }: VerifiedNotification): Promise<HandlerResult> {
+    async handle({ tenant, envelope, resource, commit }: VerifiedNotification): Promise<HandlerResult> {
       const wx = resource as unknown as RefundNotice;
       const claimed = {
         claimed_sp_mchid: wx.sp_mchid,
@@ -31,10 +31,12 @@ export function refundNotificationHandler(repo: RefundRepository, refunds: Refun
       if (wx.out_trade_no !== undefined && wx.out_trade_no !== refund.outTradeNo) return refused('out_trade_no', claimed);
       if (wx.amount?.refund !== refund.amountRefund || (wx.amount?.total !== undefined && wx.amount.total !== refund.amountTotal))
         return refused('amount', { ...claimed, claimed_refund: wx.amount?.refund, claimed_total: wx.amount?.total });
-      const outcome = await refunds.apply(refund.id, wx);
-      if (!outcome) return refused('out_refund_no', claimed);
-      if (outcome.result === 'conflict') return { outcome: 'conflict', detail: { ...claimed, reason: outcome.reason } };
-      return { outcome: outcome.result, detail: { out_refund_no: wx.out_refund_no } };
+      return commit(async (em) => {
+        const outcome = await refunds.applyIn(em, refund.id, wx);
+        if (!outcome) return refused('out_refund_no', claimed);
+        if (outcome.result === 'conflict') return { outcome: 'conflict', detail: { ...claimed, reason: outcome.reason } };
+        return { outcome: outcome.result, detail: { out_refund_no: wx.out_refund_no } };
+      });
     },
   };
 }

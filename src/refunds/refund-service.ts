@@ -5,6 +5,7 @@ import type { Clock } from '../common/clock';
 import type { Config } from '../config/schema';
 import type { Logger } from '../common/logger';
 import { isUniqueViolation } from '../common/db/sql';
+import type { Em } from '../common/db/orm';
 import { newId } from '../common/ids';
 import type { WxpayClient } from '../wxpay/client-port';
 import type { ServiceProviderCredentials } from '../wxpay/credentials';
@@ -182,11 +183,14 @@ export class RefundService {
 
   /** Applies WeChat Pay's account of a refund in one transaction. */
   async apply(refundId: string, wx: RefundNotice): Promise<RefundApplyOutcome | undefined> {
-    return this.repo.db.tx(async (em) => {
-      const locked = await this.repo.findById(refundId, em, true);
-      if (!locked) return undefined;
-      return applyRefundStatus(em, this.deps, locked, wx, this.clock.now());
-    });
+    return this.repo.db.tx((em) => this.applyIn(em, refundId, wx));
+  }
+
+  /** apply inside the caller's transaction: reads the refund under its row lock, then moves it. */
+  async applyIn(em: Em, refundId: string, wx: RefundNotice): Promise<RefundApplyOutcome | undefined> {
+    const locked = await this.repo.findById(refundId, em, true);
+    if (!locked) return undefined;
+    return applyRefundStatus(em, this.deps, locked, wx, this.clock.now());
   }
 
   /** GET /v1/refunds/{out_refund_no}: own refunds only (404 otherwise); sync=true asks WeChat Pay first. */
