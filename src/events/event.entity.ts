@@ -1,6 +1,9 @@
 import { defineEntity, p, table, type RowOf } from '../common/db/table';
 
-/** Delivery state of an outbox event: pending (due at next_attempt_at), delivering (claimed, leased until next_attempt_at), delivered, failed (schedule exhausted). */
+/**
+ * Delivery state of an outbox event: pending (due at next_attempt_at), delivering (claimed, leased until next_attempt_at),
+ * delivered, failed (schedule exhausted).
+ */
 export type EventStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
 
 /**

@@ -17,7 +17,10 @@ export const NotificationEntity = defineEntity({
     eventId: p.string().length(64).nullable(),
     eventType: p.string().length(32).nullable(),
     serial: p.string().length(64).nullable(),
-    /** 'ok' or the verification failure (missing_headers, stale_timestamp, signtest_probe, unknown_serial, bad_signature, undecryptable). */
+    /**
+     * 'ok' or the verification failure (missing_headers, stale_timestamp, signtest_probe, unknown_serial, bad_signature,
+     * undecryptable).
+     */
     verification: p.string().length(32),
     outcome: p.string().length(16).$type<NotificationOutcome>(),
     /** The check that failed or the reason, plus what the payload claimed (sub_mchid, out_trade_no), as JSON. */
