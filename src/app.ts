@@ -1,5 +1,4 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { RequestContext } from '@mikro-orm/core';
 import type { AppContainer } from './container';
 import { TOKENS } from './common/tokens';
 import type { Logger } from './common/logger';
@@ -34,8 +33,6 @@ export function buildApp(app: AppContainer): express.Application {
   server.use((req: Request, res: Response, next: NextFunction) =>
     RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : json(req, res, next),
   );
-  // One MikroORM unit of work per request: services use orm.em, which resolves to this fork.
-  server.use((_req: Request, _res: Response, next: NextFunction) => RequestContext.create(orm.em, next));
 
   const routers: ApiRouter[] = [
     healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url)),
@@ -58,7 +55,10 @@ export function buildApp(app: AppContainer): express.Application {
       () => openapi,
     ),
   );
-  for (const r of routers) server.use(r.router);
+  // The hot paths (creating orders, WeChat Pay's notifications) are matched first: express walks
+  // every earlier layer of every earlier router on each request.
+  const hot = (r: ApiRouter) => r.specs.some((s) => s.path === '/v1/orders' || s.path.startsWith('/notify/'));
+  for (const r of [...routers.filter(hot), ...routers.filter((r) => !hot(r))]) server.use(r.router);
 
   server.use(notFoundHandler);
   server.use(errorMiddleware(logger));

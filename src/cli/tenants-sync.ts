@@ -20,7 +20,8 @@ async function main(): Promise<number> {
     console.log(`tenants:sync ${report.dir}${dryRun ? ' (dry run: nothing applied)' : ''}`);
     for (const r of report.results) {
       console.log(
-        `  ${r.action.padEnd(9)} ${r.tenant_id}  sub_mchid ${r.sub_mchid}  ${r.file}${r.changes.length ? `  changed: ${r.changes.join(', ')}` : ''}`,
+        `  ${r.action.padEnd(9)} ${r.tenant_id}  sub_mchid ${r.sub_mchid}  ${r.file}` +
+          (r.changes.length ? `  changed: ${r.changes.join(', ')}` : ''),
       );
       if (r.secret_key) console.log(`            secret_key:     ${r.secret_key}\n            webhook_secret: ${r.webhook_secret}`);
     }

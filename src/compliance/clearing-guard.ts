@@ -152,7 +152,9 @@ export class SecondaryClearingGuard {
       {
         rule: 'partner_endpoints_only',
         holds: true,
-        explanation: `${explain('partner_endpoints_only')}: orders for this tenant go to /v3/pay/partner/transactions/* with sp_mchid ${t.sp_mchid} and sub_mchid ${t.sub_mchid}`,
+        explanation:
+          `${explain('partner_endpoints_only')}: orders for this tenant go to /v3/pay/partner/transactions/* ` +
+          `with sp_mchid ${t.sp_mchid} and sub_mchid ${t.sub_mchid}`,
       },
       {
         rule: 'shared_sub_mchid',

@@ -23,37 +23,52 @@ export const RULES: RuleInfo[] = [
   {
     rule: 'isv_collects_own_account',
     title: 'A tenant is never the service provider itself',
-    why: "A tenant whose sub_mchid is a service provider's own sp_mchid would make the ISV's account collect buyers' money for its merchants: that is 二清. In ordinary service-provider mode the sp_mchid cannot collect at all; money must settle to each sub-merchant.",
+    why:
+      "A tenant whose sub_mchid is a service provider's own sp_mchid would make the ISV's account collect buyers' money for " +
+      'its merchants: that is 二清. In ordinary service-provider mode the sp_mchid cannot collect at all; money must settle to ' +
+      'each sub-merchant.',
     enforced_at: 'tenant creation and update, service-provider PUT, and every order before it reaches WeChat Pay',
   },
   {
     rule: 'partner_endpoints_only',
     title: "Tenant orders use only WeChat Pay's partner endpoints",
-    why: "Orders go to /v3/pay/partner/transactions/* with sp_mchid + sub_mchid, so WeChat Pay settles to the sub-merchant. The direct-merchant /v3/pay/transactions/* endpoints would collect into the caller's own mchid; the WeChat Pay client refuses them for tenant orders.",
+    why:
+      'Orders go to /v3/pay/partner/transactions/* with sp_mchid + sub_mchid, so WeChat Pay settles to the sub-merchant. The ' +
+      "direct-merchant /v3/pay/transactions/* endpoints would collect into the caller's own mchid; the WeChat Pay client " +
+      'refuses them for tenant orders.',
     enforced_at: 'the WeChat Pay client (src/wxpay), on every call',
   },
   {
     rule: 'shared_sub_mchid',
     title: 'One sub_mchid is one tenant',
-    why: "Two tenants sharing a sub_mchid would pool two businesses' takings in one settlement account, and one of them would have to be paid out by the other: clearing between merchants.",
+    why:
+      "Two tenants sharing a sub_mchid would pool two businesses' takings in one settlement account, and one of them would " +
+      'have to be paid out by the other: clearing between merchants.',
     enforced_at: 'tenant creation (and a unique index on tenant.sub_mchid)',
   },
   {
     rule: 'app_not_bound_to_tenant',
     title: "An order uses the tenant's own AppID, or the ISV's sp_appid in centralized mode",
-    why: "An AppID belongs to one sub-merchant; paying through another tenant's AppID would move one merchant's buyers to another's account. Only the ISV's own sp_appid (centralized mode, payer.sp_openid) is shared, and money still settles to each order's sub_mchid.",
+    why:
+      "An AppID belongs to one sub-merchant; paying through another tenant's AppID would move one merchant's buyers to " +
+      "another's account. Only the ISV's own sp_appid (centralized mode, payer.sp_openid) is shared, and money still settles " +
+      "to each order's sub_mchid.",
     enforced_at: 'app binding (unique index) and every order before it reaches WeChat Pay',
   },
   {
     rule: 'ratio_above_cap',
     title: 'Profit sharing stays within the ratio the sub-merchant authorised',
-    why: "分账 is the sanctioned way for the ISV to take a cut, but only up to the max_ratio the sub-merchant authorised (default, and WeChat Pay's cap, 30%). Taking more would be holding the merchant's money.",
+    why:
+      '分账 is the sanctioned way for the ISV to take a cut, but only up to the max_ratio the sub-merchant authorised ' +
+      "(default, and WeChat Pay's cap, 30%). Taking more would be holding the merchant's money.",
     enforced_at: 'every profit-sharing split (POST /v1/profit-sharing/orders), before WeChat Pay is called, under the payment row lock',
   },
   {
     rule: 'receiver_not_approved',
     title: 'Profit sharing goes only to receivers approved for that tenant',
-    why: "Splitting to a receiver the tenant never approved would pay the merchant's money to a third party on the platform's say-so: clearing.",
+    why:
+      "Splitting to a receiver the tenant never approved would pay the merchant's money to a third party on the platform's " +
+      'say-so: clearing.',
     enforced_at: 'every profit-sharing split (POST /v1/profit-sharing/orders), before WeChat Pay is called, under the payment row lock',
   },
 ];
@@ -85,13 +100,17 @@ export const MATRIX: MatrixCell[] = [
     dev_mode: 'centralized',
     payment_mode: 'bank_service_provider',
     verdict: 'not_served',
-    why: 'Allowed by WeChat Pay (the bank clears), but partnerpay is an ordinary service provider platform and does not implement bank/channel flows.',
+    why:
+      'Allowed by WeChat Pay (the bank clears), but partnerpay is an ordinary service provider platform and does not ' +
+      'implement bank/channel flows.',
   },
   {
     dev_mode: 'outsourced',
     payment_mode: 'ordinary_merchant',
     verdict: 'not_served',
-    why: "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; partnerpay calls only partner endpoints.",
+    why:
+      "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; " +
+      'partnerpay calls only partner endpoints.',
   },
   {
     dev_mode: 'outsourced',
@@ -109,7 +128,9 @@ export const MATRIX: MatrixCell[] = [
     dev_mode: 'third_party',
     payment_mode: 'ordinary_merchant',
     verdict: 'not_served',
-    why: "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; partnerpay calls only partner endpoints.",
+    why:
+      "Allowed when the mchid is the merchant's own, but that is a direct-merchant integration; " +
+      'partnerpay calls only partner endpoints.',
   },
   {
     dev_mode: 'third_party',
@@ -129,7 +150,9 @@ export const MATRIX: MatrixCell[] = [
 export function complianceCatalogue() {
   return {
     summary:
-      'partnerpay runs WeChat Pay ordinary service-provider (普通服务商) mode only: every tenant is a sub-merchant whose money WeChat Pay settles directly to its own account; the platform never holds, pools or pays out funds. Its cut, if any, goes through profit sharing (分账) within the ratio the sub-merchant authorised.',
+      'partnerpay runs WeChat Pay ordinary service-provider (普通服务商) mode only: every tenant is a sub-merchant whose money ' +
+      'WeChat Pay settles directly to its own account; the platform never holds, pools or pays out funds. Its cut, if any, ' +
+      'goes through profit sharing (分账) within the ratio the sub-merchant authorised.',
     rules: RULES,
     matrix: {
       dev_modes: {
@@ -143,7 +166,9 @@ export function complianceCatalogue() {
         bank_service_provider: '银行服务商/渠道商: a licensed bank clears to merchants',
       },
       cells: MATRIX,
-      note: "Derived from the fund-flow rules in WeChat Pay's documentation; WeChat Pay's own verdict table could not be read, so only the 二清 cell is certain.",
+      note:
+        "Derived from the fund-flow rules in WeChat Pay's documentation; WeChat Pay's own verdict table could not be read, " +
+        'so only the 二清 cell is certain.',
     },
   };
 }

@@ -24,7 +24,10 @@ function keyBytes(apiV3Key: string | Buffer): Buffer {
   return key;
 }
 
-/** AEAD_AES_256_GCM decrypt: decryptResource({ciphertext: "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=", nonce: "uluk4a9R25RW", associated_data: "associatedData"}, "a7cde1ZJ...") → "message". */
+/**
+ * AEAD_AES_256_GCM decrypt: decryptResource({ciphertext: "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=", nonce: "uluk4a9R25RW",
+ * associated_data: "associatedData"}, "a7cde1ZJ...") → "message".
+ */
 export function decryptResource(resource: EncryptedResource, apiV3Key: string | Buffer): string {
   const key = keyBytes(apiV3Key);
   const data = Buffer.from(resource.ciphertext, 'base64');

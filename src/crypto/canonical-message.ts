@@ -13,7 +13,10 @@ export function responseMessage(timestamp: number | string, nonce: string, body:
   return `${timestamp}\n${nonce}\n${body}\n`;
 }
 
-/** wx.requestPayment message. paySignMessage('wx24..', '1554208460', 'N', 'prepay_id=wx20..') → "wx24..\n1554208460\nN\nprepay_id=wx20..\n" */
+/**
+ * wx.requestPayment message. paySignMessage('wx24..', '1554208460', 'N', 'prepay_id=wx20..') →
+ * "wx24..\n1554208460\nN\nprepay_id=wx20..\n"
+ */
 export function paySignMessage(appId: string, timeStamp: string, nonceStr: string, pkg: string): string {
   return `${appId}\n${timeStamp}\n${nonceStr}\n${pkg}\n`;
 }
@@ -30,7 +33,10 @@ export interface AuthorizationParams {
 
 /** Authorization header value: `WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="n",timestamp="1",serial_no="S",signature="sig"`. */
 export function authorizationHeader(p: AuthorizationParams): string {
-  return `${AUTH_SCHEME} mchid="${p.mchid}",nonce_str="${p.nonce_str}",timestamp="${p.timestamp}",serial_no="${p.serial_no}",signature="${p.signature}"`;
+  return (
+    `${AUTH_SCHEME} mchid="${p.mchid}",nonce_str="${p.nonce_str}",timestamp="${p.timestamp}",` +
+    `serial_no="${p.serial_no}",signature="${p.signature}"`
+  );
 }
 
 /** Parses an Authorization header (pairs in any order); undefined when the scheme or a pair is missing. */

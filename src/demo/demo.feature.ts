@@ -67,7 +67,8 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
     if (r.secret_key)
       // Printed to the terminal once, as the API answers it (never to the log): the newcomer needs it to call /v1.
       process.stdout.write(
-        `demo tenant ${r.file}: id=${r.tenant_id} sub_mchid=${r.sub_mchid} secret_key=${r.secret_key} webhook_secret=${r.webhook_secret ?? ''}\n`,
+        `demo tenant ${r.file}: id=${r.tenant_id} sub_mchid=${r.sub_mchid} ` +
+          `secret_key=${r.secret_key} webhook_secret=${r.webhook_secret ?? ''}\n`,
       );
   for (const t of readTenantFiles(config.tenantsDir)) if (t.sp_mchid === DEMO_SP.spMchid) registerTenantInSimulator(sim, t);
   logger.info(

@@ -1,5 +1,4 @@
-import { IsolationLevel, type QueryResult } from '@mikro-orm/core';
-import type { Em, Orm, Dialect } from '../common/db/orm';
+import type { EventRepository } from './event-repository';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { webhookSignatureHeader } from '../crypto/webhook-signature';
@@ -26,16 +25,6 @@ export interface DispatcherOptions {
   leaseMs?: number;
 }
 
-interface Row {
-  id: string;
-  tenant_id: string;
-  payload: string;
-  attempts: number | string;
-  retry_base: number | string;
-}
-
-const DUE = `status in ('pending', 'delivering') and next_attempt_at <= ?`;
-
 /**
  * The outbox dispatcher: claims due events (pending ones, and delivering ones whose lease ran out),
  * POSTs each to its own tenant's webhook outside any transaction, then settles it with an UPDATE
@@ -48,8 +37,7 @@ export class EventDispatcher {
   readonly leaseMs: number;
 
   constructor(
-    private readonly orm: Orm,
-    private readonly dialect: Dialect,
+    private readonly repo: EventRepository,
     private readonly clock: Clock,
     private readonly tenants: () => TenantDirectory,
     private readonly sender: WebhookSender,
@@ -76,57 +64,8 @@ export class EventDispatcher {
   /** Claims up to `limit` due events: marks them delivering, counts the attempt and leases them until now + leaseMs. */
   async claim(limit: number): Promise<ClaimedEvent[]> {
     const now = this.clock.now();
-    const em = this.orm.em.fork();
-    const rows = this.dialect === 'mysql' ? await this.claimLocked(em, now, limit) : await this.claimGuarded(em, now, limit);
-    return rows.map((r) => ({
-      id: r.id,
-      tenantId: r.tenant_id,
-      payload: r.payload,
-      attempts: Number(r.attempts) + 1,
-      retryBase: Number(r.retry_base),
-    }));
-  }
-
-  // MariaDB/MySQL, several processes: rows locked by another claimer are skipped, not waited for.
-  // READ COMMITTED so the range read takes no gap locks that would stall concurrent recordEvent INSERTs.
-  // No ORDER BY: the (status, next_attempt_at) index already yields the oldest first, and a filesort would lock every due row.
-  private claimLocked(em: Em, now: number, limit: number): Promise<Row[]> {
-    return em.transactional(
-      async (tx) => {
-        const rows = await tx.execute<Row[]>(
-          `select id, tenant_id, payload, attempts, retry_base from event where ${DUE} limit ${Number(limit)} for update skip locked`,
-          [now],
-        );
-        if (rows.length === 0) return [];
-        await tx.execute(
-          `update event set status = 'delivering', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? where id in (${rows.map(() => '?').join(', ')})`,
-          [now, now + this.leaseMs, ...rows.map((r) => r.id)],
-          'run',
-        );
-        return rows;
-      },
-      { isolationLevel: IsolationLevel.READ_COMMITTED },
-    );
-  }
-
-  // SQLite (one process, one writer): each claim is an UPDATE guarded by the attempts count it read.
-  // Reads more candidates than it needs so that a dispatcher racing another one still finds work.
-  private async claimGuarded(em: Em, now: number, limit: number): Promise<Row[]> {
-    const candidates = await em.execute<Row[]>(
-      `select id, tenant_id, payload, attempts, retry_base from event where ${DUE} order by next_attempt_at limit ${Number(limit) * 4}`,
-      [now],
-    );
-    const claimed: Row[] = [];
-    for (const r of candidates) {
-      if (claimed.length >= limit) break;
-      const res = await em.execute<QueryResult>(
-        `update event set status = 'delivering', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? where id = ? and attempts = ? and ${DUE}`,
-        [now, now + this.leaseMs, r.id, Number(r.attempts), now],
-        'run',
-      );
-      if (res.affectedRows === 1) claimed.push(r);
-    }
-    return claimed;
+    const rows = await this.repo.claim(now, now + this.leaseMs, limit);
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenantId, payload: r.payload, attempts: r.attempts + 1, retryBase: r.retryBase }));
   }
 
   /** Sends one claimed event to its own tenant's current webhook_url and settles the outcome; never throws. */
@@ -175,28 +114,25 @@ export class EventDispatcher {
       duration_ms: r.durationMs,
       status,
     };
-    const settled = await this.orm.em.fork().transactional(async (tx) => {
-      await tx.execute(
-        'insert into event_delivery_attempt (event_id, attempt, at, url, http_status, duration_ms, response_snippet, error) values (?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          e.id,
-          e.attempts,
-          at,
-          url.slice(0, 2048),
-          r.httpStatus,
-          r.durationMs,
-          r.snippet?.slice(0, 255) ?? null,
-          r.error?.slice(0, 255) ?? null,
-        ],
-        'run',
-      );
-      const res = await tx.execute<QueryResult>(
-        `update event set status = ?, next_attempt_at = ?, last_status = ?, last_error = ?, delivered_at = ? where id = ? and status = 'delivering' and attempts = ?`,
-        [status, now + (delay ?? 0), r.httpStatus, r.error?.slice(0, 255) ?? null, r.ok ? now : null, e.id, e.attempts],
-        'run',
-      );
-      return res.affectedRows === 1;
-    });
+    const settled = await this.repo.settle(
+      {
+        eventId: e.id,
+        attempt: e.attempts,
+        at,
+        url: url.slice(0, 2048),
+        httpStatus: r.httpStatus,
+        durationMs: r.durationMs,
+        responseSnippet: r.snippet?.slice(0, 255) ?? null,
+        error: r.error?.slice(0, 255) ?? null,
+      },
+      {
+        status,
+        nextAttemptAt: now + (delay ?? 0),
+        lastStatus: r.httpStatus,
+        lastError: r.error?.slice(0, 255) ?? null,
+        deliveredAt: r.ok ? now : null,
+      },
+    );
     if (!settled) this.logger.warn(log, 'event outcome discarded: the claim was superseded after its lease ran out');
     else if (r.ok) this.logger.info(log, 'event delivered');
     else

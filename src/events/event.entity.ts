@@ -1,64 +1,35 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import { registerEntities } from '../common/db/entities';
+import { defineEntity, p, table, type RowOf } from '../common/db/table';
 
-/** Delivery state of an outbox event: pending (due at next_attempt_at), delivering (claimed, leased until next_attempt_at), delivered, failed (schedule exhausted). */
+/**
+ * Delivery state of an outbox event: pending (due at next_attempt_at), delivering (claimed, leased until next_attempt_at),
+ * delivered, failed (schedule exhausted).
+ */
 export type EventStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
 
 /**
  * One event for a tenant's webhook: a row of the transactional outbox. Times are epoch
  * milliseconds (bigint) because the dispatcher compares them in SQL on every tick.
  */
-export interface EventRecord {
-  id: string;
-  tenantId: string;
-  type: string;
-  /** The exact delivered body `{id,type,created_at,data}`, serialized once when recorded. */
-  payload: string;
-  status: EventStatus;
-  /** Delivery attempts ever claimed (monotonic; the guard of every outcome update). */
-  attempts: number;
-  /** `attempts` when the current retry schedule began (an operator's redeliver restarts it). */
-  retryBase: number;
-  nextAttemptAt: number;
-  lastAttemptAt?: number | null;
-  lastStatus?: number | null;
-  lastError?: string | null;
-  deliveredAt?: number | null;
-  createdAt: number;
-}
-
-/** One HTTP attempt to deliver an event, kept for operators. */
-export interface EventDeliveryAttemptRecord {
-  eventId: string;
-  attempt: number;
-  at: number;
-  url: string;
-  httpStatus?: number | null;
-  durationMs: number;
-  /** The first ~200 characters of the response, secrets scrubbed. */
-  responseSnippet?: string | null;
-  error?: string | null;
-}
-
-const ms = () => new BigIntType('number');
-
-export const EventSchema = new EntitySchema<EventRecord>({
+export const EventEntity = defineEntity({
   name: 'EventRecord',
   tableName: 'event',
   properties: {
-    id: { type: 'string', length: 40, primary: true },
-    tenantId: { type: 'string', length: 40 },
-    type: { type: 'string', length: 32 },
-    payload: { type: 'text' },
-    status: { type: 'string', length: 16 },
-    attempts: { type: 'integer', default: 0 },
-    retryBase: { type: 'integer', default: 0 },
-    nextAttemptAt: { type: ms() },
-    lastAttemptAt: { type: ms(), nullable: true },
-    lastStatus: { type: 'integer', nullable: true },
-    lastError: { type: 'string', length: 255, nullable: true },
-    deliveredAt: { type: ms(), nullable: true },
-    createdAt: { type: ms() },
+    id: p.string().length(40).primary(),
+    tenantId: p.string().length(40),
+    type: p.string().length(32),
+    /** The exact delivered body `{id,type,created_at,data}`, serialized once when recorded. */
+    payload: p.text(),
+    status: p.string().length(16).$type<EventStatus>(),
+    /** Delivery attempts ever claimed (monotonic; the guard of every outcome update). */
+    attempts: p.integer().default(0),
+    /** `attempts` when the current retry schedule began (an operator's redeliver restarts it). */
+    retryBase: p.integer().default(0),
+    nextAttemptAt: p.bigint('number'),
+    lastAttemptAt: p.bigint('number').nullable(),
+    lastStatus: p.integer().nullable(),
+    lastError: p.string().length(255).nullable(),
+    deliveredAt: p.bigint('number').nullable(),
+    createdAt: p.bigint('number'),
   },
   indexes: [
     { name: 'event_status_next_attempt_at_index', properties: ['status', 'nextAttemptAt'] },
@@ -68,19 +39,28 @@ export const EventSchema = new EntitySchema<EventRecord>({
   ],
 });
 
-export const EventDeliveryAttemptSchema = new EntitySchema<EventDeliveryAttemptRecord>({
+/** One HTTP attempt to deliver an event, kept for operators. */
+export const EventDeliveryAttemptEntity = defineEntity({
   name: 'EventDeliveryAttemptRecord',
   tableName: 'event_delivery_attempt',
   properties: {
-    eventId: { type: 'string', length: 40, primary: true },
-    attempt: { type: 'integer', primary: true },
-    at: { type: ms() },
-    url: { type: 'string', length: 2048 },
-    httpStatus: { type: 'integer', nullable: true },
-    durationMs: { type: 'integer' },
-    responseSnippet: { type: 'string', length: 255, nullable: true },
-    error: { type: 'string', length: 255, nullable: true },
+    eventId: p.string().length(40).primary(),
+    attempt: p.integer().primary(),
+    at: p.bigint('number'),
+    url: p.string().length(2048),
+    httpStatus: p.integer().nullable(),
+    durationMs: p.integer(),
+    /** The first ~200 characters of the response, secrets scrubbed. */
+    responseSnippet: p.string().length(255).nullable(),
+    error: p.string().length(255).nullable(),
   },
 });
 
-registerEntities(EventSchema, EventDeliveryAttemptSchema);
+/** One outbox event row. */
+export type EventRecord = RowOf<typeof EventEntity>;
+/** One delivery attempt row. */
+export type EventDeliveryAttemptRecord = RowOf<typeof EventDeliveryAttemptEntity>;
+/** The event table (the outbox). */
+export const EVENT = table(EventEntity);
+/** The event_delivery_attempt table. */
+export const EVENT_DELIVERY_ATTEMPT = table(EventDeliveryAttemptEntity);

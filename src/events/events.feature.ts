@@ -1,7 +1,7 @@
 import { instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { Feature } from '../common/feature';
 import { TOKENS } from '../common/tokens';
-import { dialectOf, type Orm } from '../common/db/orm';
+import type { Orm } from '../common/db/orm';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/schema';
@@ -10,6 +10,7 @@ import { version } from '../../package.json';
 import { bindOutboxClock } from './outbox';
 import { EventDispatcher } from './dispatcher';
 import { EventQueries } from './events.queries';
+import { EventRepository } from './event-repository';
 import { WebhookSender } from './webhook-sender';
 import { adminEventsRouter, tenantEventsRouter } from './events.routes';
 
@@ -21,6 +22,7 @@ export const eventsFeature: Feature = {
     const orm = c.resolve<Orm>(TOKENS.Orm);
     // Resolved lazily so a test's override of TOKENS.Clock applies.
     bindOutboxClock(orm, () => c.resolve<Clock>(TOKENS.Clock));
+    c.registerSingleton(EventRepository);
     c.register(WebhookSender, {
       useFactory: instancePerContainerCachingFactory(
         () => new WebhookSender({ allowPrivate: config.security.allowPrivateWebhooks, userAgent: `partnerpay/${version} (webhooks)` }),
@@ -30,8 +32,7 @@ export const eventsFeature: Feature = {
       useFactory: instancePerContainerCachingFactory(
         (d) =>
           new EventDispatcher(
-            orm,
-            dialectOf(config.db.url),
+            d.resolve(EventRepository),
             d.resolve<Clock>(TOKENS.Clock),
             () => d.resolve<TenantDirectory>(TOKENS.Tenants),
             d.resolve(WebhookSender),
@@ -40,7 +41,7 @@ export const eventsFeature: Feature = {
       ),
     });
     c.register(EventQueries, {
-      useFactory: instancePerContainerCachingFactory((d) => new EventQueries(orm, d.resolve<Clock>(TOKENS.Clock))),
+      useFactory: instancePerContainerCachingFactory((d) => new EventQueries(d.resolve(EventRepository), d.resolve<Clock>(TOKENS.Clock))),
     });
   },
   routers: (c) => [tenantEventsRouter(c), adminEventsRouter(c)],

@@ -2,6 +2,7 @@ import type { Configuration } from '@mikro-orm/core';
 import type { Em, Orm } from '../common/db/orm';
 import { rfc3339, systemClock, type Clock } from '../common/clock';
 import { newId } from '../common/ids';
+import { EVENT } from './event.entity';
 
 /** Event types delivered to tenants' webhooks (contract: "Events to tenants"). */
 export type EventType =
@@ -50,8 +51,8 @@ export function bindOutboxClock(orm: Orm, clock: () => Clock): void {
 }
 
 /**
- * The transactional outbox's write: one raw INSERT through the transaction's `em` (em.execute
- * carries the transaction context; em.getConnection().execute would not). The delivered body is
+ * The transactional outbox's write: one INSERT (built by the event table's definition) through the
+ * transaction's `em` (em.execute carries the transaction context; em.getConnection().execute would not). The delivered body is
  * serialized here, once, so every attempt sends identical bytes. Refuses to run outside a
  * transaction, where the event could outlive a rolled-back state change.
  */
@@ -63,10 +64,20 @@ export const recordEvent: RecordEvent = async (em, event) => {
   // The column is TEXT (64 KiB on MySQL); an order or refund is a few hundred bytes.
   if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES)
     throw new Error(`event ${event.type} body is ${Buffer.byteLength(payload)} bytes; at most ${MAX_PAYLOAD_BYTES}`);
-  await em.execute(
-    'insert into event (id, tenant_id, type, payload, status, attempts, retry_base, next_attempt_at, created_at) values (?, ?, ?, ?, ?, 0, 0, ?, ?)',
-    [id, event.tenantId, event.type, payload, 'pending', now, now],
-    'run',
-  );
+  await EVENT.insert(em, {
+    id,
+    tenantId: event.tenantId,
+    type: event.type,
+    payload,
+    status: 'pending',
+    attempts: 0,
+    retryBase: 0,
+    nextAttemptAt: now,
+    lastAttemptAt: null,
+    lastStatus: null,
+    lastError: null,
+    deliveredAt: null,
+    createdAt: now,
+  });
   return id;
 };

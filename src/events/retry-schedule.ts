@@ -21,7 +21,10 @@ export const RETRY_SCHEDULE_MS: readonly number[] = [
   6 * h,
 ];
 
-/** Wait after the n-th failed attempt of a schedule (1-based), or undefined once the schedule is spent: retryDelayMs(1) → 15000, retryDelayMs(16) → undefined. */
+/**
+ * Wait after the n-th failed attempt of a schedule (1-based), or undefined once the schedule is spent: retryDelayMs(1) → 15000,
+ * retryDelayMs(16) → undefined.
+ */
 export function retryDelayMs(failedAttempt: number): number | undefined {
   return RETRY_SCHEDULE_MS[failedAttempt - 1];
 }

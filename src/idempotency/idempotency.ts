@@ -79,7 +79,8 @@ export class IdempotencyService {
     await run(em, 'delete from idempotency_record where tenant_id = ? and idem_key = ?', [tenantId, key]);
     await run(
       em,
-      'insert into idempotency_record (tenant_id, idem_key, request_hash, status, response_body, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)',
+      'insert into idempotency_record (tenant_id, idem_key, request_hash, status, response_body, created_at, expires_at) values ' +
+        '(?, ?, ?, ?, ?, ?, ?)',
       [tenantId, key, hash, status, JSON.stringify(stored), now, now + IDEMPOTENCY_TTL_MS],
     );
   }

@@ -1,15 +1,15 @@
 import { decryptResource } from '../crypto';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
-import type { Orm } from '../common/db/orm';
 import type { KeyValueStore } from '../common/kv/kv';
-import { reader, run } from '../common/db/sql';
 import { newId } from '../common/ids';
 import type { CredentialsProvider } from '../wxpay/credentials';
 import type { PlatformKeys } from '../wxpay/client-port';
 import type { TenantDirectory } from '../tenancy/tenant-directory';
-import type { NotificationEnvelope, NotificationHandler } from './notification-handler';
-import type { NotificationOutcome } from './notification.entity';
+import type { HandlerResult, NotificationEnvelope, NotificationHandler } from './notification-handler';
+import type { NotificationOutcome, NotificationRow } from './notification.entity';
+import type { NotificationRepository } from './notification-repository';
+import type { Em } from '../common/db/orm';
 
 /** How the gate answers WeChat Pay: HTTP status and, for refusals, `{"code":"FAIL"}`. */
 export interface GateAnswer {
@@ -44,7 +44,7 @@ export class NotificationGate {
   private readonly handlers: Map<string, NotificationHandler>;
 
   constructor(
-    private readonly orm: Orm,
+    private readonly repo: NotificationRepository,
     private readonly tenants: TenantDirectory,
     private readonly credentials: CredentialsProvider,
     private readonly platformKeys: PlatformKeys,
@@ -141,14 +141,25 @@ export class NotificationGate {
     }
 
     let result: Awaited<ReturnType<NotificationHandler['handle']>>;
+    let logged = false;
+    const entry = (r: HandlerResult): Record_ => ({ tenantId, kind, serial, envelope, verification: 'ok', ...r });
+    // The state change, its outbox event and this log row commit together, once (see VerifiedNotification.commit).
+    const commit = (fn: (em: Em) => Promise<HandlerResult>) =>
+      this.repo.db
+        .txGrouped(async (em) => {
+          const r = await fn(em);
+          await this.log(entry(r), em);
+          return r;
+        })
+        .then((r) => ((logged = true), r));
     try {
-      result = await handler.handle({ tenant, sp, envelope, resource });
+      result = await handler.handle({ tenant, sp, envelope, resource, commit });
     } catch (err) {
       // Our side failed (database, WeChat Pay query): keep the record if we can, then 5xx so WeChat Pay retries.
       await this.log({ tenantId, kind, serial, envelope, verification: 'ok', outcome: 'error' }).catch(() => undefined);
       throw err;
     }
-    await this.log({ tenantId, kind, serial, envelope, verification: 'ok', outcome: result.outcome, detail: result.detail });
+    if (!logged) await this.log(entry(result));
     if (result.outcome === 'refused') {
       this.logger.warn({ security: true, tenant_id: tenantId, kind, ...result.detail }, 'notification refused by cross-check');
       return fail(400, `notification does not match: ${String(result.detail?.check ?? 'cross-check')}`);
@@ -163,23 +174,23 @@ export class NotificationGate {
     return fail(status, message);
   }
 
-  private async log(r: Record_): Promise<void> {
-    await run(
-      reader(this.orm),
-      'insert into notification_log (id, tenant_id, kind, event_id, event_type, serial, verification, outcome, detail, received_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        newId('ntf'),
-        r.tenantId.slice(0, 64),
-        r.kind,
-        typeof r.envelope?.id === 'string' ? r.envelope.id.slice(0, 64) : null,
-        typeof r.envelope?.event_type === 'string' ? r.envelope.event_type.slice(0, 32) : null,
-        r.serial?.slice(0, 64) ?? null,
-        r.verification,
-        r.outcome,
-        r.detail ? JSON.stringify(r.detail) : null,
-        this.clock.now(),
-      ],
-    );
+  private async log(r: Record_, em?: Em): Promise<void> {
+    await this.repo.insert(this.logRow(r), em);
+  }
+
+  private logRow(r: Record_): NotificationRow {
+    return {
+      id: newId('ntf'),
+      tenantId: r.tenantId.slice(0, 64),
+      kind: r.kind,
+      eventId: typeof r.envelope?.id === 'string' ? r.envelope.id.slice(0, 64) : null,
+      eventType: typeof r.envelope?.event_type === 'string' ? r.envelope.event_type.slice(0, 32) : null,
+      serial: r.serial?.slice(0, 64) ?? null,
+      verification: r.verification,
+      outcome: r.outcome,
+      detail: r.detail ? JSON.stringify(r.detail) : null,
+      receivedAt: this.clock.now(),
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ServiceProviderCredentials } from '../wxpay/credentials';
 import type { TenantView } from '../tenancy/tenant-directory';
+import type { Em } from '../common/db/orm';
 import type { NotificationOutcome } from './notification.entity';
 
 /** The envelope of a WeChat Pay notification (spec §7). */
@@ -19,6 +20,12 @@ export interface VerifiedNotification {
   envelope: NotificationEnvelope;
   /** The decrypted resource, parsed. */
   resource: Record<string, unknown>;
+  /**
+   * Runs the handler's state change and the notification-log row in ONE transaction (shared with
+   * concurrent notifications: group commit), answering after it commits. `fn` must be re-runnable:
+   * a failed group runs each member again alone. A handler that never calls it is logged after it answers.
+   */
+  commit(fn: (em: Em) => Promise<HandlerResult>): Promise<HandlerResult>;
 }
 
 /** What a handler did; `refused` means a cross-check failed and nothing changed (a security event). */

@@ -1,5 +1,4 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import { registerEntities } from '../common/db/entities';
+import { defineEntity, p, table, type RowOf } from '../common/db/table';
 
 /** What became of a notification WeChat Pay (or someone claiming to be it) sent us. */
 export type NotificationOutcome = 'applied' | 'duplicate' | 'replayed' | 'refused' | 'unmatched' | 'conflict' | 'error';
@@ -8,40 +7,33 @@ export type NotificationOutcome = 'applied' | 'duplicate' | 'replayed' | 'refuse
  * Every notification received, kept for operators: which tenant path, which event, whether the
  * signature held, and what we did. Refusals carry the failed check (a security event).
  */
-export interface NotificationRow {
-  id: string;
-  tenant_id: string;
-  kind: 'transactions' | 'refunds';
-  event_id: string | null;
-  event_type: string | null;
-  serial: string | null;
-  /** 'ok' or the verification failure (missing_headers, stale_timestamp, signtest_probe, unknown_serial, bad_signature, undecryptable). */
-  verification: string;
-  outcome: NotificationOutcome;
-  /** The check that failed or the reason, plus what the payload claimed (sub_mchid, out_trade_no). */
-  detail: string | null;
-  received_at: number;
-}
-
-export const NotificationSchema = new EntitySchema<NotificationRow>({
+export const NotificationEntity = defineEntity({
   name: 'NotificationLog',
   tableName: 'notification_log',
   properties: {
-    id: { type: 'string', length: 40, primary: true },
-    tenant_id: { type: 'string', length: 64 },
-    kind: { type: 'string', length: 16 },
-    event_id: { type: 'string', length: 64, nullable: true },
-    event_type: { type: 'string', length: 32, nullable: true },
-    serial: { type: 'string', length: 64, nullable: true },
-    verification: { type: 'string', length: 32 },
-    outcome: { type: 'string', length: 16 },
-    detail: { type: 'text', nullable: true },
-    received_at: { type: new BigIntType('number') },
+    id: p.string().length(40).primary(),
+    tenantId: p.string().length(64),
+    kind: p.string().length(16).$type<'transactions' | 'refunds'>(),
+    eventId: p.string().length(64).nullable(),
+    eventType: p.string().length(32).nullable(),
+    serial: p.string().length(64).nullable(),
+    /**
+     * 'ok' or the verification failure (missing_headers, stale_timestamp, signtest_probe, unknown_serial, bad_signature,
+     * undecryptable).
+     */
+    verification: p.string().length(32),
+    outcome: p.string().length(16).$type<NotificationOutcome>(),
+    /** The check that failed or the reason, plus what the payload claimed (sub_mchid, out_trade_no), as JSON. */
+    detail: p.text().nullable(),
+    receivedAt: p.bigint('number'),
   },
   indexes: [
-    { name: 'notification_log_received_idx', properties: ['received_at'] },
-    { name: 'notification_log_tenant_received_idx', properties: ['tenant_id', 'received_at'] },
+    { name: 'notification_log_received_idx', properties: ['receivedAt'] },
+    { name: 'notification_log_tenant_received_idx', properties: ['tenantId', 'receivedAt'] },
   ],
 });
 
-registerEntities(NotificationSchema);
+/** One notification_log row. */
+export type NotificationRow = RowOf<typeof NotificationEntity>;
+/** The notification_log table. */
+export const NOTIFICATION_LOG = table(NotificationEntity);

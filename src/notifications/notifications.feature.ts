@@ -2,6 +2,7 @@ import { instanceCachingFactory } from 'tsyringe';
 import type { Feature } from '../common/feature';
 import { TOKENS } from '../common/tokens';
 import { NotificationGate } from './notification-gate';
+import { NotificationRepository } from './notification-repository';
 import type { NotificationHandler } from './notification-handler';
 import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
 
@@ -13,11 +14,12 @@ import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
 export const notificationsFeature: Feature = {
   name: 'notifications',
   register(c) {
+    c.registerSingleton(NotificationRepository);
     c.register(TOKENS.NotificationGate, {
       useFactory: instanceCachingFactory(
         (cc) =>
           new NotificationGate(
-            cc.resolve(TOKENS.Orm),
+            cc.resolve(NotificationRepository),
             cc.resolve(TOKENS.Tenants),
             cc.resolve(TOKENS.Credentials),
             cc.resolve(TOKENS.PlatformKeys),

@@ -3,14 +3,12 @@ import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
 import { TOKENS } from '../common/tokens';
-import type { Orm } from '../common/db/orm';
-import { reader, rows } from '../common/db/sql';
 import { rfc3339 } from '../common/clock';
 import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
 import { operatorAuth } from '../operators/operator-auth';
 import type { Logger } from '../common/logger';
 import type { NotificationGate } from './notification-gate';
-import type { NotificationRow } from './notification.entity';
+import { NotificationRepository } from './notification-repository';
 
 const params = z.object({ tenant_id: z.string().min(1).max(64), kind: z.enum(['transactions', 'refunds']) });
 
@@ -57,7 +55,7 @@ const listQuery = pageQuery.extend({
 
 /** GET /admin/v1/notifications: every notification received, newest first. */
 export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
-  const orm = c.resolve<Orm>(TOKENS.Orm);
+  const repo = c.resolve(NotificationRepository);
   const r = new ApiRouter();
   r.route(
     {
@@ -71,40 +69,22 @@ export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (query.tenant_id) {
-        where.push('tenant_id = ?');
-        args.push(query.tenant_id);
-      }
-      if (query.outcome) {
-        where.push('outcome = ?');
-        args.push(query.outcome);
-      }
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-      if (after) {
-        where.push('(received_at < ? or (received_at = ? and id < ?))');
-        args.push(after.n, after.n, after.id);
-      }
-      const page = await rows<NotificationRow>(
-        reader(orm),
-        `select * from notification_log${where.length ? ` where ${where.join(' and ')}` : ''} order by received_at desc, id desc limit ${query.limit + 1}`,
-        args,
-      );
+      const page = await repo.list({ tenantId: query.tenant_id, outcome: query.outcome }, query.limit + 1, after);
       const data = page.slice(0, query.limit).map((n) => ({
         id: n.id,
-        tenant_id: n.tenant_id,
+        tenant_id: n.tenantId,
         kind: n.kind,
-        event_id: n.event_id,
-        event_type: n.event_type,
-        serial: n.serial,
+        event_id: n.eventId ?? null,
+        event_type: n.eventType ?? null,
+        serial: n.serial ?? null,
         verification: n.verification,
         outcome: n.outcome,
         detail: n.detail ? (JSON.parse(n.detail) as unknown) : null,
-        received_at: rfc3339(Number(n.received_at)),
+        received_at: rfc3339(n.receivedAt),
       }));
       const last = page[query.limit - 1];
-      return { data, next_cursor: page.length > query.limit && last ? encodeCursor(Number(last.received_at), last.id) : null };
+      return { data, next_cursor: page.length > query.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
     },
   );
   return r;

@@ -1,13 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
-import type { Orm } from '../common/db/orm';
-import { reader } from '../common/db/sql';
 import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
 import { operatorAuth } from '../operators/operator-auth';
 import { OrderService } from './order-service';
-import { listOrders } from './order-repository';
+import { OrderRepository } from './order-repository';
 import { adminOrderView } from './order-view';
 
 const listQuery = pageQuery.extend({
@@ -20,7 +17,7 @@ const listQuery = pageQuery.extend({
 
 /** Operators' view of every tenant's orders: /admin/v1/orders. */
 export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
-  const orm = c.resolve<Orm>(TOKENS.Orm);
+  const repo = c.resolve(OrderRepository);
   const orders = c.resolve(OrderService);
   const viewer = operatorAuth(c, 'viewer');
   const r = new ApiRouter();
@@ -37,8 +34,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
     viewer,
     async ({ query }) => {
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-      const page = await listOrders(
-        reader(orm),
+      const page = await repo.list(
         {
           tenantId: query.tenant_id,
           state: query.state,
@@ -52,7 +48,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
       const more = page.length > query.limit;
       const data = page.slice(0, query.limit);
       const last = data[data.length - 1];
-      return { data: data.map(adminOrderView), next_cursor: more && last ? encodeCursor(last.created_at, last.id) : null };
+      return { data: data.map(adminOrderView), next_cursor: more && last ? encodeCursor(last.createdAt, last.id) : null };
     },
   );
   r.route(

@@ -2,10 +2,8 @@ import type { Job } from '../common/jobs';
 import type { Clock } from '../common/clock';
 import type { Config } from '../config/schema';
 import type { Logger } from '../common/logger';
-import type { Orm } from '../common/db/orm';
-import { reader } from '../common/db/sql';
 import type { IdempotencyService } from '../idempotency/idempotency';
-import { findUnpaidDue } from './order-repository';
+import type { OrderRepository } from './order-repository';
 import type { OrderService } from './order-service';
 
 const BATCH = 50;
@@ -15,20 +13,20 @@ const BATCH = 50;
  * and what it says is applied through the same transitions as notifications; orders past their
  * time_expire (and at least minCloseAgeSeconds old, as WeChat Pay asks) are closed.
  */
-export function orderReconcilerJob(orm: Orm, orders: OrderService, config: Config, clock: Clock, logger: Logger): Job {
+export function orderReconcilerJob(repo: OrderRepository, orders: OrderService, config: Config, clock: Clock, logger: Logger): Job {
   return {
     name: 'orders.reconcile',
     intervalMs: config.jobs.intervalMs,
     async run() {
       const now = clock.now();
       const quiet = config.orders.reconcileAfterSeconds * 1000;
-      const due = await findUnpaidDue(reader(orm), now - quiet, now - quiet, BATCH);
+      const due = await repo.findUnpaidDue(now - quiet, now - quiet, BATCH);
       for (const order of due) {
         try {
-          const sp = await orders.provider(order.sp_mchid);
+          const sp = await orders.provider(order.spMchid);
           const synced = await orders.sync(sp, order);
-          const oldEnough = clock.now() - synced.created_at >= config.orders.minCloseAgeSeconds * 1000;
-          if (synced.trade_state === 'NOTPAY' && clock.now() >= synced.time_expire && oldEnough) await orders.closeNow(sp, synced);
+          const oldEnough = clock.now() - synced.createdAt >= config.orders.minCloseAgeSeconds * 1000;
+          if (synced.tradeState === 'NOTPAY' && clock.now() >= synced.timeExpire && oldEnough) await orders.closeNow(sp, synced);
         } catch (err) {
           logger.warn({ err, order_id: order.id }, 'reconciling an order failed; it is retried on a later run');
         }

@@ -1,105 +1,10 @@
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../common/tokens';
+import type { Database } from '../common/db/database';
 import type { Em } from '../common/db/orm';
-import { row, rows, run } from '../common/db/sql';
-import type { PaymentOrderRow, TradeState } from './order.entity';
-import { toOrderRow } from './order-view';
-
-const COLUMNS = [
-  'id',
-  'tenant_id',
-  'sp_mchid',
-  'sub_mchid',
-  'out_trade_no',
-  'appid',
-  'app_side',
-  'payer_openid',
-  'description',
-  'amount_total',
-  'currency',
-  'attach',
-  'time_expire',
-  'request_hash',
-  'trade_state',
-  'trade_state_desc',
-  'prepay_id',
-  'prepay_at',
-  'transaction_id',
-  'success_time',
-  'payer_total',
-  'bank_type',
-  'refunded_total',
-  'profit_sharing',
-  'last_synced_at',
-  'created_at',
-  'updated_at',
-] as const;
-const INSERT_SQL = `insert into payment_order (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`;
-
-/** Writes a new order with one INSERT (a duplicate out_trade_no raises a unique violation). */
-export async function insertOrder(em: Em, o: PaymentOrderRow): Promise<void> {
-  await run(
-    em,
-    INSERT_SQL,
-    COLUMNS.map((c) => o[c]),
-  );
-}
-
-/** The tenant's order by out_trade_no (the unique key is per service provider, so both are given). */
-export async function findTenantOrder(
-  em: Em,
-  tenantId: string,
-  spMchid: string,
-  outTradeNo: string,
-  lock = '',
-): Promise<PaymentOrderRow | undefined> {
-  const r = await row<Record<string, unknown>>(
-    em,
-    `select * from payment_order where sp_mchid = ? and out_trade_no = ? and tenant_id = ?${lock}`,
-    [spMchid, outTradeNo, tenantId],
-  );
-  return r && toOrderRow(r);
-}
-
-/** Any tenant's order by service provider and out_trade_no (to tell "used by someone else" apart). */
-export async function findByOutTradeNo(em: Em, spMchid: string, outTradeNo: string): Promise<PaymentOrderRow | undefined> {
-  const r = await row<Record<string, unknown>>(em, 'select * from payment_order where sp_mchid = ? and out_trade_no = ?', [
-    spMchid,
-    outTradeNo,
-  ]);
-  return r && toOrderRow(r);
-}
-
-/** The order by id. */
-export async function findOrderById(em: Em, id: string, lock = ''): Promise<PaymentOrderRow | undefined> {
-  const r = await row<Record<string, unknown>>(em, `select * from payment_order where id = ?${lock}`, [id]);
-  return r && toOrderRow(r);
-}
-
-/** Records the prepay_id of an order still unpaid; false when the order moved on meanwhile. */
-export async function savePrepay(em: Em, id: string, prepayId: string, now: number): Promise<boolean> {
-  return (
-    (await run(em, "update payment_order set prepay_id = ?, prepay_at = ?, updated_at = ? where id = ? and trade_state = 'NOTPAY'", [
-      prepayId,
-      now,
-      now,
-      id,
-    ])) === 1
-  );
-}
-
-/** Notes that WeChat Pay was asked about the order (the reconciler's bookmark). */
-export async function markSynced(em: Em, id: string, now: number): Promise<void> {
-  await run(em, 'update payment_order set last_synced_at = ? where id = ?', [now, id]);
-}
-
-/** Unpaid orders due for a query (补单) or an automatic close, oldest first. */
-export async function findUnpaidDue(em: Em, createdBefore: number, syncedBefore: number, limit: number): Promise<PaymentOrderRow[]> {
-  const rs = await rows<Record<string, unknown>>(
-    em,
-    `select * from payment_order where trade_state = 'NOTPAY' and created_at <= ? and (last_synced_at is null or last_synced_at <= ?) order by created_at limit ${Number(limit)}`,
-    [createdBefore, syncedBefore],
-  );
-  return rs.map(toOrderRow);
-}
+import { run } from '../common/db/sql';
+import { PAYMENT_ORDER as T, type PaymentOrderRow, type TradeState } from './order.entity';
+import { ORDER_STATES } from './order-state';
 
 export interface OrderFilter {
   tenantId?: string;
@@ -109,28 +14,91 @@ export interface OrderFilter {
   createdTo?: number;
 }
 
-/** A page of orders, newest first, after the (created_at, id) cursor. */
-export async function listOrders(
-  em: Em,
-  f: OrderFilter,
-  limit: number,
-  after?: { createdAt: number; id: string },
-): Promise<PaymentOrderRow[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, v: unknown) => {
-    where.push(sql);
-    params.push(v);
-  };
-  if (f.tenantId) add('tenant_id = ?', f.tenantId);
-  if (f.state) add('trade_state = ?', f.state);
-  if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
-  if (f.createdFrom !== undefined) add('created_at >= ?', f.createdFrom);
-  if (f.createdTo !== undefined) add('created_at < ?', f.createdTo);
-  if (after) {
-    where.push('(created_at < ? or (created_at = ? and id < ?))');
-    params.push(after.createdAt, after.createdAt, after.id);
+/**
+ * The payment_order table's only SQL. Every method takes an optional `em`: the caller's transaction
+ * when it has one, else an autocommit statement on the pool.
+ */
+@injectable()
+export class OrderRepository {
+  constructor(@inject(TOKENS.Db) readonly db: Database) {}
+
+  /** Writes a new order with one INSERT (a duplicate out_trade_no raises a unique violation). */
+  insert(o: PaymentOrderRow, em: Em = this.db.read()): Promise<void> {
+    return T.insert(em, o);
   }
-  const sql = `select * from payment_order${where.length ? ` where ${where.join(' and ')}` : ''} order by created_at desc, id desc limit ${Number(limit)}`;
-  return (await rows<Record<string, unknown>>(em, sql, params)).map(toOrderRow);
+
+  /** The tenant's order by out_trade_no (the unique key is per service provider, so both are given). */
+  findTenantOrder(tenantId: string, spMchid: string, outTradeNo: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { spMchid, outTradeNo, tenantId }).then((r) => r[0]);
+  }
+
+  /** The tenant's order by WeChat Pay's transaction_id. */
+  findByTransactionId(tenantId: string, transactionId: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { tenantId, transactionId }).then((r) => r[0]);
+  }
+
+  /** Any tenant's order by service provider and out_trade_no (to tell "used by someone else" apart). */
+  findByOutTradeNo(spMchid: string, outTradeNo: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { spMchid, outTradeNo }).then((r) => r[0]);
+  }
+
+  /** The order by id. */
+  findById(id: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { id }).then((r) => r[0]);
+  }
+
+  /** Takes the order's row lock for the rest of the caller's transaction (refunds reserve under it). */
+  async lock(em: Em, id: string): Promise<void> {
+    await T.select(em, `${T.col('id')} = ?`, [id], this.db.forUpdate(em).trim());
+  }
+
+  /** Records the prepay_id of an order still open; false when the order moved on meanwhile. */
+  async savePrepay(id: string, prepayId: string, now: number, em: Em = this.db.read()): Promise<boolean> {
+    const open = ORDER_STATES.sources('SUCCESS');
+    return (await T.update(em, { prepayId, prepayAt: now, updatedAt: now }, { id, tradeState: open })) === 1;
+  }
+
+  /** Notes that WeChat Pay was asked about the order (the reconciler's bookmark). */
+  async markSynced(id: string, now: number, em: Em = this.db.read()): Promise<void> {
+    await T.update(em, { lastSyncedAt: now }, { id });
+  }
+
+  /**
+   * Adds a succeeded refund to refunded_total and moves the order to REFUND, from any state the
+   * table lets reach REFUND, never past the amount paid. False when the guard did not hold.
+   */
+  async addRefunded(em: Em, id: string, amount: number, now: number): Promise<boolean> {
+    const from = ORDER_STATES.sources('REFUND');
+    const sql =
+      `update ${T.name} set refunded_total = refunded_total + ?, trade_state = ?, updated_at = ? ` +
+      `where id = ? and trade_state in (${from.map(() => '?').join(', ')}) and refunded_total + ? <= amount_total`;
+    return (await run(em, sql, [amount, 'REFUND', now, id, ...from, amount])) === 1;
+  }
+
+  /** Orders still open due for a query (补单) or an automatic close, oldest first. */
+  findUnpaidDue(createdBefore: number, syncedBefore: number, limit: number, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
+    return T.select(
+      em,
+      'trade_state = ? and created_at <= ? and (last_synced_at is null or last_synced_at <= ?)',
+      ['NOTPAY', createdBefore, syncedBefore],
+      `order by created_at limit ${Number(limit)}`,
+    );
+  }
+
+  /** A page of orders, newest first, after the (created_at, id) cursor. */
+  list(f: OrderFilter, limit: number, after?: { createdAt: number; id: string }, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...v: unknown[]) => {
+      where.push(sql);
+      params.push(...v);
+    };
+    if (f.tenantId) add('tenant_id = ?', f.tenantId);
+    if (f.state) add('trade_state = ?', f.state);
+    if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
+    if (f.createdFrom !== undefined) add('created_at >= ?', f.createdFrom);
+    if (f.createdTo !== undefined) add('created_at < ?', f.createdTo);
+    if (after) add('(created_at < ? or (created_at = ? and id < ?))', after.createdAt, after.createdAt, after.id);
+    return T.select(em, where.join(' and '), params, `order by created_at desc, id desc limit ${Number(limit)}`);
+  }
 }

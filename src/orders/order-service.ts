@@ -4,9 +4,9 @@ import { AppError } from '../common/errors';
 import { rfc3339, type Clock } from '../common/clock';
 import type { Config } from '../config/schema';
 import type { Logger } from '../common/logger';
-import type { Orm } from '../common/db/orm';
 import type { LockService, RateLimiter } from '../common/kv/kv';
-import { forUpdate, inTransaction, isUniqueViolation, reader } from '../common/db/sql';
+import { isUniqueViolation } from '../common/db/sql';
+import type { Em } from '../common/db/orm';
 import { newId } from '../common/ids';
 import type { CredentialsProvider, ServiceProviderCredentials } from '../wxpay/credentials';
 import type { WxpayClient } from '../wxpay/client-port';
@@ -15,7 +15,7 @@ import { recordEvent } from '../events/outbox';
 import { requestHash } from '../idempotency/request-hash';
 import type { PaymentOrderRow } from './order.entity';
 import type { CreateOrderInput } from './order-input';
-import { findByOutTradeNo, findOrderById, findTenantOrder, insertOrder, markSynced, savePrepay } from './order-repository';
+import { OrderRepository } from './order-repository';
 import { applyTransaction, closeOrder, type ApplyOutcome, type TransitionDeps } from './order-state';
 import { orderView } from './order-view';
 import { paymentParams, type PaymentParams } from './payment-params';
@@ -52,7 +52,7 @@ export class OrderService {
   private readonly deps: TransitionDeps;
 
   constructor(
-    @inject(TOKENS.Orm) private readonly orm: Orm,
+    @inject(OrderRepository) private readonly repo: OrderRepository,
     @inject(TOKENS.Config) private readonly config: Config,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
@@ -96,42 +96,42 @@ export class OrderService {
     const hash = requestHash(input);
     const candidate: PaymentOrderRow = {
       id: newId('ord'),
-      tenant_id: tenant.id,
-      sp_mchid: tenant.spMchid,
-      sub_mchid: tenant.subMchid,
-      out_trade_no: input.out_trade_no,
+      tenantId: tenant.id,
+      spMchid: tenant.spMchid,
+      subMchid: tenant.subMchid,
+      outTradeNo: input.out_trade_no,
       appid: input.appid,
-      app_side: binding.devMode === 'centralized' ? 'sp' : 'sub',
-      payer_openid: input.payer.openid,
+      appSide: binding.devMode === 'centralized' ? 'sp' : 'sub',
+      payerOpenid: input.payer.openid,
       description: input.description,
-      amount_total: input.amount.total,
+      amountTotal: input.amount.total,
       currency: input.amount.currency,
       attach: input.attach ?? null,
-      time_expire: expireAt,
-      request_hash: hash,
-      trade_state: 'NOTPAY',
-      trade_state_desc: null,
-      prepay_id: null,
-      prepay_at: null,
-      transaction_id: null,
-      success_time: null,
-      payer_total: null,
-      bank_type: null,
-      refunded_total: 0,
-      profit_sharing: input.profit_sharing ? 1 : 0,
-      last_synced_at: null,
-      created_at: now,
-      updated_at: now,
+      timeExpire: expireAt,
+      requestHash: hash,
+      tradeState: 'NOTPAY',
+      tradeStateDesc: null,
+      prepayId: null,
+      prepayAt: null,
+      transactionId: null,
+      successTime: null,
+      payerTotal: null,
+      bankType: null,
+      refundedTotal: 0,
+      profitSharing: input.profit_sharing ? 1 : 0,
+      lastSyncedAt: null,
+      createdAt: now,
+      updatedAt: now,
     };
     let order = candidate;
     let created = true;
     try {
-      await insertOrder(reader(this.orm), candidate);
+      await this.repo.insert(candidate);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const existing = await findByOutTradeNo(reader(this.orm), tenant.spMchid, input.out_trade_no);
+      const existing = await this.repo.findByOutTradeNo(tenant.spMchid, input.out_trade_no);
       // Another tenant's order, or this tenant's with another body: both are a different order.
-      if (!existing || existing.tenant_id !== tenant.id || existing.request_hash !== hash)
+      if (!existing || existing.tenantId !== tenant.id || existing.requestHash !== hash)
         throw new AppError(
           'OUT_TRADE_NO_USED',
           `out_trade_no ${input.out_trade_no} is already used by a different order; use a new out_trade_no`,
@@ -140,28 +140,28 @@ export class OrderService {
       order = existing;
       created = false;
     }
-    if (order.trade_state !== 'NOTPAY') return { created, order, payment: null };
-    order = await this.ensurePrepay(sp, order);
-    if (order.trade_state !== 'NOTPAY' || !order.prepay_id) return { created, order, payment: null };
-    return { created, order, payment: paymentParams(order.appid, order.prepay_id, sp.merchantPrivateKey, this.clock.now()) };
+    if (order.tradeState !== 'NOTPAY') return { created, order, payment: null };
+    order = await this.ensurePrepay(sp, order, created);
+    if (order.tradeState !== 'NOTPAY' || !order.prepayId) return { created, order, payment: null };
+    return { created, order, payment: paymentParams(order.appid, order.prepayId, sp.merchantPrivateKey, this.clock.now()) };
   }
 
   /** The JSAPI body for an order; always the same bytes for the same order, as WeChat Pay's dedup requires. */
   private upstreamBody(sp: ServiceProviderCredentials, o: PaymentOrderRow): PartnerJsapiOrderRequest {
-    const own = o.app_side === 'sub';
+    const own = o.appSide === 'sub';
     return {
       sp_appid: sp.spAppid,
-      sp_mchid: o.sp_mchid,
+      sp_mchid: o.spMchid,
       ...(own ? { sub_appid: o.appid } : {}),
-      sub_mchid: o.sub_mchid,
+      sub_mchid: o.subMchid,
       description: o.description,
-      out_trade_no: o.out_trade_no,
-      time_expire: rfc3339(o.time_expire),
-      ...(o.attach !== null ? { attach: o.attach } : {}),
-      notify_url: `${this.config.server.publicBaseUrl}/notify/${o.tenant_id}/transactions`,
-      amount: { total: o.amount_total, currency: 'CNY' },
-      payer: own ? { sub_openid: o.payer_openid } : { sp_openid: o.payer_openid },
-      ...(o.profit_sharing === 1 ? { settle_info: { profit_sharing: true } } : {}),
+      out_trade_no: o.outTradeNo,
+      time_expire: rfc3339(o.timeExpire),
+      ...(o.attach != null ? { attach: o.attach } : {}),
+      notify_url: `${this.config.server.publicBaseUrl}/notify/${o.tenantId}/transactions`,
+      amount: { total: o.amountTotal, currency: 'CNY' },
+      payer: own ? { sub_openid: o.payerOpenid } : { sp_openid: o.payerOpenid },
+      ...(o.profitSharing === 1 ? { settle_info: { profit_sharing: true } } : {}),
     };
   }
 
@@ -169,16 +169,18 @@ export class OrderService {
    * Makes sure the order has a live prepay_id. One caller per order talks to WeChat Pay (a lock,
    * Redis-backed when configured); concurrent callers wait and reuse its answer.
    */
-  private async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
-    const live = (o: PaymentOrderRow) => o.prepay_id !== null && o.prepay_at !== null && this.clock.now() - o.prepay_at < PREPAY_TTL_MS;
+  private async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow, justInserted = false): Promise<PaymentOrderRow> {
+    const live = (o: PaymentOrderRow) => o.prepayId != null && o.prepayAt != null && this.clock.now() - o.prepayAt < PREPAY_TTL_MS;
     if (live(order)) return order;
     return this.locks.withLock(
       `order:prepay:${order.id}`,
       async () => {
-        const fresh = (await findOrderById(reader(this.orm), order.id))!;
-        if (fresh.trade_state !== 'NOTPAY' || live(fresh)) return fresh;
-        if (this.clock.now() >= fresh.time_expire)
-          throw new AppError('ORDER_CLOSED', `order ${fresh.out_trade_no} expired at ${rfc3339(fresh.time_expire)}; create a new order`);
+        // A row this request inserted a moment ago is known: no re-read (a racing copy of the same
+        // request at worst asks WeChat Pay twice, which answers the same prepay_id by out_trade_no).
+        const fresh = justInserted ? order : (await this.repo.findById(order.id))!;
+        if (fresh.tradeState !== 'NOTPAY' || live(fresh)) return fresh;
+        if (this.clock.now() >= fresh.timeExpire)
+          throw new AppError('ORDER_CLOSED', `order ${fresh.outTradeNo} expired at ${rfc3339(fresh.timeExpire)}; create a new order`);
         let prepayId: string;
         try {
           prepayId = (await createJsapiOrder(this.wxpay, sp, this.upstreamBody(sp, fresh))).prepay_id;
@@ -186,8 +188,8 @@ export class OrderService {
           throw await this.explainCreateFailure(sp, fresh, err);
         }
         const now = this.clock.now();
-        await savePrepay(reader(this.orm), fresh.id, prepayId, now);
-        return { ...fresh, prepay_id: prepayId, prepay_at: now };
+        await this.repo.savePrepay(fresh.id, prepayId, now);
+        return { ...fresh, prepayId, prepayAt: now };
       },
       { ttlMs: 60_000, waitMs: 60_000 },
     );
@@ -198,22 +200,22 @@ export class OrderService {
     if (isUpstream(err, 'OUT_TRADE_NO_USED'))
       return new AppError(
         'OUT_TRADE_NO_USED',
-        `WeChat Pay already holds a different order with out_trade_no ${order.out_trade_no}; use a new out_trade_no`,
-        { out_trade_no: order.out_trade_no },
+        `WeChat Pay already holds a different order with out_trade_no ${order.outTradeNo}; use a new out_trade_no`,
+        { out_trade_no: order.outTradeNo },
         { cause: err },
       );
     if (isUpstream(err, 'APPID_MCHID_NOT_MATCH'))
       return new AppError(
         'APPID_MCHID_NOT_MATCH',
-        `WeChat Pay says appid ${order.appid} is not bound to sub_mchid ${order.sub_mchid}; bind it on the WeChat Pay side, then retry`,
+        `WeChat Pay says appid ${order.appid} is not bound to sub_mchid ${order.subMchid}; bind it on the WeChat Pay side, then retry`,
         { appid: order.appid },
         { cause: err },
       );
     if (isUpstream(err, 'ORDER_PAID') || isUpstream(err, 'ORDER_CLOSED')) {
       const synced = await this.sync(sp, order).catch(() => order);
       return new AppError(
-        synced.trade_state === 'CLOSED' ? 'ORDER_CLOSED' : 'ORDER_PAID',
-        `order ${order.out_trade_no} is already ${synced.trade_state === 'CLOSED' ? 'closed' : 'paid'}`,
+        synced.tradeState === 'CLOSED' ? 'ORDER_CLOSED' : 'ORDER_PAID',
+        `order ${order.outTradeNo} is already ${synced.tradeState === 'CLOSED' ? 'closed' : 'paid'}`,
         undefined,
         { cause: err },
       );
@@ -223,9 +225,9 @@ export class OrderService {
 
   /** The tenant's order, or 404 (also for another tenant's: its existence is never revealed). */
   async get(tenant: TenantView, outTradeNo: string, sync = false): Promise<PaymentOrderRow> {
-    const order = await findTenantOrder(reader(this.orm), tenant.id, tenant.spMchid, outTradeNo);
+    const order = await this.repo.findTenantOrder(tenant.id, tenant.spMchid, outTradeNo);
     if (!order) throw AppError.notFound(`order ${outTradeNo}`);
-    if (!sync || order.trade_state !== 'NOTPAY') return order;
+    if (!sync || order.tradeState !== 'NOTPAY') return order;
     return this.sync(await this.provider(tenant.spMchid), order);
   }
 
@@ -236,10 +238,10 @@ export class OrderService {
   async sync(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
     let txn: PartnerTransaction;
     try {
-      txn = await queryOrderByOutTradeNo(this.wxpay, sp, order.sub_mchid, order.out_trade_no);
+      txn = await queryOrderByOutTradeNo(this.wxpay, sp, order.subMchid, order.outTradeNo);
     } catch (err) {
       if (isUpstream(err, 'ORDER_NOT_EXIST')) {
-        await markSynced(reader(this.orm), order.id, this.clock.now());
+        await this.repo.markSynced(order.id, this.clock.now());
         return order;
       }
       throw err;
@@ -250,71 +252,78 @@ export class OrderService {
     return outcome.order;
   }
 
-  /** Applies WeChat Pay's account of a transaction to an order in one transaction, with the row locked. */
-  async applyUpstream(orderId: string, txn: PartnerTransaction): Promise<ApplyOutcome> {
-    return inTransaction(this.orm, async (em) => {
-      const locked = (await findOrderById(em, orderId, forUpdate(em)))!;
-      const now = this.clock.now();
-      const outcome = await applyTransaction(em, this.deps, locked, txn, now);
-      // A payment applied just now already set last_synced_at = now in its guarded UPDATE.
-      if (outcome.result !== 'applied' || outcome.order.last_synced_at !== now) await markSynced(em, orderId, now);
-      return outcome;
-    });
+  /**
+   * Applies WeChat Pay's account of a transaction to an order in one transaction. The guarded UPDATE
+   * takes the row lock, so the order is read without one: `known` (the caller's read of it) saves even
+   * that read; what the cross-check compares (merchant, out_trade_no, amount) never changes.
+   */
+  async applyUpstream(orderId: string, txn: PartnerTransaction, known?: PaymentOrderRow): Promise<ApplyOutcome> {
+    return this.repo.db.tx((em) => this.applyUpstreamIn(em, orderId, txn, known));
+  }
+
+  /** applyUpstream inside the caller's transaction (notifications commit their log row with it). */
+  async applyUpstreamIn(em: Em, orderId: string, txn: PartnerTransaction, known?: PaymentOrderRow): Promise<ApplyOutcome> {
+    const order = known ?? (await this.repo.findById(orderId, em))!;
+    const now = this.clock.now();
+    const outcome = await applyTransaction(em, this.deps, order, txn, now);
+    // A payment applied just now already set last_synced_at = now in its guarded UPDATE.
+    if (outcome.result !== 'applied' || outcome.order.lastSyncedAt !== now) await this.repo.markSynced(orderId, now, em);
+    return outcome;
   }
 
   /** POST /v1/orders/{out_trade_no}/payment: fresh parameters for an unpaid, unexpired order (same prepay_id while it lives). */
   async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: PaymentParams }> {
     const order = await this.get(tenant, outTradeNo);
     this.assertOpen(order);
-    if (this.clock.now() >= order.time_expire)
-      throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.time_expire)}; create a new order`);
+    if (this.clock.now() >= order.timeExpire)
+      throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.timeExpire)}; create a new order`);
     const sp = await this.provider(tenant.spMchid);
     const ready = await this.ensurePrepay(sp, order);
     this.assertOpen(ready);
-    return { order: ready, payment: paymentParams(ready.appid, ready.prepay_id!, sp.merchantPrivateKey, this.clock.now()) };
+    return { order: ready, payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()) };
   }
 
   private assertOpen(order: PaymentOrderRow): void {
-    if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND')
-      throw new AppError('ORDER_PAID', `order ${order.out_trade_no} is already paid`);
-    if (order.trade_state !== 'NOTPAY')
-      throw new AppError('ORDER_CLOSED', `order ${order.out_trade_no} is ${order.trade_state}; create a new order`);
+    if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
+      throw new AppError('ORDER_PAID', `order ${order.outTradeNo} is already paid`);
+    if (order.tradeState !== 'NOTPAY')
+      throw new AppError('ORDER_CLOSED', `order ${order.outTradeNo} is ${order.tradeState}; create a new order`);
   }
 
   /** POST /v1/orders/{out_trade_no}/close: closes upstream, then locally; a closed order answers as is. */
   async close(tenant: TenantView, outTradeNo: string): Promise<PaymentOrderRow> {
     const order = await this.get(tenant, outTradeNo);
-    if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND')
+    if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
       throw new AppError('ORDER_PAID', `order ${outTradeNo} is paid; refund it instead of closing it`);
-    if (order.trade_state !== 'NOTPAY') return order;
+    if (order.tradeState !== 'NOTPAY') return order;
     return this.closeNow(await this.provider(tenant.spMchid), order);
   }
 
   /** Closes an unpaid order at WeChat Pay and here. A payment that won the race turns into 409 ORDER_PAID. */
   async closeNow(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
     try {
-      await closeUpstream(this.wxpay, sp, order.sub_mchid, order.out_trade_no);
+      await closeUpstream(this.wxpay, sp, order.subMchid, order.outTradeNo);
     } catch (err) {
       // Never placed upstream (the create call failed before WeChat Pay saw it): closing here is enough.
       if (!isUpstream(err, 'ORDER_NOT_EXIST')) {
         if (isUpstream(err, 'ORDER_PAID')) {
           await this.sync(sp, order).catch(() => undefined);
-          throw new AppError('ORDER_PAID', `order ${order.out_trade_no} was paid before it could be closed; refund it instead`, undefined, {
+          throw new AppError('ORDER_PAID', `order ${order.outTradeNo} was paid before it could be closed; refund it instead`, undefined, {
             cause: err,
           });
         }
         throw err;
       }
     }
-    const outcome = await inTransaction(this.orm, (em) => closeOrder(em, this.deps, order.id, this.clock.now()));
-    if (outcome.result === 'conflict' && (outcome.order.trade_state === 'SUCCESS' || outcome.order.trade_state === 'REFUND'))
-      throw new AppError('ORDER_PAID', `order ${order.out_trade_no} was paid before it could be closed; refund it instead`);
+    const outcome = await this.repo.db.tx((em) => closeOrder(em, this.deps, order.id, this.clock.now()));
+    if (outcome.result === 'conflict' && (outcome.order.tradeState === 'SUCCESS' || outcome.order.tradeState === 'REFUND'))
+      throw new AppError('ORDER_PAID', `order ${order.outTradeNo} was paid before it could be closed; refund it instead`);
     return outcome.order;
   }
 
   /** The order by id for operators (any tenant). */
   async byId(id: string): Promise<PaymentOrderRow> {
-    const order = await findOrderById(reader(this.orm), id);
+    const order = await this.repo.findById(id);
     if (!order) throw AppError.notFound(`order ${id}`);
     return order;
   }

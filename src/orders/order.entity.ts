@@ -1,5 +1,4 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import { registerEntities } from '../common/db/entities';
+import { defineEntity, p, table, type RowOf } from '../common/db/table';
 
 /** The state of a payment as WeChat Pay reports it (spec §5). */
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
@@ -8,79 +7,50 @@ export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND'
  * One payment order of one tenant. Times are epoch milliseconds (bigint) so that SQL compares them
  * the same way on MariaDB and SQLite. The table name avoids the SQL keyword ORDER.
  */
-export interface PaymentOrderRow {
-  id: string;
-  tenant_id: string;
-  sp_mchid: string;
-  sub_mchid: string;
-  out_trade_no: string;
-  appid: string;
-  /** 'sub': the tenant's own AppID (sub_appid + sub_openid); 'sp': the ISV's centralized sp_appid (sp_openid). */
-  app_side: 'sub' | 'sp';
-  payer_openid: string;
-  description: string;
-  amount_total: number;
-  currency: string;
-  attach: string | null;
-  time_expire: number;
-  /** SHA-256 of the canonical request: the "same body" test for out_trade_no and idempotency reuse. */
-  request_hash: string;
-  trade_state: TradeState;
-  trade_state_desc: string | null;
-  prepay_id: string | null;
-  prepay_at: number | null;
-  transaction_id: string | null;
-  success_time: number | null;
-  payer_total: number | null;
-  bank_type: string | null;
-  refunded_total: number;
-  /** 1 when placed with settle_info.profit_sharing: the funds stay frozen until split or unfrozen. */
-  profit_sharing: number;
-  last_synced_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const ms = () => ({ type: new BigIntType('number') });
-
-export const PaymentOrderSchema = new EntitySchema<PaymentOrderRow>({
+export const PaymentOrderEntity = defineEntity({
   name: 'PaymentOrder',
   tableName: 'payment_order',
   properties: {
-    id: { type: 'string', length: 40, primary: true },
-    tenant_id: { type: 'string', length: 40 },
-    sp_mchid: { type: 'string', length: 16 },
-    sub_mchid: { type: 'string', length: 16 },
-    out_trade_no: { type: 'string', length: 32 },
-    appid: { type: 'string', length: 32 },
-    app_side: { type: 'string', length: 3 },
-    payer_openid: { type: 'string', length: 128 },
-    description: { type: 'string', length: 127 },
-    amount_total: { type: 'integer' },
-    currency: { type: 'string', length: 8 },
-    attach: { type: 'string', length: 128, nullable: true },
-    time_expire: ms(),
-    request_hash: { type: 'string', length: 64 },
-    trade_state: { type: 'string', length: 16 },
-    trade_state_desc: { type: 'string', length: 255, nullable: true },
-    prepay_id: { type: 'string', length: 64, nullable: true },
-    prepay_at: { ...ms(), nullable: true },
-    transaction_id: { type: 'string', length: 32, nullable: true },
-    success_time: { ...ms(), nullable: true },
-    payer_total: { type: 'integer', nullable: true },
-    bank_type: { type: 'string', length: 32, nullable: true },
-    refunded_total: { type: 'integer', default: 0 },
-    profit_sharing: { type: 'integer', default: 0 },
-    last_synced_at: { ...ms(), nullable: true },
-    created_at: ms(),
-    updated_at: ms(),
+    id: p.string().length(40).primary(),
+    tenantId: p.string().length(40),
+    spMchid: p.string().length(16),
+    subMchid: p.string().length(16),
+    outTradeNo: p.string().length(32),
+    appid: p.string().length(32),
+    /** 'sub': the tenant's own AppID (sub_appid + sub_openid); 'sp': the ISV's centralized sp_appid (sp_openid). */
+    appSide: p.string().length(3).$type<'sub' | 'sp'>(),
+    payerOpenid: p.string().length(128),
+    description: p.string().length(127),
+    amountTotal: p.integer(),
+    currency: p.string().length(8),
+    attach: p.string().length(128).nullable(),
+    timeExpire: p.bigint('number'),
+    /** SHA-256 of the canonical request: the "same body" test for out_trade_no and idempotency reuse. */
+    requestHash: p.string().length(64),
+    tradeState: p.string().length(16).$type<TradeState>(),
+    tradeStateDesc: p.string().length(255).nullable(),
+    prepayId: p.string().length(64).nullable(),
+    prepayAt: p.bigint('number').nullable(),
+    transactionId: p.string().length(32).nullable(),
+    successTime: p.bigint('number').nullable(),
+    payerTotal: p.integer().nullable(),
+    bankType: p.string().length(32).nullable(),
+    refundedTotal: p.integer().default(0),
+    /** 1 when placed with settle_info.profit_sharing: the funds stay frozen until split or unfrozen. */
+    profitSharing: p.integer().default(0),
+    lastSyncedAt: p.bigint('number').nullable(),
+    createdAt: p.bigint('number'),
+    updatedAt: p.bigint('number'),
   },
   // out_trade_no is unique per service provider at WeChat Pay (spec §3.1), so it is here too.
-  uniques: [{ name: 'payment_order_sp_out_trade_no_unique', properties: ['sp_mchid', 'out_trade_no'] }],
+  uniques: [{ name: 'payment_order_sp_out_trade_no_unique', properties: ['spMchid', 'outTradeNo'] }],
   indexes: [
-    { name: 'payment_order_tenant_created_idx', properties: ['tenant_id', 'created_at'] },
-    { name: 'payment_order_state_created_idx', properties: ['trade_state', 'created_at'] },
+    { name: 'payment_order_tenant_created_idx', properties: ['tenantId', 'createdAt'] },
+    { name: 'payment_order_state_created_idx', properties: ['tradeState', 'createdAt'] },
   ],
 });
 
-registerEntities(PaymentOrderSchema);
+/** One payment order row. */
+export type PaymentOrderRow = RowOf<typeof PaymentOrderEntity>;
+/** The payment_order table. */
+export const PAYMENT_ORDER = table(PaymentOrderEntity);

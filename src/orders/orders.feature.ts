@@ -8,6 +8,7 @@ import type { Orm } from '../common/db/orm';
 import type { LockService } from '../common/kv/kv';
 import { IdempotencyService } from '../idempotency/idempotency';
 import { OrderService } from './order-service';
+import { OrderRepository } from './order-repository';
 import { transactionNotificationHandler } from './transaction-notifications';
 import type { WxpayClient } from '../wxpay/client-port';
 import { ordersRouter } from './orders.routes';
@@ -23,17 +24,18 @@ export const ordersFeature: Feature = {
         (cc) => new IdempotencyService(cc.resolve<Orm>(TOKENS.Orm), cc.resolve<LockService>(TOKENS.Locks), cc.resolve<Clock>(TOKENS.Clock)),
       ),
     });
+    c.registerSingleton(OrderRepository);
     c.registerSingleton(OrderService);
     c.register(TOKENS.NotificationHandler, {
       useFactory: instanceCachingFactory((cc) =>
-        transactionNotificationHandler(cc.resolve<Orm>(TOKENS.Orm), cc.resolve(OrderService), cc.resolve<WxpayClient>(TOKENS.Wxpay)),
+        transactionNotificationHandler(cc.resolve(OrderRepository), cc.resolve(OrderService), cc.resolve<WxpayClient>(TOKENS.Wxpay)),
       ),
     });
   },
   routers: (c) => [ordersRouter(c), adminOrdersRouter(c)],
   jobs: (c) => [
     orderReconcilerJob(
-      c.resolve<Orm>(TOKENS.Orm),
+      c.resolve(OrderRepository),
       c.resolve(OrderService),
       c.resolve<Config>(TOKENS.Config),
       c.resolve<Clock>(TOKENS.Clock),

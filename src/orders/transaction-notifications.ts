@@ -1,8 +1,6 @@
-import type { Orm } from '../common/db/orm';
-import { reader } from '../common/db/sql';
 import type { NotificationHandler, HandlerResult, VerifiedNotification } from '../notifications/notification-handler';
 import type { OrderService } from './order-service';
-import { findTenantOrder } from './order-repository';
+import type { OrderRepository } from './order-repository';
 import { queryOrderByOutTradeNo, type PartnerTransaction } from '../wxpay/resources';
 import type { WxpayClient } from '../wxpay/client-port';
 import { isUpstream } from './upstream-errors';
@@ -15,10 +13,10 @@ const refused = (check: string, claimed: Record<string, unknown>): HandlerResult
  * through the same transition code as queries. A payload for an order we do not know is not
  * trusted: WeChat Pay is asked instead.
  */
-export function transactionNotificationHandler(orm: Orm, orders: OrderService, wxpay: WxpayClient): NotificationHandler {
+export function transactionNotificationHandler(repo: OrderRepository, orders: OrderService, wxpay: WxpayClient): NotificationHandler {
   return {
     kind: 'transactions',
-    async handle({ tenant, sp, envelope, resource }: VerifiedNotification): Promise<HandlerResult> {
+    async handle({ tenant, sp, envelope, resource, commit }: VerifiedNotification): Promise<HandlerResult> {
       const txn = resource as unknown as PartnerTransaction;
       const appid = txn.sub_appid ?? txn.sp_appid;
       const claimed = {
@@ -31,7 +29,7 @@ export function transactionNotificationHandler(orm: Orm, orders: OrderService, w
       if (txn.sp_mchid !== tenant.spMchid) return refused('sp_mchid', claimed);
       if (txn.sub_mchid !== tenant.subMchid) return refused('sub_mchid', claimed);
       if (typeof txn.out_trade_no !== 'string') return refused('out_trade_no', claimed);
-      const order = await findTenantOrder(reader(orm), tenant.id, tenant.spMchid, txn.out_trade_no);
+      const order = await repo.findTenantOrder(tenant.id, tenant.spMchid, txn.out_trade_no);
       if (!order) {
         // Unknown to us: believe only WeChat Pay's own answer to a query we sign. ORDER_NOT_EXIST is
         // an answer (refuse); a failed query is not (throw: the gate answers 5xx and WeChat Pay retries).
@@ -46,10 +44,12 @@ export function transactionNotificationHandler(orm: Orm, orders: OrderService, w
           : refused('out_trade_no', claimed);
       }
       if (appid !== order.appid) return refused('appid', { ...claimed, claimed_appid: appid });
-      if (txn.amount?.total !== order.amount_total) return refused('amount', { ...claimed, claimed_total: txn.amount?.total });
-      const outcome = await orders.applyUpstream(order.id, txn);
-      if (outcome.result === 'conflict') return { outcome: 'conflict', detail: { ...claimed, reason: outcome.reason } };
-      return { outcome: outcome.result, detail: { out_trade_no: txn.out_trade_no } };
+      if (txn.amount?.total !== order.amountTotal) return refused('amount', { ...claimed, claimed_total: txn.amount?.total });
+      return commit(async (em) => {
+        const outcome = await orders.applyUpstreamIn(em, order.id, txn, order);
+        if (outcome.result === 'conflict') return { outcome: 'conflict', detail: { ...claimed, reason: outcome.reason } };
+        return { outcome: outcome.result, detail: { out_trade_no: txn.out_trade_no } };
+      });
     },
   };
 }

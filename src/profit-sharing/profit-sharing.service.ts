@@ -14,10 +14,10 @@ import type { ServiceProviderCredentials } from '../wxpay/credentials';
 import type { TenantView } from '../tenancy/tenant-directory';
 import { TenantsService } from '../tenancy/tenants.service';
 import { OrderService } from '../orders/order-service';
-import { findOrderById, findTenantOrder } from '../orders/order-repository';
+import { OrderRepository } from '../orders/order-repository';
 import type { PaymentOrderRow } from '../orders/order.entity';
 import { isUpstream, upstreamCode } from '../orders/upstream-errors';
-import { reservedOnOrder } from '../refunds/refund-repository';
+import { RefundRepository } from '../refunds/refund-repository';
 import { refuse, type SecondaryClearingGuard } from '../compliance/clearing-guard';
 import {
   createReturn,
@@ -67,6 +67,8 @@ function notSplittable(reason: string, message: string, detail: Record<string, u
 export class ProfitSharingService {
   constructor(
     @inject(ProfitSharingRepository) private readonly repo: ProfitSharingRepository,
+    @inject(OrderRepository) private readonly orderRows: OrderRepository,
+    @inject(RefundRepository) private readonly refunds: RefundRepository,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Kv) private readonly kv: KeyValueStore,
@@ -84,7 +86,7 @@ export class ProfitSharingService {
     // Receivers approved for this tenant, and this request alone within the tenant's ratio (rules receiver_not_approved, ratio_above_cap).
     await this.guard.checkProfitSharing(tenant, {
       receivers: input.receivers,
-      ratio: Math.min(10_000, Math.ceil((amount * 10_000) / order.amount_total)),
+      ratio: Math.min(10_000, Math.ceil((amount * 10_000) / order.amountTotal)),
     });
     const sp = await this.orders.provider(tenant.spMchid);
     const ratio = await this.maxRatio(sp, tenant);
@@ -97,7 +99,7 @@ export class ProfitSharingService {
         this.assertTimely(locked, now);
         const split = splits.filter((s) => s.kind === 'split');
         if (split.length >= MAX_SPLITS)
-          throw notSplittable('too_many_splits', `order ${locked.out_trade_no} was already split ${MAX_SPLITS} times`);
+          throw notSplittable('too_many_splits', `order ${locked.outTradeNo} was already split ${MAX_SPLITS} times`);
         return this.checkAmounts(em, locked, split, amount, ratio).then(() => ({
           kind: 'split' as const,
           amount,
@@ -128,9 +130,9 @@ export class ProfitSharingService {
       input.out_order_no,
       hash,
       async (em, locked) => {
-        const refunded = await reservedOnOrder(em, locked.id);
-        if (refunded >= locked.amount_total)
-          throw notSplittable('fully_refunded', `order ${locked.out_trade_no} is fully refunded; nothing is frozen`);
+        const refunded = await this.refunds.reservedOnOrder(locked.id, em);
+        if (refunded >= locked.amountTotal)
+          throw notSplittable('fully_refunded', `order ${locked.outTradeNo} is fully refunded; nothing is frozen`);
         return { kind: 'unfreeze' as const, amount: 0, receivers: [], unfreezeUnsplit: true, description: input.description };
       },
       order,
@@ -141,25 +143,25 @@ export class ProfitSharingService {
 
   /** The tenant's paid profit-sharing order, or the reason it cannot be split. */
   private async paidOrder(tenant: TenantView, outTradeNo: string): Promise<PaymentOrderRow> {
-    const order = await findTenantOrder(this.repo.db.read(), tenant.id, tenant.spMchid, outTradeNo);
+    const order = await this.orderRows.findTenantOrder(tenant.id, tenant.spMchid, outTradeNo);
     if (!order) throw new AppError('NOT_FOUND', `order ${outTradeNo} not found`, { field: 'out_trade_no' });
-    if (order.profit_sharing !== 1)
+    if (order.profitSharing !== 1)
       throw notSplittable(
         'not_profit_sharing',
         `order ${outTradeNo} was not placed with "profit_sharing": true; WeChat Pay cannot split it`,
       );
-    if ((order.trade_state !== 'SUCCESS' && order.trade_state !== 'REFUND') || order.transaction_id === null || order.success_time === null)
-      throw notSplittable('not_paid', `order ${outTradeNo} is ${order.trade_state}; only paid orders can be split`);
+    if ((order.tradeState !== 'SUCCESS' && order.tradeState !== 'REFUND') || order.transactionId === null || order.successTime === null)
+      throw notSplittable('not_paid', `order ${outTradeNo} is ${order.tradeState}; only paid orders can be split`);
     return order;
   }
 
   /** Not within a minute of payment (WeChat Pay refuses it), not after the 30-day freeze. */
   private assertTimely(order: PaymentOrderRow, now: number): void {
-    const since = now - order.success_time!;
+    const since = now - order.successTime!;
     if (since < SETTLE_DELAY_MS)
       throw notSplittable(
         'too_soon',
-        `order ${order.out_trade_no} was paid ${Math.floor(since / 1000)}s ago; split it a minute after payment`,
+        `order ${order.outTradeNo} was paid ${Math.floor(since / 1000)}s ago; split it a minute after payment`,
         {
           retry_after: Math.ceil((SETTLE_DELAY_MS - since) / 1000),
         },
@@ -167,25 +169,25 @@ export class ProfitSharingService {
     if (since >= FREEZE_MS)
       throw notSplittable(
         'freeze_expired',
-        `order ${order.out_trade_no} was paid over 30 days ago; WeChat Pay has released its frozen funds`,
+        `order ${order.outTradeNo} was paid over 30 days ago; WeChat Pay has released its frozen funds`,
       );
   }
 
   /** The cumulative cap and the unsplit remainder, checked with the payment's row locked. */
   private async checkAmounts(em: Em, order: PaymentOrderRow, splits: SplitRow[], amount: number, ratio: number): Promise<void> {
-    const refunded = await reservedOnOrder(em, order.id);
-    if (refunded >= order.amount_total) throw notSplittable('fully_refunded', `order ${order.out_trade_no} is fully refunded`);
+    const refunded = await this.refunds.reservedOnOrder(order.id, em);
+    if (refunded >= order.amountTotal) throw notSplittable('fully_refunded', `order ${order.outTradeNo} is fully refunded`);
     const already = splits.reduce((s, x) => s + x.amount, 0);
-    const cap = Math.floor((order.amount_total * ratio) / 10_000);
+    const cap = Math.floor((order.amountTotal * ratio) / 10_000);
     if (already + amount > cap)
       throw refuse(
         'ratio_above_cap',
-        `splitting ${amount} fen after ${already} fen already split would exceed ${ratio / 100}% of the ${order.amount_total} fen paid (${cap} fen)`,
+        `splitting ${amount} fen after ${already} fen already split would exceed ${ratio / 100}% of the ${order.amountTotal} fen paid (${cap} fen)`,
         { max_ratio: ratio, cap, already_split: already, requested: amount },
       );
-    const unsplit = order.amount_total - refunded - already;
+    const unsplit = order.amountTotal - refunded - already;
     if (amount > unsplit)
-      throw notSplittable('amount_above_unsplit', `only ${unsplit} fen of order ${order.out_trade_no} is still frozen and unsplit`, {
+      throw notSplittable('amount_above_unsplit', `only ${unsplit} fen of order ${order.outTradeNo} is still frozen and unsplit`, {
         field: 'receivers',
         unsplit,
         requested: amount,
@@ -224,10 +226,10 @@ export class ProfitSharingService {
     if (existing) return { created: false, split: existing };
     try {
       const split = await this.repo.db.tx(async (em) => {
-        const locked = (await findOrderById(em, order.id, forUpdate(em)))!;
+        const locked = (await this.orderRows.lock(em, order.id), await this.orderRows.findById(order.id, em))!;
         const splits = await this.repo.splitsOfOrder(em, locked.id);
         if (splits.some((s) => s.kind === 'unfreeze' || s.unfreezeUnsplit))
-          throw notSplittable('unfrozen', `order ${locked.out_trade_no} was unfrozen; its remaining funds went to the sub-merchant`);
+          throw notSplittable('unfrozen', `order ${locked.outTradeNo} was unfrozen; its remaining funds went to the sub-merchant`);
         const now = this.clock.now();
         const d = await decide(em, locked, splits, now);
         const row: SplitRow = {
@@ -236,8 +238,8 @@ export class ProfitSharingService {
           orderId: locked.id,
           spMchid: tenant.spMchid,
           subMchid: tenant.subMchid,
-          outTradeNo: locked.out_trade_no,
-          transactionId: locked.transaction_id!,
+          outTradeNo: locked.outTradeNo,
+          transactionId: locked.transactionId!,
           outOrderNo,
           wxOrderId: null,
           state: 'RESERVED',
@@ -285,7 +287,7 @@ export class ProfitSharingService {
           description: split.description ?? '解冻全部剩余资金',
         });
       else {
-        const order = (await findOrderById(this.repo.db.read(), split.orderId))!;
+        const order = (await this.orderRows.findById(split.orderId))!;
         const personalSub = split.receivers.some((r) => r.type === 'PERSONAL_SUB_OPENID');
         // The 2025 page lists Wechatpay-Serial as required for this call (addendum §2.2): always send it.
         const serial = this.keys.encryptionKey ? (await this.keys.encryptionKey(sp)).serial : undefined;
@@ -295,7 +297,7 @@ export class ProfitSharingService {
           {
             sub_mchid: split.subMchid,
             appid: sp.spAppid,
-            ...(personalSub && order.app_side === 'sub' ? { sub_appid: order.appid } : {}),
+            ...(personalSub && order.appSide === 'sub' ? { sub_appid: order.appid } : {}),
             transaction_id: split.transactionId,
             out_order_no: split.outOrderNo,
             receivers: split.receivers.map((r) => ({ type: r.type, account: r.account, amount: r.amount, description: r.description })),

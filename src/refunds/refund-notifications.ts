@@ -1,7 +1,5 @@
-import type { Orm } from '../common/db/orm';
-import { reader } from '../common/db/sql';
 import type { HandlerResult, NotificationHandler, VerifiedNotification } from '../notifications/notification-handler';
-import { findRefund } from './refund-repository';
+import type { RefundRepository } from './refund-repository';
 import type { RefundService } from './refund-service';
 import type { RefundNotice } from './refund-notice';
 
@@ -12,10 +10,10 @@ const refused = (check: string, claimed: Record<string, unknown>): HandlerResult
  * REFUND.SUCCESS / CLOSED / ABNORMAL for one tenant: the refund must be this tenant's, under this
  * sub-merchant, for the same order and amounts; then its status is applied once.
  */
-export function refundNotificationHandler(orm: Orm, refunds: RefundService): NotificationHandler {
+export function refundNotificationHandler(repo: RefundRepository, refunds: RefundService): NotificationHandler {
   return {
     kind: 'refunds',
-    async handle({ tenant, envelope, resource }: VerifiedNotification): Promise<HandlerResult> {
+    async handle({ tenant, envelope, resource, commit }: VerifiedNotification): Promise<HandlerResult> {
       const wx = resource as unknown as RefundNotice;
       const claimed = {
         claimed_sp_mchid: wx.sp_mchid,
@@ -28,15 +26,17 @@ export function refundNotificationHandler(orm: Orm, refunds: RefundService): Not
       if (wx.sp_mchid !== undefined && wx.sp_mchid !== tenant.spMchid) return refused('sp_mchid', claimed);
       if (wx.sub_mchid !== tenant.subMchid) return refused('sub_mchid', claimed);
       if (typeof wx.out_refund_no !== 'string') return refused('out_refund_no', claimed);
-      const refund = await findRefund(reader(orm), tenant.spMchid, wx.out_refund_no);
-      if (!refund || refund.tenant_id !== tenant.id) return refused('out_refund_no', claimed);
-      if (wx.out_trade_no !== undefined && wx.out_trade_no !== refund.out_trade_no) return refused('out_trade_no', claimed);
-      if (wx.amount?.refund !== refund.amount_refund || (wx.amount?.total !== undefined && wx.amount.total !== refund.amount_total))
+      const refund = await repo.find(tenant.spMchid, wx.out_refund_no);
+      if (!refund || refund.tenantId !== tenant.id) return refused('out_refund_no', claimed);
+      if (wx.out_trade_no !== undefined && wx.out_trade_no !== refund.outTradeNo) return refused('out_trade_no', claimed);
+      if (wx.amount?.refund !== refund.amountRefund || (wx.amount?.total !== undefined && wx.amount.total !== refund.amountTotal))
         return refused('amount', { ...claimed, claimed_refund: wx.amount?.refund, claimed_total: wx.amount?.total });
-      const outcome = await refunds.apply(refund.id, wx);
-      if (!outcome) return refused('out_refund_no', claimed);
-      if (outcome.result === 'conflict') return { outcome: 'conflict', detail: { ...claimed, reason: outcome.reason } };
-      return { outcome: outcome.result, detail: { out_refund_no: wx.out_refund_no } };
+      return commit(async (em) => {
+        const outcome = await refunds.applyIn(em, refund.id, wx);
+        if (!outcome) return refused('out_refund_no', claimed);
+        if (outcome.result === 'conflict') return { outcome: 'conflict', detail: { ...claimed, reason: outcome.reason } };
+        return { outcome: outcome.result, detail: { out_refund_no: wx.out_refund_no } };
+      });
     },
   };
 }

@@ -1,19 +1,22 @@
 import type { Em } from '../common/db/orm';
-import { run } from '../common/db/sql';
+import { StateMachine } from '../common/db/state-machine';
 import type { EventType } from '../events/outbox';
-import { addRefunded, type TransitionDeps } from '../orders/order-state';
-import type { RefundRow, RefundStatus } from './refund.entity';
-import { findRefundById } from './refund-repository';
+import type { TransitionDeps } from '../orders/order-state';
+import type { OrderRepository } from '../orders/order-repository';
+import { REFUND, type RefundRow, type RefundStatus } from './refund.entity';
 import { refundView } from './refund-view';
 import type { RefundNotice } from './refund-notice';
 
 /** Refund statuses and their legal moves: ABNORMAL may still end well after a manual re-route. */
-const TRANSITIONS: Record<RefundStatus, readonly RefundStatus[]> = {
+export const TRANSITIONS: Record<RefundStatus, readonly RefundStatus[]> = {
   PROCESSING: ['SUCCESS', 'CLOSED', 'ABNORMAL'],
   ABNORMAL: ['SUCCESS', 'CLOSED'],
   SUCCESS: [],
   CLOSED: [],
 };
+
+/** The refund state machine over refund.status: the only truth about legal moves. */
+export const REFUND_STATES = new StateMachine(REFUND, 'status', 'id', TRANSITIONS);
 
 const EVENT: Record<Exclude<RefundStatus, 'PROCESSING'>, EventType> = {
   SUCCESS: 'refund.succeeded',
@@ -26,45 +29,40 @@ export type RefundApplyOutcome =
 
 /**
  * Applies WeChat Pay's status for a refund (from a query or a REFUND.* notification) with a guarded
- * UPDATE, inside the caller's transaction: one state change and one event however many copies
- * arrive. A success adds to the order's refunded_total and moves it to REFUND.
+ * UPDATE, inside the caller's transaction, on the row the caller read under its lock: one state
+ * change and one event however many copies arrive. A success adds to the order's refunded_total and
+ * moves it to REFUND.
  */
 export async function applyRefundStatus(
   em: Em,
-  deps: TransitionDeps,
+  deps: TransitionDeps & { orders: OrderRepository },
   refund: RefundRow,
   wx: RefundNotice,
   now: number,
 ): Promise<RefundApplyOutcome> {
   const target = (wx.refund_status ?? wx.status) as RefundStatus | undefined;
   if (!target || target === 'PROCESSING' || target === refund.status) return { result: 'duplicate', refund };
-  if (!TRANSITIONS[refund.status].includes(target))
-    return { result: 'conflict', refund, reason: `refund is ${refund.status}; WeChat Pay reports ${target}` };
   const successTime = target === 'SUCCESS' ? (wx.success_time ? Date.parse(wx.success_time) : now) : null;
-  const changed = await run(
-    em,
-    'update refund set status = ?, refund_id = coalesce(?, refund_id), submitted = 1, success_time = ?, user_received_account = coalesce(?, user_received_account), updated_at = ?, last_synced_at = ? where id = ? and status = ?',
-    [
-      target,
-      wx.refund_id ?? null,
-      successTime !== null && Number.isFinite(successTime) ? successTime : null,
-      wx.user_received_account ?? null,
-      now,
-      now,
-      refund.id,
-      refund.status,
-    ],
-  );
-  const fresh = (await findRefundById(em, refund.id))!;
-  if (changed !== 1)
-    return fresh.status === target
-      ? { result: 'duplicate', refund: fresh }
-      : { result: 'conflict', refund: fresh, reason: `refund is ${fresh.status}` };
-  if (target === 'SUCCESS' && !(await addRefunded(em, refund.order_id, refund.amount_refund, now)))
-    deps.logger.error(
-      { refund_id: refund.id, order_id: refund.order_id },
-      'refund succeeded but the order could not take it (state or total); check the order',
-    );
-  await deps.recordEvent(em, { tenantId: fresh.tenant_id, type: EVENT[target], data: { refund: refundView(fresh) } });
-  return { result: 'applied', refund: fresh };
+  const o = await REFUND_STATES.transition(em, {
+    id: refund.id,
+    to: target,
+    set: {
+      refundId: wx.refund_id ?? refund.refundId ?? null,
+      submitted: 1,
+      successTime: successTime !== null && Number.isFinite(successTime) ? successTime : null,
+      userReceivedAccount: wx.user_received_account ?? refund.userReceivedAccount ?? null,
+      updatedAt: now,
+      lastSyncedAt: now,
+    },
+    known: refund,
+    onApplied: async (tx, fresh) => {
+      if (target === 'SUCCESS' && !(await deps.orders.addRefunded(tx, refund.orderId, refund.amountRefund, now)))
+        deps.logger.error(
+          { refund_id: refund.id, order_id: refund.orderId },
+          'refund succeeded but the order could not take it (state or total); check the order',
+        );
+      await deps.recordEvent(tx, { tenantId: fresh.tenantId, type: EVENT[target], data: { refund: refundView(fresh) } });
+    },
+  });
+  return o.result === 'conflict' ? { result: 'conflict', refund: o.row, reason: o.reason } : { result: o.result, refund: o.row };
 }

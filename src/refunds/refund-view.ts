@@ -5,20 +5,20 @@ import type { RefundRow } from './refund.entity';
 export function refundView(r: RefundRow): Record<string, unknown> {
   return {
     id: r.id,
-    out_refund_no: r.out_refund_no,
-    out_trade_no: r.out_trade_no,
-    transaction_id: r.transaction_id,
-    refund_id: r.refund_id,
+    out_refund_no: r.outRefundNo,
+    out_trade_no: r.outTradeNo,
+    transaction_id: r.transactionId ?? null,
+    refund_id: r.refundId ?? null,
     status: r.status,
-    amount: { refund: r.amount_refund, total: r.amount_total, currency: 'CNY' },
-    reason: r.reason,
-    user_received_account: r.user_received_account,
-    success_time: r.success_time !== null ? rfc3339(r.success_time) : null,
-    created_at: rfc3339(r.created_at),
+    amount: { refund: r.amountRefund, total: r.amountTotal, currency: 'CNY' },
+    reason: r.reason ?? null,
+    user_received_account: r.userReceivedAccount ?? null,
+    success_time: r.successTime != null ? rfc3339(r.successTime) : null,
+    created_at: rfc3339(r.createdAt),
   };
 }
 
 /** The operator view adds the tenant. */
 export function adminRefundView(r: RefundRow): Record<string, unknown> {
-  return { ...refundView(r), tenant_id: r.tenant_id, sub_mchid: r.sub_mchid };
+  return { ...refundView(r), tenant_id: r.tenantId, sub_mchid: r.subMchid };
 }

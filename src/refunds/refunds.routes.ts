@@ -2,8 +2,6 @@ import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
 import { TOKENS } from '../common/tokens';
-import type { Orm } from '../common/db/orm';
-import { reader } from '../common/db/sql';
 import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
 import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
 import { operatorAuth } from '../operators/operator-auth';
@@ -12,7 +10,7 @@ import { answerIdempotently } from '../idempotency/idempotent-route';
 import { syncQuery } from '../orders/order-input';
 import { RefundService } from './refund-service';
 import { createRefundBody, outRefundNoParams } from './refund-input';
-import { listRefunds } from './refund-repository';
+import { RefundRepository } from './refund-repository';
 import { adminRefundView, refundView } from './refund-view';
 
 const refundSchema = z.object({ refund: z.record(z.string(), z.unknown()) });
@@ -21,7 +19,7 @@ const refundSchema = z.object({ refund: z.record(z.string(), z.unknown()) });
 export function refundsRouter(c: DependencyContainer): ApiRouter {
   const refunds = c.resolve(RefundService);
   const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
-  const orm = c.resolve<Orm>(TOKENS.Orm);
+  const repo = c.resolve(RefundRepository);
   const auth = tenantAuth(c);
   const r = new ApiRouter();
 
@@ -82,8 +80,7 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {
-      const page = await listRefunds(
-        reader(orm),
+      const page = await repo.list(
         { tenantId: query.tenant_id, status: query.status, outTradeNo: query.out_trade_no },
         query.limit + 1,
         query.cursor ? decodeCursor(query.cursor) : undefined,
@@ -92,7 +89,7 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
       const last = data[data.length - 1];
       return {
         data: data.map(adminRefundView),
-        next_cursor: page.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+        next_cursor: page.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
       };
     },
   );

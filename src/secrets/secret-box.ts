@@ -110,7 +110,8 @@ export function unwrapDataKey(keyring: MasterKeyring, row: Pick<DataKeyRow, 'id'
   const master = keyring.byId(row.master_key_id);
   if (!master)
     throw new SecretBoxError(
-      `data key ${row.id} is wrapped by master key ${row.master_key_id}, which is not configured (set it in PARTNERPAY_PREVIOUS_MASTER_KEYS)`,
+      `data key ${row.id} is wrapped by master key ${row.master_key_id}, which is not configured ` +
+        '(set it in PARTNERPAY_PREVIOUS_MASTER_KEYS)',
     );
   try {
     return gcmOpen(master.key, Buffer.from(row.wrapped, 'base64'), `data_key:${row.id}`);

@@ -3,7 +3,10 @@ import { ControlError } from './errors';
 /** Faults on API calls: the next `count` calls (whose path starts with `path_prefix`, when given) misbehave. */
 export type ApiFault =
   | { kind: 'http_500'; count?: number; path_prefix?: string }
-  /** Hang for `hang_ms` (real ms, default 60000) then drop the connection; `processed` (default true) applies the request first, like a timeout after WeChat Pay did the work. */
+  /**
+   * Hang for `hang_ms` (real ms, default 60000) then drop the connection; `processed` (default true) applies the request first,
+   * like a timeout after WeChat Pay did the work.
+   */
   | { kind: 'timeout'; count?: number; path_prefix?: string; hang_ms?: number; processed?: boolean }
   | { kind: 'bad_signature'; count?: number; path_prefix?: string }
   /** Wechatpay-Timestamp shifted by `skew_seconds` (default 600). */

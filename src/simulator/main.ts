@@ -6,7 +6,10 @@ import { loadConfig, ConfigError } from '../config/load-config';
 import { createLogger } from '../common/logger';
 import { WxpaySimulator } from './simulator';
 
-/** `npm run simulator`: the WeChat Pay simulator alone on its own port (SIM_PORT, else PORT, else 3100), at the root like api.mch.weixin.qq.com. */
+/**
+ * `npm run simulator`: the WeChat Pay simulator alone on its own port (SIM_PORT, else PORT, else 3100), at the root like
+ * api.mch.weixin.qq.com.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level);

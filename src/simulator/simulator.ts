@@ -195,7 +195,10 @@ export class WxpaySimulator {
     return { sp_mchid: r.sp_mchid, sub_mchid: r.sub_mchid, appids: [...appids] };
   }
 
-  /** The user pays the order (default) or the payment fails (outcome PAYERROR); on success TRANSACTION.SUCCESS is sent. Resolves after the first delivery attempt. */
+  /**
+   * The user pays the order (default) or the payment fails (outcome PAYERROR); on success TRANSACTION.SUCCESS is sent. Resolves
+   * after the first delivery attempt.
+   */
   pay(sel: PaySelector): Promise<Record<string, unknown>> {
     return this.core.pay(sel, sel.outcome ?? 'SUCCESS');
   }

@@ -24,7 +24,8 @@ export function assertPartnerEndpoint(path: string): void {
   if (p === '/v3/pay/transactions' || FORBIDDEN_PREFIXES.some((f) => p.startsWith(f))) {
     throw new AppError(
       'SECONDARY_CLEARING_FORBIDDEN',
-      "partnerpay only calls partner (服务商) endpoints: a direct-merchant payment endpoint would collect the tenant's money into the service provider's own account (二清, unlicensed secondary clearing); use /v3/pay/partner/transactions/...",
+      "partnerpay only calls partner (服务商) endpoints: a direct-merchant payment endpoint would collect the tenant's money into " +
+        "the service provider's own account (二清, unlicensed secondary clearing); use /v3/pay/partner/transactions/...",
       { rule: PARTNER_ENDPOINTS_ONLY_RULE, path: path.split('?')[0] },
     );
   }

@@ -1,5 +1,6 @@
 import type { Em, Orm } from './orm';
 import { isSqlite } from './sql';
+import { GroupCommit } from './group-commit';
 
 /**
  * The application's handle on its database, for repositories: a transaction runner and a reader.
@@ -7,16 +8,32 @@ import { isSqlite } from './sql';
  * composition root, migrations and the schema.
  */
 export class Database {
-  constructor(readonly orm: Orm) {}
+  private readonly group: GroupCommit;
+  private reader?: Em;
+
+  constructor(readonly orm: Orm) {
+    this.group = new GroupCommit((fn) => this.tx(fn));
+  }
 
   /** Runs `fn` in one transaction on a fresh fork (commits on return, rolls back on throw). */
   tx<T>(fn: (em: Em) => Promise<T>): Promise<T> {
     return this.orm.em.fork().transactional((em) => fn(em as Em));
   }
 
+  /**
+   * Like `tx`, but shares one transaction (one commit) with the other units of work queued in the
+   * same event-loop tick (see GroupCommit); answers after that transaction commits. For short,
+   * re-runnable units on hot paths (notifications).
+   */
+  txGrouped<T>(fn: (em: Em) => Promise<T>): Promise<T> {
+    return this.group.run(fn);
+  }
+
   /** An entity manager for reads (and single autocommit statements) outside any transaction. */
   read(): Em {
-    return this.orm.em.fork() as Em;
+    // One fork serves every autocommit statement: repositories only run SQL through it (no unit of
+    // work, no identity map), and a fork per call costs more than the statement's own bookkeeping.
+    return (this.reader ??= this.orm.em.fork() as Em);
   }
 
   /** ' for update' on MariaDB; '' on SQLite, whose single writer needs no row lock. */

@@ -91,7 +91,8 @@ export class Table<T extends object> {
 
   /** INSERTs one row (a unique key violation propagates: see isUniqueViolation). */
   async insert(em: Em, row: T): Promise<void> {
-    this.insertSql ??= `insert into ${this.name} (${this.columns.map((c) => c.column).join(', ')}) values (${this.columns.map(() => '?').join(', ')})`;
+    const cols = this.columns.map((c) => c.column).join(', ');
+    this.insertSql ??= `insert into ${this.name} (${cols}) values (${this.columns.map(() => '?').join(', ')})`;
     await run(
       em,
       this.insertSql,

@@ -6,6 +6,8 @@ import { TOKENS } from '../../../src/common/tokens';
 import { dialectOf, openDatabase, type Orm } from '../../../src/common/db/orm';
 import type { Logger } from '../../../src/common/logger';
 import { EventDispatcher } from '../../../src/events/dispatcher';
+import { EventRepository } from '../../../src/events/event-repository';
+import { Database } from '../../../src/common/db/database';
 import { WebhookSender } from '../../../src/events/webhook-sender';
 
 let h: EventsHarness;
@@ -19,10 +21,17 @@ before(async () => {
   // On MariaDB the second dispatcher is a second "process": its own ORM and connection pool.
   // An in-memory SQLite exists only inside one ORM, and SQLite runs one process anyway.
   const orm = dialectOf(url) === 'mysql' ? (otherOrm = await openDatabase(url, { migrate: false })) : h.orm;
-  d2 = new EventDispatcher(orm, dialectOf(url), h.clock, () => h.tenants, sender2, h.t.app.container.resolve<Logger>(TOKENS.Logger), {
-    batchSize: 3,
-    maxRoundsPerRun: 1000,
-  });
+  d2 = new EventDispatcher(
+    new EventRepository(new Database(orm)),
+    h.clock,
+    () => h.tenants,
+    sender2,
+    h.t.app.container.resolve<Logger>(TOKENS.Logger),
+    {
+      batchSize: 3,
+      maxRoundsPerRun: 1000,
+    },
+  );
   h.receiver.reply = (res) => setTimeout(() => res.writeHead(200).end(), 3);
 });
 after(async () => {
@@ -33,8 +42,7 @@ after(async () => {
 
 const d1 = () =>
   new EventDispatcher(
-    h.orm,
-    dialectOf(h.t.config.db.url),
+    new EventRepository(new Database(h.orm)),
     h.clock,
     () => h.tenants,
     h.t.app.container.resolve(WebhookSender),

@@ -10,6 +10,7 @@ import type { Config } from '../../../src/config/schema';
 import type { Logger } from '../../../src/common/logger';
 import { OrderService } from '../../../src/orders/order-service';
 import { orderReconcilerJob } from '../../../src/orders/order-jobs';
+import { OrderRepository } from '../../../src/orders/order-repository';
 import { startTestApp, type TestApp } from '../../support/app';
 import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider } from '../../support/payments';
@@ -28,7 +29,7 @@ after(() => t.close());
 function reconcile(): Promise<void> {
   const c = t.app.container;
   return orderReconcilerJob(
-    c.resolve<Orm>(TOKENS.Orm),
+    c.resolve(OrderRepository),
     c.resolve(OrderService),
     c.resolve<Config>(TOKENS.Config),
     clock,
