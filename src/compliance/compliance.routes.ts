@@ -64,7 +64,9 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
         const cap = rules.find((r) => r.rule === 'ratio_above_cap');
         if (cap && totals.orders) {
           cap.holds = cap.holds && totals.maxShare <= maxRatio;
-          cap.explanation += `; ${totals.orders} payment(s) split, ${totals.split} of ${totals.paid} fen, at most ${totals.maxShare / 100}% of one payment`;
+          cap.explanation +=
+            `; ${totals.orders} payment(s) split, ${totals.split} of ${totals.paid} fen, ` +
+            `at most ${totals.maxShare / 100}% of one payment`;
         }
         const profit_sharing = {
           max_ratio: maxRatio,

@@ -22,12 +22,14 @@ export class DashboardQueries {
       rows<Count>(em, 'select tenant_id, count(*) as n from payment_order where created_at >= ? group by tenant_id', [since]),
       rows<Count>(
         em,
-        "select tenant_id, count(*) as n, sum(amount_total) as amount from payment_order where created_at >= ? and trade_state in ('SUCCESS', 'REFUND') group by tenant_id",
+        'select tenant_id, count(*) as n, sum(amount_total) as amount from payment_order ' +
+          "where created_at >= ? and trade_state in ('SUCCESS', 'REFUND') group by tenant_id",
         [since],
       ),
       rows<Count>(
         em,
-        "select tenant_id, count(*) as n from notification_log where received_at >= ? and outcome in ('refused', 'unmatched', 'conflict') group by tenant_id",
+        'select tenant_id, count(*) as n from notification_log ' +
+          "where received_at >= ? and outcome in ('refused', 'unmatched', 'conflict') group by tenant_id",
         [since],
       ),
       rows<Count>(em, "select tenant_id, count(*) as n from event where created_at >= ? and status = 'failed' group by tenant_id", [since]),

@@ -75,7 +75,8 @@ export class ProfitSharingRepository {
   }
   private async deleteReceiverIn(em: Em, tenantId: string, type: string, account: string): Promise<void> {
     await em.execute(
-      `delete from ${RECEIVER.name} where ${RECEIVER.col('tenantId')} = ? and ${RECEIVER.col('type')} = ? and ${RECEIVER.col('account')} = ?`,
+      `delete from ${RECEIVER.name} where ${RECEIVER.col('tenantId')} = ? ` +
+        `and ${RECEIVER.col('type')} = ? and ${RECEIVER.col('account')} = ?`,
       [tenantId, type, account],
       'run',
     );

@@ -5,7 +5,7 @@ import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Em } from '../common/db/orm';
 import type { KeyValueStore } from '../common/kv/kv';
-import { forUpdate, isUniqueViolation } from '../common/db/sql';
+import { isUniqueViolation } from '../common/db/sql';
 import { newId } from '../common/ids';
 import { recordEvent } from '../events/outbox';
 import { requestHash } from '../idempotency/request-hash';
@@ -182,7 +182,8 @@ export class ProfitSharingService {
     if (already + amount > cap)
       throw refuse(
         'ratio_above_cap',
-        `splitting ${amount} fen after ${already} fen already split would exceed ${ratio / 100}% of the ${order.amountTotal} fen paid (${cap} fen)`,
+        `splitting ${amount} fen after ${already} fen already split would exceed ${ratio / 100}% ` +
+          `of the ${order.amountTotal} fen paid (${cap} fen)`,
         { max_ratio: ratio, cap, already_split: already, requested: amount },
       );
     const unsplit = order.amountTotal - refunded - already;

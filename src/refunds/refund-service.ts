@@ -131,7 +131,8 @@ export class RefundService {
       if (hold && !hold.unfrozen && input.amount.refund > refundable - hold.split)
         throw new AppError(
           'REFUND_AMOUNT_EXCEEDED',
-          `refund of ${input.amount.refund} fen exceeds the ${refundable - hold.split} fen still frozen and unsplit on order ${order.outTradeNo}; ` +
+          `refund of ${input.amount.refund} fen exceeds the ${refundable - hold.split} fen still frozen and unsplit ` +
+            `on order ${order.outTradeNo}; ` +
             'unfreeze the remainder (POST /v1/profit-sharing/unfreeze) or return splits first',
           { refundable: refundable - hold.split, requested: input.amount.refund, split: hold.split, rule: 'profit_sharing_frozen' },
         );
