@@ -118,6 +118,7 @@ export class OrderService {
       payerTotal: null,
       bankType: null,
       refundedTotal: 0,
+      profitSharing: input.profit_sharing ? 1 : 0,
       lastSyncedAt: null,
       createdAt: now,
       updatedAt: now,
@@ -160,6 +161,7 @@ export class OrderService {
       notify_url: `${this.config.server.publicBaseUrl}/notify/${o.tenantId}/transactions`,
       amount: { total: o.amountTotal, currency: 'CNY' },
       payer: own ? { sub_openid: o.payerOpenid } : { sp_openid: o.payerOpenid },
+      ...(o.profitSharing === 1 ? { settle_info: { profit_sharing: true } } : {}),
     };
   }
 

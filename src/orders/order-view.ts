@@ -18,6 +18,7 @@ export function orderView(o: PaymentOrderRow): Record<string, unknown> {
     transaction_id: o.transactionId ?? null,
     success_time: o.successTime != null ? rfc3339(o.successTime) : null,
     refunded_total: o.refundedTotal,
+    profit_sharing: o.profitSharing === 1,
     created_at: rfc3339(o.createdAt),
     expires_at: rfc3339(o.timeExpire),
   };

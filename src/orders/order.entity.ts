@@ -36,6 +36,8 @@ export const PaymentOrderEntity = defineEntity({
     payerTotal: p.integer().nullable(),
     bankType: p.string().length(32).nullable(),
     refundedTotal: p.integer().default(0),
+    /** 1 when placed with settle_info.profit_sharing: the funds stay frozen until split or unfrozen. */
+    profitSharing: p.integer().default(0),
     lastSyncedAt: p.bigint('number').nullable(),
     createdAt: p.bigint('number'),
     updatedAt: p.bigint('number'),

@@ -44,6 +44,7 @@ function order(id: string, tradeState: TradeState): PaymentOrderRow {
     payerTotal: null,
     bankType: null,
     refundedTotal: 0,
+    profitSharing: 0,
     lastSyncedAt: null,
     createdAt: NOW,
     updatedAt: NOW,
