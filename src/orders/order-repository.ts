@@ -42,9 +42,9 @@ export class OrderRepository {
     return T.findBy(em, { spMchid, outTradeNo }).then((r) => r[0]);
   }
 
-  /** The order by id. */
-  findById(id: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
-    return T.findBy(em, { id }).then((r) => r[0]);
+  /** The order by id; `lock` takes its row lock for the rest of the caller's transaction. */
+  findById(id: string, em: Em = this.db.read(), lock = false): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { id }, lock ? this.db.forUpdate(em).trim() : '').then((r) => r[0]);
   }
 
   /** Takes the order's row lock for the rest of the caller's transaction (refunds reserve under it). */
