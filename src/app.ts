@@ -8,6 +8,7 @@ import type { KeyValueStore } from './common/kv/kv';
 import { requestId } from './common/http/request-id';
 import { requestLog } from './common/http/request-log';
 import { errorMiddleware, notFoundHandler } from './common/http/error-middleware';
+import { inputGuard } from './common/http/input-guard';
 import { buildOpenApiDocument } from './common/http/openapi';
 import { ApiRouter } from './common/http/route';
 import { healthRouter } from './health/health.routes';
@@ -34,6 +35,7 @@ export function buildApp(app: AppContainer): express.Application {
   server.use((req: Request, res: Response, next: NextFunction) =>
     RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : json(req, res, next),
   );
+  server.use(inputGuard);
   // One MikroORM unit of work per request: services use orm.em, which resolves to this fork.
   server.use((_req: Request, _res: Response, next: NextFunction) => RequestContext.create(orm.em, next));
 
