@@ -18,6 +18,10 @@ export const configSchema = z
     server: z.object({
       /** HTTP port; 0 picks a free one (tests). */
       port: z.number().int().min(0).max(65535),
+      /** Interface to listen on (HOST); the demo keeps to loopback, production listens on every interface. */
+      host: z.string().min(1).default('0.0.0.0'),
+      /** express "trust proxy" (PARTNERPAY_TRUST_PROXY): false, true, a hop count or a list of addresses/subnets. */
+      trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false),
       /** Where WeChat Pay reaches us; builds every notify_url. */
       publicBaseUrl: httpUrl,
       /** Largest JSON body accepted. */
