@@ -65,7 +65,7 @@ export const configSchema = z
       /** Previous master keys still accepted for unwrapping during a rotation. */
       previousMasterKeys: z.array(z.string()).default([]),
       allowPrivateWebhooks: z.boolean(),
-      /** Failed authentications allowed per client IP per minute. */
+      /** Failed authentications allowed per presented credential and client address per minute. */
       authFailuresPerMinute: z.number().int().positive().default(20),
     }),
     simulator: z.object({
