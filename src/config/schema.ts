@@ -85,7 +85,10 @@ export const configSchema = z
       minCloseAgeSeconds: z.number().int().min(0).default(300),
       /** Unpaid orders without a notification are queried upstream after this long (补单). */
       reconcileAfterSeconds: z.number().int().min(0).default(180),
-      createPerMinutePerTenant: z.number().int().positive().default(600),
+      /** Default of a new tenant's limits.orders_per_minute (each tenant's own value applies). */
+      createPerMinutePerTenant: z.number().int().positive().default(6000),
+      /** WeChat Pay queries a tenant may trigger with ?sync=true per minute (orders and refunds together). */
+      syncPerMinutePerTenant: z.number().int().positive().default(120),
     }),
     jobs: z.object({
       /** Run background jobs (reconciler, auto-close, event dispatcher) in this process. */

@@ -89,7 +89,7 @@ export class OrderService {
     const expireAt = input.time_expire ? Date.parse(input.time_expire) : now + tenant.orderExpireMinutes * 60_000;
     if (!Number.isFinite(expireAt) || expireAt <= now + 60_000)
       throw AppError.invalid([{ field: 'time_expire', issue: 'must be at least one minute in the future' }]);
-    const limit = await this.limiter.hit(`orders:create:${tenant.id}`, this.config.orders.createPerMinutePerTenant, 60_000);
+    const limit = await this.limiter.hit(`orders:create:${tenant.id}`, tenant.ordersPerMinute, 60_000);
     if (!limit.allowed) throw AppError.rateLimited(limit.retryAfterMs / 1000, 'order creation rate limit for this sub-merchant reached');
     const sp = await this.provider(tenant.spMchid);
 
@@ -224,7 +224,18 @@ export class OrderService {
     const order = await findTenantOrder(reader(this.orm), tenant.id, tenant.spMchid, outTradeNo);
     if (!order) throw AppError.notFound(`order ${outTradeNo}`);
     if (!sync || order.trade_state !== 'NOTPAY') return order;
+    await this.assertSyncAllowed(tenant);
     return this.sync(await this.provider(tenant.spMchid), order);
+  }
+
+  /**
+   * ?sync=true spends the provider's one WeChat Pay query quota, shared by all its tenants: each
+   * tenant gets orders.syncPerMinutePerTenant of them (orders and refunds together), then 429.
+   */
+  async assertSyncAllowed(tenant: TenantView): Promise<void> {
+    const r = await this.limiter.hit(`wxpay:sync:${tenant.id}`, this.config.orders.syncPerMinutePerTenant, 60_000);
+    if (!r.allowed)
+      throw AppError.rateLimited(r.retryAfterMs / 1000, 'sync=true rate limit for this sub-merchant reached; read without sync');
   }
 
   /**

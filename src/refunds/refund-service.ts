@@ -200,6 +200,7 @@ export class RefundService {
     const refund = await findRefund(reader(this.orm), tenant.spMchid, outRefundNo);
     if (!refund || refund.tenant_id !== tenant.id) throw AppError.notFound(`refund ${outRefundNo}`);
     if (!sync || (refund.status !== 'PROCESSING' && refund.status !== 'ABNORMAL')) return refund;
+    await this.orders.assertSyncAllowed(tenant);
     return this.sync(await this.orders.provider(tenant.spMchid), refund);
   }
 
