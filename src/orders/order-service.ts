@@ -275,6 +275,13 @@ export class OrderService {
   async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: PaymentParams }> {
     const order = await this.get(tenant, outTradeNo);
     this.assertOpen(order);
+    // The AppID may have been unbound (or the tenant re-checked by the 二清 guard) since the order was made.
+    const binding = tenant.apps.find((a) => a.appid === order.appid);
+    if (!binding)
+      throw new AppError('APPID_MCHID_NOT_MATCH', `appid ${order.appid} is no longer bound to this sub-merchant; create a new order`, {
+        appid: order.appid,
+      });
+    await this.guard.checkOrder(tenant, binding);
     if (this.clock.now() >= order.time_expire)
       throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.time_expire)}; create a new order`);
     const sp = await this.provider(tenant.spMchid);
