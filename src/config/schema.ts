@@ -90,6 +90,10 @@ export const configSchema = z
       /** WeChat Pay queries a tenant may trigger with ?sync=true per minute (orders and refunds together). */
       syncPerMinutePerTenant: z.number().int().positive().default(120),
     }),
+    notifications: z.object({
+      /** notification_log rows older than this are deleted by a background job. */
+      retentionDays: z.number().int().min(1).default(90),
+    }),
     jobs: z.object({
       /** Run background jobs (reconciler, auto-close, event dispatcher) in this process. */
       enabled: z.boolean().default(true),

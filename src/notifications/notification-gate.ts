@@ -10,6 +10,7 @@ import type { PlatformKeys } from '../wxpay/client-port';
 import type { TenantDirectory } from '../tenancy/tenant-directory';
 import type { NotificationEnvelope, NotificationHandler } from './notification-handler';
 import type { NotificationOutcome } from './notification.entity';
+import { UnknownNotifyPaths } from './notification-retention';
 
 /** How the gate answers WeChat Pay: HTTP status and, for refusals, `{"code":"FAIL"}`. */
 export interface GateAnswer {
@@ -42,6 +43,8 @@ interface Record_ {
  */
 export class NotificationGate {
   private readonly handlers: Map<string, NotificationHandler>;
+  /** Requests for tenants that do not exist, counted. */
+  readonly unknownPaths: UnknownNotifyPaths;
 
   constructor(
     private readonly orm: Orm,
@@ -54,6 +57,7 @@ export class NotificationGate {
     handlers: NotificationHandler[],
   ) {
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
+    this.unknownPaths = new UnknownNotifyPaths(logger, clock);
   }
 
   /** Processes one notification POSTed to /notify/{tenantId}/{kind} with its raw body. */
@@ -66,12 +70,11 @@ export class NotificationGate {
     const handler = this.handlers.get(kind);
     if (!handler) return fail(404, 'unknown notification kind');
     const tenant = await this.tenants.byId(tenantId);
-    if (!tenant)
-      return this.refuse(
-        { tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_unknown' } },
-        404,
-        'unknown notify path',
-      );
+    if (!tenant) {
+      // Unauthenticated and not from WeChat Pay (it knows only real notify_urls): counted, never a row or a line each.
+      this.unknownPaths.seen();
+      return fail(404, 'unknown notify path');
+    }
     if (tenant.status !== 'active')
       return this.refuse(
         { tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } },

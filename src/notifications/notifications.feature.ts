@@ -4,6 +4,11 @@ import { TOKENS } from '../common/tokens';
 import { NotificationGate } from './notification-gate';
 import type { NotificationHandler } from './notification-handler';
 import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
+import { notificationRetentionJob } from './notification-retention';
+import type { Orm } from '../common/db/orm';
+import type { Config } from '../config/schema';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
 
 /**
  * Inbound WeChat Pay notifications. Features that own a kind (orders: transactions; refunds:
@@ -30,4 +35,12 @@ export const notificationsFeature: Feature = {
     });
   },
   routers: (c) => [notifyRouter(c), adminNotificationsRouter(c)],
+  jobs: (c) => [
+    notificationRetentionJob(
+      c.resolve<Orm>(TOKENS.Orm),
+      c.resolve<Config>(TOKENS.Config).notifications.retentionDays,
+      c.resolve<Clock>(TOKENS.Clock),
+      c.resolve<Logger>(TOKENS.Logger),
+    ),
+  ],
 };
