@@ -44,6 +44,8 @@ export const configSchema = z
         .regex(/^rediss?:\/\//, 'must be redis://host:port')
         .optional(),
       keyPrefix: z.string().default('pp:'),
+      /** At start-up, give up on an unreachable Redis after this long (exit non-zero, saying why). */
+      startTimeoutMs: z.number().int().positive().default(5000),
     }),
     wxpay: z.object({
       /** WeChat Pay API root; unset in the demo means the embedded simulator. */

@@ -4,17 +4,42 @@ import { LockTimeoutError, type KeyValueStore, type LockService, type RateLimite
 
 export type RedisClient = ReturnType<typeof createClient>;
 
-/** Connects a node-redis client; commands fail fast instead of queueing while Redis is down. */
-export async function connectRedis(url: string): Promise<RedisClient> {
+/** Redis did not answer at start-up within the deadline. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/**
+ * Connects a node-redis client; commands fail fast instead of queueing while Redis is down. At
+ * start-up the first connection must succeed within `startTimeoutMs`, else RedisUnavailableError
+ * names the address and the last error (the client would otherwise retry silently forever).
+ */
+export async function connectRedis(url: string, startTimeoutMs = 5000): Promise<RedisClient> {
   const client = createClient({
     url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: 3000, reconnectStrategy: (retries) => Math.min(retries * 200, 2000) },
+    socket: { connectTimeout: Math.min(3000, startTimeoutMs), reconnectStrategy: (retries) => Math.min(retries * 200, 2000) },
   });
+  let lastError: unknown;
   // Without a listener node-redis would throw on every reconnect attempt; readiness reports the outage.
-  client.on('error', () => {});
-  await client.connect();
-  return client;
+  client.on('error', (err) => (lastError = err));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const u = new URL(url);
+      const why = lastError instanceof Error ? lastError.message : 'no answer';
+      reject(new RedisUnavailableError(`Redis at ${u.hostname}:${u.port || 6379} is unreachable after ${startTimeoutMs} ms (${why})`));
+    }, startTimeoutMs);
+  });
+  try {
+    await Promise.race([client.connect(), deadline]);
+    return client;
+  } catch (err) {
+    client.destroy();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export class RedisKeyValueStore implements KeyValueStore {
