@@ -12,6 +12,10 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
+/** The admin tokens and master keys published in config/default.json and config/test.json: never valid in production. */
+const PUBLISHED_ADMIN_TOKENS = ['demo-admin-token-change-me-0000', 'test-admin-token-000000000000000'];
+const PUBLISHED_MASTER_KEYS = ['ZGVtby1tYXN0ZXIta2V5LWRlbW8tb25seS0zMmJ5dGU=', 'dGVzdC1tYXN0ZXIta2V5LXRlc3Qtb25seS0zMmJ5dGU='];
+
 export const configSchema = z
   .object({
     profile: z.enum(PROFILES),
@@ -123,6 +127,14 @@ export const configSchema = z
     if (!c.wxpay.baseUrl) ctx.addIssue({ code: 'custom', path: ['wxpay', 'baseUrl'], message: 'is required in production' });
     if (c.security.allowPrivateWebhooks)
       ctx.addIssue({ code: 'custom', path: ['security', 'allowPrivateWebhooks'], message: 'private webhooks are refused in production' });
+    if (PUBLISHED_ADMIN_TOKENS.includes(c.security.adminToken))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['security', 'adminToken'],
+        message: 'is the published demo token; set your own secret in production',
+      });
+    if ([c.security.masterKey, ...c.security.previousMasterKeys].some((k) => PUBLISHED_MASTER_KEYS.includes(k)))
+      ctx.addIssue({ code: 'custom', path: ['security', 'masterKey'], message: 'is the published demo key; set your own in production' });
     if (c.seedDemo) ctx.addIssue({ code: 'custom', path: ['seedDemo'], message: 'demo seeding is refused in production' });
   });
 
