@@ -10,6 +10,7 @@ import { version } from '../../package.json';
 import { bindOutboxClock } from './outbox';
 import { EventDispatcher } from './dispatcher';
 import { EventQueries } from './events.queries';
+import { AuditLog } from '../audit/audit-log';
 import { WebhookSender } from './webhook-sender';
 import { adminEventsRouter, tenantEventsRouter } from './events.routes';
 
@@ -40,7 +41,7 @@ export const eventsFeature: Feature = {
       ),
     });
     c.register(EventQueries, {
-      useFactory: instancePerContainerCachingFactory((d) => new EventQueries(orm, d.resolve<Clock>(TOKENS.Clock))),
+      useFactory: instancePerContainerCachingFactory((d) => new EventQueries(orm, d.resolve<Clock>(TOKENS.Clock), d.resolve(AuditLog))),
     });
   },
   routers: (c) => [tenantEventsRouter(c), adminEventsRouter(c)],

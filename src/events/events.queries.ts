@@ -1,3 +1,4 @@
+import type { AuditLog, WriteContext } from '../audit/audit-log';
 import type { QueryResult } from '@mikro-orm/core';
 import type { Orm } from '../common/db/orm';
 import type { Clock } from '../common/clock';
@@ -98,6 +99,7 @@ export class EventQueries {
   constructor(
     private readonly orm: Orm,
     private readonly clock: Clock,
+    private readonly audit?: AuditLog,
   ) {}
 
   /** A page of events matching `f`; `withTenant` adds tenant_id (operators). */
@@ -148,25 +150,37 @@ export class EventQueries {
    * retry schedule, a pending one is brought forward, one being delivered is left to that attempt.
    * Each branch is a guarded UPDATE, so repeated or concurrent calls queue it once.
    */
-  async redeliver(id: string): Promise<EventView> {
-    const em = this.orm.em.fork();
+  async redeliver(id: string, ctx?: WriteContext): Promise<EventView> {
     const now = this.clock.now();
-    const [row] = await em.execute<Array<{ status: EventStatus }>>('select status from event where id = ?', [id]);
-    if (!row) throw AppError.notFound('event');
-    if (row.status === 'delivered' || row.status === 'failed') {
-      await em.execute<QueryResult>(
-        `update event set status = 'pending', next_attempt_at = ?, retry_base = attempts where id = ? and status in ('delivered', 'failed')`,
-        [now, id],
-        'run',
-      );
-    } else if (row.status === 'pending') {
-      await em.execute<QueryResult>(
-        `update event set next_attempt_at = ? where id = ? and status = 'pending' and next_attempt_at > ?`,
-        [now, id, now],
-        'run',
-      );
-    }
-    const [after] = await em.execute<EventRow[]>(`select ${COLUMNS} from event where id = ?`, [id]);
+    // The state change and its audit entry commit together.
+    const after = await this.orm.em.fork().transactional(async (em) => {
+      const [row] = await em.execute<Array<{ status: EventStatus; attempts: number }>>('select status, attempts from event where id = ?', [
+        id,
+      ]);
+      if (!row) throw AppError.notFound('event');
+      if (row.status === 'delivered' || row.status === 'failed') {
+        await em.execute<QueryResult>(
+          `update event set status = 'pending', next_attempt_at = ?, retry_base = attempts where id = ? and status in ('delivered', 'failed')`,
+          [now, id],
+          'run',
+        );
+      } else if (row.status === 'pending') {
+        await em.execute<QueryResult>(
+          `update event set next_attempt_at = ? where id = ? and status = 'pending' and next_attempt_at > ?`,
+          [now, id, now],
+          'run',
+        );
+      }
+      const [fresh] = await em.execute<EventRow[]>(`select ${COLUMNS} from event where id = ?`, [id]);
+      if (ctx && this.audit)
+        await this.audit.record(em, ctx, {
+          action: 'event.redeliver',
+          target: id,
+          before: { status: row.status, attempts: row.attempts },
+          after: { status: fresh.status, attempts: fresh.attempts },
+        });
+      return fresh;
+    });
     return view(after, true);
   }
 }
