@@ -28,6 +28,9 @@ import {
 } from '../wxpay/resources';
 import { isUpstream } from './upstream-errors';
 
+/** WeChat Pay caps time_expire at 15 days after the order. */
+const MAX_EXPIRE_MS = 15 * 86_400_000;
+
 /** WeChat Pay keeps a prepay_id usable for 2 h; ask again a little before that. */
 const PREPAY_TTL_MS = 2 * 3600_000 - 10 * 60_000;
 
@@ -89,6 +92,8 @@ export class OrderService {
     const expireAt = input.time_expire ? Date.parse(input.time_expire) : now + tenant.orderExpireMinutes * 60_000;
     if (!Number.isFinite(expireAt) || expireAt <= now + 60_000)
       throw AppError.invalid([{ field: 'time_expire', issue: 'must be at least one minute in the future' }]);
+    if (expireAt > now + MAX_EXPIRE_MS)
+      throw AppError.invalid([{ field: 'time_expire', issue: 'must be at most 15 days ahead (WeChat Pay caps it there)' }]);
     const limit = await this.limiter.hit(`orders:create:${tenant.id}`, tenant.ordersPerMinute, 60_000);
     if (!limit.allowed) throw AppError.rateLimited(limit.retryAfterMs / 1000, 'order creation rate limit for this sub-merchant reached');
     const sp = await this.provider(tenant.spMchid);
@@ -187,7 +192,8 @@ export class OrderService {
         await savePrepay(reader(this.orm), fresh.id, prepayId, now);
         return { ...fresh, prepay_id: prepayId, prepay_at: now };
       },
-      { ttlMs: 60_000, waitMs: 60_000 },
+      // Short and renewed while held (Redis): after a kill -9 mid-order a retry waits seconds, not a minute.
+      { ttlMs: 5_000, waitMs: 60_000 },
     );
   }
 

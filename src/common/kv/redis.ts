@@ -66,6 +66,8 @@ export class RedisKeyValueStore implements KeyValueStore {
 
 // Deletes the lock only if we still own it, so a lock that expired and was taken by another process is left alone.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/** Extends the lock only while it is still ours. */
+const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /** Redis lock (SET NX PX + owner token); waiters poll with a short backoff. */
 export class RedisLockService implements LockService {
@@ -85,9 +87,16 @@ export class RedisLockService implements LockService {
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 100);
     }
+    // Renewed while fn runs, so the TTL can be short: a holder killed with -9 blocks others for ttlMs at most.
+    const renew = setInterval(
+      () => void this.redis.eval(RENEW, { keys: [k], arguments: [token, String(ttlMs)] }).catch(() => undefined),
+      Math.max(50, Math.floor(ttlMs / 3)),
+    );
+    renew.unref();
     try {
       return await fn();
     } finally {
+      clearInterval(renew);
       await this.redis.eval(RELEASE, { keys: [k], arguments: [token] }).catch(() => undefined);
     }
   }
