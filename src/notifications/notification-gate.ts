@@ -174,9 +174,9 @@ export class NotificationGate {
         newId('ntf'),
         r.tenantId.slice(0, 64),
         r.kind,
-        typeof r.envelope?.id === 'string' ? r.envelope.id.slice(0, 64) : null,
-        typeof r.envelope?.event_type === 'string' ? r.envelope.event_type.slice(0, 32) : null,
-        r.serial?.slice(0, 64) ?? null,
+        typeof r.envelope?.id === 'string' ? printable(r.envelope.id.slice(0, 64)) : null,
+        typeof r.envelope?.event_type === 'string' ? printable(r.envelope.event_type.slice(0, 32)) : null,
+        r.serial ? printable(r.serial.slice(0, 64)) : null,
         r.verification,
         r.outcome,
         r.detail ? JSON.stringify(r.detail) : null,
@@ -194,6 +194,11 @@ function lenientEnvelope(body: string): Partial<NotificationEnvelope> | undefine
   } catch {
     return undefined;
   }
+}
+
+/** What an unverified body claims, made storable: control characters and lone surrogates replaced (SQLite refuses NUL). */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f]/g, '?').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 function one(v: string | string[] | undefined): string | undefined {

@@ -31,7 +31,7 @@ test('When REDIS_URL points at nothing, then the process says so and exits non-z
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const kill = setTimeout(() => child.kill('SIGKILL'), 90_000);
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   clearTimeout(kill);
   const seconds = (Date.now() - started) / 1000;
