@@ -20,8 +20,12 @@ before(async () => {
 });
 after(() => t.close());
 
-const count = async (table: string) => {
-  const rows = await t.app.container.resolve<Orm>(TOKENS.Orm).em.getConnection().execute(`select count(*) as n from ${table}`);
+// Scoped to this file's own rows: on MariaDB test files share one database and run in parallel.
+const count = async (table: string, where: string, param: string) => {
+  const rows = await t.app.container
+    .resolve<Orm>(TOKENS.Orm)
+    .em.getConnection()
+    .execute(`select count(*) as n from ${table} where ${where}`, [param]);
   return Number((rows as Array<{ n: number }>)[0].n);
 };
 
@@ -61,9 +65,9 @@ test('When a JSON body says Content-Encoding gzip but is not gzip, then 400; an 
 });
 
 test('When a field, a query or a cursor carries NUL or another control character, then 400 naming it and nothing is written', async () => {
-  const orders = await count('payment_order');
-  const tenants = await count('tenant');
-  const operators = await count('operator');
+  const orders = await count('payment_order', 'tenant_id = ?', tenant.id);
+  const tenants = await count('tenant', 'sp_mchid = ?', provider.spMchid);
+  const operators = await count('operator', 'name like ?', 'Li%Lei');
   for (const ch of ['\u0000', '\u0007', '\u001f', '\n']) {
     const o = await request(t.http)
       .post('/v1/orders')
@@ -103,9 +107,9 @@ test('When a field, a query or a cursor carries NUL or another control character
     .get('/v1/orders/ABC%00DEF')
     .set(...tenant.auth);
   assert.equal(path.status, 400);
-  assert.equal(await count('payment_order'), orders);
-  assert.equal(await count('tenant'), tenants);
-  assert.equal(await count('operator'), operators);
+  assert.equal(await count('payment_order', 'tenant_id = ?', tenant.id), orders);
+  assert.equal(await count('tenant', 'sp_mchid = ?', provider.spMchid), tenants);
+  assert.equal(await count('operator', 'name like ?', 'Li%Lei'), operators);
 });
 
 test('When a string carries a lone surrogate, then 400 instead of storing U+FFFD', async () => {
