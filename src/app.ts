@@ -7,6 +7,7 @@ import type { KeyValueStore } from './common/kv/kv';
 import { requestId } from './common/http/request-id';
 import { requestLog } from './common/http/request-log';
 import { errorMiddleware, notFoundHandler } from './common/http/error-middleware';
+import { inputGuard } from './common/http/input-guard';
 import { buildOpenApiDocument } from './common/http/openapi';
 import { ApiRouter } from './common/http/route';
 import { healthRouter } from './health/health.routes';
@@ -25,6 +26,8 @@ export function buildApp(app: AppContainer): express.Application {
   const server = express();
   server.disable('x-powered-by');
   server.set('query parser', 'simple');
+  // Behind a TLS proxy req.ip is the client's address only when the proxy is trusted (PARTNERPAY_TRUST_PROXY).
+  server.set('trust proxy', config.server.trustProxy);
   server.use(requestId);
   server.use(requestLog(logger));
   for (const f of app.features) f.mountRaw?.(server, c);
@@ -33,6 +36,7 @@ export function buildApp(app: AppContainer): express.Application {
   server.use((req: Request, res: Response, next: NextFunction) =>
     RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : json(req, res, next),
   );
+  server.use(inputGuard);
 
   const routers: ApiRouter[] = [
     healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url)),

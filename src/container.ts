@@ -55,7 +55,7 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
   let redis: RedisClient | undefined;
   try {
     if (config.redis.url) {
-      redis = await connectRedis(config.redis.url);
+      redis = await connectRedis(config.redis.url, config.redis.startTimeoutMs);
       c.register(TOKENS.Kv, { useValue: new RedisKeyValueStore(redis, config.redis.keyPrefix) });
       c.register(TOKENS.Locks, { useValue: new RedisLockService(redis, config.redis.keyPrefix) });
       c.register(TOKENS.RateLimiter, { useValue: new RedisRateLimiter(redis, config.redis.keyPrefix) });

@@ -5,24 +5,29 @@ import { loadConfig, ConfigError } from './config/load-config';
 import { buildContainer } from './container';
 import { buildApp } from './app';
 import { createLogger } from './common/logger';
+import { Lifecycle } from './common/http/lifecycle';
 
 /** Process entry: config, container, listen, graceful shutdown. */
 async function main(): Promise<void> {
   let config = loadConfig();
   const logger = createLogger(config.log.level);
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.server.port, resolve));
+  // The handler is attached before listening: a request during start-up or shutdown gets 503, never a hang.
+  const lifecycle = new Lifecycle();
+  const server = createServer(lifecycle.listener);
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.server.port, config.server.host, resolve));
   const port = (server.address() as AddressInfo).port;
   if (config.simulator.embedded && !config.wxpay.baseUrl) {
     // The demo talks to its own embedded simulator over real HTTP, exactly as it would to WeChat Pay.
     config = loadConfig(process.env, { wxpay: { baseUrl: `http://127.0.0.1:${port}${config.simulator.mountPath}` } });
   }
   const app = await buildContainer(config, { logger });
-  server.on('request', buildApp(app));
+  const handler = buildApp(app);
   await app.start();
+  lifecycle.ready(handler);
   logger.info(
     {
       port,
+      host: config.server.host,
       profile: config.profile,
       database: config.db.url.replace(/\/\/[^@]*@/, '//***@'),
       redis: Boolean(config.redis.url),
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    lifecycle.drain();
     const force = setTimeout(() => process.exit(1), (config.server.shutdownGraceSeconds + 5) * 1000).unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

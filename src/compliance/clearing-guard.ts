@@ -69,8 +69,17 @@ export class SecondaryClearingGuard {
       );
   }
 
-  /** A service provider about to be stored: its sp_mchid may not be a tenant's sub_mchid. */
-  async checkProvider(spMchid: string, em: Em = this.orm.em.fork()): Promise<void> {
+  /** A service provider about to be stored: its sp_mchid may not be a tenant's sub_mchid, its sp_appid not a tenant's own AppID. */
+  async checkProvider(spMchid: string, em: Em = this.orm.em.fork(), spAppid?: string): Promise<void> {
+    if (spAppid !== undefined) {
+      const own = await em.findOne(AppBindingSchema, { appid: spAppid, dev_mode: { $ne: 'centralized' } });
+      if (own)
+        throw refuse(
+          'sp_appid_is_tenant_app',
+          `sp_appid ${spAppid} is already a tenant's own AppID (${own.dev_mode}); a provider's sp_appid must be the ISV's own app`,
+          { sp_appid: spAppid, fields: [{ field: 'sp_appid', issue: "is a tenant's own AppID" }] },
+        );
+    }
     if (await em.count(TenantSchema, { sub_mchid: spMchid }))
       throw refuse(
         'isv_collects_own_account',
@@ -137,6 +146,12 @@ export class SecondaryClearingGuard {
       em.count(ServiceProviderSchema, { sp_mchid: t.sub_mchid }),
       em.count(TenantSchema, { sub_mchid: t.sub_mchid, id: { $ne: t.id } }),
     ]);
+    const ownAppids = bindings.filter((b) => b.dev_mode !== 'centralized').map((b) => b.appid);
+    const centralAppids = bindings.filter((b) => b.dev_mode === 'centralized').map((b) => b.appid);
+    const [ownIsSpAppid, centralIsOwnedElsewhere] = await Promise.all([
+      ownAppids.length ? em.count(ServiceProviderSchema, { sp_appid: { $in: ownAppids } }) : 0,
+      centralAppids.length ? em.count(AppBindingSchema, { appid: { $in: centralAppids }, dev_mode: { $ne: 'centralized' } }) : 0,
+    ]);
     const wrongApps = bindings.filter((b) => !sp || (b.dev_mode === 'centralized') !== (b.appid === sp.sp_appid)).map((b) => b.appid);
     const receivers = approvedReceivers(t);
     const explain = (rule: ClearingRule) => RULES.find((r) => r.rule === rule)!.title;
@@ -169,6 +184,16 @@ export class SecondaryClearingGuard {
           wrongApps.length === 0
             ? `all ${bindings.length} bound AppIDs are the tenant's own, or the sp_appid in centralized mode`
             : `AppIDs out of place: ${wrongApps.join(', ')}`,
+      },
+      {
+        rule: 'sp_appid_is_tenant_app',
+        holds: ownIsSpAppid === 0 && centralIsOwnedElsewhere === 0,
+        explanation:
+          ownIsSpAppid === 0 && centralIsOwnedElsewhere === 0
+            ? "no own AppID of this tenant is a provider's sp_appid, and its centralized sp_appid is no tenant's own AppID"
+            : ownIsSpAppid
+              ? "one of this tenant's own AppIDs is a service provider's sp_appid"
+              : "this tenant's centralized sp_appid is another tenant's own AppID",
       },
       {
         rule: 'ratio_above_cap',

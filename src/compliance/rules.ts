@@ -9,6 +9,7 @@ export type ClearingRule =
   | 'partner_endpoints_only'
   | 'shared_sub_mchid'
   | 'app_not_bound_to_tenant'
+  | 'sp_appid_is_tenant_app'
   | 'ratio_above_cap'
   | 'receiver_not_approved';
 
@@ -54,6 +55,15 @@ export const RULES: RuleInfo[] = [
       "another's account. Only the ISV's own sp_appid (centralized mode, payer.sp_openid) is shared, and money still settles " +
       "to each order's sub_mchid.",
     enforced_at: 'app binding (unique index) and every order before it reaches WeChat Pay',
+  },
+  {
+    rule: 'sp_appid_is_tenant_app',
+    title: "A service provider's sp_appid is never a tenant's own AppID",
+    why:
+      "If a provider's sp_appid were a sub-merchant's own AppID, that AppID would serve two tenants of two providers " +
+      "(its owner, and every centralized tenant of that provider): one merchant's buyers paying into other merchants' accounts. " +
+      "The reverse (binding a provider's sp_appid as a tenant's own app) is refused too.",
+    enforced_at: 'service-provider PUT, app binding, and the per-tenant compliance check',
   },
   {
     rule: 'ratio_above_cap',

@@ -15,9 +15,19 @@ type Env = Record<string, string | undefined>;
 /** A partial of T at every depth (config overrides). */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
+/** PARTNERPAY_TRUST_PROXY: true/false, a hop count, or express's list form (`loopback, 10.0.0.0/8`). */
+function trustProxyValue(v: string): unknown {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
 /** Which environment variable feeds which key (the contract's names first). */
 const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PORT', ['server', 'port'], Number],
+  ['HOST', ['server', 'host'], String],
+  ['PARTNERPAY_TRUST_PROXY', ['server', 'trustProxy'], trustProxyValue],
   ['PUBLIC_BASE_URL', ['server', 'publicBaseUrl'], String],
   ['DATABASE_URL', ['db', 'url'], String],
   ['PARTNERPAY_MIGRATE_ON_START', ['db', 'migrateOnStart'], (v) => v === '1' || v === 'true'],

@@ -12,12 +12,20 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
+/** The admin tokens and master keys published in config/default.json and config/test.json: never valid in production. */
+const PUBLISHED_ADMIN_TOKENS = ['demo-admin-token-change-me-0000', 'test-admin-token-000000000000000'];
+const PUBLISHED_MASTER_KEYS = ['ZGVtby1tYXN0ZXIta2V5LWRlbW8tb25seS0zMmJ5dGU=', 'dGVzdC1tYXN0ZXIta2V5LXRlc3Qtb25seS0zMmJ5dGU='];
+
 export const configSchema = z
   .object({
     profile: z.enum(PROFILES),
     server: z.object({
       /** HTTP port; 0 picks a free one (tests). */
       port: z.number().int().min(0).max(65535),
+      /** Interface to listen on (HOST); the demo keeps to loopback, production listens on every interface. */
+      host: z.string().min(1).default('0.0.0.0'),
+      /** express "trust proxy" (PARTNERPAY_TRUST_PROXY): false, true, a hop count or a list of addresses/subnets. */
+      trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false),
       /** Where WeChat Pay reaches us; builds every notify_url. */
       publicBaseUrl: httpUrl,
       /** Largest JSON body accepted. */
@@ -40,6 +48,8 @@ export const configSchema = z
         .regex(/^rediss?:\/\//, 'must be redis://host:port')
         .optional(),
       keyPrefix: z.string().default('pp:'),
+      /** At start-up, give up on an unreachable Redis after this long (exit non-zero, saying why). */
+      startTimeoutMs: z.number().int().positive().default(5000),
     }),
     wxpay: z.object({
       /** WeChat Pay API root; unset in the demo means the embedded simulator. */
@@ -61,7 +71,7 @@ export const configSchema = z
       /** Previous master keys still accepted for unwrapping during a rotation. */
       previousMasterKeys: z.array(z.string()).default([]),
       allowPrivateWebhooks: z.boolean(),
-      /** Failed authentications allowed per client IP per minute. */
+      /** Failed authentications allowed per presented credential and client address per minute. */
       authFailuresPerMinute: z.number().int().positive().default(20),
     }),
     simulator: z.object({
@@ -81,7 +91,14 @@ export const configSchema = z
       minCloseAgeSeconds: z.number().int().min(0).default(300),
       /** Unpaid orders without a notification are queried upstream after this long (补单). */
       reconcileAfterSeconds: z.number().int().min(0).default(180),
-      createPerMinutePerTenant: z.number().int().positive().default(600),
+      /** Default of a new tenant's limits.orders_per_minute (each tenant's own value applies). */
+      createPerMinutePerTenant: z.number().int().positive().default(6000),
+      /** WeChat Pay queries a tenant may trigger with ?sync=true per minute (orders and refunds together). */
+      syncPerMinutePerTenant: z.number().int().positive().default(120),
+    }),
+    notifications: z.object({
+      /** notification_log rows older than this are deleted by a background job. */
+      retentionDays: z.number().int().min(1).default(90),
     }),
     jobs: z.object({
       /** Run background jobs (reconciler, auto-close, event dispatcher) in this process. */
@@ -110,6 +127,14 @@ export const configSchema = z
     if (!c.wxpay.baseUrl) ctx.addIssue({ code: 'custom', path: ['wxpay', 'baseUrl'], message: 'is required in production' });
     if (c.security.allowPrivateWebhooks)
       ctx.addIssue({ code: 'custom', path: ['security', 'allowPrivateWebhooks'], message: 'private webhooks are refused in production' });
+    if (PUBLISHED_ADMIN_TOKENS.includes(c.security.adminToken))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['security', 'adminToken'],
+        message: 'is the published demo token; set your own secret in production',
+      });
+    if ([c.security.masterKey, ...c.security.previousMasterKeys].some((k) => PUBLISHED_MASTER_KEYS.includes(k)))
+      ctx.addIssue({ code: 'custom', path: ['security', 'masterKey'], message: 'is the published demo key; set your own in production' });
     if (c.seedDemo) ctx.addIssue({ code: 'custom', path: ['seedDemo'], message: 'demo seeding is refused in production' });
   });
 

@@ -11,6 +11,7 @@ import { bindOutboxClock } from './outbox';
 import { EventDispatcher } from './dispatcher';
 import { EventQueries } from './events.queries';
 import { EventRepository } from './event-repository';
+import { AuditLog } from '../audit/audit-log';
 import { WebhookSender } from './webhook-sender';
 import { adminEventsRouter, tenantEventsRouter } from './events.routes';
 
@@ -41,7 +42,9 @@ export const eventsFeature: Feature = {
       ),
     });
     c.register(EventQueries, {
-      useFactory: instancePerContainerCachingFactory((d) => new EventQueries(d.resolve(EventRepository), d.resolve<Clock>(TOKENS.Clock))),
+      useFactory: instancePerContainerCachingFactory(
+        (d) => new EventQueries(d.resolve(EventRepository), d.resolve<Clock>(TOKENS.Clock), d.resolve(AuditLog)),
+      ),
     });
   },
   routers: (c) => [tenantEventsRouter(c), adminEventsRouter(c)],

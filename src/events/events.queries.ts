@@ -1,3 +1,4 @@
+import type { AuditLog, WriteContext } from '../audit/audit-log';
 import type { Clock } from '../common/clock';
 import { rfc3339 } from '../common/clock';
 import { AppError } from '../common/errors';
@@ -81,6 +82,7 @@ export class EventQueries {
   constructor(
     private readonly repo: EventRepository,
     private readonly clock: Clock,
+    private readonly audit?: AuditLog,
   ) {}
 
   /** A page of events matching `f`; `withTenant` adds tenant_id (operators). */
@@ -115,12 +117,24 @@ export class EventQueries {
    * retry schedule, a pending one is brought forward, one being delivered is left to that attempt.
    * Each branch is a guarded UPDATE, so repeated or concurrent calls queue it once.
    */
-  async redeliver(id: string): Promise<EventView> {
+  async redeliver(id: string, ctx?: WriteContext): Promise<EventView> {
     const now = this.clock.now();
-    const row = await this.repo.findById(id);
-    if (!row) throw AppError.notFound('event');
-    if (row.status === 'delivered' || row.status === 'failed') await this.repo.restart(id, now);
-    else if (row.status === 'pending') await this.repo.bringForward(id, now);
-    return view((await this.repo.findById(id))!, true);
+    // The state change and its audit entry commit together.
+    const after = await this.repo.db.tx(async (em) => {
+      const row = await this.repo.findById(id, em);
+      if (!row) throw AppError.notFound('event');
+      if (row.status === 'delivered' || row.status === 'failed') await this.repo.restart(id, now, em);
+      else if (row.status === 'pending') await this.repo.bringForward(id, now, em);
+      const fresh = (await this.repo.findById(id, em))!;
+      if (ctx && this.audit)
+        await this.audit.record(em, ctx, {
+          action: 'event.redeliver',
+          target: id,
+          before: { status: row.status, attempts: row.attempts },
+          after: { status: fresh.status, attempts: fresh.attempts },
+        });
+      return fresh;
+    });
+    return view(after, true);
   }
 }

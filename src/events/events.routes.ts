@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
 import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
-import { operatorAuth } from '../operators/operator-auth';
+import { operatorAuth, writeContext } from '../operators/operator-auth';
 import { EventQueries } from './events.queries';
 import { adminEventSchema, adminListQuery, attemptSchema, eventIdParams, eventSchema, pageQuery } from './events.schemas';
 
@@ -88,8 +88,8 @@ export function adminEventsRouter(c: DependencyContainer): ApiRouter {
         responses: { 202: { description: 'queued', schema: z.object({ event: adminEventSchema }) } },
       },
       operatorAuth(c, 'admin'),
-      async ({ params, res }) => {
-        const event = await c.resolve(EventQueries).redeliver(params.id);
+      async ({ params, req, res }) => {
+        const event = await c.resolve(EventQueries).redeliver(params.id, writeContext(req));
         res.status(202);
         return { event };
       },

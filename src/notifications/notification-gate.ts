@@ -10,6 +10,7 @@ import type { HandlerResult, NotificationEnvelope, NotificationHandler } from '.
 import type { NotificationOutcome, NotificationRow } from './notification.entity';
 import type { NotificationRepository } from './notification-repository';
 import type { Em } from '../common/db/orm';
+import { UnknownNotifyPaths } from './notification-retention';
 
 /** How the gate answers WeChat Pay: HTTP status and, for refusals, `{"code":"FAIL"}`. */
 export interface GateAnswer {
@@ -42,6 +43,8 @@ interface Record_ {
  */
 export class NotificationGate {
   private readonly handlers: Map<string, NotificationHandler>;
+  /** Requests for tenants that do not exist, counted. */
+  readonly unknownPaths: UnknownNotifyPaths;
 
   constructor(
     private readonly repo: NotificationRepository,
@@ -54,6 +57,7 @@ export class NotificationGate {
     handlers: NotificationHandler[],
   ) {
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
+    this.unknownPaths = new UnknownNotifyPaths(logger, clock);
   }
 
   /** Processes one notification POSTed to /notify/{tenantId}/{kind} with its raw body. */
@@ -66,12 +70,11 @@ export class NotificationGate {
     const handler = this.handlers.get(kind);
     if (!handler) return fail(404, 'unknown notification kind');
     const tenant = await this.tenants.byId(tenantId);
-    if (!tenant)
-      return this.refuse(
-        { tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_unknown' } },
-        404,
-        'unknown notify path',
-      );
+    if (!tenant) {
+      // Unauthenticated and not from WeChat Pay (it knows only real notify_urls): counted, never a row or a line each.
+      this.unknownPaths.seen();
+      return fail(404, 'unknown notify path');
+    }
     if (tenant.status !== 'active')
       return this.refuse(
         { tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } },
@@ -183,9 +186,9 @@ export class NotificationGate {
       id: newId('ntf'),
       tenantId: r.tenantId.slice(0, 64),
       kind: r.kind,
-      eventId: typeof r.envelope?.id === 'string' ? r.envelope.id.slice(0, 64) : null,
-      eventType: typeof r.envelope?.event_type === 'string' ? r.envelope.event_type.slice(0, 32) : null,
-      serial: r.serial?.slice(0, 64) ?? null,
+      eventId: typeof r.envelope?.id === 'string' ? printable(r.envelope.id.slice(0, 64)) : null,
+      eventType: typeof r.envelope?.event_type === 'string' ? printable(r.envelope.event_type.slice(0, 32)) : null,
+      serial: r.serial ? printable(r.serial.slice(0, 64)) : null,
       verification: r.verification,
       outcome: r.outcome,
       detail: r.detail ? JSON.stringify(r.detail) : null,
@@ -202,6 +205,11 @@ function lenientEnvelope(body: string): Partial<NotificationEnvelope> | undefine
   } catch {
     return undefined;
   }
+}
+
+/** What an unverified body claims, made storable: control characters and lone surrogates replaced (SQLite refuses NUL). */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f]/g, '?').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 function one(v: string | string[] | undefined): string | undefined {

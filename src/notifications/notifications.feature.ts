@@ -5,6 +5,11 @@ import { NotificationGate } from './notification-gate';
 import { NotificationRepository } from './notification-repository';
 import type { NotificationHandler } from './notification-handler';
 import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
+import { notificationRetentionJob } from './notification-retention';
+import type { Orm } from '../common/db/orm';
+import type { Config } from '../config/schema';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
 
 /**
  * Inbound WeChat Pay notifications. Features that own a kind (orders: transactions; refunds:
@@ -32,4 +37,12 @@ export const notificationsFeature: Feature = {
     });
   },
   routers: (c) => [notifyRouter(c), adminNotificationsRouter(c)],
+  jobs: (c) => [
+    notificationRetentionJob(
+      c.resolve<Orm>(TOKENS.Orm),
+      c.resolve<Config>(TOKENS.Config).notifications.retentionDays,
+      c.resolve<Clock>(TOKENS.Clock),
+      c.resolve<Logger>(TOKENS.Logger),
+    ),
+  ],
 };

@@ -12,7 +12,7 @@ const operators = new WeakMap<Request, OperatorIdentity>();
  * `op_...` token). No or unknown token → 401 UNAUTHENTICATED; a `viewer` on a route that needs
  * `admin` → 403 FORBIDDEN. A tenant key (`sk_...`) is not an operator credential, so it gets 401
  * like any unknown token, and it is never looked up here: the admin surface must not tell whether a
- * tenant key is valid. Failures count against the caller's IP (429 FREQUENCY_LIMITED when over).
+ * tenant key is valid. Failures count per presented token and client address (429 FREQUENCY_LIMITED when over).
  */
 export function operatorAuth(c: DependencyContainer, role: 'admin' | 'viewer'): RequestHandler {
   const service = c.resolve(OperatorsService);
@@ -20,11 +20,11 @@ export function operatorAuth(c: DependencyContainer, role: 'admin' | 'viewer'): 
   return (req: Request, _res: Response, next: NextFunction) => {
     const ip = clientIp(req);
     void (async () => {
-      limiter.assertNotBlocked(ip);
       const token = bearerToken(req);
+      limiter.assertNotBlocked(ip, token);
       if (!token) throw AppError.unauthenticated('missing bearer operator token');
       const who = await service.authenticate(token);
-      if (!who) throw await limiter.failure(ip, AppError.unauthenticated('invalid operator token'));
+      if (!who) throw await limiter.failure(ip, token, AppError.unauthenticated('invalid operator token'));
       if (role === 'admin' && who.role !== 'admin') throw AppError.forbidden('this operator may only read (role viewer)');
       operators.set(req, who);
     })().then(() => next(), next);

@@ -9,12 +9,22 @@ export const MAX_TOTAL_FEN = 2_147_483_647;
 const noFourByteChars = (s: string) => !/[\u{10000}-\u{10FFFF}]/u.test(s);
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-const rfc3339 = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/,
-    'must be RFC 3339 with an offset, e.g. 2026-11-26T10:34:56+08:00',
-  );
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?([+-](\d{2}):(\d{2})|Z)$/;
+
+/** True when the RFC 3339 text names a real instant: 2027-02-30 or 25:00 would otherwise be rolled over by Date.parse. */
+export function isRealDateTime(s: string): boolean {
+  const m = RFC3339.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const offsetOk = m[8] === 'Z' || (Number(m[9]) <= 14 && Number(m[10]) <= 59);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h <= 23 && mi <= 59 && sec <= 59 && offsetOk;
+}
+
+const rfc3339 = z.string().superRefine((s, ctx) => {
+  if (!RFC3339.test(s)) ctx.addIssue({ code: 'custom', message: 'must be RFC 3339 with an offset, e.g. 2026-11-26T10:34:56+08:00' });
+  else if (!isRealDateTime(s)) ctx.addIssue({ code: 'custom', message: 'must be a real date and time (no February 30th, no hour 24)' });
+});
 
 export const createOrderBody = z.strictObject({
   appid: z.string().regex(/^wx[0-9a-z]{16}$/, 'must be an AppID: wx followed by 16 lowercase letters or digits'),

@@ -28,6 +28,9 @@ import {
 } from '../wxpay/resources';
 import { isUpstream } from './upstream-errors';
 
+/** WeChat Pay caps time_expire at 15 days after the order. */
+const MAX_EXPIRE_MS = 15 * 86_400_000;
+
 /** WeChat Pay keeps a prepay_id usable for 2 h; ask again a little before that. */
 const PREPAY_TTL_MS = 2 * 3600_000 - 10 * 60_000;
 
@@ -89,7 +92,9 @@ export class OrderService {
     const expireAt = input.time_expire ? Date.parse(input.time_expire) : now + tenant.orderExpireMinutes * 60_000;
     if (!Number.isFinite(expireAt) || expireAt <= now + 60_000)
       throw AppError.invalid([{ field: 'time_expire', issue: 'must be at least one minute in the future' }]);
-    const limit = await this.limiter.hit(`orders:create:${tenant.id}`, this.config.orders.createPerMinutePerTenant, 60_000);
+    if (expireAt > now + MAX_EXPIRE_MS)
+      throw AppError.invalid([{ field: 'time_expire', issue: 'must be at most 15 days ahead (WeChat Pay caps it there)' }]);
+    const limit = await this.limiter.hit(`orders:create:${tenant.id}`, tenant.ordersPerMinute, 60_000);
     if (!limit.allowed) throw AppError.rateLimited(limit.retryAfterMs / 1000, 'order creation rate limit for this sub-merchant reached');
     const sp = await this.provider(tenant.spMchid);
 
@@ -191,7 +196,8 @@ export class OrderService {
         await this.repo.savePrepay(fresh.id, prepayId, now);
         return { ...fresh, prepayId, prepayAt: now };
       },
-      { ttlMs: 60_000, waitMs: 60_000 },
+      // Short and renewed while held (Redis): after a kill -9 mid-order a retry waits seconds, not a minute.
+      { ttlMs: 5_000, waitMs: 60_000 },
     );
   }
 
@@ -228,7 +234,18 @@ export class OrderService {
     const order = await this.repo.findTenantOrder(tenant.id, tenant.spMchid, outTradeNo);
     if (!order) throw AppError.notFound(`order ${outTradeNo}`);
     if (!sync || order.tradeState !== 'NOTPAY') return order;
+    await this.assertSyncAllowed(tenant);
     return this.sync(await this.provider(tenant.spMchid), order);
+  }
+
+  /**
+   * ?sync=true spends the provider's one WeChat Pay query quota, shared by all its tenants: each
+   * tenant gets orders.syncPerMinutePerTenant of them (orders and refunds together), then 429.
+   */
+  async assertSyncAllowed(tenant: TenantView): Promise<void> {
+    const r = await this.limiter.hit(`wxpay:sync:${tenant.id}`, this.config.orders.syncPerMinutePerTenant, 60_000);
+    if (!r.allowed)
+      throw AppError.rateLimited(r.retryAfterMs / 1000, 'sync=true rate limit for this sub-merchant reached; read without sync');
   }
 
   /**
@@ -275,6 +292,13 @@ export class OrderService {
   async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: PaymentParams }> {
     const order = await this.get(tenant, outTradeNo);
     this.assertOpen(order);
+    // The AppID may have been unbound (or the tenant re-checked by the 二清 guard) since the order was made.
+    const binding = tenant.apps.find((a) => a.appid === order.appid);
+    if (!binding)
+      throw new AppError('APPID_MCHID_NOT_MATCH', `appid ${order.appid} is no longer bound to this sub-merchant; create a new order`, {
+        appid: order.appid,
+      });
+    await this.guard.checkOrder(tenant, binding);
     if (this.clock.now() >= order.timeExpire)
       throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.timeExpire)}; create a new order`);
     const sp = await this.provider(tenant.spMchid);

@@ -209,6 +209,7 @@ export class RefundService {
     const refund = await this.repo.find(tenant.spMchid, outRefundNo);
     if (!refund || refund.tenantId !== tenant.id) throw AppError.notFound(`refund ${outRefundNo}`);
     if (!sync || (refund.status !== 'PROCESSING' && refund.status !== 'ABNORMAL')) return refund;
+    await this.orders.assertSyncAllowed(tenant);
     return this.sync(await this.orders.provider(tenant.spMchid), refund);
   }
 

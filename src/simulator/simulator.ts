@@ -16,6 +16,7 @@ import { registerCertificateRoutes } from './routes/certificates';
 import { registerBillRoutes } from './routes/bills';
 import { registerDirectRoutes } from './routes/direct';
 import { controlRouter } from './routes/control';
+import { loopbackOnly } from './loopback-only';
 import { registerProfitSharingRoutes } from './routes/profit-sharing';
 import { ProfitSharingSim, type SimReturn } from './profit-sharing';
 import { transactionView } from './views';
@@ -112,7 +113,7 @@ export class WxpaySimulator {
   router(): Router {
     if (this.built) return this.built;
     const r = express.Router();
-    r.use('/control', controlRouter(this));
+    r.use('/control', loopbackOnly, controlRouter(this));
     r.use('/v3', express.raw({ type: () => true, limit: '2mb' }));
     r.use(this.api.router);
     r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

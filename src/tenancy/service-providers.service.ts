@@ -46,7 +46,7 @@ export class ServiceProvidersService {
       this.box.seal(input.apiv3_key, spSecretPurpose(spMchid, 'apiv3_key')),
     ]);
     const result = await this.orm.em.fork().transactional(async (em) => {
-      await this.guard.checkProvider(spMchid, em);
+      await this.guard.checkProvider(spMchid, em, input.sp_appid);
       const before = await em.findOne(ServiceProviderSchema, { sp_mchid: spMchid });
       const now = this.clock.now();
       if (before && before.sp_appid !== input.sp_appid) {

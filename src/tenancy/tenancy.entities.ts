@@ -52,6 +52,8 @@ export interface TenantRow {
   status: TenantStatus;
   webhook_url: string | null;
   order_expire_minutes: number;
+  /** Orders this tenant may create per minute (limits.orders_per_minute). */
+  orders_per_minute: number;
   /** The ratio the sub-merchant authorised for profit sharing, in 万分比 (3000 = 30%). */
   profit_sharing_max_ratio: number;
   /** JSON array of approved receivers `{type, account}`. */
@@ -74,6 +76,7 @@ export const TenantSchema = new EntitySchema<TenantRow>({
     status: { type: 'string', length: 16 },
     webhook_url: { type: 'string', length: 512, nullable: true },
     order_expire_minutes: { type: 'integer' },
+    orders_per_minute: { type: 'integer', default: 6000 },
     profit_sharing_max_ratio: { type: 'integer' },
     profit_sharing_receivers: { type: 'text' },
     created_at: ms(),

@@ -69,6 +69,11 @@ export const serviceProviderBody = z
   });
 export type ServiceProviderInput = z.infer<typeof serviceProviderBody>;
 
+/** Per-tenant limits (`limits.orders_per_minute`, default 6000). */
+const tenantLimits = z
+  .object({ orders_per_minute: z.number().int().min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').optional() })
+  .strict();
+
 /** POST /admin/v1/tenants, and the format of tenants/*.json. */
 export const tenantCreateBody = z
   .object({
@@ -79,6 +84,7 @@ export const tenantCreateBody = z
     apps: z.array(appInput).max(50).default([]),
     webhook_url: webhookUrl.nullable().default(null),
     order_expire_minutes: z.number().int().min(5).max(21_600).optional(),
+    limits: tenantLimits.optional(),
     profit_sharing: profitSharing.optional(),
   })
   .strict()
@@ -98,6 +104,7 @@ export const tenantPatchBody = z
     status: tenantStatus.optional(),
     webhook_url: webhookUrl.nullable().optional(),
     order_expire_minutes: z.number().int().min(5).max(21_600).optional(),
+    limits: tenantLimits.optional(),
     profit_sharing: profitSharing.optional(),
   })
   .strict()

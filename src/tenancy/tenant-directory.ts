@@ -23,6 +23,8 @@ export interface TenantView {
   webhookUrl: string | null;
   /** Order expiry default for this tenant, in minutes. */
   orderExpireMinutes: number;
+  /** Order creations allowed per minute (limits.orders_per_minute). */
+  ordersPerMinute: number;
 }
 
 /** A webhook secret usable for signing (decrypted); several during a rotation. */

@@ -21,6 +21,7 @@ export function tenantJson(t: TenantRow, apps: AppBindingRow[], publicBaseUrl: s
     webhook_url: t.webhook_url,
     notify_urls: notifyUrls(publicBaseUrl, t.id),
     order_expire_minutes: t.order_expire_minutes,
+    limits: { orders_per_minute: t.orders_per_minute },
     profit_sharing: { max_ratio: t.profit_sharing_max_ratio, receivers: approvedReceivers(t) },
     created_at: rfc3339(t.created_at),
     updated_at: rfc3339(t.updated_at),
@@ -39,6 +40,7 @@ export function tenantView(t: TenantRow, apps: AppBindingRow[]): TenantView {
     apps: apps.map((a) => ({ appid: a.appid, type: a.type, devMode: a.dev_mode })),
     webhookUrl: t.webhook_url,
     orderExpireMinutes: t.order_expire_minutes,
+    ordersPerMinute: t.orders_per_minute,
   };
 }
 

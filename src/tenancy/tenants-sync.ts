@@ -81,6 +81,7 @@ function diff(
     status: string;
     webhook_url: string | null;
     order_expire_minutes: number;
+    orders_per_minute: number;
     profit_sharing_max_ratio: number;
     profit_sharing_receivers: string;
   },
@@ -93,6 +94,7 @@ function diff(
   if (t.webhook_url !== f.webhook_url) c.webhook_url = f.webhook_url;
   if (f.order_expire_minutes !== undefined && f.order_expire_minutes !== t.order_expire_minutes)
     c.order_expire_minutes = f.order_expire_minutes;
+  if (f.limits?.orders_per_minute !== undefined && f.limits.orders_per_minute !== t.orders_per_minute) c.limits = f.limits;
   const ps = f.profit_sharing;
   if (
     ps &&

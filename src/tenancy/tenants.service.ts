@@ -118,6 +118,7 @@ export class TenantsService {
       status: input.status,
       webhook_url: input.webhook_url ?? null,
       order_expire_minutes: input.order_expire_minutes ?? this.config.orders.defaultExpireMinutes,
+      orders_per_minute: input.limits?.orders_per_minute ?? this.config.orders.createPerMinutePerTenant,
       profit_sharing_max_ratio: input.profit_sharing?.max_ratio ?? 3000,
       profit_sharing_receivers: JSON.stringify(input.profit_sharing?.receivers ?? []),
       created_at: now,
@@ -184,7 +185,7 @@ export class TenantsService {
     );
   }
 
-  /** PATCH: name, status, webhook_url, order_expire_minutes, profit_sharing. */
+  /** PATCH: name, status, webhook_url, order_expire_minutes, limits, profit_sharing. */
   async update(id: string, patch: TenantPatch, ctx: WriteContext): Promise<TenantJson> {
     await this.checkWebhookUrl(patch.webhook_url);
     const out = await this.orm.em
@@ -244,6 +245,7 @@ export class TenantsService {
     if (changes.status !== undefined) t.status = changes.status;
     if (changes.webhook_url !== undefined) t.webhook_url = changes.webhook_url;
     if (changes.order_expire_minutes !== undefined) t.order_expire_minutes = changes.order_expire_minutes;
+    if (changes.limits?.orders_per_minute !== undefined) t.orders_per_minute = changes.limits.orders_per_minute;
     if (changes.profit_sharing?.max_ratio !== undefined) t.profit_sharing_max_ratio = changes.profit_sharing.max_ratio;
     if (changes.profit_sharing?.receivers !== undefined) t.profit_sharing_receivers = JSON.stringify(changes.profit_sharing.receivers);
     let apps = beforeApps;

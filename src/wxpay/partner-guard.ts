@@ -17,8 +17,8 @@ const FORBIDDEN_PREFIXES = ['/v3/pay/transactions/', '/v3/pay/transactions?'];
  * prefix check cannot be walked around.
  */
 export function assertPartnerEndpoint(path: string): void {
-  const p = path.toLowerCase();
-  if (!p.startsWith('/v3/') || p.includes('//') || p.includes('%2e') || p.includes('\\') || /(^|\/)\.\.?(\/|\?|$)/.test(p)) {
+  const p = decodedPath(path);
+  if (p === undefined || !p.startsWith('/v3/') || p.includes('//') || p.includes('\\') || /(^|\/)\.\.?(\/|\?|$)/.test(p)) {
     throw new AppError('INTERNAL_ERROR', `refusing a malformed WeChat Pay path: ${path.slice(0, 80)}`);
   }
   if (p === '/v3/pay/transactions' || FORBIDDEN_PREFIXES.some((f) => p.startsWith(f))) {
@@ -29,4 +29,25 @@ export function assertPartnerEndpoint(path: string): void {
       { rule: PARTNER_ENDPOINTS_ONLY_RULE, path: path.split('?')[0] },
     );
   }
+}
+
+/**
+ * The path part lower-cased with its percent-escapes decoded until nothing changes (at most 3
+ * rounds: `%2574` is `%74` is `t`), so `/v3/pay/%74ransactions` matches what a server would route;
+ * undefined when an escape is malformed or the path keeps decoding.
+ */
+function decodedPath(path: string): string | undefined {
+  const q = path.indexOf('?');
+  let p = (q < 0 ? path : path.slice(0, q)).toLowerCase();
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(p).toLowerCase();
+    } catch {
+      return undefined;
+    }
+    if (next === p) return q < 0 ? p : p + path.slice(q);
+    p = next;
+  }
+  return undefined;
 }

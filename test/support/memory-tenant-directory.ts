@@ -26,6 +26,7 @@ export class MemoryTenantDirectory implements TenantDirectory {
       apps: [],
       webhookUrl,
       orderExpireMinutes: 120,
+      ordersPerMinute: 6000,
     };
     const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
     const secretKey = `sk_${randomBytes(24).toString('base64url')}`;

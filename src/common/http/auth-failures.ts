@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../errors';
@@ -6,10 +7,13 @@ import type { RateLimiter } from '../kv/kv';
 import type { Config } from '../../config/schema';
 
 /**
- * Rate limit on failed authentications per client IP (config.security.authFailuresPerMinute), shared
- * by the operator and tenant surfaces. Failures are counted in the shared RateLimiter; once an IP is
- * over the limit this process refuses *every* request from it with 429 until the window ends, valid
- * credentials included, so a guesser cannot tell a right guess (200) from a wrong one (429).
+ * Rate limit on failed authentications, counted per presented credential and client address
+ * (config.security.authFailuresPerMinute), shared by the operator and tenant surfaces. Once one
+ * credential from one address is over the limit, that pair is answered 429 until the window ends;
+ * every other credential from the same address (a valid tenant behind the same proxy, the
+ * operator) is untouched. An address spraying many different bad credentials is answered 429
+ * for its failures once over ten times the limit, but a valid credential still passes: the keys
+ * are 256-bit random, so there is nothing to guess, and one client must never lock out another.
  */
 export class AuthFailureLimiter {
   private readonly blockedUntil = new Map<string, number>();
@@ -19,23 +23,38 @@ export class AuthFailureLimiter {
     private readonly perMinute: number,
   ) {}
 
-  /** Throws 429 FREQUENCY_LIMITED when `ip` is currently blocked. */
-  assertNotBlocked(ip: string): void {
-    const until = this.blockedUntil.get(ip);
+  /** Throws 429 FREQUENCY_LIMITED when this credential from `ip` is currently blocked. */
+  assertNotBlocked(ip: string, credential: string | undefined): void {
+    const key = pairKey(ip, credential);
+    const until = this.blockedUntil.get(key);
     if (until === undefined) return;
     const left = until - Date.now();
-    if (left > 0) throw AppError.rateLimited(left / 1000, 'too many failed authentications');
-    this.blockedUntil.delete(ip);
+    if (left > 0) throw AppError.rateLimited(left / 1000, 'too many failed authentications with this credential');
+    this.blockedUntil.delete(key);
   }
 
-  /** Counts a failure from `ip`; returns the error to answer: `error`, or 429 once over the limit. */
-  async failure(ip: string, error: AppError): Promise<AppError> {
-    const r = await this.limiter.hit(`authfail:${ip}`, this.perMinute, 60_000);
-    if (r.allowed) return error;
-    if (this.blockedUntil.size > 10_000) this.blockedUntil.clear();
-    this.blockedUntil.set(ip, Date.now() + r.retryAfterMs);
-    return AppError.rateLimited(r.retryAfterMs / 1000, 'too many failed authentications');
+  /** Counts a failure of `credential` from `ip`; returns the error to answer: `error`, or 429 once over a limit. */
+  async failure(ip: string, credential: string | undefined, error: AppError): Promise<AppError> {
+    const key = pairKey(ip, credential);
+    const pair = await this.limiter.hit(`authfail:${key}`, this.perMinute, 60_000);
+    const address = await this.limiter.hit(`authfail:ip:${ip}`, this.perMinute * 10, 60_000);
+    if (pair.allowed && address.allowed) return error;
+    const retryAfterMs = Math.max(pair.allowed ? 0 : pair.retryAfterMs, address.allowed ? 0 : address.retryAfterMs);
+    if (!pair.allowed) {
+      if (this.blockedUntil.size > 10_000) this.blockedUntil.clear();
+      this.blockedUntil.set(key, Date.now() + pair.retryAfterMs);
+    }
+    return AppError.rateLimited(retryAfterMs / 1000, 'too many failed authentications');
   }
+}
+
+/** The counter key of one credential from one address; the credential only as a short hash (never stored or logged). */
+function pairKey(ip: string, credential: string | undefined): string {
+  const h = createHash('sha256')
+    .update(credential ?? '(none)')
+    .digest('base64url')
+    .slice(0, 22);
+  return `${ip}|${h}`;
 }
 
 const perContainer = new WeakMap<DependencyContainer, AuthFailureLimiter>();
@@ -50,7 +69,7 @@ export function authFailures(c: DependencyContainer): AuthFailureLimiter {
   return l;
 }
 
-/** The client address failures are counted against (the socket peer; configure express "trust proxy" behind a proxy). */
+/** The client address failures are counted against: the socket peer, or behind a trusted proxy (PARTNERPAY_TRUST_PROXY) the client's. */
 export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

@@ -13,8 +13,19 @@ export function toAppError(err: unknown): AppError {
     return new AppError('PARAM_ERROR', 'request body is not valid JSON', { fields: [{ field: '(body)', issue: 'malformed JSON' }] });
   if (e?.type === 'entity.too.large')
     return new AppError('PARAM_ERROR', 'request body is too large', { fields: [{ field: '(body)', issue: 'too large' }] });
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
-    return new AppError('PARAM_ERROR', 'request body must be UTF-8 JSON');
+  if (e?.type === 'encoding.unsupported')
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported Content-Encoding; send identity, gzip, deflate or br', {
+      fields: [{ field: '(Content-Encoding)', issue: 'unsupported' }],
+    });
+  if (e?.type === 'charset.unsupported') return new AppError('UNSUPPORTED_MEDIA_TYPE', 'request body must be UTF-8 JSON');
+  if (err instanceof URIError) return AppError.invalid([{ field: '(path)', issue: 'has a malformed percent-encoding' }]);
+  // Anything else express or the body parser flags as the client's fault (a corrupt gzip body, an aborted upload...).
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    const issue = e.status === 415 ? 'unsupported' : 'could not be read';
+    return new AppError(e.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'PARAM_ERROR', `request could not be read: ${issue}`, {
+      fields: [{ field: '(body)', issue }],
+    });
+  }
   if (err instanceof UniqueConstraintViolationException)
     return new AppError('CONFLICT', 'a concurrent request created the same resource; retry to see it', { retryable: true });
   if (err instanceof DeadlockException || err instanceof LockWaitTimeoutException || err instanceof LockTimeoutError)

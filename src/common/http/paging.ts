@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { stringIssue } from './input-guard';
 
 /** `?limit=&cursor=` of every list (limit 1-100, default 20). */
 export const pageQuery = z.object({
@@ -23,7 +24,8 @@ export function decodeCursor(cursor: string): { n: number; id: string } {
   const s = Buffer.from(cursor, 'base64url').toString('utf8');
   const i = s.indexOf(':');
   const n = Number(s.slice(0, i));
-  if (i < 1 || !Number.isSafeInteger(n)) throw AppError.invalid([{ field: 'cursor', issue: 'is not a cursor this API issued' }]);
+  if (i < 1 || !Number.isSafeInteger(n) || stringIssue(s) !== undefined)
+    throw AppError.invalid([{ field: 'cursor', issue: 'is not a cursor this API issued' }]);
   return { n, id: s.slice(i + 1) };
 }
 

@@ -4,17 +4,42 @@ import { LockTimeoutError, type KeyValueStore, type LockService, type RateLimite
 
 export type RedisClient = ReturnType<typeof createClient>;
 
-/** Connects a node-redis client; commands fail fast instead of queueing while Redis is down. */
-export async function connectRedis(url: string): Promise<RedisClient> {
+/** Redis did not answer at start-up within the deadline. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/**
+ * Connects a node-redis client; commands fail fast instead of queueing while Redis is down. At
+ * start-up the first connection must succeed within `startTimeoutMs`, else RedisUnavailableError
+ * names the address and the last error (the client would otherwise retry silently forever).
+ */
+export async function connectRedis(url: string, startTimeoutMs = 5000): Promise<RedisClient> {
   const client = createClient({
     url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: 3000, reconnectStrategy: (retries) => Math.min(retries * 200, 2000) },
+    socket: { connectTimeout: Math.min(3000, startTimeoutMs), reconnectStrategy: (retries) => Math.min(retries * 200, 2000) },
   });
+  let lastError: unknown;
   // Without a listener node-redis would throw on every reconnect attempt; readiness reports the outage.
-  client.on('error', () => {});
-  await client.connect();
-  return client;
+  client.on('error', (err) => (lastError = err));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const u = new URL(url);
+      const why = lastError instanceof Error ? lastError.message : 'no answer';
+      reject(new RedisUnavailableError(`Redis at ${u.hostname}:${u.port || 6379} is unreachable after ${startTimeoutMs} ms (${why})`));
+    }, startTimeoutMs);
+  });
+  try {
+    await Promise.race([client.connect(), deadline]);
+    return client;
+  } catch (err) {
+    client.destroy();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export class RedisKeyValueStore implements KeyValueStore {
@@ -41,6 +66,8 @@ export class RedisKeyValueStore implements KeyValueStore {
 
 // Deletes the lock only if we still own it, so a lock that expired and was taken by another process is left alone.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/** Extends the lock only while it is still ours. */
+const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /** Redis lock (SET NX PX + owner token); waiters poll with a short backoff. */
 export class RedisLockService implements LockService {
@@ -60,9 +87,16 @@ export class RedisLockService implements LockService {
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 100);
     }
+    // Renewed while fn runs, so the TTL can be short: a holder killed with -9 blocks others for ttlMs at most.
+    const renew = setInterval(
+      () => void this.redis.eval(RENEW, { keys: [k], arguments: [token, String(ttlMs)] }).catch(() => undefined),
+      Math.max(50, Math.floor(ttlMs / 3)),
+    );
+    renew.unref();
     try {
       return await fn();
     } finally {
+      clearInterval(renew);
       await this.redis.eval(RELEASE, { keys: [k], arguments: [token] }).catch(() => undefined);
     }
   }

@@ -29,6 +29,9 @@ for (const [net, bits] of [
   ['::', 96], // unspecified, loopback (::1) and the deprecated IPv4-compatible block
   ['::ffff:0:0', 96], // IPv4-mapped: a public name resolving to one is a smuggling attempt
   ['64:ff9b::', 96], // NAT64 can reach any IPv4 address, private ones included
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215)
+  ['2002::', 16], // 6to4: embeds an IPv4 address, private ones included
+  ['2001::', 32], // Teredo: embeds the server's and (obfuscated) client's IPv4 addresses
   ['100::', 64], // discard-only
   ['2001:db8::', 32],
   ['fc00::', 7], // unique local (ULA)
@@ -54,13 +57,16 @@ export interface WebhookUrlOptions {
   field?: string;
   /** DNS resolver (tests). */
   lookup?: (host: string) => Promise<string[]>;
+  /** Told when the host does not resolve now (default: a process warning); the delivery-time check still protects. */
+  warn?: (message: string) => void;
 }
 
 const systemLookup = async (host: string) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 /**
  * Refuses a tenant webhook URL that is not https, carries credentials, or resolves to a forbidden
- * address (throws 400 PARAM_ERROR naming webhook_url). Delivery re-checks each resolved address with
+ * address (throws 400 PARAM_ERROR naming webhook_url); a host that does not resolve now only warns.
+ * Delivery re-checks each resolved address with
  * isForbiddenAddress, because DNS may change between this check and a delivery.
  */
 export async function validateWebhookUrl(url: string, opts: WebhookUrlOptions): Promise<void> {
@@ -77,15 +83,19 @@ export async function validateWebhookUrl(url: string, opts: WebhookUrlOptions): 
   if (u.hash) throw refuse('must not contain a fragment');
   if (opts.allowPrivate) return; // private targets allowed: nothing to resolve
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
+  let addresses: string[] = [];
   if (isIP(host)) addresses = [host];
   else {
     try {
       addresses = await (opts.lookup ?? systemLookup)(host);
     } catch {
-      throw refuse(`host ${host} does not resolve`);
+      addresses = [];
     }
   }
-  if (addresses.length === 0) throw refuse(`host ${host} does not resolve`);
+  // Offline or not yet in DNS: accepted with a warning. Every delivery checks the address it connects to.
+  if (addresses.length === 0)
+    return (opts.warn ?? ((m) => process.emitWarning(m, 'PartnerpayWebhookWarning')))(
+      `${field}: host ${host} does not resolve now; deliveries will check the address they connect to`,
+    );
   if (addresses.some(isForbiddenAddress)) throw refuse('must not point at a loopback, private, link-local or reserved address');
 }

@@ -9,7 +9,7 @@ const tenants = new WeakMap<Request, TenantView>();
 
 /**
  * Tenant API authentication: `Authorization: Bearer sk_...`. No, unknown or revoked key → 401
- * UNAUTHENTICATED (failures count against the client IP: 429 FREQUENCY_LIMITED once over
+ * UNAUTHENTICATED (failures count per presented key and client address: 429 FREQUENCY_LIMITED once over
  * config.security.authFailuresPerMinute); a suspended tenant → 403 TENANT_SUSPENDED.
  */
 export function tenantAuth(c: DependencyContainer): RequestHandler {
@@ -18,11 +18,11 @@ export function tenantAuth(c: DependencyContainer): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const ip = clientIp(req);
     void (async () => {
-      limiter.assertNotBlocked(ip);
       const key = bearerToken(req);
+      limiter.assertNotBlocked(ip, key);
       if (!key) throw AppError.unauthenticated('missing bearer secret key (sk_...)');
       const tenant = key.startsWith('sk_') ? await directory.authenticate(key) : undefined;
-      if (!tenant) throw await limiter.failure(ip, AppError.unauthenticated('invalid or revoked secret key'));
+      if (!tenant) throw await limiter.failure(ip, key, AppError.unauthenticated('invalid or revoked secret key'));
       if (tenant.status === 'suspended') throw new AppError('TENANT_SUSPENDED', 'this tenant is suspended; ask the platform operator');
       tenants.set(req, tenant);
     })().then(() => next(), next);

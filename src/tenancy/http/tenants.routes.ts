@@ -18,6 +18,7 @@ const tenant = z.object({
   webhook_url: z.string().nullable(),
   notify_urls: z.object({ transactions: z.string(), refunds: z.string() }),
   order_expire_minutes: z.number(),
+  limits: z.object({ orders_per_minute: z.number() }),
   profit_sharing: z.object({ max_ratio: z.number(), receivers: z.array(z.object({ type: z.string(), account: z.string() })) }),
   created_at: z.string(),
   updated_at: z.string(),
@@ -96,7 +97,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'patch',
         path: '/admin/v1/tenants/:id',
-        summary: 'Change name, status (active|suspended), webhook_url, order_expire_minutes or profit_sharing',
+        summary: 'Change name, status (active|suspended), webhook_url, order_expire_minutes, limits or profit_sharing',
         tags,
         auth: 'operator',
         params: idParams,

@@ -123,6 +123,7 @@ test('When an operator reads /admin/v1/compliance, then every rule is explained 
     'partner_endpoints_only',
     'shared_sub_mchid',
     'app_not_bound_to_tenant',
+    'sp_appid_is_tenant_app',
     'ratio_above_cap',
     'receiver_not_approved',
   ])
@@ -143,7 +144,7 @@ test("When an operator reads a tenant's compliance, then each rule holds or not 
     .set(...admin(t));
   assert.equal(res.status, 200);
   assert.equal(res.body.compliant, true);
-  assert.equal(res.body.rules.length, 6);
+  assert.equal(res.body.rules.length, 7);
   assert.ok(res.body.rules.every((r: { holds: boolean; explanation: string }) => r.holds && r.explanation.length > 10));
   assert.equal(
     (
@@ -154,6 +155,38 @@ test("When an operator reads a tenant's compliance, then each rule holds or not 
     404,
   );
   assert.equal((await request(t.http).get(`/admin/v1/tenants/${tenant.id}/compliance`)).status, 401);
+});
+
+test("When a provider's sp_appid would be another tenant's own AppID, then 422 rule sp_appid_is_tenant_app (and the reverse is refused)", async () => {
+  const owner = await givenTenant(t, sp.spMchid);
+  const ownAppid = owner.apps[0].appid;
+  const spMchid = uniqueMchid();
+  const res = await request(t.http)
+    .put(`/admin/v1/service-providers/${spMchid}`)
+    .set(...admin(t))
+    .send(providerBody(keys, { sp_appid: ownAppid }));
+  assert.equal(res.status, 422, JSON.stringify(res.body));
+  assert.equal(res.body.code, 'SECONDARY_CLEARING_FORBIDDEN');
+  assert.equal(res.body.detail.rule, 'sp_appid_is_tenant_app');
+  assert.equal(
+    (
+      await request(t.http)
+        .get(`/admin/v1/service-providers/${spMchid}`)
+        .set(...admin(t))
+    ).status,
+    404,
+  );
+  // The reverse: another provider's sp_appid as a tenant's own app.
+  const other = await givenProvider(t, keys);
+  const reverse = await request(t.http)
+    .post(`/admin/v1/tenants/${owner.id}/apps`)
+    .set(...admin(t))
+    .send({ appid: other.spAppid, type: 'miniprogram', dev_mode: 'outsourced' });
+  assert.equal(reverse.status, 400, JSON.stringify(reverse.body));
+  const compliance = await request(t.http)
+    .get(`/admin/v1/tenants/${owner.id}/compliance`)
+    .set(...admin(t));
+  assert.equal(compliance.body.rules.find((r: { rule: string }) => r.rule === 'sp_appid_is_tenant_app').holds, true);
 });
 
 test('When the sub_mchid unique index is hit directly, then the database refuses a second tenant for it', async () => {

@@ -188,6 +188,12 @@ test('When every attempt of the schedule fails, then the event is failed; an ope
   assert.equal(hooks.length, 18);
   assert.equal(hooks[17].body, hooks[0].body);
   assert.equal((await request(h.t.http).post('/admin/v1/events/evt_nope/redeliver').set(admin())).status, 404);
+  // Every redeliver is audited: who, which event, the status before and after.
+  const audit = await request(h.t.http).get(`/admin/v1/audit-log?action=event.redeliver&target=${id}`).set(admin());
+  assert.equal(audit.status, 200);
+  assert.equal(audit.body.data.length, 3, JSON.stringify(audit.body));
+  assert.equal(audit.body.data[0].after.status, 'pending');
+  assert.equal(audit.body.data[0].before.status, 'delivered');
 });
 
 test('When a process claims an event and dies before delivering it, then another run delivers it once the lease expires', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { startTestApp, type TestApp } from '../../support/app';
+import { rfc3339 } from '../../../src/common/clock';
 import { rsaPems, admin } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, outTradeNo, simulatorOf, type Provider } from '../../support/payments';
 
@@ -71,7 +72,8 @@ test('When payment parameters are issued, then an independent implementation ver
 
 test("When the tenant's own app orders, then WeChat Pay gets the partner body with sub_appid and payer.sub_openid", async () => {
   const tenant = await givenWechatTenant(t, provider);
-  const body = orderBody(tenant, { attach: 'cart=42', time_expire: '2099-01-01T10:00:00+08:00' });
+  const expire = rfc3339(Math.floor(Date.now() / 1000) * 1000 + 3 * 86_400_000);
+  const body = orderBody(tenant, { attach: 'cart=42', time_expire: expire });
   await request(t.http)
     .post('/v1/orders')
     .set(...tenant.auth)
@@ -85,7 +87,7 @@ test("When the tenant's own app orders, then WeChat Pay gets the partner body wi
     sub_mchid: tenant.subMchid,
     description: body.description,
     out_trade_no: body.out_trade_no,
-    time_expire: '2099-01-01T10:00:00+08:00',
+    time_expire: expire,
     attach: 'cart=42',
     notify_url: `${t.config.server.publicBaseUrl}/notify/${tenant.id}/transactions`,
     amount: { total: 100, currency: 'CNY' },
@@ -138,6 +140,20 @@ test('When the body is bad, then 400 PARAM_ERROR names each field and nothing is
     .send(orderBody(tenant, { time_expire: '2020-01-01T10:00:00+08:00' }));
   assert.equal(past.status, 400);
   assert.equal(past.body.detail.fields[0].field, 'time_expire');
+  // Impossible dates are not rolled over, and WeChat Pay's 15-day cap is refused rather than silently applied.
+  for (const time_expire of [
+    '2027-02-30T10:00:00+08:00',
+    '2027-04-31T10:00:00+08:00',
+    '2027-01-01T24:00:00+08:00',
+    '9999-12-31T23:59:59+08:00',
+  ]) {
+    const bad = await request(t.http)
+      .post('/v1/orders')
+      .set(...tenant.auth)
+      .send(orderBody(tenant, { time_expire }));
+    assert.equal(bad.status, 400, time_expire);
+    assert.equal(bad.body.detail.fields[0].field, 'time_expire');
+  }
 });
 
 test('When the same out_trade_no comes again, then the same body answers the order (200) and another body is 409 OUT_TRADE_NO_USED', async () => {

@@ -200,22 +200,68 @@ test('When a tenant calls with its key, then tenantAuth sets the tenant; revoked
   assert.equal((await request(t.http).get('/v1/whoami').set('Authorization', `Bearer ${tenant.secret_key}`)).status, 401);
 });
 
-test('When one IP fails authentication more than authFailuresPerMinute times, then 429 FREQUENCY_LIMITED with Retry-After, even for a valid token', async () => {
+test('When one credential fails more than authFailuresPerMinute times from one address, then that pair is 429 and nobody else is locked out', async () => {
   const limited = await startTestApp({ security: { authFailuresPerMinute: 3 } }, { features: [...FEATURES, probe] });
   try {
+    const sp = await givenProvider(limited, keys);
+    const tenant = await givenTenant(limited, sp.spMchid);
+    const bad = `sk_${'B'.repeat(43)}`;
     for (let i = 0; i < 3; i++)
-      assert.equal((await request(limited.http).get('/admin/v1/tenants').set('Authorization', `Bearer wrong-${i}`)).status, 401);
-    const blocked = await request(limited.http)
-      .get('/v1/whoami')
-      .set('Authorization', `Bearer sk_${'B'.repeat(43)}`);
+      assert.equal((await request(limited.http).get('/v1/whoami').set('Authorization', `Bearer ${bad}`)).status, 401);
+    const blocked = await request(limited.http).get('/v1/whoami').set('Authorization', `Bearer ${bad}`);
     assert.equal(blocked.status, 429);
     assert.equal(blocked.body.code, 'FREQUENCY_LIMITED');
     assert.ok(Number(blocked.headers['retry-after']) >= 1 && Number(blocked.headers['retry-after']) <= 60);
-    const valid = await request(limited.http)
-      .get('/admin/v1/tenants')
-      .set(...admin(limited));
-    assert.equal(valid.status, 429, 'a blocked IP learns nothing from a right guess');
+    // Same address (think: one TLS proxy in front of every tenant): the valid tenant and the operator still pass.
+    assert.equal((await request(limited.http).get('/v1/whoami').set('Authorization', `Bearer ${tenant.secret_key}`)).status, 200);
+    assert.equal(
+      (
+        await request(limited.http)
+          .get('/admin/v1/tenants')
+          .set(...admin(limited))
+      ).status,
+      200,
+    );
+    // Another bad key is its own pair: 401, not 429.
+    assert.equal(
+      (
+        await request(limited.http)
+          .get('/v1/whoami')
+          .set('Authorization', `Bearer sk_${'C'.repeat(43)}`)
+      ).status,
+      401,
+    );
+    for (let i = 0; i < 3; i++)
+      assert.equal((await request(limited.http).get('/admin/v1/tenants').set('Authorization', `Bearer wrong-operator-${i}`)).status, 401);
+    assert.equal(
+      (
+        await request(limited.http)
+          .get('/admin/v1/tenants')
+          .set(...admin(limited))
+      ).status,
+      200,
+    );
   } finally {
     await limited.close();
+  }
+});
+
+test('When PARTNERPAY_TRUST_PROXY names the proxy, then failures count per forwarded client address; without it the header is ignored', async () => {
+  const behind = await startTestApp(
+    { server: { trustProxy: 'loopback' }, security: { authFailuresPerMinute: 2 } },
+    { features: [...FEATURES, probe] },
+  );
+  const direct = await startTestApp({ security: { authFailuresPerMinute: 2 } }, { features: [...FEATURES, probe] });
+  try {
+    const bad = `sk_${'D'.repeat(43)}`;
+    const hit = (app: typeof behind, from: string) =>
+      request(app.http).get('/v1/whoami').set('Authorization', `Bearer ${bad}`).set('X-Forwarded-For', from);
+    for (const app of [behind, direct]) for (let i = 0; i < 2; i++) assert.equal((await hit(app, '203.0.113.1')).status, 401);
+    assert.equal((await hit(behind, '203.0.113.1')).status, 429);
+    assert.equal((await hit(behind, '203.0.113.2')).status, 401, 'another client behind the same proxy is counted apart');
+    assert.equal((await hit(direct, '203.0.113.2')).status, 429, 'an untrusted X-Forwarded-For is not believed');
+  } finally {
+    await behind.close();
+    await direct.close();
   }
 });

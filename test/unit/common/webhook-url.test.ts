@@ -21,6 +21,9 @@ test('isForbiddenAddress refuses loopback, private, link-local, CGNAT, metadata,
     '::ffff:127.0.0.1',
     '::ffff:8.8.8.8',
     '64:ff9b::a00:1',
+    '64:ff9b:1::a00:1', // local-use NAT64
+    '2002:7f00:1::1', // 6to4 of 127.0.0.1
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2', // Teredo
     'ff02::1',
     'not-an-ip',
     '[::1]',
@@ -64,7 +67,9 @@ test('validateWebhookUrl: https required, no credentials, and every resolved add
   await refused('https://127.0.0.1/hook', opts, /private/);
   await refused('https://[::1]/hook', opts, /private/);
   await refused('https://[::ffff:7f00:1]/hook', opts, /private/);
-  await refused('https://nowhere.example.com/hook', opts, /does not resolve/);
+  const warnings: string[] = [];
+  await validateWebhookUrl('https://nowhere.example.com/hook', { ...opts, warn: (m) => warnings.push(m) });
+  assert.match(warnings[0], /nowhere\.example\.com does not resolve/);
   await refused('merchant.example.com/hook', opts, /absolute/);
   // PARTNERPAY_ALLOW_PRIVATE_WEBHOOKS: http and private targets pass, without resolving anything.
   await validateWebhookUrl('http://127.0.0.1:4000/hook', { allowPrivate: true, lookup: async () => assert.fail('no DNS') });

@@ -64,3 +64,19 @@ test('When production allows private webhooks, then it refuses', () => {
   const p = problems(() => loadConfig({ ...productionEnv, PARTNERPAY_ALLOW_PRIVATE_WEBHOOKS: '1' }));
   assert.match(p.join('\n'), /security\.allowPrivateWebhooks/);
 });
+
+test('When production is given the published demo admin token or master key, then it refuses to start', () => {
+  const token = problems(() => loadConfig({ ...productionEnv, PARTNERPAY_ADMIN_TOKEN: 'demo-admin-token-change-me-0000' }));
+  assert.match(token.join('\n'), /security\.adminToken \(PARTNERPAY_ADMIN_TOKEN\): is the published demo token/);
+  const key = problems(() => loadConfig({ ...productionEnv, PARTNERPAY_MASTER_KEY: 'ZGVtby1tYXN0ZXIta2V5LWRlbW8tb25seS0zMmJ5dGU=' }));
+  assert.match(key.join('\n'), /security\.masterKey \(PARTNERPAY_MASTER_KEY\): is the published demo key/);
+});
+
+test('When the demo profile loads, then it listens on 127.0.0.1 unless HOST says otherwise; PARTNERPAY_TRUST_PROXY is parsed', () => {
+  assert.equal(loadConfig({}).server.host, '127.0.0.1');
+  assert.equal(loadConfig({ HOST: '0.0.0.0' }).server.host, '0.0.0.0');
+  assert.equal(loadConfig({ PARTNERPAY_TRUST_PROXY: '1' }).server.trustProxy, 1);
+  assert.equal(loadConfig({ PARTNERPAY_TRUST_PROXY: 'true' }).server.trustProxy, true);
+  assert.equal(loadConfig({ PARTNERPAY_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).server.trustProxy, 'loopback, 10.0.0.0/8');
+  assert.equal(loadConfig({}).server.trustProxy, false);
+});

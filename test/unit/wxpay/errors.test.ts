@@ -86,7 +86,20 @@ test('The partner guard lets partner endpoints through and refuses direct-mercha
       e.detail?.rule === PARTNER_ENDPOINTS_ONLY_RULE,
   );
   for (const p of ['v3/pay/partner/transactions/jsapi', '/v3/pay/partner/./transactions', '/v3/a/..', '/v3/pay\\transactions/jsapi'])
-    assert.throws(() => assertPartnerEndpoint(p), AppError, p);
+    assert.throws(() => assertPartnerEndpoint(p), AppError, p); // Percent-escapes are decoded (repeatedly) before matching: what the server would route is what is checked.
+  for (const p of [
+    '/v3/pay/%74ransactions/native',
+    '/v3/pay/%2574ransactions/jsapi',
+    '/v3/pay/transactions%2Fnative',
+    '/v3/PAY/%54RANSACTIONS/h5',
+  ])
+    assert.throws(
+      () => assertPartnerEndpoint(p),
+      (e: unknown) => e instanceof AppError && e.code === 'SECONDARY_CLEARING_FORBIDDEN',
+      p,
+    );
+  for (const p of ['/v3/pay/%ZZ', '/v3/%252e%252e/pay/transactions/jsapi']) assert.throws(() => assertPartnerEndpoint(p), AppError, p);
+  assert.doesNotThrow(() => assertPartnerEndpoint('/v3/pay/partner/transactions/out-trade-no/A%7CB*1/close'));
 });
 
 test('signRequest reproduces the published partner GET vector byte for byte', () => {

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../../support/app';
+import { TOKENS } from '../../../src/common/tokens';
+import type { Orm } from '../../../src/common/db/orm';
+import type { Clock } from '../../../src/common/clock';
+import type { Logger } from '../../../src/common/logger';
+import type { NotificationGate } from '../../../src/notifications/notification-gate';
+import { notificationRetentionJob } from '../../../src/notifications/notification-retention';
+
+let t: TestApp;
+before(async () => {
+  t = await startTestApp();
+});
+after(() => t.close());
+
+const orm = () => t.app.container.resolve<Orm>(TOKENS.Orm);
+const logCount = async (where = '1=1', params: unknown[] = []) =>
+  Number(
+    (
+      (await orm().em.fork().getConnection().execute(`select count(*) as n from notification_log where ${where}`, params)) as Array<{
+        n: number;
+      }>
+    )[0].n,
+  );
+
+test('When unauthenticated POSTs hit /notify for tenants that do not exist, then 404 each, no log row, and they are only counted', async () => {
+  const before = await logCount();
+  const gate = t.app.container.resolve<NotificationGate>(TOKENS.NotificationGate);
+  for (let i = 0; i < 60; i++) {
+    const res = await request(t.http)
+      .post(`/notify/ten_nosuch${i}/transactions`)
+      .set('Content-Type', 'application/json')
+      .send('{"id":"x"}');
+    assert.equal(res.status, 404);
+    assert.equal(res.body.code, 'FAIL');
+  }
+  assert.equal(await logCount(), before);
+  assert.equal(gate.unknownPaths.pending, 59, 'one warning line for the first, the rest counted until the minute is over');
+});
+
+test('When the retention job runs, then notification_log rows older than retentionDays are deleted and newer ones kept', async () => {
+  const clock = t.app.container.resolve<Clock>(TOKENS.Clock);
+  const now = clock.now();
+  const insert = (id: string, at: number) =>
+    orm()
+      .em.fork()
+      .getConnection()
+      .execute(
+        'insert into notification_log (id, tenant_id, kind, verification, outcome, received_at) values (?, ?, ?, ?, ?, ?)',
+        [id, 'ten_retention', 'transactions', 'ok', 'applied', at],
+        'run',
+      );
+  await insert('ntf_retention_old1', now - 91 * 86_400_000);
+  await insert('ntf_retention_old2', now - 400 * 86_400_000);
+  await insert('ntf_retention_new1', now - 89 * 86_400_000);
+  await notificationRetentionJob(orm(), 90, clock, t.app.container.resolve<Logger>(TOKENS.Logger)).run();
+  assert.equal(await logCount("tenant_id = 'ten_retention'"), 1);
+  assert.equal(await logCount("id = 'ntf_retention_new1'"), 1);
+});
