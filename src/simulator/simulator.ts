@@ -16,6 +16,8 @@ import { registerCertificateRoutes } from './routes/certificates';
 import { registerBillRoutes } from './routes/bills';
 import { registerDirectRoutes } from './routes/direct';
 import { controlRouter } from './routes/control';
+import { registerOnboardingRoutes } from './routes/onboarding';
+import { SimOnboarding } from './onboarding';
 import { transactionView } from './views';
 
 export interface WxpaySimulatorOptions {
@@ -77,6 +79,8 @@ export class WxpaySimulator {
   private readonly notifier: NotificationDispatcher;
   private readonly core: SimCore;
   private readonly api: ApiRoutes;
+  /** Onboarding: media, applyments (with their state machine) and settlement accounts. */
+  readonly onboarding: SimOnboarding;
   private built?: Router;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
@@ -98,6 +102,8 @@ export class WxpaySimulator {
     registerRefundRoutes(this.api, this.core);
     registerCertificateRoutes(this.api, this.core);
     registerBillRoutes(this.api, this.core);
+    this.onboarding = new SimOnboarding(this.state, this.identity, this.scheduler, wall, opts.logger);
+    registerOnboardingRoutes(this.api, this.onboarding);
     registerDirectRoutes(this.api);
     this.api.notFound();
   }
@@ -107,7 +113,8 @@ export class WxpaySimulator {
     if (this.built) return this.built;
     const r = express.Router();
     r.use('/control', controlRouter(this));
-    r.use('/v3', express.raw({ type: () => true, limit: '2mb' }));
+    // 6 MB: media uploads up to 5 MB (the ecommerce limit, accepted with a warning) plus the multipart envelope.
+    r.use('/v3', express.raw({ type: () => true, limit: '6mb' }));
     r.use(this.api.router);
     r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const status = (err as { status?: number }).status ?? 500;
