@@ -14,7 +14,8 @@ const MAGIC: Array<{ ext: string; contentType: string; bytes: number[] }> = [
 
 /** The image type of `bytes` by magic number, or undefined. */
 export function imageType(bytes: Buffer): { ext: string; contentType: string } | undefined {
-  return MAGIC.find((m) => bytes.length > m.bytes.length && m.bytes.every((b, i) => bytes[i] === b));
+  const m = MAGIC.find((x) => bytes.length > x.bytes.length && x.bytes.every((b, i) => bytes[i] === b));
+  return m && { ext: m.ext, contentType: m.contentType };
 }
 
 /** A parsed upload: the form fields and the one file. */
