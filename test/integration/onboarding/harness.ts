@@ -64,7 +64,8 @@ export function person(r: () => number): Person {
 
 /** An individual business (个体户) selling through its own mini-program, settling to the legal person's card (spec addendum A.1). */
 export function individualApplication(p: Person, media: string[], appid: string, over: { shop?: string } = {}) {
-  const shop = over.shop ?? `深圳市南山区${p.name}餐饮店`;
+  // A shop name without the person's name, so tests can scan for the name (a licence's merchant_name is public business data, shown unmasked).
+  const shop = over.shop ?? `深圳市南山区好味道${p.idNumber.slice(-3, -1)}号餐饮店`;
   return {
     contact_info: { contact_type: 'LEGAL', contact_name: p.name, mobile_phone: p.phone, contact_email: p.email },
     subject_info: {
@@ -83,7 +84,7 @@ export function individualApplication(p: Person, media: string[], appid: string,
       },
     },
     business_info: {
-      merchant_shortname: `${p.name}餐饮店`.slice(0, 30),
+      merchant_shortname: '好味道餐饮店',
       service_phone: '075586010000',
       sales_info: {
         sales_scenes_type: ['SALES_SCENES_MINI_PROGRAM'],
