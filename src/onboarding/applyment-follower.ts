@@ -28,10 +28,10 @@ export class ApplymentFollower {
     @inject(TOKENS.Logger) private readonly logger: Logger,
   ) {}
 
-  /** One pass: polls what is due by `now` (default: the clock), then purges. Answers how many were polled. */
-  async runOnce(now = this.clock.now()): Promise<number> {
+  /** One pass: polls what is due by `now` (default: the clock; of one provider when `spMchid`), then purges. Answers how many were polled. */
+  async runOnce(now = this.clock.now(), spMchid?: string): Promise<number> {
     const leaseMs = this.config.onboarding.leaseSeconds * 1000;
-    const due = await this.repo.claimDue(now, leaseMs, this.owner, 20);
+    const due = await this.repo.claimDue(now, leaseMs, this.owner, 20, spMchid);
     for (const row of due) {
       try {
         await this.service.sync(row);

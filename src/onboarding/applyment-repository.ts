@@ -68,16 +68,17 @@ export class ApplymentRepository {
   /**
    * Claims up to `limit` applyments due for a poll (unfinished, or FINISHED still waiting for its
    * tenant) for `leaseMs`: one guarded UPDATE per row on the lease column, so when several nodes
-   * run the follower each applyment is polled by one of them at a time.
+   * run the follower each applyment is polled by one of them at a time. `spMchid` limits the pass to one provider.
    */
-  async claimDue(now: number, leaseMs: number, owner: string, limit: number): Promise<ApplymentRow[]> {
+  async claimDue(now: number, leaseMs: number, owner: string, limit: number, spMchid?: string): Promise<ApplymentRow[]> {
     const em = this.db.read();
     const finals = FINAL_STATES.map(() => '?').join(', ');
     const candidates = await T.select(
       em,
       `${c('nextPollAt')} <= ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?) and ` +
-        `(${c('state')} not in (${finals}) or (${c('state')} = ? and ${c('tenantId')} is null and ${c('lastError')} is null))`,
-      [now, now, ...FINAL_STATES, 'APPLYMENT_STATE_FINISHED'],
+        `(${c('state')} not in (${finals}) or (${c('state')} = ? and ${c('tenantId')} is null and ${c('lastError')} is null))` +
+        (spMchid ? ` and ${c('spMchid')} = ?` : ''),
+      [now, now, ...FINAL_STATES, 'APPLYMENT_STATE_FINISHED', ...(spMchid ? [spMchid] : [])],
       `order by ${c('nextPollAt')} limit ${limit}`,
     );
     const claimed: ApplymentRow[] = [];

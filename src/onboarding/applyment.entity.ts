@@ -17,7 +17,7 @@ export const ApplymentEntity = defineEntity({
     applymentId: p.string().length(32).nullable(),
     state: p.string().length(48).index(),
     stateDesc: p.string().length(256).nullable(),
-    auditDetail: p.json<Array<{ field: string; field_name: string; reject_reason: string }>>().nullable(),
+    auditDetail: p.json<Array<{ field: string; field_name: string; reject_reason: string }>>().columnType('text').nullable(),
     signUrl: p.string().length(512).nullable(),
     subMchid: p.string().length(32).nullable(),
     tenantId: p.string().length(40).nullable(),
@@ -27,11 +27,11 @@ export const ApplymentEntity = defineEntity({
     /** The legal person's name, sealed; kept (not purged) while the tenant lives, for the settlement-account rule. */
     legalPersonSealed: p.text().nullable(),
     applicationSealed: p.text().nullable(),
-    applicationMasked: p.json<Record<string, unknown>>(),
+    applicationMasked: p.json<Record<string, unknown>>().columnType('text'),
     /** The `tenant` template (name, apps, webhook_url): no personal data. */
-    tenantTemplate: p.json<Record<string, unknown>>(),
+    tenantTemplate: p.json<Record<string, unknown>>().columnType('text'),
     /** WeChat Pay's last refusal of a submit, `{status, code, message}`, or a tenant-creation failure. */
-    lastError: p.json<Record<string, unknown>>().nullable(),
+    lastError: p.json<Record<string, unknown>>().columnType('text').nullable(),
     nextPollAt: p.bigint('number').nullable().index(),
     pollCount: p.integer(),
     leaseUntil: p.bigint('number').nullable(),

@@ -15,14 +15,14 @@ const seed = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
 
 before(async () => {
   console.log(`# onboarding flow seed ${seed}`);
-  t = await startTestApp(process.env.TEST_LOG ? { log: { level: 'error' } } : {});
+  t = await startTestApp();
   provider = await givenWechatProvider(t, rsaPems());
 });
 after(() => t.close());
 
 const follower = () => t.app.container.resolve(ApplymentFollower);
 /** Runs the follower as if every applyment were due (the backoff itself is tested in the follower test). */
-const poll = () => follower().runOnce(Date.now() + 365 * 86_400_000);
+const poll = () => follower().runOnce(Date.now() + 365 * 86_400_000, provider.spMchid);
 const get = (id: string) =>
   request(t.http)
     .get(`/admin/v1/applyments/${id}`)

@@ -64,14 +64,14 @@ test('When nothing changes, the follower backs off from minutes to hourly; a cha
   let at = (await row(a.id)).nextPollAt!;
   for (let i = 0; i < 7; i++) {
     const due = at;
-    await f.runOnce(due);
+    await f.runOnce(due, provider.spMchid);
     const next = (await row(a.id)).nextPollAt!;
     gaps.push(Math.round((next - Date.now()) / 60_000));
     at = next;
   }
   assert.deepEqual(gaps, [5, 10, 20, 30, 60, 60, 60]);
   await control(a.applyment_id, 'approve');
-  await f.runOnce(at);
+  await f.runOnce(at, provider.spMchid);
   const r = await row(a.id);
   assert.equal(r.state, 'APPLYMENT_STATE_TO_BE_SIGNED');
   assert.equal(r.pollCount, 0);
@@ -85,7 +85,7 @@ test('When two nodes run the follower at once, then each applyment is polled by 
   const two = t.app.container.resolve(ApplymentFollower);
   assert.notEqual(one.owner, two.owner);
   const now = Date.now() + 3 * DAY;
-  const [x, y] = await Promise.all([one.runOnce(now), two.runOnce(now)]);
+  const [x, y] = await Promise.all([one.runOnce(now, provider.spMchid), two.runOnce(now, provider.spMchid)]);
   assert.ok(x + y >= 2);
   assert.equal(queries(a.business_code), 1);
   assert.equal(queries(b.business_code), 1);
@@ -97,7 +97,7 @@ test('When WeChat Pay reports a state nobody documented, then it is kept as it c
   const fine = await submit(person(rng(seed + 4)));
   await control(odd.applyment_id, 'state', { state: 'APPLYMENT_STATE_FREEZED', state_msg: '已冻结' });
   await control(fine.applyment_id, 'approve');
-  await t.app.container.resolve(ApplymentFollower).runOnce(Date.now() + 10 * DAY);
+  await t.app.container.resolve(ApplymentFollower).runOnce(Date.now() + 10 * DAY, provider.spMchid);
   const r = await row(odd.id);
   assert.equal(r.state, 'APPLYMENT_STATE_FREEZED');
   assert.ok(r.nextPollAt, 'still followed');
@@ -105,7 +105,7 @@ test('When WeChat Pay reports a state nobody documented, then it is kept as it c
   assert.ok(lines.some((l) => l.includes('"level":50') && l.includes('unknown applyment state') && l.includes('APPLYMENT_STATE_FREEZED')));
   // It can still move on to a known state.
   await control(odd.applyment_id, 'state', { state: 'APPLYMENT_STATE_CANCELED' });
-  await t.app.container.resolve(ApplymentFollower).runOnce(Date.now() + 20 * DAY);
+  await t.app.container.resolve(ApplymentFollower).runOnce(Date.now() + 20 * DAY, provider.spMchid);
   assert.equal((await row(odd.id)).state, 'APPLYMENT_STATE_CANCELED');
 });
 
@@ -114,7 +114,7 @@ test('When an applyment finishes, then its plain application is purged and no an
   const a = await submit(p);
   const f = t.app.container.resolve(ApplymentFollower);
   await control(a.applyment_id, 'reject', { field: 'license_copy', reason: '营业执照模糊' });
-  await f.runOnce(Date.now() + 30 * DAY);
+  await f.runOnce(Date.now() + 30 * DAY, provider.spMchid);
   const resubmit = await request(t.http)
     .post(`/admin/v1/applyments/${a.id}/submit`)
     .set(...admin(t))
@@ -123,12 +123,12 @@ test('When an applyment finishes, then its plain application is purged and no an
   await control(a.applyment_id, 'approve');
   await control(a.applyment_id, 'sign');
   await simulatorOf(t).advance(ONBOARDING_TIMES.signingMs + 1000);
-  await f.runOnce(Date.now() + 40 * DAY);
+  await f.runOnce(Date.now() + 40 * DAY, provider.spMchid);
   const done = await row(a.id);
   assert.equal(done.state, 'APPLYMENT_STATE_FINISHED');
   assert.ok(done.tenantId);
   // retainDays 0: the next pass purges.
-  await f.runOnce(Date.now() + 41 * DAY);
+  await f.runOnce(Date.now() + 41 * DAY, provider.spMchid);
   const purged = await row(a.id);
   assert.equal(purged.applicationSealed, null);
   assert.ok(purged.purgedAt);
