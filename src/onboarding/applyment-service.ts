@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { createHash } from 'node:crypto';
 import { TOKENS } from '../common/tokens';
-import { AppError } from '../common/errors';
+import { AppError, isConvertible } from '../common/errors';
 import { newId } from '../common/ids';
 import { rfc3339, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
@@ -149,6 +149,11 @@ export class ApplymentService {
           applyment: existing.id,
         },
       );
+    // The first attempt got no answer from WeChat Pay: the same request resumes it (WeChat Pay keys applyments by business_code).
+    if (existing.state === 'SUBMITTING') {
+      const resumed = await this.submitUpstream(existing, input.application, await this.provider(existing.spMchid));
+      return { status: 200, body: { applyment: applymentJson(resumed) } };
+    }
     return { status: 200, body: { applyment: applymentJson(existing) } };
   }
 
@@ -249,7 +254,13 @@ export class ApplymentService {
         throw new AppError(err.code, `${err.message}; the applyment is APPLYMENT_STATE_EDITTING: correct it and resubmit`, {
           ...err.detail,
           applyment: row.id,
+          business_code: row.businessCode,
         });
+      }
+      // No answer: the applyment stays SUBMITTING; the same request (same business_code) resumes it.
+      if (isConvertible(e)) {
+        const err = e.toAppError();
+        throw new AppError(err.code, err.message, { ...err.detail, applyment: row.id, business_code: row.businessCode }, { cause: e });
       }
       throw e;
     }

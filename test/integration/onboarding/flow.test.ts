@@ -197,3 +197,33 @@ test('When WeChat Pay refuses a submit, then 502 UPSTREAM_ERROR with detail.upst
     .send({});
   assert.equal(busy.status, 409);
 });
+
+test('When WeChat Pay does not answer a submit, then the applyment stays SUBMITTING and the same request resumes it', async () => {
+  const p = person(rng(seed + 2));
+  const appid = uniqueAppid();
+  const media = [];
+  for (let i = 0; i < 4; i++) media.push((await upload(t, provider.spMchid)).media_id);
+  const body = { sp_mchid: provider.spMchid, application: individualApplication(p, media, appid), tenant: tenantTemplate(appid) };
+  // The client does not retry a submit by itself (not idempotent for the transport); the same request resumes it.
+  simulatorOf(t).fault({ kind: 'http_500', count: 1, path_prefix: '/v3/applyment4sub/applyment/' });
+  const failed = await request(t.http)
+    .post('/admin/v1/applyments')
+    .set(...admin(t))
+    .send(body);
+  assert.equal(failed.status, 502, JSON.stringify(failed.body));
+  assert.equal(failed.body.detail.retryable, true);
+  const list = await request(t.http)
+    .get(`/admin/v1/applyments?sp_mchid=${provider.spMchid}&state=SUBMITTING`)
+    .set(...admin(t));
+  assert.deepEqual(
+    list.body.data.map((x: { id: string; business_code: string }) => [x.id, x.business_code]),
+    [[failed.body.detail.applyment, failed.body.detail.business_code]],
+  );
+  const again = await request(t.http)
+    .post('/admin/v1/applyments')
+    .set(...admin(t))
+    .send({ ...body, business_code: failed.body.detail.business_code });
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+  assert.equal(again.body.applyment.id, failed.body.detail.applyment);
+  assert.equal(again.body.applyment.state, 'APPLYMENT_STATE_AUDITING');
+});
