@@ -13,3 +13,4 @@ import './idempotency/idempotency.entity';
 import './notifications/notification.entity';
 import './refunds/refund.entity';
 import './onboarding/applyment.entity';
+import './profit-sharing/profit-sharing.entities';
