@@ -13,6 +13,7 @@ import { ordersFeature } from './orders/orders.feature';
 import { refundsFeature } from './refunds/refunds.feature';
 import { profitSharingFeature } from './profit-sharing/profit-sharing.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
+import { onboardingFeature } from './onboarding/onboarding.feature';
 import { demoFeature } from './demo/demo.feature';
 import { consoleFeature } from './console/console.feature';
 
@@ -28,6 +29,7 @@ export const FEATURES: Feature[] = [
   refundsFeature,
   profitSharingFeature,
   notificationsFeature,
+  onboardingFeature,
   demoFeature,
   consoleFeature,
 ];

@@ -11,7 +11,8 @@ export type ClearingRule =
   | 'app_not_bound_to_tenant'
   | 'sp_appid_is_tenant_app'
   | 'ratio_above_cap'
-  | 'receiver_not_approved';
+  | 'receiver_not_approved'
+  | 'settlement_account_not_owned';
 
 export interface RuleInfo {
   rule: ClearingRule;
@@ -80,6 +81,12 @@ export const RULES: RuleInfo[] = [
       "Splitting to a receiver the tenant never approved would pay the merchant's money to a third party on the platform's " +
       'say-so: clearing.',
     enforced_at: 'every profit-sharing split (POST /v1/profit-sharing/orders), before WeChat Pay is called, under the payment row lock',
+  },
+  {
+    rule: 'settlement_account_not_owned',
+    title: 'A sub-merchant settles only to its own account',
+    why: "WeChat Pay pays a sub-merchant's takings to the settlement account of its application. An account of the ISV or of a third party would let someone other than the merchant receive and pay out its money: 二清. An enterprise, institution, government body or other organisation settles to a corporate account named as the subject; an individual business (个体户) to a corporate account in its name or a personal account in its legal person's name.",
+    enforced_at: 'every applyment submit and resubmit, and every settlement-account change, before any call to WeChat Pay',
   },
 ];
 

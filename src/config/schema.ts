@@ -105,6 +105,16 @@ export const configSchema = z
       enabled: z.boolean().default(true),
       intervalMs: z.number().int().positive().default(5000),
     }),
+    onboarding: z
+      .object({
+        /** Days after a final state (FINISHED/CANCELED) after which an applyment's plain application is purged. */
+        retainDays: z.number().int().min(0).default(30),
+        /** Minutes between polls of an unfinished applyment, step by step; the last step repeats (WeChat Pay sends no notification). */
+        pollMinutes: z.array(z.number().positive()).min(1).default([2, 5, 10, 20, 30, 60]),
+        /** How long one node holds an applyment while polling it. */
+        leaseSeconds: z.number().int().positive().default(60),
+      })
+      .prefault({}),
     /** Folder of declarative tenant files; the demo seeds from it. */
     tenantsDir: z.string().default('tenants'),
     /** Seed the demo service provider and tenants at start-up. */

@@ -6,10 +6,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261201112555 } from './Migration20261201112555_TenantOrdersPerMinute';
 import { Migration20261201115134_ProfitSharing } from './Migration20261201115134_ProfitSharing';
+import { Migration20261201120811_Onboarding } from './Migration20261201120811_Onboarding';
 import { Migration20261127002509_InitialSchema } from './Migration20261127002509_InitialSchema';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
   { name: 'Migration20261201112555_TenantOrdersPerMinute', class: Migration20261201112555 },
   { name: 'Migration20261201115134_ProfitSharing', class: Migration20261201115134_ProfitSharing },
+  { name: 'Migration20261201120811_Onboarding', class: Migration20261201120811_Onboarding },
 ];

@@ -8,6 +8,7 @@ import { WxError } from './errors';
 import type { Faults } from './faults';
 import type { PlatformIdentity } from './keys';
 import type { ServiceProvider, SimState } from './state';
+import { parseUpload } from './multipart';
 
 /** One API request the simulator received, as `calls()` reports it. */
 export interface CallRecord {
@@ -25,8 +26,21 @@ export interface CallRecord {
   at: number;
 }
 
+/** A multipart upload as /v3/merchant/media/upload receives it (spec addendum §1.9). */
+export interface UploadParts {
+  /** The `meta` part exactly as sent (the signed BODY). */
+  meta: string;
+  file: Buffer;
+  filename?: string;
+  contentType?: string;
+  /** Part names in the order they came. */
+  order: string[];
+}
+
 export interface ApiContext {
   req: Request;
+  /** Set on multipart routes. */
+  upload?: UploadParts;
   provider: ServiceProvider;
   body: unknown;
   query: Record<string, string>;
@@ -55,8 +69,8 @@ export class ApiRoutes {
   ) {}
 
   /** Adds a route; `pattern` is an express path below the mount. */
-  route(method: 'get' | 'post', pattern: string, handler: ApiHandler): void {
-    this.router[method](pattern, (req, res) => void this.handle(req, res, handler));
+  route(method: 'get' | 'post', pattern: string, handler: ApiHandler, opts: { multipart?: boolean } = {}): void {
+    this.router[method](pattern, (req, res) => void this.handle(req, res, handler, opts.multipart === true));
   }
 
   /** Answers unknown /v3 paths like WeChat Pay's gateway (404, signed). */
@@ -75,8 +89,18 @@ export class ApiRoutes {
     this.hung.clear();
   }
 
-  private async handle(req: Request, res: Response, handler: ApiHandler): Promise<void> {
-    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+  private async handle(req: Request, res: Response, handler: ApiHandler, multipart = false): Promise<void> {
+    let upload: UploadParts | undefined;
+    let uploadError: WxError | undefined;
+    if (multipart) {
+      try {
+        upload = await parseUpload(req);
+      } catch (e) {
+        uploadError = e instanceof WxError ? e : WxError.param('/', 'multipart body could not be read');
+      }
+    }
+    // A multipart upload is signed over its meta part only.
+    const raw = upload ? upload.meta : multipart ? '' : Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const rel = req.originalUrl.slice(req.baseUrl.length) || '/';
     const path = rel.split('?')[0];
     const query = Object.fromEntries(new URLSearchParams(rel.includes('?') ? rel.slice(rel.indexOf('?') + 1) : '')) as Record<
@@ -115,12 +139,14 @@ export class ApiRoutes {
         { method: req.method, urls: [req.originalUrl, rel], authorization: req.get('authorization'), body: raw },
         Math.floor(this.wall.now() / 1000),
       );
-      if (raw && body === undefined) throw WxError.param('/', '请求体不是合法的JSON', 'body');
+      if (uploadError) throw uploadError;
+      if (raw && body === undefined) throw WxError.param(upload ? '/meta' : '/', '请求体不是合法的JSON', 'body');
       const skip = fault?.kind === 'timeout' && fault.processed === false;
       result = skip
         ? { status: 504 }
         : await handler({
             req,
+            upload,
             provider,
             body,
             query,

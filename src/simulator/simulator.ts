@@ -17,6 +17,8 @@ import { registerBillRoutes } from './routes/bills';
 import { registerDirectRoutes } from './routes/direct';
 import { controlRouter } from './routes/control';
 import { loopbackOnly } from './loopback-only';
+import { registerOnboardingRoutes } from './routes/onboarding';
+import { SimOnboarding } from './onboarding';
 import { registerProfitSharingRoutes } from './routes/profit-sharing';
 import { ProfitSharingSim, type SimReturn } from './profit-sharing';
 import { transactionView } from './views';
@@ -80,6 +82,8 @@ export class WxpaySimulator {
   private readonly notifier: NotificationDispatcher;
   private readonly core: SimCore;
   private readonly api: ApiRoutes;
+  /** Onboarding: media, applyments (with their state machine) and settlement accounts. */
+  readonly onboarding: SimOnboarding;
   private readonly ps: ProfitSharingSim;
   private built?: Router;
 
@@ -102,6 +106,8 @@ export class WxpaySimulator {
     registerRefundRoutes(this.api, this.core);
     registerCertificateRoutes(this.api, this.core);
     registerBillRoutes(this.api, this.core);
+    this.onboarding = new SimOnboarding(this.state, this.identity, this.scheduler, wall, opts.logger);
+    registerOnboardingRoutes(this.api, this.onboarding);
     this.ps = new ProfitSharingSim(this.core);
     this.core.profitSharing = this.ps;
     registerProfitSharingRoutes(this.api, this.core, this.ps);
@@ -114,7 +120,8 @@ export class WxpaySimulator {
     if (this.built) return this.built;
     const r = express.Router();
     r.use('/control', loopbackOnly, controlRouter(this));
-    r.use('/v3', express.raw({ type: () => true, limit: '2mb' }));
+    // 6 MB: media uploads up to 5 MB (the ecommerce limit, accepted with a warning) plus the multipart envelope.
+    r.use('/v3', express.raw({ type: () => true, limit: '6mb' }));
     r.use(this.api.router);
     r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const status = (err as { status?: number }).status ?? 500;

@@ -12,6 +12,8 @@ export interface WxpayCall {
   body?: unknown;
   /** True when retrying is safe (GET, or a POST WeChat Pay deduplicates by out_trade_no / out_refund_no). */
   idempotent?: boolean;
+  /** A file upload (`/v3/merchant/media/upload`): sent as multipart, signed over the meta JSON only (see media-upload.ts). */
+  multipart?: { meta: string; filename: string; contentType: string; file: Buffer };
   /** Extra request headers, e.g. `Wechatpay-Serial` when the body holds RSA-OAEP encrypted fields (see sensitive.ts). */
   headers?: Record<string, string>;
 }

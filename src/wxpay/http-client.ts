@@ -6,6 +6,7 @@ import type { PlatformKeys, WxpayCall, WxpayClient, WxpayDownload, WxpayResponse
 import { WxpayApiError, WxpayMalformedError, WxpaySignatureError, type WxpayErrorBody } from './errors';
 import { assertPartnerEndpoint } from './partner-guard';
 import type { RawResponse, WxpayTransport } from './transport';
+import { multipartPayload } from './media-upload';
 
 /** `?a=1&b=2` in insertion order, undefined values dropped, percent-encoded (these bytes are signed). */
 export function queryString(query: WxpayCall['query']): string {
@@ -35,7 +36,7 @@ export class WxpayHttpClient implements WxpayClient {
 
   async call<T = unknown>(sp: ServiceProviderCredentials, req: WxpayCall): Promise<WxpayResponse<T>> {
     assertPartnerEndpoint(req.path);
-    const body = req.body === undefined ? '' : JSON.stringify(req.body);
+    const body = req.multipart ? req.multipart.meta : req.body === undefined ? '' : JSON.stringify(req.body);
     const headers = { ...req.headers };
     // Tells WeChat Pay which key we verify with, so that in public-key mode answers are signed with it (spec §1.2).
     if (sp.verification.mode === 'public_key' && !Object.keys(headers).some((k) => k.toLowerCase() === 'wechatpay-serial'))
@@ -44,6 +45,7 @@ export class WxpayHttpClient implements WxpayClient {
       method: req.method,
       path: req.path + queryString(req.query),
       body,
+      payload: req.multipart ? multipartPayload(req.multipart) : undefined,
       headers,
       idempotent: req.method === 'GET' || req.idempotent === true,
     });

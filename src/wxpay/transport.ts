@@ -24,8 +24,10 @@ export interface TransportOptions {
 export interface RawRequest {
   method: 'GET' | 'POST';
   path: string;
-  /** The exact body string (empty for GET); signed and sent as its UTF-8 bytes. */
+  /** The exact body string (empty for GET); signed and sent as its UTF-8 bytes (unless `payload` is given). */
   body: string;
+  /** Bytes to send instead of `body` (media upload: multipart whose signed BODY is only the meta JSON, spec addendum §1.9). */
+  payload?: { bytes: Buffer; contentType: string };
   headers?: Record<string, string>;
   /** Retrying is safe: GET, or a POST WeChat Pay deduplicates. */
   idempotent: boolean;
@@ -154,7 +156,7 @@ export class WxpayTransport {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': this.opts.userAgent,
-      ...(req.body ? { 'Content-Type': 'application/json' } : {}),
+      ...(req.payload ? { 'Content-Type': req.payload.contentType } : req.body ? { 'Content-Type': 'application/json' } : {}),
       ...req.headers,
       Authorization: signRequest(sp, req.method, path, req.body, Math.floor(this.clock.now() / 1000)),
     };
@@ -171,7 +173,7 @@ export class WxpayTransport {
         path,
         method: req.method,
         headers,
-        body: req.body ? Buffer.from(req.body, 'utf8') : undefined,
+        body: req.payload ? req.payload.bytes : req.body ? Buffer.from(req.body, 'utf8') : undefined,
         signal: ac.signal,
       });
       const body = Buffer.from(await res.body.arrayBuffer());

@@ -44,6 +44,16 @@ export function controlRouter(sim: WxpaySimulator): Router {
   }));
   on('get', '/deliveries', () => ({ data: sim.deliveries() }));
   on('delete', '/logs', () => sim.clearLogs());
+  on('get', '/applyments', () => ({ data: sim.onboarding.list() }));
+  on('post', '/applyments/:applyment_id/:action', (req) =>
+    sim.onboarding.control(Number(req.params.applyment_id), String(req.params.action), body(req)),
+  );
+  on('post', '/settlement-applications/:application_no/finish', (req) => {
+    const b = body<{ result?: string; reason?: string }>(req);
+    if (b.result !== 'AUDIT_SUCCESS' && b.result !== 'AUDIT_FAIL')
+      throw new ControlError(400, 'PARAM_ERROR', 'result must be AUDIT_SUCCESS or AUDIT_FAIL');
+    return sim.onboarding.finishModification(String(req.params.application_no), b.result, b.reason);
+  });
   on('post', '/settings', (req) => sim.configure(body(req)));
   on('post', '/clock/advance', async (req) => {
     const ms = (body(req) as { ms?: unknown }).ms;
