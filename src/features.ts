@@ -12,6 +12,7 @@ import { eventsFeature } from './events/events.feature';
 import { ordersFeature } from './orders/orders.feature';
 import { refundsFeature } from './refunds/refunds.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
+import { billsFeature } from './bills/bills.feature';
 import { demoFeature } from './demo/demo.feature';
 
 export const FEATURES: Feature[] = [
@@ -25,5 +26,6 @@ export const FEATURES: Feature[] = [
   ordersFeature,
   refundsFeature,
   notificationsFeature,
+  billsFeature,
   demoFeature,
 ];
