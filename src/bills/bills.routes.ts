@@ -29,7 +29,8 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/admin/v1/reconciliations',
-      summary: "Reconcile a provider's trade bill of a Beijing day (the same provider and day answer the current run; rerun starts a new one)",
+      summary:
+        "Reconcile a provider's trade bill of a Beijing day (the same provider and day answer the current run; rerun starts a new one)",
       tags: ['admin', 'bills'],
       auth: 'operator',
       body: z.object({ sp_mchid: spMchid, bill_date: billDate, rerun: z.boolean().optional() }),
@@ -102,7 +103,12 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
     async ({ params, query }) => {
       const run = await runOr404(params.id);
       if (run.status !== 'done') return { data: [], next_cursor: null };
-      const page = await service.repo.discrepancies(run.id, { tenantId: query.tenant_id, kind: query.kind }, query.limit + 1, cursorId(query.cursor));
+      const page = await service.repo.discrepancies(
+        run.id,
+        { tenantId: query.tenant_id, kind: query.kind },
+        query.limit + 1,
+        cursorId(query.cursor),
+      );
       const data = page.slice(0, query.limit);
       const last = data[data.length - 1];
       return { data: data.map(discrepancyView), next_cursor: page.length > query.limit && last ? encodeCursor(0, last.id) : null };

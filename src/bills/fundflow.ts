@@ -32,7 +32,8 @@ export async function providerFundflow(
   }
   const file = await downloadBill(wxpay, sp, bill.download_url);
   const plain = gunzipIfGzip(file.body);
-  if (!billHashMatches(plain, bill.hash_type, bill.hash_value)) throw new BillFormatError('fund-flow bill hash mismatch: the download is corrupted');
+  if (!billHashMatches(plain, bill.hash_type, bill.hash_value))
+    throw new BillFormatError('fund-flow bill hash mismatch: the download is corrupted');
   return plain.toString('utf8');
 }
 

@@ -5,15 +5,24 @@ import type { Em } from '../common/db/orm';
 import { StateMachine } from '../common/db/state-machine';
 import { isUniqueViolation, rows, run } from '../common/db/sql';
 import { newId } from '../common/ids';
-import { BILL_FILE, BILL_ROW, DISCREPANCY, RECONCILIATION, type BillFileRow, type DiscrepancyRow, type ReconciliationRow } from './bills.entities';
+import {
+  BILL_FILE,
+  BILL_ROW,
+  DISCREPANCY,
+  RECONCILIATION,
+  type BillFileRow,
+  type DiscrepancyRow,
+  type ReconciliationRow,
+} from './bills.entities';
 import type { RunStatus } from './bills.entities';
 import type { TradeBillRow } from './trade-bill-parser';
 
 /** The run's state machine: the only truth about which status moves are legal. */
 export const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
   pending: ['running'],
-  // running -> pending: the bill is not ready yet (retried at next_attempt_at); running -> running: a lease taken over.
-  running: ['done', 'failed', 'pending', 'running'],
+  // running -> pending: the bill is not ready yet (retried at next_attempt_at). Taking over an
+  // expired lease is no move: it is a guarded UPDATE of the lease column (see claim).
+  running: ['done', 'failed', 'pending'],
   done: [],
   failed: [],
 };
@@ -82,9 +91,18 @@ export class ReconciliationRepository {
   async list(f: RunFilter, limit: number, after?: { n: number; id: string }): Promise<ReconciliationRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (f.spMchid) where.push('sp_mchid = ?') && params.push(f.spMchid);
-    if (f.billDate) where.push('bill_date = ?') && params.push(f.billDate);
-    if (after) where.push('(created_at < ? or (created_at = ? and id < ?))') && params.push(after.n, after.n, after.id);
+    if (f.spMchid) {
+      where.push('sp_mchid = ?');
+      params.push(f.spMchid);
+    }
+    if (f.billDate) {
+      where.push('bill_date = ?');
+      params.push(f.billDate);
+    }
+    if (after) {
+      where.push('(created_at < ? or (created_at = ? and id < ?))');
+      params.push(after.n, after.n, after.id);
+    }
     return RECONCILIATION.select(this.db.read(), where.join(' and '), params, `order by created_at desc, id desc limit ${Number(limit)}`);
   }
 
@@ -117,7 +135,9 @@ export class ReconciliationRepository {
 
   /** Puts a claimed run back to pending until `at` (the bill is not ready yet). */
   async later(id: string, at: number, note: string, now: number): Promise<void> {
-    await this.db.tx((em) => RUNS.transition(em, { id, to: 'pending', set: { nextAttemptAt: at, leaseUntil: null, error: note, updatedAt: now } }));
+    await this.db.tx((em) =>
+      RUNS.transition(em, { id, to: 'pending', set: { nextAttemptAt: at, leaseUntil: null, error: note, updatedAt: now } }),
+    );
   }
 
   /** Marks a run failed; its staged rows and discrepancies are removed so nothing half-reconciled remains. */
@@ -198,27 +218,41 @@ export class ReconciliationRepository {
    * Local payments paid in [from, to) that are in neither this run's bill nor `otherRunId`'s (the
    * previous day's, for payments near midnight that WeChat Pay may have booked on the other day).
    */
-  async unbilledPayments(runId: string, otherRunId: string | null, spMchid: string, from: number, to: number): Promise<Record<string, unknown>[]> {
+  async unbilledPayments(
+    runId: string,
+    otherRunId: string | null,
+    spMchid: string,
+    from: number,
+    to: number,
+  ): Promise<Record<string, unknown>[]> {
     return rows(
       this.db.read(),
       `select o.id as local_id, o.tenant_id, o.sub_mchid, o.out_trade_no, o.amount_total as local_amount, o.trade_state as local_state
        from payment_order o
        where o.sp_mchid = ? and o.trade_state in ('SUCCESS', 'REFUND') and o.success_time >= ? and o.success_time < ?
-         and not exists (select 1 from bill_row b where b.reconciliation_id in (?, ?) and b.kind = 'pay' and b.out_trade_no = o.out_trade_no)
+         and not exists (select 1 from bill_row b
+           where b.reconciliation_id in (?, ?) and b.kind = 'pay' and b.out_trade_no = o.out_trade_no)
        order by o.id limit 100000`,
       [spMchid, from, to, runId, otherRunId ?? runId],
     );
   }
 
   /** Local refunds WeChat Pay accepted in [from, to) that are in neither bill. */
-  async unbilledRefunds(runId: string, otherRunId: string | null, spMchid: string, from: number, to: number): Promise<Record<string, unknown>[]> {
+  async unbilledRefunds(
+    runId: string,
+    otherRunId: string | null,
+    spMchid: string,
+    from: number,
+    to: number,
+  ): Promise<Record<string, unknown>[]> {
     return rows(
       this.db.read(),
       `select r.id as local_id, r.tenant_id, r.sub_mchid, r.out_trade_no, r.out_refund_no, r.amount_refund as local_amount,
         r.status as local_state
        from refund r
        where r.sp_mchid = ? and r.submitted = 1 and r.created_at >= ? and r.created_at < ?
-         and not exists (select 1 from bill_row b where b.reconciliation_id in (?, ?) and b.kind = 'refund' and b.out_refund_no = r.out_refund_no)
+         and not exists (select 1 from bill_row b
+           where b.reconciliation_id in (?, ?) and b.kind = 'refund' and b.out_refund_no = r.out_refund_no)
        order by r.id limit 100000`,
       [spMchid, from, to, runId, otherRunId ?? runId],
     );
@@ -230,7 +264,11 @@ export class ReconciliationRepository {
     const cols = DISCREPANCY.columns;
     const params = list.flatMap((d) => cols.map((c) => (d as Record<string, unknown>)[c.prop] ?? null));
     const one = `(${cols.map(() => '?').join(', ')})`;
-    await run(this.db.read(), `insert into discrepancy (${cols.map((c) => c.column).join(', ')}) values ${list.map(() => one).join(', ')}`, params);
+    await run(
+      this.db.read(),
+      `insert into discrepancy (${cols.map((c) => c.column).join(', ')}) values ${list.map(() => one).join(', ')}`,
+      params,
+    );
   }
 
   /** Open state mismatches of a run, after `afterId`. */
@@ -252,9 +290,18 @@ export class ReconciliationRepository {
   async discrepancies(runId: string, f: { tenantId?: string; kind?: string }, limit: number, afterId?: string): Promise<DiscrepancyRow[]> {
     const where = ['reconciliation_id = ?'];
     const params: unknown[] = [runId];
-    if (f.tenantId) where.push('tenant_id = ?') && params.push(f.tenantId);
-    if (f.kind) where.push('kind = ?') && params.push(f.kind);
-    if (afterId) where.push('id > ?') && params.push(afterId);
+    if (f.tenantId) {
+      where.push('tenant_id = ?');
+      params.push(f.tenantId);
+    }
+    if (f.kind) {
+      where.push('kind = ?');
+      params.push(f.kind);
+    }
+    if (afterId) {
+      where.push('id > ?');
+      params.push(afterId);
+    }
     return DISCREPANCY.select(this.db.read(), where.join(' and '), params, `order by id limit ${Number(limit)}`);
   }
 
@@ -282,7 +329,12 @@ export class ReconciliationRepository {
       'select tenant_id, kind, status, count(*) as n from discrepancy where reconciliation_id = ? group by tenant_id, kind, status',
       [runId],
     );
-    return out.map((r) => ({ tenantId: (r.tenant_id as string | null) ?? null, kind: String(r.kind), status: String(r.status), n: Number(r.n) }));
+    return out.map((r) => ({
+      tenantId: (r.tenant_id as string | null) ?? null,
+      kind: String(r.kind),
+      status: String(r.status),
+      n: Number(r.n),
+    }));
   }
 
   /** A tenant's bill lines of a run, in bill order, after `afterSeq`. */
@@ -307,7 +359,9 @@ export class ReconciliationRepository {
 
   /** Tenants (id, sub_mchid) of a provider: a read of tenancy's table, the sub_mchid → tenant map of a run. */
   async tenantsOf(spMchid: string): Promise<Array<{ id: string; subMchid: string }>> {
-    const out = await rows<Record<string, unknown>>(this.db.read(), 'select id, sub_mchid from tenant where sp_mchid = ? order by id', [spMchid]);
+    const out = await rows<Record<string, unknown>>(this.db.read(), 'select id, sub_mchid from tenant where sp_mchid = ? order by id', [
+      spMchid,
+    ]);
     return out.map((r) => ({ id: String(r.id), subMchid: String(r.sub_mchid) }));
   }
 

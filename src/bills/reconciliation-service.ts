@@ -25,7 +25,14 @@ import { milliToFen } from './money';
 import { tenantRunView } from './bills.views';
 
 const PAGE = 1000;
-const emptySummary = (): RunSummary => ({ matched: 0, missing_local: 0, missing_upstream: 0, amount_mismatch: 0, state_mismatch: 0, fixed: 0 });
+const emptySummary = (): RunSummary => ({
+  matched: 0,
+  missing_local: 0,
+  missing_upstream: 0,
+  amount_mismatch: 0,
+  state_mismatch: 0,
+  fixed: 0,
+});
 
 /** The bill is not there yet (STATEMENT_CREATING, or WeChat Pay unreachable): the run waits and tries again. */
 class NotReady extends Error {}
@@ -157,7 +164,7 @@ export class ReconciliationService {
   /** Bill-side then local-side differences, written in batches (the run's results only once it is done). */
   private async findDiscrepancies(run: ReconciliationRow, empty: boolean): Promise<void> {
     for (const kind of ['pay', 'refund'] as const) {
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page =
           kind === 'pay'
             ? await this.repo.unmatchedPayments(run.id, run.spMchid, after, PAGE)
@@ -218,7 +225,7 @@ export class ReconciliationService {
 
   /** Asks WeChat Pay about each state mismatch and applies the answer through the notification transitions. */
   private async settleStateMismatches(run: ReconciliationRow, sp: ServiceProviderCredentials): Promise<void> {
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await this.repo.openStateMismatches(run.id, after, 100);
       if (!page.length) return;
       after = page[page.length - 1].id;
@@ -234,7 +241,12 @@ export class ReconciliationService {
             state = refund ? (await this.refunds.sync(sp, refund)).status : 'MISSING';
           }
           const agrees = d.outRefundNo === null ? state === 'SUCCESS' || state === 'REFUND' : state === d.billState;
-          await this.repo.settle(d.id, agrees ? 'fixed' : 'open', agrees ? 'confirmed by a WeChat Pay query and applied' : `WeChat Pay says ${state}`, state);
+          await this.repo.settle(
+            d.id,
+            agrees ? 'fixed' : 'open',
+            agrees ? 'confirmed by a WeChat Pay query and applied' : `WeChat Pay says ${state}`,
+            state,
+          );
         } catch (err) {
           await this.repo.settle(d.id, 'open', `query failed: ${(err as Error).message}`.slice(0, 250), d.localState ?? null);
         }
@@ -292,7 +304,11 @@ export class ReconciliationService {
       },
       async (em, done) => {
         for (const res of results.values())
-          await recordEvent(em, { tenantId: res.tenant_id, type: 'reconciliation.completed', data: { reconciliation: tenantRunView(done, res) } });
+          await recordEvent(em, {
+            tenantId: res.tenant_id,
+            type: 'reconciliation.completed',
+            data: { reconciliation: tenantRunView(done, res) },
+          });
       },
     );
   }

@@ -41,7 +41,10 @@ export function tenantBillsRouter(c: DependencyContainer): ApiRouter {
         const page = await service.repo.discrepancies(run.id, { tenantId: tenant.id }, query.limit + 1, cursorId(query.cursor));
         const data = page.slice(0, query.limit);
         const last = data[data.length - 1];
-        discrepancies = { data: data.map(discrepancyView), next_cursor: page.length > query.limit && last ? encodeCursor(0, last.id) : null };
+        discrepancies = {
+          data: data.map(discrepancyView),
+          next_cursor: page.length > query.limit && last ? encodeCursor(0, last.id) : null,
+        };
       }
       return { reconciliation: tenantRunView(run, result), discrepancies };
     },
@@ -72,7 +75,7 @@ export function tenantBillsRouter(c: DependencyContainer): ApiRouter {
       }
       // Streamed page by page: a busy tenant's day need not fit in memory.
       res.write(`\ufeff${HEADER}\r\n`);
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await service.repo.tenantLines(run.id, tenant.id, after, 1000);
         if (!page.length) break;
         after = page[page.length - 1].seq;

@@ -170,12 +170,14 @@ function amountOf(record: string[], i: number, lineNo: number, name: string, sca
 function detailRow(record: string[], ix: Record<Col, number>, lineNo: number, seq: number): TradeBillRow {
   const get = (c: Col) => cell(record[ix[c]], lineNo, COLUMNS[c]);
   const state = get('state');
-  if (state !== 'SUCCESS' && state !== 'REFUND') throw new BillFormatError(`malformed row ${lineNo}: 交易状态 "${state.slice(0, 16)}" is unknown`);
+  if (state !== 'SUCCESS' && state !== 'REFUND')
+    throw new BillFormatError(`malformed row ${lineNo}: 交易状态 "${state.slice(0, 16)}" is unknown`);
   const tradeTime = parseBeijingDateTime(get('time'));
   if (Number.isNaN(tradeTime)) throw new BillFormatError(`malformed row ${lineNo}: 交易时间 is not yyyy-MM-dd HH:mm:ss`);
   const outTradeNo = get('outTradeNo');
   const subMchid = get('sub');
-  if (!outTradeNo || !/^\d{1,16}$/.test(subMchid)) throw new BillFormatError(`malformed row ${lineNo}: 商户订单号 or 特约商户号 is missing`);
+  if (!outTradeNo || !/^\d{1,16}$/.test(subMchid))
+    throw new BillFormatError(`malformed row ${lineNo}: 商户订单号 or 特约商户号 is missing`);
   const refund = state === 'REFUND';
   const outRefundNo = refund ? get('outRefundNo') : null;
   if (refund && !outRefundNo) throw new BillFormatError(`malformed row ${lineNo}: a refund row without 商户退款单号`);

@@ -4,7 +4,8 @@ import { rfc3339, systemClock, type Clock } from '../common/clock';
 import { newId } from '../common/ids';
 
 /** Event types delivered to tenants' webhooks (contract: "Events to tenants"). */
-export type EventType = 'order.paid' | 'order.closed' | 'refund.succeeded' | 'refund.closed' | 'refund.abnormal' | 'reconciliation.completed';
+export type EventType =
+  'order.paid' | 'order.closed' | 'refund.succeeded' | 'refund.closed' | 'refund.abnormal' | 'reconciliation.completed';
 
 export const EVENT_TYPES: readonly EventType[] = [
   'order.paid',

@@ -205,9 +205,16 @@ function dataLine(cells: string[]): string {
  * the merchant's records, or a broken download. They stay until cleared, except `not_ready`, which
  * answers that many applications with STATEMENT_CREATING.
  */
+/** A paid row the merchant's records do not have. */
+export interface UnknownPaidRow {
+  sub_mchid: string;
+  total?: number;
+  out_trade_no?: string;
+}
+
 export interface BillFaults {
-  /** A paid row for an order the merchant never placed (of `sub_mchid`, `total` fen). */
-  unknown_paid_row?: { sub_mchid: string; total?: number; out_trade_no?: string };
+  /** Paid rows for orders the merchant never placed (of `sub_mchid`, `total` fen): one or a list. */
+  unknown_paid_row?: UnknownPaidRow | UnknownPaidRow[];
   /** The pay row of `out_trade_no` says `total` fen instead. */
   change_amount?: { out_trade_no: string; total: number };
   /** The row of `out_trade_no` (its pay row) or of `out_refund_no` is left out. */
@@ -239,8 +246,8 @@ function applyFaults(lines: Line[], f: BillFaults, type: BillType, date: string)
       return { ...l, cells, settle: total, total };
     });
   }
-  if (f.unknown_paid_row && type !== 'REFUND') {
-    const u = f.unknown_paid_row;
+  const unknown = f.unknown_paid_row === undefined ? [] : [f.unknown_paid_row].flat();
+  for (const [i, u] of type === 'REFUND' ? [] : unknown.entries()) {
     const total = u.total ?? 100;
     const o = {
       sp_mchid: lines[0]?.cells[2] ?? '0',
@@ -248,7 +255,7 @@ function applyFaults(lines: Line[], f: BillFaults, type: BillType, date: string)
       sp_appid: 'wx0000000000000000',
       payer: { sp_openid: 'oUnknownPayer000000000000000' },
       transaction_id: `4200000${Date.now()}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`,
-      out_trade_no: u.out_trade_no ?? `UNKNOWN${Date.now()}`,
+      out_trade_no: u.out_trade_no ?? `UNKNOWN${Date.now()}${i}`,
       total,
       description: 'unknown',
       attach: undefined,
@@ -345,13 +352,23 @@ export function subFundFlowBillCsv(date: string, orders: Order[], refunds: Refun
     if (o.success_time === undefined || beijingDate(o.success_time) !== date) continue;
     flows.push({ at: o.success_time, biz: '交易', type: '交易', income: true, fen: o.total, ref: o.out_trade_no, no: o.transaction_id! });
     const f = fee(o.total);
-    if (f) flows.push({ at: o.success_time, biz: '交易', type: '扣除交易手续费', income: false, fen: f, ref: o.out_trade_no, no: o.transaction_id! });
+    if (f)
+      flows.push({
+        at: o.success_time,
+        biz: '交易',
+        type: '扣除交易手续费',
+        income: false,
+        fen: f,
+        ref: o.out_trade_no,
+        no: o.transaction_id!,
+      });
   }
   for (const r of refunds) {
     if (beijingDate(r.createdAt) !== date) continue;
     flows.push({ at: r.createdAt, biz: '退款', type: '退款', income: false, fen: r.refund, ref: r.out_refund_no, no: r.refund_id });
     const f = fee(r.refund);
-    if (f) flows.push({ at: r.createdAt, biz: '退款', type: '退还交易手续费', income: true, fen: f, ref: r.out_refund_no, no: r.refund_id });
+    if (f)
+      flows.push({ at: r.createdAt, biz: '退款', type: '退还交易手续费', income: true, fen: f, ref: r.out_refund_no, no: r.refund_id });
   }
   flows.sort((a, b) => a.at - b.at);
   let balance = 0;
@@ -359,7 +376,19 @@ export function subFundFlowBillCsv(date: string, orders: Order[], refunds: Refun
   const lines = flows.map((f) => {
     balance += f.income ? f.fen : -f.fen;
     const flowNo = `${date.replace(/-/g, '')}${String(++seq).padStart(10, '0')}`;
-    return dataLine([beijingDateTime(f.at), f.no, flowNo, f.biz, f.type, f.income ? '收入' : '支出', yuan(f.fen), yuan(balance), 'system', '', f.ref]);
+    return dataLine([
+      beijingDateTime(f.at),
+      f.no,
+      flowNo,
+      f.biz,
+      f.type,
+      f.income ? '收入' : '支出',
+      yuan(f.fen),
+      yuan(balance),
+      'system',
+      '',
+      f.ref,
+    ]);
   });
   const inc = flows.filter((f) => f.income);
   const out = flows.filter((f) => !f.income);

@@ -237,7 +237,8 @@ export class WxpaySimulator {
   }
   /** Replaces the bill faults (see BillFaults in bills.ts); `{}` clears them. */
   billFaults(spec: BillFaults): BillFaults {
-    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new ControlError(400, 'PARAM_ERROR', 'bill faults must be an object');
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec))
+      throw new ControlError(400, 'PARAM_ERROR', 'bill faults must be an object');
     const known = ['unknown_paid_row', 'change_amount', 'drop_row', 'corrupt_hash', 'truncate', 'malformed_row', 'not_ready'];
     const bad = Object.keys(spec).filter((k) => !known.includes(k));
     if (bad.length) throw new ControlError(400, 'PARAM_ERROR', `unknown bill faults ${bad.join(', ')}; known: ${known.join(', ')}`);

@@ -113,8 +113,15 @@ export async function applySubMerchantFundflowBill(
   sp: ServiceProviderCredentials,
   q: SubMerchantFundflowBillRequest,
 ): Promise<SubMerchantFundflowBillResponse> {
-  const query = { sub_mchid: q.sub_mchid, bill_date: q.bill_date, account_type: q.account_type, algorithm: q.algorithm, tar_type: q.tar_type };
-  return (await client.call<SubMerchantFundflowBillResponse>(sp, { method: 'GET', path: '/v3/bill/sub-merchant-fundflowbill', query })).data;
+  const query = {
+    sub_mchid: q.sub_mchid,
+    bill_date: q.bill_date,
+    account_type: q.account_type,
+    algorithm: q.algorithm,
+    tar_type: q.tar_type,
+  };
+  return (await client.call<SubMerchantFundflowBillResponse>(sp, { method: 'GET', path: '/v3/bill/sub-merchant-fundflowbill', query }))
+    .data;
 }
 
 /** Downloads a bill file from its download_url. The answer is unsigned: check it with billHashMatches(body, hash_type, hash_value). */
