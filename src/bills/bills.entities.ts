@@ -41,8 +41,9 @@ export const ReconciliationEntity = defineEntity({
     error: p.string().length(512).nullable(),
     billRows: p.integer().nullable(),
     hashVerified: p.boolean(),
-    summary: p.json<RunSummary>().nullable(),
-    tenants: p.json<TenantResult[]>().nullable(),
+    // JSON kept as text: MariaDB's json alias (longtext + CHECK) does not round-trip through schema diffs.
+    summary: p.json<RunSummary>().columnType('text').nullable(),
+    tenants: p.json<TenantResult[]>().columnType('longtext').nullable(),
     attempts: p.integer(),
     nextAttemptAt: p.bigint('number'),
     /** Set while a node runs it; another node may take it over once this time has passed. */
