@@ -181,7 +181,10 @@ export class ReconciliationRepository {
         b.refundStatus,
         b.line,
       );
-    await run(this.db.read(), `insert into bill_row (${STAGE_COLUMNS}) values ${batch.map(() => STAGE_ROW).join(', ')}`, params);
+    // Straight to knex (the driver binds the parameters): MikroORM's own parameter inlining costs ~35 ms
+    // for a 500-row statement, more than the database spends on it. Autocommit: staging needs no transaction.
+    const knex = this.db.read().getConnection().getKnex();
+    await knex.raw(`insert into bill_row (${STAGE_COLUMNS}) values ${batch.map(() => STAGE_ROW).join(', ')}`, params as never[]);
   }
 
   /** Pay rows after `seq` that do not match a local order of their tenant (missing, other tenant, amount or state). */
