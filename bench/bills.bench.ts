@@ -24,6 +24,7 @@ import { ReconciliationService } from '../src/bills/reconciliation-service';
 import { ReconciliationRepository } from '../src/bills/reconciliation-repository';
 import { OrderService } from '../src/orders/order-service';
 import { RefundService } from '../src/refunds/refund-service';
+import { AuditLog } from '../src/audit/audit-log';
 import { WxpayApiError } from '../src/wxpay/errors';
 import type { WxpayClient } from '../src/wxpay/client-port';
 import { beijingDay, beijingMidnight, previousDay } from '../src/bills/dates';
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
       orm,
       c.resolve(OrderService),
       c.resolve(RefundService),
+      c.resolve(AuditLog),
     );
     const repo = c.resolve(ReconciliationRepository);
     // Time spent per repository method (BENCH_PHASES=1 prints it).

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
 import { AppError } from '../common/errors';
 import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
-import { operatorAuth } from '../operators/operator-auth';
+import { operatorAuth, writeContext } from '../operators/operator-auth';
 import { OrderService } from '../orders/order-service';
 import type { WxpayClient } from '../wxpay/client-port';
 import { TOKENS } from '../common/tokens';
@@ -37,8 +37,8 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
       responses: { 202: { description: 'the run (running, done or failed)', schema: runSchema } },
     },
     adminOnly,
-    async ({ body, res }) => {
-      const run = await service.request(body.sp_mchid, body.bill_date, body.rerun === true);
+    async ({ body, req, res }) => {
+      const run = await service.request(body.sp_mchid, body.bill_date, body.rerun === true, writeContext(req));
       res.status(202);
       return { reconciliation: runView(run) };
     },

@@ -48,7 +48,13 @@ export class ReconciliationRepository {
   }
 
   /** The current run, or a new pending one (a new generation when `rerun`); concurrent callers get one run. */
-  async request(spMchid: string, billDate: string, now: number, rerun: boolean): Promise<{ run: ReconciliationRow; created: boolean }> {
+  async request(
+    spMchid: string,
+    billDate: string,
+    now: number,
+    rerun: boolean,
+    onCreate?: (em: Em, run: ReconciliationRow) => Promise<void>,
+  ): Promise<{ run: ReconciliationRow; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const existing = await this.current(this.db.read(), spMchid, billDate);
       if (existing && !rerun) return { run: existing, created: false };
@@ -72,7 +78,10 @@ export class ReconciliationRepository {
         updatedAt: now,
       };
       try {
-        await this.db.tx((em) => RECONCILIATION.insert(em, row));
+        await this.db.tx(async (em) => {
+          await RECONCILIATION.insert(em, row);
+          await onCreate?.(em, row);
+        });
         return { run: row, created: true };
       } catch (err) {
         // Another node (or request) created this generation first: answer that one.

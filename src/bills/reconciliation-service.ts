@@ -15,7 +15,8 @@ import { RefundService } from '../refunds/refund-service';
 import { findRefundById } from '../refunds/refund-repository';
 import { isUpstream } from '../orders/upstream-errors';
 import { reader } from '../common/db/sql';
-import type { Orm } from '../common/db/orm';
+import type { Em, Orm } from '../common/db/orm';
+import { AuditLog, type WriteContext } from '../audit/audit-log';
 import { ReconciliationRepository } from './reconciliation-repository';
 import type { DiscrepancyRow, ReconciliationRow, RunSummary, TenantResult } from './bills.entities';
 import { BillFormatError, parseTradeBill } from './trade-bill-parser';
@@ -55,13 +56,22 @@ export class ReconciliationService {
     @inject(TOKENS.Orm) private readonly orm: Orm,
     @inject(OrderService) private readonly orders: OrderService,
     @inject(RefundService) private readonly refunds: RefundService,
+    @inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   /** POST /admin/v1/reconciliations: the current run of (provider, day), or a new one with `rerun`; starts due work. */
-  async request(spMchid: string, billDate: string, rerun = false): Promise<ReconciliationRow> {
+  async request(spMchid: string, billDate: string, rerun = false, ctx?: WriteContext): Promise<ReconciliationRow> {
     assertBillDate(billDate, this.clock.now());
     await this.orders.provider(spMchid);
-    const { run } = await this.repo.request(spMchid, billDate, this.clock.now(), rerun);
+    const audit = ctx
+      ? (em: Em, r: ReconciliationRow) =>
+          this.audit.record(em, ctx, {
+            action: 'reconciliation.request',
+            target: `reconciliation:${r.id}`,
+            after: { sp_mchid: spMchid, bill_date: billDate, rerun, generation: r.generation },
+          })
+      : undefined;
+    const { run } = await this.repo.request(spMchid, billDate, this.clock.now(), rerun, audit);
     // Run it now in the background (the answer is 202); the daily job also picks up anything due.
     void this.processDue().catch((err) => this.logger.error({ err }, 'reconciliation failed to start'));
     return run;

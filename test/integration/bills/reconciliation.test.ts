@@ -204,6 +204,10 @@ test('When the same provider and day are posted again the current run answers; r
     .get(`/admin/v1/reconciliations?sp_mchid=${provider.spMchid}&bill_date=${day}`)
     .set(...admin(t));
   assert.equal(list.body.data[0].id, run.id, 'newest first');
+  const audit = await request(t.http)
+    .get(`/admin/v1/audit-log?action=reconciliation.request&target=reconciliation:${run.id}`)
+    .set(...admin(t));
+  assert.equal(audit.body.data.length, 1, 'a new run is an audited operator write');
 });
 
 test('When the download is corrupted, truncated, hash-mismatched or has a malformed row, the run fails saying which and shows no results', async () => {
