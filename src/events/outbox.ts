@@ -5,7 +5,14 @@ import { newId } from '../common/ids';
 
 /** Event types delivered to tenants' webhooks (contract: "Events to tenants"). */
 export type EventType =
-  'order.paid' | 'order.closed' | 'refund.succeeded' | 'refund.closed' | 'refund.abnormal' | 'reconciliation.completed';
+  | 'order.paid'
+  | 'order.closed'
+  | 'refund.succeeded'
+  | 'refund.closed'
+  | 'refund.abnormal'
+  | 'profit_sharing.finished'
+  | 'profit_sharing.returned'
+  | 'reconciliation.completed';
 
 export const EVENT_TYPES: readonly EventType[] = [
   'order.paid',
@@ -13,6 +20,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'refund.succeeded',
   'refund.closed',
   'refund.abnormal',
+  'profit_sharing.finished',
+  'profit_sharing.returned',
   'reconciliation.completed',
 ];
 

@@ -4,10 +4,12 @@
  * entities agree, so a change to an entity without a migration fails CI.
  */
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201115134_ProfitSharing } from './Migration20261201115134_ProfitSharing';
 import { Migration20261201115312_Bills } from './Migration20261201115312_Bills';
 import { Migration20261127002509_InitialSchema } from './Migration20261127002509_InitialSchema';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
+  { name: 'Migration20261201115134_ProfitSharing', class: Migration20261201115134_ProfitSharing },
   { name: 'Migration20261201115312_Bills', class: Migration20261201115312_Bills },
 ];
