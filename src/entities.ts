@@ -14,3 +14,4 @@ import './notifications/notification.entity';
 import './refunds/refund.entity';
 import './onboarding/applyment.entity';
 import './profit-sharing/profit-sharing.entities';
+import './bills/bills.entities';

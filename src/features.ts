@@ -14,6 +14,7 @@ import { refundsFeature } from './refunds/refunds.feature';
 import { profitSharingFeature } from './profit-sharing/profit-sharing.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
 import { onboardingFeature } from './onboarding/onboarding.feature';
+import { billsFeature } from './bills/bills.feature';
 import { demoFeature } from './demo/demo.feature';
 import { consoleFeature } from './console/console.feature';
 
@@ -30,6 +31,7 @@ export const FEATURES: Feature[] = [
   profitSharingFeature,
   notificationsFeature,
   onboardingFeature,
+  billsFeature,
   demoFeature,
   consoleFeature,
 ];

@@ -100,6 +100,27 @@ export const configSchema = z
       /** notification_log rows older than this are deleted by a background job. */
       retentionDays: z.number().int().min(1).default(90),
     }),
+    bills: z
+      .object({
+        /** Beijing time (HH:MM) after which the previous day's trade bills are reconciled (WeChat Pay publishes them from 09:00). */
+        dailyAt: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+          .default('10:00'),
+        /** Minutes before a bill that is not ready yet (STATEMENT_CREATING) is asked for again. */
+        retryMinutes: z.number().positive().default(30),
+        /** Tries before a run that keeps finding no bill is failed. */
+        maxAttempts: z.number().int().positive().default(48),
+        /** Payments this close to midnight (Beijing) are judged with the next day's bill. */
+        boundaryMinutes: z.number().int().min(0).default(5),
+        /** Bill rows per multi-row INSERT while staging. */
+        batchRows: z.number().int().min(1).max(2000).default(500),
+        /** A node's claim on a run; another node takes over a run whose lease ran out. */
+        leaseSeconds: z.number().int().positive().default(300),
+        /** Fetch each sub-merchant's fund-flow bill with the daily run (needs 下载二级商户资金账单). */
+        fundflow: z.boolean().default(true),
+      })
+      .prefault({}),
     jobs: z.object({
       /** Run background jobs (reconciler, auto-close, event dispatcher) in this process. */
       enabled: z.boolean().default(true),

@@ -12,7 +12,8 @@ export type EventType =
   | 'refund.closed'
   | 'refund.abnormal'
   | 'profit_sharing.finished'
-  | 'profit_sharing.returned';
+  | 'profit_sharing.returned'
+  | 'reconciliation.completed';
 
 export const EVENT_TYPES: readonly EventType[] = [
   'order.paid',
@@ -22,6 +23,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'refund.abnormal',
   'profit_sharing.finished',
   'profit_sharing.returned',
+  'reconciliation.completed',
 ];
 
 export interface NewEvent {

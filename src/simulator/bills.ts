@@ -201,15 +201,93 @@ function dataLine(cells: string[]): string {
 }
 
 /**
+ * Bill faults (control API `POST /simulator/control/bills/faults`): WeChat Pay's bill disagreeing with
+ * the merchant's records, or a broken download. They stay until cleared, except `not_ready`, which
+ * answers that many applications with STATEMENT_CREATING.
+ */
+/** A paid row the merchant's records do not have. */
+export interface UnknownPaidRow {
+  sub_mchid: string;
+  total?: number;
+  out_trade_no?: string;
+}
+
+export interface BillFaults {
+  /** Paid rows for orders the merchant never placed (of `sub_mchid`, `total` fen): one or a list. */
+  unknown_paid_row?: UnknownPaidRow | UnknownPaidRow[];
+  /** The pay row of `out_trade_no` says `total` fen instead. */
+  change_amount?: { out_trade_no: string; total: number };
+  /** The row of `out_trade_no` (its pay row) or of `out_refund_no` is left out. */
+  drop_row?: { out_trade_no?: string; out_refund_no?: string };
+  /** hash_value does not match the file. */
+  corrupt_hash?: boolean;
+  /** The file is cut off in the middle. */
+  truncate?: boolean;
+  /** One detail row carries an amount that is not yuan. */
+  malformed_row?: boolean;
+  /** The next `not_ready` applications answer STATEMENT_CREATING. */
+  not_ready?: number;
+}
+
+function applyFaults(lines: Line[], f: BillFaults, type: BillType, date: string): Line[] {
+  let out = lines;
+  const pay = (l: Line) => l.cells[9] === 'SUCCESS';
+  if (f.drop_row) {
+    const { out_trade_no: t, out_refund_no: r } = f.drop_row;
+    out = out.filter((l) => !((t && pay(l) && l.cells[6] === t) || (r && !pay(l) && l.cells[type === 'REFUND' ? 17 : 15] === r)));
+  }
+  if (f.change_amount && type !== 'REFUND') {
+    const { out_trade_no: t, total } = f.change_amount;
+    out = out.map((l) => {
+      if (!pay(l) || l.cells[6] !== t) return l;
+      const cells = [...l.cells];
+      cells[12] = yuan(total);
+      cells[cells.length - (type === 'ALL' ? 3 : 2)] = yuan(total);
+      return { ...l, cells, settle: total, total };
+    });
+  }
+  const unknown = f.unknown_paid_row === undefined ? [] : [f.unknown_paid_row].flat();
+  for (const [i, u] of type === 'REFUND' ? [] : unknown.entries()) {
+    const total = u.total ?? 100;
+    const o = {
+      sp_mchid: lines[0]?.cells[2] ?? '0',
+      sub_mchid: u.sub_mchid,
+      sp_appid: 'wx0000000000000000',
+      payer: { sp_openid: 'oUnknownPayer000000000000000' },
+      transaction_id: `4200000${Date.now()}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`,
+      out_trade_no: u.out_trade_no ?? `UNKNOWN${Date.now()}${i}`,
+      total,
+      description: 'unknown',
+      attach: undefined,
+      success_time: Date.parse(`${date}T12:00:00+08:00`),
+    } as unknown as Order;
+    out = [...out, successLine(o, type)];
+  }
+  if (f.malformed_row && out.length) {
+    const cells = [...out[0].cells];
+    cells[12] = 'x.yz';
+    out = [{ ...out[0], cells }, ...out.slice(1)];
+  }
+  return out;
+}
+
+/**
  * A trade bill in WeChat Pay's CSV format (spec §9.5): UTF-8 BOM, header, backtick-prefixed rows,
  * summary header, summary row, CRLF line ends, amounts in yuan. Rows: orders paid on `date`
- * (Beijing time) and refunds applied for on `date`.
+ * (Beijing time) and refunds applied for on `date`; `faults` alter the rows (and so the summary).
  */
-export function tradeBillCsv(type: BillType, date: string, orders: Order[], refunds: Refund[]): string {
-  const lines: Line[] = [];
+export function tradeBill(
+  type: BillType,
+  date: string,
+  orders: Order[],
+  refunds: Refund[],
+  faults: BillFaults = {},
+): { csv: string; rows: number } {
+  let lines: Line[] = [];
   if (type !== 'REFUND')
     for (const o of orders) if (o.success_time !== undefined && beijingDate(o.success_time) === date) lines.push(successLine(o, type));
   if (type !== 'SUCCESS') for (const r of refunds) if (beijingDate(r.createdAt) === date) lines.push(refundLine(r, type));
+  lines = applyFaults(lines, faults, type, date);
   lines.sort((a, b) => a.cells[0].localeCompare(b.cells[0]));
   const sum = (k: keyof Omit<Line, 'cells'>) => lines.reduce((s, l) => s + l[k], 0) / 100;
   const summary =
@@ -230,7 +308,12 @@ export function tradeBillCsv(type: BillType, date: string, orders: Order[], refu
     (type === 'SUCCESS' ? SUMMARY_SUCCESS : SUMMARY_ALL).join(','),
     dataLine(summary),
   ];
-  return BOM + out.join(EOL) + EOL;
+  return { csv: BOM + out.join(EOL) + EOL, rows: lines.length };
+}
+
+/** The trade bill's text (see tradeBill). */
+export function tradeBillCsv(type: BillType, date: string, orders: Order[], refunds: Refund[]): string {
+  return tradeBill(type, date, orders, refunds).csv;
 }
 
 const FUND_HEADER = [
@@ -255,4 +338,61 @@ const FUND_SUMMARY = ['资金流水总笔数', '收入笔数', '收入金额', '
  */
 export function fundFlowBillCsv(): string {
   return BOM + [FUND_HEADER.join(','), FUND_SUMMARY.join(','), dataLine(['0', '0', '0.00', '0', '0.00'])].join(EOL) + EOL;
+}
+
+/**
+ * One sub-merchant's fund flow on `date` (its BASIC account): each payment in (交易, 收入) and its
+ * fee out (扣除交易手续费, 支出); each refund out (退款, 支出) and its fee back (退还交易手续费, 收入).
+ * The fees are the trade bill's, so the two bills tie.
+ */
+export function subFundFlowBillCsv(date: string, orders: Order[], refunds: Refund[]): { csv: string; rows: number } {
+  type Flow = { at: number; biz: string; type: string; income: boolean; fen: number; ref: string; no: string };
+  const flows: Flow[] = [];
+  for (const o of orders) {
+    if (o.success_time === undefined || beijingDate(o.success_time) !== date) continue;
+    flows.push({ at: o.success_time, biz: '交易', type: '交易', income: true, fen: o.total, ref: o.out_trade_no, no: o.transaction_id! });
+    const f = fee(o.total);
+    if (f)
+      flows.push({
+        at: o.success_time,
+        biz: '交易',
+        type: '扣除交易手续费',
+        income: false,
+        fen: f,
+        ref: o.out_trade_no,
+        no: o.transaction_id!,
+      });
+  }
+  for (const r of refunds) {
+    if (beijingDate(r.createdAt) !== date) continue;
+    flows.push({ at: r.createdAt, biz: '退款', type: '退款', income: false, fen: r.refund, ref: r.out_refund_no, no: r.refund_id });
+    const f = fee(r.refund);
+    if (f)
+      flows.push({ at: r.createdAt, biz: '退款', type: '退还交易手续费', income: true, fen: f, ref: r.out_refund_no, no: r.refund_id });
+  }
+  flows.sort((a, b) => a.at - b.at);
+  let balance = 0;
+  let seq = 0;
+  const lines = flows.map((f) => {
+    balance += f.income ? f.fen : -f.fen;
+    const flowNo = `${date.replace(/-/g, '')}${String(++seq).padStart(10, '0')}`;
+    return dataLine([
+      beijingDateTime(f.at),
+      f.no,
+      flowNo,
+      f.biz,
+      f.type,
+      f.income ? '收入' : '支出',
+      yuan(f.fen),
+      yuan(balance),
+      'system',
+      '',
+      f.ref,
+    ]);
+  });
+  const inc = flows.filter((f) => f.income);
+  const out = flows.filter((f) => !f.income);
+  const total = (l: Flow[]) => javaDouble(l.reduce((s, f) => s + f.fen, 0) / 100);
+  const summary = dataLine([javaDouble(flows.length), javaDouble(inc.length), total(inc), javaDouble(out.length), total(out)]);
+  return { csv: BOM + [FUND_HEADER.join(','), ...lines, FUND_SUMMARY.join(','), summary].join(EOL) + EOL, rows: flows.length };
 }

@@ -14,6 +14,7 @@ import { registerTransactionRoutes } from './routes/transactions';
 import { registerRefundRoutes } from './routes/refunds';
 import { registerCertificateRoutes } from './routes/certificates';
 import { registerBillRoutes } from './routes/bills';
+import type { BillFaults } from './bills';
 import { registerDirectRoutes } from './routes/direct';
 import { controlRouter } from './routes/control';
 import { loopbackOnly } from './loopback-only';
@@ -78,6 +79,7 @@ export class WxpaySimulator {
   readonly identity: PlatformIdentity;
   private readonly state = new SimState();
   private readonly faultList = new Faults();
+  private billFaultSet: BillFaults = {};
   private readonly scheduler: SimScheduler;
   private readonly notifier: NotificationDispatcher;
   private readonly core: SimCore;
@@ -105,7 +107,7 @@ export class WxpaySimulator {
     registerTransactionRoutes(this.api, this.core);
     registerRefundRoutes(this.api, this.core);
     registerCertificateRoutes(this.api, this.core);
-    registerBillRoutes(this.api, this.core);
+    registerBillRoutes(this.api, this.core, () => this.billFaultSet);
     this.onboarding = new SimOnboarding(this.state, this.identity, this.scheduler, wall, opts.logger);
     registerOnboardingRoutes(this.api, this.onboarding);
     this.ps = new ProfitSharingSim(this.core);
@@ -250,6 +252,17 @@ export class WxpaySimulator {
   faults(): ActiveFault[] {
     return this.faultList.active();
   }
+  /** Replaces the bill faults (see BillFaults in bills.ts); `{}` clears them. */
+  billFaults(spec: BillFaults): BillFaults {
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec))
+      throw new ControlError(400, 'PARAM_ERROR', 'bill faults must be an object');
+    const known = ['unknown_paid_row', 'change_amount', 'drop_row', 'corrupt_hash', 'truncate', 'malformed_row', 'not_ready'];
+    const bad = Object.keys(spec).filter((k) => !known.includes(k));
+    if (bad.length) throw new ControlError(400, 'PARAM_ERROR', `unknown bill faults ${bad.join(', ')}; known: ${known.join(', ')}`);
+    this.billFaultSet = { ...spec };
+    return this.billFaultSet;
+  }
+
   clearFaults(): void {
     this.faultList.clear();
   }

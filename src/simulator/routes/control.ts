@@ -38,6 +38,8 @@ export function controlRouter(sim: WxpaySimulator): Router {
   on('get', '/faults', () => ({ data: sim.faults() }));
   on('post', '/faults', (req) => sim.fault(body(req)), 201);
   on('delete', '/faults', () => sim.clearFaults());
+  on('post', '/bills/faults', (req) => sim.billFaults(body(req)));
+  on('delete', '/bills/faults', () => void sim.billFaults({}));
   on('post', '/probe', (req) => sim.probe(body(req)));
   on('get', '/calls', (req) => ({
     data: sim.calls().filter((c) => !req.query.path_prefix || c.path.startsWith(String(req.query.path_prefix))),

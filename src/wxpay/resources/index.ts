@@ -13,6 +13,8 @@ import type {
   PartnerTransaction,
   PrepayResponse,
   Refund,
+  SubMerchantFundflowBillRequest,
+  SubMerchantFundflowBillResponse,
   TradeBillRequest,
 } from './types';
 
@@ -103,6 +105,23 @@ export async function applyFundflowBill(
       query: { bill_date: q.bill_date, account_type: q.account_type, tar_type: q.tar_type },
     })
   ).data;
+}
+
+/** Applies for one sub-merchant's fund-flow bill (the files are encrypted: see src/bills/fundflow.ts). */
+export async function applySubMerchantFundflowBill(
+  client: WxpayClient,
+  sp: ServiceProviderCredentials,
+  q: SubMerchantFundflowBillRequest,
+): Promise<SubMerchantFundflowBillResponse> {
+  const query = {
+    sub_mchid: q.sub_mchid,
+    bill_date: q.bill_date,
+    account_type: q.account_type,
+    algorithm: q.algorithm,
+    tar_type: q.tar_type,
+  };
+  return (await client.call<SubMerchantFundflowBillResponse>(sp, { method: 'GET', path: '/v3/bill/sub-merchant-fundflowbill', query }))
+    .data;
 }
 
 /** Downloads a bill file from its download_url. The answer is unsigned: check it with billHashMatches(body, hash_type, hash_value). */

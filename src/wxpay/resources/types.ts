@@ -164,3 +164,25 @@ export interface BillResponse {
   hash_value: string;
   download_url: string;
 }
+
+/** GET /v3/bill/sub-merchant-fundflowbill query: one sub-merchant's fund flow, encrypted for the SP. */
+export interface SubMerchantFundflowBillRequest {
+  sub_mchid: string;
+  bill_date: string;
+  account_type: 'BASIC' | 'OPERATION' | 'FEES';
+  algorithm: 'AEAD_AES_256_GCM';
+  tar_type?: 'GZIP';
+}
+
+/** Its answer: the file's parts in bill_sequence order, each encrypted with its own key (RSA-OAEP for the SP's key). */
+export interface SubMerchantFundflowBillResponse {
+  download_bill_count: number;
+  download_bill_list: Array<{
+    bill_sequence: number;
+    download_url: string;
+    encrypt_key: string;
+    hash_type: string;
+    hash_value: string;
+    nonce: string;
+  }>;
+}

@@ -194,7 +194,11 @@ test('When the download_url is older than 30 s, or used by another mchid, then 4
   const m = await startSim({ clock });
   try {
     const mp = aProvider(m.sim);
-    const res = await signedRequest(m.baseUrl, mp, 'GET', `/v3/bill/tradebill?bill_date=${today}`);
+    // A fresh simulator has no trades: the trade bill of an empty day is NO_STATEMENT_EXIST (spec §3.5); the fund-flow bill has a link.
+    const empty = await signedRequest(m.baseUrl, mp, 'GET', `/v3/bill/tradebill?bill_date=${today}`);
+    assert.equal(empty.status, 400);
+    assert.equal(empty.json.code, 'NO_STATEMENT_EXIST');
+    const res = await signedRequest(m.baseUrl, mp, 'GET', `/v3/bill/fundflowbill?bill_date=${today}`);
     const u = new URL(res.json.download_url);
     const other = aProvider(m.sim);
     assert.equal((await signedRequest(m.baseUrl, other, 'GET', `${u.pathname}${u.search}`)).json.code, 'INVALID_REQUEST');

@@ -1,0 +1,30 @@
+import type { Feature } from '../common/feature';
+import type { Config } from '../config/schema';
+import { TOKENS } from '../common/tokens';
+import { ReconciliationRepository } from './reconciliation-repository';
+import { ReconciliationService } from './reconciliation-service';
+import { adminBillsRouter } from './bills.routes';
+import { tenantBillsRouter } from './tenant-bills.routes';
+
+/** Bills and reconciliation: the daily run per provider, operators' and tenants' views, fund-flow bills. */
+export const billsFeature: Feature = {
+  name: 'bills',
+  register(c) {
+    c.registerSingleton(ReconciliationRepository);
+    c.registerSingleton(ReconciliationService);
+  },
+  routers: (c) => [adminBillsRouter(c), tenantBillsRouter(c)],
+  jobs: (c) => {
+    const service = c.resolve(ReconciliationService);
+    return [
+      {
+        name: 'bills.daily',
+        intervalMs: Math.max(c.resolve<Config>(TOKENS.Config).jobs.intervalMs, 30_000),
+        async run() {
+          await service.ensureDaily();
+          await service.processDue();
+        },
+      },
+    ];
+  },
+};
