@@ -13,6 +13,8 @@ import { ordersFeature } from './orders/orders.feature';
 import { refundsFeature } from './refunds/refunds.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
 import { demoFeature } from './demo/demo.feature';
+import { wechatFeature } from './wechat/wechat.feature';
+import { checkoutFeature } from './checkout/checkout.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
@@ -26,4 +28,6 @@ export const FEATURES: Feature[] = [
   refundsFeature,
   notificationsFeature,
   demoFeature,
+  wechatFeature,
+  checkoutFeature,
 ];

@@ -12,6 +12,7 @@ const COLUMNS = [
   'appid',
   'app_side',
   'payer_openid',
+  'client_secret',
   'description',
   'amount_total',
   'currency',
@@ -82,6 +83,17 @@ export async function savePrepay(em: Em, id: string, prepayId: string, now: numb
       now,
       id,
     ])) === 1
+  );
+}
+
+/** Binds the first buyer to an order awaiting one (guarded: only while unbound and unpaid); false when someone was first. */
+export async function bindPayer(em: Em, id: string, openid: string, now: number): Promise<boolean> {
+  return (
+    (await run(
+      em,
+      "update payment_order set payer_openid = ?, updated_at = ? where id = ? and payer_openid = '' and trade_state = 'NOTPAY'",
+      [openid, now, id],
+    )) === 1
   );
 }
 

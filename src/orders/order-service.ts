@@ -27,6 +27,7 @@ import {
   type PartnerTransaction,
 } from '../wxpay/resources';
 import { isUpstream } from './upstream-errors';
+import { ClientSecrets } from './client-secret';
 
 /** WeChat Pay keeps a prepay_id usable for 2 h; ask again a little before that. */
 const PREPAY_TTL_MS = 2 * 3600_000 - 10 * 60_000;
@@ -61,6 +62,7 @@ export class OrderService {
     @inject(TOKENS.Credentials) private readonly credentials: CredentialsProvider,
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
     @inject(TOKENS.ClearingGuard) private readonly guard: OrderClearingGuard,
+    @inject(ClientSecrets) private readonly clientSecrets: ClientSecrets,
   ) {
     this.deps = { recordEvent, logger };
   }
@@ -94,15 +96,19 @@ export class OrderService {
     const sp = await this.provider(tenant.spMchid);
 
     const hash = requestHash(input);
+    const id = newId('ord');
+    // No payer: the order awaits its buyer, who pays it from the mini-program with this secret (/mp/v1).
+    const clientSecret = input.payer ? null : await this.clientSecrets.seal(id);
     const candidate: PaymentOrderRow = {
-      id: newId('ord'),
+      id,
       tenant_id: tenant.id,
       sp_mchid: tenant.spMchid,
       sub_mchid: tenant.subMchid,
       out_trade_no: input.out_trade_no,
       appid: input.appid,
       app_side: binding.devMode === 'centralized' ? 'sp' : 'sub',
-      payer_openid: input.payer.openid,
+      payer_openid: input.payer?.openid ?? '',
+      client_secret: clientSecret,
       description: input.description,
       amount_total: input.amount.total,
       currency: input.amount.currency,
@@ -139,7 +145,7 @@ export class OrderService {
       order = existing;
       created = false;
     }
-    if (order.trade_state !== 'NOTPAY') return { created, order, payment: null };
+    if (order.trade_state !== 'NOTPAY' || !order.payer_openid) return { created, order, payment: null };
     order = await this.ensurePrepay(sp, order);
     if (order.trade_state !== 'NOTPAY' || !order.prepay_id) return { created, order, payment: null };
     return { created, order, payment: paymentParams(order.appid, order.prepay_id, sp.merchantPrivateKey, this.clock.now()) };
@@ -167,7 +173,7 @@ export class OrderService {
    * Makes sure the order has a live prepay_id. One caller per order talks to WeChat Pay (a lock,
    * Redis-backed when configured); concurrent callers wait and reuse its answer.
    */
-  private async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
+  async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
     const live = (o: PaymentOrderRow) => o.prepay_id !== null && o.prepay_at !== null && this.clock.now() - o.prepay_at < PREPAY_TTL_MS;
     if (live(order)) return order;
     return this.locks.withLock(
@@ -264,6 +270,11 @@ export class OrderService {
   async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: PaymentParams }> {
     const order = await this.get(tenant, outTradeNo);
     this.assertOpen(order);
+    if (!order.payer_openid)
+      throw new AppError(
+        'CONFLICT',
+        `order ${outTradeNo} awaits its buyer: the mini-program pays it with the order's client_secret (POST /mp/v1/orders/${order.id}/pay)`,
+      );
     if (this.clock.now() >= order.time_expire)
       throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.time_expire)}; create a new order`);
     const sp = await this.provider(tenant.spMchid);
@@ -272,7 +283,8 @@ export class OrderService {
     return { order: ready, payment: paymentParams(ready.appid, ready.prepay_id!, sp.merchantPrivateKey, this.clock.now()) };
   }
 
-  private assertOpen(order: PaymentOrderRow): void {
+  /** 409 ORDER_PAID / ORDER_CLOSED unless the order is NOTPAY. */
+  assertOpen(order: PaymentOrderRow): void {
     if (order.trade_state === 'SUCCESS' || order.trade_state === 'REFUND')
       throw new AppError('ORDER_PAID', `order ${order.out_trade_no} is already paid`);
     if (order.trade_state !== 'NOTPAY')
@@ -315,6 +327,12 @@ export class OrderService {
     const order = await findOrderById(reader(this.orm), id);
     if (!order) throw AppError.notFound(`order ${id}`);
     return order;
+  }
+
+  /** The tenant's view of an order: orderView plus, for orders awaiting (or bound to) a mini-program buyer, its client_secret. */
+  async tenantView(order: PaymentOrderRow): Promise<Record<string, unknown>> {
+    const view = orderView(order);
+    return order.client_secret ? { ...view, client_secret: await this.clientSecrets.reveal(order) } : view;
   }
 
   /** Serialises a create result for the API. */

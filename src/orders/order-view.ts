@@ -31,7 +31,7 @@ export function orderView(o: PaymentOrderRow): Record<string, unknown> {
     trade_state: o.trade_state,
     trade_state_desc: o.trade_state_desc,
     amount: { total: o.amount_total, currency: o.currency, ...(o.payer_total !== null ? { payer_total: o.payer_total } : {}) },
-    payer: { openid: o.payer_openid },
+    payer: o.payer_openid ? { openid: o.payer_openid } : null,
     attach: o.attach,
     prepay_id: o.prepay_id,
     transaction_id: o.transaction_id,

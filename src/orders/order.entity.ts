@@ -17,7 +17,10 @@ export interface PaymentOrderRow {
   appid: string;
   /** 'sub': the tenant's own AppID (sub_appid + sub_openid); 'sp': the ISV's centralized sp_appid (sp_openid). */
   app_side: 'sub' | 'sp';
+  /** '' while the order awaits its buyer (created without payer; the first /mp/v1 pay binds it). */
   payer_openid: string;
+  /** The mini-program checkout secret (ord_<id>_secret_<random>), sealed with SecretBox; null for orders created with a payer. */
+  client_secret: string | null;
   description: string;
   amount_total: number;
   currency: string;
@@ -53,6 +56,7 @@ export const PaymentOrderSchema = new EntitySchema<PaymentOrderRow>({
     appid: { type: 'string', length: 32 },
     app_side: { type: 'string', length: 3 },
     payer_openid: { type: 'string', length: 128 },
+    client_secret: { type: 'string', length: 255, nullable: true },
     description: { type: 'string', length: 127 },
     amount_total: { type: 'integer' },
     currency: { type: 'string', length: 8 },

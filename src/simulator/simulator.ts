@@ -17,6 +17,7 @@ import { registerBillRoutes } from './routes/bills';
 import { registerDirectRoutes } from './routes/direct';
 import { controlRouter } from './routes/control';
 import { transactionView } from './views';
+import { LoginSimulator } from './login';
 
 export interface WxpaySimulatorOptions {
   /** Wall clock for signature timestamps and business times (default: the system clock). Embedded, it is partnerpay's TOKENS.Clock. */
@@ -78,9 +79,12 @@ export class WxpaySimulator {
   private readonly core: SimCore;
   private readonly api: ApiRoutes;
   private built?: Router;
+  /** Mini-program login (api.weixin.qq.com/sns/jscode2session), served beside the pay API. */
+  readonly login: LoginSimulator;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
+    this.login = new LoginSimulator(wall);
     this.identity = loadOrCreatePlatformIdentity(opts.stateDir);
     this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler);
     this.notifier = new NotificationDispatcher(this.identity, this.scheduler, wall, this.faultList, opts.logger, opts.notifyTimeoutMs);
@@ -107,6 +111,13 @@ export class WxpaySimulator {
     if (this.built) return this.built;
     const r = express.Router();
     r.use('/control', controlRouter(this));
+    // api.weixin.qq.com's login (GET only, JSON errors with HTTP 200), so WECHAT_API_BASE_URL can point here.
+    r.get('/sns/jscode2session', (req: Request, res: Response) => {
+      res.json(this.login.code2Session(req.query as Record<string, unknown>));
+    });
+    r.post('/sns/jscode2session', (_req: Request, res: Response) => {
+      res.json({ errcode: 41002, errmsg: 'appid missing' });
+    });
     r.use('/v3', express.raw({ type: () => true, limit: '2mb' }));
     r.use(this.api.router);
     r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
