@@ -37,8 +37,9 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
 
   const existing = await credentials.get(DEMO_SP.spMchid);
   const row = existing ? await providers.get(DEMO_SP.spMchid) : undefined;
-  if (!existing || row?.wechatpay_public_key_id !== platform.public_key_id) {
-    // First start (or the simulator's keys were reset): (re)write the provider, keeping its merchant key if it has one.
+  if (!existing || row?.wechatpay_public_key_id !== platform.public_key_id || !row?.sp_app_secret) {
+    // First start (or the simulator's keys were reset, or a demo database from before checkout): (re)write the provider,
+    // keeping its merchant key if it has one.
     const privateKey = existing
       ? existing.merchantPrivateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
       : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
