@@ -6,6 +6,8 @@ import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { startTestApp, type TestApp } from '../../support/app';
 import { admin, rsaPems, uniqueAppid } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, simulatorOf, type Provider } from '../../support/payments';
+import { TOKENS } from '../../../src/common/tokens';
+import type { Orm } from '../../../src/common/db/orm';
 import { anAppSecret, anOpenid, givenAppSecret, loginCode, orderAwaitingBuyer, pay } from './support';
 
 let t: TestApp;
@@ -55,6 +57,28 @@ test('When a tenant creates an order without payer, then payment is null and onl
     .set(...admin(t));
   assert.equal(byAdmin.status, 200);
   assert.ok(!JSON.stringify(byAdmin.body).includes(res.body.order.client_secret), 'operators do not see it');
+  // A create replayed by Idempotency-Key shows the secret too (it is not kept in the idempotency record).
+  const keyed = { appid: tenant.appid, out_trade_no: `MK${Date.now()}`, description: 'Toy', amount: { total: 100 } };
+  const first = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .set('Idempotency-Key', keyed.out_trade_no)
+    .send(keyed);
+  const replay = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .set('Idempotency-Key', keyed.out_trade_no)
+    .send(keyed);
+  assert.equal(replay.headers['idempotent-replayed'], 'true');
+  assert.match(first.body.order.client_secret, /_secret_/);
+  assert.equal(replay.body.order.client_secret, first.body.order.client_secret);
+  const stored = await t.app.container
+    .resolve<Orm>(TOKENS.Orm)
+    .em.fork()
+    .getConnection()
+    .execute('select response_body from idempotency_record where tenant_id = ? and idem_key = ?', [tenant.id, keyed.out_trade_no]);
+  assert.equal(stored.length, 1);
+  assert.ok(!JSON.stringify(stored).includes('_secret_'), 'the idempotency record holds no client_secret');
   const again = await request(t.http)
     .post(`/v1/orders/${res.body.order.out_trade_no}/payment`)
     .set(...tenant.auth);
