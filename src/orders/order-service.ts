@@ -273,7 +273,8 @@ export class OrderService {
     if (!order.payer_openid)
       throw new AppError(
         'CONFLICT',
-        `order ${outTradeNo} awaits its buyer: the mini-program pays it with the order's client_secret (POST /mp/v1/orders/${order.id}/pay)`,
+        `order ${outTradeNo} awaits its buyer: the mini-program pays it with the order's client_secret ` +
+          `(POST /mp/v1/orders/${order.id}/pay)`,
       );
     if (this.clock.now() >= order.time_expire)
       throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.time_expire)}; create a new order`);
