@@ -11,10 +11,12 @@ import { tenancyFeature } from './tenancy/tenancy.feature';
 import { eventsFeature } from './events/events.feature';
 import { ordersFeature } from './orders/orders.feature';
 import { refundsFeature } from './refunds/refunds.feature';
+import { profitSharingFeature } from './profit-sharing/profit-sharing.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
 import { demoFeature } from './demo/demo.feature';
 import { wechatFeature } from './wechat/wechat.feature';
 import { checkoutFeature } from './checkout/checkout.feature';
+import { consoleFeature } from './console/console.feature';
 
 export const FEATURES: Feature[] = [
   simulatorFeature,
@@ -26,8 +28,10 @@ export const FEATURES: Feature[] = [
   eventsFeature,
   ordersFeature,
   refundsFeature,
+  profitSharingFeature,
   notificationsFeature,
   demoFeature,
   wechatFeature,
   checkoutFeature,
+  consoleFeature,
 ];
