@@ -16,6 +16,8 @@ import { notificationsFeature } from './notifications/notifications.feature';
 import { onboardingFeature } from './onboarding/onboarding.feature';
 import { billsFeature } from './bills/bills.feature';
 import { demoFeature } from './demo/demo.feature';
+import { wechatFeature } from './wechat/wechat.feature';
+import { checkoutFeature } from './checkout/checkout.feature';
 import { consoleFeature } from './console/console.feature';
 
 export const FEATURES: Feature[] = [
@@ -33,5 +35,7 @@ export const FEATURES: Feature[] = [
   onboardingFeature,
   billsFeature,
   demoFeature,
+  wechatFeature,
+  checkoutFeature,
   consoleFeature,
 ];

@@ -16,9 +16,14 @@ async function main(): Promise<void> {
   const server = createServer(lifecycle.listener);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.server.port, config.server.host, resolve));
   const port = (server.address() as AddressInfo).port;
-  if (config.simulator.embedded && !config.wxpay.baseUrl) {
-    // The demo talks to its own embedded simulator over real HTTP, exactly as it would to WeChat Pay.
-    config = loadConfig(process.env, { wxpay: { baseUrl: `http://127.0.0.1:${port}${config.simulator.mountPath}` } });
+  if (config.simulator.embedded && (!config.wxpay.baseUrl || !config.wechatApi.baseUrl)) {
+    // The demo talks to its own embedded simulator over real HTTP, exactly as it would to WeChat Pay
+    // (and to WeChat's login API, jscode2session, which the simulator serves too).
+    const sim = `http://127.0.0.1:${port}${config.simulator.mountPath}`;
+    config = loadConfig(process.env, {
+      wxpay: { baseUrl: config.wxpay.baseUrl ?? sim },
+      wechatApi: { baseUrl: config.wechatApi.baseUrl ?? sim },
+    });
   }
   const app = await buildContainer(config, { logger });
   const handler = buildApp(app);

@@ -18,15 +18,26 @@ export const SECRET_KEYS = [
   'private_key',
   'apiV3Key',
   'wechatpay_public_key',
+  'app_secret',
+  'sp_app_secret',
+  'client_secret',
+  'session_key',
+  'js_code',
 ];
 
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 const TENANT_SECRET = /\b(sk|whsec|op)_[A-Za-z0-9_-]{16,}/g;
+// An order's client_secret (ord_<id>_secret_<random>): the order id may show, the random part never.
+const CLIENT_SECRET = /(_secret_)[A-Za-z0-9_-]{8,}/g;
 
-/** Masks PEM blocks, bearer tokens and our secret-key formats inside any string. */
+/** Masks PEM blocks, bearer tokens and our secret-key formats (client secrets included) inside any string. */
 export function scrubString(s: string): string {
-  return s.replace(PEM, '[REDACTED PEM]').replace(BEARER, '$1[REDACTED]').replace(TENANT_SECRET, '$1_[REDACTED]');
+  return s
+    .replace(PEM, '[REDACTED PEM]')
+    .replace(BEARER, '$1[REDACTED]')
+    .replace(TENANT_SECRET, '$1_[REDACTED]')
+    .replace(CLIENT_SECRET, '$1[REDACTED]');
 }
 
 function scrub(value: unknown, depth = 0): unknown {

@@ -18,6 +18,8 @@ export const TOKENS = {
   Tenants: Symbol('Tenants'),
   /** WxpayClient (src/wxpay), bound by the wxpay feature. */
   Wxpay: Symbol('Wxpay'),
+  /** WechatApi (src/wechat): api.weixin.qq.com (mini-program login), bound by the wechat feature. */
+  WechatApi: Symbol('WechatApi'),
   /** PlatformKeys (src/wxpay), bound by the wxpay feature: verifies WeChat Pay signatures per provider. */
   PlatformKeys: Symbol('PlatformKeys'),
   /** SecondaryClearingGuard (二清), bound by tenancy. */

@@ -35,6 +35,7 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['REDIS_KEY_PREFIX', ['redis', 'keyPrefix'], String],
   ['WXPAY_BASE_URL', ['wxpay', 'baseUrl'], String],
   ['WXPAY_BACKUP_BASE_URL', ['wxpay', 'backupBaseUrl'], String],
+  ['WECHAT_API_BASE_URL', ['wechatApi', 'baseUrl'], String],
   ['PARTNERPAY_ADMIN_TOKEN', ['security', 'adminToken'], String],
   ['PARTNERPAY_MASTER_KEY', ['security', 'masterKey'], String],
   ['PARTNERPAY_PREVIOUS_MASTER_KEYS', ['security', 'previousMasterKeys'], (v) => v.split(',').filter(Boolean)],

@@ -63,6 +63,18 @@ export const configSchema = z
       retryBudgetMs: z.number().int().positive().default(15000),
       userAgent: z.string().default('partnerpay/0.1 (+https://github.com/partnerpay)'),
     }),
+    wechatApi: z.object({
+      /** WeChat's API root for mini-program login (jscode2session); unset in the demo means the embedded simulator. */
+      baseUrl: httpUrl.optional(),
+      connectTimeoutMs: z.number().int().positive().default(3000),
+      requestTimeoutMs: z.number().int().positive().default(5000),
+    }),
+    checkout: z.object({
+      /** /mp/v1 calls allowed per order per minute (a buyer retrying, or someone guessing). */
+      perOrderPerMinute: z.number().int().positive().default(30),
+      /** /mp/v1 calls allowed per client address per minute. */
+      perAddressPerMinute: z.number().int().positive().default(120),
+    }),
     security: z.object({
       /** The first operator token (bootstrap). */
       adminToken: z.string().min(24, 'must be at least 24 characters'),
@@ -156,6 +168,7 @@ export const configSchema = z
     if (c.simulator.embedded)
       ctx.addIssue({ code: 'custom', path: ['simulator', 'embedded'], message: 'the simulator is never enabled in production' });
     if (!c.wxpay.baseUrl) ctx.addIssue({ code: 'custom', path: ['wxpay', 'baseUrl'], message: 'is required in production' });
+    if (!c.wechatApi.baseUrl) ctx.addIssue({ code: 'custom', path: ['wechatApi', 'baseUrl'], message: 'is required in production' });
     if (c.security.allowPrivateWebhooks)
       ctx.addIssue({ code: 'custom', path: ['security', 'allowPrivateWebhooks'], message: 'private webhooks are refused in production' });
     if (PUBLISHED_ADMIN_TOKENS.includes(c.security.adminToken))

@@ -9,8 +9,12 @@ import type { Logger } from '../common/logger';
 import type { CredentialsProvider } from '../wxpay/credentials';
 import { ServiceProvidersService } from '../tenancy/service-providers.service';
 import { syncTenants } from '../tenancy/tenants-sync';
+import { TenantsService } from '../tenancy/tenants.service';
 import type { WxpaySimulator } from '../simulator/simulator';
 import { registerTenantInSimulator, type SimulatorTenant } from '../simulator/tenant-seed';
+
+/** The demo's AppSecret of a mini-program (the simulator knows it too): "demo" + the AppID's 16 characters, zero-padded to 32. */
+export const demoAppSecret = (appid: string) => `demo${appid.slice(2)}`.padEnd(32, '0');
 
 /** The demo service provider that tenants/*.json refer to. */
 export const DEMO_SP = { spMchid: '1900000100', spAppid: 'wx8888888888888888', name: 'Demo ISV (simulated WeChat Pay)' };
@@ -33,8 +37,9 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
 
   const existing = await credentials.get(DEMO_SP.spMchid);
   const row = existing ? await providers.get(DEMO_SP.spMchid) : undefined;
-  if (!existing || row?.wechatpay_public_key_id !== platform.public_key_id) {
-    // First start (or the simulator's keys were reset): (re)write the provider, keeping its merchant key if it has one.
+  if (!existing || row?.wechatpay_public_key_id !== platform.public_key_id || !row?.sp_app_secret) {
+    // First start (or the simulator's keys were reset, or a demo database from before checkout): (re)write the provider,
+    // keeping its merchant key if it has one.
     const privateKey = existing
       ? existing.merchantPrivateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
       : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -48,6 +53,7 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
         apiv3_key: existing ? existing.apiV3Key.toString('utf8') : randomBytes(24).toString('base64url'),
         wechatpay_public_key_id: platform.public_key_id,
         wechatpay_public_key: platform.public_key_pem,
+        sp_app_secret: demoAppSecret(DEMO_SP.spAppid),
       },
       ctx,
     );
@@ -71,10 +77,23 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
           `secret_key=${r.secret_key} webhook_secret=${r.webhook_secret ?? ''}\n`,
       );
   for (const t of readTenantFiles(config.tenantsDir)) if (t.sp_mchid === DEMO_SP.spMchid) registerTenantInSimulator(sim, t);
+  await seedDemoAppSecrets(c, sim);
   logger.info(
     { sp_mchid: DEMO_SP.spMchid, tenants: report.results.length },
     'demo seeded: service provider, tenants and simulator merchants',
   );
+}
+
+/** Gives every demo mini-program its demo AppSecret, in partnerpay (sealed) and in the simulator's login. */
+async function seedDemoAppSecrets(c: DependencyContainer, sim: WxpaySimulator): Promise<void> {
+  const tenants = c.resolve(TenantsService);
+  sim.login.registerApp({ appid: DEMO_SP.spAppid, secret: demoAppSecret(DEMO_SP.spAppid) });
+  for (const t of (await tenants.list({ limit: 100, sp_mchid: DEMO_SP.spMchid })).data)
+    for (const a of t.apps) {
+      if (a.type !== 'miniprogram' || a.dev_mode === 'centralized') continue;
+      sim.login.registerApp({ appid: a.appid, secret: demoAppSecret(a.appid) });
+      if (!a.app_secret_set) await tenants.setAppSecret(t.id, a.appid, demoAppSecret(a.appid), { actor: 'demo-seed' });
+    }
 }
 
 function readTenantFiles(dir: string): SimulatorTenant[] {

@@ -42,7 +42,8 @@ export const createOrderBody = z.strictObject({
       .max(MAX_TOTAL_FEN, `must be at most ${MAX_TOTAL_FEN} fen`),
     currency: z.literal('CNY', 'must be CNY').default('CNY'),
   }),
-  payer: z.strictObject({ openid: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters') }),
+  // Without payer the order awaits its buyer: the mini-program pays it with the order's client_secret (/mp/v1).
+  payer: z.strictObject({ openid: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters') }).optional(),
   time_expire: rfc3339.optional(),
   attach: z
     .string()

@@ -58,6 +58,12 @@ export class OrderRepository {
     return (await T.update(em, { prepayId, prepayAt: now, updatedAt: now }, { id, tradeState: open })) === 1;
   }
 
+  /** Binds the first buyer to an order awaiting one (guarded: only while unbound and open); false when someone was first. */
+  async bindPayer(id: string, openid: string, now: number, em: Em = this.db.read()): Promise<boolean> {
+    const open = ORDER_STATES.sources('SUCCESS');
+    return (await T.update(em, { payerOpenid: openid, updatedAt: now }, { id, payerOpenid: '', tradeState: open })) === 1;
+  }
+
   /** Notes that WeChat Pay was asked about the order (the reconciler's bookmark). */
   async markSynced(id: string, now: number, em: Em = this.db.read()): Promise<void> {
     await T.update(em, { lastSyncedAt: now }, { id });

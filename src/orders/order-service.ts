@@ -27,6 +27,7 @@ import {
   type PartnerTransaction,
 } from '../wxpay/resources';
 import { isUpstream } from './upstream-errors';
+import { ClientSecrets } from './client-secret';
 
 /** WeChat Pay caps time_expire at 15 days after the order. */
 const MAX_EXPIRE_MS = 15 * 86_400_000;
@@ -64,6 +65,7 @@ export class OrderService {
     @inject(TOKENS.Credentials) private readonly credentials: CredentialsProvider,
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
     @inject(TOKENS.ClearingGuard) private readonly guard: OrderClearingGuard,
+    @inject(ClientSecrets) private readonly clientSecrets: ClientSecrets,
   ) {
     this.deps = { recordEvent, logger };
   }
@@ -99,15 +101,19 @@ export class OrderService {
     const sp = await this.provider(tenant.spMchid);
 
     const hash = requestHash(input);
+    const id = newId('ord');
+    // No payer: the order awaits its buyer, who pays it from the mini-program with this secret (/mp/v1).
+    const clientSecret = input.payer ? null : await this.clientSecrets.seal(id);
     const candidate: PaymentOrderRow = {
-      id: newId('ord'),
+      id,
       tenantId: tenant.id,
       spMchid: tenant.spMchid,
       subMchid: tenant.subMchid,
       outTradeNo: input.out_trade_no,
       appid: input.appid,
       appSide: binding.devMode === 'centralized' ? 'sp' : 'sub',
-      payerOpenid: input.payer.openid,
+      payerOpenid: input.payer?.openid ?? '',
+      clientSecret,
       description: input.description,
       amountTotal: input.amount.total,
       currency: input.amount.currency,
@@ -145,7 +151,7 @@ export class OrderService {
       order = existing;
       created = false;
     }
-    if (order.tradeState !== 'NOTPAY') return { created, order, payment: null };
+    if (order.tradeState !== 'NOTPAY' || !order.payerOpenid) return { created, order, payment: null };
     order = await this.ensurePrepay(sp, order, created);
     if (order.tradeState !== 'NOTPAY' || !order.prepayId) return { created, order, payment: null };
     return { created, order, payment: paymentParams(order.appid, order.prepayId, sp.merchantPrivateKey, this.clock.now()) };
@@ -174,7 +180,7 @@ export class OrderService {
    * Makes sure the order has a live prepay_id. One caller per order talks to WeChat Pay (a lock,
    * Redis-backed when configured); concurrent callers wait and reuse its answer.
    */
-  private async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow, justInserted = false): Promise<PaymentOrderRow> {
+  async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow, justInserted = false): Promise<PaymentOrderRow> {
     const live = (o: PaymentOrderRow) => o.prepayId != null && o.prepayAt != null && this.clock.now() - o.prepayAt < PREPAY_TTL_MS;
     if (live(order)) return order;
     return this.locks.withLock(
@@ -292,6 +298,12 @@ export class OrderService {
   async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: PaymentParams }> {
     const order = await this.get(tenant, outTradeNo);
     this.assertOpen(order);
+    if (!order.payerOpenid)
+      throw new AppError(
+        'CONFLICT',
+        `order ${outTradeNo} awaits its buyer: the mini-program pays it with the order's client_secret ` +
+          `(POST /mp/v1/orders/${order.id}/pay)`,
+      );
     // The AppID may have been unbound (or the tenant re-checked by the 二清 guard) since the order was made.
     const binding = tenant.apps.find((a) => a.appid === order.appid);
     if (!binding)
@@ -307,7 +319,8 @@ export class OrderService {
     return { order: ready, payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()) };
   }
 
-  private assertOpen(order: PaymentOrderRow): void {
+  /** 409 ORDER_PAID / ORDER_CLOSED unless the order is open. */
+  assertOpen(order: PaymentOrderRow): void {
     if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
       throw new AppError('ORDER_PAID', `order ${order.outTradeNo} is already paid`);
     if (order.tradeState !== 'NOTPAY')
@@ -350,6 +363,12 @@ export class OrderService {
     const order = await this.repo.findById(id);
     if (!order) throw AppError.notFound(`order ${id}`);
     return order;
+  }
+
+  /** The tenant's view of an order: orderView plus, for orders awaiting (or bound to) a mini-program buyer, its client_secret. */
+  async tenantView(order: PaymentOrderRow): Promise<Record<string, unknown>> {
+    const view = orderView(order);
+    return order.clientSecret ? { ...view, client_secret: await this.clientSecrets.reveal(order) } : view;
   }
 
   /** Serialises a create result for the API. */

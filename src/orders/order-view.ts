@@ -12,7 +12,7 @@ export function orderView(o: PaymentOrderRow): Record<string, unknown> {
     trade_state: o.tradeState,
     trade_state_desc: o.tradeStateDesc ?? null,
     amount: { total: o.amountTotal, currency: o.currency, ...(o.payerTotal != null ? { payer_total: o.payerTotal } : {}) },
-    payer: { openid: o.payerOpenid },
+    payer: o.payerOpenid ? { openid: o.payerOpenid } : null,
     attach: o.attach ?? null,
     prepay_id: o.prepayId ?? null,
     transaction_id: o.transactionId ?? null,

@@ -19,7 +19,10 @@ export const PaymentOrderEntity = defineEntity({
     appid: p.string().length(32),
     /** 'sub': the tenant's own AppID (sub_appid + sub_openid); 'sp': the ISV's centralized sp_appid (sp_openid). */
     appSide: p.string().length(3).$type<'sub' | 'sp'>(),
+    /** '' while the order awaits its buyer (created without payer; the first /mp/v1 pay binds it). */
     payerOpenid: p.string().length(128),
+    /** The mini-program checkout secret (ord_<id>_secret_<random>), sealed with SecretBox; null for orders created with a payer. */
+    clientSecret: p.string().length(255).nullable(),
     description: p.string().length(127),
     amountTotal: p.integer(),
     currency: p.string().length(8),

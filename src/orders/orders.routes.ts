@@ -7,7 +7,6 @@ import { IdempotencyService } from '../idempotency/idempotency';
 import { answerIdempotently } from '../idempotency/idempotent-route';
 import { OrderService } from './order-service';
 import { createOrderBody, outTradeNoParams, syncQuery } from './order-input';
-import { orderView } from './order-view';
 
 const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
@@ -23,7 +22,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders',
-      summary: 'Create an order and the wx.requestPayment parameters',
+      summary: 'Create an order and the wx.requestPayment parameters (without payer: payment null, order.client_secret for /mp/v1)',
       tags: ['orders'],
       auth: 'tenant',
       body: createOrderBody,
@@ -36,9 +35,13 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      return answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
+      const answer = (await answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
         OrderService.createAnswer(await orders.create(tenant, body)),
-      );
+      )) as { order?: { out_trade_no?: unknown }; payment?: unknown };
+      // The client_secret is added here, not in the stored answer: the idempotency record never holds it in clear.
+      // Only orders without payer have one, and they are answered with payment null.
+      if (res.statusCode >= 300 || answer.payment !== null || typeof answer.order?.out_trade_no !== 'string') return answer;
+      return { ...answer, order: await orders.tenantView(await orders.get(tenant, answer.order.out_trade_no)) };
     },
   );
 
@@ -54,7 +57,9 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
       responses: { 200: { description: 'the order', schema: orderSchema } },
     },
     auth,
-    async ({ params, query, req }) => ({ order: orderView(await orders.get(tenantOf(req), params.out_trade_no, query.sync === 'true')) }),
+    async ({ params, query, req }) => ({
+      order: await orders.tenantView(await orders.get(tenantOf(req), params.out_trade_no, query.sync === 'true')),
+    }),
   );
 
   r.route(
@@ -70,7 +75,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ params, req }) => {
       const r = await orders.payment(tenantOf(req), params.out_trade_no);
-      return { order: orderView(r.order), payment: r.payment };
+      return { order: await orders.tenantView(r.order), payment: r.payment };
     },
   );
 
@@ -85,7 +90,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
       responses: { 200: { description: 'the closed order', schema: orderSchema } },
     },
     auth,
-    async ({ params, req }) => ({ order: orderView(await orders.close(tenantOf(req), params.out_trade_no)) }),
+    async ({ params, req }) => ({ order: await orders.tenantView(await orders.close(tenantOf(req), params.out_trade_no)) }),
   );
   return r;
 }

@@ -23,6 +23,7 @@ import { SimOnboarding } from './onboarding';
 import { registerProfitSharingRoutes } from './routes/profit-sharing';
 import { ProfitSharingSim, type SimReturn } from './profit-sharing';
 import { transactionView } from './views';
+import { LoginSimulator } from './login';
 
 export interface WxpaySimulatorOptions {
   /** Wall clock for signature timestamps and business times (default: the system clock). Embedded, it is partnerpay's TOKENS.Clock. */
@@ -88,9 +89,12 @@ export class WxpaySimulator {
   readonly onboarding: SimOnboarding;
   private readonly ps: ProfitSharingSim;
   private built?: Router;
+  /** Mini-program login (api.weixin.qq.com/sns/jscode2session), served beside the pay API. */
+  readonly login: LoginSimulator;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
+    this.login = new LoginSimulator(wall);
     this.identity = loadOrCreatePlatformIdentity(opts.stateDir);
     this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler);
     this.notifier = new NotificationDispatcher(this.identity, this.scheduler, wall, this.faultList, opts.logger, opts.notifyTimeoutMs);
@@ -122,6 +126,13 @@ export class WxpaySimulator {
     if (this.built) return this.built;
     const r = express.Router();
     r.use('/control', loopbackOnly, controlRouter(this));
+    // api.weixin.qq.com's login (GET only, JSON errors with HTTP 200), so WECHAT_API_BASE_URL can point here.
+    r.get('/sns/jscode2session', (req: Request, res: Response) => {
+      res.json(this.login.code2Session(req.query as Record<string, unknown>));
+    });
+    r.post('/sns/jscode2session', (_req: Request, res: Response) => {
+      res.json({ errcode: 41002, errmsg: 'appid missing' });
+    });
     // 6 MB: media uploads up to 5 MB (the ecommerce limit, accepted with a warning) plus the multipart envelope.
     r.use('/v3', express.raw({ type: () => true, limit: '6mb' }));
     r.use(this.api.router);

@@ -5,7 +5,8 @@ import type { SecretBox } from '../secrets/secret-box';
 import { ServiceProviderSchema, type ServiceProviderRow } from './tenancy.entities';
 
 /** Purposes (AES-GCM associated data) of a provider's sealed secrets. */
-export const spSecretPurpose = (spMchid: string, field: 'merchant_private_key' | 'apiv3_key') => `service_provider:${spMchid}:${field}`;
+export const spSecretPurpose = (spMchid: string, field: 'merchant_private_key' | 'apiv3_key' | 'sp_app_secret') =>
+  `service_provider:${spMchid}:${field}`;
 
 // Other processes learn of a PUT by this: at most every 30 s, one indexed `select updated_at`.
 const REVALIDATE_MS = 30_000;

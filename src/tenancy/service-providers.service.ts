@@ -22,6 +22,7 @@ export function serviceProviderJson(r: ServiceProviderRow) {
     verification: r.wechatpay_public_key_id
       ? { mode: 'public_key' as const, wechatpay_public_key_id: r.wechatpay_public_key_id }
       : { mode: 'certificate' as const },
+    sp_app_secret_set: r.sp_app_secret !== null,
     created_at: rfc3339(r.created_at),
     updated_at: rfc3339(r.updated_at),
   };
@@ -41,9 +42,10 @@ export class ServiceProvidersService {
   /** Creates or replaces `spMchid`'s credentials; `created` tells which. */
   async put(spMchid: string, input: ServiceProviderInput, ctx: WriteContext): Promise<{ created: boolean; provider: ServiceProviderRow }> {
     // Sealed before the transaction: SecretBox uses its own connection.
-    const [sealedKey, sealedApiV3] = await Promise.all([
+    const [sealedKey, sealedApiV3, sealedAppSecret] = await Promise.all([
       this.box.seal(input.merchant_private_key, spSecretPurpose(spMchid, 'merchant_private_key')),
       this.box.seal(input.apiv3_key, spSecretPurpose(spMchid, 'apiv3_key')),
+      input.sp_app_secret ? this.box.seal(input.sp_app_secret, spSecretPurpose(spMchid, 'sp_app_secret')) : undefined,
     ]);
     const result = await this.orm.em.fork().transactional(async (em) => {
       await this.guard.checkProvider(spMchid, em, input.sp_appid);
@@ -70,6 +72,8 @@ export class ServiceProvidersService {
         apiv3_key: sealedApiV3,
         wechatpay_public_key_id: input.wechatpay_public_key_id ?? null,
         wechatpay_public_key: input.wechatpay_public_key ?? null,
+        // Omitted keeps the current one (a replace need not re-enter it); null removes it.
+        sp_app_secret: input.sp_app_secret === undefined ? (before?.sp_app_secret ?? null) : (sealedAppSecret ?? null),
         created_at: before?.created_at ?? now,
         // Strictly increasing, so other processes' credential caches always notice the change.
         updated_at: before && now <= before.updated_at ? before.updated_at + 1 : now,

@@ -20,6 +20,8 @@ export interface ServiceProviderRow {
   wechatpay_public_key_id: string | null;
   /** Public: stored in clear. */
   wechatpay_public_key: string | null;
+  /** The AppSecret of the sp_appid (centralized mini-program login), sealed; null when not set. */
+  sp_app_secret: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -36,6 +38,7 @@ export const ServiceProviderSchema = new EntitySchema<ServiceProviderRow>({
     apiv3_key: { type: 'string', length: 255 },
     wechatpay_public_key_id: { type: 'string', length: 64, nullable: true },
     wechatpay_public_key: { type: 'text', nullable: true },
+    sp_app_secret: { type: 'string', length: 255, nullable: true },
     created_at: ms(),
     updated_at: ms(),
   },
@@ -97,6 +100,8 @@ export interface AppBindingRow {
   type: AppType;
   dev_mode: DevMode;
   claim: string;
+  /** The mini-program's AppSecret (jscode2session), sealed; null when not set. */
+  app_secret: string | null;
   created_at: number;
 }
 
@@ -114,6 +119,7 @@ export const AppBindingSchema = new EntitySchema<AppBindingRow>({
     type: { type: 'string', length: 24 },
     dev_mode: { type: 'string', length: 16 },
     claim: { type: 'string', length: 80 },
+    app_secret: { type: 'string', length: 255, nullable: true },
     created_at: ms(),
   },
 });

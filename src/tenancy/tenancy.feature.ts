@@ -14,6 +14,7 @@ import { DbTenantDirectory } from './db-tenant-directory';
 import { ServiceProvidersService } from './service-providers.service';
 import { TenantsService } from './tenants.service';
 import { TenantKeysService } from './tenant-keys.service';
+import { LoginSecrets } from './login-secrets';
 import { serviceProvidersRouter } from './http/service-providers.routes';
 import { tenantsRouter } from './http/tenants.routes';
 
@@ -71,6 +72,7 @@ export const tenancyFeature: Feature = {
           ),
       ),
     });
+    c.register(LoginSecrets, { useFactory: instanceCachingFactory((d) => new LoginSecrets(orm(d), d.resolve(SecretBox))) });
     c.register(TenantKeysService, {
       useFactory: instanceCachingFactory(
         (d) => new TenantKeysService(orm(d), clock(d), d.resolve(SecretBox), d.resolve(AuditLog), d.resolve(DbTenantDirectory)),

@@ -16,6 +16,16 @@ export const tenantId = z.string().regex(/^ten_[A-Za-z0-9_-]{10,40}$/, 'must be 
 export const appInput = z.object({ appid, type: appType, dev_mode: devMode }).strict();
 export type AppInput = z.infer<typeof appInput>;
 
+/** A mini-program's AppSecret (mp.weixin.qq.com → 开发管理 → 开发设置): 32 letters and digits. */
+export const appSecret = z.string().regex(/^[0-9A-Za-z]{32}$/, "must be the mini-program's AppSecret: 32 letters or digits");
+
+/** POST /admin/v1/tenants/{id}/apps: a binding, optionally with its AppSecret (never in tenants/*.json). */
+export const appCreateBody = appInput.extend({ app_secret: appSecret.optional() }).strict();
+export type AppCreateInput = z.infer<typeof appCreateBody>;
+
+/** PATCH /admin/v1/tenants/{id}/apps/{appid}: sets (rotates) or, with null, removes the AppSecret. */
+export const appPatchBody = z.object({ app_secret: appSecret.nullable() }).strict();
+
 /** A profit-sharing receiver the sub-merchant approved (spec §13.3 receiver types). */
 export const receiver = z
   .object({ type: z.enum(['MERCHANT_ID', 'PERSONAL_OPENID', 'PERSONAL_SUB_OPENID']), account: z.string().min(1).max(64) })
@@ -57,6 +67,8 @@ export const serviceProviderBody = z
       .regex(/^PUB_KEY_ID_[0-9A-Za-z]{1,64}$/, 'must be PUB_KEY_ID_ followed by its digits')
       .optional(),
     wechatpay_public_key: pem('wechatpay_public_key', loadPublicKey).optional(),
+    /** The sp_appid's AppSecret for centralized mini-program login; omitted keeps the current one, null removes it. */
+    sp_app_secret: appSecret.nullable().optional(),
   })
   .strict()
   .superRefine((b, ctx) => {

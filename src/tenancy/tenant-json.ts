@@ -17,7 +17,7 @@ export function tenantJson(t: TenantRow, apps: AppBindingRow[], publicBaseUrl: s
     sub_mchid: t.sub_mchid,
     name: t.name,
     status: t.status,
-    apps: apps.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode })),
+    apps: apps.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode, app_secret_set: a.app_secret !== null })),
     webhook_url: t.webhook_url,
     notify_urls: notifyUrls(publicBaseUrl, t.id),
     order_expire_minutes: t.order_expire_minutes,

@@ -19,8 +19,9 @@ import {
   type ServiceProviderRow,
   type TenantRow,
 } from './tenancy.entities';
-import type { AppInput, TenantInput, TenantPatch } from './tenancy.schemas';
+import type { AppCreateInput, AppInput, TenantInput, TenantPatch } from './tenancy.schemas';
 import { secretKeyHash, webhookSecretPurpose, type DbTenantDirectory } from './db-tenant-directory';
+import { appSecretPurpose } from './login-secrets';
 import { tenantJson, type TenantJson } from './tenant-json';
 
 /** A new tenant's secrets, answered once. */
@@ -195,8 +196,10 @@ export class TenantsService {
     return out;
   }
 
-  /** Binds one more AppID. */
-  async addApp(id: string, app: AppInput, ctx: WriteContext): Promise<TenantJson> {
+  /** Binds one more AppID, with its AppSecret when given (sealed before the transaction). */
+  async addApp(id: string, input: AppCreateInput, ctx: WriteContext): Promise<TenantJson> {
+    const { app_secret: secret, ...app } = input;
+    const sealed = secret ? await this.box.seal(secret, appSecretPurpose(id, app.appid)) : undefined;
     const out = await this.orm.em.fork().transactional(async (em) => {
       const t = await this.tenant(em, id);
       const current = await this.apps(em, id);
@@ -204,16 +207,39 @@ export class TenantsService {
         throw new AppError('CONFLICT', `appid ${app.appid} is already bound to this tenant`, {
           fields: [{ field: 'appid', issue: 'already bound to this tenant' }],
         });
-      return this.applyChanges(
+      const added = await this.applyChanges(
         em,
         t,
         { apps: [...current.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode })), app] },
         ctx,
         'tenant.app_add',
       );
+      return sealed ? this.writeAppSecret(em, t, app.appid, sealed, ctx) : added;
     });
     this.directory.invalidateTenant(id);
     return out;
+  }
+
+  /** Sets, rotates or (null) removes the AppSecret of a bound AppID; audited without the value. */
+  async setAppSecret(id: string, appid: string, secret: string | null, ctx: WriteContext): Promise<TenantJson> {
+    const sealed = secret ? await this.box.seal(secret, appSecretPurpose(id, appid)) : null;
+    return this.orm.em.fork().transactional(async (em) => {
+      const t = await this.tenant(em, id);
+      if (!(await this.apps(em, id)).some((a) => a.appid === appid)) throw AppError.notFound('app binding');
+      return this.writeAppSecret(em, t, appid, sealed, ctx);
+    });
+  }
+
+  private async writeAppSecret(em: Em, t: TenantRow, appid: string, sealed: string | null, ctx: WriteContext): Promise<TenantJson> {
+    const before = (await this.apps(em, t.id)).find((a) => a.appid === appid);
+    await em.nativeUpdate(AppBindingSchema, { tenant_id: t.id, appid }, { app_secret: sealed });
+    await this.audit.record(em, ctx, {
+      action: sealed ? 'tenant.app_secret_set' : 'tenant.app_secret_remove',
+      target: `tenant:${t.id}`,
+      before: { appid, app_secret_set: before?.app_secret != null },
+      after: { appid, app_secret_set: sealed !== null },
+    });
+    return this.json(t, await this.apps(em, t.id));
   }
 
   /** Unbinds an AppID (404 when it is not bound to this tenant). */
@@ -321,6 +347,7 @@ export class TenantsService {
       type: a.type,
       dev_mode: a.dev_mode,
       claim: claimOf(tenantId, a),
+      app_secret: null,
       created_at: now,
     }));
     await em.insertMany(AppBindingSchema, rows);

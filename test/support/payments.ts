@@ -35,6 +35,7 @@ export async function givenWechatProvider(
   t: TestApp,
   keys: { privateKey: string; publicKey: string },
   mode: 'public_key' | 'certificate' = 'public_key',
+  extra: Record<string, unknown> = {},
 ): Promise<Provider> {
   const sim = simulatorOf(t);
   const platform = sim.platform();
@@ -50,6 +51,7 @@ export async function givenWechatProvider(
       merchant_private_key: keys.privateKey,
       apiv3_key: p.apiv3Key,
       ...(mode === 'public_key' ? { wechatpay_public_key_id: platform.public_key_id, wechatpay_public_key: platform.public_key_pem } : {}),
+      ...extra,
     });
   if (res.status !== 201) throw new Error(`provider PUT failed: ${res.status} ${JSON.stringify(res.body)}`);
   sim.registerServiceProvider({

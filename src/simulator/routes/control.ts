@@ -28,6 +28,8 @@ export function controlRouter(sim: WxpaySimulator): Router {
   on('get', '/platform', () => sim.platform());
   on('post', '/service-providers', (req) => sim.registerServiceProvider(body(req)));
   on('post', '/sub-merchants', (req) => sim.registerSubMerchant(body(req)));
+  on('post', '/apps', (req) => sim.login.registerApp(body(req)));
+  on('post', '/login-codes', (req) => sim.login.issueCode(body(req)), 201);
   on('get', '/orders', () => ({ data: sim.orders() }));
   on('post', '/pay', (req) => sim.pay(selector(body(req))));
   on('post', '/expire', (req) => sim.expire(selector(body(req))));

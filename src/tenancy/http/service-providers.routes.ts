@@ -12,6 +12,7 @@ const provider = z.object({
   name: z.string(),
   merchant_serial_no: z.string(),
   verification: z.object({ mode: z.enum(['public_key', 'certificate']), wechatpay_public_key_id: z.string().optional() }),
+  sp_app_secret_set: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -5,9 +5,9 @@ import { pageQuery } from '../../common/http/paging';
 import { operatorAuth, writeContext } from '../../operators/operator-auth';
 import { TenantsService } from '../tenants.service';
 import { DEFAULT_WEBHOOK_GRACE_SECONDS, TenantKeysService } from '../tenant-keys.service';
-import { appid, appInput, mchid, tenantCreateBody, tenantId, tenantPatchBody, tenantStatus } from '../tenancy.schemas';
+import { appCreateBody, appid, appPatchBody, mchid, tenantCreateBody, tenantId, tenantPatchBody, tenantStatus } from '../tenancy.schemas';
 
-const app = z.object({ appid: z.string(), type: z.string(), dev_mode: z.string() });
+const app = z.object({ appid: z.string(), type: z.string(), dev_mode: z.string(), app_secret_set: z.boolean() });
 const tenant = z.object({
   id: z.string(),
   sp_mchid: z.string(),
@@ -111,11 +111,11 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/tenants/:id/apps',
-        summary: 'Bind an AppID to the tenant',
+        summary: 'Bind an AppID to the tenant (app_secret: its AppSecret for mini-program checkout, stored encrypted, never echoed)',
         tags,
         auth: 'operator',
         params: idParams,
-        body: appInput,
+        body: appCreateBody,
         responses: { 201: { description: 'the tenant', schema: tenant } },
       },
       admin,
@@ -124,6 +124,20 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
         res.status(201);
         return out;
       },
+    )
+    .route(
+      {
+        method: 'patch',
+        path: '/admin/v1/tenants/:id/apps/:appid',
+        summary: 'Set or rotate (null: remove) the AppSecret of a bound AppID; answers app_secret_set, never the secret',
+        tags,
+        auth: 'operator',
+        params: idParams.extend({ appid }),
+        body: appPatchBody,
+        responses: { 200: { description: 'the tenant', schema: tenant } },
+      },
+      admin,
+      ({ params, body, req }) => tenants.setAppSecret(params.id, params.appid, body.app_secret, writeContext(req)),
     )
     .route(
       {

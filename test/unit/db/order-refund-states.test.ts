@@ -28,6 +28,7 @@ function order(id: string, tradeState: TradeState): PaymentOrderRow {
     outTradeNo: `o_${id}`,
     appid: 'wx1',
     appSide: 'sub',
+    clientSecret: null,
     payerOpenid: 'op',
     description: 'd',
     amountTotal: 100,
