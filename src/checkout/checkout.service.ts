@@ -5,7 +5,6 @@ import type { Clock } from '../common/clock';
 import type { Config } from '../config/schema';
 import type { Orm } from '../common/db/orm';
 import type { RateLimiter } from '../common/kv/kv';
-import { reader } from '../common/db/sql';
 import type { TenantDirectory, TenantView } from '../tenancy/tenant-directory';
 import { LoginSecrets } from '../tenancy/login-secrets';
 import type { WechatApi } from '../wechat/wechat-api';

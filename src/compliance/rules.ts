@@ -85,7 +85,12 @@ export const RULES: RuleInfo[] = [
   {
     rule: 'settlement_account_not_owned',
     title: 'A sub-merchant settles only to its own account',
-    why: "WeChat Pay pays a sub-merchant's takings to the settlement account of its application. An account of the ISV or of a third party would let someone other than the merchant receive and pay out its money: 二清. An enterprise, institution, government body or other organisation settles to a corporate account named as the subject; an individual business (个体户) to a corporate account in its name or a personal account in its legal person's name.",
+    why:
+      "WeChat Pay pays a sub-merchant's takings to the settlement account of its application. An account of the ISV " +
+      'or of a third party would let someone other than the merchant receive and pay out its money: 二清. An ' +
+      'enterprise, institution, government body or other organisation settles to a corporate account named as the ' +
+      'subject; an individual business (个体户) to a corporate account in its name or a personal account in its legal ' +
+      "person's name.",
     enforced_at: 'every applyment submit and resubmit, and every settlement-account change, before any call to WeChat Pay',
   },
 ];

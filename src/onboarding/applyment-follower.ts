@@ -28,7 +28,10 @@ export class ApplymentFollower {
     @inject(TOKENS.Logger) private readonly logger: Logger,
   ) {}
 
-  /** One pass: polls what is due by `now` (default: the clock; of one provider when `spMchid`), then purges. Answers how many were polled. */
+  /**
+   * One pass: polls what is due by `now` (default: the clock; of one provider when `spMchid`), then purges.
+   * Answers how many were polled.
+   */
   async runOnce(now = this.clock.now(), spMchid?: string): Promise<number> {
     const leaseMs = this.config.onboarding.leaseSeconds * 1000;
     const due = await this.repo.claimDue(now, leaseMs, this.owner, 20, spMchid);

@@ -85,7 +85,8 @@ export class ApplymentRepository {
     for (const r of candidates) {
       const n = await run(
         em,
-        `update ${T.name} set ${c('leaseUntil')} = ?, ${c('leaseOwner')} = ? where ${c('id')} = ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?)`,
+        `update ${T.name} set ${c('leaseUntil')} = ?, ${c('leaseOwner')} = ? ` +
+          `where ${c('id')} = ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?)`,
         [now + leaseMs, owner, r.id, now],
       );
       if (n === 1) claimed.push({ ...r, leaseUntil: now + leaseMs, leaseOwner: owner });
