@@ -10,7 +10,8 @@ import { TOKENS } from '../../src/common/tokens';
 import type { Orm } from '../../src/common/db/orm';
 
 /** Seeded: FUZZ_SEED reproduces a run; the seed is printed either way. */
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+// A fixed default seed keeps CI repeatable; FUZZ_SEED explores others (the seed is printed either way).
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 /** Cases per route; by default enough that routes and notifications together make at least 10,000. */
 const RUNS_PER_ROUTE = process.env.FUZZ_RUNS_PER_ROUTE ? Number(process.env.FUZZ_RUNS_PER_ROUTE) : undefined;
 const NOTIFY_RUNS = Number(process.env.FUZZ_NOTIFY_RUNS ?? 1500);
