@@ -38,7 +38,7 @@ export function buildApp(app: AppContainer): express.Application {
   server.use((_req: Request, _res: Response, next: NextFunction) => RequestContext.create(orm.em, next));
 
   const routers: ApiRouter[] = [
-    healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url)),
+    healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url), app.lifecycle),
     ...app.features.flatMap((f) => f.routers?.(c) ?? []),
   ];
   const openapi = buildOpenApiDocument(

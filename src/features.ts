@@ -13,8 +13,10 @@ import { ordersFeature } from './orders/orders.feature';
 import { refundsFeature } from './refunds/refunds.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
 import { demoFeature } from './demo/demo.feature';
+import { observabilityFeature } from './observability/observability.feature';
 
 export const FEATURES: Feature[] = [
+  observabilityFeature,
   simulatorFeature,
   wxpayFeature,
   auditFeature,

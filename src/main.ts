@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // /readyz answers 503 from now on, so a load balancer stops sending traffic while requests in flight finish.
+    app.lifecycle.drain();
     const force = setTimeout(() => process.exit(1), (config.server.shutdownGraceSeconds + 5) * 1000).unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

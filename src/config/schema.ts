@@ -88,6 +88,20 @@ export const configSchema = z
       enabled: z.boolean().default(true),
       intervalMs: z.number().int().positive().default(5000),
     }),
+    metrics: z
+      .object({
+        /** Bearer token for GET /metrics besides operator tokens (PARTNERPAY_METRICS_TOKEN); unset = operator tokens only. */
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        /** prom-client's process and event-loop metrics. */
+        defaultMetrics: z.boolean().default(true),
+      })
+      .default({ defaultMetrics: true }),
+    demo: z
+      .object({
+        /** Mount /demo/inbox: a built-in webhook receiver for the example tenants (demo profile only). */
+        inbox: z.boolean().default(false),
+      })
+      .default({ inbox: false }),
     /** Folder of declarative tenant files; the demo seeds from it. */
     tenantsDir: z.string().default('tenants'),
     /** Seed the demo service provider and tenants at start-up. */
@@ -110,6 +124,8 @@ export const configSchema = z
     if (!c.wxpay.baseUrl) ctx.addIssue({ code: 'custom', path: ['wxpay', 'baseUrl'], message: 'is required in production' });
     if (c.security.allowPrivateWebhooks)
       ctx.addIssue({ code: 'custom', path: ['security', 'allowPrivateWebhooks'], message: 'private webhooks are refused in production' });
+    if (c.demo.inbox)
+      ctx.addIssue({ code: 'custom', path: ['demo', 'inbox'], message: 'the demo webhook inbox is never mounted in production' });
     if (c.seedDemo) ctx.addIssue({ code: 'custom', path: ['seedDemo'], message: 'demo seeding is refused in production' });
   });
 

@@ -11,6 +11,7 @@ import { ServiceProvidersService } from '../tenancy/service-providers.service';
 import { syncTenants } from '../tenancy/tenants-sync';
 import type { WxpaySimulator } from '../simulator/simulator';
 import { registerTenantInSimulator, type SimulatorTenant } from '../simulator/tenant-seed';
+import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
 
 /** The demo service provider that tenants/*.json refer to. */
 export const DEMO_SP = { spMchid: '1900000100', spAppid: 'wx8888888888888888', name: 'Demo ISV (simulated WeChat Pay)' };
@@ -83,8 +84,20 @@ function readTenantFiles(dir: string): SimulatorTenant[] {
     .map((f) => JSON.parse(readFileSync(join(abs, f), 'utf8')) as SimulatorTenant);
 }
 
-/** The demo profile's seeding; does nothing unless config.seedDemo and the simulator is embedded. */
+const inboxOn = (c: DependencyContainer) => c.resolve<Config>(TOKENS.Config).demo.inbox;
+
+/**
+ * The demo profile's seeding (nothing unless config.seedDemo and the simulator is embedded) and its
+ * built-in webhook inbox (only with config.demo.inbox, which production refuses).
+ */
 export const demoFeature: Feature = {
   name: 'demo',
+  register(c) {
+    if (inboxOn(c)) registerDemoInbox(c);
+  },
+  mountRaw(app, c) {
+    if (inboxOn(c)) mountDemoInbox(app, c);
+  },
+  routers: (c) => (inboxOn(c) && c.isRegistered(DemoInbox, true) ? [demoInboxRouter(c)] : []),
   onStart: seedDemo,
 };

@@ -169,4 +169,23 @@ export class EventQueries {
     const [after] = await em.execute<EventRow[]>(`select ${COLUMNS} from event where id = ?`, [id]);
     return view(after, true);
   }
+
+  /**
+   * The outbox backlog per tenant, for the metrics scrape: one grouped COUNT over the
+   * (status, next_attempt_at) index's leading column; the tenant join adds the provider label.
+   */
+  async backlog(): Promise<Array<{ tenantId: string; spMchid: string; count: number; oldestMs: number | null }>> {
+    const rows = await this.orm.em
+      .getConnection()
+      .execute<Array<Record<string, unknown>>>(
+        'select e.tenant_id, t.sp_mchid, count(*) as n, min(e.created_at) as oldest from event e left join tenant t on t.id = e.tenant_id' +
+          " where e.status in ('pending', 'delivering') group by e.tenant_id, t.sp_mchid",
+      );
+    return rows.map((r) => ({
+      tenantId: String(r.tenant_id),
+      spMchid: r.sp_mchid ? String(r.sp_mchid) : 'unknown',
+      count: Number(r.n),
+      oldestMs: r.oldest === null || r.oldest === undefined ? null : Number(r.oldest),
+    }));
+  }
 }

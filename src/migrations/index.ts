@@ -4,8 +4,10 @@
  * entities agree, so a change to an entity without a migration fails CI.
  */
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201112749_NotificationVerifiedBy } from './Migration20261201112749_NotificationVerifiedBy';
 import { Migration20261127002509_InitialSchema } from './Migration20261127002509_InitialSchema';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
+  { name: 'Migration20261201112749_NotificationVerifiedBy', class: Migration20261201112749_NotificationVerifiedBy },
 ];

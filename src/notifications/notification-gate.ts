@@ -10,6 +10,9 @@ import type { PlatformKeys } from '../wxpay/client-port';
 import type { TenantDirectory } from '../tenancy/tenant-directory';
 import type { NotificationEnvelope, NotificationHandler } from './notification-handler';
 import type { NotificationOutcome } from './notification.entity';
+import { annotateLog } from '../common/log-context';
+import { UNKNOWN, type Metrics } from '../observability/metrics';
+import { verifiedByOf } from '../observability/key-usage';
 
 /** How the gate answers WeChat Pay: HTTP status and, for refusals, `{"code":"FAIL"}`. */
 export interface GateAnswer {
@@ -25,6 +28,10 @@ const fail = (status: number, message: string): GateAnswer => ({ status, body: {
 
 interface Record_ {
   tenantId: string;
+  /** Known once the tenant is: labels the metrics (an unknown path is labelled `unknown`, never by its raw value). */
+  spMchid?: string;
+  /** `public_key` or the certificate serial that verified the signature. */
+  verifiedBy?: string | null;
   kind: 'transactions' | 'refunds';
   envelope?: Partial<NotificationEnvelope>;
   serial?: string;
@@ -52,6 +59,7 @@ export class NotificationGate {
     private readonly clock: Clock,
     private readonly logger: Logger,
     handlers: NotificationHandler[],
+    private readonly metrics?: Metrics,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
   }
@@ -72,9 +80,11 @@ export class NotificationGate {
         404,
         'unknown notify path',
       );
+    annotateLog({ tenant_id: tenant.id, sp_mchid: tenant.spMchid });
+    this.metrics?.learnTenant(tenant.id, tenant.spMchid);
     if (tenant.status !== 'active')
       return this.refuse(
-        { tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } },
+        { tenantId, spMchid: tenant.spMchid, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } },
         403,
         'sub-merchant suspended',
       );
@@ -97,6 +107,7 @@ export class NotificationGate {
       return this.refuse(
         {
           tenantId,
+          spMchid: tenant.spMchid,
           kind,
           serial,
           envelope: claimed,
@@ -112,9 +123,10 @@ export class NotificationGate {
     // A verified copy whose (serial, nonce) we already processed on this same path is a replay:
     // acknowledge, never apply again. Scoped by tenant and kind: tenants of one provider share its
     // serial, and a copy accepted on tenant A's path must still be refused (and logged) on B's.
+    const seen = { tenantId, spMchid: tenant.spMchid, kind, serial, verifiedBy: verifiedByOf(verified) };
     const replayKey = `notify:seen:${tenantId}:${kind}:${serial}:${nonce}`;
     if (await this.kv.get(replayKey)) {
-      await this.log({ tenantId, kind, serial, verification: 'ok', outcome: 'replayed' });
+      await this.log({ ...seen, verification: 'ok', outcome: 'replayed' });
       return ok();
     }
 
@@ -124,17 +136,13 @@ export class NotificationGate {
       envelope = JSON.parse(body) as NotificationEnvelope;
       if (!envelope?.resource?.ciphertext || !envelope.resource.nonce) throw new Error('no encrypted resource');
     } catch {
-      return this.refuse(
-        { tenantId, kind, serial, verification: 'ok', outcome: 'refused', detail: { check: 'envelope' } },
-        400,
-        'malformed notification',
-      );
+      return this.refuse({ ...seen, verification: 'ok', outcome: 'refused', detail: { check: 'envelope' } }, 400, 'malformed notification');
     }
     try {
       resource = JSON.parse(decryptResource(envelope.resource, sp.apiV3Key)) as Record<string, unknown>;
     } catch {
       return this.refuse(
-        { tenantId, kind, serial, envelope, verification: 'undecryptable', outcome: 'refused', detail: { check: 'decryption' } },
+        { ...seen, envelope, verification: 'undecryptable', outcome: 'refused', detail: { check: 'decryption' } },
         400,
         'resource does not decrypt with this provider APIv3 key',
       );
@@ -145,10 +153,11 @@ export class NotificationGate {
       result = await handler.handle({ tenant, sp, envelope, resource });
     } catch (err) {
       // Our side failed (database, WeChat Pay query): keep the record if we can, then 5xx so WeChat Pay retries.
-      await this.log({ tenantId, kind, serial, envelope, verification: 'ok', outcome: 'error' }).catch(() => undefined);
+      await this.log({ ...seen, envelope, verification: 'ok', outcome: 'error' }).catch(() => undefined);
       throw err;
     }
-    await this.log({ tenantId, kind, serial, envelope, verification: 'ok', outcome: result.outcome, detail: result.detail });
+    await this.log({ ...seen, envelope, verification: 'ok', outcome: result.outcome, detail: result.detail });
+    if (result.outcome === 'applied') this.observeDelay(seen.spMchid, tenantId, kind, resource.success_time);
     if (result.outcome === 'refused') {
       this.logger.warn({ security: true, tenant_id: tenantId, kind, ...result.detail }, 'notification refused by cross-check');
       return fail(400, `notification does not match: ${String(result.detail?.check ?? 'cross-check')}`);
@@ -163,10 +172,20 @@ export class NotificationGate {
     return fail(status, message);
   }
 
+  private observeDelay(spMchid: string, tenantId: string, kind: string, successTime: unknown): void {
+    const at = typeof successTime === 'string' ? Date.parse(successTime) : NaN;
+    if (Number.isFinite(at)) this.metrics?.notificationDelaySeconds(spMchid, tenantId, kind, (this.clock.now() - at) / 1000);
+  }
+
   private async log(r: Record_): Promise<void> {
+    const check = r.outcome === 'refused' && typeof r.detail?.check === 'string' ? r.detail.check : 'none';
+    // An unknown tenant path is whatever the caller typed: it never becomes a label value.
+    const known = r.spMchid !== undefined;
+    this.metrics?.notification(r.spMchid ?? UNKNOWN, known ? r.tenantId : UNKNOWN, r.kind, r.outcome, check);
     await run(
       reader(this.orm),
-      'insert into notification_log (id, tenant_id, kind, event_id, event_type, serial, verification, outcome, detail, received_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'insert into notification_log (id, tenant_id, kind, event_id, event_type, serial, verification, verified_by, outcome, detail, received_at)' +
+        ' values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         newId('ntf'),
         r.tenantId.slice(0, 64),
@@ -175,6 +194,7 @@ export class NotificationGate {
         typeof r.envelope?.event_type === 'string' ? r.envelope.event_type.slice(0, 32) : null,
         r.serial?.slice(0, 64) ?? null,
         r.verification,
+        r.verifiedBy?.slice(0, 64) ?? null,
         r.outcome,
         r.detail ? JSON.stringify(r.detail) : null,
         this.clock.now(),

@@ -17,6 +17,8 @@ export interface NotificationRow {
   serial: string | null;
   /** 'ok' or the verification failure (missing_headers, stale_timestamp, signtest_probe, unknown_serial, bad_signature, undecryptable). */
   verification: string;
+  /** The key that verified the signature: `public_key` or the platform certificate serial; null when unverified. */
+  verified_by: string | null;
   outcome: NotificationOutcome;
   /** The check that failed or the reason, plus what the payload claimed (sub_mchid, out_trade_no). */
   detail: string | null;
@@ -34,6 +36,7 @@ export const NotificationSchema = new EntitySchema<NotificationRow>({
     event_type: { type: 'string', length: 32, nullable: true },
     serial: { type: 'string', length: 64, nullable: true },
     verification: { type: 'string', length: 32 },
+    verified_by: { type: 'string', length: 64, nullable: true },
     outcome: { type: 'string', length: 16 },
     detail: { type: 'text', nullable: true },
     received_at: { type: new BigIntType('number') },

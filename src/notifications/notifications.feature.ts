@@ -4,6 +4,7 @@ import { TOKENS } from '../common/tokens';
 import { NotificationGate } from './notification-gate';
 import type { NotificationHandler } from './notification-handler';
 import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
+import { Metrics } from '../observability/metrics';
 
 /**
  * Inbound WeChat Pay notifications. Features that own a kind (orders: transactions; refunds:
@@ -25,6 +26,7 @@ export const notificationsFeature: Feature = {
             cc.resolve(TOKENS.Clock),
             cc.resolve(TOKENS.Logger),
             cc.isRegistered(TOKENS.NotificationHandler, true) ? cc.resolveAll<NotificationHandler>(TOKENS.NotificationHandler) : [],
+            cc.isRegistered(Metrics, true) ? cc.resolve(Metrics) : undefined,
           ),
       ),
     });

@@ -99,6 +99,7 @@ export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
         event_type: n.event_type,
         serial: n.serial,
         verification: n.verification,
+        verified_by: n.verified_by ?? null,
         outcome: n.outcome,
         detail: n.detail ? (JSON.parse(n.detail) as unknown) : null,
         received_at: rfc3339(Number(n.received_at)),

@@ -8,6 +8,7 @@ import { answerIdempotently } from '../idempotency/idempotent-route';
 import { OrderService } from './order-service';
 import { createOrderBody, outTradeNoParams, syncQuery } from './order-input';
 import { orderView } from './order-view';
+import { Metrics } from '../observability/metrics';
 
 const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
@@ -17,6 +18,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
   const orders = c.resolve(OrderService);
   const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
   const auth = tenantAuth(c);
+  const metrics = c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined;
   const r = new ApiRouter();
 
   r.route(
@@ -36,9 +38,12 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      return answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
+      const answer = await answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
         OrderService.createAnswer(await orders.create(tenant, body)),
       );
+      // 201 is a new order; 200 and replays answer one that was counted already.
+      if (res.statusCode === 201 && !res.getHeader('Idempotent-Replayed')) metrics?.orderCreated(tenant.spMchid, tenant.id);
+      return answer;
     },
   );
 
