@@ -94,8 +94,10 @@ export const configSchema = z
         token: z.string().min(16, 'must be at least 16 characters').optional(),
         /** prom-client's process and event-loop metrics. */
         defaultMetrics: z.boolean().default(true),
+        /** How long a scrape reuses the outbox backlog COUNT (0: every scrape counts). */
+        backlogCacheMs: z.number().int().min(0).default(5000),
       })
-      .default({ defaultMetrics: true }),
+      .default({ defaultMetrics: true, backlogCacheMs: 5000 }),
     demo: z
       .object({
         /** Mount /demo/inbox: a built-in webhook receiver for the example tenants (demo profile only). */

@@ -13,17 +13,18 @@ import { KeyUsage } from './key-usage';
 import { KeyReport } from './key-report';
 import { keyReportRouter, metricsRouter } from './observability.routes';
 
-/** A scrape reads the backlog at most this often; Prometheus scraping every few seconds costs one COUNT per window. */
-const BACKLOG_CACHE_MS = 5_000;
 const BACKLOG_TIMEOUT_MS = 2_000;
 
-/** Caches the backlog query briefly and bounds it, so a slow database never hangs a scrape (the gauges keep their last values). */
-function backlogSource(read: () => Promise<BacklogRow[]>): () => Promise<BacklogRow[]> {
+/**
+ * Caches the backlog query for `cacheMs` (several scrapers cost one COUNT per window) and bounds it,
+ * so a slow database never hangs a scrape (the gauges keep their last values).
+ */
+function backlogSource(read: () => Promise<BacklogRow[]>, cacheMs: number): () => Promise<BacklogRow[]> {
   let cached: { at: number; rows: Promise<BacklogRow[]> } | undefined;
   let last: BacklogRow[] = [];
   return () => {
     const now = Date.now();
-    if (!cached || now - cached.at > BACKLOG_CACHE_MS) {
+    if (!cached || now - cached.at >= cacheMs) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<BacklogRow[]>((resolve) => (timer = setTimeout(() => resolve(last), BACKLOG_TIMEOUT_MS)));
       const rows = Promise.race([read().then((r) => (last = r)), timeout])
@@ -48,7 +49,12 @@ export const observabilityFeature: Feature = {
       useFactory: instancePerContainerCachingFactory((d) => {
         const metrics = new Metrics({ defaultMetrics: config.metrics.defaultMetrics });
         // Resolved at scrape time: the events feature registers EventQueries after this factory may first run.
-        metrics.setBacklogSource(backlogSource(async () => (d.isRegistered(EventQueries, true) ? d.resolve(EventQueries).backlog() : [])));
+        metrics.setBacklogSource(
+          backlogSource(
+            async () => (d.isRegistered(EventQueries, true) ? d.resolve(EventQueries).backlog() : []),
+            config.metrics.backlogCacheMs,
+          ),
+        );
         return metrics;
       }),
     });
