@@ -1,5 +1,5 @@
 import express, { type Application } from 'express';
-import type { DependencyContainer } from 'tsyringe';
+import { instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
 import { TOKENS } from '../common/tokens';
@@ -133,12 +133,14 @@ export function demoInboxRouter(c: DependencyContainer): ApiRouter {
 /** Binds DemoInbox (only called when config.demo.inbox). */
 export function registerDemoInbox(c: DependencyContainer): void {
   c.register(DemoInbox, {
-    useFactory: (d) =>
-      new DemoInbox(
-        d.resolve<TenantDirectory>(TOKENS.Tenants),
-        d.resolve(TenantsService),
-        d.resolve<Clock>(TOKENS.Clock),
-        d.resolve<Logger>(TOKENS.Logger),
-      ),
+    useFactory: instancePerContainerCachingFactory(
+      (d) =>
+        new DemoInbox(
+          d.resolve<TenantDirectory>(TOKENS.Tenants),
+          d.resolve(TenantsService),
+          d.resolve<Clock>(TOKENS.Clock),
+          d.resolve<Logger>(TOKENS.Logger),
+        ),
+    ),
   });
 }

@@ -90,6 +90,13 @@ test('When a certificate-mode provider is paid, then the certificate serial veri
 });
 
 test('When the provider is unknown or the caller is not an operator, then 404 and 401', async () => {
-  assert.equal((await request(t.http).get('/admin/v1/service-providers/1999999999/keys').set(...admin(t))).status, 404);
+  assert.equal(
+    (
+      await request(t.http)
+        .get('/admin/v1/service-providers/1999999999/keys')
+        .set(...admin(t))
+    ).status,
+    404,
+  );
   assert.equal((await request(t.http).get('/admin/v1/service-providers/1999999999/keys')).status, 401);
 });

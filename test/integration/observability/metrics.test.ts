@@ -103,7 +103,15 @@ test('When /metrics is called, then only the metrics token or an operator token 
   const tenant = await givenWechatTenant(t, provider);
   assert.equal((await request(t.http).get('/metrics')).status, 401);
   assert.equal((await request(t.http).get('/metrics').set('Authorization', 'Bearer not-the-metrics-token-000')).status, 401);
-  assert.equal((await request(t.http).get('/metrics').set(...tenant.auth)).status, 401, 'a tenant key is not a monitoring credential');
+  assert.equal(
+    (
+      await request(t.http)
+        .get('/metrics')
+        .set(...tenant.auth)
+    ).status,
+    401,
+    'a tenant key is not a monitoring credential',
+  );
   const viewer = await request(t.http)
     .post('/admin/v1/operators')
     .set('Authorization', `Bearer ${t.config.security.adminToken}`)
