@@ -12,3 +12,4 @@ import './orders/order.entity';
 import './idempotency/idempotency.entity';
 import './notifications/notification.entity';
 import './refunds/refund.entity';
+import './profit-sharing/profit-sharing.entities';

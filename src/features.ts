@@ -11,9 +11,11 @@ import { tenancyFeature } from './tenancy/tenancy.feature';
 import { eventsFeature } from './events/events.feature';
 import { ordersFeature } from './orders/orders.feature';
 import { refundsFeature } from './refunds/refunds.feature';
+import { profitSharingFeature } from './profit-sharing/profit-sharing.feature';
 import { notificationsFeature } from './notifications/notifications.feature';
 import { demoFeature } from './demo/demo.feature';
 import { observabilityFeature } from './observability/observability.feature';
+import { consoleFeature } from './console/console.feature';
 
 export const FEATURES: Feature[] = [
   observabilityFeature,
@@ -26,6 +28,8 @@ export const FEATURES: Feature[] = [
   eventsFeature,
   ordersFeature,
   refundsFeature,
+  profitSharingFeature,
   notificationsFeature,
   demoFeature,
+  consoleFeature,
 ];

@@ -7,6 +7,8 @@ import { operatorAuth } from '../operators/operator-auth';
 import { tenantId } from '../tenancy/tenancy.schemas';
 import type { SecondaryClearingGuard } from './clearing-guard';
 import { complianceCatalogue } from './rules';
+import { ProfitSharingRepository } from '../profit-sharing/profit-sharing.repository';
+import { TenantsService } from '../tenancy/tenants.service';
 
 /** GET /admin/v1/compliance and GET /admin/v1/tenants/{id}/compliance. */
 export function complianceRouter(c: DependencyContainer): ApiRouter {
@@ -41,6 +43,13 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
               tenant_id: z.string(),
               compliant: z.boolean(),
               rules: z.array(z.object({ rule: z.string(), holds: z.boolean(), explanation: z.string() })),
+              profit_sharing: z.object({
+                max_ratio: z.number(),
+                orders_split: z.number(),
+                split_total: z.number(),
+                paid_total: z.number(),
+                highest_share: z.number(),
+              }),
             }),
           },
         },
@@ -49,7 +58,22 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
       async ({ params }) => {
         const rules = await guard.evaluate(params.id);
         if (!rules) throw AppError.notFound('tenant');
-        return { tenant_id: params.id, compliant: rules.every((r) => r.holds), rules };
+        // Each tenant's splits against its cap: the highest cumulative share of any one payment (万分比).
+        const maxRatio = (await c.resolve(TenantsService).get(params.id)).profit_sharing.max_ratio;
+        const totals = await c.resolve(ProfitSharingRepository).totals(params.id);
+        const cap = rules.find((r) => r.rule === 'ratio_above_cap');
+        if (cap && totals.orders) {
+          cap.holds = cap.holds && totals.maxShare <= maxRatio;
+          cap.explanation += `; ${totals.orders} payment(s) split, ${totals.split} of ${totals.paid} fen, at most ${totals.maxShare / 100}% of one payment`;
+        }
+        const profit_sharing = {
+          max_ratio: maxRatio,
+          orders_split: totals.orders,
+          split_total: totals.split,
+          paid_total: totals.paid,
+          highest_share: totals.maxShare,
+        };
+        return { tenant_id: params.id, compliant: rules.every((r) => r.holds), rules, profit_sharing };
       },
     );
 }

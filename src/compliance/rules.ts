@@ -48,13 +48,13 @@ export const RULES: RuleInfo[] = [
     rule: 'ratio_above_cap',
     title: 'Profit sharing stays within the ratio the sub-merchant authorised',
     why: "分账 is the sanctioned way for the ISV to take a cut, but only up to the max_ratio the sub-merchant authorised (default, and WeChat Pay's cap, 30%). Taking more would be holding the merchant's money.",
-    enforced_at: 'every profit-sharing request (ready for the profit-sharing feature)',
+    enforced_at: 'every profit-sharing split (POST /v1/profit-sharing/orders), before WeChat Pay is called, under the payment row lock',
   },
   {
     rule: 'receiver_not_approved',
     title: 'Profit sharing goes only to receivers approved for that tenant',
     why: "Splitting to a receiver the tenant never approved would pay the merchant's money to a third party on the platform's say-so: clearing.",
-    enforced_at: 'every profit-sharing request (ready for the profit-sharing feature)',
+    enforced_at: 'every profit-sharing split (POST /v1/profit-sharing/orders), before WeChat Pay is called, under the payment row lock',
   },
 ];
 

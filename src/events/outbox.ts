@@ -4,9 +4,24 @@ import { rfc3339, systemClock, type Clock } from '../common/clock';
 import { newId } from '../common/ids';
 
 /** Event types delivered to tenants' webhooks (contract: "Events to tenants"). */
-export type EventType = 'order.paid' | 'order.closed' | 'refund.succeeded' | 'refund.closed' | 'refund.abnormal';
+export type EventType =
+  | 'order.paid'
+  | 'order.closed'
+  | 'refund.succeeded'
+  | 'refund.closed'
+  | 'refund.abnormal'
+  | 'profit_sharing.finished'
+  | 'profit_sharing.returned';
 
-export const EVENT_TYPES: readonly EventType[] = ['order.paid', 'order.closed', 'refund.succeeded', 'refund.closed', 'refund.abnormal'];
+export const EVENT_TYPES: readonly EventType[] = [
+  'order.paid',
+  'order.closed',
+  'refund.succeeded',
+  'refund.closed',
+  'refund.abnormal',
+  'profit_sharing.finished',
+  'profit_sharing.returned',
+];
 
 export interface NewEvent {
   tenantId: string;

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { ApiRouter } from '../common/http/route';
 import { pageQuery } from '../common/http/paging';
-import { operatorAuth, writeContext } from './operator-auth';
+import { operatorAuth, operatorOf, writeContext } from './operator-auth';
 import { OperatorsService, operatorJson } from './operators.service';
 
 const operator = z.object({ id: z.string(), name: z.string(), role: z.enum(['admin', 'viewer']), created_at: z.string() });
@@ -13,6 +13,23 @@ export function operatorsRouter(c: DependencyContainer): ApiRouter {
   const admin = operatorAuth(c, 'admin');
   const viewer = operatorAuth(c, 'viewer');
   return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/operators/me',
+        summary: 'The operator this token belongs to (id, name, role): the console hides write controls from a viewer',
+        tags: ['admin: operators'],
+        auth: 'operator',
+        responses: {
+          200: { description: 'the caller', schema: z.object({ id: z.string(), name: z.string(), role: z.enum(['admin', 'viewer']) }) },
+        },
+      },
+      viewer,
+      ({ req }) => {
+        const who = operatorOf(req);
+        return { id: who.id, name: who.name, role: who.role };
+      },
+    )
     .route(
       {
         method: 'post',

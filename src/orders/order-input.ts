@@ -39,6 +39,8 @@ export const createOrderBody = z.strictObject({
     .refine((s) => utf8Bytes(s) <= 128, 'must be at most 128 bytes of UTF-8')
     .refine(noFourByteChars, 'must not contain emoji or other 4-byte characters')
     .optional(),
+  /** settle_info.profit_sharing: freeze the funds for profit sharing (分账). */
+  profit_sharing: z.boolean().optional(),
 });
 export type CreateOrderInput = z.infer<typeof createOrderBody>;
 

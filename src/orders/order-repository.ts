@@ -27,6 +27,7 @@ const COLUMNS = [
   'payer_total',
   'bank_type',
   'refunded_total',
+  'profit_sharing',
   'last_synced_at',
   'created_at',
   'updated_at',

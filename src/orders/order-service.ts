@@ -118,6 +118,7 @@ export class OrderService {
       payer_total: null,
       bank_type: null,
       refunded_total: 0,
+      profit_sharing: input.profit_sharing ? 1 : 0,
       last_synced_at: null,
       created_at: now,
       updated_at: now,
@@ -160,6 +161,7 @@ export class OrderService {
       notify_url: `${this.config.server.publicBaseUrl}/notify/${o.tenant_id}/transactions`,
       amount: { total: o.amount_total, currency: 'CNY' },
       payer: own ? { sub_openid: o.payer_openid } : { sp_openid: o.payer_openid },
+      ...(o.profit_sharing === 1 ? { settle_info: { profit_sharing: true } } : {}),
     };
   }
 

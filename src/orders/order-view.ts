@@ -8,6 +8,7 @@ const NUMERIC: Array<keyof PaymentOrderRow> = [
   'success_time',
   'payer_total',
   'refunded_total',
+  'profit_sharing',
   'last_synced_at',
   'created_at',
   'updated_at',
@@ -37,6 +38,7 @@ export function orderView(o: PaymentOrderRow): Record<string, unknown> {
     transaction_id: o.transaction_id,
     success_time: o.success_time !== null ? rfc3339(o.success_time) : null,
     refunded_total: o.refunded_total,
+    profit_sharing: o.profit_sharing === 1,
     created_at: rfc3339(o.created_at),
     expires_at: rfc3339(o.time_expire),
   };

@@ -34,6 +34,8 @@ export interface PaymentOrderRow {
   payer_total: number | null;
   bank_type: string | null;
   refunded_total: number;
+  /** 1 when placed with settle_info.profit_sharing: the funds stay frozen until split or unfrozen. */
+  profit_sharing: number;
   last_synced_at: number | null;
   created_at: number;
   updated_at: number;
@@ -68,6 +70,7 @@ export const PaymentOrderSchema = new EntitySchema<PaymentOrderRow>({
     payer_total: { type: 'integer', nullable: true },
     bank_type: { type: 'string', length: 32, nullable: true },
     refunded_total: { type: 'integer', default: 0 },
+    profit_sharing: { type: 'integer', default: 0 },
     last_synced_at: { ...ms(), nullable: true },
     created_at: ms(),
     updated_at: ms(),

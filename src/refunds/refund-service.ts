@@ -24,6 +24,7 @@ import { findRefund, findRefundById, insertRefund, markRefundSynced, markSubmitt
 import { applyRefundStatus, type RefundApplyOutcome } from './refund-state';
 import { createRefund, queryRefund } from '../wxpay/resources';
 import type { RefundNotice } from './refund-notice';
+import { splitHoldOf } from '../profit-sharing/profit-sharing.repository';
 
 /** WeChat Pay refunds only within a year of payment (spec §8.1). */
 export const REFUND_WINDOW_MS = 365 * 24 * 3600_000;
@@ -128,6 +129,15 @@ export class RefundService {
           'REFUND_AMOUNT_EXCEEDED',
           `refund of ${input.amount.refund} fen exceeds the ${refundable} fen still refundable on order ${order.out_trade_no}`,
           { refundable, requested: input.amount.refund },
+        );
+      // While a profit-sharing payment is frozen a refund comes out of its unsplit funds only (addendum §2.12).
+      const hold = order.profit_sharing === 1 ? await splitHoldOf(em, order.id) : undefined;
+      if (hold && !hold.unfrozen && input.amount.refund > refundable - hold.split)
+        throw new AppError(
+          'REFUND_AMOUNT_EXCEEDED',
+          `refund of ${input.amount.refund} fen exceeds the ${refundable - hold.split} fen still frozen and unsplit on order ${order.out_trade_no}; ` +
+            'unfreeze the remainder (POST /v1/profit-sharing/unfreeze) or return splits first',
+          { refundable: refundable - hold.split, requested: input.amount.refund, split: hold.split, rule: 'profit_sharing_frozen' },
         );
       const now = this.clock.now();
       const refund: RefundRow = {

@@ -16,6 +16,8 @@ import { registerCertificateRoutes } from './routes/certificates';
 import { registerBillRoutes } from './routes/bills';
 import { registerDirectRoutes } from './routes/direct';
 import { controlRouter } from './routes/control';
+import { registerProfitSharingRoutes } from './routes/profit-sharing';
+import { ProfitSharingSim, type SimReturn } from './profit-sharing';
 import { transactionView } from './views';
 
 export interface WxpaySimulatorOptions {
@@ -77,6 +79,7 @@ export class WxpaySimulator {
   private readonly notifier: NotificationDispatcher;
   private readonly core: SimCore;
   private readonly api: ApiRoutes;
+  private readonly ps: ProfitSharingSim;
   private built?: Router;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
@@ -98,6 +101,9 @@ export class WxpaySimulator {
     registerRefundRoutes(this.api, this.core);
     registerCertificateRoutes(this.api, this.core);
     registerBillRoutes(this.api, this.core);
+    this.ps = new ProfitSharingSim(this.core);
+    this.core.profitSharing = this.ps;
+    registerProfitSharingRoutes(this.api, this.core, this.ps);
     registerDirectRoutes(this.api);
     this.api.notFound();
   }
@@ -266,6 +272,74 @@ export class WxpaySimulator {
       this.core.options.refundAutoFinishMs = v ?? undefined;
     }
     return { refund_auto_finish_ms: this.core.options.refundAutoFinishMs ?? null };
+  }
+
+  /**
+   * Finishes a PROCESSING split or unfreeze: every row SUCCESS except the accounts in `closed`
+   * (account -> fail_reason, e.g. {"1900000001": "NO_RELATION"}): the partial-failure control.
+   */
+  finishSplit(r: { out_order_no: string; sp_mchid?: string; closed?: Record<string, string> }): Record<string, unknown> {
+    const found = [...this.ps.splits.values()].filter(
+      (s) => s.out_order_no === r?.out_order_no && (!r.sp_mchid || s.sp_mchid === r.sp_mchid),
+    );
+    if (found.length !== 1)
+      throw new ControlError(found.length ? 409 : 404, found.length ? 'AMBIGUOUS' : 'RESOURCE_NOT_EXISTS', 'no single such split');
+    const closed = r.closed ?? {};
+    if (typeof closed !== 'object' || Object.values(closed).some((v) => typeof v !== 'string'))
+      throw new ControlError(400, 'PARAM_ERROR', 'closed maps receiver accounts to fail_reason strings');
+    return this.ps.splitView(this.ps.finish(found[0], closed));
+  }
+
+  /** Finishes a PROCESSING return as SUCCESS or FAILED (with fail_reason, default BALANCE_NOT_ENOUGH). */
+  finishReturn(r: {
+    out_return_no: string;
+    sp_mchid?: string;
+    result: 'SUCCESS' | 'FAILED';
+    fail_reason?: string;
+  }): Record<string, unknown> {
+    if (r?.result !== 'SUCCESS' && r?.result !== 'FAILED') throw new ControlError(400, 'PARAM_ERROR', 'result must be SUCCESS or FAILED');
+    const found = [...this.ps.returns.values()].filter(
+      (x: SimReturn) => x.out_return_no === r.out_return_no && (!r.sp_mchid || x.sp_mchid === r.sp_mchid),
+    );
+    if (found.length !== 1)
+      throw new ControlError(found.length ? 409 : 404, found.length ? 'AMBIGUOUS' : 'RESOURCE_NOT_EXISTS', 'no single such return');
+    return this.ps.returnView(this.ps.finishReturn(found[0], r.result, r.fail_reason));
+  }
+
+  /**
+   * Profit-sharing settings: a sub-merchant's max_ratio (万分比), the fee rate, receivers that refuse
+   * returns, PROCESSING returns, automatic finishing of splits (simulator-time ms, null = off).
+   */
+  configureProfitSharing(s: {
+    sub_mchid?: string;
+    max_ratio?: number;
+    fee_rate?: number;
+    refuse_returns?: string[];
+    returns_processing?: boolean;
+    auto_finish_ms?: number | null;
+  }): Record<string, unknown> {
+    const int = (v: unknown, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+    if (s.max_ratio !== undefined) {
+      if (!s.sub_mchid || !int(s.max_ratio, 10_000)) throw new ControlError(400, 'PARAM_ERROR', 'max_ratio (0-10000) needs sub_mchid');
+      this.ps.maxRatio.set(s.sub_mchid, s.max_ratio);
+    }
+    if (s.fee_rate !== undefined) {
+      if (typeof s.fee_rate !== 'number' || s.fee_rate < 0 || s.fee_rate >= 1)
+        throw new ControlError(400, 'PARAM_ERROR', 'fee_rate is 0 <= x < 1');
+      this.ps.settings.fee_rate = s.fee_rate;
+    }
+    if (s.refuse_returns !== undefined) {
+      if (!Array.isArray(s.refuse_returns)) throw new ControlError(400, 'PARAM_ERROR', 'refuse_returns is a list of mchids');
+      this.ps.refusesReturns.clear();
+      for (const m of s.refuse_returns) this.ps.refusesReturns.add(String(m));
+    }
+    if (s.returns_processing !== undefined) this.ps.settings.returns_processing = s.returns_processing === true;
+    if (s.auto_finish_ms !== undefined) {
+      if (s.auto_finish_ms !== null && !int(s.auto_finish_ms, Number.MAX_SAFE_INTEGER))
+        throw new ControlError(400, 'PARAM_ERROR', 'auto_finish_ms is a non-negative integer or null');
+      this.ps.settings.auto_finish_ms = s.auto_finish_ms ?? undefined;
+    }
+    return { ...this.ps.settings, ...(s.sub_mchid ? { sub_mchid: s.sub_mchid, max_ratio: this.ps.ratioOf(s.sub_mchid) } : {}) };
   }
 
   /** Simulator time (ms). */

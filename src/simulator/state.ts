@@ -44,6 +44,12 @@ export interface Order {
   transaction_id?: string;
   success_time?: number;
   closedAt?: number;
+  /** settle_info.profit_sharing: the funds stay frozen for profit sharing (addendum §2.1). */
+  profit_sharing?: boolean;
+  /** Profit sharing: fen split to receivers so far (the 解冻给分账方 row excluded). */
+  psSplit?: number;
+  /** Profit sharing: set once the remainder was released (unfreeze, unfreeze_unsplit or the 30-day auto release). */
+  psUnfrozenAt?: number;
 }
 
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';

@@ -32,6 +32,9 @@ export function controlRouter(sim: WxpaySimulator): Router {
   on('post', '/pay', (req) => sim.pay(selector(body(req))));
   on('post', '/expire', (req) => sim.expire(selector(body(req))));
   on('post', '/refunds/finish', (req) => sim.finishRefund(body(req)));
+  on('post', '/profit-sharing/finish', (req) => sim.finishSplit(body(req)));
+  on('post', '/profit-sharing/returns/finish', (req) => sim.finishReturn(body(req)));
+  on('post', '/profit-sharing/settings', (req) => sim.configureProfitSharing(body(req)));
   on('get', '/faults', () => ({ data: sim.faults() }));
   on('post', '/faults', (req) => sim.fault(body(req)), 201);
   on('delete', '/faults', () => sim.clearFaults());

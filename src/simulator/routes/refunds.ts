@@ -80,6 +80,10 @@ export function registerRefundRoutes(api: ApiRoutes, core: SimCore): void {
     if (previous.length >= MAX_REFUNDS_PER_ORDER) throw WxError.invalid('订单已达到退款次数上限 (at most 50 refunds per order)');
     const left = refundable(order, previous);
     if (b.amount.refund > left) throw WxError.notEnough(`可退款金额不足: 剩余可退 ${left} 分，申请 ${b.amount.refund} 分`);
+    // Before the remainder is unfrozen a refund comes out of the frozen funds only (addendum §2.12).
+    const ps = core.profitSharing;
+    if (ps && order.profit_sharing && !ps.unfrozen(order) && b.amount.refund > ps.unsplit(order))
+      throw WxError.notEnough(`可退款金额不足: 冻结资金剩余 ${ps.unsplit(order)} 分，请先解冻剩余资金或回退分账`);
 
     const now = core.wall.now();
     const r: Refund = {

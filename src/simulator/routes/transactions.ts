@@ -133,6 +133,7 @@ export function registerTransactionRoutes(api: ApiRoutes, core: SimCore): void {
       createdAt: now,
       expiresAt: expiryOf(b.time_expire, now),
       state: 'NOTPAY',
+      ...(b.settle_info?.profit_sharing ? { profit_sharing: true } : {}),
     };
     core.state.putOrder(order);
     return { status: 200, body: { prepay_id: order.prepay_id } };

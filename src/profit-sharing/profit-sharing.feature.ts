@@ -1,0 +1,30 @@
+import type { Feature } from '../common/feature';
+import { TOKENS } from '../common/tokens';
+import type { Config } from '../config/schema';
+import { ProfitSharingRepository } from './profit-sharing.repository';
+import { ProfitSharingService } from './profit-sharing.service';
+import { ReceiversService } from './receivers.service';
+import { ProfitSharingFollower } from './follower';
+import { profitSharingRouter } from './profit-sharing.routes';
+
+/** Profit sharing (分账): receivers, splits, unfreezes, returns, and the follower that queries them until final. */
+export const profitSharingFeature: Feature = {
+  name: 'profit-sharing',
+  register(c) {
+    c.registerSingleton(ProfitSharingRepository);
+    c.registerSingleton(ProfitSharingService);
+    c.registerSingleton(ReceiversService);
+    c.registerSingleton(ProfitSharingFollower);
+  },
+  routers: (c) => [profitSharingRouter(c)],
+  jobs: (c) => {
+    const follower = c.resolve(ProfitSharingFollower);
+    return [
+      {
+        name: 'profit-sharing.follow',
+        intervalMs: c.resolve<Config>(TOKENS.Config).jobs.intervalMs,
+        run: () => follower.runOnce().then(() => undefined),
+      },
+    ];
+  },
+};
