@@ -39,7 +39,7 @@ export function buildApp(app: AppContainer): express.Application {
   server.use(inputGuard);
 
   const routers: ApiRouter[] = [
-    healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url)),
+    healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url), app.lifecycle),
     ...app.features.flatMap((f) => f.routers?.(c) ?? []),
   ];
   const openapi = buildOpenApiDocument(

@@ -9,6 +9,7 @@ import { Database } from './common/db/database';
 import { MemoryKeyValueStore, MemoryLockService, MemoryRateLimiter } from './common/kv/memory';
 import { connectRedis, RedisKeyValueStore, RedisLockService, RedisRateLimiter, type RedisClient } from './common/kv/redis';
 import { JobRunner } from './common/jobs';
+import { Lifecycle } from './common/lifecycle';
 import type { Feature } from './common/feature';
 import { FEATURES } from './features';
 
@@ -26,6 +27,8 @@ export interface AppContainer {
   container: DependencyContainer;
   config: Config;
   features: Feature[];
+  /** starting → ready (after start) → draining (close, or main.ts on a signal); /readyz reads it. */
+  lifecycle: Lifecycle;
   /** Runs feature start-up work and, when enabled, the background jobs. */
   start(): Promise<void>;
   /** Stops jobs, then closes Redis and the database. Safe to call twice. */
@@ -43,6 +46,8 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
   c.register(TOKENS.Config, { useValue: config });
   c.register(TOKENS.Logger, { useValue: logger });
   c.register(TOKENS.Clock, { useValue: opts.clock ?? systemClock });
+  const lifecycle = new Lifecycle();
+  c.register(Lifecycle, { useValue: lifecycle });
 
   const orm: Orm = await openDatabase(config.db.url, {
     poolMax: config.db.poolMax,
@@ -82,13 +87,16 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
     container: c,
     config,
     features,
+    lifecycle,
     async start() {
       for (const f of features) await f.onStart?.(c);
       if (config.jobs.enabled) jobs.start();
+      lifecycle.ready();
     },
     async close() {
       if (closed) return;
       closed = true;
+      lifecycle.drain();
       await jobs.stop();
       for (const f of [...features].reverse())
         await f.onStop?.(c).catch((err) => logger.error({ err, feature: f.name }, 'feature stop failed'));

@@ -18,9 +18,11 @@ import { billsFeature } from './bills/bills.feature';
 import { demoFeature } from './demo/demo.feature';
 import { wechatFeature } from './wechat/wechat.feature';
 import { checkoutFeature } from './checkout/checkout.feature';
+import { observabilityFeature } from './observability/observability.feature';
 import { consoleFeature } from './console/console.feature';
 
 export const FEATURES: Feature[] = [
+  observabilityFeature,
   simulatorFeature,
   wxpayFeature,
   auditFeature,

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // /readyz answers 503 from now on (app.lifecycle), and new requests get 503 SERVICE_UNAVAILABLE (lifecycle).
     lifecycle.drain();
+    app.lifecycle.drain();
     const force = setTimeout(() => process.exit(1), (config.server.shutdownGraceSeconds + 5) * 1000).unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

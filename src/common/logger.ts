@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentLogContext } from './log-context';
 
 export type { Logger };
 
@@ -62,6 +63,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: undefined,
+      // The request's ids (request_id, tenant_id, sp_mchid, wxpay_request_id) on every line logged while serving it.
+      mixin: () => ({ ...currentLogContext() }),
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
       hooks: {

@@ -43,6 +43,7 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PARTNERPAY_JOBS', ['jobs', 'enabled'], (v) => v === '1' || v === 'true'],
   ['SIMULATOR_STATE_DIR', ['simulator', 'stateDir'], String],
   ['LOG_LEVEL', ['log', 'level'], String],
+  ['PARTNERPAY_METRICS_TOKEN', ['metrics', 'token'], String],
 ];
 
 /** NODE_ENV=production selects production; PARTNERPAY_PROFILE names any profile; else the demo (default). */

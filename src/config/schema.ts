@@ -148,6 +148,22 @@ export const configSchema = z
         leaseSeconds: z.number().int().positive().default(60),
       })
       .prefault({}),
+    metrics: z
+      .object({
+        /** Bearer token for GET /metrics besides operator tokens (PARTNERPAY_METRICS_TOKEN); unset = operator tokens only. */
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        /** prom-client's process and event-loop metrics. */
+        defaultMetrics: z.boolean().default(true),
+        /** How long a scrape reuses the outbox backlog COUNT (0: every scrape counts). */
+        backlogCacheMs: z.number().int().min(0).default(5000),
+      })
+      .default({ defaultMetrics: true, backlogCacheMs: 5000 }),
+    demo: z
+      .object({
+        /** Mount /demo/inbox: a built-in webhook receiver for the example tenants (demo profile only). */
+        inbox: z.boolean().default(false),
+      })
+      .default({ inbox: false }),
     /** Folder of declarative tenant files; the demo seeds from it. */
     tenantsDir: z.string().default('tenants'),
     /** Seed the demo service provider and tenants at start-up. */
@@ -179,6 +195,8 @@ export const configSchema = z
       });
     if ([c.security.masterKey, ...c.security.previousMasterKeys].some((k) => PUBLISHED_MASTER_KEYS.includes(k)))
       ctx.addIssue({ code: 'custom', path: ['security', 'masterKey'], message: 'is the published demo key; set your own in production' });
+    if (c.demo.inbox)
+      ctx.addIssue({ code: 'custom', path: ['demo', 'inbox'], message: 'the demo webhook inbox is never mounted in production' });
     if (c.seedDemo) ctx.addIssue({ code: 'custom', path: ['seedDemo'], message: 'demo seeding is refused in production' });
   });
 

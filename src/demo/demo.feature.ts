@@ -12,6 +12,7 @@ import { syncTenants } from '../tenancy/tenants-sync';
 import { TenantsService } from '../tenancy/tenants.service';
 import type { WxpaySimulator } from '../simulator/simulator';
 import { registerTenantInSimulator, type SimulatorTenant } from '../simulator/tenant-seed';
+import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
 
 /** The demo's AppSecret of a mini-program (the simulator knows it too): "demo" + the AppID's 16 characters, zero-padded to 32. */
 export const demoAppSecret = (appid: string) => `demo${appid.slice(2)}`.padEnd(32, '0');
@@ -103,8 +104,20 @@ function readTenantFiles(dir: string): SimulatorTenant[] {
     .map((f) => JSON.parse(readFileSync(join(abs, f), 'utf8')) as SimulatorTenant);
 }
 
-/** The demo profile's seeding; does nothing unless config.seedDemo and the simulator is embedded. */
+const inboxOn = (c: DependencyContainer) => c.resolve<Config>(TOKENS.Config).demo.inbox;
+
+/**
+ * The demo profile's seeding (nothing unless config.seedDemo and the simulator is embedded) and its
+ * built-in webhook inbox (only with config.demo.inbox, which production refuses).
+ */
 export const demoFeature: Feature = {
   name: 'demo',
+  register(c) {
+    if (inboxOn(c)) registerDemoInbox(c);
+  },
+  mountRaw(app, c) {
+    if (inboxOn(c)) mountDemoInbox(app, c);
+  },
+  routers: (c) => (inboxOn(c) && c.isRegistered(DemoInbox, true) ? [demoInboxRouter(c)] : []),
   onStart: seedDemo,
 };

@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   maxRoundsPerRun?: number;
   /** How long a claim keeps others off an event; a crashed process's events come back after it. Must exceed a delivery's timeouts. */
   leaseMs?: number;
+  /** Told of each settled attempt (metrics): its status and the time since the event was recorded. */
+  onSettled?(e: { tenantId: string; spMchid?: string }, status: 'delivered' | 'retry' | 'failed', delaySeconds?: number): void;
 }
 
 /**
@@ -35,6 +37,7 @@ export class EventDispatcher {
   private readonly batchSize: number;
   private readonly maxRounds: number;
   readonly leaseMs: number;
+  private readonly onSettled?: DispatcherOptions['onSettled'];
 
   constructor(
     private readonly repo: EventRepository,
@@ -47,6 +50,7 @@ export class EventDispatcher {
     this.batchSize = opts.batchSize ?? 20;
     this.maxRounds = opts.maxRoundsPerRun ?? 10;
     this.leaseMs = opts.leaseMs ?? 60_000;
+    this.onSettled = opts.onSettled;
   }
 
   /** One job tick: claim and deliver due events until none are left (or the round limit). Answers how many were attempted. */
@@ -72,10 +76,12 @@ export class EventDispatcher {
   async deliver(e: ClaimedEvent): Promise<void> {
     const at = this.clock.now();
     let url = '';
+    let spMchid: string | undefined;
     let result: SendResult;
     try {
       const tenants = this.tenants();
       const tenant = await tenants.byId(e.tenantId);
+      spMchid = tenant?.spMchid;
       url = tenant?.webhookUrl ?? '';
       const secrets = tenant ? await tenants.webhookSecrets(tenant.id) : [];
       if (!tenant) result = failure('the tenant no longer exists');
@@ -95,14 +101,17 @@ export class EventDispatcher {
       result = failure('internal error before sending');
     }
     try {
-      await this.settle(e, at, url, result);
+      const status = await this.settle(e, at, url, result);
+      if (status && this.onSettled)
+        this.onSettled({ tenantId: e.tenantId, spMchid }, status, recordedAgoSeconds(e.payload, this.clock.now()));
     } catch (err) {
       // The lease runs out and the event is claimed again: delivered at least once.
       this.logger.error({ err, event_id: e.id }, 'event outcome could not be recorded');
     }
   }
 
-  private async settle(e: ClaimedEvent, at: number, url: string, r: SendResult): Promise<void> {
+  /** Records the attempt's outcome; answers what became of the event (undefined when a newer claim superseded this one). */
+  private async settle(e: ClaimedEvent, at: number, url: string, r: SendResult): Promise<'delivered' | 'retry' | 'failed' | undefined> {
     const now = this.clock.now();
     const delay = r.ok ? undefined : retryDelayMs(e.attempts - e.retryBase);
     const status = r.ok ? 'delivered' : delay === undefined ? 'failed' : 'pending';
@@ -140,7 +149,16 @@ export class EventDispatcher {
         { ...log, error: r.error },
         status === 'failed' ? 'event delivery failed for good' : 'event delivery failed; will retry',
       );
+    if (!settled) return undefined;
+    return status === 'pending' ? 'retry' : status;
   }
+}
+
+/** Seconds since the event's created_at, read from the head of its serialized body (no JSON parse). */
+function recordedAgoSeconds(payload: string, nowMs: number): number | undefined {
+  const m = /"created_at":"([^"]{20,40})"/.exec(payload.slice(0, 200));
+  const at = m ? Date.parse(m[1]) : NaN;
+  return Number.isFinite(at) ? (nowMs - at) / 1000 : undefined;
 }
 
 function failure(error: string): SendResult {

@@ -7,7 +7,8 @@ import type { Logger } from '../common/logger';
 import type { Config } from '../config/schema';
 import type { TenantDirectory } from '../tenancy/tenant-directory';
 import { version } from '../../package.json';
-import { bindOutboxClock } from './outbox';
+import { bindOutboxClock, bindOutboxObserver } from './outbox';
+import { Metrics } from '../observability/metrics';
 import { EventDispatcher } from './dispatcher';
 import { EventQueries } from './events.queries';
 import { EventRepository } from './event-repository';
@@ -24,6 +25,8 @@ export const eventsFeature: Feature = {
     // Resolved lazily so a test's override of TOKENS.Clock applies.
     bindOutboxClock(orm, () => c.resolve<Clock>(TOKENS.Clock));
     c.registerSingleton(EventRepository);
+    const metrics = c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined;
+    if (metrics) bindOutboxObserver(orm, (e) => (e.type === 'order.paid' ? metrics.orderPaid(e.tenantId) : undefined));
     c.register(WebhookSender, {
       useFactory: instancePerContainerCachingFactory(
         () => new WebhookSender({ allowPrivate: config.security.allowPrivateWebhooks, userAgent: `partnerpay/${version} (webhooks)` }),
@@ -38,6 +41,14 @@ export const eventsFeature: Feature = {
             () => d.resolve<TenantDirectory>(TOKENS.Tenants),
             d.resolve(WebhookSender),
             d.resolve<Logger>(TOKENS.Logger),
+            {
+              onSettled: metrics
+                ? (e, status, delay) => {
+                    if (e.spMchid) metrics.learnTenant(e.tenantId, e.spMchid);
+                    metrics.delivery(e.tenantId, status, delay);
+                  }
+                : undefined,
+            },
           ),
       ),
     });

@@ -2,6 +2,7 @@ import type { AuditLog, WriteContext } from '../audit/audit-log';
 import type { Clock } from '../common/clock';
 import { rfc3339 } from '../common/clock';
 import { AppError } from '../common/errors';
+import { rows } from '../common/db/sql';
 import type { EventRecord, EventStatus } from './event.entity';
 import type { EventRepository } from './event-repository';
 
@@ -136,5 +137,23 @@ export class EventQueries {
       return fresh;
     });
     return view(after, true);
+  }
+
+  /**
+   * The outbox backlog per tenant, for the metrics scrape: one grouped COUNT over the
+   * (status, next_attempt_at) index's leading column; the tenant join adds the provider label.
+   */
+  async backlog(): Promise<Array<{ tenantId: string; spMchid: string; count: number; oldestMs: number | null }>> {
+    const list = await rows<Record<string, unknown>>(
+      this.repo.db.read(),
+      'select e.tenant_id, t.sp_mchid, count(*) as n, min(e.created_at) as oldest from event e left join tenant t on t.id = e.tenant_id' +
+        " where e.status in ('pending', 'delivering') group by e.tenant_id, t.sp_mchid",
+    );
+    return list.map((r) => ({
+      tenantId: String(r.tenant_id),
+      spMchid: r.sp_mchid ? String(r.sp_mchid) : 'unknown',
+      count: Number(r.n),
+      oldestMs: r.oldest === null || r.oldest === undefined ? null : Number(r.oldest),
+    }));
   }
 }

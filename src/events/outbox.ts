@@ -47,6 +47,15 @@ const MAX_PAYLOAD_BYTES = 60_000;
 // compares against (a ManualClock in tests). Bound by eventsFeature.register.
 const clocks = new WeakMap<Configuration, () => Clock>();
 
+// Told of each event recorded (metrics: orders paid), per ORM like the clock. Called inside the transaction: a
+// rollback after it (rare: the event INSERT is the transaction's last statement) counts an event that never was.
+const observers = new WeakMap<Configuration, (event: NewEvent) => void>();
+
+/** Makes recordEvent tell `observer` of each event written through `orm`'s entity managers (O(1), no I/O). */
+export function bindOutboxObserver(orm: Orm, observer: (event: NewEvent) => void): void {
+  observers.set(orm.config, observer);
+}
+
 /** Makes recordEvent use this app's clock for events written through `orm`'s entity managers. */
 export function bindOutboxClock(orm: Orm, clock: () => Clock): void {
   clocks.set(orm.config, clock);
@@ -81,5 +90,6 @@ export const recordEvent: RecordEvent = async (em, event) => {
     deliveredAt: null,
     createdAt: now,
   });
+  observers.get(em.config)?.(event);
   return id;
 };

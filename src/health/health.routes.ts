@@ -3,6 +3,7 @@ import { ApiRouter } from '../common/http/route';
 import { AppError } from '../common/errors';
 import type { Orm } from '../common/db/orm';
 import type { KeyValueStore } from '../common/kv/kv';
+import type { Lifecycle } from '../common/lifecycle';
 
 const status = z.object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() });
 
@@ -18,8 +19,12 @@ async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<stri
   }
 }
 
-/** /healthz (the process is up) and /readyz (database and Redis reachable, else 503). */
-export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boolean): ApiRouter {
+function notReady(message: string, checks: Record<string, string>): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', message, { checks, retryable: true }, { headers: { 'Retry-After': '5' } });
+}
+
+/** /healthz (the process is up) and /readyz (started, not draining, database and Redis reachable within 2 s; else 503). */
+export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boolean, lifecycle?: Lifecycle): ApiRouter {
   return new ApiRouter()
     .route(
       {
@@ -36,19 +41,20 @@ export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boole
       {
         method: 'get',
         path: '/readyz',
-        summary: 'Readiness: database and Redis reachable',
+        summary: 'Readiness: started, not draining, database and Redis reachable',
         tags: ['health'],
         auth: 'none',
         responses: { 200: { description: 'ready', schema: status }, 503: { description: 'a dependency is down' } },
       },
       async () => {
+        const state = lifecycle?.state ?? 'ready';
+        if (state !== 'ready') throw notReady(`not ready: ${state}`, { lifecycle: state });
         const [database, redis] = await Promise.all([
           check(() => orm.em.getConnection().execute('select 1')),
           redisConfigured ? check(() => kv.ping()) : Promise.resolve('in-process'),
         ]);
-        const checks = { database, redis };
-        if (database !== 'ok' || redis.startsWith('down'))
-          throw new AppError('SERVICE_UNAVAILABLE', 'not ready', { checks, retryable: true });
+        const checks = { lifecycle: state, database, redis };
+        if (database !== 'ok' || redis.startsWith('down')) throw notReady('not ready', checks);
         return { status: 'ready', checks };
       },
     );

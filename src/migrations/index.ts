@@ -6,6 +6,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261201112555 } from './Migration20261201112555_TenantOrdersPerMinute';
 import { Migration20261201112531_CheckoutSecrets } from './Migration20261201112531_CheckoutSecrets';
+import { Migration20261201112749_NotificationVerifiedBy } from './Migration20261201112749_NotificationVerifiedBy';
 import { Migration20261201115134_ProfitSharing } from './Migration20261201115134_ProfitSharing';
 import { Migration20261201120811_Onboarding } from './Migration20261201120811_Onboarding';
 import { Migration20261201115312_Bills } from './Migration20261201115312_Bills';
@@ -15,6 +16,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
   { name: 'Migration20261201112555_TenantOrdersPerMinute', class: Migration20261201112555 },
   { name: 'Migration20261201112531_CheckoutSecrets', class: Migration20261201112531_CheckoutSecrets },
+  { name: 'Migration20261201112749_NotificationVerifiedBy', class: Migration20261201112749_NotificationVerifiedBy },
   { name: 'Migration20261201115134_ProfitSharing', class: Migration20261201115134_ProfitSharing },
   { name: 'Migration20261201120811_Onboarding', class: Migration20261201120811_Onboarding },
   { name: 'Migration20261201115312_Bills', class: Migration20261201115312_Bills },

@@ -11,6 +11,9 @@ import type { NotificationOutcome, NotificationRow } from './notification.entity
 import type { NotificationRepository } from './notification-repository';
 import type { Em } from '../common/db/orm';
 import { UnknownNotifyPaths } from './notification-retention';
+import { annotateLog } from '../common/log-context';
+import { UNKNOWN, type Metrics } from '../observability/metrics';
+import { verifiedByOf } from '../observability/key-usage';
 
 /** How the gate answers WeChat Pay: HTTP status and, for refusals, `{"code":"FAIL"}`. */
 export interface GateAnswer {
@@ -26,6 +29,10 @@ const fail = (status: number, message: string): GateAnswer => ({ status, body: {
 
 interface Record_ {
   tenantId: string;
+  /** Known once the tenant is: labels the metrics (an unknown path is labelled `unknown`, never by its raw value). */
+  spMchid?: string;
+  /** `public_key` or the certificate serial that verified the signature. */
+  verifiedBy?: string | null;
   kind: 'transactions' | 'refunds';
   envelope?: Partial<NotificationEnvelope>;
   serial?: string;
@@ -55,6 +62,7 @@ export class NotificationGate {
     private readonly clock: Clock,
     private readonly logger: Logger,
     handlers: NotificationHandler[],
+    private readonly metrics?: Metrics,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
     this.unknownPaths = new UnknownNotifyPaths(logger, clock);
@@ -75,9 +83,11 @@ export class NotificationGate {
       this.unknownPaths.seen();
       return fail(404, 'unknown notify path');
     }
+    annotateLog({ tenant_id: tenant.id, sp_mchid: tenant.spMchid });
+    this.metrics?.learnTenant(tenant.id, tenant.spMchid);
     if (tenant.status !== 'active')
       return this.refuse(
-        { tenantId, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } },
+        { tenantId, spMchid: tenant.spMchid, kind, verification: 'not_checked', outcome: 'refused', detail: { check: 'tenant_suspended' } },
         403,
         'sub-merchant suspended',
       );
@@ -100,6 +110,7 @@ export class NotificationGate {
       return this.refuse(
         {
           tenantId,
+          spMchid: tenant.spMchid,
           kind,
           serial,
           envelope: claimed,
@@ -115,9 +126,10 @@ export class NotificationGate {
     // A verified copy whose (serial, nonce) we already processed on this same path is a replay:
     // acknowledge, never apply again. Scoped by tenant and kind: tenants of one provider share its
     // serial, and a copy accepted on tenant A's path must still be refused (and logged) on B's.
+    const seen = { tenantId, spMchid: tenant.spMchid, kind, serial, verifiedBy: verifiedByOf(verified) };
     const replayKey = `notify:seen:${tenantId}:${kind}:${serial}:${nonce}`;
     if (await this.kv.get(replayKey)) {
-      await this.log({ tenantId, kind, serial, verification: 'ok', outcome: 'replayed' });
+      await this.log({ ...seen, verification: 'ok', outcome: 'replayed' });
       return ok();
     }
 
@@ -127,17 +139,13 @@ export class NotificationGate {
       envelope = JSON.parse(body) as NotificationEnvelope;
       if (!envelope?.resource?.ciphertext || !envelope.resource.nonce) throw new Error('no encrypted resource');
     } catch {
-      return this.refuse(
-        { tenantId, kind, serial, verification: 'ok', outcome: 'refused', detail: { check: 'envelope' } },
-        400,
-        'malformed notification',
-      );
+      return this.refuse({ ...seen, verification: 'ok', outcome: 'refused', detail: { check: 'envelope' } }, 400, 'malformed notification');
     }
     try {
       resource = JSON.parse(decryptResource(envelope.resource, sp.apiV3Key)) as Record<string, unknown>;
     } catch {
       return this.refuse(
-        { tenantId, kind, serial, envelope, verification: 'undecryptable', outcome: 'refused', detail: { check: 'decryption' } },
+        { ...seen, envelope, verification: 'undecryptable', outcome: 'refused', detail: { check: 'decryption' } },
         400,
         'resource does not decrypt with this provider APIv3 key',
       );
@@ -159,10 +167,11 @@ export class NotificationGate {
       result = await handler.handle({ tenant, sp, envelope, resource, commit });
     } catch (err) {
       // Our side failed (database, WeChat Pay query): keep the record if we can, then 5xx so WeChat Pay retries.
-      await this.log({ tenantId, kind, serial, envelope, verification: 'ok', outcome: 'error' }).catch(() => undefined);
+      await this.log({ ...seen, envelope, verification: 'ok', outcome: 'error' }).catch(() => undefined);
       throw err;
     }
     if (!logged) await this.log(entry(result));
+    if (result.outcome === 'applied') this.observeDelay(seen.spMchid, tenantId, kind, resource.success_time);
     if (result.outcome === 'refused') {
       this.logger.warn({ security: true, tenant_id: tenantId, kind, ...result.detail }, 'notification refused by cross-check');
       return fail(400, `notification does not match: ${String(result.detail?.check ?? 'cross-check')}`);
@@ -177,8 +186,21 @@ export class NotificationGate {
     return fail(status, message);
   }
 
+  private observeDelay(spMchid: string, tenantId: string, kind: string, successTime: unknown): void {
+    const at = typeof successTime === 'string' ? Date.parse(successTime) : NaN;
+    if (Number.isFinite(at)) this.metrics?.notificationDelaySeconds(spMchid, tenantId, kind, (this.clock.now() - at) / 1000);
+  }
+
   private async log(r: Record_, em?: Em): Promise<void> {
     await this.repo.insert(this.logRow(r), em);
+    this.countOutcome(r);
+  }
+
+  /** The notification metric of one logged outcome (an unknown tenant path never becomes a label value). */
+  private countOutcome(r: Record_): void {
+    const check = r.outcome === 'refused' && typeof r.detail?.check === 'string' ? r.detail.check : 'none';
+    const known = r.spMchid !== undefined;
+    this.metrics?.notification(r.spMchid ?? UNKNOWN, known ? r.tenantId : UNKNOWN, r.kind, r.outcome, check);
   }
 
   private logRow(r: Record_): NotificationRow {
@@ -190,6 +212,7 @@ export class NotificationGate {
       eventType: typeof r.envelope?.event_type === 'string' ? printable(r.envelope.event_type.slice(0, 32)) : null,
       serial: r.serial ? printable(r.serial.slice(0, 64)) : null,
       verification: r.verification,
+      verifiedBy: r.verifiedBy?.slice(0, 64) ?? null,
       outcome: r.outcome,
       detail: r.detail ? JSON.stringify(r.detail) : null,
       receivedAt: this.clock.now(),

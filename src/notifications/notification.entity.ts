@@ -22,6 +22,8 @@ export const NotificationEntity = defineEntity({
      * undecryptable).
      */
     verification: p.string().length(32),
+    /** The key that verified the signature: `public_key` or the platform certificate serial; null when unverified. */
+    verifiedBy: p.string().length(64).nullable(),
     outcome: p.string().length(16).$type<NotificationOutcome>(),
     /** The check that failed or the reason, plus what the payload claimed (sub_mchid, out_trade_no), as JSON. */
     detail: p.text().nullable(),

@@ -10,6 +10,7 @@ import type { Orm } from '../common/db/orm';
 import type { Config } from '../config/schema';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
+import { Metrics } from '../observability/metrics';
 
 /**
  * Inbound WeChat Pay notifications. Features that own a kind (orders: transactions; refunds:
@@ -32,6 +33,7 @@ export const notificationsFeature: Feature = {
             cc.resolve(TOKENS.Clock),
             cc.resolve(TOKENS.Logger),
             cc.isRegistered(TOKENS.NotificationHandler, true) ? cc.resolveAll<NotificationHandler>(TOKENS.NotificationHandler) : [],
+            cc.isRegistered(Metrics, true) ? cc.resolve(Metrics) : undefined,
           ),
       ),
     });

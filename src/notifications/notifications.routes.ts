@@ -79,6 +79,7 @@ export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
         event_type: n.eventType ?? null,
         serial: n.serial ?? null,
         verification: n.verification,
+        verified_by: n.verifiedBy ?? null,
         outcome: n.outcome,
         detail: n.detail ? (JSON.parse(n.detail) as unknown) : null,
         received_at: rfc3339(n.receivedAt),

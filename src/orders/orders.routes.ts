@@ -7,6 +7,7 @@ import { IdempotencyService } from '../idempotency/idempotency';
 import { answerIdempotently } from '../idempotency/idempotent-route';
 import { OrderService } from './order-service';
 import { createOrderBody, outTradeNoParams, syncQuery } from './order-input';
+import { Metrics } from '../observability/metrics';
 
 const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
@@ -16,6 +17,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
   const orders = c.resolve(OrderService);
   const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
   const auth = tenantAuth(c);
+  const metrics = c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined;
   const r = new ApiRouter();
 
   r.route(
@@ -40,6 +42,8 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
       )) as { order?: { out_trade_no?: unknown }; payment?: unknown };
       // The client_secret is added here, not in the stored answer: the idempotency record never holds it in clear.
       // Only orders without payer have one, and they are answered with payment null.
+      // 201 is a new order; 200 and replays answer one that was counted already.
+      if (res.statusCode === 201 && !res.getHeader('Idempotent-Replayed')) metrics?.orderCreated(tenant.spMchid, tenant.id);
       if (res.statusCode >= 300 || answer.payment !== null || typeof answer.order?.out_trade_no !== 'string') return answer;
       return { ...answer, order: await orders.tenantView(await orders.get(tenant, answer.order.out_trade_no)) };
     },

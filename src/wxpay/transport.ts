@@ -5,6 +5,14 @@ import type { Logger } from '../common/logger';
 import type { ServiceProviderCredentials } from './credentials';
 import { WxpayTransportError, type TransportFailure } from './errors';
 import { signRequest } from './signer';
+import { annotateLog } from '../common/log-context';
+import { endpointTemplate } from './endpoint-template';
+
+/** Told of every HTTP attempt to WeChat Pay (metrics): a bounded endpoint template, never the raw path. */
+export interface WxpayCallObserver {
+  /** `result`: `ok` (2xx), `http_4xx`, `http_5xx`, or the transport failure (`timeout`, `connect`, `network`). */
+  onCall(spMchid: string, endpoint: string, result: string, seconds: number): void;
+}
 
 /** What the transport needs from config.wxpay (plus test knobs for the backoff). */
 export interface TransportOptions {
@@ -93,6 +101,7 @@ export class WxpayTransport {
     private readonly opts: TransportOptions,
     private readonly clock: Clock,
     private readonly logger?: Logger,
+    private readonly observer?: WxpayCallObserver,
   ) {
     this.primary = hostOf(opts.baseUrl, 'primary');
     this.backup = opts.backupBaseUrl ? hostOf(opts.backupBaseUrl, 'backup') : undefined;
@@ -177,6 +186,9 @@ export class WxpayTransport {
         signal: ac.signal,
       });
       const body = Buffer.from(await res.body.arrayBuffer());
+      const wxpayRequestId = [res.headers['request-id']].flat()[0];
+      if (typeof wxpayRequestId === 'string') annotateLog({ wxpay_request_id: wxpayRequestId });
+      this.observe(sp, req.path, res.statusCode < 300 ? 'ok' : res.statusCode < 500 ? 'http_4xx' : 'http_5xx', started);
       this.logger?.debug(
         {
           method: req.method,
@@ -196,10 +208,15 @@ export class WxpayTransport {
           : code && CONNECT_CODES.has(code)
             ? 'connect'
             : 'network';
+      this.observe(sp, req.path, kind, started);
       throw new WxpayTransportError(kind, `WeChat Pay ${host.label} host: ${kind}${code ? ` (${code})` : ''}`, 1, { cause: e });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private observe(sp: ServiceProviderCredentials, path: string, result: string, started: number): void {
+    this.observer?.onCall(sp.spMchid, endpointTemplate(path), result, (performance.now() - started) / 1000);
   }
 
   /** Waits before attempt `attempt + 1`; false when the wait would overrun the budget. */

@@ -12,6 +12,8 @@ import { WxpayHttpClient } from './http-client';
 import { WxpayPlatformKeys } from './platform-keys/platform-keys';
 import { CertificateStore } from './platform-keys/certificate-store';
 import './entities';
+import { Metrics } from '../observability/metrics';
+import { KeyUsage } from '../observability/key-usage';
 
 /** The raw transport; private to this feature (PlatformKeys downloads certificates through it without a verifier). */
 const TRANSPORT = Symbol('WxpayTransport');
@@ -35,6 +37,7 @@ export const wxpayFeature: Feature = {
           { ...config.wxpay, baseUrl: baseUrlOf(config) },
           c.resolve<Clock>(TOKENS.Clock),
           c.resolve<Logger>(TOKENS.Logger),
+          c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined,
         );
       }),
     });
@@ -47,6 +50,7 @@ export const wxpayFeature: Feature = {
             kv: c.resolve<KeyValueStore>(TOKENS.Kv),
             clock: c.resolve<Clock>(TOKENS.Clock),
             logger: c.resolve<Logger>(TOKENS.Logger),
+            onVerify: c.isRegistered(KeyUsage, true) ? (sp, r) => c.resolve(KeyUsage).record(sp, r) : undefined,
           }),
       ),
     });

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { newId } from '../ids';
+import { withLogContext } from '../log-context';
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -10,10 +11,11 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Sets req.id and the Request-Id response header on every response. */
+/** Sets req.id and the Request-Id response header on every response, and opens the request's log context. */
 export function requestId(req: Request, res: Response, next: NextFunction): void {
   const given = req.get('request-id');
   req.id = given && SANE.test(given) ? given : newId('req', 12);
   res.setHeader('Request-Id', req.id);
-  next();
+  // Everything after this middleware (handlers, services, the WeChat Pay client) logs with the request's ids.
+  withLogContext({ request_id: req.id }, next);
 }

@@ -1,14 +1,18 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
+import { currentLogContext } from '../log-context';
 
 /** One JSON log line per request: request id, method, route (the pattern, not the raw path), status, duration. */
 export function requestLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
+    // Captured now: 'finish' may fire outside the request's async context, and the ids gathered meanwhile belong on this line.
+    const ctx = currentLogContext();
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || '(unmatched)';
       logger.info(
         {
+          ...ctx,
           request_id: req.id,
           method: req.method,
           route,

@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../../common/errors';
 import { TOKENS } from '../../common/tokens';
 import { authFailures, bearerToken, clientIp } from '../../common/http/auth-failures';
+import { annotateLog } from '../../common/log-context';
 import type { TenantDirectory, TenantView } from '../tenant-directory';
 
 const tenants = new WeakMap<Request, TenantView>();
@@ -25,6 +26,7 @@ export function tenantAuth(c: DependencyContainer): RequestHandler {
       if (!tenant) throw await limiter.failure(ip, key, AppError.unauthenticated('invalid or revoked secret key'));
       if (tenant.status === 'suspended') throw new AppError('TENANT_SUSPENDED', 'this tenant is suspended; ask the platform operator');
       tenants.set(req, tenant);
+      annotateLog({ tenant_id: tenant.id, sp_mchid: tenant.spMchid });
     })().then(() => next(), next);
   };
 }

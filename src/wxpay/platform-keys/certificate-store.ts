@@ -31,4 +31,16 @@ export class CertificateStore {
       { onConflictFields: ['spMchid', 'serialNo'], onConflictAction: 'merge', onConflictMergeFields: ['fetchedAt'] },
     );
   }
+
+  /** Every stored certificate of `spMchid`, expired ones included (the key report shows their validity). */
+  async list(spMchid: string): Promise<Array<Pick<WxpayPlatformCertificate, 'serialNo' | 'notBefore' | 'notAfter' | 'fetchedAt'>>> {
+    const rows = await this.orm.em
+      .fork()
+      .find(
+        WxpayPlatformCertificateSchema,
+        { spMchid },
+        { fields: ['serialNo', 'notBefore', 'notAfter', 'fetchedAt'], orderBy: { notAfter: 'desc' } },
+      );
+    return rows.map((r) => ({ serialNo: r.serialNo, notBefore: r.notBefore, notAfter: r.notAfter, fetchedAt: r.fetchedAt }));
+  }
 }

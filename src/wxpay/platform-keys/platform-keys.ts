@@ -28,6 +28,8 @@ export interface PlatformKeysDeps {
   kv: KeyValueStore;
   clock: Clock;
   logger?: Logger;
+  /** Told of every signature check (observability: which key verified what). */
+  onVerify?(spMchid: string, result: VerifyResult): void;
 }
 
 /**
@@ -60,6 +62,16 @@ export class WxpayPlatformKeys implements PlatformKeys {
   }
 
   async verify(
+    sp: ServiceProviderCredentials,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: string | Buffer,
+  ): Promise<VerifyResult> {
+    const result = await this.check(sp, headers, rawBody);
+    this.deps.onVerify?.(sp.spMchid, result);
+    return result;
+  }
+
+  private async check(
     sp: ServiceProviderCredentials,
     headers: Record<string, string | string[] | undefined>,
     rawBody: string | Buffer,
