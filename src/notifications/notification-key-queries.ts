@@ -34,7 +34,8 @@ export class NotificationKeyQueries {
   async lastUsed(spMchid: string, sinceMs: number): Promise<Map<string, number>> {
     const list = await rows<{ verified_by: string; at: number | string }>(
       reader(this.orm),
-      `select n.verified_by, max(n.received_at) as at ${OF_PROVIDER} and n.verified_by is not null and n.received_at >= ? group by n.verified_by`,
+      `select n.verified_by, max(n.received_at) as at ${OF_PROVIDER}` +
+        ' and n.verified_by is not null and n.received_at >= ? group by n.verified_by',
       [spMchid, sinceMs],
     );
     return new Map(list.map((r) => [r.verified_by, Number(r.at)]));
@@ -48,7 +49,8 @@ export class NotificationKeyQueries {
     const list = await rows<{ verification: string; n: number | string; pub: number | string | null; last_at: number | string }>(
       reader(this.orm),
       `select n.verification, count(*) as n, sum(case when substr(n.serial, 1, 11) = 'PUB_KEY_ID_' then 1 else 0 end) as pub,` +
-        ` max(n.received_at) as last_at ${OF_PROVIDER} and n.verification not in ('ok', 'not_checked', 'undecryptable') and n.received_at >= ?` +
+        ` max(n.received_at) as last_at ${OF_PROVIDER}` +
+        " and n.verification not in ('ok', 'not_checked', 'undecryptable') and n.received_at >= ?" +
         ' group by n.verification',
       [spMchid, sinceMs],
     );

@@ -81,7 +81,8 @@ export class KeyReport {
         code: 'certificate_mode_public_key_signed',
         message:
           `${publicKeySigned} message(s) in the last 24 h were signed with a WeChat Pay public key (PUB_KEY_ID_...) but this provider ` +
-          'verifies with platform certificates: add wechatpay_public_key_id and wechatpay_public_key (PUT /admin/v1/service-providers/{sp_mchid})',
+          'verifies with platform certificates: add wechatpay_public_key_id and wechatpay_public_key ' +
+          '(PUT /admin/v1/service-providers/{sp_mchid})',
       });
     const lastHour = hourFailures.reduce((n, f) => n + f.count, 0) + checks.filter((c) => !c.verifiedBy && c.at >= now - HOUR_MS).length;
     if (lastHour > 0)
