@@ -81,6 +81,7 @@ export class NotificationGate {
     if (!tenant) {
       // Unauthenticated and not from WeChat Pay (it knows only real notify_urls): counted, never a row or a line each.
       this.unknownPaths.seen();
+      this.metrics?.notification(UNKNOWN, UNKNOWN, kind, 'refused', 'tenant_unknown');
       return fail(404, 'unknown notify path');
     }
     annotateLog({ tenant_id: tenant.id, sp_mchid: tenant.spMchid });
@@ -153,7 +154,7 @@ export class NotificationGate {
 
     let result: Awaited<ReturnType<NotificationHandler['handle']>>;
     let logged = false;
-    const entry = (r: HandlerResult): Record_ => ({ tenantId, kind, serial, envelope, verification: 'ok', ...r });
+    const entry = (r: HandlerResult): Record_ => ({ ...seen, envelope, verification: 'ok', ...r });
     // The state change, its outbox event and this log row commit together, once (see VerifiedNotification.commit).
     const commit = (fn: (em: Em) => Promise<HandlerResult>) =>
       this.repo.db
@@ -162,7 +163,12 @@ export class NotificationGate {
           await this.log(entry(r), em);
           return r;
         })
-        .then((r) => ((logged = true), r));
+        .then((r) => {
+          // Counted once its group committed (a failed group re-runs its members, which would count twice).
+          logged = true;
+          this.countOutcome(entry(r));
+          return r;
+        });
     try {
       result = await handler.handle({ tenant, sp, envelope, resource, commit });
     } catch (err) {
@@ -193,7 +199,7 @@ export class NotificationGate {
 
   private async log(r: Record_, em?: Em): Promise<void> {
     await this.repo.insert(this.logRow(r), em);
-    this.countOutcome(r);
+    if (!em) this.countOutcome(r);
   }
 
   /** The notification metric of one logged outcome (an unknown tenant path never becomes a label value). */
