@@ -142,6 +142,12 @@ export class SettlementService {
   /** GET /admin/v1/tenants/{id}/settlement/applications/{application_no} */
   async application(tenantId: string, applicationNo: string): Promise<Json> {
     const { tenant, sp } = await this.target(tenantId);
-    return masked(await querySettlementApplication(this.wxpay, sp, tenant.sub_mchid, applicationNo));
+    try {
+      return masked(await querySettlementApplication(this.wxpay, sp, tenant.sub_mchid, applicationNo));
+    } catch (err) {
+      // An application number WeChat Pay does not know is the caller's mistake, not an upstream failure.
+      if (err instanceof WxpayApiError && err.is('RESOURCE_NOT_EXISTS')) throw AppError.notFound('settlement application');
+      throw err;
+    }
   }
 }
