@@ -123,7 +123,12 @@ test(
       await goTo(page, 'orders');
       await page.getByLabel('Search').fill(String(body.out_trade_no));
       await page.getByRole('button', { name: 'Search' }).first().click();
-      await page.getByTestId('orders-table').getByText('SUCCESS').waitFor(bounded);
+      // The table lists other paid orders until the search answers: look in this order's row only.
+      await page
+        .getByTestId('orders-table')
+        .getByRole('row', { name: new RegExp(String(body.out_trade_no)) })
+        .getByText('SUCCESS')
+        .waitFor(bounded);
       await page.getByText(String(body.out_trade_no)).first().click();
       await page.getByText('order.paid').first().waitFor(bounded);
       await shot(page, '03-order-paid');
