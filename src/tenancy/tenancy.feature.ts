@@ -6,6 +6,7 @@ import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/schema';
 import { AuditLog } from '../audit/audit-log';
+import { DataKeyRepository } from '../secrets/data-key-repository';
 import { SecretBox } from '../secrets/secret-box';
 import { masterKeyring } from '../secrets/master-keys';
 import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
@@ -29,10 +30,11 @@ const guard = (d: DependencyContainer) => d.resolve<SecondaryClearingGuard>(TOKE
 export const tenancyFeature: Feature = {
   name: 'tenancy',
   register(c) {
+    c.registerSingleton(DataKeyRepository);
     c.register(SecretBox, {
       useFactory: instanceCachingFactory((d) => {
         const s = d.resolve<Config>(TOKENS.Config).security;
-        return new SecretBox(orm(d), masterKeyring(s.masterKey, s.previousMasterKeys), clock(d));
+        return new SecretBox(d.resolve(DataKeyRepository), masterKeyring(s.masterKey, s.previousMasterKeys), clock(d));
       }),
     });
     c.register(CachedCredentialsProvider, {
