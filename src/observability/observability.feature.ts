@@ -4,6 +4,7 @@ import { TOKENS } from '../common/tokens';
 import type { Config } from '../config/schema';
 import type { Clock } from '../common/clock';
 import type { Orm } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import type { CredentialsProvider } from '../wxpay/credentials';
 import { CertificateStore } from '../wxpay/platform-keys/certificate-store';
 import { NotificationKeyQueries } from '../notifications/notification-key-queries';
@@ -66,7 +67,7 @@ export const observabilityFeature: Feature = {
         const orm = d.resolve<Orm>(TOKENS.Orm);
         return new KeyReport(
           d.resolve<CredentialsProvider>(TOKENS.Credentials),
-          new CertificateStore(orm),
+          new CertificateStore(d.resolve<Database>(TOKENS.Db)),
           new NotificationKeyQueries(orm),
           d.resolve(KeyUsage),
           () => d.resolve<Clock>(TOKENS.Clock).now(),
