@@ -111,9 +111,9 @@ export class Table<T extends object> {
     return (await this.select(em, where, params, tail))[0];
   }
 
-  /** Rows whose properties equal `match` (an AND of equalities). */
-  async findBy(em: Em, match: Partial<T>, tail = ''): Promise<T[]> {
-    const [where, params] = this.equalities(match);
+  /** Rows whose properties equal `match` (an AND of equalities; an array value means "one of"). */
+  async findBy(em: Em, match: { [K in keyof T]?: T[K] | readonly T[K][] }, tail = ''): Promise<T[]> {
+    const [where, params] = this.equalities(match as Partial<T>);
     return this.select(em, where, params, tail);
   }
 

@@ -35,11 +35,8 @@ export function decodeCursor(cursor: string): { n: number; id: string } {
  */
 export function keysetPage<R extends { id: string }>(sortKey: keyof R & string, cursor: string | undefined) {
   const after = cursor ? decodeCursor(cursor) : undefined;
-  const where = after ? { $or: [{ [sortKey]: { $lt: after.n } }, { [sortKey]: after.n, id: { $lt: after.id } }] } : {};
   return {
     after: after ? { sortKey: after.n, id: after.id } : undefined,
-    where: where as Record<string, unknown>,
-    orderBy: { [sortKey]: 'desc', id: 'desc' } as Record<string, 'desc'>,
     page<T>(rows: R[], limit: number, map: (r: R) => T): Page<T> {
       const more = rows.length > limit;
       const data = rows.slice(0, limit);

@@ -16,6 +16,7 @@ import { SecretBox, SecretBoxError } from '../../../src/secrets/secret-box';
 import { rotateMasterKey } from '../../../src/secrets/rotate';
 import { DataKeyRepository } from '../../../src/secrets/data-key-repository';
 import { Database } from '../../../src/common/db/database';
+import { ServiceProviderRepository } from '../../../src/tenancy/service-provider-repository';
 import { CachedCredentialsProvider } from '../../../src/tenancy/credentials-provider';
 
 let t: TestApp;
@@ -55,7 +56,10 @@ test('When a secret is sealed under master key A and rotated to B, then it reads
   // Service-provider credentials sealed by the running app read with only B after the rotation.
   const { spMchid } = await givenProvider(t, rsaPems());
   await rotateMasterKey(keys(orm), masterKeyring(B, [A]), systemClock);
-  const creds = await new CachedCredentialsProvider(orm, new SecretBox(keys(orm), masterKeyring(B), systemClock)).get(spMchid);
+  const creds = await new CachedCredentialsProvider(
+    new ServiceProviderRepository(new Database(orm)),
+    new SecretBox(keys(orm), masterKeyring(B), systemClock),
+  ).get(spMchid);
   assert.equal(creds?.apiV3Key.length, 32);
 });
 
