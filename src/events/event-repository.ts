@@ -22,7 +22,10 @@ export interface EventListFilter {
   after?: [number, string];
 }
 
-/** How due events are claimed: `skip_locked` (SELECT ... FOR UPDATE SKIP LOCKED, then UPDATE) or `guarded` (UPDATE per row, guarded by its attempts). */
+/**
+ * How due events are claimed: `skip_locked` (SELECT ... FOR UPDATE SKIP LOCKED, then UPDATE) or `guarded` (an UPDATE per row,
+ * guarded by its attempts).
+ */
 export type ClaimPath = 'skip_locked' | 'guarded';
 
 const DUE = `status in ('pending', 'delivering') and next_attempt_at <= ?`;
