@@ -1,9 +1,10 @@
-import type { Em, Orm } from '../common/db/orm';
+import type { Em } from '../common/db/orm';
 import type { Clock } from '../common/clock';
 import { SECRET_KEYS, scrubString } from '../common/logger';
 import { rfc3339 } from '../common/clock';
 import { decodeCursor, encodeCursor, type Page } from '../common/http/paging';
-import { AuditLogSchema, type AuditLogRow } from './audit.entity';
+import type { AuditLogRow } from './audit.entity';
+import type { AuditRepository } from './audit-repository';
 
 /** Who is writing: an operator id, `bootstrap` (PARTNERPAY_ADMIN_TOKEN) or `cli:<command>`, and the request. */
 export interface WriteContext {
@@ -11,7 +12,7 @@ export interface WriteContext {
   requestId?: string;
 }
 
-const MASKED = new Set([...SECRET_KEYS.map((k) => k.toLowerCase()), 'secret', 'token_hash', 'hash', 'wrapped']);
+const MASKED = new Set([...SECRET_KEYS.map((k) => k.toLowerCase()), 'secret', 'token_hash', 'tokenhash', 'hash', 'wrapped']);
 
 /** Deep copy of `value` with every secret-named member replaced by "***" and secret shapes scrubbed from strings. */
 export function maskSecrets(value: unknown, depth = 0): unknown {
@@ -44,33 +45,28 @@ export interface AuditQuery {
 /** The append-only audit log of admin writes. */
 export class AuditLog {
   constructor(
-    private readonly orm: Orm,
+    private readonly repo: AuditRepository,
     private readonly clock: Clock,
   ) {}
 
   /** Appends one entry inside the caller's transaction, so the entry exists if and only if the write commits. */
   async record(em: Em, ctx: WriteContext, entry: AuditEntry): Promise<void> {
-    await em.insert(AuditLogSchema, {
+    await this.repo.insert(em, {
       actor: ctx.actor,
       action: entry.action,
       target: entry.target,
-      request_id: ctx.requestId ?? null,
-      before_json: entry.before === undefined ? null : JSON.stringify(maskSecrets(entry.before)),
-      after_json: entry.after === undefined ? null : JSON.stringify(maskSecrets(entry.after)),
+      requestId: ctx.requestId ?? null,
+      beforeJson: entry.before === undefined ? null : JSON.stringify(maskSecrets(entry.before)),
+      afterJson: entry.after === undefined ? null : JSON.stringify(maskSecrets(entry.after)),
       at: this.clock.now(),
-    } as AuditLogRow);
+    });
   }
 
   /** Newest first, filtered, cursor-paged. */
   async list(q: AuditQuery): Promise<Page<ReturnType<typeof auditJson>>> {
-    const where: Record<string, unknown> = {};
-    if (q.actor) where.actor = q.actor;
-    if (q.action) where.action = q.action;
-    if (q.target) where.target = q.target;
-    if (q.since !== undefined || q.until !== undefined)
-      where.at = { ...(q.since !== undefined ? { $gte: q.since } : {}), ...(q.until !== undefined ? { $lt: q.until } : {}) };
-    if (q.cursor) where.id = { $lt: decodeCursor(q.cursor).n };
-    const rows = await this.orm.em.fork().find(AuditLogSchema, where, { orderBy: { id: 'desc' }, limit: q.limit + 1 });
+    const { actor, action, target, since, until } = q;
+    const beforeId = q.cursor ? decodeCursor(q.cursor).n : undefined;
+    const rows = await this.repo.list({ actor, action, target, since, until, beforeId }, q.limit + 1);
     const data = rows.slice(0, q.limit);
     const last = data[data.length - 1];
     return { data: data.map(auditJson), next_cursor: rows.length > q.limit && last ? encodeCursor(last.id, 'a') : null };
@@ -84,9 +80,9 @@ export function auditJson(r: AuditLogRow) {
     actor: r.actor,
     action: r.action,
     target: r.target,
-    request_id: r.request_id,
-    before: r.before_json ? (JSON.parse(r.before_json) as unknown) : null,
-    after: r.after_json ? (JSON.parse(r.after_json) as unknown) : null,
+    request_id: r.requestId,
+    before: r.beforeJson ? (JSON.parse(r.beforeJson) as unknown) : null,
+    after: r.afterJson ? (JSON.parse(r.afterJson) as unknown) : null,
     at: rfc3339(r.at),
   };
 }

@@ -1,35 +1,26 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import { registerEntities } from '../common/db/entities';
+import { defineEntity, p, table, type RowOf } from '../common/db/table';
 
 /** One admin write. Append-only: nothing in partnerpay updates or deletes these rows. */
-export interface AuditLogRow {
-  id: number;
-  /** Operator id, `bootstrap`, or `cli:<command>`. */
-  actor: string;
-  /** e.g. `tenant.create`, `service_provider.put`. */
-  action: string;
-  /** The resource, e.g. `tenant:ten_...`. */
-  target: string;
-  request_id: string | null;
-  /** JSON, secrets masked. */
-  before_json: string | null;
-  after_json: string | null;
-  at: number;
-}
-
-export const AuditLogSchema = new EntitySchema<AuditLogRow>({
+export const AuditLogEntity = defineEntity({
   name: 'AuditLog',
   tableName: 'audit_log',
   properties: {
-    id: { type: 'integer', primary: true, autoincrement: true },
-    actor: { type: 'string', length: 64, index: true },
-    action: { type: 'string', length: 64, index: true },
-    target: { type: 'string', length: 128, index: true },
-    request_id: { type: 'string', length: 128, nullable: true },
-    before_json: { type: 'text', nullable: true },
-    after_json: { type: 'text', nullable: true },
-    at: { type: new BigIntType('number'), index: true },
+    id: p.integer().primary().autoincrement(),
+    /** Operator id, `bootstrap`, or `cli:<command>`. */
+    actor: p.string().length(64).index(),
+    /** e.g. `tenant.create`, `service_provider.put`. */
+    action: p.string().length(64).index(),
+    /** The resource, e.g. `tenant:ten_...`. */
+    target: p.string().length(128).index(),
+    requestId: p.string().length(128).nullable(),
+    /** JSON, secrets masked. */
+    beforeJson: p.text().nullable(),
+    afterJson: p.text().nullable(),
+    at: p.bigint('number').index(),
   },
 });
 
-registerEntities(AuditLogSchema);
+/** One audit entry row. */
+export type AuditLogRow = RowOf<typeof AuditLogEntity>;
+/** The audit_log table. */
+export const AUDIT_LOG = table(AuditLogEntity);

@@ -3,7 +3,6 @@ import { TOKENS } from '../common/tokens';
 import { AppError } from '../common/errors';
 import type { Clock } from '../common/clock';
 import type { Config } from '../config/schema';
-import type { Orm } from '../common/db/orm';
 import type { RateLimiter } from '../common/kv/kv';
 import type { TenantDirectory, TenantView } from '../tenancy/tenant-directory';
 import { LoginSecrets } from '../tenancy/login-secrets';
@@ -27,7 +26,6 @@ const SYNC_EVERY_MS = 10_000;
 @injectable()
 export class CheckoutService {
   constructor(
-    @inject(TOKENS.Orm) private readonly orm: Orm,
     @inject(TOKENS.Config) private readonly config: Config,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.RateLimiter) private readonly limiter: RateLimiter,

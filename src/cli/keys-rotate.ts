@@ -9,13 +9,15 @@ import { openDatabase } from '../common/db/orm';
 import { systemClock } from '../common/clock';
 import { masterKeyring } from '../secrets/master-keys';
 import { rotateMasterKey } from '../secrets/rotate';
+import { Database } from '../common/db/database';
+import { DataKeyRepository } from '../secrets/data-key-repository';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const keyring = masterKeyring(config.security.masterKey, config.security.previousMasterKeys);
   const orm = await openDatabase(config.db.url, { migrate: config.db.migrateOnStart });
   try {
-    const r = await rotateMasterKey(orm, keyring, systemClock);
+    const r = await rotateMasterKey(new DataKeyRepository(new Database(orm)), keyring, systemClock);
     console.log(
       `keys:rotate: ${r.rewrapped} data key(s) re-wrapped under master key ${keyring.current.id}, ${r.alreadyCurrent} already current.`,
     );

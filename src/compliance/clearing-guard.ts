@@ -1,8 +1,10 @@
-import type { Em, Orm } from '../common/db/orm';
+import type { Em } from '../common/db/orm';
 import { AppError } from '../common/errors';
 import type { CredentialsProvider } from '../wxpay/credentials';
 import type { AppBinding, TenantView } from '../tenancy/tenant-directory';
-import { ServiceProviderSchema, TenantSchema, AppBindingSchema, type TenantRow } from '../tenancy/tenancy.entities';
+import type { TenantRow } from '../tenancy/tenancy.entities';
+import type { TenantRepository } from '../tenancy/tenant-repository';
+import type { ServiceProviderRepository } from '../tenancy/service-provider-repository';
 import { RULES, type ClearingRule } from './rules';
 
 /** 422 SECONDARY_CLEARING_FORBIDDEN with detail.rule and a message that says why. */
@@ -33,7 +35,8 @@ export class SecondaryClearingGuard {
   private providers?: { mchids: Set<string>; at: number };
 
   constructor(
-    private readonly orm: Orm,
+    private readonly tenants: TenantRepository,
+    private readonly sps: ServiceProviderRepository,
     private readonly credentials: CredentialsProvider,
   ) {}
 
@@ -44,8 +47,8 @@ export class SecondaryClearingGuard {
 
   private async providerMchids(): Promise<Set<string>> {
     if (this.providers && Date.now() - this.providers.at < PROVIDER_TTL_MS) return this.providers.mchids;
-    const rows = await this.orm.em.fork().find(ServiceProviderSchema, {}, { fields: ['sp_mchid'] });
-    this.providers = { mchids: new Set(rows.map((r) => r.sp_mchid)), at: Date.now() };
+    const rows = await this.sps.all();
+    this.providers = { mchids: new Set(rows.map((r) => r.spMchid)), at: Date.now() };
     return this.providers.mchids;
   }
 
@@ -53,34 +56,34 @@ export class SecondaryClearingGuard {
    * A tenant (new, or `tenantId` being changed) for `subMchid` under `spMchid`: refuses when sub_mchid
    * is any provider's sp_mchid, or already another tenant's. Pass the transaction's `em` when inside one.
    */
-  async checkTenant(t: { spMchid: string; subMchid: string; tenantId?: string }, em: Em = this.orm.em.fork()): Promise<void> {
-    if (await em.count(ServiceProviderSchema, { sp_mchid: t.subMchid }))
+  async checkTenant(t: { spMchid: string; subMchid: string; tenantId?: string }, em?: Em): Promise<void> {
+    if (await this.sps.countBySpMchid(t.subMchid, em))
       throw refuse(
         'isv_collects_own_account',
         `sub_mchid ${t.subMchid} is a service provider's own sp_mchid; the ISV may not collect into its own account for its merchants`,
         { sub_mchid: t.subMchid },
       );
-    const other = await em.findOne(TenantSchema, { sub_mchid: t.subMchid, ...(t.tenantId ? { id: { $ne: t.tenantId } } : {}) });
-    if (other && other.sp_mchid !== t.spMchid)
+    const other = await this.tenants.findOtherBySubMchid(t.subMchid, t.tenantId, em);
+    if (other && other.spMchid !== t.spMchid)
       throw refuse(
         'shared_sub_mchid',
-        `sub_mchid ${t.subMchid} is already a tenant under service provider ${other.sp_mchid}; one settlement account serves one tenant`,
+        `sub_mchid ${t.subMchid} is already a tenant under service provider ${other.spMchid}; one settlement account serves one tenant`,
         { sub_mchid: t.subMchid },
       );
   }
 
   /** A service provider about to be stored: its sp_mchid may not be a tenant's sub_mchid, its sp_appid not a tenant's own AppID. */
-  async checkProvider(spMchid: string, em: Em = this.orm.em.fork(), spAppid?: string): Promise<void> {
+  async checkProvider(spMchid: string, em?: Em, spAppid?: string): Promise<void> {
     if (spAppid !== undefined) {
-      const own = await em.findOne(AppBindingSchema, { appid: spAppid, dev_mode: { $ne: 'centralized' } });
+      const own = await this.tenants.findOwnApp(spAppid, em);
       if (own)
         throw refuse(
           'sp_appid_is_tenant_app',
-          `sp_appid ${spAppid} is already a tenant's own AppID (${own.dev_mode}); a provider's sp_appid must be the ISV's own app`,
+          `sp_appid ${spAppid} is already a tenant's own AppID (${own.devMode}); a provider's sp_appid must be the ISV's own app`,
           { sp_appid: spAppid, fields: [{ field: 'sp_appid', issue: "is a tenant's own AppID" }] },
         );
     }
-    if (await em.count(TenantSchema, { sub_mchid: spMchid }))
+    if (await this.tenants.countBySubMchid(spMchid, undefined, em))
       throw refuse(
         'isv_collects_own_account',
         `sp_mchid ${spMchid} is already a tenant's sub_mchid; the ISV may not collect into its own account for its merchants`,
@@ -119,13 +122,13 @@ export class SecondaryClearingGuard {
   async checkProfitSharing(tenant: TenantView, split: SplitRequest): Promise<void> {
     if (!Number.isInteger(split.ratio) || split.ratio < 0 || split.ratio > 10_000)
       throw new TypeError('split.ratio is in 万分比: an integer 0-10000 (3000 = 30%)');
-    const row = await this.orm.em.fork().findOne(TenantSchema, { id: tenant.id });
+    const row = await this.tenants.find(tenant.id);
     if (!row) throw AppError.notFound('tenant');
-    if (split.ratio > row.profit_sharing_max_ratio)
+    if (split.ratio > row.profitSharingMaxRatio)
       throw refuse(
         'ratio_above_cap',
-        `a split of ${split.ratio / 100}% exceeds the ${row.profit_sharing_max_ratio / 100}% this sub-merchant authorised`,
-        { ratio: split.ratio, max_ratio: row.profit_sharing_max_ratio },
+        `a split of ${split.ratio / 100}% exceeds the ${row.profitSharingMaxRatio / 100}% this sub-merchant authorised`,
+        { ratio: split.ratio, max_ratio: row.profitSharingMaxRatio },
       );
     const approved = approvedReceivers(row);
     const stranger = split.receivers.find((r) => !approved.some((a) => a.type === r.type && a.account === r.account));
@@ -137,22 +140,21 @@ export class SecondaryClearingGuard {
 
   /** Each rule for one tenant, and whether it holds now (GET /admin/v1/tenants/{id}/compliance). */
   async evaluate(tenantId: string): Promise<RuleResult[] | undefined> {
-    const em = this.orm.em.fork();
-    const t = await em.findOne(TenantSchema, { id: tenantId });
+    const t = await this.tenants.find(tenantId);
     if (!t) return undefined;
     const [sp, bindings, spNamed, sharers] = await Promise.all([
-      em.findOne(ServiceProviderSchema, { sp_mchid: t.sp_mchid }),
-      em.find(AppBindingSchema, { tenant_id: t.id }),
-      em.count(ServiceProviderSchema, { sp_mchid: t.sub_mchid }),
-      em.count(TenantSchema, { sub_mchid: t.sub_mchid, id: { $ne: t.id } }),
+      this.sps.find(t.spMchid),
+      this.tenants.apps(t.id),
+      this.sps.countBySpMchid(t.subMchid),
+      this.tenants.countBySubMchid(t.subMchid, t.id),
     ]);
-    const ownAppids = bindings.filter((b) => b.dev_mode !== 'centralized').map((b) => b.appid);
-    const centralAppids = bindings.filter((b) => b.dev_mode === 'centralized').map((b) => b.appid);
+    const ownAppids = bindings.filter((b) => b.devMode !== 'centralized').map((b) => b.appid);
+    const centralAppids = bindings.filter((b) => b.devMode === 'centralized').map((b) => b.appid);
     const [ownIsSpAppid, centralIsOwnedElsewhere] = await Promise.all([
-      ownAppids.length ? em.count(ServiceProviderSchema, { sp_appid: { $in: ownAppids } }) : 0,
-      centralAppids.length ? em.count(AppBindingSchema, { appid: { $in: centralAppids }, dev_mode: { $ne: 'centralized' } }) : 0,
+      this.sps.countBySpAppids(ownAppids),
+      this.tenants.countOwnApps(centralAppids),
     ]);
-    const wrongApps = bindings.filter((b) => !sp || (b.dev_mode === 'centralized') !== (b.appid === sp.sp_appid)).map((b) => b.appid);
+    const wrongApps = bindings.filter((b) => !sp || (b.devMode === 'centralized') !== (b.appid === sp.spAppid)).map((b) => b.appid);
     const receivers = approvedReceivers(t);
     const explain = (rule: ClearingRule) => RULES.find((r) => r.rule === rule)!.title;
     return [
@@ -161,21 +163,21 @@ export class SecondaryClearingGuard {
         holds: spNamed === 0,
         explanation:
           spNamed === 0
-            ? `sub_mchid ${t.sub_mchid} is not a service provider's sp_mchid`
-            : `sub_mchid ${t.sub_mchid} is a service provider's own sp_mchid`,
+            ? `sub_mchid ${t.subMchid} is not a service provider's sp_mchid`
+            : `sub_mchid ${t.subMchid} is a service provider's own sp_mchid`,
       },
       {
         rule: 'partner_endpoints_only',
         holds: true,
         explanation:
           `${explain('partner_endpoints_only')}: orders for this tenant go to /v3/pay/partner/transactions/* ` +
-          `with sp_mchid ${t.sp_mchid} and sub_mchid ${t.sub_mchid}`,
+          `with sp_mchid ${t.spMchid} and sub_mchid ${t.subMchid}`,
       },
       {
         rule: 'shared_sub_mchid',
         holds: sharers === 0,
         explanation:
-          sharers === 0 ? `no other tenant uses sub_mchid ${t.sub_mchid}` : `${sharers} other tenant(s) use sub_mchid ${t.sub_mchid}`,
+          sharers === 0 ? `no other tenant uses sub_mchid ${t.subMchid}` : `${sharers} other tenant(s) use sub_mchid ${t.subMchid}`,
       },
       {
         rule: 'app_not_bound_to_tenant',
@@ -197,8 +199,8 @@ export class SecondaryClearingGuard {
       },
       {
         rule: 'ratio_above_cap',
-        holds: t.profit_sharing_max_ratio <= 3000,
-        explanation: `splits are capped at ${t.profit_sharing_max_ratio / 100}% of an order (the sub-merchant's authorised ratio)`,
+        holds: t.profitSharingMaxRatio <= 3000,
+        explanation: `splits are capped at ${t.profitSharingMaxRatio / 100}% of an order (the sub-merchant's authorised ratio)`,
       },
       {
         rule: 'receiver_not_approved',
@@ -212,6 +214,6 @@ export class SecondaryClearingGuard {
 }
 
 /** The approved receivers stored on a tenant row. */
-export function approvedReceivers(t: Pick<TenantRow, 'profit_sharing_receivers'>): Array<{ type: string; account: string }> {
-  return JSON.parse(t.profit_sharing_receivers || '[]') as Array<{ type: string; account: string }>;
+export function approvedReceivers(t: Pick<TenantRow, 'profitSharingReceivers'>): Array<{ type: string; account: string }> {
+  return JSON.parse(t.profitSharingReceivers || '[]') as Array<{ type: string; account: string }>;
 }

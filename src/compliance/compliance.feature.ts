@@ -1,7 +1,8 @@
 import { instanceCachingFactory } from 'tsyringe';
 import type { Feature } from '../common/feature';
 import { TOKENS } from '../common/tokens';
-import type { Orm } from '../common/db/orm';
+import { TenantRepository } from '../tenancy/tenant-repository';
+import { ServiceProviderRepository } from '../tenancy/service-provider-repository';
 import type { CredentialsProvider } from '../wxpay/credentials';
 import { SecondaryClearingGuard } from './clearing-guard';
 import { complianceRouter } from './compliance.routes';
@@ -12,7 +13,12 @@ export const complianceFeature: Feature = {
   register(c) {
     c.register(TOKENS.ClearingGuard, {
       useFactory: instanceCachingFactory(
-        (d) => new SecondaryClearingGuard(d.resolve<Orm>(TOKENS.Orm), d.resolve<CredentialsProvider>(TOKENS.Credentials)),
+        (d) =>
+          new SecondaryClearingGuard(
+            d.resolve(TenantRepository),
+            d.resolve(ServiceProviderRepository),
+            d.resolve<CredentialsProvider>(TOKENS.Credentials),
+          ),
       ),
     });
   },

@@ -38,7 +38,7 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
 
   const existing = await credentials.get(DEMO_SP.spMchid);
   const row = existing ? await providers.get(DEMO_SP.spMchid) : undefined;
-  if (!existing || row?.wechatpay_public_key_id !== platform.public_key_id || !row?.sp_app_secret) {
+  if (!existing || row?.wechatpayPublicKeyId !== platform.public_key_id || !row?.spAppSecret) {
     // First start (or the simulator's keys were reset, or a demo database from before checkout): (re)write the provider,
     // keeping its merchant key if it has one.
     const privateKey = existing

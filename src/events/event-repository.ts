@@ -22,6 +22,12 @@ export interface EventListFilter {
   after?: [number, string];
 }
 
+/**
+ * How due events are claimed: `skip_locked` (SELECT ... FOR UPDATE SKIP LOCKED, then UPDATE) or `guarded` (an UPDATE per row,
+ * guarded by its attempts).
+ */
+export type ClaimPath = 'skip_locked' | 'guarded';
+
 const DUE = `status in ('pending', 'delivering') and next_attempt_at <= ?`;
 const CLAIM_SET = `status = 'delivering', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?`;
 
@@ -78,8 +84,19 @@ export class EventRepository {
    * `leaseUntil`. Answers the rows as they were before the claim.
    */
   claim(now: number, leaseUntil: number, limit: number): Promise<EventRecord[]> {
+    return this.claimVia(this.claimPath(), now, leaseUntil, limit);
+  }
+
+  /** The claim path this dialect uses: SKIP LOCKED on MariaDB/MySQL, the guarded UPDATE on SQLite (no row locks). */
+  claimPath(): ClaimPath {
+    return isSqlite(this.db.read()) ? 'guarded' : 'skip_locked';
+  }
+
+  /** `claim` through a given path (tests run each path on each dialect that has it; the guarded one runs on both). */
+  claimVia(path: ClaimPath, now: number, leaseUntil: number, limit: number): Promise<EventRecord[]> {
     const em = this.db.read();
-    return isSqlite(em) ? this.claimGuarded(em, now, leaseUntil, limit) : this.claimLocked(em, now, leaseUntil, limit);
+    if (path === 'skip_locked' && isSqlite(em)) throw new Error('SQLite has no SELECT ... FOR UPDATE SKIP LOCKED');
+    return path === 'guarded' ? this.claimGuarded(em, now, leaseUntil, limit) : this.claimLocked(em, now, leaseUntil, limit);
   }
 
   // MariaDB/MySQL, several processes: rows locked by another claimer are skipped, not waited for.

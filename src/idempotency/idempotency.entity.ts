@@ -1,31 +1,23 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import { registerEntities } from '../common/db/entities';
+import { defineEntity, p, table, type RowOf } from '../common/db/table';
 
 /** A tenant's Idempotency-Key and the first answer given for it (kept at least 24 h). */
-export interface IdempotencyRow {
-  tenant_id: string;
-  idem_key: string;
-  /** SHA-256 over the route and the canonical body: another body under the same key is a conflict. */
-  request_hash: string;
-  status: number;
-  response_body: string;
-  created_at: number;
-  expires_at: number;
-}
-
-export const IdempotencySchema = new EntitySchema<IdempotencyRow>({
+export const IdempotencyEntity = defineEntity({
   name: 'IdempotencyRecord',
   tableName: 'idempotency_record',
   properties: {
-    tenant_id: { type: 'string', length: 40, primary: true },
-    idem_key: { type: 'string', length: 64, primary: true },
-    request_hash: { type: 'string', length: 64 },
-    status: { type: 'integer' },
-    response_body: { type: 'text' },
-    created_at: { type: new BigIntType('number') },
-    expires_at: { type: new BigIntType('number') },
+    tenantId: p.string().length(40).primary(),
+    idemKey: p.string().length(64).primary(),
+    /** SHA-256 over the route and the canonical body: another body under the same key is a conflict. */
+    requestHash: p.string().length(64),
+    status: p.integer(),
+    responseBody: p.text(),
+    createdAt: p.bigint('number'),
+    expiresAt: p.bigint('number'),
   },
-  indexes: [{ name: 'idempotency_record_expires_idx', properties: ['expires_at'] }],
+  indexes: [{ name: 'idempotency_record_expires_idx', properties: ['expiresAt'] }],
 });
 
-registerEntities(IdempotencySchema);
+/** One idempotency record row. */
+export type IdempotencyRow = RowOf<typeof IdempotencyEntity>;
+/** The idempotency_record table. */
+export const IDEMPOTENCY_RECORD = table(IdempotencyEntity);

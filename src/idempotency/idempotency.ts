@@ -1,9 +1,7 @@
 import { AppError, type ErrorCode } from '../common/errors';
 import type { Clock } from '../common/clock';
-import type { Orm } from '../common/db/orm';
 import type { LockService } from '../common/kv/kv';
-import { reader, row, run } from '../common/db/sql';
-import type { IdempotencyRow } from './idempotency.entity';
+import type { IdempotencyRepository } from './idempotency-repository';
 
 /** An answer to replay: HTTP status and JSON body. */
 export interface StoredAnswer {
@@ -26,7 +24,7 @@ function replayable(status: number): boolean {
  */
 export class IdempotencyService {
   constructor(
-    private readonly orm: Orm,
+    private readonly repo: IdempotencyRepository,
     private readonly locks: LockService,
     private readonly clock: Clock,
   ) {}
@@ -36,27 +34,22 @@ export class IdempotencyService {
     return this.locks.withLock(
       `idem:${tenantId}:${key}`,
       async () => {
-        const em = reader(this.orm);
         const now = this.clock.now();
-        const existing = await row<IdempotencyRow>(
-          em,
-          'select * from idempotency_record where tenant_id = ? and idem_key = ? and expires_at > ?',
-          [tenantId, key, now],
-        );
+        const existing = await this.repo.findLive(tenantId, key, now);
         if (existing) {
-          if (existing.request_hash !== hash)
+          if (existing.requestHash !== hash)
             throw new AppError(
               'IDEMPOTENCY_CONFLICT',
               'this Idempotency-Key was already used with a different request; use a new key for a new request',
               { idempotency_key: key },
             );
-          const stored = JSON.parse(existing.response_body) as {
+          const stored = JSON.parse(existing.responseBody) as {
             error?: { code: ErrorCode; message: string; detail?: Record<string, unknown> };
             body?: unknown;
           };
           // A refusal is replayed as the same refusal.
           if (stored.error) throw new AppError(stored.error.code, stored.error.message, stored.error.detail);
-          return { status: Number(existing.status), body: stored.body, replayed: true };
+          return { status: existing.status, body: stored.body, replayed: true };
         }
         let answer: StoredAnswer;
         try {
@@ -74,19 +67,19 @@ export class IdempotencyService {
   }
 
   private async store(tenantId: string, key: string, hash: string, status: number, stored: unknown, now: number): Promise<void> {
-    const em = reader(this.orm);
-    // An expired row for the key may still be there: replace it.
-    await run(em, 'delete from idempotency_record where tenant_id = ? and idem_key = ?', [tenantId, key]);
-    await run(
-      em,
-      'insert into idempotency_record (tenant_id, idem_key, request_hash, status, response_body, created_at, expires_at) values ' +
-        '(?, ?, ?, ?, ?, ?, ?)',
-      [tenantId, key, hash, status, JSON.stringify(stored), now, now + IDEMPOTENCY_TTL_MS],
-    );
+    await this.repo.replace({
+      tenantId,
+      idemKey: key,
+      requestHash: hash,
+      status,
+      responseBody: JSON.stringify(stored),
+      createdAt: now,
+      expiresAt: now + IDEMPOTENCY_TTL_MS,
+    });
   }
 
   /** Deletes expired keys (run by a job). */
   async purgeExpired(): Promise<number> {
-    return run(reader(this.orm), 'delete from idempotency_record where expires_at <= ?', [this.clock.now()]);
+    return this.repo.purgeExpired(this.clock.now());
   }
 }

@@ -1,8 +1,7 @@
 import type { Job } from '../common/jobs';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
-import type { Orm } from '../common/db/orm';
-import { reader, run } from '../common/db/sql';
+import type { NotificationRepository } from './notification-repository';
 
 const BATCH = 1000;
 
@@ -10,7 +9,7 @@ const BATCH = 1000;
  * Deletes notification_log rows older than notifications.retentionDays, a batch at a time. Running
  * on several nodes at once is harmless: each DELETE removes only rows still there.
  */
-export function notificationRetentionJob(orm: Orm, retentionDays: number, clock: Clock, logger: Logger): Job {
+export function notificationRetentionJob(repo: NotificationRepository, retentionDays: number, clock: Clock, logger: Logger): Job {
   return {
     name: 'notifications.retention',
     intervalMs: 3600_000,
@@ -18,12 +17,7 @@ export function notificationRetentionJob(orm: Orm, retentionDays: number, clock:
       const cutoff = clock.now() - retentionDays * 86_400_000;
       let total = 0;
       for (let i = 0; i < 100; i++) {
-        // The derived table lets MySQL delete from the table it selects from; SQLite accepts it as is.
-        const n = await run(
-          reader(orm),
-          'delete from notification_log where id in (select id from (select id from notification_log where received_at < ? limit ?) old)',
-          [cutoff, BATCH],
-        );
+        const n = await repo.deleteReceivedBefore(cutoff, BATCH);
         total += n;
         if (n < BATCH) break;
       }

@@ -6,7 +6,6 @@ import { NotificationRepository } from './notification-repository';
 import type { NotificationHandler } from './notification-handler';
 import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
 import { notificationRetentionJob } from './notification-retention';
-import type { Orm } from '../common/db/orm';
 import type { Config } from '../config/schema';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
@@ -41,7 +40,7 @@ export const notificationsFeature: Feature = {
   routers: (c) => [notifyRouter(c), adminNotificationsRouter(c)],
   jobs: (c) => [
     notificationRetentionJob(
-      c.resolve<Orm>(TOKENS.Orm),
+      c.resolve(NotificationRepository),
       c.resolve<Config>(TOKENS.Config).notifications.retentionDays,
       c.resolve<Clock>(TOKENS.Clock),
       c.resolve<Logger>(TOKENS.Logger),

@@ -3,10 +3,10 @@ import type { Feature } from '../common/feature';
 import { TOKENS } from '../common/tokens';
 import type { Config } from '../config/schema';
 import type { Clock } from '../common/clock';
-import type { Orm } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import type { CredentialsProvider } from '../wxpay/credentials';
 import { CertificateStore } from '../wxpay/platform-keys/certificate-store';
-import { NotificationKeyQueries } from '../notifications/notification-key-queries';
+import { NotificationRepository } from '../notifications/notification-repository';
 import { EventQueries } from '../events/events.queries';
 import { Metrics, type BacklogRow } from './metrics';
 import { KeyUsage } from './key-usage';
@@ -63,11 +63,10 @@ export const observabilityFeature: Feature = {
     });
     c.register(KeyReport, {
       useFactory: instancePerContainerCachingFactory((d) => {
-        const orm = d.resolve<Orm>(TOKENS.Orm);
         return new KeyReport(
           d.resolve<CredentialsProvider>(TOKENS.Credentials),
-          new CertificateStore(orm),
-          new NotificationKeyQueries(orm),
+          new CertificateStore(d.resolve<Database>(TOKENS.Db)),
+          d.resolve(NotificationRepository),
           d.resolve(KeyUsage),
           () => d.resolve<Clock>(TOKENS.Clock).now(),
         );

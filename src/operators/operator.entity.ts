@@ -1,30 +1,23 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import { registerEntities } from '../common/db/entities';
+import { defineEntity, p, table, type RowOf } from '../common/db/table';
 
 export type OperatorRole = 'admin' | 'viewer';
 
 /** An operator made through the API; its token (`op_...`) is stored only as a SHA-256. */
-export interface OperatorRow {
-  id: string;
-  name: string;
-  role: OperatorRole;
-  token_hash: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-export const OperatorSchema = new EntitySchema<OperatorRow>({
+export const OperatorEntity = defineEntity({
   name: 'Operator',
   tableName: 'operator',
-  uniques: [{ name: 'operator_token_hash_unique', properties: ['token_hash'] }],
+  uniques: [{ name: 'operator_token_hash_unique', properties: ['tokenHash'] }],
   properties: {
-    id: { type: 'string', length: 40, primary: true },
-    name: { type: 'string', length: 128 },
-    role: { type: 'string', length: 16 },
-    token_hash: { type: 'string', length: 64 },
-    created_at: { type: new BigIntType('number') },
-    revoked_at: { type: new BigIntType('number'), nullable: true },
+    id: p.string().length(40).primary(),
+    name: p.string().length(128),
+    role: p.string().length(16).$type<OperatorRole>(),
+    tokenHash: p.string().length(64),
+    createdAt: p.bigint('number'),
+    revokedAt: p.bigint('number').nullable(),
   },
 });
 
-registerEntities(OperatorSchema);
+/** One operator row. */
+export type OperatorRow = RowOf<typeof OperatorEntity>;
+/** The operator table. */
+export const OPERATOR = table(OperatorEntity);

@@ -1,12 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Orm } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import type { Clock } from '../common/clock';
 import { rfc3339 } from '../common/clock';
 import { newId } from '../common/ids';
 import { AppError } from '../common/errors';
 import { keysetPage, type Page } from '../common/http/paging';
 import type { AuditLog, WriteContext } from '../audit/audit-log';
-import { OperatorSchema, type OperatorRole, type OperatorRow } from './operator.entity';
+import type { OperatorRole, OperatorRow } from './operator.entity';
+import type { OperatorRepository } from './operator-repository';
 
 /** Who is calling the admin API. `id` is `bootstrap` for PARTNERPAY_ADMIN_TOKEN. */
 export interface OperatorIdentity {
@@ -27,13 +28,14 @@ export function constantTimeEqual(a: string, b: string): boolean {
 
 /** The API shape of an operator (never its token or hash). */
 export function operatorJson(o: OperatorRow) {
-  return { id: o.id, name: o.name, role: o.role, created_at: rfc3339(o.created_at) };
+  return { id: o.id, name: o.name, role: o.role, created_at: rfc3339(o.createdAt) };
 }
 
 /** Operators made through the API, with tokens `op_...` stored as hashes. */
 export class OperatorsService {
   constructor(
-    private readonly orm: Orm,
+    private readonly repo: OperatorRepository,
+    private readonly db: Database,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly bootstrapToken: string,
@@ -45,17 +47,17 @@ export class OperatorsService {
       return { id: 'bootstrap', name: 'bootstrap (PARTNERPAY_ADMIN_TOKEN)', role: 'admin' };
     if (!token.startsWith('op_')) return undefined;
     const hash = sha256Hex(token);
-    const row = await this.orm.em.fork().findOne(OperatorSchema, { token_hash: hash, revoked_at: null });
-    if (!row || !constantTimeEqual(row.token_hash, hash)) return undefined;
+    const row = await this.repo.findLiveByTokenHash(hash);
+    if (!row || !constantTimeEqual(row.tokenHash, hash)) return undefined;
     return { id: row.id, name: row.name, role: row.role };
   }
 
   /** Creates an operator; the token is in this answer only. */
   async create(name: string, role: OperatorRole, ctx: WriteContext): Promise<{ operator: OperatorRow; token: string }> {
     const token = `op_${randomBytes(32).toString('base64url')}`;
-    const row: OperatorRow = { id: newId('opr'), name, role, token_hash: sha256Hex(token), created_at: this.clock.now(), revoked_at: null };
-    await this.orm.em.fork().transactional(async (em) => {
-      await em.insert(OperatorSchema, row);
+    const row: OperatorRow = { id: newId('opr'), name, role, tokenHash: sha256Hex(token), createdAt: this.clock.now(), revokedAt: null };
+    await this.db.tx(async (em) => {
+      await this.repo.insert(em, row);
       await this.audit.record(em, ctx, { action: 'operator.create', target: `operator:${row.id}`, after: operatorJson(row) });
     });
     return { operator: row, token };
@@ -63,17 +65,17 @@ export class OperatorsService {
 
   /** Live operators, newest first. */
   async list(limit: number, cursor?: string): Promise<Page<ReturnType<typeof operatorJson>>> {
-    const k = keysetPage<OperatorRow>('created_at', cursor);
-    const rows = await this.orm.em.fork().find(OperatorSchema, { revoked_at: null, ...k.where }, { orderBy: k.orderBy, limit: limit + 1 });
+    const k = keysetPage<OperatorRow>('createdAt', cursor);
+    const rows = await this.repo.listLive(limit + 1, k.after);
     return k.page(rows, limit, operatorJson);
   }
 
   /** Revokes an operator's token at once (404 when unknown or already revoked). */
   async revoke(id: string, ctx: WriteContext): Promise<void> {
-    await this.orm.em.fork().transactional(async (em) => {
-      const row = await em.findOne(OperatorSchema, { id, revoked_at: null });
-      if (!row) throw AppError.notFound('operator');
-      await em.nativeUpdate(OperatorSchema, { id, revoked_at: null }, { revoked_at: this.clock.now() });
+    await this.db.tx(async (em) => {
+      const row = await this.repo.findLive(id, em);
+      // Guarded: of two concurrent revokes, one writes the audit entry and the other is 404.
+      if (!row || !(await this.repo.revoke(em, id, this.clock.now()))) throw AppError.notFound('operator');
       await this.audit.record(em, ctx, { action: 'operator.revoke', target: `operator:${id}`, before: operatorJson(row) });
     });
   }

@@ -4,9 +4,9 @@ import { TOKENS } from '../common/tokens';
 import type { Clock } from '../common/clock';
 import type { Config } from '../config/schema';
 import type { Logger } from '../common/logger';
-import type { Orm } from '../common/db/orm';
 import type { LockService } from '../common/kv/kv';
 import { IdempotencyService } from '../idempotency/idempotency';
+import { IdempotencyRepository } from '../idempotency/idempotency-repository';
 import { OrderService } from './order-service';
 import { OrderRepository } from './order-repository';
 import { transactionNotificationHandler } from './transaction-notifications';
@@ -19,9 +19,11 @@ import { idempotencyPurgeJob, orderReconcilerJob } from './order-jobs';
 export const ordersFeature: Feature = {
   name: 'orders',
   register(c) {
+    c.registerSingleton(IdempotencyRepository);
     c.register(TOKENS.Idempotency, {
       useFactory: instanceCachingFactory(
-        (cc) => new IdempotencyService(cc.resolve<Orm>(TOKENS.Orm), cc.resolve<LockService>(TOKENS.Locks), cc.resolve<Clock>(TOKENS.Clock)),
+        (cc) =>
+          new IdempotencyService(cc.resolve(IdempotencyRepository), cc.resolve<LockService>(TOKENS.Locks), cc.resolve<Clock>(TOKENS.Clock)),
       ),
     });
     c.registerSingleton(OrderRepository);

@@ -1,30 +1,24 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import { registerEntities } from '../common/db/entities';
+import { defineEntity, p, table, type RowOf } from '../common/db/table';
 
 /**
  * A data key of the envelope: 32 random bytes that encrypt secrets, stored only wrapped
- * (AES-256-GCM) by a master key. `master_key_id` names which master key wrapped it, so a rotation
+ * (AES-256-GCM) by a master key. `masterKeyId` names which master key wrapped it, so a rotation
  * can re-wrap rows one at a time while readers still unwrap old and new rows.
  */
-export interface DataKeyRow {
-  id: string;
-  master_key_id: string;
-  /** base64(iv ‖ ciphertext ‖ tag). */
-  wrapped: string;
-  created_at: number;
-  rewrapped_at: number | null;
-}
-
-export const DataKeySchema = new EntitySchema<DataKeyRow>({
+export const DataKeyEntity = defineEntity({
   name: 'DataKey',
   tableName: 'data_key',
   properties: {
-    id: { type: 'string', length: 40, primary: true },
-    master_key_id: { type: 'string', length: 16, index: true },
-    wrapped: { type: 'string', length: 255 },
-    created_at: { type: new BigIntType('number') },
-    rewrapped_at: { type: new BigIntType('number'), nullable: true },
+    id: p.string().length(40).primary(),
+    masterKeyId: p.string().length(16).index(),
+    /** base64(iv ‖ ciphertext ‖ tag). */
+    wrapped: p.string().length(255),
+    createdAt: p.bigint('number'),
+    rewrappedAt: p.bigint('number').nullable(),
   },
 });
 
-registerEntities(DataKeySchema);
+/** One data key row. */
+export type DataKeyRow = RowOf<typeof DataKeyEntity>;
+/** The data_key table. */
+export const DATA_KEY = table(DataKeyEntity);

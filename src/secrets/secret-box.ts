@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Orm } from '../common/db/orm';
 import type { Clock } from '../common/clock';
 import { newId } from '../common/ids';
-import { DataKeySchema, type DataKeyRow } from './data-key.entity';
+import type { DataKeyRow } from './data-key.entity';
+import type { DataKeyRepository } from './data-key-repository';
 import type { MasterKeyring } from './master-keys';
 
 const IV = 12;
@@ -37,7 +37,7 @@ export class SecretBoxError extends Error {
  * secret's purpose as associated data (so a ciphertext cannot be moved to another row); data keys
  * live in `data_key`, wrapped by the master key. Sealed form: `v1:<data key id>:<base64>`.
  *
- * It queries through its own entity manager, so call it outside any transaction (SQLite has a
+ * It reads data keys with autocommit statements, so call it outside any transaction (SQLite has a
  * single connection that a transaction holds).
  */
 export class SecretBox {
@@ -45,7 +45,7 @@ export class SecretBox {
   private current?: Promise<{ id: string; key: Buffer }>;
 
   constructor(
-    private readonly orm: Orm,
+    private readonly keys: DataKeyRepository,
     private readonly keyring: MasterKeyring,
     private readonly clock: Clock,
   ) {}
@@ -72,19 +72,18 @@ export class SecretBox {
   }
 
   private async currentDataKey(): Promise<{ id: string; key: Buffer }> {
-    const em = this.orm.em.fork();
-    const existing = await em.findOne(DataKeySchema, { master_key_id: this.keyring.current.id }, { orderBy: { created_at: 'desc' } });
+    const existing = await this.keys.newestWrappedBy(this.keyring.current.id);
     if (existing) return { id: existing.id, key: await this.dataKey(existing.id) };
     const id = newId('dk', 12);
     const key = randomBytes(32);
     const now = this.clock.now();
-    await em.insert(DataKeySchema, {
+    await this.keys.insert({
       id,
-      master_key_id: this.keyring.current.id,
+      masterKeyId: this.keyring.current.id,
       wrapped: wrapDataKey(this.keyring, id, key),
-      created_at: now,
-      rewrapped_at: null,
-    } satisfies DataKeyRow);
+      createdAt: now,
+      rewrappedAt: null,
+    });
     this.dataKeys.set(id, key);
     return { id, key };
   }
@@ -92,7 +91,7 @@ export class SecretBox {
   private async dataKey(id: string): Promise<Buffer> {
     const cached = this.dataKeys.get(id);
     if (cached) return cached;
-    const row = await this.orm.em.fork().findOne(DataKeySchema, { id });
+    const row = await this.keys.findById(id);
     if (!row) throw new SecretBoxError(`data key ${id} does not exist`);
     const key = unwrapDataKey(this.keyring, row);
     this.dataKeys.set(id, key);
@@ -106,16 +105,16 @@ export function wrapDataKey(keyring: MasterKeyring, id: string, key: Buffer): st
 }
 
 /** Unwraps a data key row with whichever master key wrapped it (current or previous). */
-export function unwrapDataKey(keyring: MasterKeyring, row: Pick<DataKeyRow, 'id' | 'master_key_id' | 'wrapped'>): Buffer {
-  const master = keyring.byId(row.master_key_id);
+export function unwrapDataKey(keyring: MasterKeyring, row: Pick<DataKeyRow, 'id' | 'masterKeyId' | 'wrapped'>): Buffer {
+  const master = keyring.byId(row.masterKeyId);
   if (!master)
     throw new SecretBoxError(
-      `data key ${row.id} is wrapped by master key ${row.master_key_id}, which is not configured ` +
+      `data key ${row.id} is wrapped by master key ${row.masterKeyId}, which is not configured ` +
         '(set it in PARTNERPAY_PREVIOUS_MASTER_KEYS)',
     );
   try {
     return gcmOpen(master.key, Buffer.from(row.wrapped, 'base64'), `data_key:${row.id}`);
   } catch {
-    throw new SecretBoxError(`data key ${row.id} does not unwrap under master key ${row.master_key_id}`);
+    throw new SecretBoxError(`data key ${row.id} does not unwrap under master key ${row.masterKeyId}`);
   }
 }

@@ -1,8 +1,7 @@
-import type { Orm } from '../common/db/orm';
 import { loadPrivateKey, loadPublicKey } from '../crypto/keys';
 import type { CredentialsProvider, ServiceProviderCredentials } from '../wxpay/credentials';
 import type { SecretBox } from '../secrets/secret-box';
-import { ServiceProviderSchema, type ServiceProviderRow } from './tenancy.entities';
+import type { ServiceProviderRepository } from './service-provider-repository';
 
 /** Purposes (AES-GCM associated data) of a provider's sealed secrets. */
 export const spSecretPurpose = (spMchid: string, field: 'merchant_private_key' | 'apiv3_key' | 'sp_app_secret') =>
@@ -26,7 +25,7 @@ export class CachedCredentialsProvider implements CredentialsProvider {
   private readonly cache = new Map<string, Entry>();
 
   constructor(
-    private readonly orm: Orm,
+    private readonly providers: ServiceProviderRepository,
     private readonly box: SecretBox,
   ) {}
 
@@ -35,8 +34,8 @@ export class CachedCredentialsProvider implements CredentialsProvider {
     const hit = this.cache.get(spMchid);
     if (hit && now - hit.checkedAt < REVALIDATE_MS) return hit.creds;
     if (hit) {
-      const row = await this.orm.em.fork().findOne(ServiceProviderSchema, { sp_mchid: spMchid }, { fields: ['updated_at'] });
-      if (row && row.updated_at === hit.updatedAt) {
+      const updatedAt = await this.providers.updatedAt(spMchid);
+      if (updatedAt !== undefined && updatedAt === hit.updatedAt) {
         hit.checkedAt = now;
         return hit.creds;
       }
@@ -58,25 +57,25 @@ export class CachedCredentialsProvider implements CredentialsProvider {
   }
 
   private async load(spMchid: string, entry: Entry): Promise<ServiceProviderCredentials | undefined> {
-    const row: ServiceProviderRow | null = await this.orm.em.fork().findOne(ServiceProviderSchema, { sp_mchid: spMchid });
+    const row = await this.providers.find(spMchid);
     if (!row) return undefined;
-    entry.updatedAt = row.updated_at;
+    entry.updatedAt = row.updatedAt;
     const [pem, apiV3] = await Promise.all([
-      this.box.open(row.merchant_private_key, spSecretPurpose(spMchid, 'merchant_private_key')),
-      this.box.open(row.apiv3_key, spSecretPurpose(spMchid, 'apiv3_key')),
+      this.box.open(row.merchantPrivateKey, spSecretPurpose(spMchid, 'merchant_private_key')),
+      this.box.open(row.apiv3Key, spSecretPurpose(spMchid, 'apiv3_key')),
     ]);
     return {
-      spMchid: row.sp_mchid,
-      spAppid: row.sp_appid,
-      merchantSerialNo: row.merchant_serial_no,
+      spMchid: row.spMchid,
+      spAppid: row.spAppid,
+      merchantSerialNo: row.merchantSerialNo,
       merchantPrivateKey: loadPrivateKey(pem, 'merchant_private_key'),
       apiV3Key: Buffer.from(apiV3, 'utf8'),
       verification:
-        row.wechatpay_public_key_id && row.wechatpay_public_key
+        row.wechatpayPublicKeyId && row.wechatpayPublicKey
           ? {
               mode: 'public_key',
-              publicKeyId: row.wechatpay_public_key_id,
-              publicKey: loadPublicKey(row.wechatpay_public_key, 'wechatpay_public_key'),
+              publicKeyId: row.wechatpayPublicKeyId,
+              publicKey: loadPublicKey(row.wechatpayPublicKey, 'wechatpay_public_key'),
             }
           : { mode: 'certificate' },
     };

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Orm } from '../common/db/orm';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { SecretBox } from '../secrets/secret-box';
-import { AppBindingSchema, TenantSchema, WebhookSecretSchema } from './tenancy.entities';
+import type { TenantRepository } from './tenant-repository';
+import type { TenantKeyRepository } from './tenant-key-repository';
 import type { TenantDirectory, TenantView, WebhookSecret } from './tenant-directory';
 import { tenantView } from './tenant-json';
 
@@ -38,7 +38,8 @@ export class DbTenantDirectory implements TenantDirectory {
   private readonly secrets = new Map<string, { list: Promise<WebhookSecret[]>; exp: number }>();
 
   constructor(
-    private readonly orm: Orm,
+    private readonly tenants: TenantRepository,
+    private readonly keyRows: TenantKeyRepository,
     private readonly box: SecretBox,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -65,20 +66,14 @@ export class DbTenantDirectory implements TenantDirectory {
     const now = Date.now();
     let hit = this.keys.get(hex);
     if (!hit || hit.exp <= now) {
-      const rows = await this.orm.em
-        .getConnection()
-        .execute<Array<{ id: string; tenant_id: string; hash: string }>>(
-          'select id, tenant_id, hash from tenant_secret_key where hash = ? and revoked_at is null',
-          [hex],
-        );
-      const row = rows[0];
+      const row = await this.keyRows.findLiveByHash(hex);
       // The index found the row by hash; compare again in constant time so no timing depends on the key.
       if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) {
         this.keys.delete(hex);
         return undefined;
       }
       if (this.keys.size > 50_000) this.keys.clear();
-      hit = { tenantId: row.tenant_id, keyId: row.id, exp: now + CACHE_MS };
+      hit = { tenantId: row.tenantId, keyId: row.id, exp: now + CACHE_MS };
       this.keys.set(hex, hit);
     }
     const view = await this.byId(hit.tenantId);
@@ -110,24 +105,16 @@ export class DbTenantDirectory implements TenantDirectory {
   }
 
   private async load(id: string): Promise<TenantView | undefined> {
-    const em = this.orm.em.fork();
-    const t = await em.findOne(TenantSchema, { id });
+    const t = await this.tenants.find(id);
     if (!t) return undefined;
-    const apps = await em.find(AppBindingSchema, { tenant_id: id }, { orderBy: { created_at: 'asc', appid: 'asc' } });
-    return tenantView(t, apps);
+    return tenantView(t, await this.tenants.apps(id));
   }
 
   private async loadSecrets(tenantId: string): Promise<WebhookSecret[]> {
     const now = this.clock.now();
-    const rows = await this.orm.em
-      .fork()
-      .find(
-        WebhookSecretSchema,
-        { tenant_id: tenantId, revoked_at: null, $or: [{ expires_at: null }, { expires_at: { $gt: now } }] },
-        { orderBy: { created_at: 'desc', id: 'desc' } },
-      );
+    const rows = await this.keyRows.liveWebhookSecrets(tenantId, now);
     // Rotated-out secrets expire while cached; cap the cache life at the first expiry.
-    const firstExpiry = Math.min(...rows.map((r) => r.expires_at ?? Infinity));
+    const firstExpiry = Math.min(...rows.map((r) => r.expiresAt ?? Infinity));
     const entry = this.secrets.get(tenantId);
     if (entry && Number.isFinite(firstExpiry)) entry.exp = Math.min(entry.exp, Date.now() + (firstExpiry - now));
     return Promise.all(rows.map(async (r) => ({ id: r.id, secret: await this.box.open(r.secret, webhookSecretPurpose(tenantId, r.id)) })));
@@ -141,13 +128,7 @@ export class DbTenantDirectory implements TenantDirectory {
     if (this.touched.size > 50_000) this.touched.clear();
     this.touched.set(keyId, now);
     try {
-      await this.orm.em
-        .getConnection()
-        .execute('update tenant_secret_key set last_used_at = ? where id = ? and (last_used_at is null or last_used_at < ?)', [
-          now,
-          keyId,
-          now - TOUCH_EVERY_MS,
-        ]);
+      await this.keyRows.touchSecretKey(keyId, now, now - TOUCH_EVERY_MS);
     } catch (err) {
       this.logger.warn({ err, key_id: keyId }, 'could not record secret key use');
     }

@@ -1,8 +1,8 @@
-import type { Orm } from '../common/db/orm';
 import type { SecretBox } from '../secrets/secret-box';
 import type { DevMode } from './tenant-directory';
 import { spSecretPurpose } from './credentials-provider';
-import { AppBindingSchema, ServiceProviderSchema } from './tenancy.entities';
+import type { TenantRepository } from './tenant-repository';
+import type { ServiceProviderRepository } from './service-provider-repository';
 
 /** The AES-GCM purpose of an app binding's sealed AppSecret (binds the ciphertext to its tenant and AppID). */
 export const appSecretPurpose = (tenantId: string, appid: string) => `app_binding:${tenantId}:${appid}:app_secret`;
@@ -17,20 +17,20 @@ export type LoginSecret = { secret: string; devMode: DevMode } | { secret: undef
  */
 export class LoginSecrets {
   constructor(
-    private readonly orm: Orm,
+    private readonly tenants: TenantRepository,
+    private readonly providers: ServiceProviderRepository,
     private readonly box: SecretBox,
   ) {}
 
   async forApp(tenantId: string, spMchid: string, appid: string): Promise<LoginSecret> {
-    const em = this.orm.em.fork();
-    const binding = await em.findOne(AppBindingSchema, { tenant_id: tenantId, appid });
+    const binding = await this.tenants.findApp(tenantId, appid);
     if (!binding) return { secret: undefined, devMode: undefined };
-    if (binding.dev_mode === 'centralized') {
-      const sp = await em.findOne(ServiceProviderSchema, { sp_mchid: spMchid }, { fields: ['sp_app_secret'] });
-      if (!sp?.sp_app_secret) return { secret: undefined, devMode: 'centralized' };
-      return { secret: await this.box.open(sp.sp_app_secret, spSecretPurpose(spMchid, 'sp_app_secret')), devMode: 'centralized' };
+    if (binding.devMode === 'centralized') {
+      const sp = await this.providers.find(spMchid);
+      if (!sp?.spAppSecret) return { secret: undefined, devMode: 'centralized' };
+      return { secret: await this.box.open(sp.spAppSecret, spSecretPurpose(spMchid, 'sp_app_secret')), devMode: 'centralized' };
     }
-    if (!binding.app_secret) return { secret: undefined, devMode: binding.dev_mode };
-    return { secret: await this.box.open(binding.app_secret, appSecretPurpose(tenantId, appid)), devMode: binding.dev_mode };
+    if (!binding.appSecret) return { secret: undefined, devMode: binding.devMode };
+    return { secret: await this.box.open(binding.appSecret, appSecretPurpose(tenantId, appid)), devMode: binding.devMode };
   }
 }

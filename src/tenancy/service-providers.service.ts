@@ -1,4 +1,4 @@
-import type { Orm } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import type { Clock } from '../common/clock';
 import { rfc3339 } from '../common/clock';
 import { AppError } from '../common/errors';
@@ -9,29 +9,33 @@ import type { SecretBox } from '../secrets/secret-box';
 import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
 import type { CachedCredentialsProvider } from './credentials-provider';
 import { spSecretPurpose } from './credentials-provider';
-import { AppBindingSchema, ServiceProviderSchema, TenantSchema, type ServiceProviderRow } from './tenancy.entities';
+import type { ServiceProviderRow } from './tenancy.entities';
+import type { ServiceProviderRepository } from './service-provider-repository';
+import type { TenantRepository } from './tenant-repository';
 import type { ServiceProviderInput } from './tenancy.schemas';
 
 /** The API shape of a service provider: never its private key or APIv3 key. */
 export function serviceProviderJson(r: ServiceProviderRow) {
   return {
-    sp_mchid: r.sp_mchid,
-    sp_appid: r.sp_appid,
+    sp_mchid: r.spMchid,
+    sp_appid: r.spAppid,
     name: r.name,
-    merchant_serial_no: r.merchant_serial_no,
-    verification: r.wechatpay_public_key_id
-      ? { mode: 'public_key' as const, wechatpay_public_key_id: r.wechatpay_public_key_id }
+    merchant_serial_no: r.merchantSerialNo,
+    verification: r.wechatpayPublicKeyId
+      ? { mode: 'public_key' as const, wechatpay_public_key_id: r.wechatpayPublicKeyId }
       : { mode: 'certificate' as const },
-    sp_app_secret_set: r.sp_app_secret !== null,
-    created_at: rfc3339(r.created_at),
-    updated_at: rfc3339(r.updated_at),
+    sp_app_secret_set: r.spAppSecret != null,
+    created_at: rfc3339(r.createdAt),
+    updated_at: rfc3339(r.updatedAt),
   };
 }
 
 /** Service providers (服务商): create-or-replace, read, list. */
 export class ServiceProvidersService {
   constructor(
-    private readonly orm: Orm,
+    private readonly db: Database,
+    private readonly providers: ServiceProviderRepository,
+    private readonly tenants: TenantRepository,
     private readonly clock: Clock,
     private readonly box: SecretBox,
     private readonly audit: AuditLog,
@@ -47,39 +51,36 @@ export class ServiceProvidersService {
       this.box.seal(input.apiv3_key, spSecretPurpose(spMchid, 'apiv3_key')),
       input.sp_app_secret ? this.box.seal(input.sp_app_secret, spSecretPurpose(spMchid, 'sp_app_secret')) : undefined,
     ]);
-    const result = await this.orm.em.fork().transactional(async (em) => {
+    const result = await this.db.tx(async (em) => {
       await this.guard.checkProvider(spMchid, em, input.sp_appid);
-      const before = await em.findOne(ServiceProviderSchema, { sp_mchid: spMchid });
+      const before = await this.providers.find(spMchid, em);
       const now = this.clock.now();
-      if (before && before.sp_appid !== input.sp_appid) {
-        const tenants = await em.find(TenantSchema, { sp_mchid: spMchid }, { fields: ['id'] });
-        const centralized = tenants.length
-          ? await em.count(AppBindingSchema, { tenant_id: { $in: tenants.map((t) => t.id) }, dev_mode: 'centralized' })
-          : 0;
+      if (before && before.spAppid !== input.sp_appid) {
+        const centralized = await this.tenants.countCentralizedOfProvider(spMchid, em);
         if (centralized)
           throw new AppError(
             'CONFLICT',
-            `sp_appid cannot change while ${centralized} centralized app binding(s) use ${before.sp_appid}; remove them first`,
+            `sp_appid cannot change while ${centralized} centralized app binding(s) use ${before.spAppid}; remove them first`,
             { fields: [{ field: 'sp_appid', issue: 'in use by centralized bindings' }] },
           );
       }
       const row: ServiceProviderRow = {
-        sp_mchid: spMchid,
-        sp_appid: input.sp_appid,
+        spMchid,
+        spAppid: input.sp_appid,
         name: input.name,
-        merchant_serial_no: input.merchant_serial_no.toUpperCase(),
-        merchant_private_key: sealedKey,
-        apiv3_key: sealedApiV3,
-        wechatpay_public_key_id: input.wechatpay_public_key_id ?? null,
-        wechatpay_public_key: input.wechatpay_public_key ?? null,
+        merchantSerialNo: input.merchant_serial_no.toUpperCase(),
+        merchantPrivateKey: sealedKey,
+        apiv3Key: sealedApiV3,
+        wechatpayPublicKeyId: input.wechatpay_public_key_id ?? null,
+        wechatpayPublicKey: input.wechatpay_public_key ?? null,
         // Omitted keeps the current one (a replace need not re-enter it); null removes it.
-        sp_app_secret: input.sp_app_secret === undefined ? (before?.sp_app_secret ?? null) : (sealedAppSecret ?? null),
-        created_at: before?.created_at ?? now,
+        spAppSecret: input.sp_app_secret === undefined ? (before?.spAppSecret ?? null) : (sealedAppSecret ?? null),
+        createdAt: before?.createdAt ?? now,
         // Strictly increasing, so other processes' credential caches always notice the change.
-        updated_at: before && now <= before.updated_at ? before.updated_at + 1 : now,
+        updatedAt: before && now <= before.updatedAt ? before.updatedAt + 1 : now,
       };
-      if (before) await em.nativeUpdate(ServiceProviderSchema, { sp_mchid: spMchid }, row);
-      else await em.insert(ServiceProviderSchema, row);
+      if (before) await this.providers.replace(em, row);
+      else await this.providers.insert(em, row);
       await this.audit.record(em, ctx, {
         action: 'service_provider.put',
         target: `service_provider:${spMchid}`,
@@ -94,7 +95,7 @@ export class ServiceProvidersService {
   }
 
   async get(spMchid: string): Promise<ServiceProviderRow> {
-    const row = await this.orm.em.fork().findOne(ServiceProviderSchema, { sp_mchid: spMchid });
+    const row = await this.providers.find(spMchid);
     if (!row) throw AppError.notFound('service provider');
     return row;
   }
@@ -102,11 +103,9 @@ export class ServiceProvidersService {
   /** Providers by sp_mchid ascending. */
   async list(limit: number, cursor?: string): Promise<Page<ReturnType<typeof serviceProviderJson>>> {
     const after = cursor ? decodeCursor(cursor).id : undefined;
-    const rows = await this.orm.em
-      .fork()
-      .find(ServiceProviderSchema, after ? { sp_mchid: { $gt: after } } : {}, { orderBy: { sp_mchid: 'asc' }, limit: limit + 1 });
+    const rows = await this.providers.list(limit + 1, after);
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
-    return { data: data.map(serviceProviderJson), next_cursor: rows.length > limit && last ? encodeCursor(0, last.sp_mchid) : null };
+    return { data: data.map(serviceProviderJson), next_cursor: rows.length > limit && last ? encodeCursor(0, last.spMchid) : null };
   }
 }

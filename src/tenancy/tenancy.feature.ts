@@ -1,11 +1,12 @@
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { Feature } from '../common/feature';
 import { TOKENS } from '../common/tokens';
-import type { Orm } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/schema';
 import { AuditLog } from '../audit/audit-log';
+import { DataKeyRepository } from '../secrets/data-key-repository';
 import { SecretBox } from '../secrets/secret-box';
 import { masterKeyring } from '../secrets/master-keys';
 import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
@@ -15,10 +16,13 @@ import { ServiceProvidersService } from './service-providers.service';
 import { TenantsService } from './tenants.service';
 import { TenantKeysService } from './tenant-keys.service';
 import { LoginSecrets } from './login-secrets';
+import { TenantRepository } from './tenant-repository';
+import { TenantKeyRepository } from './tenant-key-repository';
+import { ServiceProviderRepository } from './service-provider-repository';
 import { serviceProvidersRouter } from './http/service-providers.routes';
 import { tenantsRouter } from './http/tenants.routes';
 
-const orm = (d: DependencyContainer) => d.resolve<Orm>(TOKENS.Orm);
+const db = (d: DependencyContainer) => d.resolve<Database>(TOKENS.Db);
 const clock = (d: DependencyContainer) => d.resolve<Clock>(TOKENS.Clock);
 const guard = (d: DependencyContainer) => d.resolve<SecondaryClearingGuard>(TOKENS.ClearingGuard);
 
@@ -29,19 +33,30 @@ const guard = (d: DependencyContainer) => d.resolve<SecondaryClearingGuard>(TOKE
 export const tenancyFeature: Feature = {
   name: 'tenancy',
   register(c) {
+    c.registerSingleton(DataKeyRepository);
+    c.registerSingleton(ServiceProviderRepository);
+    c.registerSingleton(TenantRepository);
+    c.registerSingleton(TenantKeyRepository);
     c.register(SecretBox, {
       useFactory: instanceCachingFactory((d) => {
         const s = d.resolve<Config>(TOKENS.Config).security;
-        return new SecretBox(orm(d), masterKeyring(s.masterKey, s.previousMasterKeys), clock(d));
+        return new SecretBox(d.resolve(DataKeyRepository), masterKeyring(s.masterKey, s.previousMasterKeys), clock(d));
       }),
     });
     c.register(CachedCredentialsProvider, {
-      useFactory: instanceCachingFactory((d) => new CachedCredentialsProvider(orm(d), d.resolve(SecretBox))),
+      useFactory: instanceCachingFactory((d) => new CachedCredentialsProvider(d.resolve(ServiceProviderRepository), d.resolve(SecretBox))),
     });
     c.register(TOKENS.Credentials, { useFactory: (d) => d.resolve(CachedCredentialsProvider) });
     c.register(DbTenantDirectory, {
       useFactory: instanceCachingFactory(
-        (d) => new DbTenantDirectory(orm(d), d.resolve(SecretBox), clock(d), d.resolve<Logger>(TOKENS.Logger)),
+        (d) =>
+          new DbTenantDirectory(
+            d.resolve(TenantRepository),
+            d.resolve(TenantKeyRepository),
+            d.resolve(SecretBox),
+            clock(d),
+            d.resolve<Logger>(TOKENS.Logger),
+          ),
       ),
     });
     c.register(TOKENS.Tenants, { useFactory: (d) => d.resolve(DbTenantDirectory) });
@@ -49,7 +64,9 @@ export const tenancyFeature: Feature = {
       useFactory: instanceCachingFactory(
         (d) =>
           new ServiceProvidersService(
-            orm(d),
+            db(d),
+            d.resolve(ServiceProviderRepository),
+            d.resolve(TenantRepository),
             clock(d),
             d.resolve(SecretBox),
             d.resolve(AuditLog),
@@ -62,7 +79,10 @@ export const tenancyFeature: Feature = {
       useFactory: instanceCachingFactory(
         (d) =>
           new TenantsService(
-            orm(d),
+            db(d),
+            d.resolve(TenantRepository),
+            d.resolve(TenantKeyRepository),
+            d.resolve(ServiceProviderRepository),
             clock(d),
             d.resolve<Config>(TOKENS.Config),
             d.resolve(SecretBox),
@@ -72,10 +92,23 @@ export const tenancyFeature: Feature = {
           ),
       ),
     });
-    c.register(LoginSecrets, { useFactory: instanceCachingFactory((d) => new LoginSecrets(orm(d), d.resolve(SecretBox))) });
+    c.register(LoginSecrets, {
+      useFactory: instanceCachingFactory(
+        (d) => new LoginSecrets(d.resolve(TenantRepository), d.resolve(ServiceProviderRepository), d.resolve(SecretBox)),
+      ),
+    });
     c.register(TenantKeysService, {
       useFactory: instanceCachingFactory(
-        (d) => new TenantKeysService(orm(d), clock(d), d.resolve(SecretBox), d.resolve(AuditLog), d.resolve(DbTenantDirectory)),
+        (d) =>
+          new TenantKeysService(
+            db(d),
+            d.resolve(TenantRepository),
+            d.resolve(TenantKeyRepository),
+            clock(d),
+            d.resolve(SecretBox),
+            d.resolve(AuditLog),
+            d.resolve(DbTenantDirectory),
+          ),
       ),
     });
   },

@@ -13,18 +13,18 @@ export function notifyUrls(publicBaseUrl: string, tenantId: string) {
 export function tenantJson(t: TenantRow, apps: AppBindingRow[], publicBaseUrl: string) {
   return {
     id: t.id,
-    sp_mchid: t.sp_mchid,
-    sub_mchid: t.sub_mchid,
+    sp_mchid: t.spMchid,
+    sub_mchid: t.subMchid,
     name: t.name,
     status: t.status,
-    apps: apps.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode, app_secret_set: a.app_secret !== null })),
-    webhook_url: t.webhook_url,
+    apps: apps.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.devMode, app_secret_set: a.appSecret != null })),
+    webhook_url: t.webhookUrl,
     notify_urls: notifyUrls(publicBaseUrl, t.id),
-    order_expire_minutes: t.order_expire_minutes,
-    limits: { orders_per_minute: t.orders_per_minute },
-    profit_sharing: { max_ratio: t.profit_sharing_max_ratio, receivers: approvedReceivers(t) },
-    created_at: rfc3339(t.created_at),
-    updated_at: rfc3339(t.updated_at),
+    order_expire_minutes: t.orderExpireMinutes,
+    limits: { orders_per_minute: t.ordersPerMinute },
+    profit_sharing: { max_ratio: t.profitSharingMaxRatio, receivers: approvedReceivers(t) },
+    created_at: rfc3339(t.createdAt),
+    updated_at: rfc3339(t.updatedAt),
   };
 }
 export type TenantJson = ReturnType<typeof tenantJson>;
@@ -33,14 +33,14 @@ export type TenantJson = ReturnType<typeof tenantJson>;
 export function tenantView(t: TenantRow, apps: AppBindingRow[]): TenantView {
   return {
     id: t.id,
-    spMchid: t.sp_mchid,
-    subMchid: t.sub_mchid,
+    spMchid: t.spMchid,
+    subMchid: t.subMchid,
     name: t.name,
     status: t.status,
-    apps: apps.map((a) => ({ appid: a.appid, type: a.type, devMode: a.dev_mode })),
-    webhookUrl: t.webhook_url,
-    orderExpireMinutes: t.order_expire_minutes,
-    ordersPerMinute: t.orders_per_minute,
+    apps: apps.map((a) => ({ appid: a.appid, type: a.type, devMode: a.devMode })),
+    webhookUrl: t.webhookUrl ?? null,
+    orderExpireMinutes: t.orderExpireMinutes,
+    ordersPerMinute: t.ordersPerMinute,
   };
 }
 
@@ -49,8 +49,8 @@ export function secretKeyJson(k: TenantSecretKeyRow) {
   return {
     id: k.id,
     prefix: k.prefix,
-    created_at: rfc3339(k.created_at),
-    last_used_at: k.last_used_at === null ? null : rfc3339(k.last_used_at),
-    revoked_at: k.revoked_at === null ? null : rfc3339(k.revoked_at),
+    created_at: rfc3339(k.createdAt),
+    last_used_at: k.lastUsedAt == null ? null : rfc3339(k.lastUsedAt),
+    revoked_at: k.revokedAt == null ? null : rfc3339(k.revokedAt),
   };
 }

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Orm } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import type { Clock } from '../common/clock';
 import { rfc3339 } from '../common/clock';
 import { newId } from '../common/ids';
 import { AppError } from '../common/errors';
 import type { AuditLog, WriteContext } from '../audit/audit-log';
 import type { SecretBox } from '../secrets/secret-box';
-import { TenantSchema, TenantSecretKeySchema, WebhookSecretSchema, type TenantSecretKeyRow } from './tenancy.entities';
+import type { TenantSecretKeyRow } from './tenancy.entities';
+import type { TenantRepository } from './tenant-repository';
+import type { TenantKeyRepository } from './tenant-key-repository';
 import { webhookSecretPurpose, type DbTenantDirectory } from './db-tenant-directory';
 import { secretKeyJson } from './tenant-json';
 import { newSecretKey } from './tenants.service';
@@ -17,7 +19,9 @@ export const DEFAULT_WEBHOOK_GRACE_SECONDS = 24 * 3600;
 /** A tenant's secret keys (`sk_...`) and webhook secrets (`whsec_...`). */
 export class TenantKeysService {
   constructor(
-    private readonly orm: Orm,
+    private readonly db: Database,
+    private readonly tenants: TenantRepository,
+    private readonly keys: TenantKeyRepository,
     private readonly clock: Clock,
     private readonly box: SecretBox,
     private readonly audit: AuditLog,
@@ -26,11 +30,10 @@ export class TenantKeysService {
 
   /** The tenant's keys, live first then newest first (prefix and times only). */
   async list(tenantId: string) {
-    const em = this.orm.em.fork();
-    if (!(await em.count(TenantSchema, { id: tenantId }))) throw AppError.notFound('tenant');
-    const rows = await em.find(TenantSecretKeySchema, { tenant_id: tenantId }, { orderBy: { created_at: 'desc', id: 'desc' } });
+    if (!(await this.tenants.countById(tenantId))) throw AppError.notFound('tenant');
+    const rows = await this.keys.secretKeys(tenantId);
     return {
-      data: [...rows.filter((r) => r.revoked_at === null), ...rows.filter((r) => r.revoked_at !== null)].map(secretKeyJson),
+      data: [...rows.filter((r) => r.revokedAt == null), ...rows.filter((r) => r.revokedAt != null)].map(secretKeyJson),
       next_cursor: null,
     };
   }
@@ -40,16 +43,16 @@ export class TenantKeysService {
     const sk = newSecretKey();
     const row: TenantSecretKeyRow = {
       id: newId('key'),
-      tenant_id: tenantId,
+      tenantId,
       prefix: sk.prefix,
       hash: sk.hash,
-      created_at: this.clock.now(),
-      last_used_at: null,
-      revoked_at: null,
+      createdAt: this.clock.now(),
+      lastUsedAt: null,
+      revokedAt: null,
     };
-    await this.orm.em.fork().transactional(async (em) => {
-      if (!(await em.count(TenantSchema, { id: tenantId }))) throw AppError.notFound('tenant');
-      await em.insert(TenantSecretKeySchema, row);
+    await this.db.tx(async (em) => {
+      if (!(await this.tenants.countById(tenantId, em))) throw AppError.notFound('tenant');
+      await this.keys.insertSecretKey(em, row);
       await this.audit.record(em, ctx, { action: 'tenant.secret_key_create', target: `tenant:${tenantId}`, after: secretKeyJson(row) });
     });
     return { ...secretKeyJson(row), secret_key: sk.key };
@@ -57,16 +60,15 @@ export class TenantKeysService {
 
   /** Revokes a key at once in this process (within seconds in the others). */
   async revoke(tenantId: string, keyId: string, ctx: WriteContext): Promise<void> {
-    await this.orm.em.fork().transactional(async (em) => {
-      const row = await em.findOne(TenantSecretKeySchema, { id: keyId, tenant_id: tenantId, revoked_at: null });
-      if (!row) throw AppError.notFound('secret key');
+    await this.db.tx(async (em) => {
+      const row = await this.keys.findLiveSecretKey(tenantId, keyId, em);
       const now = this.clock.now();
-      await em.nativeUpdate(TenantSecretKeySchema, { id: keyId, revoked_at: null }, { revoked_at: now });
+      if (!row || !(await this.keys.revokeSecretKey(em, keyId, now))) throw AppError.notFound('secret key');
       await this.audit.record(em, ctx, {
         action: 'tenant.secret_key_revoke',
         target: `tenant:${tenantId}`,
         before: secretKeyJson(row),
-        after: secretKeyJson({ ...row, revoked_at: now }),
+        after: secretKeyJson({ ...row, revokedAt: now }),
       });
     });
     this.directory.invalidateKey(keyId);
@@ -82,21 +84,10 @@ export class TenantKeysService {
     const sealed = await this.box.seal(secret, webhookSecretPurpose(tenantId, id));
     const now = this.clock.now();
     const previousExpiresAt = now + graceSeconds * 1000;
-    await this.orm.em.fork().transactional(async (em) => {
-      if (!(await em.count(TenantSchema, { id: tenantId }))) throw AppError.notFound('tenant');
-      await em.nativeUpdate(
-        WebhookSecretSchema,
-        { tenant_id: tenantId, revoked_at: null, $or: [{ expires_at: null }, { expires_at: { $gt: previousExpiresAt } }] },
-        { expires_at: previousExpiresAt },
-      );
-      await em.insert(WebhookSecretSchema, {
-        id,
-        tenant_id: tenantId,
-        secret: sealed,
-        created_at: now,
-        expires_at: null,
-        revoked_at: null,
-      });
+    await this.db.tx(async (em) => {
+      if (!(await this.tenants.countById(tenantId, em))) throw AppError.notFound('tenant');
+      await this.keys.expireWebhookSecrets(em, tenantId, previousExpiresAt);
+      await this.keys.insertWebhookSecret(em, { id, tenantId, secret: sealed, createdAt: now, expiresAt: null, revokedAt: null });
       await this.audit.record(em, ctx, {
         action: 'tenant.webhook_secret_rotate',
         target: `tenant:${tenantId}`,

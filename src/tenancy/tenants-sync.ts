@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../common/tokens';
-import type { Em, Orm } from '../common/db/orm';
+import type { Em } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import { AppError } from '../common/errors';
 import { toAppError } from '../common/http/error-middleware';
 import { zodIssues } from '../common/http/route';
@@ -10,7 +11,8 @@ import type { WriteContext } from '../audit/audit-log';
 import { TenantsService, type PreparedTenant, type TenantChanges } from './tenants.service';
 import { DbTenantDirectory } from './db-tenant-directory';
 import { approvedReceivers } from '../compliance/clearing-guard';
-import { TenantSchema } from './tenancy.entities';
+import { TenantRepository } from './tenant-repository';
+import type { TenantRow } from './tenancy.entities';
 import { tenantCreateBody, type TenantInput } from './tenancy.schemas';
 
 export interface SyncResult {
@@ -75,36 +77,31 @@ function readFiles(dir: string): Array<{ file: string; input?: TenantInput; issu
 }
 
 /** What an existing tenant would change to match its file (order_expire_minutes and profit_sharing only when the file gives them). */
-function diff(
-  t: {
-    name: string;
-    status: string;
-    webhook_url: string | null;
-    order_expire_minutes: number;
-    orders_per_minute: number;
-    profit_sharing_max_ratio: number;
-    profit_sharing_receivers: string;
-  },
-  apps: Array<{ appid: string; type: string; dev_mode: string }>,
-  f: TenantInput,
-): TenantChanges {
+function diff(t: TenantRow, apps: Array<{ appid: string; type: string; devMode: string }>, f: TenantInput): TenantChanges {
   const c: TenantChanges = {};
   if (t.name !== f.name) c.name = f.name;
   if (t.status !== f.status) c.status = f.status;
-  if (t.webhook_url !== f.webhook_url) c.webhook_url = f.webhook_url;
-  if (f.order_expire_minutes !== undefined && f.order_expire_minutes !== t.order_expire_minutes)
+  if (t.webhookUrl !== f.webhook_url) c.webhook_url = f.webhook_url;
+  if (f.order_expire_minutes !== undefined && f.order_expire_minutes !== t.orderExpireMinutes)
     c.order_expire_minutes = f.order_expire_minutes;
-  if (f.limits?.orders_per_minute !== undefined && f.limits.orders_per_minute !== t.orders_per_minute) c.limits = f.limits;
+  if (f.limits?.orders_per_minute !== undefined && f.limits.orders_per_minute !== t.ordersPerMinute) c.limits = f.limits;
   const ps = f.profit_sharing;
   if (
     ps &&
-    ((ps.max_ratio !== undefined && ps.max_ratio !== t.profit_sharing_max_ratio) ||
+    ((ps.max_ratio !== undefined && ps.max_ratio !== t.profitSharingMaxRatio) ||
       (ps.receivers !== undefined && JSON.stringify(ps.receivers) !== JSON.stringify(approvedReceivers(t))))
   )
     c.profit_sharing = ps;
-  const key = (a: { appid: string; type: string; dev_mode: string }) => `${a.appid}|${a.type}|${a.dev_mode}`;
+  const key = (a: { appid: string; type: string; devMode: string }) => `${a.appid}|${a.type}|${a.devMode}`;
   const now = apps.map(key).sort().join(',');
-  if (now !== f.apps.map(key).sort().join(',')) c.apps = f.apps;
+  if (
+    now !==
+    f.apps
+      .map((a) => key({ ...a, devMode: a.dev_mode }))
+      .sort()
+      .join(',')
+  )
+    c.apps = f.apps;
   return c;
 }
 
@@ -121,7 +118,8 @@ export async function syncTenants(
 ): Promise<SyncReport> {
   const absDir = resolve(dir);
   const service = c.resolve(TenantsService);
-  const orm = c.resolve<Orm>(TOKENS.Orm);
+  const db = c.resolve<Database>(TOKENS.Db);
+  const tenants = c.resolve(TenantRepository);
   const ctx: WriteContext = { actor: opts.actor ?? 'cli:tenants-sync' };
   const files = readFiles(absDir);
   const problems = files.filter((f) => f.issue).map((f) => ({ file: f.file, issue: f.issue! }));
@@ -145,19 +143,19 @@ export async function syncTenants(
   if (problems.length) throw new TenantsSyncError(problems);
 
   // Secrets are generated and sealed before the transaction (the SecretBox has its own connection).
-  const existing = new Map(
-    (await orm.em.fork().find(TenantSchema, { sub_mchid: { $in: valid.map((f) => f.input.sub_mchid) } })).map((t) => [t.sub_mchid, t]),
-  );
+  const existing = new Map((await tenants.findBySubMchids(valid.map((f) => f.input.sub_mchid))).map((t) => [t.subMchid, t]));
   const prepared = new Map<string, PreparedTenant>();
   for (const f of valid) if (!existing.has(f.input.sub_mchid)) prepared.set(f.file, await service.prepareCreate(f.input));
 
   const results: SyncResult[] = [];
   try {
-    await orm.em.fork().transactional(async (em: Em) => {
+    await db.tx(async (em: Em) => {
       for (const f of valid) {
         try {
           // A savepoint per file, so every file's problem is reported before the batch is refused.
-          await em.transactional(async (tx) => results.push(await applyOne(tx, service, f.file, f.input, prepared.get(f.file), ctx)));
+          await em.transactional(async (tx) =>
+            results.push(await applyOne(tx as Em, tenants, service, f.file, f.input, prepared.get(f.file), ctx)),
+          );
         } catch (e) {
           problems.push({ file: f.file, issue: describe(e) });
         }
@@ -180,6 +178,7 @@ export async function syncTenants(
 
 async function applyOne(
   em: Em,
+  tenants: TenantRepository,
   service: TenantsService,
   file: string,
   input: TenantInput,
@@ -187,7 +186,7 @@ async function applyOne(
   ctx: WriteContext,
 ): Promise<SyncResult> {
   const base = { file, sp_mchid: input.sp_mchid, sub_mchid: input.sub_mchid };
-  const t = await em.findOne(TenantSchema, { sub_mchid: input.sub_mchid });
+  const t = await tenants.findBySubMchid(input.sub_mchid, em);
   if (!t) {
     if (!prepared) throw new AppError('CONFLICT', 'the tenant disappeared during the sync; run it again');
     const { row } = await service.applyCreate(em, prepared, ctx);
@@ -200,7 +199,7 @@ async function applyOne(
       webhook_secret: prepared.secrets.webhook_secret.webhook_secret,
     };
   }
-  if (t.sp_mchid !== input.sp_mchid) {
+  if (t.spMchid !== input.sp_mchid) {
     // Same sub_mchid under another provider: the guard says why that is refused.
     await service.guardTenant(em, input);
   }

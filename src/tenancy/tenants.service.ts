@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Em, Orm } from '../common/db/orm';
+import type { Em } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import type { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { AppError } from '../common/errors';
@@ -9,16 +10,10 @@ import type { Config } from '../config/schema';
 import type { AuditLog, WriteContext } from '../audit/audit-log';
 import type { SecretBox } from '../secrets/secret-box';
 import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
-import {
-  AppBindingSchema,
-  ServiceProviderSchema,
-  TenantSchema,
-  TenantSecretKeySchema,
-  WebhookSecretSchema,
-  type AppBindingRow,
-  type ServiceProviderRow,
-  type TenantRow,
-} from './tenancy.entities';
+import type { AppBindingRow, ServiceProviderRow, TenantRow } from './tenancy.entities';
+import type { TenantRepository } from './tenant-repository';
+import type { TenantKeyRepository } from './tenant-key-repository';
+import type { ServiceProviderRepository } from './service-provider-repository';
 import type { AppCreateInput, AppInput, TenantInput, TenantPatch } from './tenancy.schemas';
 import { secretKeyHash, webhookSecretPurpose, type DbTenantDirectory } from './db-tenant-directory';
 import { appSecretPurpose } from './login-secrets';
@@ -59,7 +54,10 @@ const claimOf = (tenantId: string, app: AppInput) => (app.dev_mode === 'centrali
  */
 export class TenantsService {
   constructor(
-    private readonly orm: Orm,
+    private readonly db: Database,
+    private readonly tenants: TenantRepository,
+    private readonly keys: TenantKeyRepository,
+    private readonly providers: ServiceProviderRepository,
     private readonly clock: Clock,
     private readonly config: Config,
     private readonly box: SecretBox,
@@ -80,7 +78,7 @@ export class TenantsService {
   /** Creates a tenant with one secret key and one webhook secret (both in this answer only). */
   async create(input: TenantInput, ctx: WriteContext): Promise<{ tenant: TenantJson } & NewTenantSecrets> {
     const p = await this.prepareCreate(input);
-    const { row, apps } = await this.orm.em.fork().transactional((em) => this.applyCreate(em, p, ctx));
+    const { row, apps } = await this.db.tx((em) => this.applyCreate(em, p, ctx));
     return { tenant: this.json(row, apps), ...p.secrets };
   }
 
@@ -105,47 +103,46 @@ export class TenantsService {
   async applyCreate(em: Em, p: PreparedTenant, ctx: WriteContext): Promise<{ row: TenantRow; apps: AppBindingRow[] }> {
     const { input } = p;
     const sp = await this.provider(em, input.sp_mchid);
-    if (await em.findOne(TenantSchema, { sp_mchid: input.sp_mchid, sub_mchid: input.sub_mchid }))
+    if (await this.tenants.findOfProvider(input.sp_mchid, input.sub_mchid, em))
       throw new AppError('TENANT_EXISTS', `sub_mchid ${input.sub_mchid} is already a tenant of service provider ${input.sp_mchid}`, {
         sub_mchid: input.sub_mchid,
       });
     await this.guard.checkTenant({ spMchid: input.sp_mchid, subMchid: input.sub_mchid }, em);
     const now = this.clock.now();
-    const row = em.create(TenantSchema, {
+    const row: TenantRow = {
       id: p.id,
-      sp_mchid: input.sp_mchid,
-      sub_mchid: input.sub_mchid,
+      spMchid: input.sp_mchid,
+      subMchid: input.sub_mchid,
       name: input.name,
       status: input.status,
-      webhook_url: input.webhook_url ?? null,
-      order_expire_minutes: input.order_expire_minutes ?? this.config.orders.defaultExpireMinutes,
-      orders_per_minute: input.limits?.orders_per_minute ?? this.config.orders.createPerMinutePerTenant,
-      profit_sharing_max_ratio: input.profit_sharing?.max_ratio ?? 3000,
-      profit_sharing_receivers: JSON.stringify(input.profit_sharing?.receivers ?? []),
-      created_at: now,
-      updated_at: now,
+      webhookUrl: input.webhook_url ?? null,
+      orderExpireMinutes: input.order_expire_minutes ?? this.config.orders.defaultExpireMinutes,
+      ordersPerMinute: input.limits?.orders_per_minute ?? this.config.orders.createPerMinutePerTenant,
+      profitSharingMaxRatio: input.profit_sharing?.max_ratio ?? 3000,
+      profitSharingReceivers: JSON.stringify(input.profit_sharing?.receivers ?? []),
+      createdAt: now,
+      updatedAt: now,
       version: 1,
-    });
-    em.persist(row);
-    await em.flush();
+    };
+    await this.tenants.insert(em, row);
     const apps = await this.insertApps(em, p.id, sp, input.apps);
     const sk = p.secrets.secret_key;
-    await em.insert(TenantSecretKeySchema, {
+    await this.keys.insertSecretKey(em, {
       id: sk.id,
-      tenant_id: p.id,
+      tenantId: p.id,
       prefix: sk.prefix,
       hash: secretKeyHash(sk.secret_key).toString('hex'),
-      created_at: now,
-      last_used_at: null,
-      revoked_at: null,
+      createdAt: now,
+      lastUsedAt: null,
+      revokedAt: null,
     });
-    await em.insert(WebhookSecretSchema, {
+    await this.keys.insertWebhookSecret(em, {
       id: p.secrets.webhook_secret.id,
-      tenant_id: p.id,
+      tenantId: p.id,
       secret: p.sealedWebhookSecret,
-      created_at: now,
-      expires_at: null,
-      revoked_at: null,
+      createdAt: now,
+      expiresAt: null,
+      revokedAt: null,
     });
     await this.audit.record(em, ctx, {
       action: 'tenant.create',
@@ -161,27 +158,19 @@ export class TenantsService {
   }
 
   async get(id: string): Promise<TenantJson> {
-    const em = this.orm.em.fork();
-    const t = await this.tenant(em, id);
-    return this.json(t, await this.apps(em, id));
+    const t = await this.tenant(this.db.read(), id);
+    return this.json(t, await this.apps(this.db.read(), id));
   }
 
   /** Tenants newest first, optionally filtered. */
   async list(q: { limit: number; cursor?: string; sp_mchid?: string; sub_mchid?: string; status?: string }): Promise<Page<TenantJson>> {
-    const em = this.orm.em.fork();
-    const k = keysetPage<TenantRow>('created_at', q.cursor);
-    const filter: Record<string, unknown> = { ...k.where };
-    if (q.sp_mchid) filter.sp_mchid = q.sp_mchid;
-    if (q.sub_mchid) filter.sub_mchid = q.sub_mchid;
-    if (q.status) filter.status = q.status;
-    const rows = await em.find(TenantSchema, filter, { orderBy: k.orderBy, limit: q.limit + 1 });
-    const apps = rows.length
-      ? await em.find(AppBindingSchema, { tenant_id: { $in: rows.map((r) => r.id) } }, { orderBy: { created_at: 'asc', appid: 'asc' } })
-      : [];
+    const k = keysetPage<TenantRow>('createdAt', q.cursor);
+    const rows = await this.tenants.list({ spMchid: q.sp_mchid, subMchid: q.sub_mchid, status: q.status }, q.limit + 1, k.after);
+    const apps = await this.tenants.appsOf(rows.map((r) => r.id));
     return k.page(rows, q.limit, (r) =>
       this.json(
         r,
-        apps.filter((a) => a.tenant_id === r.id),
+        apps.filter((a) => a.tenantId === r.id),
       ),
     );
   }
@@ -189,9 +178,7 @@ export class TenantsService {
   /** PATCH: name, status, webhook_url, order_expire_minutes, limits, profit_sharing. */
   async update(id: string, patch: TenantPatch, ctx: WriteContext): Promise<TenantJson> {
     await this.checkWebhookUrl(patch.webhook_url);
-    const out = await this.orm.em
-      .fork()
-      .transactional(async (em) => this.applyChanges(em, await this.tenant(em, id), patch, ctx, 'tenant.update'));
+    const out = await this.db.tx(async (em) => this.applyChanges(em, await this.tenant(em, id), patch, ctx, 'tenant.update'));
     this.directory.invalidateTenant(id);
     return out;
   }
@@ -200,7 +187,7 @@ export class TenantsService {
   async addApp(id: string, input: AppCreateInput, ctx: WriteContext): Promise<TenantJson> {
     const { app_secret: secret, ...app } = input;
     const sealed = secret ? await this.box.seal(secret, appSecretPurpose(id, app.appid)) : undefined;
-    const out = await this.orm.em.fork().transactional(async (em) => {
+    const out = await this.db.tx(async (em) => {
       const t = await this.tenant(em, id);
       const current = await this.apps(em, id);
       if (current.some((a) => a.appid === app.appid))
@@ -210,7 +197,7 @@ export class TenantsService {
       const added = await this.applyChanges(
         em,
         t,
-        { apps: [...current.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode })), app] },
+        { apps: [...current.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.devMode })), app] },
         ctx,
         'tenant.app_add',
       );
@@ -223,7 +210,7 @@ export class TenantsService {
   /** Sets, rotates or (null) removes the AppSecret of a bound AppID; audited without the value. */
   async setAppSecret(id: string, appid: string, secret: string | null, ctx: WriteContext): Promise<TenantJson> {
     const sealed = secret ? await this.box.seal(secret, appSecretPurpose(id, appid)) : null;
-    return this.orm.em.fork().transactional(async (em) => {
+    return this.db.tx(async (em) => {
       const t = await this.tenant(em, id);
       if (!(await this.apps(em, id)).some((a) => a.appid === appid)) throw AppError.notFound('app binding');
       return this.writeAppSecret(em, t, appid, sealed, ctx);
@@ -232,11 +219,11 @@ export class TenantsService {
 
   private async writeAppSecret(em: Em, t: TenantRow, appid: string, sealed: string | null, ctx: WriteContext): Promise<TenantJson> {
     const before = (await this.apps(em, t.id)).find((a) => a.appid === appid);
-    await em.nativeUpdate(AppBindingSchema, { tenant_id: t.id, appid }, { app_secret: sealed });
+    await this.tenants.setAppSecret(em, t.id, appid, sealed);
     await this.audit.record(em, ctx, {
       action: sealed ? 'tenant.app_secret_set' : 'tenant.app_secret_remove',
       target: `tenant:${t.id}`,
-      before: { appid, app_secret_set: before?.app_secret != null },
+      before: { appid, app_secret_set: before?.appSecret != null },
       after: { appid, app_secret_set: sealed !== null },
     });
     return this.json(t, await this.apps(em, t.id));
@@ -244,14 +231,14 @@ export class TenantsService {
 
   /** Unbinds an AppID (404 when it is not bound to this tenant). */
   async removeApp(id: string, appid: string, ctx: WriteContext): Promise<TenantJson> {
-    const out = await this.orm.em.fork().transactional(async (em) => {
+    const out = await this.db.tx(async (em) => {
       const t = await this.tenant(em, id);
       const current = await this.apps(em, id);
       if (!current.some((a) => a.appid === appid)) throw AppError.notFound('app binding');
       return this.applyChanges(
         em,
         t,
-        { apps: current.filter((a) => a.appid !== appid).map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.dev_mode })) },
+        { apps: current.filter((a) => a.appid !== appid).map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.devMode })) },
         ctx,
         'tenant.app_remove',
       );
@@ -264,22 +251,26 @@ export class TenantsService {
    * Applies `changes` to a tenant inside `em`'s transaction, audited as `action`; answers the new JSON.
    * Callers invalidate the directory after commit.
    */
-  async applyChanges(em: Em, t: TenantRow, changes: TenantChanges, ctx: WriteContext, action: string): Promise<TenantJson> {
-    const beforeApps = await this.apps(em, t.id);
-    const before = this.json({ ...t }, beforeApps);
+  async applyChanges(em: Em, current: TenantRow, changes: TenantChanges, ctx: WriteContext, action: string): Promise<TenantJson> {
+    const beforeApps = await this.apps(em, current.id);
+    const before = this.json(current, beforeApps);
+    const t: TenantRow = { ...current };
     if (changes.name !== undefined) t.name = changes.name;
     if (changes.status !== undefined) t.status = changes.status;
-    if (changes.webhook_url !== undefined) t.webhook_url = changes.webhook_url;
-    if (changes.order_expire_minutes !== undefined) t.order_expire_minutes = changes.order_expire_minutes;
-    if (changes.limits?.orders_per_minute !== undefined) t.orders_per_minute = changes.limits.orders_per_minute;
-    if (changes.profit_sharing?.max_ratio !== undefined) t.profit_sharing_max_ratio = changes.profit_sharing.max_ratio;
-    if (changes.profit_sharing?.receivers !== undefined) t.profit_sharing_receivers = JSON.stringify(changes.profit_sharing.receivers);
+    if (changes.webhook_url !== undefined) t.webhookUrl = changes.webhook_url;
+    if (changes.order_expire_minutes !== undefined) t.orderExpireMinutes = changes.order_expire_minutes;
+    if (changes.limits?.orders_per_minute !== undefined) t.ordersPerMinute = changes.limits.orders_per_minute;
+    if (changes.profit_sharing?.max_ratio !== undefined) t.profitSharingMaxRatio = changes.profit_sharing.max_ratio;
+    if (changes.profit_sharing?.receivers !== undefined) t.profitSharingReceivers = JSON.stringify(changes.profit_sharing.receivers);
     let apps = beforeApps;
     if (changes.apps) {
-      const sp = await this.provider(em, t.sp_mchid);
-      const same = (a: AppInput, b: AppBindingRow) => a.appid === b.appid && a.type === b.type && a.dev_mode === b.dev_mode;
+      const sp = await this.provider(em, t.spMchid);
+      const same = (a: AppInput, b: AppBindingRow) => a.appid === b.appid && a.type === b.type && a.dev_mode === b.devMode;
       const gone = beforeApps.filter((b) => !changes.apps!.some((a) => same(a, b)));
-      if (gone.length) await em.nativeDelete(AppBindingSchema, { id: { $in: gone.map((g) => g.id) } });
+      await this.tenants.deleteApps(
+        em,
+        gone.map((g) => g.id),
+      );
       const kept = beforeApps.filter((b) => !gone.includes(b));
       const added = await this.insertApps(
         em,
@@ -289,26 +280,30 @@ export class TenantsService {
       );
       apps = [...kept, ...added];
     }
-    t.updated_at = this.clock.now();
-    await em.flush(); // the version column guards against a concurrent update of the same tenant
+    t.updatedAt = this.clock.now();
+    // Guarded by the version read: a concurrent update of the same tenant makes this one a 409.
+    if (!(await this.tenants.update(em, t)))
+      throw new AppError('CONFLICT', 'the tenant was changed by another request meanwhile; read it again and retry');
+    t.version++;
     const after = this.json(t, apps);
     await this.audit.record(em, ctx, { action, target: `tenant:${t.id}`, before, after });
     return after;
   }
 
-  /** The tenant row (managed by `em`), or 404. */
+  /** The tenant row, or 404. */
   async tenant(em: Em, id: string): Promise<TenantRow> {
-    const t = await em.findOne(TenantSchema, { id });
+    const t = await this.tenants.find(id, em);
     if (!t) throw AppError.notFound('tenant');
     return t;
   }
 
+  /** The tenant's app bindings, oldest first. */
   apps(em: Em, tenantId: string): Promise<AppBindingRow[]> {
-    return em.find(AppBindingSchema, { tenant_id: tenantId }, { orderBy: { created_at: 'asc', appid: 'asc' } });
+    return this.tenants.apps(tenantId, em);
   }
 
   private async provider(em: Em, spMchid: string): Promise<ServiceProviderRow> {
-    const sp = await em.findOne(ServiceProviderSchema, { sp_mchid: spMchid });
+    const sp = await this.providers.find(spMchid, em);
     if (!sp)
       throw AppError.invalid([
         { field: 'sp_mchid', issue: 'is not a configured service provider (PUT /admin/v1/service-providers/{sp_mchid} first)' },
@@ -322,11 +317,11 @@ export class TenantsService {
    */
   private async insertApps(em: Em, tenantId: string, sp: ServiceProviderRow, apps: AppInput[]): Promise<AppBindingRow[]> {
     if (!apps.length) return [];
-    const spAppids = new Set((await em.find(ServiceProviderSchema, {}, { fields: ['sp_appid'] })).map((s) => s.sp_appid));
+    const spAppids = new Set((await this.providers.all(em)).map((s) => s.spAppid));
     apps.forEach((a, i) => {
-      if (a.dev_mode === 'centralized' && a.appid !== sp.sp_appid)
+      if (a.dev_mode === 'centralized' && a.appid !== sp.spAppid)
         throw AppError.invalid([
-          { field: `apps.${i}.appid`, issue: `a centralized binding must be the service provider's sp_appid ${sp.sp_appid}` },
+          { field: `apps.${i}.appid`, issue: `a centralized binding must be the service provider's sp_appid ${sp.spAppid}` },
         ]);
       if (a.dev_mode !== 'centralized' && spAppids.has(a.appid))
         throw AppError.invalid([
@@ -334,7 +329,7 @@ export class TenantsService {
         ]);
     });
     const claims = apps.map((a) => claimOf(tenantId, a));
-    const taken = await em.find(AppBindingSchema, { claim: { $in: claims } });
+    const taken = await this.tenants.appsByClaims(claims, em);
     if (taken.length)
       throw new AppError('CONFLICT', `appid ${taken[0].appid} is already bound to another tenant`, {
         fields: [{ field: 'appid', issue: 'bound to another tenant' }],
@@ -342,15 +337,15 @@ export class TenantsService {
     const now = this.clock.now();
     const rows: AppBindingRow[] = apps.map((a) => ({
       id: newId('app'),
-      tenant_id: tenantId,
+      tenantId,
       appid: a.appid,
       type: a.type,
-      dev_mode: a.dev_mode,
+      devMode: a.dev_mode,
       claim: claimOf(tenantId, a),
-      app_secret: null,
-      created_at: now,
+      appSecret: null,
+      createdAt: now,
     }));
-    await em.insertMany(AppBindingSchema, rows);
+    await this.tenants.insertApps(em, rows);
     return rows;
   }
 }

@@ -4,7 +4,7 @@ import { TOKENS } from '../common/tokens';
 import type { Config } from '../config/schema';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
-import type { Orm } from '../common/db/orm';
+import type { Database } from '../common/db/database';
 import type { KeyValueStore } from '../common/kv/kv';
 import type { PlatformKeys } from './client-port';
 import { WxpayTransport } from './transport';
@@ -46,7 +46,7 @@ export const wxpayFeature: Feature = {
         (c) =>
           new WxpayPlatformKeys({
             transport: c.resolve(TRANSPORT),
-            store: new CertificateStore(c.resolve<Orm>(TOKENS.Orm)),
+            store: new CertificateStore(c.resolve<Database>(TOKENS.Db)),
             kv: c.resolve<KeyValueStore>(TOKENS.Kv),
             clock: c.resolve<Clock>(TOKENS.Clock),
             logger: c.resolve<Logger>(TOKENS.Logger),

@@ -24,11 +24,6 @@ export async function row<T>(em: Em, sql: string, params: unknown[] = []): Promi
   return (await rows<T>(em, sql, params))[0];
 }
 
-/** Runs `fn` in one database transaction on a fresh fork (commits on return, rolls back on throw). */
-export function inTransaction<T>(orm: Orm, fn: (em: Em) => Promise<T>): Promise<T> {
-  return orm.em.fork().transactional((em) => fn(em as Em));
-}
-
 /** A fresh entity manager for reads outside any transaction. */
 export function reader(orm: Orm): Em {
   return orm.em.fork() as Em;

@@ -111,9 +111,9 @@ export class Table<T extends object> {
     return (await this.select(em, where, params, tail))[0];
   }
 
-  /** Rows whose properties equal `match` (an AND of equalities). */
-  async findBy(em: Em, match: Partial<T>, tail = ''): Promise<T[]> {
-    const [where, params] = this.equalities(match);
+  /** Rows whose properties equal `match` (an AND of equalities; an array value means "one of"). */
+  async findBy(em: Em, match: { [K in keyof T]?: T[K] | readonly T[K][] }, tail = ''): Promise<T[]> {
+    const [where, params] = this.equalities(match as Partial<T>);
     return this.select(em, where, params, tail);
   }
 
@@ -130,6 +130,19 @@ export class Table<T extends object> {
     const [where, params] = this.equalities(guard as Partial<T>);
     const sql = `update ${this.name} set ${setCols.map(([c]) => `${c.column} = ?`).join(', ')} where ${where}`;
     return run(em, sql, [...setCols.map(([c, v]) => this.toParam(c, v)), ...params]);
+  }
+
+  /** DELETEs the rows whose properties equal `match` (an array value means "one of"); answers how many went. */
+  async deleteBy(em: Em, match: { [K in keyof T]?: T[K] | readonly T[K][] }): Promise<number> {
+    const [where, params] = this.equalities(match as Partial<T>);
+    return run(em, `delete from ${this.name} where ${where}`, params);
+  }
+
+  /** How many rows have properties equal to `match` (an array value means "one of"). */
+  async countBy(em: Em, match: { [K in keyof T]?: T[K] | readonly T[K][] }): Promise<number> {
+    const [where, params] = this.equalities(match as Partial<T>);
+    const [r] = await rows<{ n: number | string }>(em, `select count(*) as n from ${this.name} where ${where}`, params);
+    return Number(r?.n ?? 0);
   }
 
   private equalities(match: Partial<T>): [string, unknown[]] {

@@ -30,15 +30,13 @@ export function decodeCursor(cursor: string): { n: number; id: string } {
 }
 
 /**
- * Paged query over rows sorted by (`sortKey` desc, `id` desc): the filter for "after this cursor" in
- * MikroORM's query language, plus a function that turns the fetched `limit + 1` rows into a Page.
+ * Paged query over rows sorted by (`sortKey` desc, `id` desc): `after` is the cursor's position (the
+ * repository reads the rows after it, `limit + 1` of them), `page` turns those rows into a Page.
  */
 export function keysetPage<R extends { id: string }>(sortKey: keyof R & string, cursor: string | undefined) {
   const after = cursor ? decodeCursor(cursor) : undefined;
-  const where = after ? { $or: [{ [sortKey]: { $lt: after.n } }, { [sortKey]: after.n, id: { $lt: after.id } }] } : {};
   return {
-    where: where as Record<string, unknown>,
-    orderBy: { [sortKey]: 'desc', id: 'desc' } as Record<string, 'desc'>,
+    after: after ? { sortKey: after.n, id: after.id } : undefined,
     page<T>(rows: R[], limit: number, map: (r: R) => T): Page<T> {
       const more = rows.length > limit;
       const data = rows.slice(0, limit);
@@ -46,4 +44,10 @@ export function keysetPage<R extends { id: string }>(sortKey: keyof R & string, 
       return { data: data.map(map), next_cursor: more && last ? encodeCursor(Number(last[sortKey]), String(last.id)) : null };
     },
   };
+}
+
+/** Where a keyset page starts: rows sorted by (sortKey desc, id desc) strictly after this position. */
+export interface KeysetAfter {
+  sortKey: number;
+  id: string;
 }

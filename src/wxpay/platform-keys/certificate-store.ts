@@ -1,32 +1,32 @@
-import type { Orm } from '../../common/db/orm';
+import type { Database } from '../../common/db/database';
 import type { CertificateInfo } from '../../crypto';
-import { WxpayPlatformCertificateSchema, type WxpayPlatformCertificate } from './platform-certificate.entity';
+import { WxpayPlatformCertificateEntity as E, type WxpayPlatformCertificate } from './platform-certificate.entity';
 
 /** A stored certificate row, as read back. */
 export type StoredCertificate = Pick<WxpayPlatformCertificate, 'serialNo' | 'pem' | 'fetchedAt'>;
 
-/** Persists platform certificates per service provider (table wxpay_platform_certificate). */
+/**
+ * The wxpay_platform_certificate table's repository: the only code that reads or writes it. It goes
+ * through MikroORM's query builder on a fresh fork (off the hot path; the ORM converts the DATETIME
+ * columns per dialect), so nothing here is raw SQL.
+ */
 export class CertificateStore {
-  constructor(private readonly orm: Orm) {}
+  constructor(private readonly db: Database) {}
 
   /** The certificates of `spMchid` not yet expired at `nowMs`. */
   async load(spMchid: string, nowMs: number): Promise<StoredCertificate[]> {
-    const em = this.orm.em.fork();
-    const rows = await em.find(
-      WxpayPlatformCertificateSchema,
-      { spMchid, notAfter: { $gt: new Date(nowMs) } },
-      { fields: ['serialNo', 'pem', 'fetchedAt'] },
-    );
+    const rows = await this.db.orm.em
+      .fork()
+      .find(E, { spMchid, notAfter: { $gt: new Date(nowMs) } }, { fields: ['serialNo', 'pem', 'fetchedAt'] });
     return rows.map((r) => ({ serialNo: r.serialNo, pem: r.pem, fetchedAt: r.fetchedAt }));
   }
 
   /** Inserts new certificates and refreshes fetched_at of known ones (one upsert; safe when processes race). */
   async save(spMchid: string, certs: CertificateInfo[], nowMs: number): Promise<void> {
     if (!certs.length) return;
-    const em = this.orm.em.fork();
     const fetchedAt = new Date(nowMs);
-    await em.upsertMany(
-      WxpayPlatformCertificateSchema,
+    await this.db.orm.em.fork().upsertMany(
+      E,
       certs.map((c) => ({ spMchid, serialNo: c.serialNo, pem: c.pem, notBefore: c.notBefore, notAfter: c.notAfter, fetchedAt })),
       { onConflictFields: ['spMchid', 'serialNo'], onConflictAction: 'merge', onConflictMergeFields: ['fetchedAt'] },
     );
@@ -34,13 +34,9 @@ export class CertificateStore {
 
   /** Every stored certificate of `spMchid`, expired ones included (the key report shows their validity). */
   async list(spMchid: string): Promise<Array<Pick<WxpayPlatformCertificate, 'serialNo' | 'notBefore' | 'notAfter' | 'fetchedAt'>>> {
-    const rows = await this.orm.em
+    const rows = await this.db.orm.em
       .fork()
-      .find(
-        WxpayPlatformCertificateSchema,
-        { spMchid },
-        { fields: ['serialNo', 'notBefore', 'notAfter', 'fetchedAt'], orderBy: { notAfter: 'desc' } },
-      );
+      .find(E, { spMchid }, { fields: ['serialNo', 'notBefore', 'notAfter', 'fetchedAt'], orderBy: { notAfter: 'desc' } });
     return rows.map((r) => ({ serialNo: r.serialNo, notBefore: r.notBefore, notAfter: r.notAfter, fetchedAt: r.fetchedAt }));
   }
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../../../src/common/clock';
 import type { Logger } from '../../../src/common/logger';
 import type { NotificationGate } from '../../../src/notifications/notification-gate';
 import { notificationRetentionJob } from '../../../src/notifications/notification-retention';
+import { NotificationRepository } from '../../../src/notifications/notification-repository';
 
 let t: TestApp;
 before(async () => {
@@ -56,7 +57,12 @@ test('When the retention job runs, then notification_log rows older than retenti
   await insert('ntf_retention_old1', now - 91 * 86_400_000);
   await insert('ntf_retention_old2', now - 400 * 86_400_000);
   await insert('ntf_retention_new1', now - 89 * 86_400_000);
-  await notificationRetentionJob(orm(), 90, clock, t.app.container.resolve<Logger>(TOKENS.Logger)).run();
+  await notificationRetentionJob(
+    t.app.container.resolve(NotificationRepository),
+    90,
+    clock,
+    t.app.container.resolve<Logger>(TOKENS.Logger),
+  ).run();
   assert.equal(await logCount("tenant_id = 'ten_retention'"), 1);
   assert.equal(await logCount("id = 'ntf_retention_new1'"), 1);
 });

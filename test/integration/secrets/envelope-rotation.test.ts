@@ -14,6 +14,9 @@ import { openDatabase, type Orm } from '../../../src/common/db/orm';
 import { masterKeyring } from '../../../src/secrets/master-keys';
 import { SecretBox, SecretBoxError } from '../../../src/secrets/secret-box';
 import { rotateMasterKey } from '../../../src/secrets/rotate';
+import { DataKeyRepository } from '../../../src/secrets/data-key-repository';
+import { Database } from '../../../src/common/db/database';
+import { ServiceProviderRepository } from '../../../src/tenancy/service-provider-repository';
 import { CachedCredentialsProvider } from '../../../src/tenancy/credentials-provider';
 
 let t: TestApp;
@@ -25,30 +28,38 @@ before(async () => {
 });
 after(async () => t.close());
 
+const keys = (o: Orm) => new DataKeyRepository(new Database(o));
 const key = () => randomBytes(32).toString('base64');
 
 test('When a secret is sealed under master key A and rotated to B, then it reads with B+A during the rotation and with B alone afterwards', async () => {
   const A = t.config.security.masterKey;
   const B = key();
-  const sealed = await new SecretBox(orm, masterKeyring(A), systemClock).seal('the apiv3 key', 'purpose:1');
+  const sealed = await new SecretBox(keys(orm), masterKeyring(A), systemClock).seal('the apiv3 key', 'purpose:1');
   assert.match(sealed, /^v1:dk_/);
   assert.ok(!sealed.includes('the apiv3 key'));
-  await assert.rejects(new SecretBox(orm, masterKeyring(B), systemClock).open(sealed, 'purpose:1'), SecretBoxError);
-  await assert.rejects(new SecretBox(orm, masterKeyring(A), systemClock).open(sealed, 'purpose:2'), SecretBoxError, 'bound to its purpose');
+  await assert.rejects(new SecretBox(keys(orm), masterKeyring(B), systemClock).open(sealed, 'purpose:1'), SecretBoxError);
+  await assert.rejects(
+    new SecretBox(keys(orm), masterKeyring(A), systemClock).open(sealed, 'purpose:2'),
+    SecretBoxError,
+    'bound to its purpose',
+  );
 
-  const during = new SecretBox(orm, masterKeyring(B, [A]), systemClock);
+  const during = new SecretBox(keys(orm), masterKeyring(B, [A]), systemClock);
   assert.equal(await during.open(sealed, 'purpose:1'), 'the apiv3 key');
-  const report = await rotateMasterKey(orm, masterKeyring(B, [A]), systemClock);
+  const report = await rotateMasterKey(keys(orm), masterKeyring(B, [A]), systemClock);
   assert.ok(report.rewrapped >= 1);
-  assert.equal((await rotateMasterKey(orm, masterKeyring(B, [A]), systemClock)).rewrapped, 0, 'idempotent');
+  assert.equal((await rotateMasterKey(keys(orm), masterKeyring(B, [A]), systemClock)).rewrapped, 0, 'idempotent');
   assert.equal(await during.open(sealed, 'purpose:1'), 'the apiv3 key');
-  assert.equal(await new SecretBox(orm, masterKeyring(B), systemClock).open(sealed, 'purpose:1'), 'the apiv3 key');
-  await assert.rejects(new SecretBox(orm, masterKeyring(A), systemClock).open(sealed, 'purpose:1'), /not configured/);
+  assert.equal(await new SecretBox(keys(orm), masterKeyring(B), systemClock).open(sealed, 'purpose:1'), 'the apiv3 key');
+  await assert.rejects(new SecretBox(keys(orm), masterKeyring(A), systemClock).open(sealed, 'purpose:1'), /not configured/);
 
   // Service-provider credentials sealed by the running app read with only B after the rotation.
   const { spMchid } = await givenProvider(t, rsaPems());
-  await rotateMasterKey(orm, masterKeyring(B, [A]), systemClock);
-  const creds = await new CachedCredentialsProvider(orm, new SecretBox(orm, masterKeyring(B), systemClock)).get(spMchid);
+  await rotateMasterKey(keys(orm), masterKeyring(B, [A]), systemClock);
+  const creds = await new CachedCredentialsProvider(
+    new ServiceProviderRepository(new Database(orm)),
+    new SecretBox(keys(orm), masterKeyring(B), systemClock),
+  ).get(spMchid);
   assert.equal(creds?.apiV3Key.length, 32);
 });
 
@@ -59,7 +70,7 @@ test('When npm run keys:rotate runs against a database, then it re-wraps every d
   const B = key();
   try {
     let db = await openDatabase(url);
-    const sealed = await new SecretBox(db, masterKeyring(A), systemClock).seal('whsec_rotate_me', 'p');
+    const sealed = await new SecretBox(keys(db), masterKeyring(A), systemClock).seal('whsec_rotate_me', 'p');
     await db.close(true);
     const cli = resolve(__dirname, '../../../src/cli/keys-rotate.js');
     const { stdout } = await promisify(execFile)(process.execPath, [cli], {
@@ -67,7 +78,7 @@ test('When npm run keys:rotate runs against a database, then it re-wraps every d
     });
     assert.match(stdout, /1 data key\(s\) re-wrapped/);
     db = await openDatabase(url);
-    assert.equal(await new SecretBox(db, masterKeyring(B), systemClock).open(sealed, 'p'), 'whsec_rotate_me');
+    assert.equal(await new SecretBox(keys(db), masterKeyring(B), systemClock).open(sealed, 'p'), 'whsec_rotate_me');
     await db.close(true);
   } finally {
     rmSync(dir, { recursive: true, force: true });

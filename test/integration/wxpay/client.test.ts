@@ -11,6 +11,7 @@ import { parseAuthorizationHeader, requestMessage, verifySha256Rsa } from '../..
 import { WxpayTransport, type TransportOptions } from '../../../src/wxpay/transport';
 import { WxpayHttpClient, billHashMatches } from '../../../src/wxpay/http-client';
 import { WxpayPlatformKeys } from '../../../src/wxpay/platform-keys/platform-keys';
+import { Database } from '../../../src/common/db/database';
 import { CertificateStore } from '../../../src/wxpay/platform-keys/certificate-store';
 import { WxpayApiError, WxpaySignatureError, WxpayTransportError } from '../../../src/wxpay/errors';
 import { PARTNER_ENDPOINTS_ONLY_RULE } from '../../../src/wxpay/partner-guard';
@@ -72,7 +73,7 @@ function client(opts: Partial<TransportOptions> = {}) {
     clock,
   );
   transports.push(transport);
-  const keys = new WxpayPlatformKeys({ transport, store: new CertificateStore(orm), kv: new MemoryKeyValueStore(), clock });
+  const keys = new WxpayPlatformKeys({ transport, store: new CertificateStore(new Database(orm)), kv: new MemoryKeyValueStore(), clock });
   return new WxpayHttpClient(transport, keys);
 }
 

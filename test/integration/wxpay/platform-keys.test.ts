@@ -10,9 +10,10 @@ import { rsaOaepDecrypt } from '../../../src/crypto';
 import { WxpayTransport } from '../../../src/wxpay/transport';
 import { WxpayHttpClient } from '../../../src/wxpay/http-client';
 import { WxpayPlatformKeys } from '../../../src/wxpay/platform-keys/platform-keys';
+import { Database } from '../../../src/common/db/database';
 import { CertificateStore } from '../../../src/wxpay/platform-keys/certificate-store';
 import { fetchPlatformCertificates } from '../../../src/wxpay/platform-keys/certificate-download';
-import { WxpayPlatformCertificateSchema } from '../../../src/wxpay/platform-keys/platform-certificate.entity';
+import { WxpayPlatformCertificateEntity } from '../../../src/wxpay/platform-keys/platform-certificate.entity';
 import { WxpayDecryptionError, WxpayMalformedError, WxpaySignatureError } from '../../../src/wxpay/errors';
 import { encryptSensitive } from '../../../src/wxpay/sensitive';
 import { queryRefund } from '../../../src/wxpay/resources';
@@ -107,7 +108,12 @@ function build(opts: { clock?: ManualClock; kv?: KeyValueStore } = {}) {
     clock,
   );
   transports.push(transport);
-  const keys = new WxpayPlatformKeys({ transport, store: new CertificateStore(orm), kv: opts.kv ?? new MemoryKeyValueStore(), clock });
+  const keys = new WxpayPlatformKeys({
+    transport,
+    store: new CertificateStore(new Database(orm)),
+    kv: opts.kv ?? new MemoryKeyValueStore(),
+    clock,
+  });
   return { clock, keys, client: new WxpayHttpClient(transport, keys) };
 }
 
@@ -126,7 +132,7 @@ test('When an answer is signed by a certificate we do not know, then certificate
   const refund = await queryRefund(client, sp, '1900000109', 'rf_1');
   assert.equal(refund.refund_id, 'r1');
   assert.equal(fake.count('/v3/certificates'), 1);
-  const rows = await orm.em.fork().find(WxpayPlatformCertificateSchema, { spMchid: sp.spMchid });
+  const rows = await orm.em.fork().find(WxpayPlatformCertificateEntity, { spMchid: sp.spMchid });
   assert.deepEqual(
     rows.map((r) => r.serialNo),
     [certA.serial],
@@ -233,7 +239,7 @@ test('When the APIv3 key is wrong, then the download fails cleanly with WxpayDec
     (e: unknown) => e instanceof WxpayDecryptionError && !/b{32}/.test(e.message),
   );
   assert.equal(await keys.keyFor(wrong, certA.serial), undefined);
-  assert.equal((await orm.em.fork().find(WxpayPlatformCertificateSchema, { spMchid: sp.spMchid })).length, 0);
+  assert.equal((await orm.em.fork().find(WxpayPlatformCertificateEntity, { spMchid: sp.spMchid })).length, 0);
 });
 
 test('When a certificate does not match its serial_no, or the list is signed by a stranger, then it is refused', async () => {

@@ -66,6 +66,29 @@ test('A guarded UPDATE changes the row only while its guard holds', async () => 
   }
 });
 
+test('findBy, countBy and deleteBy take equalities, "one of" lists and null, and touch only matching rows', async () => {
+  const { orm, em, t } = await scratch();
+  try {
+    await t.insert(em, row('w1'));
+    await t.insert(em, row('w2', { state: 'DONE', note: 'x' }));
+    await t.insert(em, row('w3', { tenantId: 'ten_2' }));
+    assert.deepEqual(
+      (await t.findBy(em, { id: ['w1', 'w3'] }, 'order by id')).map((r) => r.id),
+      ['w1', 'w3'],
+    );
+    assert.deepEqual(await t.findBy(em, { id: [] }), [], 'an empty list matches nothing');
+    assert.equal(await t.countBy(em, { tenantId: 'ten_1', note: null }), 1);
+    assert.equal(await t.countBy(em, { state: ['NEW', 'DONE'] }), 3);
+    assert.equal(await t.deleteBy(em, { tenantId: 'ten_1', state: 'DONE' }), 1);
+    assert.deepEqual(
+      (await t.select(em, '', [], 'order by id')).map((r) => r.id),
+      ['w1', 'w3'],
+    );
+  } finally {
+    await orm.close();
+  }
+});
+
 test('A state machine answers applied, duplicate and conflict, and only the table decides what is legal', async () => {
   const { orm, em, t } = await scratch();
   try {
