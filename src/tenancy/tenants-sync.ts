@@ -112,12 +112,13 @@ function diff(
  * Applies tenants/*.json through the same TenantsService as the admin API: upsert by
  * (sp_mchid, sub_mchid), all files in one transaction. Any invalid file refuses the whole batch
  * (TenantsSyncError; nothing applied). A dry run does everything, then rolls back. New tenants'
- * secrets are in the report, once.
+ * secrets are in the report, once. `createOnly` creates the missing tenants and leaves existing ones
+ * as they are (the demo's seeding, which must not undo an operator's PATCH).
  */
 export async function syncTenants(
   c: DependencyContainer,
   dir: string,
-  opts: { dryRun?: boolean; actor?: string } = {},
+  opts: { dryRun?: boolean; actor?: string; createOnly?: boolean } = {},
 ): Promise<SyncReport> {
   const absDir = resolve(dir);
   const service = c.resolve(TenantsService);
@@ -157,7 +158,9 @@ export async function syncTenants(
       for (const f of valid) {
         try {
           // A savepoint per file, so every file's problem is reported before the batch is refused.
-          await em.transactional(async (tx) => results.push(await applyOne(tx, service, f.file, f.input, prepared.get(f.file), ctx)));
+          await em.transactional(async (tx) =>
+            results.push(await applyOne(tx, service, f.file, f.input, prepared.get(f.file), ctx, opts.createOnly === true)),
+          );
         } catch (e) {
           problems.push({ file: f.file, issue: describe(e) });
         }
@@ -185,6 +188,7 @@ async function applyOne(
   input: TenantInput,
   prepared: PreparedTenant | undefined,
   ctx: WriteContext,
+  createOnly: boolean,
 ): Promise<SyncResult> {
   const base = { file, sp_mchid: input.sp_mchid, sub_mchid: input.sub_mchid };
   const t = await em.findOne(TenantSchema, { sub_mchid: input.sub_mchid });
@@ -204,6 +208,8 @@ async function applyOne(
     // Same sub_mchid under another provider: the guard says why that is refused.
     await service.guardTenant(em, input);
   }
+  // createOnly (the demo's start-up seeding): an existing tenant is the operators' now, whatever its file says.
+  if (createOnly) return { ...base, tenant_id: t.id, action: 'unchanged', changes: [] };
   const changes = diff(t, await service.apps(em, t.id), input);
   const names = Object.keys(changes);
   if (!names.length) return { ...base, tenant_id: t.id, action: 'unchanged', changes: [] };
