@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../common/tokens';
+import type { Config } from '../config/schema';
 import type { Em, Orm } from '../common/db/orm';
 import { AppError } from '../common/errors';
 import { toAppError } from '../common/http/error-middleware';
@@ -48,7 +49,10 @@ function describe(e: unknown): string {
   return fields?.length ? fields.join('; ') : `${a.code}: ${a.message}`;
 }
 
-function readFiles(dir: string): Array<{ file: string; input?: TenantInput; issue?: string }> {
+/** `${PUBLIC_BASE_URL}` in a file's webhook_url stands for server.publicBaseUrl (the demo's inbox, on whatever port it listens). */
+export const PUBLIC_BASE_URL_PLACEHOLDER = '${PUBLIC_BASE_URL}';
+
+function readFiles(dir: string, publicBaseUrl: string): Array<{ file: string; input?: TenantInput; issue?: string }> {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new TenantsSyncError([{ file: dir, issue: 'is not a directory' }]);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -62,6 +66,9 @@ function readFiles(dir: string): Array<{ file: string; input?: TenantInput; issu
         return { file, issue: `is not valid JSON (${(e as Error).message})` };
       }
       if (raw && typeof raw === 'object' && '$comment' in raw) delete (raw as Record<string, unknown>).$comment;
+      const r = raw as { webhook_url?: unknown } | null;
+      if (r && typeof r.webhook_url === 'string')
+        r.webhook_url = r.webhook_url.replace(PUBLIC_BASE_URL_PLACEHOLDER, publicBaseUrl.replace(/\/+$/, ''));
       const parsed = tenantCreateBody.safeParse(raw);
       return parsed.success
         ? { file, input: parsed.data }
@@ -124,7 +131,7 @@ export async function syncTenants(
   const service = c.resolve(TenantsService);
   const orm = c.resolve<Orm>(TOKENS.Orm);
   const ctx: WriteContext = { actor: opts.actor ?? 'cli:tenants-sync' };
-  const files = readFiles(absDir);
+  const files = readFiles(absDir, c.resolve<Config>(TOKENS.Config).server.publicBaseUrl);
   const problems = files.filter((f) => f.issue).map((f) => ({ file: f.file, issue: f.issue! }));
   const valid = files.filter((f): f is { file: string; input: TenantInput } => Boolean(f.input));
 
