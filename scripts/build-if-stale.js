@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
+/* global __dirname */
 // Build once: `npm start` and the CLI scripts run what `npm run build` left in dist/, and build only when
 // dist/ is missing or older than a source file. A production image has no sources: it never builds
 // (and has no tsc). `--stamp` (the end of `npm run build`) records a successful build.

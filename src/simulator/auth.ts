@@ -67,8 +67,9 @@ export interface IncomingSigned {
 
 /**
  * Verifies a request's Authorization like WeChat Pay: the mchid must be a known service provider, the
- * serial its merchant certificate serial exactly (upper-case hex, as WeChat Pay insists), the timestamp within 5 minutes, and the signature valid
- * over the canonical message with the registered merchant public key. Every failure is 401 SIGN_ERROR.
+ * serial its merchant certificate serial exactly (upper-case hex, as WeChat Pay insists), the timestamp within
+ * 5 minutes, and the signature valid over the canonical message with the registered merchant public key.
+ * Every failure is 401 SIGN_ERROR.
  */
 export function verifyRequest(state: SimState, req: IncomingSigned, nowSeconds: number): ServiceProvider {
   const auth = parseAuthorizationHeader(req.authorization);

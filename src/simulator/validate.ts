@@ -47,7 +47,10 @@ function describe(issue: z.core.$ZodIssue, v: unknown, source: string): string {
   return `${head}格式规则校验失败，${issue.message}`;
 }
 
-/** Parses `input` with `schema`, or throws 400 PARAM_ERROR naming the first bad field (JSON pointer for bodies, name for query/path) and its value. */
+/**
+ * Parses `input` with `schema`, or throws 400 PARAM_ERROR naming the first bad field (JSON pointer for bodies,
+ * name for query/path) and its value.
+ */
 export function check<T extends z.ZodType>(schema: T, input: unknown, location: 'body' | 'query' | 'path' = 'body'): z.infer<T> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
