@@ -112,6 +112,18 @@ async function payOrder(base: string, sk: string, appid: string, sub_mchid: stri
   return order.body.order;
 }
 
+/** Runs a shell script (bounded: 60 s), collecting its output. */
+async function runShell(script: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn('sh', ['-e', '-c', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(kill);
+  return { code, output };
+}
+
 function keysOf(output: string, file: string): { tenant_id: string; sub_mchid: string; secret_key: string } {
   const m = new RegExp(`${file}\\s+tenant_id=(\\S+)\\s+sub_mchid=(\\d+)\\s+secret_key=(sk_\\S+)`).exec(output);
   assert.ok(m, `the key block names ${file}:\n${output}`);
@@ -129,7 +141,23 @@ test('When a newcomer follows the README on a non-default PORT, then orders pay,
     assert.equal(statSync(join(dir, 'demo-tenant-keys.txt')).mode & 0o777, 0o600);
     assert.match(readFileSync(join(dir, 'demo-tenant-keys.txt'), 'utf8'), new RegExp(tengda.secret_key));
 
-    // Quick start 1-3 on this port: notify URLs follow it, so the simulator's notification arrives.
+    // The README's Quick start block itself, run by sh as written: only the port (PORT=<port>) and the printed key differ.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /Then, as the sub-merchant's back end and its buyer would:\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block, 'README has the Quick start block');
+    const script = block
+      .replaceAll('localhost:3000', `localhost:${port}`)
+      .replace(/^export SK=sk_\.\.\..*$/m, `export SK=${tengda.secret_key}`);
+    const ran = await runShell(script);
+    assert.equal(ran.code, 0, ran.output);
+    const quick = await until(
+      () => call(base, 'GET', '/v1/orders/DEMO000001', { Authorization: `Bearer ${tengda.secret_key}` }),
+      (r) => r.body?.order?.trade_state === 'REFUND',
+      'README order DEMO000001 refunded',
+    );
+    assert.deepEqual([quick.body.order.refunded_total, quick.body.order.trade_state_desc], [50, '转入退款']);
+
+    // Quick start 1-3 again through fetch, on this port: notify URLs follow it, so the simulator's notification arrives.
     const no = `DEMO${seed}`.slice(0, 32);
     const order = await payOrder(base, tengda.secret_key, 'wxd678efh567hg6787', '1900000109', no);
     assert.equal(order.amount.total, 100);
