@@ -225,6 +225,16 @@ test('When a newcomer follows the README on a non-default PORT, then orders pay,
     await payOrder(demo.base, created.body.secret_key, appid, subMchid, `API${seed}B`);
     await payOrder(demo.base, tengda.secret_key, 'wxd678efh567hg6787', '1900000109', `DEMO${seed}B`.slice(0, 32));
 
+    // README "Running it with Docker": the control API from inside the container, by the CLI (here: the same machine).
+    const viaCli = `CLI${seed}`;
+    const auth2 = { Authorization: `Bearer ${tengda.secret_key}` };
+    assert.equal((await call(demo.base, 'POST', '/v1/orders', auth2, orderBody('wxd678efh567hg6787', viaCli))).status, 201);
+    const cli = await runShell(
+      `PORT=${new URL(demo.base).port} node dist/src/cli/simulator-control.js pay '{"sub_mchid":"1900000109","out_trade_no":"${viaCli}"}'`,
+    );
+    assert.equal(cli.code, 0, cli.output);
+    assert.match(cli.output, /"trade_state":"SUCCESS"/);
+
     // Output a person reads: JSON lines without ANSI colours or the DDL warning; the simulator's requests labelled.
     const all = first + demo.output();
     assert.doesNotMatch(all, /\u001b\[/, 'no ANSI escape codes');
