@@ -8,6 +8,7 @@ import { requestId } from './common/http/request-id';
 import { requestLog } from './common/http/request-log';
 import { errorMiddleware, notFoundHandler } from './common/http/error-middleware';
 import { inputGuard } from './common/http/input-guard';
+import { jsonOnly } from './common/http/json-only';
 import { buildOpenApiDocument } from './common/http/openapi';
 import { ApiRouter } from './common/http/route';
 import { healthRouter } from './health/health.routes';
@@ -29,12 +30,15 @@ export function buildApp(app: AppContainer): express.Application {
   // Behind a TLS proxy req.ip is the client's address only when the proxy is trusted (PARTNERPAY_TRUST_PROXY).
   server.set('trust proxy', config.server.trustProxy);
   server.use(requestId);
-  server.use(requestLog(logger));
+  // The embedded simulator's requests are logged as the simulator's (component: simulator), not as partnerpay's.
+  server.use(requestLog(logger, config.simulator.embedded ? config.simulator.mountPath : undefined));
   for (const f of app.features) f.mountRaw?.(server, c);
 
   const json = express.json({ limit: config.server.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
   server.use((req: Request, res: Response, next: NextFunction) =>
-    RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p)) ? next() : json(req, res, next),
+    RAW_BODY_PREFIXES.some((p) => req.path.startsWith(p))
+      ? next()
+      : jsonOnly(req, res, (err?: unknown) => (err ? next(err) : json(req, res, next))),
   );
   server.use(inputGuard);
 

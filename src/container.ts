@@ -53,6 +53,7 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
     poolMax: config.db.poolMax,
     debug: config.db.debug,
     migrate: config.db.migrateOnStart,
+    log: (message) => logger.info({ component: 'orm' }, message),
   });
   c.register(TOKENS.Orm, { useValue: orm });
   c.register(TOKENS.Db, { useValue: new Database(orm) });

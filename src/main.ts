@@ -2,29 +2,25 @@ import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, ConfigError } from './config/load-config';
+import { listenOverrides } from './config/listen-overrides';
 import { buildContainer } from './container';
 import { buildApp } from './app';
-import { createLogger } from './common/logger';
+import { createLogger, prettyDestination } from './common/logger';
 import { Lifecycle } from './common/http/lifecycle';
 
 /** Process entry: config, container, listen, graceful shutdown. */
 async function main(): Promise<void> {
   let config = loadConfig();
-  const logger = createLogger(config.log.level);
+  const logger = createLogger(config.log.level, config.log.pretty ? prettyDestination() : undefined);
   // The handler is attached before listening: a request during start-up or shutdown gets 503, never a hang.
   const lifecycle = new Lifecycle();
   const server = createServer(lifecycle.listener);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.server.port, config.server.host, resolve));
   const port = (server.address() as AddressInfo).port;
-  if (config.simulator.embedded && (!config.wxpay.baseUrl || !config.wechatApi.baseUrl)) {
-    // The demo talks to its own embedded simulator over real HTTP, exactly as it would to WeChat Pay
-    // (and to WeChat's login API, jscode2session, which the simulator serves too).
-    const sim = `http://127.0.0.1:${port}${config.simulator.mountPath}`;
-    config = loadConfig(process.env, {
-      wxpay: { baseUrl: config.wxpay.baseUrl ?? sim },
-      wechatApi: { baseUrl: config.wechatApi.baseUrl ?? sim },
-    });
-  }
+  // The demo talks to its own embedded simulator over real HTTP, exactly as it would to WeChat Pay (and to WeChat's
+  // login API, jscode2session, which the simulator serves too), and its notify URLs follow the port listened on.
+  const overrides = listenOverrides(config, process.env, port);
+  if (Object.keys(overrides).length) config = loadConfig(process.env, overrides);
   const app = await buildContainer(config, { logger });
   const handler = buildApp(app);
   await app.start();
@@ -37,6 +33,7 @@ async function main(): Promise<void> {
       database: config.db.url.replace(/\/\/[^@]*@/, '//***@'),
       redis: Boolean(config.redis.url),
       wxpay: config.wxpay.baseUrl,
+      public_base_url: config.server.publicBaseUrl,
     },
     'partnerpay listening',
   );

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   if (baseUrl && dialectOf(baseUrl) === 'mysql') {
     scratch = await createScratchDatabase(baseUrl, 'pp_test');
     env.TEST_DATABASE_URL = scratch.url;
-    const orm = await openDatabase(scratch.url, { migrate: true });
+    const orm = await openDatabase(scratch.url, { migrate: true, log: () => undefined });
     await orm.close(true);
     console.log(`# database: MariaDB/MySQL ${new URL(scratch.url).host}/${scratch.name} (migrated)`);
   } else {

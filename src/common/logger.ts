@@ -78,3 +78,18 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     destination,
   );
 }
+
+/**
+ * LOG_PRETTY=1: human-readable lines through pino-pretty (a devDependency, so absent from a pruned
+ * production install: then the JSON lines stay, with one line saying why). Colours only on a terminal.
+ */
+export function prettyDestination(): pino.DestinationStream | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pretty = require('pino-pretty') as (o: Record<string, unknown>) => pino.DestinationStream;
+    return pretty({ colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  } catch {
+    process.stderr.write('LOG_PRETTY is set but pino-pretty is not installed (npm install without --omit=dev); logging JSON\n');
+    return undefined;
+  }
+}

@@ -43,8 +43,21 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PARTNERPAY_JOBS', ['jobs', 'enabled'], (v) => v === '1' || v === 'true'],
   ['SIMULATOR_STATE_DIR', ['simulator', 'stateDir'], String],
   ['LOG_LEVEL', ['log', 'level'], String],
+  ['LOG_PRETTY', ['log', 'pretty'], (v) => v === '1' || v === 'true'],
   ['PARTNERPAY_METRICS_TOKEN', ['metrics', 'token'], String],
 ];
+
+/**
+ * A mysql:// URL composed of DB_HOST, DB_PORT (3306), DB_USER, DB_PASSWORD and DB_NAME, each part
+ * URL-encoded, so a password with `@ : / ?` works (docker-compose passes them apart). Undefined
+ * without DB_HOST; DATABASE_URL, when set, wins.
+ */
+export function databaseUrlFromParts(env: Env): string | undefined {
+  if (!env.DB_HOST) return undefined;
+  const e = encodeURIComponent;
+  const auth = env.DB_USER ? `${e(env.DB_USER)}${env.DB_PASSWORD ? `:${e(env.DB_PASSWORD)}` : ''}@` : '';
+  return `mysql://${auth}${env.DB_HOST}:${env.DB_PORT || '3306'}/${e(env.DB_NAME || 'partnerpay')}`;
+}
 
 /** NODE_ENV=production selects production; PARTNERPAY_PROFILE names any profile; else the demo (default). */
 export function profileFromEnv(env: Env): Profile {
@@ -94,6 +107,8 @@ export function loadConfig(
   const file = join(configDir, `${profile}.json`);
   const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const fromEnv: Record<string, unknown> = {};
+  const composed = env.DATABASE_URL ? undefined : databaseUrlFromParts(env);
+  if (composed) env = { ...env, DATABASE_URL: composed };
   for (const [name, path, cast] of ENV_KEYS) {
     const v = env[name];
     if (v !== undefined && v !== '') setPath(fromEnv, path, cast(v));

@@ -1,6 +1,6 @@
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import type { Feature } from '../common/feature';
 import { TOKENS } from '../common/tokens';
@@ -8,10 +8,10 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../common/logger';
 import type { CredentialsProvider } from '../wxpay/credentials';
 import { ServiceProvidersService } from '../tenancy/service-providers.service';
-import { syncTenants } from '../tenancy/tenants-sync';
+import { syncTenants, type SyncResult } from '../tenancy/tenants-sync';
 import { TenantsService } from '../tenancy/tenants.service';
 import type { WxpaySimulator } from '../simulator/simulator';
-import { registerTenantInSimulator, type SimulatorTenant } from '../simulator/tenant-seed';
+import { tenancyMerchantSource } from './demo-merchants';
 import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
 
 /** The demo's AppSecret of a mini-program (the simulator knows it too): "demo" + the AppID's 16 characters, zero-padded to 32. */
@@ -23,8 +23,8 @@ export const DEMO_SP = { spMchid: '1900000100', spAppid: 'wx8888888888888888', n
 /**
  * Seeds the demo (profile default, seedDemo): the demo service provider with a merchant key pair
  * generated on first start (kept, encrypted, in the demo database), verified in public-key mode
- * against the embedded simulator; the example tenants of tenants/; and the same merchants in the
- * simulator, which keeps no state of its own across restarts.
+ * against the embedded simulator; the example tenants of tenants/ that do not exist yet; and the
+ * simulator following partnerpay's providers and tenants (it keeps no merchants of its own across restarts).
  */
 async function seedDemo(c: DependencyContainer): Promise<void> {
   const config = c.resolve<Config>(TOKENS.Config);
@@ -59,29 +59,41 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
       ctx,
     );
   }
-  const sp = (await credentials.get(DEMO_SP.spMchid))!;
-  sim.registerServiceProvider({
-    sp_mchid: sp.spMchid,
-    sp_appid: sp.spAppid,
-    merchant_serial_no: sp.merchantSerialNo,
-    merchant_public_key: createPublicKey(sp.merchantPrivateKey).export({ type: 'spki', format: 'pem' }).toString(),
-    apiv3_key: sp.apiV3Key.toString('utf8'),
-    verification: 'public_key',
-  });
-
-  const report = await syncTenants(c, config.tenantsDir, { actor: 'demo-seed' });
-  for (const r of report.results)
-    if (r.secret_key)
-      // Printed to the terminal once, as the API answers it (never to the log): the newcomer needs it to call /v1.
-      process.stdout.write(
-        `demo tenant ${r.file}: id=${r.tenant_id} sub_mchid=${r.sub_mchid} ` +
-          `secret_key=${r.secret_key} webhook_secret=${r.webhook_secret ?? ''}\n`,
-      );
-  for (const t of readTenantFiles(config.tenantsDir)) if (t.sp_mchid === DEMO_SP.spMchid) registerTenantInSimulator(sim, t);
+  // Seeding creates what is missing and leaves the rest as operators left it (a PATCHed webhook_url survives a restart).
+  const report = await syncTenants(c, config.tenantsDir, { actor: 'demo-seed', createOnly: true });
+  // The simulator knows every provider and tenant partnerpay knows, now and whenever one is created or changed.
+  const learned = await sim.followMerchants(tenancyMerchantSource(c));
   await seedDemoAppSecrets(c, sim);
+  printDemoKeys(config, report.results);
   logger.info(
-    { sp_mchid: DEMO_SP.spMchid, tenants: report.results.length },
-    'demo seeded: service provider, tenants and simulator merchants',
+    { sp_mchid: DEMO_SP.spMchid, tenants_created: report.results.filter((r) => r.action === 'created').length, ...learned },
+    'demo seeded: service provider, tenants; the simulator knows every provider and tenant',
+  );
+}
+
+/**
+ * New demo tenants' keys, once, as one block a person can read (never into the JSON log), and into
+ * <stateDir>/demo-tenant-keys.txt (mode 600) so a scrolled-away terminal does not lose them.
+ */
+function printDemoKeys(config: Config, results: SyncResult[]): void {
+  const created = results.filter((r) => r.secret_key);
+  if (!created.length) return;
+  const lines = created.map(
+    (r) =>
+      `  ${basename(r.file, '.json')}  tenant_id=${r.tenant_id}  sub_mchid=${r.sub_mchid}\n` +
+      `    secret_key=${r.secret_key}\n    webhook_secret=${r.webhook_secret ?? ''}`,
+  );
+  let saved = '';
+  if (config.simulator.stateDir) {
+    const file = join(resolve(config.simulator.stateDir), 'demo-tenant-keys.txt');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    saved = `\n  (also in ${file}, mode 600)`;
+  }
+  const rule = '='.repeat(72);
+  process.stdout.write(
+    `\n${rule}\n  demo tenants created: their keys, shown once (stored hashed)\n${rule}\n${lines.join('\n')}${saved}\n${rule}\n\n`,
   );
 }
 
@@ -95,13 +107,6 @@ async function seedDemoAppSecrets(c: DependencyContainer, sim: WxpaySimulator): 
       sim.login.registerApp({ appid: a.appid, secret: demoAppSecret(a.appid) });
       if (!a.app_secret_set) await tenants.setAppSecret(t.id, a.appid, demoAppSecret(a.appid), { actor: 'demo-seed' });
     }
-}
-
-function readTenantFiles(dir: string): SimulatorTenant[] {
-  const abs = resolve(dir);
-  return readdirSync(abs)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(abs, f), 'utf8')) as SimulatorTenant);
 }
 
 const inboxOn = (c: DependencyContainer) => c.resolve<Config>(TOKENS.Config).demo.inbox;

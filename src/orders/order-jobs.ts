@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger';
 import type { IdempotencyService } from '../idempotency/idempotency';
 import type { OrderRepository } from './order-repository';
 import type { OrderService } from './order-service';
+import { WxpayApiError } from '../wxpay/errors';
 
 const BATCH = 50;
 
@@ -14,6 +15,9 @@ const BATCH = 50;
  * time_expire (and at least minCloseAgeSeconds old, as WeChat Pay asks) are closed.
  */
 export function orderReconcilerJob(repo: OrderRepository, orders: OrderService, config: Config, clock: Clock, logger: Logger): Job {
+  // Orders whose failure was already logged: a failure repeats (e.g. a simulator that forgot the order after a restart),
+  // so it is logged once at warn, then at debug. Bounded: it only decides the level of a line.
+  const warned = new Set<string>();
   return {
     name: 'orders.reconcile',
     intervalMs: config.jobs.intervalMs,
@@ -28,7 +32,19 @@ export function orderReconcilerJob(repo: OrderRepository, orders: OrderService, 
           const oldEnough = clock.now() - synced.createdAt >= config.orders.minCloseAgeSeconds * 1000;
           if (synced.tradeState === 'NOTPAY' && clock.now() >= synced.timeExpire && oldEnough) await orders.closeNow(sp, synced);
         } catch (err) {
-          logger.warn({ err, order_id: order.id }, 'reconciling an order failed; it is retried on a later run');
+          // Backs off: the order waits reconcileAfterSeconds again instead of being retried on every run (every 2 s in the demo).
+          await repo.markSynced(order.id, clock.now()).catch(() => undefined);
+          const first = !warned.has(order.id);
+          if (first) {
+            if (warned.size >= 10_000) warned.clear();
+            warned.add(order.id);
+          }
+          // A WeChat Pay answer is logged by its code and message; only our own failures carry a stack.
+          const why = err instanceof WxpayApiError ? { code: err.code, wechat_message: err.wechatMessage } : { err };
+          logger[first ? 'warn' : 'debug'](
+            { ...why, order_id: order.id, retry_in_seconds: config.orders.reconcileAfterSeconds },
+            'reconciling an order failed; it is retried later',
+          );
         }
       }
     },

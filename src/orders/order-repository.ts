@@ -6,6 +6,9 @@ import { run } from '../common/db/sql';
 import { PAYMENT_ORDER as T, type PaymentOrderRow, type TradeState } from './order.entity';
 import { ORDER_STATES } from './order-state';
 
+/** trade_state_desc of an order once a refund succeeded (trade_state REFUND: 转入退款, as WeChat Pay's documentation names it). */
+export const REFUND_STATE_DESC = '转入退款';
+
 export interface OrderFilter {
   tenantId?: string;
   state?: TradeState;
@@ -76,9 +79,10 @@ export class OrderRepository {
   async addRefunded(em: Em, id: string, amount: number, now: number): Promise<boolean> {
     const from = ORDER_STATES.sources('REFUND');
     const sql =
-      `update ${T.name} set refunded_total = refunded_total + ?, trade_state = ?, updated_at = ? ` +
+      `update ${T.name} set refunded_total = refunded_total + ?, trade_state = ?, trade_state_desc = ?, updated_at = ? ` +
       `where id = ? and trade_state in (${from.map(() => '?').join(', ')}) and refunded_total + ? <= amount_total`;
-    return (await run(em, sql, [amount, 'REFUND', now, id, ...from, amount])) === 1;
+    // WeChat Pay's own wording for an order in REFUND (its query answers the same).
+    return (await run(em, sql, [amount, 'REFUND', REFUND_STATE_DESC, now, id, ...from, amount])) === 1;
   }
 
   /** Orders still open due for a query (补单) or an automatic close, oldest first. */

@@ -67,17 +67,19 @@ export interface IncomingSigned {
 
 /**
  * Verifies a request's Authorization like WeChat Pay: the mchid must be a known service provider, the
- * serial its merchant certificate serial, the timestamp within 5 minutes, and the signature valid
- * over the canonical message with the registered merchant public key. Every failure is 401 SIGN_ERROR.
+ * serial its merchant certificate serial exactly (upper-case hex, as WeChat Pay insists), the timestamp within
+ * 5 minutes, and the signature valid over the canonical message with the registered merchant public key.
+ * Every failure is 401 SIGN_ERROR.
  */
 export function verifyRequest(state: SimState, req: IncomingSigned, nowSeconds: number): ServiceProvider {
   const auth = parseAuthorizationHeader(req.authorization);
   if (!auth) throw WxError.sign('Authorization头缺失或格式错误 (WECHATPAY2-SHA256-RSA2048 mchid,nonce_str,timestamp,serial_no,signature)');
   const provider = state.providers.get(auth.mchid);
   if (!provider) throw WxError.sign(`商户号${auth.mchid}不存在或未配置`);
-  if (auth.serial_no.toUpperCase() !== provider.merchant_serial_no.toUpperCase()) throw WxError.sign('商户证书序列号有误');
+  // Compared as sent: WeChat Pay refuses a lower-case serial_no (the certificate's serial is upper-case hex).
+  if (auth.serial_no !== provider.merchant_serial_no) throw WxError.sign('商户证书序列号有误。');
   if (!/^\d{10}$/.test(auth.timestamp) || Math.abs(nowSeconds - Number(auth.timestamp)) > REQUEST_SKEW_SECONDS) {
-    throw WxError.sign('请求时间戳与服务器时间相差过大 (timestamp must be unix seconds within 5 minutes)');
+    throw WxError.sign('请求时间戳与服务器时间相差过大，请检查后再试');
   }
   const ok = req.urls.some((url) =>
     verifySha256Rsa(requestMessage(req.method, url, auth.timestamp, auth.nonce_str, req.body), auth.signature, provider.merchantKey),

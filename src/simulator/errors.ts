@@ -24,7 +24,8 @@ export class WxError extends Error {
     return new WxError(
       400,
       'PARAM_ERROR',
-      `参数错误: ${field} ${issue}`,
+      // A rule's own sentence names its field already (输入源“/body/...”...); a short issue is prefixed.
+      issue.startsWith('输入源') ? issue : `参数错误: ${field} ${issue}`,
       { field, issue, location, ...(value === undefined ? {} : { value }) },
       268435461,
     );

@@ -58,6 +58,8 @@ export type ApiHandler = (ctx: ApiContext) => ApiResult | Promise<ApiResult>;
 export class ApiRoutes {
   readonly router: Router = express.Router();
   readonly calls: CallRecord[] = [];
+  /** Called before each request is verified, with its mchid and sub_mchid (a merchant source teaches the simulator who they are). */
+  learn?: (spMchid: string | undefined, subMchid: string | undefined) => Promise<void>;
   private readonly hung = new Set<{ timer: NodeJS.Timeout; res: Response }>();
 
   constructor(
@@ -96,7 +98,7 @@ export class ApiRoutes {
       try {
         upload = await parseUpload(req);
       } catch (e) {
-        uploadError = e instanceof WxError ? e : WxError.param('/', 'multipart body could not be read');
+        uploadError = e instanceof WxError ? e : WxError.param('/', 'multipart请求体无法读取');
       }
     }
     // A multipart upload is signed over its meta part only.
@@ -125,6 +127,12 @@ export class ApiRoutes {
     this.calls.push(call);
     res.on('finish', () => (call.status = res.statusCode));
 
+    if (this.learn) {
+      const sub = (body as { sub_mchid?: unknown } | undefined)?.sub_mchid ?? query.sub_mchid;
+      await this.learn(call.sp_mchid, typeof sub === 'string' ? sub : undefined).catch((err: unknown) =>
+        this.logger?.warn({ err, sp_mchid: call.sp_mchid }, 'simulator: the merchant source failed; answering with what is known'),
+      );
+    }
     const fault = this.faults.takeApi(path);
     if (fault?.kind === 'http_500') {
       const known = call.sp_mchid ? this.state.providers.get(call.sp_mchid) : undefined;

@@ -46,7 +46,7 @@ function parse(raw: Buffer, contentType: string): UploadParts {
     if (name === 'file') Object.assign(out, { file: Buffer.from(content), filename, contentType: type });
     at = next;
   }
-  if (out.meta === undefined) throw WxError.param('/meta', 'is required (the first part, JSON {filename, sha256})');
-  if (!out.file) throw WxError.param('/file', 'is required');
+  if (out.meta === undefined) throw WxError.param('/meta', 'meta必填（第一部分，JSON {filename, sha256}）');
+  if (!out.file) throw WxError.param('/file', '必填');
   return out as UploadParts;
 }

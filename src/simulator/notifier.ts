@@ -144,6 +144,12 @@ export class NotificationDispatcher {
     const results = await this.post(env, attempt, signtest);
     if (results.some((d) => d.ok)) return;
     const wait = RETRY_SCHEDULE_MS[attempt - 1];
+    // An undeliverable notification is what leaves an order NOTPAY: say so, with where it went and what came back.
+    const d = results[0];
+    this.logger?.warn(
+      { event_id: env.id, event_type: env.event_type, url: env.url, attempt, status: d?.status, error: d?.error, retry_in_ms: wait },
+      'simulator: notification not delivered',
+    );
     if (wait === undefined) {
       this.logger?.warn({ event_id: env.id, url: env.url }, 'simulator: notification abandoned after the last retry');
       return;

@@ -33,7 +33,7 @@ export const simulatorFeature: Feature = {
             clockSpeed: sim.clockSpeed,
             stateDir: sim.stateDir,
             refundAutoFinishMs: sim.refundAutoFinishSeconds === undefined ? undefined : sim.refundAutoFinishSeconds * 1000,
-            logger: dc.resolve<Logger>(TOKENS.Logger).child({ component: 'wxpay-simulator' }),
+            logger: dc.resolve<Logger>(TOKENS.Logger).child({ component: 'simulator' }),
           });
           created.set(c, instance);
         }

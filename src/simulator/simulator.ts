@@ -61,6 +61,19 @@ export interface SubMerchantRegistration {
   appids?: string[];
 }
 
+/**
+ * Where an embedded simulator learns the merchants of the platform it serves (the demo: partnerpay's
+ * own providers and tenants), so it knows every one at once and after restarts, as WeChat Pay would.
+ */
+export interface MerchantSource {
+  /** Every provider and sub-merchant known now (asked once, at start). */
+  all(): Promise<{ providers: ServiceProviderRegistration[]; subMerchants: SubMerchantRegistration[] }>;
+  /** One provider, or undefined when unknown. */
+  provider(spMchid: string): Promise<ServiceProviderRegistration | undefined>;
+  /** One sub-merchant of a provider, or undefined when unknown. */
+  subMerchant(spMchid: string, subMchid: string): Promise<SubMerchantRegistration | undefined>;
+}
+
 export interface PlatformInfo {
   public_key_id: string;
   public_key_pem: string;
@@ -154,6 +167,43 @@ export class WxpaySimulator {
       certificate_serial: id.certificateSerial,
       certificate_pem: id.certificatePem,
     };
+  }
+
+  /**
+   * Follows `source`: everything it knows now, then, before each API request, the caller's provider and
+   * the sub-merchant it names (so one created or changed a moment ago is known, and one removed keeps
+   * what it had). Returns how many providers and sub-merchants were registered at once.
+   */
+  async followMerchants(source: MerchantSource): Promise<{ providers: number; sub_merchants: number }> {
+    const known = new Map<string, string>();
+    const learnProvider = (r: ServiceProviderRegistration) => {
+      // Re-registering parses the key; skipped while nothing changed.
+      const fingerprint = JSON.stringify(r);
+      if (known.get(r.sp_mchid) === fingerprint) return;
+      this.registerServiceProvider(r);
+      known.set(r.sp_mchid, fingerprint);
+    };
+    const all = await source.all();
+    for (const p of all.providers) this.tryRegister(() => learnProvider(p));
+    for (const s of all.subMerchants) this.tryRegister(() => this.registerSubMerchant(s));
+    this.api.learn = async (spMchid, subMchid) => {
+      if (!spMchid) return;
+      const p = await source.provider(spMchid);
+      if (!p) return;
+      learnProvider(p);
+      const s = subMchid ? await source.subMerchant(spMchid, subMchid) : undefined;
+      if (s) this.registerSubMerchant(s);
+    };
+    return { providers: all.providers.length, sub_merchants: all.subMerchants.length };
+  }
+
+  private tryRegister(f: () => unknown): void {
+    try {
+      f();
+    } catch (err) {
+      // A merchant WeChat Pay would refuse (e.g. an APIv3 key of the wrong length) stays unknown, as it would there.
+      this.opts.logger?.warn({ err }, 'simulator: a merchant of the source was not registered');
+    }
   }
 
   /** Adds or replaces a service provider (idempotent upsert). */

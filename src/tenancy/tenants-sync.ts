@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../common/tokens';
+import type { Config } from '../config/schema';
 import type { Em } from '../common/db/orm';
 import type { Database } from '../common/db/database';
 import { AppError } from '../common/errors';
@@ -50,7 +51,10 @@ function describe(e: unknown): string {
   return fields?.length ? fields.join('; ') : `${a.code}: ${a.message}`;
 }
 
-function readFiles(dir: string): Array<{ file: string; input?: TenantInput; issue?: string }> {
+/** `${PUBLIC_BASE_URL}` in a file's webhook_url stands for server.publicBaseUrl (the demo's inbox, on whatever port it listens). */
+export const PUBLIC_BASE_URL_PLACEHOLDER = '${PUBLIC_BASE_URL}';
+
+function readFiles(dir: string, publicBaseUrl: string): Array<{ file: string; input?: TenantInput; issue?: string }> {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new TenantsSyncError([{ file: dir, issue: 'is not a directory' }]);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -64,6 +68,9 @@ function readFiles(dir: string): Array<{ file: string; input?: TenantInput; issu
         return { file, issue: `is not valid JSON (${(e as Error).message})` };
       }
       if (raw && typeof raw === 'object' && '$comment' in raw) delete (raw as Record<string, unknown>).$comment;
+      const r = raw as { webhook_url?: unknown } | null;
+      if (r && typeof r.webhook_url === 'string')
+        r.webhook_url = r.webhook_url.replace(PUBLIC_BASE_URL_PLACEHOLDER, publicBaseUrl.replace(/\/+$/, ''));
       const parsed = tenantCreateBody.safeParse(raw);
       return parsed.success
         ? { file, input: parsed.data }
@@ -109,19 +116,20 @@ function diff(t: TenantRow, apps: Array<{ appid: string; type: string; devMode: 
  * Applies tenants/*.json through the same TenantsService as the admin API: upsert by
  * (sp_mchid, sub_mchid), all files in one transaction. Any invalid file refuses the whole batch
  * (TenantsSyncError; nothing applied). A dry run does everything, then rolls back. New tenants'
- * secrets are in the report, once.
+ * secrets are in the report, once. `createOnly` creates the missing tenants and leaves existing ones
+ * as they are (the demo's seeding, which must not undo an operator's PATCH).
  */
 export async function syncTenants(
   c: DependencyContainer,
   dir: string,
-  opts: { dryRun?: boolean; actor?: string } = {},
+  opts: { dryRun?: boolean; actor?: string; createOnly?: boolean } = {},
 ): Promise<SyncReport> {
   const absDir = resolve(dir);
   const service = c.resolve(TenantsService);
   const db = c.resolve<Database>(TOKENS.Db);
   const tenants = c.resolve(TenantRepository);
   const ctx: WriteContext = { actor: opts.actor ?? 'cli:tenants-sync' };
-  const files = readFiles(absDir);
+  const files = readFiles(absDir, c.resolve<Config>(TOKENS.Config).server.publicBaseUrl);
   const problems = files.filter((f) => f.issue).map((f) => ({ file: f.file, issue: f.issue! }));
   const valid = files.filter((f): f is { file: string; input: TenantInput } => Boolean(f.input));
 
@@ -154,7 +162,9 @@ export async function syncTenants(
         try {
           // A savepoint per file, so every file's problem is reported before the batch is refused.
           await em.transactional(async (tx) =>
-            results.push(await applyOne(tx as Em, tenants, service, f.file, f.input, prepared.get(f.file), ctx)),
+            results.push(
+              await applyOne(tx as Em, tenants, service, f.file, f.input, prepared.get(f.file), ctx, opts.createOnly === true),
+            ),
           );
         } catch (e) {
           problems.push({ file: f.file, issue: describe(e) });
@@ -184,6 +194,7 @@ async function applyOne(
   input: TenantInput,
   prepared: PreparedTenant | undefined,
   ctx: WriteContext,
+  createOnly: boolean,
 ): Promise<SyncResult> {
   const base = { file, sp_mchid: input.sp_mchid, sub_mchid: input.sub_mchid };
   const t = await tenants.findBySubMchid(input.sub_mchid, em);
@@ -203,6 +214,8 @@ async function applyOne(
     // Same sub_mchid under another provider: the guard says why that is refused.
     await service.guardTenant(em, input);
   }
+  // createOnly (the demo's start-up seeding): an existing tenant is the operators' now, whatever its file says.
+  if (createOnly) return { ...base, tenant_id: t.id, action: 'unchanged', changes: [] };
   const changes = diff(t, await service.apps(em, t.id), input);
   const names = Object.keys(changes);
   if (!names.length) return { ...base, tenant_id: t.id, action: 'unchanged', changes: [] };

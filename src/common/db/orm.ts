@@ -18,10 +18,28 @@ export function dialectOf(url: string): Dialect {
   return url.startsWith('sqlite:') ? 'sqlite' : 'mysql';
 }
 
+/** Where MikroORM's own lines go (the migrator's "Processing ..."): the app passes its logger; the default is stderr, plain. */
+export type OrmLog = (message: string) => void;
+const stderrLog: OrmLog = (m) => process.stderr.write(`${m}\n`);
+/** knex warns on every MySQL migration that DDL commits implicitly: known and harmless here (each migration is re-runnable DDL). */
+const IMPLICIT_COMMIT = /implicitly committed/;
+
 /** MikroORM options for a DATABASE_URL (shared by the app, the migration CLI and tests). */
-export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolean } = {}): Options<AbstractSqlDriver> {
+export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolean; log?: OrmLog } = {}): Options<AbstractSqlDriver> {
+  const log = opts.log ?? stderrLog;
   const common = {
     entities: ENTITIES,
+    // Plain text (no ANSI colours) into our log, and knex's DDL-in-transaction warning silenced.
+    colors: false,
+    logger: log,
+    driverOptions: {
+      log: {
+        warn: (m: string) => IMPLICIT_COMMIT.test(String(m)) || log(`[knex] ${String(m)}`),
+        error: (m: string) => log(`[knex] ${String(m)}`),
+        deprecate: (m: string) => log(`[knex] ${String(m)}`),
+        debug: () => undefined,
+      },
+    },
     metadataProvider: ReflectMetadataProvider,
     discovery: { warnWhenNoEntities: false },
     debug: opts.debug ?? false,
@@ -58,7 +76,10 @@ export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolea
  * Connects and brings the schema up to date: MySQL applies the committed migrations (when
  * `migrate`), SQLite syncs its schema from the entities (it is the embedded demo/test store).
  */
-export async function openDatabase(url: string, opts: { poolMax?: number; debug?: boolean; migrate?: boolean } = {}): Promise<Orm> {
+export async function openDatabase(
+  url: string,
+  opts: { poolMax?: number; debug?: boolean; migrate?: boolean; log?: OrmLog } = {},
+): Promise<Orm> {
   const orm = (await MikroORM.init(ormOptions(url, opts))) as Orm;
   if (dialectOf(url) === 'sqlite') {
     // A file database journals in WAL mode: a commit appends to the log and syncs it once, instead of

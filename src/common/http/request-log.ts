@@ -2,15 +2,20 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { currentLogContext } from '../log-context';
 
-/** One JSON log line per request: request id, method, route (the pattern, not the raw path), status, duration. */
-export function requestLog(logger: Logger) {
+/**
+ * One JSON log line per request: request id, method, route (the pattern, not the raw path), status, duration.
+ * Requests under `simulatorPath` (the embedded simulator) are logged with `component: simulator`.
+ */
+export function requestLog(logger: Logger, simulatorPath?: string) {
+  const simulator = simulatorPath ? logger.child({ component: 'simulator' }) : undefined;
   return (req: Request, res: Response, next: NextFunction): void => {
+    const log = simulator && (req.path === simulatorPath || req.path.startsWith(`${simulatorPath}/`)) ? simulator : logger;
     const start = process.hrtime.bigint();
     // Captured now: 'finish' may fire outside the request's async context, and the ids gathered meanwhile belong on this line.
     const ctx = currentLogContext();
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || '(unmatched)';
-      logger.info(
+      log.info(
         {
           ...ctx,
           request_id: req.id,

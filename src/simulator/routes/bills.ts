@@ -13,19 +13,19 @@ export const DOWNLOAD_TTL_MS = 30_000;
 const BILL_DAYS = 92;
 
 const tradeQuery = z.object({
-  bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-MM-dd'),
+  bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '格式应为yyyy-MM-DD'),
   sub_mchid: str(12).optional(),
   bill_type: z.enum(['ALL', 'SUCCESS', 'REFUND']).optional(),
   tar_type: z.literal('GZIP').optional(),
 });
 const fundQuery = z.object({
-  bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-MM-dd'),
+  bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '格式应为yyyy-MM-DD'),
   account_type: z.enum(['BASIC', 'OPERATION', 'FEES']).optional(),
   tar_type: z.literal('GZIP').optional(),
 });
 const subFundQuery = z.object({
   sub_mchid: str(12),
-  bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-MM-dd'),
+  bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '格式应为yyyy-MM-DD'),
   account_type: z.enum(['BASIC', 'OPERATION', 'FEES', 'DEPOSIT']),
   algorithm: z.enum(['AEAD_AES_256_GCM', 'SM4_GCM']),
   tar_type: z.literal('GZIP').optional(),
@@ -49,7 +49,7 @@ export function registerBillRoutes(api: ApiRoutes, core: SimCore, faults: () => 
     const today = beijingDate(core.wall.now());
     // Deviation, on purpose: WeChat Pay publishes a day's bill the next morning; the simulator also serves today's so far.
     if (Number.isNaN(t) || date > today || core.wall.now() - t > BILL_DAYS * 86_400_000)
-      throw WxError.param('bill_date', 'must be a date within the last 3 months, not in the future', 'query', date);
+      throw WxError.param('bill_date', '账单日期须为三个月内且不晚于今天', 'query', date);
   };
 
   const link = (sp_mchid: string, bytes: Buffer, gzip: boolean, selfUrl: string) => {
@@ -104,7 +104,7 @@ export function registerBillRoutes(api: ApiRoutes, core: SimCore, faults: () => 
     const q = check(subFundQuery, query, 'query');
     checkDate(q.bill_date);
     if (!core.state.sub(provider.sp_mchid, q.sub_mchid)) throw WxError.mchNotExists();
-    if (q.algorithm !== 'AEAD_AES_256_GCM') throw WxError.param('algorithm', 'the simulator encrypts with AEAD_AES_256_GCM only', 'query');
+    if (q.algorithm !== 'AEAD_AES_256_GCM') throw WxError.param('algorithm', '仅支持AEAD_AES_256_GCM', 'query');
     notReady(faults());
     const mine = (x: { sp_mchid: string; sub_mchid: string }) => x.sp_mchid === provider.sp_mchid && x.sub_mchid === q.sub_mchid;
     const bill =

@@ -19,7 +19,7 @@ export function registerOnboardingRoutes(api: ApiRoutes, onboarding: SimOnboardi
     body: onboarding.view(onboarding.find(provider.sp_mchid, { business_code: params.business_code })),
   }));
   api.route('get', '/v3/applyment4sub/applyment/applyment_id/:applyment_id', ({ provider, params }) => {
-    if (!/^\d{1,20}$/.test(params.applyment_id)) throw WxError.param('applyment_id', 'must be an integer', 'path');
+    if (!/^\d{1,20}$/.test(params.applyment_id)) throw WxError.param('applyment_id', '必须为整数', 'path');
     return { status: 200, body: onboarding.view(onboarding.find(provider.sp_mchid, { applyment_id: Number(params.applyment_id) })) };
   });
   api.route('get', '/v3/apply4sub/sub_merchants/:sub_mchid/settlement', ({ provider, params }) => ({

@@ -8,7 +8,7 @@ import { RETURN_WINDOW_MS, UNFREEZE_DESCRIPTION, type ProfitSharingSim, type Sim
 import { canonicalJson } from '../state';
 
 const NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
-const outNo = z.string().regex(NO, 'must be 1-64 characters of [0-9A-Za-z_-|*@]');
+const outNo = z.string().regex(NO, '应为1-64位数字、大小写字母或_-|*@');
 const receiverType = z.enum(['MERCHANT_ID', 'PERSONAL_OPENID', 'PERSONAL_SUB_OPENID']);
 const RELATIONS = [
   'SERVICE_PROVIDER',
@@ -87,8 +87,9 @@ export function registerProfitSharingRoutes(api: ApiRoutes, core: SimCore, ps: P
     requireSub(ctx.provider.sp_mchid, b.sub_mchid);
     if (b.appid !== ctx.provider.sp_appid) throw WxError.appidMchidNotMatch('appid和sp_mchid不匹配');
     if (b.type === 'MERCHANT_ID' && !b.name) throw WxError.param('/name', '分账接收方类型是MERCHANT_ID时，是必填项');
-    if (b.type === 'PERSONAL_SUB_OPENID' && !b.sub_appid) throw WxError.param('/sub_appid', 'is required for PERSONAL_SUB_OPENID');
-    if (b.relation_type === 'CUSTOM' && !b.custom_relation) throw WxError.param('/custom_relation', 'is required for CUSTOM');
+    if (b.type === 'PERSONAL_SUB_OPENID' && !b.sub_appid)
+      throw WxError.param('/sub_appid', '分账接收方类型是PERSONAL_SUB_OPENID时，是必填项');
+    if (b.relation_type === 'CUSTOM' && !b.custom_relation) throw WxError.param('/custom_relation', '关系类型是CUSTOM时，是必填项');
     const name = b.name ? decryptName(core, ctx, b.name) : undefined;
     const key = ps.receiverKey(ctx.provider.sp_mchid, b.sub_mchid, b.type, b.account);
     // Idempotent: re-adding an existing receiver succeeds without overwriting it (addendum §2.2).

@@ -14,12 +14,12 @@ const refundBody = z.object({
   sub_mchid: str(32).optional(),
   transaction_id: str(32).optional(),
   out_trade_no: str(32).optional(),
-  out_refund_no: z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/, 'must be 1-64 characters of [0-9A-Za-z_-|*@]'),
+  out_refund_no: z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/, '应为1-64位数字、大小写字母或_-|*@'),
   reason: text(80).optional(),
   notify_url: z
     .string()
     .max(256)
-    .regex(/^https?:\/\/[^\s?#]+$/, 'must be an absolute http(s) URL without a query string')
+    .regex(/^https?:\/\/[^\s?#]+$/, '须为http(s)开头的绝对地址，且不能携带参数')
     .optional(),
   funds_account: z.enum(['AVAILABLE', 'UNSETTLED']).optional(),
   amount: z.object({
@@ -49,8 +49,8 @@ export function registerRefundRoutes(api: ApiRoutes, core: SimCore): void {
   api.route('post', '/v3/refund/domestic/refunds', ({ provider, body }) => {
     const b = check(refundBody, body ?? {});
     // A service provider refunds on behalf of a sub-merchant: 受理机构必须传入sub_mch_id.
-    if (!b.sub_mchid) throw WxError.param('/sub_mchid', 'is required for a service provider (受理机构必须传入sub_mchid)');
-    if (!b.transaction_id && !b.out_trade_no) throw WxError.param('/transaction_id', 'transaction_id or out_trade_no is required');
+    if (!b.sub_mchid) throw WxError.param('/sub_mchid', '受理机构必须传入sub_mchid');
+    if (!b.transaction_id && !b.out_trade_no) throw WxError.param('/transaction_id', 'transaction_id和out_trade_no必须二选一');
     if (!core.state.sub(provider.sp_mchid, b.sub_mchid)) throw WxError.mchNotExists();
 
     const existing = core.state.refund(provider.sp_mchid, b.out_refund_no);
@@ -74,8 +74,8 @@ export function registerRefundRoutes(api: ApiRoutes, core: SimCore): void {
     if (!order || (order.state !== 'SUCCESS' && order.state !== 'REFUND')) throw WxError.resourceNotExists('订单不存在或未支付');
 
     if (b.amount.total !== order.total)
-      throw WxError.param('/amount/total', `must equal the order amount (${order.total})`, 'body', b.amount.total);
-    if (b.amount.refund > b.amount.total) throw WxError.param('/amount/refund', 'must not exceed amount.total', 'body', b.amount.refund);
+      throw WxError.param('/amount/total', `订单金额与原订单金额${order.total}不一致`, 'body', b.amount.total);
+    if (b.amount.refund > b.amount.total) throw WxError.param('/amount/refund', '退款金额不能大于订单金额', 'body', b.amount.refund);
     const previous = core.state.refundsOf(order);
     if (previous.length >= MAX_REFUNDS_PER_ORDER) throw WxError.invalid('订单已达到退款次数上限 (at most 50 refunds per order)');
     const left = refundable(order, previous);

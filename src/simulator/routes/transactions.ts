@@ -17,13 +17,13 @@ const jsapiBody = z.object({
   sub_appid: str(32).optional(),
   sub_mchid: str(32),
   description: text(127, 1),
-  out_trade_no: z.string().regex(/^[0-9A-Za-z_\-|*]{6,32}$/, 'must be 6-32 characters of [0-9A-Za-z_-|*]'),
-  time_expire: z.string().regex(RFC3339, 'must be RFC 3339 like 2018-06-08T10:34:56+08:00').optional(),
+  out_trade_no: z.string().regex(/^[0-9A-Za-z_\-|*]{6,32}$/, '应为6-32位数字、大小写字母或_-|*'),
+  time_expire: z.string().regex(RFC3339, '格式应为rfc3339，如2018-06-08T10:34:56+08:00').optional(),
   attach: text(128).optional(),
   notify_url: z
     .string()
     .max(255)
-    .regex(/^https?:\/\/[^\s?#]+$/, 'must be an absolute http(s) URL without a query string'),
+    .regex(/^https?:\/\/[^\s?#]+$/, '须为http(s)开头的绝对地址，且不能携带参数'),
   goods_tag: str(32).optional(),
   settle_info: z.object({ profit_sharing: z.boolean().optional(), subsidy_amount: z.number().int().min(0).optional() }).optional(),
   support_fapiao: z.boolean().optional(),
@@ -70,19 +70,14 @@ function requireSub(core: SimCore, sp_mchid: string, sub_mchid: string) {
 
 function requireSameMchid(providerMchid: string, given: string, location: 'body' | 'query'): void {
   if (given !== providerMchid)
-    throw WxError.param(
-      location === 'body' ? '/sp_mchid' : 'sp_mchid',
-      `must be the mchid of the Authorization header (${providerMchid})`,
-      location,
-      given,
-    );
+    throw WxError.param(location === 'body' ? '/sp_mchid' : 'sp_mchid', `与发起请求的商户号${providerMchid}不一致`, location, given);
 }
 
 /** Clamps time_expire like WeChat Pay: at least +1 minute, at most +15 days; 7 days when absent (spec §3.1). */
 function expiryOf(timeExpire: string | undefined, now: number): number {
   if (!timeExpire) return now + 7 * DAY;
   const t = Date.parse(timeExpire);
-  if (Number.isNaN(t)) throw WxError.param('/time_expire', 'is not a valid time');
+  if (Number.isNaN(t)) throw WxError.param('/time_expire', '不是合法的时间');
   return Math.min(Math.max(t, now + MINUTE), now + 15 * DAY);
 }
 
@@ -94,10 +89,10 @@ export function registerTransactionRoutes(api: ApiRoutes, core: SimCore): void {
     if (b.sp_appid !== provider.sp_appid) throw WxError.appidMchidNotMatch('sp_appid和sp_mchid不匹配');
     const sub = requireSub(core, provider.sp_mchid, b.sub_mchid);
     if (b.payer.sub_openid && !b.sub_appid)
-      throw WxError.param('/sub_appid', 'is required when payer.sub_openid is given (sub_appid需与sub_openid对应)');
+      throw WxError.param('/sub_appid', '传入sub_openid时sub_appid必填（sub_appid需与sub_openid对应）');
     if (b.sub_appid && !sub.appids.has(b.sub_appid)) throw WxError.appidMchidNotMatch('sub_appid和sub_mchid不匹配');
     if (!b.payer.sp_openid && !b.payer.sub_openid)
-      throw WxError.param('/payer', 'JSAPI支付必须传openid (payer.sp_openid or payer.sub_openid)');
+      throw WxError.param('/payer', 'JSAPI支付必须传openid（payer.sp_openid或payer.sub_openid）');
 
     const now = core.wall.now();
     const canonicalBody = canonicalJson(body);

@@ -59,3 +59,40 @@ test('When the database becomes unreachable, then /readyz answers 503 SERVICE_UN
     await other.close();
   }
 });
+
+test('When a write comes without Content-Type JSON, then 415 "send JSON"; bodiless writes and the multipart media upload pass the gate', async () => {
+  const admin = ['Authorization', `Bearer ${t.config.security.adminToken}`] as const;
+  const form = await request(t.http)
+    .post('/admin/v1/operators')
+    .set(...admin)
+    .type('form')
+    .send('name=Li&role=viewer');
+  assert.equal(form.status, 415);
+  assert.deepEqual([form.body.code, form.body.message], ['UNSUPPORTED_MEDIA_TYPE', 'send JSON (Content-Type: application/json)']);
+  const none = await request(t.http)
+    .patch('/admin/v1/tenants/ten_x')
+    .set(...admin)
+    .set('Content-Type', '')
+    .send(Buffer.from('{"name":"x"}'));
+  assert.equal(none.status, 415);
+  // No body at all is not refused for its type (the route answers for itself).
+  assert.notEqual(
+    (
+      await request(t.http)
+        .post('/admin/v1/tenants/ten_x/secret-keys')
+        .set(...admin)
+    ).status,
+    415,
+  );
+  // multipart/form-data is the media upload's body; it reaches the route (which judges the upload itself).
+  const media = await request(t.http)
+    .post('/admin/v1/media')
+    .set(...admin)
+    .attach('file', Buffer.from('not an image'), 'a.jpg');
+  assert.notEqual(media.status, 415);
+  const json = await request(t.http)
+    .post('/admin/v1/operators')
+    .set(...admin)
+    .send({});
+  assert.equal(json.status, 400, 'JSON reaches validation');
+});

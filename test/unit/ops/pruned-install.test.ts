@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { builtinModules } from 'node:module';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+// The production image runs `npm ci --omit=dev`: the server and its CLIs (migrate, tenants:sync, keys:rotate) must
+// need nothing from devDependencies. This walks every module the entry points load from dist/ (relative requires,
+// transitively) and checks each package they require is a dependency. The build output is what is checked, so a
+// type-only import that tsc erased does not count, and a real one does.
+const root = resolve(__dirname, '..', '..', '..', '..');
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const ENTRIES = ['src/main.js', ...readdirSync(join(dist, 'src', 'cli')).map((f) => `src/cli/${f}`)].filter((f) => f.endsWith('.js'));
+/** Required inside a try, with a fallback, on purpose: LOG_PRETTY=1 uses it when installed (src/common/logger.ts). */
+const OPTIONAL = new Set(['pino-pretty']);
+const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+function packageName(spec: string): string {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function walk(): Map<string, string> {
+  const needs = new Map<string, string>();
+  const seen = new Set<string>();
+  const queue = ENTRIES.map((e) => join(dist, e));
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const m of code.matchAll(/\brequire\(["']([^"']+)["']\)/g)) {
+      const spec = m[1];
+      if (spec.startsWith('.')) {
+        const base = resolve(dirname(file), spec);
+        const next = [base, `${base}.js`, join(base, 'index.js')].find((p) => existsSync(p) && p.endsWith('.js'));
+        if (next) queue.push(next);
+      } else if (!builtins.has(spec)) needs.set(packageName(spec), file.slice(dist.length + 1));
+    }
+  }
+  return needs;
+}
+
+test('When the production entry points (main, migrate, tenants:sync, keys:rotate, ...) are loaded, then every package they require is a dependency', () => {
+  assert.ok(existsSync(join(dist, 'src', 'cli', 'migrate.js')), 'run after npm run build');
+  const needs = walk();
+  assert.ok(needs.has('express') && needs.has('@mikro-orm/core'), 'the walk reaches the app');
+  const missing = [...needs]
+    .filter(([name]) => !(name in pkg.dependencies) && !OPTIONAL.has(name))
+    .map(([name, from]) => `${name} (required by dist/${from})`);
+  assert.deepEqual(missing, [], 'these are devDependencies or undeclared: a pruned install (npm ci --omit=dev) would fail');
+});
+
+test('When npm scripts run the CLIs, then they run the built files, never tsc (the image has no compiler)', () => {
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  for (const name of ['start', 'prestart', 'migrate', 'tenants:sync', 'keys:rotate'])
+    assert.doesNotMatch(scripts[name], /\btsc\b|npm run build/, `${name}: ${scripts[name]}`);
+  for (const name of ['migrate', 'tenants:sync', 'keys:rotate']) assert.match(scripts[name], /node dist\/src\/cli\/[\w-]+\.js$/);
+});
