@@ -162,9 +162,7 @@ export async function syncTenants(
         try {
           // A savepoint per file, so every file's problem is reported before the batch is refused.
           await em.transactional(async (tx) =>
-            results.push(
-              await applyOne(tx as Em, tenants, service, f.file, f.input, prepared.get(f.file), ctx, opts.createOnly === true),
-            ),
+            results.push(await applyOne(tx as Em, tenants, service, f.file, f.input, prepared.get(f.file), ctx, opts.createOnly === true)),
           );
         } catch (e) {
           problems.push({ file: f.file, issue: describe(e) });
