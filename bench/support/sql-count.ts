@@ -1,4 +1,5 @@
 import type { Orm } from '../../src/common/db/orm';
+import { observeDirectStatements } from '../../src/common/db/sql';
 
 /** The statement's shape: literals replaced by `?` (MikroORM inlines the parameters before knex sees them). */
 function shape(sql: string): string {
@@ -21,7 +22,7 @@ export interface SqlCounts {
 /**
  * Counts the SQL statements partnerpay sends (BEGIN/COMMIT included) by wrapping `_query` on its
  * knex client's prototype, the one funnel every MikroORM query goes through (transactions run on a
- * client made from the same prototype). The wrapper costs ~20 µs per operation, so it is installed
+ * client made from the same prototype), plus the direct mysql2 path's observer. The wrapper costs ~20 µs per operation, so it is installed
  * only for `count`'s pass and removed afterwards: the measured windows run unwrapped.
  */
 export async function countStatements(orm: Orm, items: number, pass: () => Promise<void>): Promise<SqlCounts> {
@@ -33,8 +34,8 @@ export async function countStatements(orm: Orm, items: number, pass: () => Promi
   // A commit is a COMMIT, or a write outside a transaction (autocommit): what makes the database sync.
   const inTx = new WeakSet<object>();
   let commits = 0;
-  client._query = function (this: unknown, conn: unknown, obj: { sql: string }) {
-    const key = shape(String(obj?.sql ?? ''));
+  const count = (conn: unknown, sql: string) => {
+    const key = shape(sql);
     counts.set(key, (counts.get(key) ?? 0) + 1);
     const c = conn as object;
     if (/^(begin|start transaction)\b/i.test(key)) inTx.add(c);
@@ -42,11 +43,17 @@ export async function countStatements(orm: Orm, items: number, pass: () => Promi
       inTx.delete(c);
       if (/^commit/i.test(key)) commits++;
     } else if (/^(insert|update|delete|replace)\b/i.test(key) && !inTx.has(c)) commits++;
+  };
+  client._query = function (this: unknown, conn: unknown, obj: { sql: string }) {
+    count(conn, String(obj?.sql ?? ''));
     return orig.call(this, conn, obj);
   };
+  // The hot statements on MySQL skip knex (src/common/db/sql.ts): they are counted where they go out.
+  observeDirectStatements(count);
   try {
     await pass();
   } finally {
+    observeDirectStatements(undefined);
     if (had) client._query = orig;
     else delete (client as Partial<Client>)._query;
   }
