@@ -27,6 +27,8 @@ export function buildApp(app: AppContainer): express.Application {
   const server = express();
   server.disable('x-powered-by');
   server.set('query parser', 'simple');
+  // No ETag: API answers are never revalidated, and hashing every body costs each request.
+  server.set('etag', false);
   // Behind a TLS proxy req.ip is the client's address only when the proxy is trusted (PARTNERPAY_TRUST_PROXY).
   server.set('trust proxy', config.server.trustProxy);
   server.use(requestId);

@@ -18,6 +18,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Replace the feature list (tests of one feature). */
   features?: Feature[];
+  /** The process's lifecycle when main.ts made it first (its listener answers 503 until start() is done). */
+  lifecycle?: Lifecycle;
   /** Last-word registrations: tests override any token here. */
   override?: (c: DependencyContainer) => void;
 }
@@ -46,7 +48,7 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
   c.register(TOKENS.Config, { useValue: config });
   c.register(TOKENS.Logger, { useValue: logger });
   c.register(TOKENS.Clock, { useValue: opts.clock ?? systemClock });
-  const lifecycle = new Lifecycle();
+  const lifecycle = opts.lifecycle ?? new Lifecycle();
   c.register(Lifecycle, { useValue: lifecycle });
 
   const orm: Orm = await openDatabase(config.db.url, {

@@ -6,7 +6,7 @@ import { listenOverrides } from './config/listen-overrides';
 import { buildContainer } from './container';
 import { buildApp } from './app';
 import { createLogger, prettyDestination } from './common/logger';
-import { Lifecycle } from './common/http/lifecycle';
+import { Lifecycle } from './common/lifecycle';
 
 /** Process entry: config, container, listen, graceful shutdown. */
 async function main(): Promise<void> {
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   // login API, jscode2session, which the simulator serves too), and its notify URLs follow the port listened on.
   const overrides = listenOverrides(config, process.env, port);
   if (Object.keys(overrides).length) config = loadConfig(process.env, overrides);
-  const app = await buildContainer(config, { logger });
+  const app = await buildContainer(config, { logger, lifecycle });
   const handler = buildApp(app);
   await app.start();
   lifecycle.ready(handler);
@@ -43,9 +43,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // /readyz answers 503 from now on (app.lifecycle), and new requests get 503 SERVICE_UNAVAILABLE (lifecycle).
+    // /readyz answers 503 from now on, and new requests get 503 SERVICE_UNAVAILABLE (one lifecycle for both).
     lifecycle.drain();
-    app.lifecycle.drain();
     const force = setTimeout(() => process.exit(1), (config.server.shutdownGraceSeconds + 5) * 1000).unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -5,27 +5,27 @@ import { childCpuMicros, threadCpuMicros } from './cpu';
 import { startProfile } from './profile';
 
 export interface MeasuredLoad extends LoadResult {
-  /** CPU microseconds (user + system) this process spent between `go` and `done`. */
+  /** CPU microseconds (user + system, all threads) this process spent between `go` and `done`. */
   cpuUs: number;
   /** Of which in the kernel (system time: syscalls, file and socket I/O). */
   sysUs: number;
-  /** Of which on the main (JavaScript) thread; the rest is V8's GC/compiler helpers and libuv's pool. Undefined off Linux. */
+  /**
+   * Of which on the main (JavaScript) thread; the rest is V8's GC/compiler helpers and libuv's
+   * pool. From /proc/thread-self/schedstat, which moves on scheduler ticks: good to a few ms over a
+   * window of seconds, useless for short intervals. Undefined off Linux.
+   */
   mainUs?: number;
   /** CPU microseconds other processes (by pid) spent in the same window, where /proc tells. */
   others: Record<string, number | undefined>;
-  /** The probe's calls and CPU microseconds during the window (already taken out of cpuUs). */
-  probe?: { calls: number; cpuUs: number };
 }
 
-/**
- * A synchronous piece of work timed on this thread while the load runs (a few calls every
- * `everyMs`), so that it is measured under the same contention as the platform. Its CPU time is
- * taken out of the window's figure.
- */
-export interface Probe {
-  fn: () => void;
-  callsPerTick: number;
-  everyMs: number;
+export interface RunOptions {
+  /** Other processes whose CPU time to read over the window (/proc, 10 ms ticks). */
+  watch?: Record<string, number>;
+  /** With BENCH_CPU_PROFILE, the name of the V8 profile of this window. */
+  profileName?: string;
+  /** Open loop at this rate instead of a closed loop of `concurrency` (which then sizes the connection pool). */
+  ratePerSecond?: number;
 }
 
 /** A forked load generator (./load-client.js): requests go over loopback, its CPU is its own. */
@@ -48,38 +48,23 @@ export class LoadClient {
   }
 
   /**
-   * Hands over the prepared requests, then runs them against `origin` with `concurrency` in flight,
-   * measuring this process's CPU time (and that of `watch` pids) over exactly the load window.
+   * Hands over the prepared requests, then runs them against `origin`, measuring this process's
+   * CPU time (and that of the watched pids) over exactly the load window. Nothing else of the bench
+   * runs in this process during the window.
    */
-  async run(
-    origin: string,
-    requests: LoadRequest[],
-    concurrency: number,
-    watch: Record<string, number> = {},
-    profileName?: string,
-    probe?: Probe,
-  ): Promise<MeasuredLoad> {
+  async run(origin: string, requests: LoadRequest[], concurrency: number, opts: RunOptions = {}): Promise<MeasuredLoad> {
+    const watch = opts.watch ?? {};
     this.send({ type: 'load', requests });
     await this.next('loaded');
     const othersBefore = Object.fromEntries(Object.entries(watch).map(([k, pid]) => [k, childCpuMicros(pid)]));
-    const profile = profileName ? await startProfile() : undefined;
+    const profile = opts.profileName ? await startProfile() : undefined;
     const mainBefore = threadCpuMicros();
     const before = process.cpuUsage();
-    const probed = { calls: 0, cpuUs: 0 };
-    const timer =
-      probe && threadCpuMicros() !== undefined
-        ? setInterval(() => {
-            const t0 = threadCpuMicros()!;
-            for (let i = 0; i < probe.callsPerTick; i++) probe.fn();
-            probed.cpuUs += threadCpuMicros()! - t0;
-            probed.calls += probe.callsPerTick;
-          }, probe.everyMs)
-        : undefined;
-    this.send({ type: 'go', origin, concurrency });
-    const m = await this.next('done').finally(() => clearInterval(timer));
+    this.send({ type: 'go', origin, concurrency, ratePerSecond: opts.ratePerSecond });
+    const m = await this.next('done');
     const d = process.cpuUsage(before);
     const mainAfter = threadCpuMicros();
-    await profile?.stop(profileName!);
+    await profile?.stop(opts.profileName!);
     const others = Object.fromEntries(
       Object.entries(watch).map(([k, pid]) => {
         const a = othersBefore[k];
@@ -89,11 +74,10 @@ export class LoadClient {
     );
     return {
       ...(m as Extract<FromClient, { type: 'done' }>).result,
-      cpuUs: d.user + d.system - probed.cpuUs,
+      cpuUs: d.user + d.system,
       sysUs: d.system,
-      mainUs: mainBefore === undefined || mainAfter === undefined ? undefined : mainAfter - mainBefore - probed.cpuUs,
+      mainUs: mainBefore === undefined || mainAfter === undefined ? undefined : mainAfter - mainBefore,
       others,
-      ...(timer ? { probe: probed } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { nonce, paySignMessage, requestMessage, responseMessage, signSha256Rsa, verifySha256Rsa } from '../../src/crypto';
 import { cpuPerCall, percentile } from './cpu';
-import type { LoadClient, MeasuredLoad, Probe } from './load';
+import type { LoadClient, MeasuredLoad } from './load';
 import type { LoadRequest } from './load-protocol';
 import type { BenchProvider, BenchTenant } from './partnerpay';
 
@@ -82,7 +82,7 @@ export function orderCrypto(
   };
 }
 
-/** The same crypto timed on a quiet process (slices of CPU time, no load running). */
+/** The same crypto timed on this process while it is quiet (no load running): median of 100 ms CPU slices per function. */
 export function orderCryptoMicros(merchantKey: KeyObject, platformPrivatePem: string): { sign: number; verify: number; perOrder: number } {
   const c = orderCrypto(merchantKey, platformPrivatePem);
   const sign = (cpuPerCall(c.signRequest) + cpuPerCall(c.paySign)) / 2;
@@ -104,16 +104,16 @@ export interface OrderFigures {
   statuses: Record<string, number>;
 }
 
-/** Runs the order requests through the load client and turns the measurement into per-order figures. */
+/** Runs the order requests through the load client (closed loop) and turns the measurement into per-order figures. */
 export async function measureOrders(
   client: LoadClient,
   origin: string,
   requests: LoadRequest[],
   concurrency: number,
   watch: Record<string, number>,
-  probe?: Probe,
+  profileName?: string,
 ): Promise<{ figures: OrderFigures; raw: MeasuredLoad }> {
-  const raw = await client.run(origin, requests, concurrency, watch, 'orders', probe);
+  const raw = await client.run(origin, requests, concurrency, { watch, profileName });
   const n = requests.length;
   const sim = raw.others.simulator;
   const cli = raw.others.client;

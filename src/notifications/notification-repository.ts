@@ -25,9 +25,9 @@ const OF_PROVIDER = `from ${T.name} n join ${TENANT.name} t on t.id = n.tenant_i
 export class NotificationRepository {
   constructor(@inject(TOKENS.Db) readonly db: Database) {}
 
-  /** Appends one log row (inside the caller's transaction when `em` is one). */
+  /** Appends one log row (inside the caller's transaction when `em` is one; with its group's rows under group commit). */
   insert(row: NotificationRow, em: Em = this.db.read()): Promise<void> {
-    return T.insert(em, row);
+    return T.append(em, row);
   }
 
   /** A page of the log, newest first, after the (received_at, id) cursor. */

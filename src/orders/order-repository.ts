@@ -3,6 +3,7 @@ import { TOKENS } from '../common/tokens';
 import type { Database } from '../common/db/database';
 import type { Em } from '../common/db/orm';
 import { run } from '../common/db/sql';
+import { ReadBatch } from '../common/db/read-batch';
 import { PAYMENT_ORDER as T, type PaymentOrderRow, type TradeState } from './order.entity';
 import { ORDER_STATES } from './order-state';
 
@@ -34,6 +35,27 @@ export class OrderRepository {
   findTenantOrder(tenantId: string, spMchid: string, outTradeNo: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
     return T.findBy(em, { spMchid, outTradeNo, tenantId }).then((r) => r[0]);
   }
+
+  /** findTenantOrder for hot paths (notifications): the lookups of one event-loop turn share one SELECT. */
+  findTenantOrderBatched(tenantId: string, spMchid: string, outTradeNo: string): Promise<PaymentOrderRow | undefined> {
+    return this.byOutTradeNo.get({ tenantId, spMchid, outTradeNo });
+  }
+
+  private readonly byOutTradeNo = new ReadBatch<Pick<PaymentOrderRow, 'tenantId' | 'spMchid' | 'outTradeNo'>, PaymentOrderRow>(
+    (keys) => {
+      const bySp = new Map<string, string[]>();
+      for (const k of keys) bySp.set(k.spMchid, [...(bySp.get(k.spMchid) ?? []), k.outTradeNo]);
+      const where = [...bySp.values()].map(
+        (nos) => `(${T.col('spMchid')} = ? and ${T.col('outTradeNo')} in (${nos.map(() => '?').join(', ')}))`,
+      );
+      return T.select(
+        this.db.read(),
+        where.join(' or '),
+        [...bySp].flatMap(([sp, nos]) => [sp, ...nos]),
+      );
+    },
+    (k, r) => r.spMchid === k.spMchid && r.outTradeNo === k.outTradeNo && r.tenantId === k.tenantId,
+  );
 
   /** The tenant's order by WeChat Pay's transaction_id. */
   findByTransactionId(tenantId: string, transactionId: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {

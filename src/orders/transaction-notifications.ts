@@ -29,7 +29,8 @@ export function transactionNotificationHandler(repo: OrderRepository, orders: Or
       if (txn.sp_mchid !== tenant.spMchid) return refused('sp_mchid', claimed);
       if (txn.sub_mchid !== tenant.subMchid) return refused('sub_mchid', claimed);
       if (typeof txn.out_trade_no !== 'string') return refused('out_trade_no', claimed);
-      const order = await repo.findTenantOrder(tenant.id, tenant.spMchid, txn.out_trade_no);
+      // Batched: concurrent notifications read their orders in one SELECT (they commit in one transaction too).
+      const order = await repo.findTenantOrderBatched(tenant.id, tenant.spMchid, txn.out_trade_no);
       if (!order) {
         // Unknown to us: believe only WeChat Pay's own answer to a query we sign. ORDER_NOT_EXIST is
         // an answer (refuse); a failed query is not (throw: the gate answers 5xx and WeChat Pay retries).

@@ -1,6 +1,7 @@
 import type { Em, Orm } from './orm';
 import { isSqlite } from './sql';
 import { GroupCommit } from './group-commit';
+import { deferAppends, flushAppends } from './table';
 
 /**
  * The application's handle on its database, for repositories: a transaction runner and a reader.
@@ -12,7 +13,16 @@ export class Database {
   private reader?: Em;
 
   constructor(readonly orm: Orm) {
-    this.group = new GroupCommit((fn) => this.tx(fn));
+    // A group's appends (log rows, outbox events) go out as one multi-row INSERT per table, just
+    // before its commit: a statement costs more than its rows on the hot path.
+    this.group = new GroupCommit((fn) =>
+      this.tx(async (em) => {
+        deferAppends(em);
+        const out = await fn(em);
+        await flushAppends(em);
+        return out;
+      }),
+    );
   }
 
   /** Runs `fn` in one transaction on a fresh fork (commits on return, rolls back on throw). */

@@ -28,6 +28,25 @@ function coercionOf(type: unknown, runtimeType: unknown): Coerce {
   return 'none';
 }
 
+// Rows appended through a transaction's em while it defers them (see deferAppends), per table.
+const deferred = new WeakMap<Em, Map<Table<object>, object[]>>();
+
+/**
+ * From now on, `Table.append` through `em` (a transaction's) only queues its row; `flushAppends`
+ * writes the queue as one multi-row INSERT per table. Group commit uses it: N notifications of one
+ * transaction then cost one INSERT into the log and one into the outbox instead of N each.
+ */
+export function deferAppends(em: Em): void {
+  deferred.set(em, new Map());
+}
+
+/** Writes what `append` queued on `em` (one INSERT per table) and stops deferring. Call it before the commit. */
+export async function flushAppends(em: Em): Promise<void> {
+  const queued = deferred.get(em);
+  deferred.delete(em);
+  if (queued) for (const [table, rows] of queued) await table.insertMany(em, rows);
+}
+
 /**
  * One table's SQL, derived from its MikroORM definition (the single source of truth for columns):
  * the column list, the INSERT, snake_case column -> camelCase property mapping, numeric/boolean/JSON
@@ -98,6 +117,28 @@ export class Table<T extends object> {
       this.insertSql,
       this.columns.map((c) => this.toParam(c, (row as Record<string, unknown>)[c.prop])),
     );
+  }
+
+  /** INSERTs `rows` in one statement (nothing for none). */
+  async insertMany(em: Em, rows: readonly T[]): Promise<void> {
+    if (rows.length <= 1) return rows.length ? this.insert(em, rows[0]) : undefined;
+    const one = `(${this.columns.map(() => '?').join(', ')})`;
+    const sql = `insert into ${this.name} (${this.columns.map((c) => c.column).join(', ')}) values ${rows.map(() => one).join(', ')}`;
+    const params: unknown[] = [];
+    for (const row of rows) for (const c of this.columns) params.push(this.toParam(c, (row as Record<string, unknown>)[c.prop]));
+    await run(em, sql, params);
+  }
+
+  /**
+   * An INSERT that nothing reads back in the same transaction (log rows, outbox events): queued when
+   * `em` defers appends (group commit), else written now.
+   */
+  async append(em: Em, row: T): Promise<void> {
+    const queued = deferred.get(em);
+    if (!queued) return this.insert(em, row);
+    const rows = queued.get(this as unknown as Table<object>);
+    if (rows) rows.push(row);
+    else queued.set(this as unknown as Table<object>, [row]);
   }
 
   /** Rows matching `where` (an SQL fragment over column names, with `?` params); `tail` adds order/limit/lock. */
