@@ -54,7 +54,7 @@ before(async () => {
 });
 
 after(async () => {
-  await pp?.stop();
+  await pp?.kill9();
   await sim?.close();
   await hooks.close();
   await db?.drop();
@@ -180,9 +180,10 @@ test('kill -9 at random points of order creation, notification, refund and dispa
       assert.equal(events.byKey.get(`order.paid ${no}`), 1, no);
       assert.equal(events.byKey.get(`refund.succeeded ${no.replace(/^K/, 'R')}`), 1, no);
     }
-    const orders = await raw.all<{ c: number }>(`select count(*) as c from payment_order where refunded_total = 30 and tenant_id in (?, ?, ?)`, [
-      ...provider.tenants.map((t) => t.id),
-    ]);
+    const orders = await raw.all<{ c: number }>(
+      `select count(*) as c from payment_order where refunded_total = 30 and tenant_id in (?, ?, ?)`,
+      [...provider.tenants.map((t) => t.id)],
+    );
     assert.equal(Number(orders[0].c), n, 'every order paid and refunded 30 fen once');
     const refunds = await raw.all<{ status: string; c: number }>('select status, count(*) as c from refund group by status');
     assert.deepEqual(
@@ -192,7 +193,11 @@ test('kill -9 at random points of order creation, notification, refund and dispa
     // No acknowledged notification lost: every delivery WeChat Pay saw answered 200/204 is applied (all states final, above),
     // and each event id reached the tenant's webhook.
     const received = new Set(hooks.deliveries.map((d) => d.id));
-    assert.deepEqual([...events.ids].filter((id) => !received.has(id)), [], 'every event reached the webhook');
+    assert.deepEqual(
+      [...events.ids].filter((id) => !received.has(id)),
+      [],
+      'every event reached the webhook',
+    );
     const deliveries = (await sim.control<{ data: Array<{ ok: boolean; status: number }> }>('GET', '/deliveries')).data;
     const acked = deliveries.filter((d) => d.ok).length;
     const logRows = await raw.all<{ outcome: string; c: number }>('select outcome, count(*) as c from notification_log group by outcome');

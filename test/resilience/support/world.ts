@@ -130,7 +130,7 @@ export interface Answer {
 export async function call(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   url: string,
-  token: string | undefined,
+  token?: string,
   body?: unknown,
   timeoutMs = 20_000,
 ): Promise<Answer> {
@@ -240,6 +240,12 @@ export async function provision(
     p.tenants.push({ id: String(created.body.id), secretKey: String(created.body.secret_key), ...t });
   }
   return p;
+}
+
+/** Empties the simulator's call and delivery logs. */
+export async function clearSimulatorLogs(sim: SimulatorProcess): Promise<void> {
+  const res = await request(`${sim.base}/control/logs`, { method: 'DELETE' });
+  await res.body.dump();
 }
 
 /** A POST /v1/orders body. */
