@@ -62,6 +62,8 @@ export class WebhookReceiver {
   readonly deliveries: Received[] = [];
   inFlight = 0;
   delayMs = 0;
+  /** When it answers true for a delivery, the receiver answers 500 (the delivery is still counted). */
+  failWhen?: (d: Received) => boolean;
   private server!: Server;
   url = '';
 
@@ -82,8 +84,10 @@ export class WebhookReceiver {
         data: { order?: { out_trade_no: string }; refund?: { out_refund_no: string } };
       };
       if (this.delayMs) await sleep(this.delayMs);
-      this.deliveries.push({ id: body.id, type: body.type, key: body.data.order?.out_trade_no ?? body.data.refund?.out_refund_no ?? '' });
-      res.writeHead(200).end('ok');
+      const d = { id: body.id, type: body.type, key: body.data.order?.out_trade_no ?? body.data.refund?.out_refund_no ?? '' };
+      this.deliveries.push(d);
+      if (this.failWhen?.(d)) res.writeHead(500).end('not now');
+      else res.writeHead(200).end('ok');
     } catch {
       res.writeHead(400).end();
     } finally {
