@@ -137,7 +137,7 @@ export const configSchema = z
       /** Run background jobs (reconciler, auto-close, event dispatcher) in this process. */
       enabled: z.boolean().default(true),
       intervalMs: z.number().int().positive().default(5000),
-      /** How long the dispatcher's claim on an event lasts: a killed process's events are sent again after it (> a delivery's 8 s of timeouts). */
+      /** The dispatcher's claim on an event: a killed node's events are sent again after it (more than 8 s of timeouts). */
       eventLeaseMs: z.number().int().min(10_000).default(60_000),
     }),
     onboarding: z

@@ -263,16 +263,27 @@ export function orderBody(t: Tenant, outTradeNo: string, total = 100): Record<st
   };
 }
 
-/** Events recorded in the database, grouped: `type key` -> count, and their delivery status. */
-export async function eventsInDb(db: RawDb): Promise<{ byKey: Map<string, number>; ids: Set<string>; undelivered: number }> {
+/**
+ * Events recorded in the database: order and refund events grouped as `type key` -> count, their ids; `other`
+ * counts the rest (the bills daily run's reconciliation.completed, which a scenario with jobs on may add).
+ * `undelivered` counts every event not delivered yet.
+ */
+export async function eventsInDb(db: RawDb): Promise<{ byKey: Map<string, number>; ids: Set<string>; other: number; undelivered: number }> {
   const rows = await db.all<{ id: string; type: string; payload: string; status: string }>('select id, type, payload, status from event');
   const byKey = new Map<string, number>();
+  const ids = new Set<string>();
   let undelivered = 0;
+  let other = 0;
   for (const r of rows) {
+    if (r.status !== 'delivered') undelivered++;
+    if (!/^(order|refund)\./.test(r.type)) {
+      other++;
+      continue;
+    }
     const data = (JSON.parse(r.payload) as { data: { order?: { out_trade_no: string }; refund?: { out_refund_no: string } } }).data;
     const k = `${r.type} ${data.order?.out_trade_no ?? data.refund?.out_refund_no ?? ''}`;
     byKey.set(k, (byKey.get(k) ?? 0) + 1);
-    if (r.status !== 'delivered') undelivered++;
+    ids.add(r.id);
   }
-  return { byKey, ids: new Set(rows.map((r) => r.id)), undelivered };
+  return { byKey, ids, other, undelivered };
 }
