@@ -35,6 +35,8 @@ let db: ScratchDb;
 let pp: PartnerpayProcess;
 const hooks = new WebhookReceiver();
 const redis = redisScope('crash');
+/** The simulator's clock ticker runs while true; after() stops it, so a failed run never hangs. */
+let ticking = false;
 
 before(async () => {
   console.log(`# crash seed ${SEED} (RESIL_SEED=${SEED} reproduces the kill points), ${KILLS} kills`);
@@ -54,6 +56,7 @@ before(async () => {
 });
 
 after(async () => {
+  ticking = false;
   await pp?.kill9();
   await sim?.close();
   await hooks.close();
@@ -78,12 +81,13 @@ test('kill -9 at random points of order creation, notification, refund and dispa
     }
   };
 
-  // WeChat Pay's retries of notifications that partnerpay did not acknowledge: 15 s of simulator time a second.
-  let ticking = true;
+  // WeChat Pay's retries of notifications that partnerpay did not acknowledge (15 s, 15 s, 30 s, 3 min, 10 min...):
+  // its clock runs a minute a second, so even a notification refused five times in a row is retried within a minute.
+  ticking = true;
   const ticker = (async () => {
     while (ticking) {
-      await sleep(1000);
-      await sim.control('POST', '/clock/advance', { ms: 16_000 }).catch(() => undefined);
+      await sleep(500);
+      await sim.control('POST', '/clock/advance', { ms: 30_000 }).catch(() => undefined);
     }
   })();
 
@@ -108,7 +112,7 @@ test('kill -9 at random points of order creation, notification, refund and dispa
         const a = await call('GET', `${pp.base}/v1/orders/${no}`, auth);
         return a.status === 200 && (a.body.order as { trade_state: string }).trade_state !== 'NOTPAY';
       },
-      120_000,
+      180_000,
       200,
     );
     await tracked('refund', () =>
@@ -128,7 +132,7 @@ test('kill -9 at random points of order creation, notification, refund and dispa
         const a = await call('GET', `${pp.base}/v1/refunds/${rno}`, auth);
         return a.status === 200 && (a.body.refund as { status: string }).status === 'SUCCESS';
       },
-      120_000,
+      180_000,
       200,
     );
     flowsDone.push(no);
@@ -159,9 +163,15 @@ test('kill -9 at random points of order creation, notification, refund and dispa
     const t0 = Date.now();
     await pp.start(60_000);
     restartMs.push(Date.now() - t0);
+    // Up for a while before the next kill, as a real process is: retries and leased events get their turn.
+    await sleep(200 + Math.floor(rnd() * 800));
   }
   stopFlows = true;
   await running;
+  if (failures.length) {
+    ticking = false;
+    await explain(db, sim);
+  }
   assert.deepEqual(failures, []);
 
   // Every event delivered: the ones a killed process had leased come back after the lease (60 s).
@@ -218,3 +228,24 @@ test('kill -9 at random points of order creation, notification, refund and dispa
     await raw.close();
   }
 });
+
+/** On a failure: what the database and WeChat Pay know of the refunds and orders that did not finish. */
+async function explain(scratch: ScratchDb, wx: SimulatorProcess): Promise<void> {
+  const raw = await scratch.raw();
+  try {
+    const refunds = await raw.all<Record<string, unknown>>(`select * from refund where status <> 'SUCCESS'`);
+    const orders = await raw.all<Record<string, unknown>>(
+      `select out_trade_no, trade_state, refunded_total from payment_order where trade_state = 'NOTPAY'`,
+    );
+    const log = await raw.all<Record<string, unknown>>(
+      `select kind, event_type, outcome, detail from notification_log where outcome not in ('applied', 'duplicate')`,
+    );
+    const deliveries = (await wx.control<{ data: Array<Record<string, unknown>> }>('GET', '/deliveries')).data.filter((d) => !d.ok);
+    console.log(`# crash (failure): unfinished refunds ${JSON.stringify(refunds)}`);
+    console.log(`# crash (failure): unpaid orders ${JSON.stringify(orders)}`);
+    console.log(`# crash (failure): notification_log ${JSON.stringify(log)}`);
+    console.log(`# crash (failure): last refused deliveries ${JSON.stringify(deliveries.slice(-10))}`);
+  } finally {
+    await raw.close();
+  }
+}

@@ -161,6 +161,22 @@ test('Redis goes away: what degrades and what refuses, never a hang, and everyth
       () => call('POST', `${pp.base}/v1/orders`, a.secretKey, orderBody(a, first)),
       (x) => x.status === 201,
     );
+    // One order paid while Redis is up, to be refunded while it is down.
+    const paidBefore = `E${SEED.toString(36)}p0`;
+    await callUntil(
+      'create',
+      () => call('POST', `${pp.base}/v1/orders`, a.secretKey, orderBody(a, paidBefore)),
+      (x) => x.status === 201,
+    );
+    await sim.control('POST', '/pay', { sp_mchid: p.spMchid, sub_mchid: a.subMchid, out_trade_no: paidBefore });
+    await waitFor(
+      'paid before the outage',
+      async () =>
+        ((await call('GET', `${pp.base}/v1/orders/${paidBefore}`, a.secretKey)).body.order as { trade_state?: string })?.trade_state ===
+        'SUCCESS',
+      30_000,
+      200,
+    );
     await clearSimulatorLogs(sim);
 
     await r.kill();
@@ -171,6 +187,9 @@ test('Redis goes away: what degrades and what refuses, never a hang, and everyth
     await probe('GET /v1/orders/{no} (tenant read)', () => call('GET', `${pp.base}/v1/orders/${first}`, a.secretKey, undefined, 15_000));
     await probe('POST /v1/orders (create)', () =>
       call('POST', `${pp.base}/v1/orders`, b.secretKey, orderBody(b, `E${SEED.toString(36)}x1`), undefined),
+    );
+    await probe('POST /v1/refunds (refund)', () =>
+      call('POST', `${pp.base}/v1/refunds`, a.secretKey, { out_trade_no: paidBefore, out_refund_no: `F${SEED}`, amount: { refund: 10 } }),
     );
     await probe('POST /v1/orders with a bad key', () => call('POST', `${pp.base}/v1/orders`, 'sk_live_wrong', orderBody(b, 'Ebadkey1')));
     await probe('GET /admin/v1/tenants (operator)', () =>
@@ -188,6 +207,7 @@ test('Redis goes away: what degrades and what refuses, never a hang, and everyth
       'GET /healthz': (s) => s === 200,
       'GET /v1/orders/{no} (tenant read)': (s) => s === 200,
       'POST /v1/orders (create)': (s) => s === 503,
+      'POST /v1/refunds (refund)': (s) => s === 201 || s === 503,
       'POST /v1/orders with a bad key': (s) => s === 401,
       'GET /admin/v1/tenants (operator)': (s) => s === 200,
       'WeChat Pay notification': (s) => s >= 500 && s <= 599,
@@ -207,14 +227,14 @@ test('Redis goes away: what degrades and what refuses, never a hang, and everyth
     try {
       await retryUntil('both orders paid', async () => {
         const rows = await raw.all<{ c: number }>(`select count(*) as c from payment_order where trade_state = 'SUCCESS'`);
-        return Number(rows[0].c) === 2;
+        return Number(rows[0].c) === 3;
       });
       await waitFor('events delivered', async () => (await eventsInDb(raw)).undelivered === 0, 60_000, 300);
       const ev = await eventsInDb(raw);
       assert.equal(ev.byKey.get(`order.paid ${first}`), 1);
       assert.equal(ev.byKey.get(`order.paid ${second}`), 1);
       const orders = await raw.all<{ c: number }>('select count(*) as c from payment_order');
-      assert.equal(Number(orders[0].c), 2, 'no order was written twice');
+      assert.equal(Number(orders[0].c), 3, 'no order was written twice');
       console.log('# redis down: after it is back, both orders paid once, 2 events delivered; lost: nothing');
     } finally {
       await raw.close();
