@@ -85,11 +85,11 @@ test('kill -9 at random points of order creation, notification, refund and dispa
   // its clock runs a minute a second, so even a notification refused five times in a row is retried within a minute.
   // Once the kills are over, ten minutes a second: the retries of notifications refused many times come soon.
   ticking = true;
-  let killsDoneAt: number | undefined;
+  const run = { killsDoneAt: undefined as number | undefined };
   const ticker = (async () => {
     while (ticking) {
       await sleep(500);
-      await sim.control('POST', '/clock/advance', { ms: killsDoneAt ? 300_000 : 30_000 }).catch(() => undefined);
+      await sim.control('POST', '/clock/advance', { ms: run.killsDoneAt ? 300_000 : 30_000 }).catch(() => undefined);
     }
   })();
   // A flow waits as long as the kills go on (bounded: they are), then at most two minutes more.
@@ -97,7 +97,7 @@ test('kill -9 at random points of order creation, notification, refund and dispa
     const cap = Date.now() + 15 * 60_000;
     for (;;) {
       if (await probe().catch(() => false)) return;
-      if (Date.now() > Math.min(cap, (killsDoneAt ?? Infinity) + 120_000)) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > Math.min(cap, (run.killsDoneAt ?? Infinity) + 120_000)) throw new Error(`timed out waiting for ${what}`);
       await sleep(200);
     }
   };
@@ -168,7 +168,7 @@ test('kill -9 at random points of order creation, notification, refund and dispa
     await sleep(200 + Math.floor(rnd() * 800));
   }
   stopFlows = true;
-  killsDoneAt = Date.now();
+  run.killsDoneAt = Date.now();
   await running;
   if (failures.length) {
     ticking = false;
