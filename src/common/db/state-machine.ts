@@ -1,5 +1,6 @@
 import type { Em } from './orm';
 import type { Table } from './table';
+import { isSqlite } from './sql';
 
 /** What a transition did: moved the row, found it already in the target state, or refused the move. */
 export type TransitionOutcome<T> = { result: 'applied' | 'duplicate'; row: T } | { result: 'conflict'; row: T; reason: string };
@@ -60,14 +61,17 @@ export class StateMachine<T extends object, S extends string> {
       await move.onApplied?.(em, row);
       return { result: 'applied', row };
     }
-    const row = await this.read(em, move.id);
+    // A locking (current) read: under MariaDB's REPEATABLE READ a plain SELECT would see this transaction's
+    // snapshot, from before the concurrent copy that moved the row committed, and call a duplicate a conflict.
+    const row = await this.read(em, move.id, true);
     if (!row) throw new Error(`${this.table.name} ${move.id} does not exist`);
     const state = row[this.stateProp] as unknown as S;
     if (state === move.to) return { result: 'duplicate', row };
     return { result: 'conflict', row, reason: `${this.table.name} is ${state}; ${state} -> ${move.to} is not allowed` };
   }
 
-  private read(em: Em, id: string): Promise<T | undefined> {
-    return this.table.findBy(em, { [this.idProp]: id } as Partial<T>).then((r) => r[0]);
+  private read(em: Em, id: string, current = false): Promise<T | undefined> {
+    const lock = current && !isSqlite(em) ? 'for update' : '';
+    return this.table.findBy(em, { [this.idProp]: id } as Partial<T>, lock).then((r) => r[0]);
   }
 }
