@@ -41,6 +41,8 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PARTNERPAY_PREVIOUS_MASTER_KEYS', ['security', 'previousMasterKeys'], (v) => v.split(',').filter(Boolean)],
   ['PARTNERPAY_ALLOW_PRIVATE_WEBHOOKS', ['security', 'allowPrivateWebhooks'], (v) => v === '1' || v === 'true'],
   ['PARTNERPAY_JOBS', ['jobs', 'enabled'], (v) => v === '1' || v === 'true'],
+  ['PARTNERPAY_JOBS_INTERVAL_MS', ['jobs', 'intervalMs'], Number],
+  ['PARTNERPAY_EVENT_LEASE_MS', ['jobs', 'eventLeaseMs'], Number],
   ['SIMULATOR_STATE_DIR', ['simulator', 'stateDir'], String],
   ['LOG_LEVEL', ['log', 'level'], String],
   ['LOG_PRETTY', ['log', 'pretty'], (v) => v === '1' || v === 'true'],

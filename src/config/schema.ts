@@ -137,6 +137,8 @@ export const configSchema = z
       /** Run background jobs (reconciler, auto-close, event dispatcher) in this process. */
       enabled: z.boolean().default(true),
       intervalMs: z.number().int().positive().default(5000),
+      /** The dispatcher's claim on an event: a killed node's events are sent again after it (more than 8 s of timeouts). */
+      eventLeaseMs: z.number().int().min(10_000).default(60_000),
     }),
     onboarding: z
       .object({

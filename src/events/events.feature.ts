@@ -42,6 +42,7 @@ export const eventsFeature: Feature = {
             d.resolve(WebhookSender),
             d.resolve<Logger>(TOKENS.Logger),
             {
+              leaseMs: config.jobs.eventLeaseMs,
               onSettled: metrics
                 ? (e, status, delay) => {
                     if (e.spMchid) metrics.learnTenant(e.tenantId, e.spMchid);

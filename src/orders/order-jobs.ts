@@ -27,6 +27,8 @@ export function orderReconcilerJob(repo: OrderRepository, orders: OrderService, 
       const due = await repo.findUnpaidDue(now - quiet, now - quiet, BATCH);
       for (const order of due) {
         try {
+          // Every node runs this job: only the one whose claim lands queries (and maybe closes) the order.
+          if (!(await repo.claimForReconcile(order, clock.now()))) continue;
           const sp = await orders.provider(order.spMchid);
           const synced = await orders.sync(sp, order);
           const oldEnough = clock.now() - synced.createdAt >= config.orders.minCloseAgeSeconds * 1000;

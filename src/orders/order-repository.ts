@@ -89,6 +89,14 @@ export class OrderRepository {
     return (await T.update(em, { payerOpenid: openid, updatedAt: now }, { id, payerOpenid: '', tradeState: open })) === 1;
   }
 
+  /**
+   * Claims an unpaid order for one reconciler run: moves its bookmark from the value just read to `now`.
+   * False when another process claimed it first (two nodes must not both query and close it).
+   */
+  async claimForReconcile(o: PaymentOrderRow, now: number, em: Em = this.db.read()): Promise<boolean> {
+    return (await T.update(em, { lastSyncedAt: now }, { id: o.id, tradeState: 'NOTPAY', lastSyncedAt: o.lastSyncedAt ?? null })) === 1;
+  }
+
   /** Notes that WeChat Pay was asked about the order (the reconciler's bookmark). */
   async markSynced(id: string, now: number, em: Em = this.db.read()): Promise<void> {
     await T.update(em, { lastSyncedAt: now }, { id });

@@ -62,6 +62,11 @@ export class RefundRepository {
     );
   }
 
+  /** Claims a PROCESSING refund for one reconciler run (bookmark: the value just read -> `now`); false when another node was first. */
+  async claimForReconcile(r: RefundRow, now: number, em: Em = this.db.read()): Promise<boolean> {
+    return (await T.update(em, { lastSyncedAt: now }, { id: r.id, status: 'PROCESSING', lastSyncedAt: r.lastSyncedAt ?? null })) === 1;
+  }
+
   /** Notes a query to WeChat Pay about the refund. */
   async markSynced(id: string, now: number, em: Em = this.db.read()): Promise<void> {
     await T.update(em, { lastSyncedAt: now }, { id });

@@ -37,6 +37,8 @@ export const refundsFeature: Feature = {
           const quiet = config.orders.reconcileAfterSeconds * 1000;
           for (const refund of await repo.findProcessingDue(now - quiet, now - quiet, 50)) {
             try {
+              // Every node runs this job: only the one whose claim lands asks WeChat Pay (and resubmits, if need be).
+              if (!(await repo.claimForReconcile(refund, clock.now()))) continue;
               await refunds.sync(await orders.provider(refund.spMchid), refund);
             } catch (err) {
               logger.warn({ err, refund_id: refund.id }, 'reconciling a refund failed; retried on a later run');

@@ -3,7 +3,8 @@ import type { Request } from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../errors';
 import { TOKENS } from '../tokens';
-import type { RateLimiter } from '../kv/kv';
+import type { RateLimiter, RateLimitResult } from '../kv/kv';
+import { dependencyDown } from '../dependency-down';
 import type { Config } from '../../config/schema';
 
 /**
@@ -36,8 +37,17 @@ export class AuthFailureLimiter {
   /** Counts a failure of `credential` from `ip`; returns the error to answer: `error`, or 429 once over a limit. */
   async failure(ip: string, credential: string | undefined, error: AppError): Promise<AppError> {
     const key = pairKey(ip, credential);
-    const pair = await this.limiter.hit(`authfail:${key}`, this.perMinute, 60_000);
-    const address = await this.limiter.hit(`authfail:ip:${ip}`, this.perMinute * 10, 60_000);
+    let pair: RateLimitResult;
+    let address: RateLimitResult;
+    try {
+      pair = await this.limiter.hit(`authfail:${key}`, this.perMinute, 60_000);
+      address = await this.limiter.hit(`authfail:ip:${ip}`, this.perMinute * 10, 60_000);
+    } catch (err) {
+      // Redis down: the failure is answered as what it is (401), uncounted. Keys are 256-bit random, so a
+      // pause in counting gives a guesser nothing, and a client's mistake must not become a 503.
+      if (dependencyDown(err)) return error;
+      throw err;
+    }
     if (pair.allowed && address.allowed) return error;
     const retryAfterMs = Math.max(pair.allowed ? 0 : pair.retryAfterMs, address.allowed ? 0 : address.retryAfterMs);
     if (!pair.allowed) {

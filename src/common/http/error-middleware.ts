@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { UniqueConstraintViolationException, DeadlockException, LockWaitTimeoutException, ConnectionException } from '@mikro-orm/core';
 import { AppError, isConvertible } from '../errors';
 import { LockTimeoutError } from '../kv/kv';
+import { dependencyDown } from '../dependency-down';
 import type { Logger } from '../logger';
 
 /** Maps anything thrown to the contract's error shape. Only this file knows HTTP status codes for errors. */
@@ -31,6 +32,9 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof DeadlockException || err instanceof LockWaitTimeoutException || err instanceof LockTimeoutError)
     return AppError.unavailable('the resource is busy; retry shortly', err);
   if (err instanceof ConnectionException) return AppError.unavailable('the database is unreachable', err);
+  // A dropped or refused connection to the database or Redis surfaces as the driver's own error, not ConnectionException.
+  const down = dependencyDown(err);
+  if (down) return AppError.unavailable(`the ${down} is unreachable`, err);
   return new AppError('INTERNAL_ERROR', 'internal error', undefined, { cause: err });
 }
 

@@ -137,3 +137,22 @@ test('When WeChat Pay does not answer in time, then 504 UPSTREAM_TIMEOUT, the or
   assert.match(retried.body.order.prepay_id, /^wx/);
   assert.equal(retried.body.payment.package, `prepay_id=${retried.body.order.prepay_id}`);
 });
+
+// Found by the resilience suite (two processes): both reconcilers queried and closed the same orders.
+test('When two nodes run the reconciler at once, then each due order is queried and closed by one of them only', async () => {
+  const tenant = await givenWechatTenant(t, provider);
+  const body = orderBody(tenant);
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body)
+    .expect(201);
+  const sim = simulatorOf(t);
+  clock.advance(Math.max(t.config.orders.reconcileAfterSeconds, t.config.orders.defaultExpireMinutes * 60) * 1000 + 60_000);
+  sim.clearLogs();
+  await Promise.all([reconcile(), reconcile()]);
+  const calls = sim.calls().filter((c) => c.path.includes(`/out-trade-no/${body.out_trade_no}`));
+  assert.equal(calls.filter((c) => c.method === 'GET').length, 1, 'one query');
+  assert.ok(calls.filter((c) => c.path.endsWith('/close')).length <= 1, 'at most one close');
+  assert.equal(await eventsOf(tenant.id, 'order.closed'), 1);
+});

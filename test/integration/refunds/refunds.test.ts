@@ -565,3 +565,25 @@ test('When the order was paid more than a year ago, then 422 ORDER_NOT_REFUNDABL
   assert.match(late.body.message, /year/);
   assert.equal(refundCalls(no).length, 0);
 });
+
+test('When two nodes run the refund reconciler at once, then each due refund is queried by one of them only', async () => {
+  const tenant = await givenWechatTenant(t, provider);
+  const o = await paidOrder(tenant, 100);
+  const no = outRefundNo();
+  await refund(tenant, { out_trade_no: o.outTradeNo, out_refund_no: no, amount: { refund: 10 } }).expect(201);
+  sim().fault({ kind: 'delay_notifications', count: 1, delay_ms: 10 * 86_400_000, event_type: 'REFUND.SUCCESS' });
+  await finish(tenant, no, 'SUCCESS');
+  clock.advance(t.config.orders.reconcileAfterSeconds * 1000 + 1000);
+  const reconciler = t.app.features.find((f) => f.name === 'refunds')!.jobs!(t.app.container).find((j) => j.name === 'refunds.reconcile')!;
+  sim().clearLogs();
+  await Promise.all([reconciler.run(), reconciler.run()]);
+  assert.equal(
+    sim()
+      .calls()
+      .filter((c) => c.method === 'GET' && c.path.includes(`/refunds/${no}`)).length,
+    1,
+    'one query',
+  );
+  assert.equal((await readRefund(tenant, no)).status, 'SUCCESS');
+  assert.equal((await eventRows(t, tenant.id, 'refund.succeeded')).length, 1);
+});
