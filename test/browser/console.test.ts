@@ -56,7 +56,8 @@ after(async () => {
   await t?.close();
 });
 
-const bounded = { timeout: 15_000 };
+// Generous: a loaded CI machine renders the console slowly; still bounded, so a broken page fails rather than hangs.
+const bounded = { timeout: 30_000 };
 
 async function signIn(page: Page, token: string): Promise<void> {
   await page.goto(`${t.baseUrl}/console/`);
