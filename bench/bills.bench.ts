@@ -8,8 +8,11 @@
  */
 import 'reflect-metadata';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { request } from 'undici';
@@ -32,6 +35,7 @@ import { beijingDay, beijingMidnight, previousDay } from '../src/bills/dates';
 import { beijingDateTime, yuan } from '../src/simulator/bills';
 import { startPartnerpay } from './support/partnerpay';
 import { countStatements } from './support/sql-count';
+import { sqlLiteral } from '../src/bills/sql-literal';
 
 const int = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 const HEADER =
@@ -72,6 +76,9 @@ async function main(): Promise<void> {
   const pp = await startPartnerpay(dbUrl, 'http://127.0.0.1:9', 1_000_000);
   try {
     const c = pp.app.container;
+    // BENCH_BATCH_ROWS: staging rows per INSERT (bills.batchRows), for tuning.
+    const bills = c.resolve<Config>(TOKENS.Config).bills;
+    bills.batchRows = int('BENCH_BATCH_ROWS', bills.batchRows);
     const token = pp.config.security.adminToken;
     const spMchid = `1${String(Date.now()).slice(-9)}`;
     const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -99,26 +106,33 @@ async function main(): Promise<void> {
       tenants.push({ id: String(created.id), sub, appid });
     }
 
-    // Local orders and the bill, generated together row by row (nothing of the day is held).
+    // Local orders and the bill, generated together row by row (nothing of the day is held): the
+    // orders go in as multi-row INSERTs of literals, the bill through gzip into a temp file.
     const day = previousDay(beijingDay(Date.now()));
     const start = beijingMidnight(day);
     const orm = c.resolve<Orm>(TOKENS.Orm);
+    const knex = orm.em.getConnection().getKnex();
+    const sqlite = !mysql;
+    const lit = (v: string | number | null) => sqlLiteral(v, sqlite);
+    const dir = mkdtempSync(join(tmpdir(), 'pp-bench-bill-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const billPath = join(dir, 'tradebill.csv.gz');
     const gzip = createGzip({ level: 6 });
-    const chunks: Buffer[] = [];
-    gzip.on('data', (b: Buffer) => chunks.push(b));
+    const out = createWriteStream(billPath);
+    gzip.pipe(out);
     const sha1 = createHash('sha1');
-    const write = (s: string) => {
+    const write = async (s: string) => {
       const b = Buffer.from(s, 'utf8');
       sha1.update(b);
-      gzip.write(b);
+      if (!gzip.write(b)) await once(gzip, 'drain');
     };
-    write(`\ufeff${HEADER}\r\n`);
+    await write(`\ufeff${HEADER}\r\n`);
     let total = 0;
     let fee = 0;
     const t0 = Date.now();
-    const BATCH = 1000;
+    const BATCH = 2000;
     for (let i = 0; i < nRows; i += BATCH) {
-      const values: unknown[] = [];
+      const values: string[] = [];
       const n = Math.min(BATCH, nRows - i);
       let lines = '';
       for (let j = i; j < i + n; j++) {
@@ -130,27 +144,35 @@ async function main(): Promise<void> {
         const f = Math.round(amount * 0.006);
         total += amount;
         fee += f;
-        values.push(`o${j}`, tn.id, spMchid, tn.sub, no, tn.appid, 'sub', 'oBenchPayer', 'bench', amount, 'CNY', null, at + 7_200_000);
-        values.push('h', 'SUCCESS', null, null, null, txn, at, amount, 'OTHERS', 0, at, at - 10_000, at);
+        const row = [`o${j}`, tn.id, spMchid, tn.sub, no, tn.appid, 'sub', 'oBenchPayer', 'bench', amount, 'CNY', null, at + 7_200_000];
+        row.push('h', 'SUCCESS', null, null, null, txn, at, amount, 'OTHERS', 0, at, at - 10_000, at);
+        values.push(`(${row.map(lit).join(',')})`);
         const cells = [beijingDateTime(at), tn.appid, spMchid, tn.sub, '', txn, no, 'oBenchPayer', 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY'];
         cells.push(yuan(amount), '0.00', '0', '0', '0.00', '0.00', '', '', 'bench', '', `${yuan(f)}000`, '0.60%', yuan(amount), '0.00', '');
         lines += `${cells.map((x) => `\`${x}`).join(',')}\r\n`;
       }
-      const row = `(${ORDER_COLUMNS.split(',')
-        .map(() => '?')
-        .join(', ')})`;
-      await orm.em.fork().execute(`insert into payment_order (${ORDER_COLUMNS}) values ${Array(n).fill(row).join(', ')}`, values, 'run');
-      write(lines);
+      await knex.raw(`insert into payment_order (${ORDER_COLUMNS}) values ${values.join(',')}`);
+      await write(lines);
     }
     const y = (fen: number) => (fen / 100).toString();
-    write(`${SUMMARY}\r\n\`${nRows}.0,\`${y(total)},\`0.0,\`0.0,\`${y(fee)},\`${y(total)},\`0.0\r\n`);
-    await new Promise<void>((r) => gzip.end(r));
-    const file = Buffer.concat(chunks);
-    chunks.length = 0;
+    await write(`${SUMMARY}\r\n\`${nRows}.0,\`${y(total)},\`0.0,\`0.0,\`${y(fee)},\`${y(total)},\`0.0\r\n`);
+    gzip.end();
+    await once(out, 'close');
     const hash = sha1.digest('hex');
+    const gzBytes = statSync(billPath).size;
     console.log(
-      `generated ${nRows} orders + bill in ${((Date.now() - t0) / 1000).toFixed(1)} s; gzip bill ${(file.length / 1e6).toFixed(1)} MB`,
+      `generated ${nRows} orders + bill in ${((Date.now() - t0) / 1000).toFixed(1)} s; gzip bill ${(gzBytes / 1e6).toFixed(1)} MB`,
     );
+
+    // The file is served over HTTP by a bare node:http server in this process and fetched with undici,
+    // so the run reads undici's body stream as it does from WeChat Pay (no signing, no TLS).
+    const files = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': gzBytes });
+      createReadStream(billPath).pipe(res);
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    const fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/v3/billdownload/file`;
+    process.once('exit', () => files.close());
 
     // WeChat Pay stand-in: the bill application answers the generated file; no fund-flow bills.
     const wxpay: WxpayClient = {
@@ -162,8 +184,9 @@ async function main(): Promise<void> {
           };
         throw new WxpayApiError(400, { code: 'NO_STATEMENT_EXIST', message: 'no bill' });
       },
-      async download() {
-        return { status: 200, body: file };
+      async downloadStream() {
+        const res = await request(fileUrl);
+        return { status: res.statusCode, body: res.body };
       },
     };
     const service = new ReconciliationService(
@@ -201,6 +224,7 @@ async function main(): Promise<void> {
     let peak = baseRss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     const sql = countStatements(orm);
+    const la0 = loadavg();
     const t1 = process.hrtime.bigint();
     await service.execute(claimed);
     const secs = Number(process.hrtime.bigint() - t1) / 1e9;
@@ -208,11 +232,16 @@ async function main(): Promise<void> {
     const done = (await repo.byId(run.id))!;
     if (done.status !== 'done') throw new Error(`run ${done.status}: ${done.error}`);
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-    console.log(`database           ${mysql ? 'MariaDB/MySQL' : 'SQLite file'}`);
+    console.log(`database           ${mysql ? 'MariaDB/MySQL' : 'SQLite file'}, batchRows ${bills.batchRows}`);
+    console.log(
+      `load average       ${la0.map((x) => x.toFixed(2)).join(' ')} before, ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} after`,
+    );
     console.log(`bill rows          ${done.billRows} (${nTenants} tenants), summary ${JSON.stringify(done.summary)}`);
     console.log(`reconcile time     ${secs.toFixed(1)} s`);
     console.log(`rows/s             ${Math.round(nRows / secs)}`);
-    console.log(`peak RSS (run)     ${mb(peak)} (before the run ${mb(baseRss)}; gzip bill held: ${mb(file.length)})`);
+    console.log(`peak RSS (run)     ${mb(peak)} (before the run ${mb(baseRss)}; gzip bill ${mb(gzBytes)}, streamed, not held)`);
     console.log(`SQL statements     ${sql.total()} (${(sql.total() / nRows).toFixed(4)} per row)`);
     if (process.env.BENCH_PHASES === '1')
       for (const [k, v] of [...phases].sort((a, b) => b[1] - a[1])) console.log(`   ${(v / 1000).toFixed(2).padStart(7)} s  ${k}`);

@@ -78,7 +78,7 @@ function cell(raw: string | undefined, rowNo: number, name: string): string {
 }
 
 /**
- * Streams a trade bill (gzip or plain bytes) through gunzip, a SHA-1 tap and csv-parse — BOM, CRLF,
+ * Streams a trade bill (gzip or plain bytes; e.g. undici's response body) through gunzip, a SHA-1 tap and csv-parse — BOM, CRLF,
  * backtick-prefixed fields, header, detail rows, summary header and row — and hands detail rows to
  * `onBatch` `batchSize` at a time (awaited: backpressure, so memory stays flat whatever the bill's
  * size). Checks that the summary row's totals equal the detail sums. Throws BillFormatError.
@@ -102,6 +102,7 @@ export async function parseTradeBill(
   let summaryHeader: string[] = [];
   let batch: TradeBillRow[] = [];
   let lineNo = 0;
+  let batchError: unknown;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       lineNo++;
@@ -121,8 +122,12 @@ export async function parseTradeBill(
         sums.refund += amountOf(record, index!.refund, lineNo, COLUMNS.refund);
         batch.push(row);
         if (batch.length >= batchSize) {
-          await onBatch(batch);
+          const full = batch;
           batch = [];
+          await onBatch(full).catch((err: unknown) => {
+            batchError = err;
+            throw err;
+          });
         }
       } else if (phase === 'summary') {
         checkSummary(summaryHeader, record, sums, lineNo);
@@ -130,7 +135,10 @@ export async function parseTradeBill(
       } else throw new BillFormatError(`malformed bill: line ${lineNo} follows the summary row`);
     }
   } catch (e) {
-    if (e instanceof BillFormatError) throw e;
+    // Stop the download too (an undici body left unread would hold its connection).
+    input.destroy();
+    source.stream.destroy();
+    if (e instanceof BillFormatError || e === batchError) throw e;
     throw new BillFormatError(`corrupted or truncated download: ${(e as Error).message}`);
   }
   if (phase !== 'end') throw new BillFormatError('truncated bill: the summary row is missing');

@@ -50,6 +50,8 @@ export const PaymentOrderEntity = defineEntity({
   indexes: [
     { name: 'payment_order_tenant_created_idx', properties: ['tenantId', 'createdAt'] },
     { name: 'payment_order_state_created_idx', properties: ['tradeState', 'createdAt'] },
+    // Reconciliation's missing_upstream and day-boundary scan: one provider's payments paid in a time window.
+    { name: 'payment_order_sp_success_idx', properties: ['spMchid', 'successTime'] },
   ],
 });
 
