@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +35,7 @@ import { beijingDay, beijingMidnight, previousDay } from '../src/bills/dates';
 import { beijingDateTime, yuan } from '../src/simulator/bills';
 import { startPartnerpay } from './support/partnerpay';
 import { countStatements } from './support/sql-count';
+import { childCpuMicros } from './support/cpu';
 import { sqlLiteral } from '../src/bills/sql-literal';
 
 const int = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
@@ -58,6 +59,19 @@ async function admin(method: 'PUT' | 'POST', url: string, token: string, body: u
   return JSON.parse(text) as Record<string, unknown>;
 }
 
+/** The local MariaDB/MySQL server's pid (for its CPU time), found by process name; undefined if none. */
+function serverPid(): number | undefined {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (/^(mariadbd|mysqld)$/.test(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const nRows = int('BENCH_BILL_ROWS', 1_000_000);
   const nTenants = int('BENCH_TENANTS', 100);
@@ -73,12 +87,13 @@ async function main(): Promise<void> {
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     dbUrl = `sqlite:${join(dir, 'bench.sqlite')}`;
   }
+  let closeFiles = async () => {};
   const pp = await startPartnerpay(dbUrl, 'http://127.0.0.1:9', 1_000_000);
   try {
     const c = pp.app.container;
     // BENCH_BATCH_ROWS: staging rows per INSERT (bills.batchRows), for tuning.
-    const bills = c.resolve<Config>(TOKENS.Config).bills;
-    bills.batchRows = int('BENCH_BATCH_ROWS', bills.batchRows);
+    const appConfig = c.resolve<Config>(TOKENS.Config);
+    const bills = { ...appConfig.bills, batchRows: int('BENCH_BATCH_ROWS', appConfig.bills.batchRows) };
     const token = pp.config.security.adminToken;
     const spMchid = `1${String(Date.now()).slice(-9)}`;
     const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -172,7 +187,7 @@ async function main(): Promise<void> {
     });
     await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
     const fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/v3/billdownload/file`;
-    process.once('exit', () => files.close());
+    closeFiles = () => new Promise<void>((r) => files.close(() => r()));
 
     // WeChat Pay stand-in: the bill application answers the generated file; no fund-flow bills.
     const wxpay: WxpayClient = {
@@ -191,7 +206,7 @@ async function main(): Promise<void> {
     };
     const service = new ReconciliationService(
       c.resolve(ReconciliationRepository),
-      c.resolve<Config>(TOKENS.Config),
+      { ...appConfig, bills },
       c.resolve<Clock>(TOKENS.Clock),
       c.resolve<Logger>(TOKENS.Logger),
       wxpay,
@@ -225,9 +240,14 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     const sql = countStatements(orm);
     const la0 = loadavg();
+    const dbPid = mysql ? serverPid() : undefined;
+    const db0 = dbPid ? childCpuMicros(dbPid) : undefined;
+    const cpu0 = process.cpuUsage();
     const t1 = process.hrtime.bigint();
     await service.execute(claimed);
     const secs = Number(process.hrtime.bigint() - t1) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    const db1 = dbPid ? childCpuMicros(dbPid) : undefined;
     clearInterval(sampler);
     const done = (await repo.byId(run.id))!;
     if (done.status !== 'done') throw new Error(`run ${done.status}: ${done.error}`);
@@ -242,10 +262,15 @@ async function main(): Promise<void> {
     console.log(`reconcile time     ${secs.toFixed(1)} s`);
     console.log(`rows/s             ${Math.round(nRows / secs)}`);
     console.log(`peak RSS (run)     ${mb(peak)} (before the run ${mb(baseRss)}; gzip bill ${mb(gzBytes)}, streamed, not held)`);
+    const cpuS = (cpu.user + cpu.system) / 1e6;
+    console.log(`partnerpay CPU     ${cpuS.toFixed(1)} s (${Math.round(nRows / cpuS)} rows per CPU-second; all threads)`);
+    if (db0 !== undefined && db1 !== undefined)
+      console.log(`database server CPU ${((db1 - db0) / 1e6).toFixed(1)} s (pid ${dbPid}; includes other clients' work)`);
     console.log(`SQL statements     ${sql.total()} (${(sql.total() / nRows).toFixed(4)} per row)`);
     if (process.env.BENCH_PHASES === '1')
       for (const [k, v] of [...phases].sort((a, b) => b[1] - a[1])) console.log(`   ${(v / 1000).toFixed(2).padStart(7)} s  ${k}`);
   } finally {
+    await closeFiles();
     await pp.close();
     await scratch?.drop();
   }

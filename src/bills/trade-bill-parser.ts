@@ -186,6 +186,9 @@ function detailRow(record: string[], ix: Record<Col, number>, lineNo: number, se
   const subMchid = get('sub');
   if (!outTradeNo || !/^\d{1,16}$/.test(subMchid))
     throw new BillFormatError(`malformed row ${lineNo}: 商户订单号 or 特约商户号 is missing`);
+  const line = record.join(',');
+  // No text field of a bill holds one; SQLite would cut the stored row short at it.
+  if (line.includes('\0')) throw new BillFormatError(`malformed row ${lineNo}: a NUL byte`);
   const refund = state === 'REFUND';
   const outRefundNo = refund ? get('outRefundNo') : null;
   if (refund && !outRefundNo) throw new BillFormatError(`malformed row ${lineNo}: a refund row without 商户退款单号`);
@@ -200,7 +203,7 @@ function detailRow(record: string[], ix: Record<Col, number>, lineNo: number, se
     amount: amountOf(record, refund ? ix.refundApplied : ix.total, lineNo, refund ? COLUMNS.refundApplied : COLUMNS.total),
     feeMilli: amountOf(record, ix.fee, lineNo, COLUMNS.fee, 5),
     refundStatus: refund ? get('refundStatus') || null : null,
-    line: record.join(','),
+    line,
   };
 }
 
