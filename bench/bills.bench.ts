@@ -1,10 +1,11 @@
 /**
  * npm run bench:bills — reconciles a generated 1,000,000-row trade bill (BENCH_BILL_ROWS) against
  * as many local orders on the database of DATABASE_URL (a scratch database, dropped afterwards; else
- * a SQLite file), end to end through ReconciliationService.execute: bill application, download,
- * gunzip + SHA-1 + csv-parse streaming, staging in multi-row INSERTs, set-based matching, totals,
- * results and per-tenant events. WeChat Pay is a stand-in answering with the generated gzip file
- * (the HTTP transfer is not measured). Prints rows/s, peak RSS during the run and statements issued.
+ * a SQLite file), end to end through ReconciliationService.execute: bill application, download
+ * (a read stream of the generated gzip file; BENCH_BILL_HTTP=1: undici's body stream from a bare HTTP server),
+ * gunzip + SHA-1 + csv-parse streaming, staging in multi-row INSERTs (BENCH_BATCH_ROWS overrides
+ * bills.batchRows), set-based matching, results and per-tenant events. Prints rows/s, peak RSS
+ * during the run, CPU of partnerpay and of the database server, load average and statements issued.
  */
 import 'reflect-metadata';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -179,15 +180,22 @@ async function main(): Promise<void> {
       `generated ${nRows} orders + bill in ${((Date.now() - t0) / 1000).toFixed(1)} s; gzip bill ${(gzBytes / 1e6).toFixed(1)} MB`,
     );
 
-    // The file is served over HTTP by a bare node:http server in this process and fetched with undici,
-    // so the run reads undici's body stream as it does from WeChat Pay (no signing, no TLS).
-    const files = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': gzBytes });
-      createReadStream(billPath).pipe(res);
-    });
-    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
-    const fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/v3/billdownload/file`;
-    closeFiles = () => new Promise<void>((r) => files.close(() => r()));
+    // BENCH_BILL_HTTP=1: the file is served by a bare node:http server in this process and fetched with
+    // undici, so the run reads undici's body stream (no signing, no TLS). Default: a file read stream
+    // (a 1M-row run over HTTP once failed with "other side closed" from that in-process server).
+    let fileUrl: string | undefined;
+    if (process.env.BENCH_BILL_HTTP === '1') {
+      const files = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': gzBytes });
+        createReadStream(billPath).pipe(res);
+      });
+      files.requestTimeout = 0;
+      files.headersTimeout = 0;
+      files.timeout = 0;
+      await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+      fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/v3/billdownload/file`;
+      closeFiles = () => new Promise<void>((r) => files.close(() => r()));
+    }
 
     // WeChat Pay stand-in: the bill application answers the generated file; no fund-flow bills.
     const wxpay: WxpayClient = {
@@ -200,6 +208,7 @@ async function main(): Promise<void> {
         throw new WxpayApiError(400, { code: 'NO_STATEMENT_EXIST', message: 'no bill' });
       },
       async downloadStream() {
+        if (!fileUrl) return { status: 200, body: createReadStream(billPath) };
         const res = await request(fileUrl);
         return { status: res.statusCode, body: res.body };
       },

@@ -310,6 +310,8 @@ export class ReconciliationRepository {
   /**
    * Local payments paid in [from, to) that are in neither this run's bill nor `otherRunId`'s (the
    * previous day's, for payments near midnight that WeChat Pay may have booked on the other day).
+   * The anti-join runs on payment_order_sp_success_idx alone (it holds out_trade_no and the id);
+   * only the few unbilled orders are then read in full.
    */
   async unbilledPayments(
     runId: string,
@@ -318,19 +320,24 @@ export class ReconciliationRepository {
     from: number,
     to: number,
   ): Promise<Record<string, unknown>[]> {
+    const other = otherRunId
+      ? `left join bill_row p on p.reconciliation_id = ? and p.kind = 'pay' and p.out_trade_no = x.out_trade_no`
+      : '';
     return rows(
       this.db.read(),
       `select o.id as local_id, o.tenant_id, o.sub_mchid, o.out_trade_no, o.amount_total as local_amount, o.trade_state as local_state
-       from payment_order o
-       where o.sp_mchid = ? and o.trade_state in ('SUCCESS', 'REFUND') and o.success_time >= ? and o.success_time < ?
-         and not exists (select 1 from bill_row b
-           where b.reconciliation_id in (?, ?) and b.kind = 'pay' and b.out_trade_no = o.out_trade_no)
+       from (select x.id from payment_order x
+         left join bill_row b on b.reconciliation_id = ? and b.kind = 'pay' and b.out_trade_no = x.out_trade_no
+         ${other}
+         where x.sp_mchid = ? and x.success_time >= ? and x.success_time < ? and b.seq is null${otherRunId ? ' and p.seq is null' : ''}) u
+       join payment_order o on o.id = u.id
+       where o.trade_state in ('SUCCESS', 'REFUND')
        order by o.id limit 100000`,
-      [spMchid, from, to, runId, otherRunId ?? runId],
+      otherRunId ? [runId, otherRunId, spMchid, from, to] : [runId, spMchid, from, to],
     );
   }
 
-  /** Local refunds WeChat Pay accepted in [from, to) that are in neither bill. */
+  /** Local refunds WeChat Pay accepted in [from, to) that are in neither bill (matched on out_trade_no too: bill_row_trade_idx). */
   async unbilledRefunds(
     runId: string,
     otherRunId: string | null,
@@ -338,16 +345,21 @@ export class ReconciliationRepository {
     from: number,
     to: number,
   ): Promise<Record<string, unknown>[]> {
+    const other = otherRunId
+      ? `left join bill_row p on p.reconciliation_id = ? and p.kind = 'refund' and p.out_trade_no = x.out_trade_no and p.out_refund_no = x.out_refund_no`
+      : '';
     return rows(
       this.db.read(),
       `select r.id as local_id, r.tenant_id, r.sub_mchid, r.out_trade_no, r.out_refund_no, r.amount_refund as local_amount,
         r.status as local_state
-       from refund r
-       where r.sp_mchid = ? and r.submitted = 1 and r.created_at >= ? and r.created_at < ?
-         and not exists (select 1 from bill_row b
-           where b.reconciliation_id in (?, ?) and b.kind = 'refund' and b.out_refund_no = r.out_refund_no)
+       from (select x.id from refund x
+         left join bill_row b on b.reconciliation_id = ? and b.kind = 'refund' and b.out_trade_no = x.out_trade_no and b.out_refund_no = x.out_refund_no
+         ${other}
+         where x.sp_mchid = ? and x.created_at >= ? and x.created_at < ? and b.seq is null${otherRunId ? ' and p.seq is null' : ''}) u
+       join refund r on r.id = u.id
+       where r.submitted = 1
        order by r.id limit 100000`,
-      [spMchid, from, to, runId, otherRunId ?? runId],
+      otherRunId ? [runId, otherRunId, spMchid, from, to] : [runId, spMchid, from, to],
     );
   }
 

@@ -89,3 +89,13 @@ test('When a run is done its staged rows are kept bills.keepStagedDays, and a su
   assert.equal((await repo.tenantLines(second, 'ten_keep', 0, 10)).length, 0, 'deleted once keepStagedDays have passed');
   assert.equal((await repo.byId(second))!.rowsPurgedAt, clock.now());
 });
+
+test("The missing_upstream scans run with and without the previous day's bill (the midnight boundary)", async () => {
+  const sp = uniqueMchid();
+  const today = await doneRun(sp, beijingDay(clock.now()));
+  const yesterday = await doneRun(sp, beijingDay(clock.now() - 86_400_000));
+  for (const other of [null, yesterday]) {
+    assert.deepEqual(await repo.unbilledPayments(today, other, sp, 0, clock.now()), []);
+    assert.deepEqual(await repo.unbilledRefunds(today, other, sp, 0, clock.now()), []);
+  }
+});

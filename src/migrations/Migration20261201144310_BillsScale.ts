@@ -1,8 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261201140001_BillsScale extends Migration {
+export class Migration20261201144310_BillsScale extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table \`payment_order\` add index \`payment_order_sp_success_idx\`(\`sp_mchid\`, \`success_time\`);`);
+    this.addSql(
+      `alter table \`payment_order\` add index \`payment_order_sp_success_idx\`(\`sp_mchid\`, \`success_time\`, \`out_trade_no\`);`,
+    );
 
     this.addSql(`alter table \`reconciliation\` add \`rows_purged_at\` bigint null;`);
     this.addSql(`alter table \`reconciliation\` add index \`reconciliation_purge_idx\`(\`rows_purged_at\`, \`finished_at\`);`);
