@@ -246,7 +246,11 @@ async function main(): Promise<void> {
     global.gc?.();
     const baseRss = process.memoryUsage().rss;
     let peak = baseRss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    let atPeak = process.memoryUsage();
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      if (m.rss > peak) [peak, atPeak] = [m.rss, m];
+    }, 20);
     const sql = countStatements(orm);
     const la0 = loadavg();
     const dbPid = mysql ? serverPid() : undefined;
@@ -271,6 +275,10 @@ async function main(): Promise<void> {
     console.log(`reconcile time     ${secs.toFixed(1)} s`);
     console.log(`rows/s             ${Math.round(nRows / secs)}`);
     console.log(`peak RSS (run)     ${mb(peak)} (before the run ${mb(baseRss)}; gzip bill ${mb(gzBytes)}, streamed, not held)`);
+    console.log(
+      `  at the peak      heap used ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)} ` +
+        `(array buffers ${mb(atPeak.arrayBuffers)})`,
+    );
     const cpuS = (cpu.user + cpu.system) / 1e6;
     console.log(`partnerpay CPU     ${cpuS.toFixed(1)} s (${Math.round(nRows / cpuS)} rows per CPU-second; all threads)`);
     if (db0 !== undefined && db1 !== undefined)

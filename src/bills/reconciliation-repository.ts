@@ -52,6 +52,23 @@ const STAGE_PROPS = [
   'line',
 ] as const;
 const STAGE_COLUMNS = STAGE_PROPS.map((p) => BILL_ROW.col(p)).join(', ');
+/**
+ * The staging INSERT as one SQL string of literals, in STAGE_PROPS order. Built apart from the
+ * statement's await so that its 5000-odd row strings are garbage at once, not kept until it is done.
+ */
+function stagingSql(runId: string, tenantOf: (subMchid: string) => string | null, batch: TradeBillRow[], sqlite: boolean): string {
+  const q = (v: string | number | null) => sqlLiteral(v, sqlite);
+  const run = q(runId);
+  const values: string[] = new Array(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const b = batch[i];
+    values[i] =
+      `(${run},${b.seq},${q(tenantOf(b.subMchid))},${q(b.subMchid)},${q(b.kind)},${b.tradeTime},` +
+      `${q(b.transactionId)},${q(b.outTradeNo)},${q(b.outRefundNo)},${b.amount},${b.feeMilli},${q(b.refundStatus)},${q(b.line)})`;
+  }
+  return `insert into bill_row (${STAGE_COLUMNS}) values ${values.join(',')}`;
+}
+
 /** The part of knex's client that runs one statement on a pooled driver connection. */
 interface DriverClient {
   acquireConnection(): Promise<unknown>;
@@ -207,17 +224,7 @@ export class ReconciliationRepository {
     if (!batch.length) return;
     const em = this.db.read();
     const sqlite = isSqlite(em);
-    const q = (v: string | number | null) => sqlLiteral(v, sqlite);
-    const run = q(runId);
-    const values: string[] = new Array(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const b = batch[i];
-      // In STAGE_PROPS order.
-      values[i] =
-        `(${run},${b.seq},${q(tenantOf(b.subMchid))},${q(b.subMchid)},${q(b.kind)},${b.tradeTime},` +
-        `${q(b.transactionId)},${q(b.outTradeNo)},${q(b.outRefundNo)},${b.amount},${b.feeMilli},${q(b.refundStatus)},${q(b.line)})`;
-    }
-    const sql = `insert into bill_row (${STAGE_COLUMNS}) values ${values.join(',')}`;
+    const sql = stagingSql(runId, tenantOf, batch, sqlite);
     const knex = em.getConnection().getKnex();
     if (sqlite) {
       await knex.raw(sql);

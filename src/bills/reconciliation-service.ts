@@ -240,8 +240,16 @@ export class ReconciliationService {
     } as DiscrepancyRow;
   }
 
-  /** Bill-side then local-side differences, written in batches (the run's results only once it is done). */
+  /**
+   * Bill-side and local-side differences, written in batches (the run's results only once it is done).
+   * The two sides are independent reads of the staged bill: they run at once, on two connections.
+   */
   private async findDiscrepancies(run: ReconciliationRow, empty: boolean): Promise<void> {
+    await Promise.all([this.billSideDiscrepancies(run), this.localSideDiscrepancies(run, empty)]);
+  }
+
+  /** Bill rows without a matching local order or refund of their tenant. */
+  private async billSideDiscrepancies(run: ReconciliationRow): Promise<void> {
     for (const kind of ['pay', 'refund'] as const) {
       for (let after = 0; ;) {
         const page =
@@ -253,6 +261,10 @@ export class ReconciliationService {
         await this.repo.addDiscrepancies(page.map((r) => this.billSide(run, r, kind)));
       }
     }
+  }
+
+  /** Local payments and refunds of the day that are in no bill (missing_upstream). */
+  private async localSideDiscrepancies(run: ReconciliationRow, empty: boolean): Promise<void> {
     // A payment in the last minutes of a Beijing day may be booked on the next day's bill: it is
     // judged with that bill (next day's run, which also looks at the previous day's bill).
     const margin = this.config.bills.boundaryMinutes * 60_000;
