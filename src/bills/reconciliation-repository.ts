@@ -69,6 +69,15 @@ function stagingSql(runId: string, tenantOf: (subMchid: string) => string | null
   return `insert into bill_row (${STAGE_COLUMNS}) values ${values.join(',')}`;
 }
 
+/**
+ * The anti-joins name bill_row_trade_idx: right after staging the table's statistics may still say
+ * it is empty, and MariaDB then probed a run's rows through the primary key prefix for every order
+ * (a 100,000-row run took over 15 minutes instead of seconds).
+ */
+function tradeIndexHint(em: Em): string {
+  return isSqlite(em) ? 'indexed by bill_row_trade_idx' : 'force index (bill_row_trade_idx)';
+}
+
 /** The part of knex's client that runs one statement on a pooled driver connection. */
 interface DriverClient {
   acquireConnection(): Promise<unknown>;
@@ -327,14 +336,15 @@ export class ReconciliationRepository {
     from: number,
     to: number,
   ): Promise<Record<string, unknown>[]> {
+    const hint = tradeIndexHint(this.db.read());
     const other = otherRunId
-      ? `left join bill_row p on p.reconciliation_id = ? and p.kind = 'pay' and p.out_trade_no = x.out_trade_no`
+      ? `left join bill_row p ${hint} on p.reconciliation_id = ? and p.kind = 'pay' and p.out_trade_no = x.out_trade_no`
       : '';
     return rows(
       this.db.read(),
       `select o.id as local_id, o.tenant_id, o.sub_mchid, o.out_trade_no, o.amount_total as local_amount, o.trade_state as local_state
        from (select x.id from payment_order x
-         left join bill_row b on b.reconciliation_id = ? and b.kind = 'pay' and b.out_trade_no = x.out_trade_no
+         left join bill_row b ${hint} on b.reconciliation_id = ? and b.kind = 'pay' and b.out_trade_no = x.out_trade_no
          ${other}
          where x.sp_mchid = ? and x.success_time >= ? and x.success_time < ? and b.seq is null${otherRunId ? ' and p.seq is null' : ''}) u
        join payment_order o on o.id = u.id
@@ -352,15 +362,16 @@ export class ReconciliationRepository {
     from: number,
     to: number,
   ): Promise<Record<string, unknown>[]> {
+    const hint = tradeIndexHint(this.db.read());
     const other = otherRunId
-      ? `left join bill_row p on p.reconciliation_id = ? and p.kind = 'refund' and p.out_trade_no = x.out_trade_no and p.out_refund_no = x.out_refund_no`
+      ? `left join bill_row p ${hint} on p.reconciliation_id = ? and p.kind = 'refund' and p.out_trade_no = x.out_trade_no and p.out_refund_no = x.out_refund_no`
       : '';
     return rows(
       this.db.read(),
       `select r.id as local_id, r.tenant_id, r.sub_mchid, r.out_trade_no, r.out_refund_no, r.amount_refund as local_amount,
         r.status as local_state
        from (select x.id from refund x
-         left join bill_row b on b.reconciliation_id = ? and b.kind = 'refund' and b.out_trade_no = x.out_trade_no and b.out_refund_no = x.out_refund_no
+         left join bill_row b ${hint} on b.reconciliation_id = ? and b.kind = 'refund' and b.out_trade_no = x.out_trade_no and b.out_refund_no = x.out_refund_no
          ${other}
          where x.sp_mchid = ? and x.created_at >= ? and x.created_at < ? and b.seq is null${otherRunId ? ' and p.seq is null' : ''}) u
        join refund r on r.id = u.id
