@@ -364,14 +364,16 @@ export class ReconciliationRepository {
   ): Promise<Record<string, unknown>[]> {
     const hint = tradeIndexHint(this.db.read());
     const other = otherRunId
-      ? `left join bill_row p ${hint} on p.reconciliation_id = ? and p.kind = 'refund' and p.out_trade_no = x.out_trade_no and p.out_refund_no = x.out_refund_no`
+      ? `left join bill_row p ${hint} on p.reconciliation_id = ? and p.kind = 'refund'
+           and p.out_trade_no = x.out_trade_no and p.out_refund_no = x.out_refund_no`
       : '';
     return rows(
       this.db.read(),
       `select r.id as local_id, r.tenant_id, r.sub_mchid, r.out_trade_no, r.out_refund_no, r.amount_refund as local_amount,
         r.status as local_state
        from (select x.id from refund x
-         left join bill_row b ${hint} on b.reconciliation_id = ? and b.kind = 'refund' and b.out_trade_no = x.out_trade_no and b.out_refund_no = x.out_refund_no
+         left join bill_row b ${hint} on b.reconciliation_id = ? and b.kind = 'refund'
+           and b.out_trade_no = x.out_trade_no and b.out_refund_no = x.out_refund_no
          ${other}
          where x.sp_mchid = ? and x.created_at >= ? and x.created_at < ? and b.seq is null${otherRunId ? ' and p.seq is null' : ''}) u
        join refund r on r.id = u.id
