@@ -50,11 +50,17 @@ export const ReconciliationEntity = defineEntity({
     leaseUntil: p.bigint('number').nullable(),
     startedAt: p.bigint('number').nullable(),
     finishedAt: p.bigint('number').nullable(),
+    /** When its staged bill rows were deleted (retention, `bills.keepStagedDays`): its tenants' trade CSVs are gone. */
+    rowsPurgedAt: p.bigint('number').nullable(),
     createdAt: p.bigint('number'),
     updatedAt: p.bigint('number'),
   },
   uniques: [{ name: 'reconciliation_sp_date_gen_unique', properties: ['spMchid', 'billDate', 'generation'] }],
-  indexes: [{ name: 'reconciliation_status_next_idx', properties: ['status', 'nextAttemptAt'] }],
+  indexes: [
+    { name: 'reconciliation_status_next_idx', properties: ['status', 'nextAttemptAt'] },
+    // Retention: done runs whose staged rows are still kept, oldest first.
+    { name: 'reconciliation_purge_idx', properties: ['rowsPurgedAt', 'finishedAt'] },
+  ],
 });
 export type ReconciliationRow = RowOf<typeof ReconciliationEntity>;
 export const RECONCILIATION = table(ReconciliationEntity);

@@ -23,6 +23,7 @@ export const billsFeature: Feature = {
         async run() {
           await service.ensureDaily();
           await service.processDue();
+          await service.purgeStaged();
         },
       },
     ];

@@ -13,7 +13,8 @@ export function runView(r: ReconciliationRow): Record<string, unknown> {
     error: r.error,
     attempts: r.attempts,
     next_attempt_at: r.status === 'pending' ? time(r.nextAttemptAt) : null,
-    bill: { rows: r.billRows, hash_verified: r.hashVerified },
+    // rows_purged_at: when retention deleted the staged rows (tenants' trade CSVs are gone from then on).
+    bill: { rows: r.billRows, hash_verified: r.hashVerified, rows_purged_at: time(r.rowsPurgedAt) },
     summary: r.status === 'done' ? r.summary : null,
     tenants: r.status === 'done' ? (r.tenants ?? []).map(tenantPart) : [],
     started_at: time(r.startedAt),

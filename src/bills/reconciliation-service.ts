@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../common/tokens';
 import type { Clock } from '../common/clock';
@@ -9,7 +8,7 @@ import { newId } from '../common/ids';
 import { recordEvent } from '../events/outbox';
 import type { WxpayClient } from '../wxpay/client-port';
 import type { ServiceProviderCredentials } from '../wxpay/credentials';
-import { applyTradeBill, downloadBill } from '../wxpay/resources';
+import { applyTradeBill, downloadBillStream } from '../wxpay/resources';
 import { OrderService } from '../orders/order-service';
 import { RefundService } from '../refunds/refund-service';
 import { RefundRepository } from '../refunds/refund-repository';
@@ -18,13 +17,45 @@ import type { Em, Orm } from '../common/db/orm';
 import { AuditLog, type WriteContext } from '../audit/audit-log';
 import { ReconciliationRepository } from './reconciliation-repository';
 import type { DiscrepancyRow, ReconciliationRow, RunSummary, TenantResult } from './bills.entities';
-import { BillFormatError, parseTradeBill } from './trade-bill-parser';
+import { BillFormatError, parseTradeBill, type TradeBillRow } from './trade-bill-parser';
 import { assertBillDate, beijingMidnight, previousDay } from './dates';
 import { fundflowFee, subMerchantFundflow } from './fundflow';
 import { milliToFen } from './money';
 import { tenantRunView } from './bills.views';
 
 const PAGE = 1000;
+/** Staging INSERTs in flight while the parser reads on (2: one in the database, one on its way). */
+const STAGE_IN_FLIGHT = 2;
+
+/** One tenant's rows of one kind in the bill: count, amount (fen) and fee (thousandths of a fen). */
+interface BillTotal {
+  tenantId: string;
+  kind: 'pay' | 'refund';
+  n: number;
+  amount: number;
+  feeMilli: number;
+}
+
+/** What staging proved: row count, hash, and per-tenant totals summed while parsing (no second pass over the rows). */
+interface StagedBill {
+  rows: number;
+  empty: boolean;
+  hashVerified: boolean;
+  totals: Map<string, BillTotal>;
+}
+
+function addTotals(totals: Map<string, BillTotal>, tenantOf: (sub: string) => string | null, batch: TradeBillRow[]): void {
+  for (const b of batch) {
+    const tenantId = tenantOf(b.subMchid);
+    if (tenantId === null) continue; // reported as a discrepancy, never attributed
+    const key = `${tenantId}:${b.kind}`;
+    let t = totals.get(key);
+    if (!t) totals.set(key, (t = { tenantId, kind: b.kind, n: 0, amount: 0, feeMilli: 0 }));
+    t.n++;
+    t.amount += b.amount;
+    t.feeMilli += b.feeMilli;
+  }
+}
 const emptySummary = (): RunSummary => ({
   matched: 0,
   missing_local: 0,
@@ -94,6 +125,20 @@ export class ReconciliationService {
     }
   }
 
+  /**
+   * Retention of staged bill rows: those of done runs finished more than `bills.keepStagedDays` ago,
+   * and of runs superseded by a newer done generation, are deleted (failed runs keep none).
+   */
+  async purgeStaged(): Promise<number> {
+    const now = this.clock.now();
+    let n = 0;
+    for (const r of await this.repo.purgeable(now - this.config.bills.keepStagedDays * 86_400_000)) {
+      await this.repo.purgeStaged(r.id, now);
+      n++;
+    }
+    return n;
+  }
+
   /** Runs one claimed run to done, failed, or back to pending (bill not ready). */
   async execute(run: ReconciliationRow): Promise<void> {
     const log = this.logger.child({ reconciliation_id: run.id, sp_mchid: run.spMchid, bill_date: run.billDate });
@@ -106,6 +151,8 @@ export class ReconciliationService {
       await this.settleStateMismatches(run, sp);
       await this.complete(run, sp, tenants, bill);
       log.info({ rows: bill.rows }, 'reconciliation done');
+      // A rerun supersedes the previous generation: its rows go now rather than after keepStagedDays.
+      await this.purgeStaged().catch((err) => log.warn({ err }, 'staged bill rows not purged'));
     } catch (err) {
       const now = this.clock.now();
       if (err instanceof NotReady && run.attempts < this.config.bills.maxAttempts) {
@@ -125,32 +172,54 @@ export class ReconciliationService {
     run: ReconciliationRow,
     sp: ServiceProviderCredentials,
     tenants: Array<{ id: string; subMchid: string }>,
-  ): Promise<{ rows: number; empty: boolean; hashVerified: boolean }> {
+  ): Promise<StagedBill> {
     let applied;
     try {
       applied = await applyTradeBill(this.wxpay, sp, { bill_date: run.billDate, bill_type: 'ALL', tar_type: 'GZIP' });
     } catch (err) {
-      if (isUpstream(err, 'NO_STATEMENT_EXIST')) return { rows: 0, empty: true, hashVerified: false };
+      if (isUpstream(err, 'NO_STATEMENT_EXIST')) return { rows: 0, empty: true, hashVerified: false, totals: new Map() };
       if (isUpstream(err, 'STATEMENT_CREATING')) throw new NotReady('the trade bill is being generated (STATEMENT_CREATING)');
       if (!isUpstream(err)) throw new NotReady(`WeChat Pay could not be reached: ${(err as Error).message}`);
       throw new BillFormatError(`WeChat Pay refused the bill application: ${(err as Error).message}`);
     }
-    const file = await downloadBill(this.wxpay, sp, applied.download_url).catch((err) => {
+    const file = await downloadBillStream(this.wxpay, sp, applied.download_url).catch((err) => {
       throw new NotReady(`the bill download failed: ${(err as Error).message}`);
     });
     const bySub = new Map(tenants.map((t) => [t.subMchid, t.id]));
-    let batches = 0;
-    const parsed = await parseTradeBill(
-      Readable.from([file.body]),
-      async (batch) => {
-        await this.repo.stage(run.id, (s) => bySub.get(s) ?? null, batch);
-        if (++batches % 50 === 0) await this.repo.renew(run.id, this.clock.now() + this.config.bills.leaseSeconds * 1000);
-      },
-      this.config.bills.batchRows,
-    );
+    const tenantOf = (s: string) => bySub.get(s) ?? null;
+    const totals = new Map<string, BillTotal>();
+    // Staging overlaps parsing: up to STAGE_IN_FLIGHT INSERTs run while the next batch is parsed, and
+    // the parser waits (backpressure down to the socket) when they are all busy: memory stays flat.
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    const leaseMs = this.config.bills.leaseSeconds * 1000;
+    let renewedAt = this.clock.now();
+    let parsed;
+    try {
+      parsed = await parseTradeBill(
+        file.body,
+        async (batch) => {
+          addTotals(totals, tenantOf, batch);
+          const p = this.repo.stage(run.id, tenantOf, batch).catch((err: unknown) => void (failure ??= err));
+          inFlight.add(p);
+          void p.finally(() => inFlight.delete(p));
+          if (inFlight.size >= STAGE_IN_FLIGHT) await Promise.race(inFlight);
+          if (failure) throw failure;
+          if (this.clock.now() - renewedAt > leaseMs / 3) {
+            renewedAt = this.clock.now();
+            await this.repo.renew(run.id, renewedAt + leaseMs);
+          }
+        },
+        this.config.bills.batchRows,
+      );
+    } finally {
+      // Whatever happened, no INSERT of this run may land after it is cleared or judged.
+      await Promise.allSettled([...inFlight]);
+    }
+    if (failure) throw failure;
     if (applied.hash_type.toUpperCase() !== 'SHA1' || parsed.sha1 !== applied.hash_value.toLowerCase())
       throw new BillFormatError(`hash mismatch: the bill's SHA1 is ${parsed.sha1}, WeChat Pay announced ${applied.hash_value}`);
-    return { rows: parsed.rows, empty: false, hashVerified: true };
+    return { rows: parsed.rows, empty: false, hashVerified: true, totals };
   }
 
   private discrepancy(run: ReconciliationRow, d: Partial<DiscrepancyRow> & Pick<DiscrepancyRow, 'kind' | 'subMchid' | 'outTradeNo'>) {
@@ -171,8 +240,16 @@ export class ReconciliationService {
     } as DiscrepancyRow;
   }
 
-  /** Bill-side then local-side differences, written in batches (the run's results only once it is done). */
+  /**
+   * Bill-side and local-side differences, written in batches (the run's results only once it is done).
+   * The two sides are independent reads of the staged bill: they run at once, on two connections.
+   */
   private async findDiscrepancies(run: ReconciliationRow, empty: boolean): Promise<void> {
+    await Promise.all([this.billSideDiscrepancies(run), this.localSideDiscrepancies(run, empty)]);
+  }
+
+  /** Bill rows without a matching local order or refund of their tenant. */
+  private async billSideDiscrepancies(run: ReconciliationRow): Promise<void> {
     for (const kind of ['pay', 'refund'] as const) {
       for (let after = 0; ;) {
         const page =
@@ -184,6 +261,10 @@ export class ReconciliationService {
         await this.repo.addDiscrepancies(page.map((r) => this.billSide(run, r, kind)));
       }
     }
+  }
+
+  /** Local payments and refunds of the day that are in no bill (missing_upstream). */
+  private async localSideDiscrepancies(run: ReconciliationRow, empty: boolean): Promise<void> {
     // A payment in the last minutes of a Beijing day may be booked on the next day's bill: it is
     // judged with that bill (next day's run, which also looks at the previous day's bill).
     const margin = this.config.bills.boundaryMinutes * 60_000;
@@ -269,7 +350,7 @@ export class ReconciliationService {
     run: ReconciliationRow,
     sp: ServiceProviderCredentials,
     tenants: Array<{ id: string; subMchid: string }>,
-    bill: { rows: number; hashVerified: boolean },
+    bill: StagedBill,
   ): Promise<void> {
     const results = new Map<string, TenantResult>(
       tenants.map((t) => [
@@ -278,7 +359,7 @@ export class ReconciliationService {
       ]),
     );
     const total = emptySummary();
-    for (const t of await this.repo.billTotals(run.id)) {
+    for (const t of bill.totals.values()) {
       const res = results.get(t.tenantId);
       if (!res) continue;
       if (t.kind === 'pay') res.totals.paid += t.amount;

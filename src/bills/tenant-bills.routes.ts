@@ -73,6 +73,8 @@ export function tenantBillsRouter(c: DependencyContainer): ApiRouter {
         res.send(file.content);
         return undefined;
       }
+      if (run.rowsPurgedAt !== null)
+        throw AppError.notFound(`trade bill rows of ${p.bill_date} (deleted bills.keepStagedDays after the run)`);
       // Streamed page by page: a busy tenant's day need not fit in memory.
       res.write(`\ufeff${HEADER}\r\n`);
       for (let after = 0; ;) {

@@ -78,7 +78,7 @@ function cell(raw: string | undefined, rowNo: number, name: string): string {
 }
 
 /**
- * Streams a trade bill (gzip or plain bytes) through gunzip, a SHA-1 tap and csv-parse — BOM, CRLF,
+ * Streams a trade bill (gzip or plain bytes; e.g. undici's response body) through gunzip, a SHA-1 tap and csv-parse — BOM, CRLF,
  * backtick-prefixed fields, header, detail rows, summary header and row — and hands detail rows to
  * `onBatch` `batchSize` at a time (awaited: backpressure, so memory stays flat whatever the bill's
  * size). Checks that the summary row's totals equal the detail sums. Throws BillFormatError.
@@ -102,6 +102,7 @@ export async function parseTradeBill(
   let summaryHeader: string[] = [];
   let batch: TradeBillRow[] = [];
   let lineNo = 0;
+  let batchError: unknown;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       lineNo++;
@@ -121,8 +122,12 @@ export async function parseTradeBill(
         sums.refund += amountOf(record, index!.refund, lineNo, COLUMNS.refund);
         batch.push(row);
         if (batch.length >= batchSize) {
-          await onBatch(batch);
+          const full = batch;
           batch = [];
+          await onBatch(full).catch((err: unknown) => {
+            batchError = err;
+            throw err;
+          });
         }
       } else if (phase === 'summary') {
         checkSummary(summaryHeader, record, sums, lineNo);
@@ -130,7 +135,10 @@ export async function parseTradeBill(
       } else throw new BillFormatError(`malformed bill: line ${lineNo} follows the summary row`);
     }
   } catch (e) {
-    if (e instanceof BillFormatError) throw e;
+    // Stop the download too (an undici body left unread would hold its connection).
+    input.destroy();
+    source.stream.destroy();
+    if (e instanceof BillFormatError || e === batchError) throw e;
     throw new BillFormatError(`corrupted or truncated download: ${(e as Error).message}`);
   }
   if (phase !== 'end') throw new BillFormatError('truncated bill: the summary row is missing');
@@ -178,6 +186,9 @@ function detailRow(record: string[], ix: Record<Col, number>, lineNo: number, se
   const subMchid = get('sub');
   if (!outTradeNo || !/^\d{1,16}$/.test(subMchid))
     throw new BillFormatError(`malformed row ${lineNo}: 商户订单号 or 特约商户号 is missing`);
+  const line = record.join(',');
+  // No text field of a bill holds one; SQLite would cut the stored row short at it.
+  if (line.includes('\0')) throw new BillFormatError(`malformed row ${lineNo}: a NUL byte`);
   const refund = state === 'REFUND';
   const outRefundNo = refund ? get('outRefundNo') : null;
   if (refund && !outRefundNo) throw new BillFormatError(`malformed row ${lineNo}: a refund row without 商户退款单号`);
@@ -192,7 +203,7 @@ function detailRow(record: string[], ix: Record<Col, number>, lineNo: number, se
     amount: amountOf(record, refund ? ix.refundApplied : ix.total, lineNo, refund ? COLUMNS.refundApplied : COLUMNS.total),
     feeMilli: amountOf(record, ix.fee, lineNo, COLUMNS.fee, 5),
     refundStatus: refund ? get('refundStatus') || null : null,
-    line: record.join(','),
+    line,
   };
 }
 

@@ -125,8 +125,14 @@ export const configSchema = z
         maxAttempts: z.number().int().positive().default(48),
         /** Payments this close to midnight (Beijing) are judged with the next day's bill. */
         boundaryMinutes: z.number().int().min(0).default(5),
-        /** Bill rows per multi-row INSERT while staging. */
-        batchRows: z.number().int().min(1).max(2000).default(500),
+        /** Bill rows per multi-row INSERT while staging (one SQL string of escaped literals; ~0.5 MB of SQL per 1000 rows). */
+        batchRows: z.number().int().min(1).max(10_000).default(5000),
+        /**
+         * Days a done run's staged bill rows are kept (tenants' trade CSVs are built from them), then
+         * deleted. At least 2: the next day's run reads the previous day's rows at the midnight boundary.
+         * Rows of a failed run or of a run superseded by a newer done generation go at once.
+         */
+        keepStagedDays: z.number().int().min(2).default(7),
         /** A node's claim on a run; another node takes over a run whose lease ran out. */
         leaseSeconds: z.number().int().positive().default(300),
         /** Fetch each sub-merchant's fund-flow bill with the daily run (needs 下载二级商户资金账单). */

@@ -4,6 +4,7 @@
  * entities agree, so a change to an entity without a migration fails CI.
  */
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201144310_BillsScale } from './Migration20261201144310_BillsScale';
 import { Migration20261201112555 } from './Migration20261201112555_TenantOrdersPerMinute';
 import { Migration20261201112531_CheckoutSecrets } from './Migration20261201112531_CheckoutSecrets';
 import { Migration20261201112749_NotificationVerifiedBy } from './Migration20261201112749_NotificationVerifiedBy';
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201115134_ProfitSharing', class: Migration20261201115134_ProfitSharing },
   { name: 'Migration20261201120811_Onboarding', class: Migration20261201120811_Onboarding },
   { name: 'Migration20261201115312_Bills', class: Migration20261201115312_Bills },
+  { name: 'Migration20261201144310_BillsScale', class: Migration20261201144310_BillsScale },
 ];

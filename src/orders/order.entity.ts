@@ -50,6 +50,9 @@ export const PaymentOrderEntity = defineEntity({
   indexes: [
     { name: 'payment_order_tenant_created_idx', properties: ['tenantId', 'createdAt'] },
     { name: 'payment_order_state_created_idx', properties: ['tradeState', 'createdAt'] },
+    // Reconciliation's missing_upstream and day-boundary scan: one provider's payments paid in a time
+    // window, out_trade_no included so the anti-join against the staged bill reads this index alone.
+    { name: 'payment_order_sp_success_idx', properties: ['spMchid', 'successTime', 'outTradeNo'] },
   ],
 });
 

@@ -39,6 +39,8 @@ export const RefundEntity = defineEntity({
     { name: 'refund_order_idx', properties: ['orderId'] },
     { name: 'refund_tenant_created_idx', properties: ['tenantId', 'createdAt'] },
     { name: 'refund_status_created_idx', properties: ['status', 'createdAt'] },
+    // Reconciliation's missing_upstream scan: one provider's refunds in a time window.
+    { name: 'refund_sp_created_idx', properties: ['spMchid', 'createdAt'] },
   ],
 });
 

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { ServiceProviderCredentials } from './credentials';
 import type { VerifyResult } from '../crypto';
 
@@ -40,6 +41,16 @@ export interface WxpayClient {
    * Optional so that fakes of this port need not implement it; the real client (TOKENS.Wxpay) does.
    */
   download?(sp: ServiceProviderCredentials, downloadUrl: string): Promise<WxpayDownload>;
+  /** Like download, but the body is a stream consumed by the caller (trade bills: never held in memory). Optional like download. */
+  downloadStream?(sp: ServiceProviderCredentials, downloadUrl: string): Promise<WxpayDownloadStream>;
+}
+
+/** A bill file being downloaded: its bytes as they arrive (a 2xx answer; errors are thrown before). */
+export interface WxpayDownloadStream {
+  status: number;
+  body: Readable;
+  contentType?: string;
+  requestId?: string;
 }
 
 /** A downloaded bill file: raw bytes (gzip when requested with tar_type=GZIP). */

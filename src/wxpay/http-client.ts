@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { AppError } from '../common/errors';
 import type { ServiceProviderCredentials } from './credentials';
-import type { PlatformKeys, WxpayCall, WxpayClient, WxpayDownload, WxpayResponse } from './client-port';
+import type { PlatformKeys, WxpayCall, WxpayClient, WxpayDownload, WxpayDownloadStream, WxpayResponse } from './client-port';
 import { WxpayApiError, WxpayMalformedError, WxpaySignatureError, type WxpayErrorBody } from './errors';
 import { assertPartnerEndpoint } from './partner-guard';
 import type { RawResponse, WxpayTransport } from './transport';
@@ -73,6 +73,18 @@ export class WxpayHttpClient implements WxpayClient {
     const requestId = header(raw.headers, 'request-id');
     if (raw.status < 200 || raw.status >= 300) throw await this.apiError(sp, raw, raw.body.toString('utf8'), requestId);
     return { status: raw.status, body: raw.body, contentType: header(raw.headers, 'content-type'), requestId };
+  }
+
+  /** Like download, but the file comes as a stream (undici's body, unread): for bills of any size. */
+  async downloadStream(sp: ServiceProviderCredentials, downloadUrl: string): Promise<WxpayDownloadStream> {
+    const path = this.transport.relativePath(downloadUrl);
+    if (!path || !path.startsWith('/v3/billdownload/'))
+      throw new AppError('INTERNAL_ERROR', 'refusing a bill download URL outside the configured WeChat Pay hosts');
+    assertPartnerEndpoint(path);
+    const raw = await this.transport.exchangeStream(sp, { method: 'GET', path, body: '', headers: { Accept: '*/*' }, idempotent: true });
+    const requestId = header(raw.headers, 'request-id');
+    if ('body' in raw) throw await this.apiError(sp, raw, raw.body.toString('utf8'), requestId);
+    return { status: raw.status, body: raw.stream, contentType: header(raw.headers, 'content-type'), requestId };
   }
 
   private async apiError(sp: ServiceProviderCredentials, raw: RawResponse, text: string, requestId?: string): Promise<Error> {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
@@ -45,6 +46,13 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+}
+
+/** A 2xx answer whose body is left unread: the caller consumes `stream` (bill downloads). */
+export interface RawStreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  stream: Readable;
 }
 
 interface Host {
@@ -130,6 +138,19 @@ export class WxpayTransport {
 
   /** Signs and sends `req`, retrying per the rules above; returns the last answer (any status) or throws WxpayTransportError. */
   async exchange(sp: ServiceProviderCredentials, req: RawRequest): Promise<RawResponse> {
+    return (await this.send(sp, req, false)) as RawResponse;
+  }
+
+  /**
+   * Like exchange, but a 2xx body is handed over unread as a stream (a bill of any size never sits in
+   * memory). Retries happen only before a 2xx answer; the request timeout covers the answer's
+   * headers, the agent's bodyTimeout each pause in the body. Non-2xx answers come back buffered.
+   */
+  async exchangeStream(sp: ServiceProviderCredentials, req: RawRequest): Promise<RawResponse | RawStreamResponse> {
+    return this.send(sp, req, true);
+  }
+
+  private async send(sp: ServiceProviderCredentials, req: RawRequest, stream: boolean): Promise<RawResponse | RawStreamResponse> {
     const deadline = performance.now() + this.opts.retryBudgetMs;
     const limit = req.idempotent ? this.opts.maxAttempts : 1;
     let host = this.primary;
@@ -137,7 +158,7 @@ export class WxpayTransport {
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - performance.now();
       try {
-        const res = await this.once(host, sp, req, Math.max(1, Math.min(this.opts.requestTimeoutMs, remaining)));
+        const res = await this.once(host, sp, req, Math.max(1, Math.min(this.opts.requestTimeoutMs, remaining)), stream);
         if (res.status < 500 || attempt >= limit || !(await this.backoff(attempt, deadline))) return res;
         this.logger?.warn({ status: res.status, path: logPath(req.path), attempt, host: host.label }, 'wxpay 5xx, retrying');
       } catch (e) {
@@ -163,7 +184,13 @@ export class WxpayTransport {
     await this.agent.close();
   }
 
-  private async once(host: Host, sp: ServiceProviderCredentials, req: RawRequest, timeoutMs: number): Promise<RawResponse> {
+  private async once(
+    host: Host,
+    sp: ServiceProviderCredentials,
+    req: RawRequest,
+    timeoutMs: number,
+    stream = false,
+  ): Promise<RawResponse | RawStreamResponse> {
     const path = host.prefix + req.path;
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -196,7 +223,8 @@ export class WxpayTransport {
         body: req.payload ? req.payload.bytes : req.body ? Buffer.from(req.body, 'utf8') : undefined,
         signal: ac?.signal,
       });
-      const body = Buffer.from(await res.body.arrayBuffer());
+      const streamed = stream && res.statusCode >= 200 && res.statusCode < 300;
+      const body = streamed ? undefined : Buffer.from(await res.body.arrayBuffer());
       const wxpayRequestId = [res.headers['request-id']].flat()[0];
       if (typeof wxpayRequestId === 'string') annotateLog({ wxpay_request_id: wxpayRequestId });
       this.observe(sp, req.path, res.statusCode < 300 ? 'ok' : res.statusCode < 500 ? 'http_4xx' : 'http_5xx', started);
@@ -210,7 +238,9 @@ export class WxpayTransport {
         },
         'wxpay call',
       );
-      return { status: res.statusCode, headers: res.headers as RawResponse['headers'], body };
+      const answered = res.headers as RawResponse['headers'];
+      // The timer below is cleared on return: from here on only the agent's bodyTimeout (idle) applies.
+      return body ? { status: res.statusCode, headers: answered, body } : { status: res.statusCode, headers: answered, stream: res.body };
     } catch (e) {
       const code = errorCode(e);
       const kind: TransportFailure =

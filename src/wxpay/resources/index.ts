@@ -2,8 +2,9 @@
  * Thin typed calls to the partner endpoints. The tenant travels with each call: `sp` (the service
  * provider's credentials) and sub_mchid; the client holds no tenant state.
  */
+import { Readable } from 'node:stream';
 import type { ServiceProviderCredentials } from '../credentials';
-import type { WxpayClient, WxpayDownload } from '../client-port';
+import type { WxpayClient, WxpayDownload, WxpayDownloadStream } from '../client-port';
 import type {
   BillResponse,
   CertificatesResponse,
@@ -122,6 +123,20 @@ export async function applySubMerchantFundflowBill(
   };
   return (await client.call<SubMerchantFundflowBillResponse>(sp, { method: 'GET', path: '/v3/bill/sub-merchant-fundflowbill', query }))
     .data;
+}
+
+/**
+ * Downloads a bill file from its download_url as a stream (the client's own stream when it has one;
+ * a fake with only `download` has its Buffer wrapped). The answer is unsigned: hash what flows through.
+ */
+export async function downloadBillStream(
+  client: WxpayClient,
+  sp: ServiceProviderCredentials,
+  downloadUrl: string,
+): Promise<WxpayDownloadStream> {
+  if (client.downloadStream) return client.downloadStream(sp, downloadUrl);
+  const file = await downloadBill(client, sp, downloadUrl);
+  return { ...file, body: Readable.from([file.body]) };
 }
 
 /** Downloads a bill file from its download_url. The answer is unsigned: check it with billHashMatches(body, hash_type, hash_value). */

@@ -103,6 +103,8 @@ test('When the download is truncated, not gzip at all, a row malformed or the su
   await assert.rejects(parseAll(badAmount), /malformed row 7: 应结订单金额/);
   const noTick = Buffer.from(text.replace(',`T3,', ',T3,'));
   await assert.rejects(parseAll(noTick), /malformed row \d+: 商户订单号 has no leading backtick/);
+  const nul = Buffer.from(text.replace(',`T3,', ',`T\u00003,'));
+  await assert.rejects(parseAll(nul), /malformed row \d+: a NUL byte/);
   const summary = Buffer.from(text.replace(/`30\.0,`([\d.]+),/, '`30.0,`999.99,'));
   await assert.rejects(parseAll(summary), /summary mismatch: 应结订单总金额/);
   const count = Buffer.from(text.replace('`30.0,', '`31.0,'));
