@@ -13,6 +13,7 @@ test('When WeChat Pay keeps refusing an order (a simulator that forgot it), then
   const synced: string[] = [];
   const repo = {
     findUnpaidDue: async () => [order],
+    claimForReconcile: async () => true,
     markSynced: async (id: string) => void synced.push(id),
   } as unknown as OrderRepository;
   const orders = {
