@@ -219,7 +219,6 @@ async function main(): Promise<void> {
       c.resolve<Clock>(TOKENS.Clock),
       c.resolve<Logger>(TOKENS.Logger),
       wxpay,
-      orm,
       c.resolve(OrderService),
       c.resolve(RefundService),
       c.resolve(AuditLog),

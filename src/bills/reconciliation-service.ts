@@ -13,7 +13,7 @@ import { OrderService } from '../orders/order-service';
 import { RefundService } from '../refunds/refund-service';
 import { RefundRepository } from '../refunds/refund-repository';
 import { isUpstream } from '../orders/upstream-errors';
-import type { Em, Orm } from '../common/db/orm';
+import type { Em } from '../common/db/orm';
 import { AuditLog, type WriteContext } from '../audit/audit-log';
 import { ReconciliationRepository } from './reconciliation-repository';
 import type { DiscrepancyRow, ReconciliationRow, RunSummary, TenantResult } from './bills.entities';
@@ -83,7 +83,6 @@ export class ReconciliationService {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
-    @inject(TOKENS.Orm) private readonly orm: Orm,
     @inject(OrderService) private readonly orders: OrderService,
     @inject(RefundService) private readonly refunds: RefundService,
     @inject(AuditLog) private readonly audit: AuditLog,
