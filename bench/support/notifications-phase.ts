@@ -1,15 +1,8 @@
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { rfc3339 } from '../../src/common/clock';
-import {
-  decryptResource,
-  encryptResource,
-  nonce,
-  pickWechatpayHeaders,
-  responseMessage,
-  signSha256Rsa,
-  verifyWechatpaySignature,
-} from '../../src/crypto';
+import { decryptResource, encryptResource, pickWechatpayHeaders, verifyWechatpaySignature } from '../../src/crypto';
+import { wechatpayHeaders } from '../../src/simulator/auth';
 import { cpuPerCall } from './cpu';
 import type { LoadRequest } from './load-protocol';
 import type { BenchOrder } from './orders-phase';
@@ -23,19 +16,19 @@ export interface BenchNotification extends LoadRequest {
   kind: 'first' | 'copy' | 'resend';
 }
 
-/** WeChat Pay's signature headers over `body` with its platform key. */
+/** WeChat Pay's signature headers over `body` with its platform key (the simulator's own signer). */
 function signed(body: string, serial: string, platformKey: KeyObject): Record<string, string> {
-  const ts = String(Math.floor(Date.now() / 1000));
-  const n = nonce();
   return {
     'content-type': 'application/json',
     accept: '*/*',
     'user-agent': 'Mozilla/4.0',
-    'wechatpay-timestamp': ts,
-    'wechatpay-nonce': n,
-    'wechatpay-serial': serial,
-    'wechatpay-signature': signSha256Rsa(responseMessage(ts, n, body), platformKey),
-    'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
+    // Lower-case, as node:http hands them over: the raw baseline reads them without a server in between.
+    ...Object.fromEntries(
+      Object.entries(wechatpayHeaders({ privateKey: platformKey }, serial, body, Math.floor(Date.now() / 1000))).map(([k, v]) => [
+        k.toLowerCase(),
+        v,
+      ]),
+    ),
   };
 }
 

@@ -33,7 +33,7 @@ export function serialFor(identity: PlatformIdentity, provider?: ServiceProvider
 
 /** The Wechatpay-* headers over `ts\nnonce\nbody\n`, signed with the platform private key. */
 export function wechatpayHeaders(
-  identity: PlatformIdentity,
+  identity: Pick<PlatformIdentity, 'privateKey'>,
   serial: string,
   body: string,
   nowSeconds: number,

@@ -1,7 +1,8 @@
 /** Notifications signed as WeChat Pay signs them (the simulator's platform key), for a test that posts them itself. */
 import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
 import { rfc3339 } from '../../../src/common/clock';
-import { encryptResource, nonce, responseMessage, signSha256Rsa } from '../../../src/crypto';
+import { encryptResource } from '../../../src/crypto';
+import { wechatpayHeaders } from '../../../src/simulator/auth';
 import type { SimulatorProcess } from '../../../bench/support/simulator-process';
 import type { Provider, Tenant } from './world';
 
@@ -43,19 +44,11 @@ export function transactionSuccess(sim: SimulatorProcess, p: Provider, t: Tenant
   return {
     path: `/notify/${t.id}/transactions`,
     body,
-    sign() {
-      const ts = String(Math.floor(Date.now() / 1000));
-      const n = nonce();
-      return {
-        'content-type': 'application/json',
-        accept: '*/*',
-        'user-agent': 'Mozilla/4.0',
-        'wechatpay-timestamp': ts,
-        'wechatpay-nonce': n,
-        'wechatpay-serial': sim.platform.public_key_id,
-        'wechatpay-signature': signSha256Rsa(responseMessage(ts, n, body), key),
-        'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
-      };
-    },
+    sign: () => ({
+      'content-type': 'application/json',
+      accept: '*/*',
+      'user-agent': 'Mozilla/4.0',
+      ...wechatpayHeaders({ privateKey: key }, sim.platform.public_key_id, body, Math.floor(Date.now() / 1000)),
+    }),
   };
 }
