@@ -1,0 +1,45 @@
+/** The root of every surface: the QueryClient in the router's context, the theme and locale, not-found. */
+import { ConfigProvider, Result } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import { createRootRouteWithContext, createRoute, Link, Outlet, redirect } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { useLang } from '../i18n';
+import { RouteError } from '../ui/errors';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+function Root() {
+  const { lang } = useLang();
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#05793c', colorText: '#1f1f1f' } }}>
+      <Outlet />
+    </ConfigProvider>
+  );
+}
+
+function NotFound() {
+  const { t } = useLang();
+  return (
+    <main>
+      <Result status="404" title={t('error.notFound')} extra={<Link to="/console">{t('nav.dashboard')}</Link>} />
+    </main>
+  );
+}
+
+export const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Root,
+  notFoundComponent: NotFound,
+  errorComponent: RouteError,
+});
+
+/** `/`: the app is served under its surfaces; the console is the default. */
+export const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: () => {
+    throw redirect({ to: '/console' });
+  },
+});

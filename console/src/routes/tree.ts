@@ -1,0 +1,48 @@
+/**
+ * Every route of the app. A surface is a subtree (routes/<surface>/route.tsx and its page folders);
+ * a page is a folder with its `route.tsx` (path, search params, loader, nav entry) and lazily loaded
+ * components. The portal (routes/portal/, pages chosen by the tenant user's role) joins as a sibling
+ * subtree of the console; the operator-only pages still to come (complaints, open platforms, platform
+ * keys, tenant users) are new folders under routes/console/ with their own nav entry.
+ */
+import { indexRoute, rootRoute } from './root';
+import { consoleRoute } from './console/route';
+import { signInRoute } from './console/sign-in/route';
+import { dashboardRoute } from './console/dashboard/route';
+import { providerRoute, providersRoute } from './console/providers/route';
+import { tenantRoute, tenantsRoute } from './console/tenants/route';
+import { applymentRoute, applymentsRoute, newApplymentRoute } from './console/applyments/route';
+import { orderRoute, ordersRoute } from './console/orders/route';
+import { refundsRoute } from './console/refunds/route';
+import { notificationsRoute } from './console/notifications/route';
+import { eventRoute, eventsRoute } from './console/events/route';
+import { reconciliationRoute, reconciliationsRoute } from './console/reconciliations/route';
+import { profitSharingRoute } from './console/profit-sharing/route';
+import { auditRoute } from './console/audit/route';
+import { operatorsRoute } from './console/operators/route';
+
+export const routeTree = rootRoute.addChildren([
+  indexRoute,
+  signInRoute,
+  consoleRoute.addChildren([
+    dashboardRoute,
+    providersRoute,
+    providerRoute,
+    tenantsRoute,
+    tenantRoute,
+    applymentsRoute,
+    newApplymentRoute,
+    applymentRoute,
+    ordersRoute,
+    orderRoute,
+    refundsRoute,
+    notificationsRoute,
+    eventsRoute,
+    eventRoute,
+    reconciliationsRoute,
+    reconciliationRoute,
+    profitSharingRoute,
+    auditRoute,
+    operatorsRoute,
+  ]),
+]);
