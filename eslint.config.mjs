@@ -1,9 +1,11 @@
 // Lint rules: typescript-eslint's recommended set, tuned where the codebase has a reason (see comments).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'console/dist/**', 'clients/**/*.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'console/dist/**', 'clients/**/*.d.ts', 'console/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,9 +24,19 @@ export default tseslint.config(
     },
   },
   {
-    // The console shows API answers as the API gives them; the API's zod schemas are their types.
+    // The console: the rules of hooks (and the React Compiler's checks), and accessibility. A router
+    // `Link` is an anchor: anchor-is-valid checks it has a destination (`to`), so no clickable <a> lacks one.
     files: ['console/**/*.tsx', 'console/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+    plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
+    settings: { 'jsx-a11y': { components: { Link: 'a' } } },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...jsxA11y.flatConfigs.recommended.rules,
+      'jsx-a11y/anchor-is-valid': [
+        'error',
+        { components: ['Link'], specialLink: ['to'], aspects: ['noHref', 'invalidHref', 'preferButton'] },
+      ],
+    },
   },
   {
     // No line over 140 characters in src/ (prettier's printWidth; it cannot break strings or SQL).
@@ -35,6 +47,15 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', console: 'readonly', process: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        console: 'readonly',
+        process: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
   },
 );

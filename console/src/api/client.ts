@@ -43,10 +43,9 @@ export async function call<M extends Method, P extends PathsWith<M>>(method: M, 
 
 /** A download the API answers as text (a CSV bill): fetched with the token, handed to the browser as a file. */
 export async function download<P extends PathsWith<'get'>>(path: P, filename: string, ...[init]: InitArg<P, 'get'>): Promise<void> {
-  const { data, error, response } = await (client.GET as unknown as (p: string, i: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(
-    path,
-    { ...(init as object), parseAs: 'text' },
-  );
+  const { data, error, response } = await (
+    client.GET as unknown as (p: string, i: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+  )(path, { ...(init as object), parseAs: 'text' });
   if (!response.ok) throw ApiError.from(response, typeof error === 'string' ? safeJson(error) : error);
   const url = URL.createObjectURL(new Blob([String(data)], { type: response.headers.get('Content-Type') ?? 'text/csv' }));
   const a = document.createElement('a');
@@ -58,10 +57,9 @@ export async function download<P extends PathsWith<'get'>>(path: P, filename: st
 
 /** A multipart upload (the document has no body schema for it): same token, same errors. */
 export async function upload(path: '/admin/v1/media', form: FormData): Promise<Data<'/admin/v1/media', 'post'>> {
-  const { data, error, response } = await (client.POST as unknown as (p: string, i: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(
-    path,
-    { body: form, bodySerializer: (b: FormData) => b },
-  );
+  const { data, error, response } = await (
+    client.POST as unknown as (p: string, i: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+  )(path, { body: form, bodySerializer: (b: FormData) => b });
   if (!response.ok) throw ApiError.from(response, error);
   return data as Data<'/admin/v1/media', 'post'>;
 }

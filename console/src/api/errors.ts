@@ -13,7 +13,12 @@ export class ApiError extends Error {
 
   /** From a non-2xx answer and its parsed body (the API's `{code, message, detail, request_id}`, or anything else). */
   static from(response: Response, body: unknown): ApiError {
-    const b = (body && typeof body === 'object' ? body : {}) as { code?: unknown; message?: unknown; detail?: unknown; request_id?: unknown };
+    const b = (body && typeof body === 'object' ? body : {}) as {
+      code?: unknown;
+      message?: unknown;
+      detail?: unknown;
+      request_id?: unknown;
+    };
     return new ApiError(
       response.status,
       typeof b.code === 'string' ? b.code : `HTTP_${response.status}`,

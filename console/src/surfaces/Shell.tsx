@@ -16,7 +16,9 @@ interface NavItem {
 function useNav(state: SurfaceState): NavItem[] {
   const router = useRouter();
   const { t } = useLang();
-  const routes = Object.values(router.routesById as Record<string, { fullPath: string; options: { staticData?: { nav?: import('./surface').NavEntry } } }>);
+  const routes = Object.values(
+    router.routesById as Record<string, { fullPath: string; options: { staticData?: { nav?: import('./surface').NavEntry } } }>,
+  );
   return routes
     .filter((r) => r.fullPath.startsWith(`${state.surface.basePath}`))
     .flatMap((r) => {
@@ -34,9 +36,7 @@ export function Shell({ state, children }: { state: SurfaceState; children: Reac
   const nav = useNav(state);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   const loading = useRouterState({ select: (s) => s.status === 'pending' });
-  const selected = nav
-    .filter((n) => pathname === n.to || pathname.startsWith(`${n.to}/`))
-    .sort((a, b) => b.to.length - a.to.length)[0]?.to;
+  const selected = nav.filter((n) => pathname === n.to || pathname.startsWith(`${n.to}/`)).sort((a, b) => b.to.length - a.to.length)[0]?.to;
   const { surface, principal } = state;
   return (
     <SurfaceContext.Provider value={state}>
@@ -73,7 +73,7 @@ export function Shell({ state, children }: { state: SurfaceState; children: Reac
           </Layout.Header>
           <Layout.Content style={{ padding: 24 }}>
             <main aria-busy={loading ? 'true' : 'false'}>
-              <FeedbackProvider resetKey={pathname}>{children}</FeedbackProvider>
+              <FeedbackProvider>{children}</FeedbackProvider>
             </main>
           </Layout.Content>
         </Layout>

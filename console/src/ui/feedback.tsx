@@ -3,6 +3,7 @@
  * live region at the top of the page, so it is announced and stays until dismissed or replaced.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useRouter } from '@tanstack/react-router';
 import { Alert } from 'antd';
 import { ErrorAlert } from './errors';
 
@@ -22,10 +23,11 @@ interface FeedbackApi {
 const FeedbackContext = createContext<FeedbackApi | null>(null);
 let seq = 0;
 
-/** `resetKey`: feedback is about the page it was given on, so a new page (a new key) clears it. */
-export function FeedbackProvider({ children, resetKey }: { children: ReactNode; resetKey?: string }) {
+/** Feedback is about the page it was given on: going to another page clears it (feedback given after arriving stays). */
+export function FeedbackProvider({ children }: { children: ReactNode }) {
+  const router = useRouter();
   const [items, setItems] = useState<Item[]>([]);
-  useEffect(() => setItems([]), [resetKey]);
+  useEffect(() => router.subscribe('onBeforeNavigate', (e) => e.pathChanged && setItems([])), [router]);
   const success = useCallback((text: string) => setItems([{ id: ++seq, kind: 'success', text }]), []);
   const error = useCallback((e: unknown) => setItems([{ id: ++seq, kind: 'error', error: e }]), []);
   const clear = useCallback(() => setItems([]), []);

@@ -102,7 +102,11 @@ export function Filters({
       initialValues={initial}
       style={{ marginBottom: 16, rowGap: 8 }}
       onFinish={(v: Record<string, string | undefined>) =>
-        onSearch(Object.fromEntries(fields.map((f) => [f.name, typeof v[f.name] === 'string' && v[f.name]!.trim() ? v[f.name]!.trim() : undefined])))
+        onSearch(
+          Object.fromEntries(
+            fields.map((f) => [f.name, typeof v[f.name] === 'string' && v[f.name]!.trim() ? v[f.name]!.trim() : undefined]),
+          ),
+        )
       }
     >
       {fields.map((f) => (
@@ -115,7 +119,13 @@ export function Filters({
               options={f.options.map((o) => ({ value: o, label: o }))}
             />
           ) : (
-            <Input id={`filter-${f.name}`} type={f.day ? 'date' : 'text'} allowClear={!f.day} placeholder={f.placeholder} style={{ width: f.width }} />
+            <Input
+              id={`filter-${f.name}`}
+              type={f.day ? 'date' : 'text'}
+              allowClear={!f.day}
+              placeholder={f.placeholder}
+              style={{ width: f.width }}
+            />
           )}
         </Form.Item>
       ))}

@@ -31,7 +31,9 @@ function leaf(path: string, key: string, v: Json, rejected: Map<string, string>)
   const reason = rejected.get(key) ?? rejected.get(path);
   return (
     <Descriptions.Item key={path} label={<code>{path}</code>}>
-      <span style={reason ? { color: '#cf1322' } : undefined}>{Array.isArray(v) ? v.map(String).join(', ') : String(v ?? '')}</span>
+      <span style={reason ? { color: '#cf1322' } : undefined}>
+        {Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : String(v ?? '')}
+      </span>
       {reason && (
         <Typography.Text type="danger" style={{ marginInlineStart: 8 }}>
           <Tag color="red">{reason}</Tag>

@@ -75,7 +75,15 @@ export function ApplymentDetail() {
           <Time value={a.updated_at} />
         </Descriptions.Item>
       </Descriptions>
-      {a.last_error && <Alert type="error" showIcon title={t('applyments.lastError')} description={<Json value={a.last_error} />} style={{ marginTop: 16 }} />}
+      {a.last_error && (
+        <Alert
+          type="error"
+          showIcon
+          title={t('applyments.lastError')}
+          description={<Json value={a.last_error} />}
+          style={{ marginTop: 16 }}
+        />
+      )}
       {a.purged && <Alert type="info" showIcon title={t('applyments.purged')} style={{ marginTop: 16 }} />}
 
       {a.audit_detail.length > 0 && (
@@ -88,7 +96,11 @@ export function ApplymentDetail() {
             columns={[
               { title: 'field', dataIndex: 'field', render: (v: string) => <code>{v}</code> },
               { title: 'field_name', dataIndex: 'field_name' },
-              { title: 'reject_reason', dataIndex: 'reject_reason', render: (v: string) => <Typography.Text type="danger">{v}</Typography.Text> },
+              {
+                title: 'reject_reason',
+                dataIndex: 'reject_reason',
+                render: (v: string) => <Typography.Text type="danger">{v}</Typography.Text>,
+              },
             ]}
           />
         </Section>
@@ -137,7 +149,12 @@ function Resubmit({ applyment }: { applyment: Applyment }) {
         htmlFor="resubmit-application"
         rules={[{ validator: (_, v: string | undefined) => validJsonObject(v, t('applyments.jsonRule')) }]}
       >
-        <Input.TextArea id="resubmit-application" rows={12} style={{ fontFamily: 'monospace' }} placeholder='{ "contact_info": { … }, … }' />
+        <Input.TextArea
+          id="resubmit-application"
+          rows={12}
+          style={{ fontFamily: 'monospace' }}
+          placeholder='{ "contact_info": { … }, … }'
+        />
       </Form.Item>
       <MediaUpload spMchid={applyment.sp_mchid} />
     </FormDialog>

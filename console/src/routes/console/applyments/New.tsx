@@ -64,8 +64,8 @@ export function NewApplyment() {
           };
           try {
             const { applyment } = await create.mutateAsync({ body, params: { header: { 'Idempotency-Key': idempotencyKey } } });
-            feedback.success(t('applyments.submitted', { code: applyment.business_code, state: applyment.state }));
             await navigate({ to: '/console/applyments/$id', params: { id: applyment.id } });
+            feedback.success(t('applyments.submitted', { code: applyment.business_code, state: applyment.state }));
           } catch (e) {
             feedback.error(e);
           }
@@ -109,7 +109,12 @@ export function NewApplyment() {
           extra={t('applyments.applicationHint')}
           rules={[{ required: true }, { validator: (_, v: string | undefined) => validJsonObject(v, t('applyments.jsonRule')) }]}
         >
-          <Input.TextArea id="apl-application" rows={16} style={{ fontFamily: 'monospace' }} placeholder='{ "contact_info": { … }, "subject_info": { … }, … }' />
+          <Input.TextArea
+            id="apl-application"
+            rows={16}
+            style={{ fontFamily: 'monospace' }}
+            placeholder='{ "contact_info": { … }, "subject_info": { … }, … }'
+          />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={create.isPending}>
           {t('applyments.submit')}

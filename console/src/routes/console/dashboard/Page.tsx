@@ -85,8 +85,18 @@ export function DashboardPage() {
             ),
           },
           { title: t('dashboard.paid'), dataIndex: 'paid', sorter: (a, b) => a.paid - b.paid },
-          { title: t('dashboard.amount'), dataIndex: 'paid_amount', render: (fen: number) => formatMoney(fen, lang), sorter: (a, b) => a.paid_amount - b.paid_amount },
-          { title: t('dashboard.successRate'), dataIndex: 'success_rate', render: pct, sorter: (a, b) => (a.success_rate ?? -1) - (b.success_rate ?? -1) },
+          {
+            title: t('dashboard.amount'),
+            dataIndex: 'paid_amount',
+            render: (fen: number) => formatMoney(fen, lang),
+            sorter: (a, b) => a.paid_amount - b.paid_amount,
+          },
+          {
+            title: t('dashboard.successRate'),
+            dataIndex: 'success_rate',
+            render: pct,
+            sorter: (a, b) => (a.success_rate ?? -1) - (b.success_rate ?? -1),
+          },
           {
             title: t('dashboard.refused'),
             dataIndex: 'notifications_refused',

@@ -6,7 +6,9 @@ import { cursor, day, dayRange, oneOf, PAGE_SIZE, text } from '../../../lib/sear
 import { consoleRoute } from '../route';
 
 type EventsQuery = Query<'/admin/v1/events'>;
-export const EVENT_STATUSES = ['pending', 'delivering', 'delivered', 'failed'] as const satisfies readonly NonNullable<EventsQuery['status']>[];
+export const EVENT_STATUSES = ['pending', 'delivering', 'delivered', 'failed'] as const satisfies readonly NonNullable<
+  EventsQuery['status']
+>[];
 export const EVENT_TYPES = [
   'order.paid',
   'order.closed',

@@ -63,7 +63,6 @@ export function NotificationsPage() {
             },
           },
           { title: 'verified_by', dataIndex: 'verified_by' },
-          { title: 'serial', dataIndex: 'serial', ellipsis: true },
           {
             title: 'out_trade_no / out_refund_no',
             key: 'about',

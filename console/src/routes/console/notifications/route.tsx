@@ -5,9 +5,15 @@ import type { Query } from '../../../api/types';
 import { cursor, oneOf, PAGE_SIZE, text } from '../../../lib/search';
 import { consoleRoute } from '../route';
 
-export const OUTCOMES = ['applied', 'duplicate', 'replayed', 'refused', 'unmatched', 'conflict', 'error'] as const satisfies readonly NonNullable<
-  Query<'/admin/v1/notifications'>['outcome']
->[];
+export const OUTCOMES = [
+  'applied',
+  'duplicate',
+  'replayed',
+  'refused',
+  'unmatched',
+  'conflict',
+  'error',
+] as const satisfies readonly NonNullable<Query<'/admin/v1/notifications'>['outcome']>[];
 
 const search = z.object({ tenant_id: text(64), outcome: oneOf(OUTCOMES), cursor });
 export type NotificationsSearch = z.infer<typeof search>;

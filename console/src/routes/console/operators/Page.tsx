@@ -67,7 +67,11 @@ export function OperatorsPage() {
         columns={[
           { title: t('operators.name'), dataIndex: 'name' },
           { title: 'id', dataIndex: 'id' },
-          { title: t('operators.role'), dataIndex: 'role', render: (v: string) => <Tag color={v === 'admin' ? 'gold' : 'default'}>{t(v === 'admin' ? 'role.admin' : 'role.viewer')}</Tag> },
+          {
+            title: t('operators.role'),
+            dataIndex: 'role',
+            render: (v: string) => <Tag color={v === 'admin' ? 'gold' : 'default'}>{t(v === 'admin' ? 'role.admin' : 'role.viewer')}</Tag>,
+          },
           { title: t('common.createdAt'), dataIndex: 'created_at', render: (v: string) => <Time value={v} /> },
           ...(canWrite
             ? [

@@ -6,7 +6,8 @@ import { consoleRoute } from '../route';
 
 const search = z.object({ cursor });
 
-export const operatorsQuery = (s: { cursor?: string }) => apiQuery('/admin/v1/operators', { params: { query: { limit: PAGE_SIZE, ...s } } });
+export const operatorsQuery = (s: { cursor?: string }) =>
+  apiQuery('/admin/v1/operators', { params: { query: { limit: PAGE_SIZE, ...s } } });
 
 export const operatorsRoute = createRoute({
   getParentRoute: () => consoleRoute,

@@ -19,7 +19,9 @@ export function OrderDetail() {
   const { id } = orderRoute.useParams();
   const { order } = useSuspenseQuery(orderQuery(id)).data;
   const refunds = useSuspenseQuery(orderRefundsQuery(order.tenant_id, order.out_trade_no)).data.data;
-  const events = useSuspenseQuery(tenantEventsQuery(order.tenant_id)).data.data.filter((e: Event) => aboutOrder(e, order.id, order.out_trade_no));
+  const events = useSuspenseQuery(tenantEventsQuery(order.tenant_id)).data.data.filter((e: Event) =>
+    aboutOrder(e, order.id, order.out_trade_no),
+  );
   return (
     <Page title={`${t('orders.title')} ${order.out_trade_no}`} tag={<StateTag value={order.trade_state} />}>
       <Descriptions size="small" bordered column={{ xs: 1, lg: 2 }}>

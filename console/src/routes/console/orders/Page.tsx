@@ -55,7 +55,12 @@ export function OrdersPage() {
           },
           { title: 'trade_state', dataIndex: 'trade_state', render: (v: string) => <StateTag value={v} /> },
           { title: t('orders.amount'), dataIndex: ['amount', 'total'], align: 'right', render: (v: number) => <Money fen={v} /> },
-          { title: t('orders.refunded'), dataIndex: 'refunded_total', align: 'right', render: (v: number) => (v ? <Money fen={v} /> : null) },
+          {
+            title: t('orders.refunded'),
+            dataIndex: 'refunded_total',
+            align: 'right',
+            render: (v: number) => (v ? <Money fen={v} /> : null),
+          },
           { title: 'transaction_id', dataIndex: 'transaction_id' },
           { title: t('common.createdAt'), dataIndex: 'created_at', render: (v: string) => <Time value={v} /> },
         ]}

@@ -37,7 +37,8 @@ export const orderQuery = (id: string) => apiQuery('/admin/v1/orders/{id}', { pa
 export const orderRefundsQuery = (tenantId: string, outTradeNo: string) =>
   apiQuery('/admin/v1/refunds', { params: { query: { tenant_id: tenantId, out_trade_no: outTradeNo, limit: 100 } } });
 /** The tenant's latest events: the API has no filter by order, so the page picks this order's among them. */
-export const tenantEventsQuery = (tenantId: string) => apiQuery('/admin/v1/events', { params: { query: { tenant_id: tenantId, limit: 100 } } });
+export const tenantEventsQuery = (tenantId: string) =>
+  apiQuery('/admin/v1/events', { params: { query: { tenant_id: tenantId, limit: 100 } } });
 
 export const orderRoute = createRoute({
   getParentRoute: () => consoleRoute,

@@ -87,7 +87,12 @@ export function ProfitSharingPage() {
                   { title: 'out_return_no', key: 'r', render: (_: unknown, e) => splitOf(e).out_return_no },
                   { title: 'out_order_no', key: 'o', render: (_: unknown, e) => splitOf(e).out_order_no },
                   { title: 'return_mchid', key: 'm', render: (_: unknown, e) => splitOf(e).return_mchid },
-                  { title: t('profitSharing.amount'), key: 'a', align: 'right', render: (_: unknown, e) => <Money fen={splitOf(e).amount} /> },
+                  {
+                    title: t('profitSharing.amount'),
+                    key: 'a',
+                    align: 'right',
+                    render: (_: unknown, e) => <Money fen={splitOf(e).amount} />,
+                  },
                   { title: 'result', key: 's', render: (_: unknown, e) => <StateTag value={splitOf(e).result} /> },
                   { title: 'fail_reason', key: 'f', render: (_: unknown, e) => splitOf(e).fail_reason },
                   ...common(t),
@@ -136,7 +141,15 @@ function common(t: ReturnType<typeof useT>) {
         </Link>
       ),
     },
-    { title: t('events.title'), dataIndex: 'id', render: (v: string) => <Link to="/console/events/$id" params={{ id: v }}>{v}</Link> },
+    {
+      title: t('events.title'),
+      dataIndex: 'id',
+      render: (v: string) => (
+        <Link to="/console/events/$id" params={{ id: v }}>
+          {v}
+        </Link>
+      ),
+    },
     { title: t('common.createdAt'), dataIndex: 'created_at', render: (v: string) => <Time value={v} /> },
   ];
 }

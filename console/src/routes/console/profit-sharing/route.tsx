@@ -26,7 +26,9 @@ export const profitSharingRoute = createRoute({
   loader: ({ context: { queryClient }, deps }) =>
     Promise.all([
       queryClient.ensureQueryData(splitEventsQuery(deps)),
-      ...(deps.tenant_id ? [queryClient.ensureQueryData(receiversQuery(deps.tenant_id)), queryClient.ensureQueryData(complianceQuery(deps.tenant_id))] : []),
+      ...(deps.tenant_id
+        ? [queryClient.ensureQueryData(receiversQuery(deps.tenant_id)), queryClient.ensureQueryData(complianceQuery(deps.tenant_id))]
+        : []),
     ]),
   component: lazyRouteComponent(() => import('./Page'), 'ProfitSharingPage'),
 });

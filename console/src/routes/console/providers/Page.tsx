@@ -41,7 +41,9 @@ export function ProvidersPage() {
             dataIndex: 'verification',
             render: (v: Row<'/admin/v1/service-providers'>['verification']) => (
               <>
-                <Tag color={v.mode === 'public_key' ? 'green' : 'blue'}>{t(v.mode === 'public_key' ? 'providers.modePublicKey' : 'providers.modeCertificate')}</Tag>
+                <Tag color={v.mode === 'public_key' ? 'green' : 'blue'}>
+                  {t(v.mode === 'public_key' ? 'providers.modePublicKey' : 'providers.modeCertificate')}
+                </Tag>
                 {v.wechatpay_public_key_id && <code>{v.wechatpay_public_key_id}</code>}
               </>
             ),

@@ -47,7 +47,9 @@ export function ReconciliationDetail() {
         <Descriptions.Item label="bill_date">{run.bill_date}</Descriptions.Item>
         <Descriptions.Item label={t('reconciliations.billRows')}>{run.bill?.rows}</Descriptions.Item>
         <Descriptions.Item label={t('reconciliations.hashVerified')}>
-          <StateTag value={run.bill?.hash_verified === null || run.bill?.hash_verified === undefined ? null : String(run.bill.hash_verified)} />
+          <StateTag
+            value={run.bill?.hash_verified === null || run.bill?.hash_verified === undefined ? null : String(run.bill.hash_verified)}
+          />
         </Descriptions.Item>
         <Descriptions.Item label={t('reconciliations.attempts')}>{run.attempts}</Descriptions.Item>
         <Descriptions.Item label="started_at">
@@ -89,14 +91,23 @@ export function ReconciliationDetail() {
             },
             { title: 'sub_mchid', dataIndex: 'sub_mchid' },
             { title: t('reconciliations.paid'), dataIndex: ['totals', 'paid'], align: 'right', render: (v: number) => <Money fen={v} /> },
-            { title: t('reconciliations.refunded'), dataIndex: ['totals', 'refunded'], align: 'right', render: (v: number) => <Money fen={v} /> },
+            {
+              title: t('reconciliations.refunded'),
+              dataIndex: ['totals', 'refunded'],
+              align: 'right',
+              render: (v: number) => <Money fen={v} />,
+            },
             { title: t('reconciliations.fee'), dataIndex: ['totals', 'fee'], align: 'right', render: (v: number) => <Money fen={v} /> },
             { title: t('reconciliations.matched'), dataIndex: ['summary', 'matched'], align: 'right' },
             {
               title: t('reconciliations.discrepancies'),
               key: 'd',
               align: 'right',
-              render: (_: unknown, r) => (r.summary.missing_local ?? 0) + (r.summary.missing_upstream ?? 0) + (r.summary.amount_mismatch ?? 0) + (r.summary.state_mismatch ?? 0),
+              render: (_: unknown, r) =>
+                (r.summary.missing_local ?? 0) +
+                (r.summary.missing_upstream ?? 0) +
+                (r.summary.amount_mismatch ?? 0) +
+                (r.summary.state_mismatch ?? 0),
             },
             {
               title: t('reconciliations.feeTies'),
@@ -145,9 +156,19 @@ export function ReconciliationDetail() {
                 ) : null,
             },
             { title: 'out_refund_no', dataIndex: 'out_refund_no' },
-            { title: t('reconciliations.billAmount'), dataIndex: ['bill', 'amount'], align: 'right', render: (v: number | null) => <Money fen={v} /> },
+            {
+              title: t('reconciliations.billAmount'),
+              dataIndex: ['bill', 'amount'],
+              align: 'right',
+              render: (v: number | null) => <Money fen={v} />,
+            },
             { title: t('reconciliations.billState'), dataIndex: ['bill', 'state'] },
-            { title: t('reconciliations.localAmount'), dataIndex: ['local', 'amount'], align: 'right', render: (v: number | null) => <Money fen={v} /> },
+            {
+              title: t('reconciliations.localAmount'),
+              dataIndex: ['local', 'amount'],
+              align: 'right',
+              render: (v: number | null) => <Money fen={v} />,
+            },
             { title: t('reconciliations.localState'), dataIndex: ['local', 'state'] },
             { title: 'note', dataIndex: 'note', ellipsis: true },
           ]}

@@ -57,7 +57,9 @@ export function ReconciliationsPage() {
             key: 'discrepancies',
             align: 'right',
             render: (_: unknown, r) =>
-              r.summary ? r.summary.missing_local + r.summary.missing_upstream + r.summary.amount_mismatch + r.summary.state_mismatch : null,
+              r.summary
+                ? r.summary.missing_local + r.summary.missing_upstream + r.summary.amount_mismatch + r.summary.state_mismatch
+                : null,
           },
           { title: t('reconciliations.fixed'), dataIndex: ['summary', 'fixed'], align: 'right' },
           { title: 'started_at', dataIndex: 'started_at', render: (v: string) => <Time value={v} /> },

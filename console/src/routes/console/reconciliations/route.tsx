@@ -21,9 +21,12 @@ export const reconciliationsRoute = createRoute({
   component: lazyRouteComponent(() => import('./Page'), 'ReconciliationsPage'),
 });
 
-export const DISCREPANCY_KINDS = ['missing_local', 'missing_upstream', 'amount_mismatch', 'state_mismatch'] as const satisfies readonly NonNullable<
-  Query<'/admin/v1/reconciliations/{id}/discrepancies'>['kind']
->[];
+export const DISCREPANCY_KINDS = [
+  'missing_local',
+  'missing_upstream',
+  'amount_mismatch',
+  'state_mismatch',
+] as const satisfies readonly NonNullable<Query<'/admin/v1/reconciliations/{id}/discrepancies'>['kind']>[];
 
 const detailSearch = z.object({ tenant_id: text(40), kind: oneOf(DISCREPANCY_KINDS), cursor });
 export type DiscrepancySearch = z.infer<typeof detailSearch>;
@@ -38,6 +41,9 @@ export const reconciliationRoute = createRoute({
   validateSearch: detailSearch,
   loaderDeps: ({ search }) => search,
   loader: ({ context: { queryClient }, params, deps }) =>
-    Promise.all([queryClient.ensureQueryData(reconciliationQuery(params.id)), queryClient.ensureQueryData(discrepanciesQuery(params.id, deps))]),
+    Promise.all([
+      queryClient.ensureQueryData(reconciliationQuery(params.id)),
+      queryClient.ensureQueryData(discrepanciesQuery(params.id, deps)),
+    ]),
   component: lazyRouteComponent(() => import('./Detail'), 'ReconciliationDetail'),
 });

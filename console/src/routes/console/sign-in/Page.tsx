@@ -44,8 +44,14 @@ export function SignInPage() {
             }
           }}
         >
-          <Form.Item label={t('signin.token')} name="token" htmlFor="token" rules={[{ required: true, message: t('signin.tokenRequired') }]} extra={t('signin.hint')}>
-            <Input.Password id="token" autoFocus autoComplete="off" />
+          <Form.Item
+            label={t('signin.token')}
+            name="token"
+            htmlFor="token"
+            rules={[{ required: true, message: t('signin.tokenRequired') }]}
+            extra={t('signin.hint')}
+          >
+            <Input.Password id="token" autoComplete="off" />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={busy} block>
             {t('signin.submit')}

@@ -42,7 +42,10 @@ export function KeysTab({ id }: { id: string }) {
             okText={t('keys.rotate')}
             initialValues={{ previous_expires_in_seconds: 86400 }}
             submit={async (v) => {
-              const r = await rotate.mutateAsync({ params: { path: { id } }, body: { previous_expires_in_seconds: v.previous_expires_in_seconds } });
+              const r = await rotate.mutateAsync({
+                params: { path: { id } },
+                body: { previous_expires_in_seconds: v.previous_expires_in_seconds },
+              });
               setSecret({ label: 'webhook_secret', value: r.webhook_secret });
               return t('keys.webhookRotated', { until: formatBeijing(r.previous_expires_at) });
             }}
@@ -67,7 +70,11 @@ export function KeysTab({ id }: { id: string }) {
           { title: 'prefix', dataIndex: 'prefix', render: (v: string) => <code>{v}…</code> },
           { title: t('common.createdAt'), dataIndex: 'created_at', render: (v: string) => <Time value={v} /> },
           { title: t('keys.lastUsed'), dataIndex: 'last_used_at', render: (v: string) => <Time value={v} /> },
-          { title: t('keys.revokedAt'), dataIndex: 'revoked_at', render: (v: string | null) => (v ? <Time value={v} /> : <StateTag value="active" />) },
+          {
+            title: t('keys.revokedAt'),
+            dataIndex: 'revoked_at',
+            render: (v: string | null) => (v ? <Time value={v} /> : <StateTag value="active" />),
+          },
           ...(canWrite
             ? [
                 {

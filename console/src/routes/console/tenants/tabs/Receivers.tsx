@@ -77,7 +77,11 @@ export function ReceiversTab({ id }: { id: string }) {
           { title: 'type', dataIndex: 'type' },
           { title: 'account', dataIndex: 'account' },
           { title: 'name', dataIndex: 'name' },
-          { title: 'relation_type', dataIndex: 'relation_type', render: (v: string | null, r) => [v, r.custom_relation].filter(Boolean).join(' · ') },
+          {
+            title: 'relation_type',
+            dataIndex: 'relation_type',
+            render: (v: string | null, r) => [v, r.custom_relation].filter(Boolean).join(' · '),
+          },
           {
             title: t('receivers.registered'),
             dataIndex: 'registered_at_wechat_pay',

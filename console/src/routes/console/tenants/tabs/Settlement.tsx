@@ -65,7 +65,13 @@ export function SettlementTab({ id }: { id: string }) {
             <Form.Item name="account_number" label="account_number" htmlFor="st-number" rules={[{ required: true }]}>
               <Input id="st-number" autoComplete="off" />
             </Form.Item>
-            <Form.Item name="account_name" label="account_name" htmlFor="st-name" rules={[{ required: true }]} extra={t('settlement.ownerHint')}>
+            <Form.Item
+              name="account_name"
+              label="account_name"
+              htmlFor="st-name"
+              rules={[{ required: true }]}
+              extra={t('settlement.ownerHint')}
+            >
               <Input id="st-name" />
             </Form.Item>
           </FormDialog>
