@@ -64,7 +64,7 @@ export function NotificationsPage() {
           },
           { title: 'verified_by', dataIndex: 'verified_by' },
           {
-            title: 'out_trade_no / out_refund_no',
+            title: t('notifications.about'),
             key: 'about',
             render: (_: unknown, n) => {
               const d = (n.detail ?? {}) as { out_trade_no?: string; out_refund_no?: string };
