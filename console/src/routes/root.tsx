@@ -14,7 +14,13 @@ export interface RouterContext {
 function Root() {
   const { lang } = useLang();
   return (
-    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#05793c', colorText: '#1f1f1f' } }}>
+    <ConfigProvider
+      locale={lang === 'zh' ? zhCN : enUS}
+      theme={{
+        token: { colorPrimary: '#05793c', colorText: '#1f1f1f' },
+        components: { Menu: { itemSelectedBg: '#e3f1e7', itemSelectedColor: '#05793c' } },
+      }}
+    >
       <Outlet />
     </ConfigProvider>
   );

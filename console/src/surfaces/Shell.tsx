@@ -40,8 +40,8 @@ export function Shell({ state, children }: { state: SurfaceState; children: Reac
   const { surface, principal } = state;
   return (
     <SurfaceContext.Provider value={state}>
-      <Layout style={{ minHeight: '100vh' }}>
-        <Layout.Sider width={210} theme="light" style={{ borderRight: '1px solid #eee' }}>
+      <Layout hasSider style={{ minHeight: '100vh' }}>
+        <Layout.Sider width={210} theme="light" style={{ borderRight: '1px solid #eee', minHeight: '100vh' }}>
           <Typography.Text strong style={{ display: 'block', padding: '18px 24px 8px', fontSize: 16 }}>
             {t(surface.title)}
           </Typography.Text>

@@ -104,7 +104,7 @@ export function NewApplyment() {
         </Card>
         <Form.Item
           name="application"
-          label={t('applyments.application')}
+          label={t('applyments.applicationInput')}
           htmlFor="apl-application"
           extra={t('applyments.applicationHint')}
           rules={[{ required: true }, { validator: (_, v: string | undefined) => validJsonObject(v, t('applyments.jsonRule')) }]}
