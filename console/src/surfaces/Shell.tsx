@@ -48,6 +48,7 @@ export function Shell({ state, children }: { state: SurfaceState; children: Reac
           <nav aria-label={t('nav.label')}>
             <Menu
               mode="inline"
+              style={{ borderInlineEnd: 'none' }}
               selectedKeys={selected ? [selected] : []}
               items={nav.map((n) => ({ key: n.to, label: <Link to={n.to}>{n.label}</Link> }))}
             />
