@@ -83,7 +83,11 @@ async function open(page: Page, path: string): Promise<void> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('[aria-busy="true"]')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -97,7 +101,11 @@ async function paidOrder(subMchid: string, appid: string, secretKey: string, tot
     .send(body);
   assert.equal(created.status, 201, JSON.stringify(created.body));
   await simulatorOf(t).pay({ prepay_id: created.body.order.prepay_id });
-  return { auth, outTradeNo: String(body.out_trade_no), order: created.body.order as { id: string; tenant_id?: string; prepay_id: string } };
+  return {
+    auth,
+    outTradeNo: String(body.out_trade_no),
+    order: created.body.order as { id: string; tenant_id?: string; prepay_id: string },
+  };
 }
 
 /** Polls the admin API (bounded) until the order satisfies `done`. */
@@ -114,7 +122,8 @@ async function orderUntil(id: string, done: (o: Record<string, unknown>) => bool
 }
 
 test('The zh and en dictionaries have the same keys, and each message the same placeholders', () => {
-  const read = (lang: string) => JSON.parse(readFileSync(join(ROOT, 'console', 'src', 'i18n', `${lang}.json`), 'utf8')) as Record<string, string>;
+  const read = (lang: string) =>
+    JSON.parse(readFileSync(join(ROOT, 'console', 'src', 'i18n', `${lang}.json`), 'utf8')) as Record<string, string>;
   const zh = read('zh');
   const en = read('en');
   assert.deepEqual(Object.keys(en).sort(), Object.keys(zh).sort());
@@ -155,12 +164,19 @@ test(
       await dialog.getByRole('button', { name: 'Create' }).click();
       const secretKey = (await page.getByTestId('secret-once').first().textContent(bounded))!.trim();
       assert.match(secretKey, /^sk_/);
-      await page.getByTestId('feedback').getByText(/Tenant Console Toys \(ten_/).waitFor(bounded);
+      await page
+        .getByTestId('feedback')
+        .getByText(/Tenant Console Toys \(ten_/)
+        .waitFor(bounded);
       await shot(page, '02-tenant-created');
       await page.reload();
       await page.locator('main[aria-busy="false"] h1').waitFor(bounded);
       assert.equal(await page.getByTestId('secret-once').count(), 0, 'the secret key is shown once only');
-      registerTenantInSimulator(simulatorOf(t), { sp_mchid: provider.spMchid, sub_mchid: subMchid, apps: [{ appid, dev_mode: 'outsourced' }] });
+      registerTenantInSimulator(simulatorOf(t), {
+        sp_mchid: provider.spMchid,
+        sub_mchid: subMchid,
+        apps: [{ appid, dev_mode: 'outsourced' }],
+      });
 
       // An order through the tenant API, paid in the simulator, is found paid in the console, its money in yuan.
       const paid = await paidOrder(subMchid, appid, secretKey, 100);
@@ -189,7 +205,13 @@ test(
       await shot(page, '03-order-detail');
 
       // A forged notification is refused, and the console names the check that refused it.
-      const forged = wireNotification(t, provider, 'TRANSACTION.SUCCESS', { out_trade_no: paid.outTradeNo }, { tamper: { badSignature: true } });
+      const forged = wireNotification(
+        t,
+        provider,
+        'TRANSACTION.SUCCESS',
+        { out_trade_no: paid.outTradeNo },
+        { tamper: { badSignature: true } },
+      );
       const refused = await postNotification(t, tenantId, 'transactions', forged);
       assert.ok(refused.status >= 400 && refused.status < 500, `forged notification answered ${refused.status}`);
       await open(page, `/notifications?tenant_id=${tenantId}`);
@@ -246,7 +268,10 @@ test(
       await recDialog.getByLabel('sp_mchid').click();
       await page.getByTitle(new RegExp(provider.spMchid)).click();
       await recDialog.getByRole('button', { name: 'Reconcile a day' }).click();
-      await page.getByTestId('feedback').getByText(/Reconciliation rec_/).waitFor(bounded);
+      await page
+        .getByTestId('feedback')
+        .getByText(/Reconciliation rec_/)
+        .waitFor(bounded);
       await shot(page, '24-reconciliation');
     } catch (e) {
       await page.screenshot({ path: join(SHOTS, 'FAILED.png'), fullPage: true }).catch(() => undefined);
@@ -286,7 +311,15 @@ test(
       await signIn(page, op.body.token);
       const writeButtons =
         /New tenant|Add a provider|Replace credentials|New application|Reconcile a day|Rerun|New operator|Revoke|Redeliver|Save|Suspend|New secret key|Rotate|Bind an app|Add a receiver|Unbind|Resubmit|Change settlement/;
-      const paths = ['/tenants', '/providers', `/providers/${provider.spMchid}`, '/applyments', '/reconciliations', '/operators', '/events'];
+      const paths = [
+        '/tenants',
+        '/providers',
+        `/providers/${provider.spMchid}`,
+        '/applyments',
+        '/reconciliations',
+        '/operators',
+        '/events',
+      ];
       if (someTenant) paths.push(...['settings', 'apps', 'keys', 'receivers'].map((tab) => `/tenants/${someTenant}?tab=${tab}`));
       for (const path of paths) {
         await open(page, path);
