@@ -1,5 +1,5 @@
-import type { Orm } from '../../src/common/db/orm';
-import { observeDirectStatements } from '../../src/common/db/sql';
+import type { Orm } from '../../src/platform/db/orm';
+import { observeDirectStatements } from '../../src/platform/db/sql';
 
 /** The statement's shape: literals replaced by `?` (MikroORM inlines the parameters before knex sees them). */
 function shape(sql: string): string {

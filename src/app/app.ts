@@ -1,23 +1,23 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppContainer } from './container';
-import { TOKENS } from './common/tokens';
-import type { Logger } from './common/logger';
-import type { Orm } from './common/db/orm';
-import type { KeyValueStore } from './common/kv/kv';
-import { requestId } from './common/http/request-id';
-import { requestLog } from './common/http/request-log';
-import { errorMiddleware, notFoundHandler } from './common/http/error-middleware';
-import { inputGuard } from './common/http/input-guard';
-import { jsonOnly } from './common/http/json-only';
-import { buildOpenApiDocument } from './common/http/openapi';
-import { ApiRouter } from './common/http/route';
-import { healthRouter } from './health/health.routes';
-import { version } from '../package.json';
+import { TOKENS } from '../platform/tokens';
+import type { Logger } from '../platform/logging/logger';
+import type { Orm } from '../platform/db/orm';
+import type { KeyValueStore } from '../platform/kv/kv';
+import { requestId } from '../platform/http/request-id';
+import { requestLog } from '../platform/http/request-log';
+import { errorMiddleware, notFoundHandler } from '../platform/http/error-middleware';
+import { inputGuard } from '../platform/http/input-guard';
+import { jsonOnly } from '../platform/http/json-only';
+import type { ApiRouter } from '../platform/http/route';
+import { openApiRouter } from '../surfaces/openapi/openapi';
+import { healthRouter } from '../surfaces/health/health.routes';
+import { version } from '../../package.json';
 
 /** Paths whose handlers read the raw body themselves (WeChat Pay signs the exact bytes). */
 const RAW_BODY_PREFIXES = ['/notify/'];
 
-/** Assembles middleware, feature routers and the error handler; does not listen. */
+/** Assembles middleware, the modules' routers and the error handler; does not listen. */
 export function buildApp(app: AppContainer): express.Application {
   const c = app.container;
   const config = app.config;
@@ -34,7 +34,7 @@ export function buildApp(app: AppContainer): express.Application {
   server.use(requestId);
   // The embedded simulator's requests are logged as the simulator's (component: simulator), not as partnerpay's.
   server.use(requestLog(logger, config.simulator.embedded ? config.simulator.mountPath : undefined));
-  for (const f of app.features) f.mountRaw?.(server, c);
+  for (const f of app.modules) f.mountRaw?.(server, c);
 
   const json = express.json({ limit: config.server.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
   server.use((req: Request, res: Response, next: NextFunction) =>
@@ -46,23 +46,12 @@ export function buildApp(app: AppContainer): express.Application {
 
   const routers: ApiRouter[] = [
     healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url), app.lifecycle),
-    ...app.features.flatMap((f) => f.routers?.(c) ?? []),
+    ...app.modules.flatMap((f) => f.routers?.(c) ?? []),
   ];
-  const openapi = buildOpenApiDocument(
-    routers.flatMap((r) => r.specs),
-    { version },
-  );
   routers.push(
-    new ApiRouter().route(
-      {
-        method: 'get',
-        path: '/openapi.json',
-        summary: 'This OpenAPI document',
-        tags: ['meta'],
-        auth: 'none',
-        responses: { 200: { description: 'OpenAPI 3.0 document' } },
-      },
-      () => openapi,
+    openApiRouter(
+      routers.flatMap((r) => r.specs),
+      { version },
     ),
   );
   // The hot paths (creating orders, WeChat Pay's notifications) are matched first: express walks

@@ -1,23 +1,23 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import type { Config } from './config/schema';
-import { TOKENS } from './common/tokens';
-import { createLogger, type Logger } from './common/logger';
-import { systemClock, type Clock } from './common/clock';
-import { openDatabase, type Orm } from './common/db/orm';
-import { Database } from './common/db/database';
-import { MemoryKeyValueStore, MemoryLockService, MemoryRateLimiter } from './common/kv/memory';
-import { connectRedis, RedisKeyValueStore, RedisLockService, RedisRateLimiter, type RedisClient } from './common/kv/redis';
-import { JobRunner } from './common/jobs';
-import { Lifecycle } from './common/lifecycle';
-import type { Feature } from './common/feature';
-import { FEATURES } from './features';
+import type { Config } from '../platform/config/schema';
+import { TOKENS } from '../platform/tokens';
+import { createLogger, type Logger } from '../platform/logging/logger';
+import { systemClock, type Clock } from '../platform/clock';
+import { openDatabase, type Orm } from './schema';
+import { Database } from '../platform/db/database';
+import { MemoryKeyValueStore, MemoryLockService, MemoryRateLimiter } from '../platform/kv/memory';
+import { connectRedis, RedisKeyValueStore, RedisLockService, RedisRateLimiter, type RedisClient } from '../platform/kv/redis';
+import { JobRunner } from '../platform/jobs/jobs';
+import { Lifecycle } from '../platform/lifecycle';
+import type { AppModule } from '../platform/module';
+import { MODULES } from './modules';
 
 export interface BuildOptions {
   logger?: Logger;
   clock?: Clock;
-  /** Replace the feature list (tests of one feature). */
-  features?: Feature[];
+  /** Replace the module list (tests add a probe module, or wire only some). */
+  modules?: AppModule[];
   /** The process's lifecycle when main.ts made it first (its listener answers 503 until start() is done). */
   lifecycle?: Lifecycle;
   /** Last-word registrations: tests override any token here. */
@@ -28,10 +28,10 @@ export interface BuildOptions {
 export interface AppContainer {
   container: DependencyContainer;
   config: Config;
-  features: Feature[];
+  modules: AppModule[];
   /** starting → ready (after start) → draining (close, or main.ts on a signal); /readyz reads it. */
   lifecycle: Lifecycle;
-  /** Runs feature start-up work and, when enabled, the background jobs. */
+  /** Runs the modules' start-up work and, when enabled, the background jobs. */
   start(): Promise<void>;
   /** Stops jobs, then closes Redis and the database. Safe to call twice. */
   close(): Promise<void>;
@@ -39,7 +39,7 @@ export interface AppContainer {
 
 /**
  * The composition root: the only place that binds infrastructure (config, logger, database, Redis
- * or its stand-ins) and asks each feature to bind its own services. Each call makes a fresh child
+ * or its stand-ins) and asks each module to bind its own services. Each call makes a fresh child
  * container, so tests get isolated graphs.
  */
 export async function buildContainer(config: Config, opts: BuildOptions = {}): Promise<AppContainer> {
@@ -77,22 +77,22 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
     throw e;
   }
 
-  const features = opts.features ?? FEATURES;
-  for (const f of features) f.register?.(c);
+  const modules = opts.modules ?? MODULES;
+  for (const f of modules) f.register?.(c);
   opts.override?.(c);
 
   const jobs = new JobRunner(
-    features.flatMap((f) => f.jobs?.(c) ?? []),
+    modules.flatMap((f) => f.jobs?.(c) ?? []),
     logger,
   );
   let closed = false;
   return {
     container: c,
     config,
-    features,
+    modules,
     lifecycle,
     async start() {
-      for (const f of features) await f.onStart?.(c);
+      for (const f of modules) await f.onStart?.(c);
       if (config.jobs.enabled) jobs.start();
       lifecycle.ready();
     },
@@ -101,8 +101,8 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
       closed = true;
       lifecycle.drain();
       await jobs.stop();
-      for (const f of [...features].reverse())
-        await f.onStop?.(c).catch((err) => logger.error({ err, feature: f.name }, 'feature stop failed'));
+      for (const f of [...modules].reverse())
+        await f.onStop?.(c).catch((err) => logger.error({ err, module: f.name }, 'module stop failed'));
       if (redis) await redis.quit().catch(() => undefined);
       await orm.close(true);
     },

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, ConfigError } from './config/load-config';
-import { listenOverrides } from './config/listen-overrides';
+import { loadConfig, ConfigError } from '../platform/config/load-config';
+import { listenOverrides } from '../platform/config/listen-overrides';
 import { buildContainer } from './container';
 import { buildApp } from './app';
-import { createLogger, prettyDestination } from './common/logger';
-import { Lifecycle } from './common/lifecycle';
+import { createLogger, prettyDestination } from '../platform/logging/logger';
+import { Lifecycle } from '../platform/lifecycle';
 
 /** Process entry: config, container, listen, graceful shutdown. */
 async function main(): Promise<void> {

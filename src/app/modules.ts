@@ -1,43 +1,40 @@
 /**
- * The features of partnerpay, in wiring order. Each lives in its own folder and exports a Feature.
+ * The modules and surfaces of partnerpay, in wiring order (a module may resolve what an earlier one
+ * registered). The platform's own services come first; each module's index.ts is its only face.
  */
-import type { Feature } from './common/feature';
-import { simulatorFeature } from './simulator/simulator.feature';
-import { wxpayFeature } from './wxpay/wxpay.feature';
-import { auditFeature } from './audit/audit.feature';
-import { operatorsFeature } from './operators/operators.feature';
-import { complianceFeature } from './compliance/compliance.feature';
-import { tenancyFeature } from './tenancy/tenancy.feature';
-import { eventsFeature } from './events/events.feature';
-import { ordersFeature } from './orders/orders.feature';
-import { refundsFeature } from './refunds/refunds.feature';
-import { profitSharingFeature } from './profit-sharing/profit-sharing.feature';
-import { notificationsFeature } from './notifications/notifications.feature';
-import { onboardingFeature } from './onboarding/onboarding.feature';
-import { billsFeature } from './bills/bills.feature';
-import { demoFeature } from './demo/demo.feature';
-import { wechatFeature } from './wechat/wechat.feature';
-import { checkoutFeature } from './checkout/checkout.feature';
-import { observabilityFeature } from './observability/observability.feature';
-import { consoleFeature } from './console/console.feature';
+import type { AppModule } from '../platform/module';
+import { platformModule } from '../platform/platform.module';
+import { wxpayGatewayModule } from '../modules/wxpay-gateway';
+import { operatorsModule } from '../modules/operators';
+import { tenancyModule } from '../modules/tenancy';
+import { eventsModule } from '../modules/events';
+import { paymentsModule } from '../modules/payments';
+import { profitSharingModule } from '../modules/profit-sharing';
+import { notificationsModule } from '../modules/notifications';
+import { onboardingModule } from '../modules/onboarding';
+import { billsModule } from '../modules/bills';
+import { checkoutModule } from '../modules/checkout';
+import { simulatorModule } from '../surfaces/demo/simulator.module';
+import { demoModule } from '../surfaces/demo/demo.module';
+import { observabilityModule } from '../surfaces/observability/observability.module';
+import { complianceModule } from '../surfaces/compliance/compliance.module';
+import { consoleModule } from '../surfaces/console/console.module';
 
-export const FEATURES: Feature[] = [
-  observabilityFeature,
-  simulatorFeature,
-  wxpayFeature,
-  auditFeature,
-  operatorsFeature,
-  complianceFeature,
-  tenancyFeature,
-  eventsFeature,
-  ordersFeature,
-  refundsFeature,
-  profitSharingFeature,
-  notificationsFeature,
-  onboardingFeature,
-  billsFeature,
-  demoFeature,
-  wechatFeature,
-  checkoutFeature,
-  consoleFeature,
+export const MODULES: AppModule[] = [
+  platformModule,
+  simulatorModule,
+  wxpayGatewayModule,
+  operatorsModule,
+  tenancyModule,
+  eventsModule,
+  paymentsModule,
+  profitSharingModule,
+  notificationsModule,
+  onboardingModule,
+  billsModule,
+  demoModule,
+  checkoutModule,
+  observabilityModule,
+  complianceModule,
+  consoleModule,
 ];

@@ -1,15 +1,19 @@
+import type { EntitySchema } from '@mikro-orm/core';
 import type { Application } from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import type { ApiRouter } from './http/route';
-import type { Job } from './jobs';
+import type { Job } from './jobs/jobs';
 
 /**
- * A feature folder's wiring: container.ts lists the features, each binds its own classes.
- * Order matters: a feature may resolve what an earlier one registered.
+ * A module's (or surface's) wiring, exported by its index.ts: src/app/modules.ts lists them, and
+ * src/app/container.ts asks each to bind its own classes. Order matters: a module may resolve what
+ * an earlier one registered.
  */
-export interface Feature {
+export interface AppModule {
   name: string;
-  /** Binds the feature's services into the container. */
+  /** The tables this module owns (src/app/schema.ts gives the ORM every module's list). */
+  entities?: readonly EntitySchema[];
+  /** Binds the module's services into the container. */
   register?(c: DependencyContainer): void;
   /** Mounts raw handlers before the JSON body parser (e.g. the embedded simulator, which verifies raw bodies). */
   mountRaw?(app: Application, c: DependencyContainer): void;

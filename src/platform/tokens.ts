@@ -1,33 +1,37 @@
-/** tsyringe injection tokens. Only container.ts binds them to concrete classes. */
+/**
+ * tsyringe injection tokens: the platform's services (bound by src/app/container.ts and the
+ * platform module) and the ports a module offers the others (bound by that module's register).
+ */
 export const TOKENS = {
   Config: Symbol('Config'),
   Logger: Symbol('Logger'),
   Orm: Symbol('Orm'),
-  /** Database (src/common/db/database.ts): what repositories receive. */
+  /** Database (src/platform/db/database.ts): what repositories receive. */
   Db: Symbol('Db'),
   Clock: Symbol('Clock'),
   Kv: Symbol('Kv'),
   Locks: Symbol('Locks'),
   RateLimiter: Symbol('RateLimiter'),
-  Jobs: Symbol('Jobs'),
-  Routers: Symbol('Routers'),
+  /** IdempotencyService (src/platform/idempotency), bound by the platform module; used by every write route that takes Idempotency-Key. */
+  Idempotency: Symbol('Idempotency'),
+  /** OutboxBacklog (src/platform/metrics), bound by the events module: the outbox gauges read it on scrape. */
+  OutboxBacklog: Symbol('OutboxBacklog'),
+  /** The embedded WxpaySimulator (@partnerpay/wxpay-simulator), bound by the demo surface when config.simulator.embedded. */
   Simulator: Symbol('Simulator'),
-  /** CredentialsProvider (src/wxpay/credentials.ts), bound by tenancy. */
+  /** CredentialsProvider (@partnerpay/wxpay), bound by tenancy. */
   Credentials: Symbol('Credentials'),
-  /** TenantDirectory (src/tenancy/tenant-directory.ts), bound by tenancy. */
+  /** TenantDirectory (src/modules/tenancy/tenant-directory.ts), bound by tenancy. */
   Tenants: Symbol('Tenants'),
-  /** WxpayClient (src/wxpay), bound by the wxpay feature. */
+  /** WxpayClient (@partnerpay/wxpay), bound by the wxpay-gateway module. */
   Wxpay: Symbol('Wxpay'),
-  /** WechatApi (src/wechat): api.weixin.qq.com (mini-program login), bound by the wechat feature. */
+  /** WechatApi (src/modules/checkout/wechat-api.ts): api.weixin.qq.com (mini-program login), bound by checkout. */
   WechatApi: Symbol('WechatApi'),
-  /** PlatformKeys (src/wxpay), bound by the wxpay feature: verifies WeChat Pay signatures per provider. */
+  /** PlatformKeys (@partnerpay/wxpay), bound by the wxpay-gateway module: verifies WeChat Pay signatures per provider. */
   PlatformKeys: Symbol('PlatformKeys'),
   /** SecondaryClearingGuard (二清), bound by tenancy. */
   ClearingGuard: Symbol('ClearingGuard'),
-  /** IdempotencyService (src/idempotency), bound by the orders feature, shared with refunds. */
-  Idempotency: Symbol('Idempotency'),
-  /** NotificationHandler (src/notifications), one per kind, registered by orders and refunds. */
+  /** NotificationHandler (src/modules/notifications), one per kind, registered by payments (transactions and refunds). */
   NotificationHandler: Symbol('NotificationHandler'),
-  /** NotificationGate (src/notifications). */
+  /** NotificationGate (src/modules/notifications). */
   NotificationGate: Symbol('NotificationGate'),
 } as const;

@@ -8,7 +8,7 @@ import {
   verifySha256Rsa,
   AUTH_SCHEME,
   SIGNTEST_PREFIX,
-} from '../crypto';
+} from '@partnerpay/wxpay';
 import type { PlatformIdentity } from './keys';
 import type { ServiceProvider, SimState } from './state';
 import { WxError } from './errors';

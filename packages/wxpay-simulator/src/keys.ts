@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, ra
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { loadCertificate } from '../crypto';
+import { loadCertificate } from '@partnerpay/wxpay';
 
 /** The simulator's platform identity: one RSA key pair served both as a WeChat Pay public key and as a platform certificate. */
 export interface PlatformIdentity {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../common/clock';
+import type { Clock } from '@partnerpay/wxpay';
 import { ControlError } from './errors';
 
 /** A wx.login code lives 5 minutes and works once (spec §5.1). */

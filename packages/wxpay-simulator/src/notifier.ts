@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { encryptResource } from '../crypto';
-import { rfc3339, type Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
+import { encryptResource } from '@partnerpay/wxpay';
+import { rfc3339, type Clock } from '@partnerpay/wxpay';
+import type { WxpayLogger as Logger } from '@partnerpay/wxpay';
 import type { PlatformIdentity } from './keys';
 import type { ServiceProvider } from './state';
 import type { SimScheduler } from './scheduler';

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { rfc3339 } from '../common/clock';
+import { rfc3339 } from '@partnerpay/wxpay';
 import { ControlError, WxError } from './errors';
 import type { SimCore } from './core';
 import { canonicalJson, type Order } from './state';

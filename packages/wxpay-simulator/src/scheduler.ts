@@ -1,4 +1,10 @@
-import { ManualClock, type Clock } from '../common/clock';
+import type { Clock } from '@partnerpay/wxpay';
+
+/** A clock tests move by hand (partnerpay's ManualClock, or any clock with `advance`). */
+interface ManualClock extends Clock {
+  advance(ms: number): void;
+}
+const isManual = (c: Clock): c is ManualClock => typeof (c as Partial<ManualClock>).advance === 'function';
 
 interface Task {
   at: number;
@@ -27,14 +33,14 @@ export class SimScheduler {
     private readonly speed = 1,
     mode?: 'timers' | 'manual',
   ) {
-    this.manual = (mode ?? (wall instanceof ManualClock ? 'manual' : 'timers')) === 'manual';
+    this.manual = (mode ?? (isManual(wall) ? 'manual' : 'timers')) === 'manual';
     this.startWall = wall.now();
   }
 
   /** Simulator time in ms: starts at the wall clock, then runs `speed` times faster (timers) or moves only on advance() (manual). */
   now(): number {
     // Manual: time moves only by advance() (with a shared ManualClock, that clock is the timeline).
-    if (this.manual) return (this.wall instanceof ManualClock ? this.wall.now() : this.startWall) + this.offset;
+    if (this.manual) return (isManual(this.wall) ? this.wall.now() : this.startWall) + this.offset;
     const w = this.wall.now();
     return w + (w - this.startWall) * (this.speed - 1) + this.offset;
   }
@@ -53,7 +59,7 @@ export class SimScheduler {
 
   /** Moves simulator time forward by `ms` (a shared ManualClock moves with it) and runs what became due. */
   async advance(ms: number): Promise<void> {
-    if (this.manual && this.wall instanceof ManualClock) this.wall.advance(ms);
+    if (this.manual && isManual(this.wall)) this.wall.advance(ms);
     else this.offset += ms;
     await this.flushDue();
   }

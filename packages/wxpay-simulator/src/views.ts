@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rfc3339 } from '../common/clock';
+import { rfc3339 } from '@partnerpay/wxpay';
 import type { Order, Refund, TradeState } from './state';
 
 const TRADE_STATE_DESC: Record<TradeState, string> = {

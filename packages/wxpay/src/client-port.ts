@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { ServiceProviderCredentials } from './credentials';
-import type { VerifyResult } from '../crypto';
+import type { VerifyResult } from './crypto';
 
 /** One call to WeChat Pay APIv3. The tenant (sp_mchid via `sp`, sub_mchid in path/body) travels with the call. */
 export interface WxpayCall {
@@ -29,7 +29,7 @@ export interface WxpayResponse<T> {
 
 /**
  * The signed, verified transport to WeChat Pay (bound to TOKENS.Wxpay). Failures are typed errors
- * that implement `toAppError()`: transport (no answer; 504 UPSTREAM_TIMEOUT or 502, detail.retryable),
+ * with `problem()` (see errors.ts): transport (no answer; 504 UPSTREAM_TIMEOUT or 502, detail.retryable),
  * API (HTTP status + WeChat `code`/`message`/`detail` + Request-ID; 502 UPSTREAM_ERROR with
  * detail.upstream), signature, malformed, decryption.
  */

@@ -1,13 +1,25 @@
-import { AppError, type ConvertibleToAppError } from '../common/errors';
-import type { VerifyFailure } from '../crypto';
+import type { VerifyFailure } from './crypto';
+
+/**
+ * What a service that called WeChat Pay should tell its own caller about a failure: a stable code
+ * (504 `UPSTREAM_TIMEOUT`, 502 `UPSTREAM_ERROR`, 422 `SECONDARY_CLEARING_FORBIDDEN`, 503
+ * `SERVICE_UNAVAILABLE`, 500 `INTERNAL_ERROR`), a message without secrets, and a detail whose
+ * `retryable` says whether the same request may be sent again. partnerpay turns it into its AppError.
+ */
+export interface WxpayProblem {
+  code: 'UPSTREAM_TIMEOUT' | 'UPSTREAM_ERROR' | 'SECONDARY_CLEARING_FORBIDDEN' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_ERROR';
+  message: string;
+  detail?: Record<string, unknown>;
+}
 
 /**
  * WeChat Pay failures as typed errors at the client boundary. Callers switch on the class
- * (`err instanceof WxpayApiError && err.code === 'ORDER_PAID'`); anything they do not translate
- * reaches the error middleware through `toAppError()`. Messages never carry secrets.
+ * (`err instanceof WxpayApiError && err.code === 'ORDER_PAID'`, or `isUpstream(err, 'ORDER_PAID')`);
+ * anything they do not translate reaches their error handler, which answers `problem()`. Messages
+ * never carry secrets.
  */
-export abstract class WxpayError extends Error implements ConvertibleToAppError {
-  abstract toAppError(): AppError;
+export abstract class WxpayError extends Error {
+  abstract problem(): WxpayProblem;
 }
 
 export type TransportFailure = 'timeout' | 'connect' | 'network';
@@ -25,11 +37,11 @@ export class WxpayTransportError extends WxpayError {
     this.name = 'WxpayTransportError';
   }
 
-  toAppError(): AppError {
+  problem(): WxpayProblem {
     const detail = { retryable: true, upstream: { kind: this.kind, attempts: this.attempts } };
     return this.kind === 'timeout'
-      ? new AppError('UPSTREAM_TIMEOUT', 'WeChat Pay did not answer in time; retry with the same parameters', detail, { cause: this })
-      : new AppError('UPSTREAM_ERROR', 'WeChat Pay could not be reached; retry with the same parameters', detail, { cause: this });
+      ? { code: 'UPSTREAM_TIMEOUT', message: 'WeChat Pay did not answer in time; retry with the same parameters', detail }
+      : { code: 'UPSTREAM_ERROR', message: 'WeChat Pay could not be reached; retry with the same parameters', detail };
   }
 }
 
@@ -91,16 +103,15 @@ export class WxpayApiError extends WxpayError {
     return this.status >= 500 || RETRYABLE_CODES.has(this.code);
   }
 
-  toAppError(): AppError {
-    return new AppError(
-      'UPSTREAM_ERROR',
-      `WeChat Pay refused the request: ${this.status} ${this.code}`,
-      {
+  problem(): WxpayProblem {
+    return {
+      code: 'UPSTREAM_ERROR',
+      message: `WeChat Pay refused the request: ${this.status} ${this.code}`,
+      detail: {
         retryable: this.retryable,
         upstream: { status: this.status, code: this.code, message: this.wechatMessage, request_id: this.requestId },
       },
-      { cause: this },
-    );
+    };
   }
 }
 
@@ -115,15 +126,14 @@ export class WxpaySignatureError extends WxpayError {
     this.name = 'WxpaySignatureError';
   }
 
-  toAppError(): AppError {
+  problem(): WxpayProblem {
     // A SIGNTEST probe or a serial we could not fetch yet resolve on their own; a bad signature does not.
     const retryable = this.reason === 'signtest_probe' || this.reason === 'unknown_serial' || this.reason === 'stale_timestamp';
-    return new AppError(
-      'UPSTREAM_ERROR',
-      'the answer from WeChat Pay failed signature verification',
-      { retryable, upstream: { reason: this.reason, request_id: this.requestId } },
-      { cause: this },
-    );
+    return {
+      code: 'UPSTREAM_ERROR',
+      message: 'the answer from WeChat Pay failed signature verification',
+      detail: { retryable, upstream: { reason: this.reason, request_id: this.requestId } },
+    };
   }
 }
 
@@ -138,13 +148,12 @@ export class WxpayMalformedError extends WxpayError {
     this.name = 'WxpayMalformedError';
   }
 
-  toAppError(): AppError {
-    return new AppError(
-      'UPSTREAM_ERROR',
-      'WeChat Pay sent an answer that could not be read',
-      { retryable: false, upstream: { reason: 'malformed', request_id: this.requestId } },
-      { cause: this },
-    );
+  problem(): WxpayProblem {
+    return {
+      code: 'UPSTREAM_ERROR',
+      message: 'WeChat Pay sent an answer that could not be read',
+      detail: { retryable: false, upstream: { reason: 'malformed', request_id: this.requestId } },
+    };
   }
 }
 
@@ -155,12 +164,56 @@ export class WxpayDecryptionError extends WxpayError {
     this.name = 'WxpayDecryptionError';
   }
 
-  toAppError(): AppError {
-    return new AppError(
-      'UPSTREAM_ERROR',
-      'a WeChat Pay resource did not decrypt (check the APIv3 key)',
-      { retryable: false, upstream: { reason: 'decryption' } },
-      { cause: this },
-    );
+  problem(): WxpayProblem {
+    return {
+      code: 'UPSTREAM_ERROR',
+      message: 'a WeChat Pay resource did not decrypt (check the APIv3 key)',
+      detail: { retryable: false, upstream: { reason: 'decryption' } },
+    };
   }
+}
+
+/** No usable platform key yet (certificate mode before the first download succeeded): retry later. */
+export class WxpayKeysUnavailableError extends WxpayError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WxpayKeysUnavailableError';
+  }
+
+  problem(): WxpayProblem {
+    return { code: 'SERVICE_UNAVAILABLE', message: this.message, detail: { retryable: true } };
+  }
+}
+
+/**
+ * A call the SDK refuses before any I/O because it would be wrong whatever WeChat Pay said: a
+ * direct-merchant payment endpoint (`rule` = `partner_endpoints_only`, the 二清 rule), a malformed
+ * path, or a bill download URL outside the configured hosts.
+ */
+export class WxpayRefusedCallError extends WxpayError {
+  constructor(
+    message: string,
+    /** The 二清 rule broken, when the refusal is one (else a programming error). */
+    readonly rule?: string,
+    readonly path?: string,
+  ) {
+    super(message);
+    this.name = 'WxpayRefusedCallError';
+  }
+
+  problem(): WxpayProblem {
+    return this.rule
+      ? { code: 'SECONDARY_CLEARING_FORBIDDEN', message: this.message, detail: { rule: this.rule, path: this.path } }
+      : { code: 'INTERNAL_ERROR', message: this.message };
+  }
+}
+
+/** WeChat Pay's error code when `err` is an answer from it (normalised to the underscore spelling). */
+export function upstreamCode(err: unknown): string | undefined {
+  return err instanceof WxpayApiError ? err.code : undefined;
+}
+
+/** True when `err` is WeChat Pay answering one of `codes`: the one "is this WeChat Pay error X" test. */
+export function isUpstream(err: unknown, ...codes: string[]): boolean {
+  return err instanceof WxpayApiError && err.is(...codes);
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { AppError } from '../common/errors';
 import type { ServiceProviderCredentials } from './credentials';
 import type { PlatformKeys, WxpayCall, WxpayClient, WxpayDownload, WxpayDownloadStream, WxpayResponse } from './client-port';
-import { WxpayApiError, WxpayMalformedError, WxpaySignatureError, type WxpayErrorBody } from './errors';
+import { WxpayApiError, WxpayMalformedError, WxpayRefusedCallError, WxpaySignatureError, type WxpayErrorBody } from './errors';
 import { assertPartnerEndpoint } from './partner-guard';
 import type { RawResponse, WxpayTransport } from './transport';
 import { multipartPayload } from './media-upload';
@@ -67,7 +66,7 @@ export class WxpayHttpClient implements WxpayClient {
     const path = this.transport.relativePath(downloadUrl);
     // The URL comes from a WeChat Pay answer; still, our Authorization header goes only to our configured hosts.
     if (!path || !path.startsWith('/v3/billdownload/'))
-      throw new AppError('INTERNAL_ERROR', 'refusing a bill download URL outside the configured WeChat Pay hosts');
+      throw new WxpayRefusedCallError('refusing a bill download URL outside the configured WeChat Pay hosts');
     assertPartnerEndpoint(path);
     const raw = await this.transport.exchange(sp, { method: 'GET', path, body: '', headers: { Accept: '*/*' }, idempotent: true });
     const requestId = header(raw.headers, 'request-id');
@@ -79,7 +78,7 @@ export class WxpayHttpClient implements WxpayClient {
   async downloadStream(sp: ServiceProviderCredentials, downloadUrl: string): Promise<WxpayDownloadStream> {
     const path = this.transport.relativePath(downloadUrl);
     if (!path || !path.startsWith('/v3/billdownload/'))
-      throw new AppError('INTERNAL_ERROR', 'refusing a bill download URL outside the configured WeChat Pay hosts');
+      throw new WxpayRefusedCallError('refusing a bill download URL outside the configured WeChat Pay hosts');
     assertPartnerEndpoint(path);
     const raw = await this.transport.exchangeStream(sp, { method: 'GET', path, body: '', headers: { Accept: '*/*' }, idempotent: true });
     const requestId = header(raw.headers, 'request-id');

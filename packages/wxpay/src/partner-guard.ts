@@ -1,4 +1,4 @@
-import { AppError } from '../common/errors';
+import { WxpayRefusedCallError } from './errors';
 
 /** The 二清 rule this guard enforces; the compliance module lists it by this name. */
 export const PARTNER_ENDPOINTS_ONLY_RULE = 'partner_endpoints_only';
@@ -19,14 +19,14 @@ const FORBIDDEN_PREFIXES = ['/v3/pay/transactions/', '/v3/pay/transactions?'];
 export function assertPartnerEndpoint(path: string): void {
   const p = decodedPath(path);
   if (p === undefined || !p.startsWith('/v3/') || p.includes('//') || p.includes('\\') || /(^|\/)\.\.?(\/|\?|$)/.test(p)) {
-    throw new AppError('INTERNAL_ERROR', `refusing a malformed WeChat Pay path: ${path.slice(0, 80)}`);
+    throw new WxpayRefusedCallError(`refusing a malformed WeChat Pay path: ${path.slice(0, 80)}`);
   }
   if (p === '/v3/pay/transactions' || FORBIDDEN_PREFIXES.some((f) => p.startsWith(f))) {
-    throw new AppError(
-      'SECONDARY_CLEARING_FORBIDDEN',
+    throw new WxpayRefusedCallError(
       "partnerpay only calls partner (服务商) endpoints: a direct-merchant payment endpoint would collect the tenant's money into " +
         "the service provider's own account (二清, unlicensed secondary clearing); use /v3/pay/partner/transactions/...",
-      { rule: PARTNER_ENDPOINTS_ONLY_RULE, path: path.split('?')[0] },
+      PARTNER_ENDPOINTS_ONLY_RULE,
+      path.split('?')[0],
     );
   }
 }

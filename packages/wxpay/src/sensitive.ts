@@ -1,4 +1,4 @@
-import { rsaOaepEncrypt } from '../crypto';
+import { rsaOaepEncrypt } from './crypto';
 import type { PlatformKeys } from './client-port';
 import type { ServiceProviderCredentials } from './credentials';
 

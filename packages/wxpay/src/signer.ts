@@ -1,4 +1,4 @@
-import { authorizationHeader, nonce as newNonce, requestMessage, signSha256Rsa } from '../crypto';
+import { authorizationHeader, nonce as newNonce, requestMessage, signSha256Rsa } from './crypto';
 import type { ServiceProviderCredentials } from './credentials';
 
 /**

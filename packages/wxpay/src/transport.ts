@@ -1,18 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
+import type { Clock, WxpayLogger } from './ports';
 import type { ServiceProviderCredentials } from './credentials';
 import { WxpayTransportError, type TransportFailure } from './errors';
 import { signRequest } from './signer';
-import { annotateLog } from '../common/log-context';
 import { endpointTemplate } from './endpoint-template';
 
 /** Told of every HTTP attempt to WeChat Pay (metrics): a bounded endpoint template, never the raw path. */
 export interface WxpayCallObserver {
   /** `result`: `ok` (2xx), `http_4xx`, `http_5xx`, or the transport failure (`timeout`, `connect`, `network`). */
-  onCall(spMchid: string, endpoint: string, result: string, seconds: number): void;
+  onCall?(spMchid: string, endpoint: string, result: string, seconds: number): void;
+  /** WeChat Pay's Request-ID of an answer, as it arrives (partnerpay puts it on the request's log lines). */
+  onRequestId?(requestId: string): void;
 }
 
 /** What the transport needs from config.wxpay (plus test knobs for the backoff). */
@@ -111,7 +111,7 @@ export class WxpayTransport {
   constructor(
     private readonly opts: TransportOptions,
     private readonly clock: Clock,
-    private readonly logger?: Logger,
+    private readonly logger?: WxpayLogger,
     private readonly observer?: WxpayCallObserver,
   ) {
     this.primary = hostOf(opts.baseUrl, 'primary');
@@ -226,7 +226,7 @@ export class WxpayTransport {
       const streamed = stream && res.statusCode >= 200 && res.statusCode < 300;
       const body = streamed ? undefined : Buffer.from(await res.body.arrayBuffer());
       const wxpayRequestId = [res.headers['request-id']].flat()[0];
-      if (typeof wxpayRequestId === 'string') annotateLog({ wxpay_request_id: wxpayRequestId });
+      if (typeof wxpayRequestId === 'string') this.observer?.onRequestId?.(wxpayRequestId);
       this.observe(sp, req.path, res.statusCode < 300 ? 'ok' : res.statusCode < 500 ? 'http_4xx' : 'http_5xx', started);
       this.logger?.debug(
         {
@@ -257,7 +257,7 @@ export class WxpayTransport {
   }
 
   private observe(sp: ServiceProviderCredentials, path: string, result: string, started: number): void {
-    this.observer?.onCall(sp.spMchid, endpointTemplate(path), result, (performance.now() - started) / 1000);
+    this.observer?.onCall?.(sp.spMchid, endpointTemplate(path), result, (performance.now() - started) / 1000);
   }
 
   /** Waits before attempt `attempt + 1`; false when the wait would overrun the budget. */

@@ -4,13 +4,13 @@
  * processes were restarted with that same pair; once it reports done, the old key can be dropped.
  */
 import 'reflect-metadata';
-import { loadConfig } from '../config/load-config';
-import { openDatabase } from '../common/db/orm';
-import { systemClock } from '../common/clock';
-import { masterKeyring } from '../secrets/master-keys';
-import { rotateMasterKey } from '../secrets/rotate';
-import { Database } from '../common/db/database';
-import { DataKeyRepository } from '../secrets/data-key-repository';
+import { loadConfig } from '../../platform/config/load-config';
+import { openDatabase } from '../schema';
+import { systemClock } from '../../platform/clock';
+import { masterKeyring } from '../../platform/secrets/master-keys';
+import { rotateMasterKey } from '../../platform/secrets/rotate';
+import { Database } from '../../platform/db/database';
+import { DataKeyRepository } from '../../platform/secrets/data-key.repository';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

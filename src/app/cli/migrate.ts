@@ -3,8 +3,8 @@
  * SQLite schema. The app does the same at start-up when db.migrateOnStart is set.
  */
 import 'reflect-metadata';
-import { loadConfig } from '../config/load-config';
-import { openDatabase, dialectOf } from '../common/db/orm';
+import { loadConfig } from '../../platform/config/load-config';
+import { openDatabase, dialectOf } from '../schema';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

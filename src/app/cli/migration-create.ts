@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { openDatabase, dialectOf } from '../common/db/orm';
+import { openDatabase, dialectOf } from '../schema';
 import { createScratchDatabase } from './server-database';
 
 async function main(): Promise<void> {

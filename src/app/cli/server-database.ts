@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
-import { ormOptions } from '../common/db/orm';
+import { ormOptions } from '../schema';
 
 /** Runs `fn` with a connection to the MySQL server of `url` that is not bound to its database. */
 export async function withServerConnection<T>(url: string, fn: (orm: MikroORM) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 /**
- * `node dist/src/cli/simulator-control.js <action> '<json>'`: calls the embedded simulator's control API
+ * `node dist/src/app/cli/simulator-control.js <action> '<json>'`: calls the embedded simulator's control API
  * (POST /simulator/control/<action>) from inside the machine or container it runs in, where it answers
- * (loopback only). For the compose demo: `docker compose exec demo node dist/src/cli/simulator-control.js pay '{...}'`.
+ * (loopback only). For the compose demo: `docker compose exec demo node dist/src/app/cli/simulator-control.js pay '{...}'`.
  */
 async function main(): Promise<number> {
   const [action, body = '{}'] = process.argv.slice(2);

@@ -4,9 +4,9 @@
  * file is invalid.
  */
 import 'reflect-metadata';
-import { loadConfig } from '../config/load-config';
+import { loadConfig } from '../../platform/config/load-config';
 import { buildContainer } from '../container';
-import { syncTenants, TenantsSyncError } from '../tenancy/tenants-sync';
+import { syncTenants, TenantsSyncError } from '../../modules/tenancy';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

@@ -12,6 +12,7 @@ import { Migration20261201115134_ProfitSharing } from './Migration20261201115134
 import { Migration20261201120811_Onboarding } from './Migration20261201120811_Onboarding';
 import { Migration20261201115312_Bills } from './Migration20261201115312_Bills';
 import { Migration20261127002509_InitialSchema } from './Migration20261127002509_InitialSchema';
+import { Migration20261205120000_FundsLedger } from './Migration20261205120000_FundsLedger';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201120811_Onboarding', class: Migration20261201120811_Onboarding },
   { name: 'Migration20261201115312_Bills', class: Migration20261201115312_Bills },
   { name: 'Migration20261201144310_BillsScale', class: Migration20261201144310_BillsScale },
+  { name: 'Migration20261205120000_FundsLedger', class: Migration20261205120000_FundsLedger },
 ];

@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /** A reconciliation run's state: pending (due or waiting for the bill), running (claimed), done, failed. */
 export type RunStatus = 'pending' | 'running' | 'done' | 'failed';

@@ -1,14 +1,16 @@
-import type { Feature } from '../common/feature';
-import type { Config } from '../config/schema';
-import { TOKENS } from '../common/tokens';
-import { ReconciliationRepository } from './reconciliation-repository';
-import { ReconciliationService } from './reconciliation-service';
+import type { AppModule } from '../../platform/module';
+import type { Config } from '../../platform/config/schema';
+import { TOKENS } from '../../platform/tokens';
+import { ReconciliationRepository } from './reconciliation.repository';
+import { BillFileEntity, BillRowEntity, DiscrepancyEntity, ReconciliationEntity } from './bills.entity';
+import { ReconciliationService } from './reconciliation.service';
 import { adminBillsRouter } from './bills.routes';
 import { tenantBillsRouter } from './tenant-bills.routes';
 
 /** Bills and reconciliation: the daily run per provider, operators' and tenants' views, fund-flow bills. */
-export const billsFeature: Feature = {
+export const billsModule: AppModule = {
   name: 'bills',
+  entities: [ReconciliationEntity, BillRowEntity, DiscrepancyEntity, BillFileEntity],
   register(c) {
     c.registerSingleton(ReconciliationRepository);
     c.registerSingleton(ReconciliationService);

@@ -1,18 +1,18 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { AppError } from '../common/errors';
-import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
-import { operatorAuth, writeContext } from '../operators/operator-auth';
-import { OrderService } from '../orders/order-service';
-import type { WxpayClient } from '../wxpay/client-port';
-import { TOKENS } from '../common/tokens';
-import { ReconciliationService } from './reconciliation-service';
-import { DISCREPANCY_KINDS, type DiscrepancyKind } from './bills.entities';
-import { discrepancyView, runView } from './bills.views';
+import { ApiRouter } from '../../platform/http/route';
+import { AppError, knownAppError } from '../../platform/errors/errors';
+import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
+import { operatorAuth, writeContext } from '../operators';
+import { ProviderCredentials } from '../tenancy';
+import type { WxpayClient } from '@partnerpay/wxpay';
+import { TOKENS } from '../../platform/tokens';
+import { ReconciliationService } from './reconciliation.service';
+import { DISCREPANCY_KINDS, type DiscrepancyKind } from './bills.entity';
+import { discrepancyView, runView } from './bills.view';
 import { assertBillDate } from './dates';
 import { providerFundflow } from './fundflow';
-import type { Clock } from '../common/clock';
+import type { Clock } from '../../platform/clock';
 
 const spMchid = z.string().regex(/^\d{1,16}$/, 'must be a mchid (digits)');
 const billDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-MM-dd');
@@ -115,7 +115,7 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
     },
   );
 
-  const orders = c.resolve(OrderService);
+  const providers = c.resolve(ProviderCredentials);
   const wxpay = c.resolve<WxpayClient>(TOKENS.Wxpay);
   const clock = c.resolve<Clock>(TOKENS.Clock);
   r.route(
@@ -132,9 +132,9 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
     viewer,
     async ({ params, query, res }) => {
       assertBillDate(params.bill_date, clock.now());
-      const sp = await orders.provider(params.sp_mchid);
+      const sp = await providers.require(params.sp_mchid);
       const csv = await providerFundflow(wxpay, sp, params.bill_date, query.account_type).catch((err) => {
-        throw err instanceof AppError || typeof (err as { toAppError?: unknown }).toAppError === 'function'
+        throw knownAppError(err)
           ? err
           : new AppError('UPSTREAM_ERROR', (err as Error).message, { retryable: true });
       });

@@ -1,5 +1,5 @@
-import { rfc3339 } from '../common/clock';
-import type { DiscrepancyRow, ReconciliationRow, TenantResult } from './bills.entities';
+import { rfc3339 } from '../../platform/clock';
+import type { DiscrepancyRow, ReconciliationRow, TenantResult } from './bills.entity';
 
 const time = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : rfc3339(ms));
 

@@ -1,4 +1,4 @@
-import { AppError } from '../common/errors';
+import { AppError } from '../../platform/errors/errors';
 
 const DAY_MS = 86_400_000;
 const BEIJING_MS = 8 * 3_600_000;

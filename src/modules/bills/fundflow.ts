@@ -1,12 +1,12 @@
 import { createDecipheriv, createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { rsaOaepDecrypt } from '../crypto/rsa';
-import type { ServiceProviderCredentials } from '../wxpay/credentials';
-import type { WxpayClient } from '../wxpay/client-port';
-import { billHashMatches } from '../wxpay/http-client';
-import { applyFundflowBill, applySubMerchantFundflowBill, downloadBill } from '../wxpay/resources';
-import { isUpstream } from '../orders/upstream-errors';
+import { rsaOaepDecrypt } from '@partnerpay/wxpay';
+import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
+import type { WxpayClient } from '@partnerpay/wxpay';
+import { billHashMatches } from '@partnerpay/wxpay';
+import { applyFundflowBill, applySubMerchantFundflowBill, downloadBill } from '@partnerpay/wxpay';
+import { isUpstream } from '@partnerpay/wxpay';
 import { BillFormatError } from './trade-bill-parser';
 import { units } from './money';
 

@@ -1,10 +1,10 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { StateMachine } from '../common/db/state-machine';
-import { isSqlite, isUniqueViolation, rows, run } from '../common/db/sql';
-import { newId } from '../common/ids';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { StateMachine } from '../../platform/db/state-machine';
+import { isSqlite, isUniqueViolation, rows, run } from '../../platform/db/sql';
+import { newId } from '../../platform/ids';
 import {
   BILL_FILE,
   BILL_ROW,
@@ -13,8 +13,8 @@ import {
   type BillFileRow,
   type DiscrepancyRow,
   type ReconciliationRow,
-} from './bills.entities';
-import type { RunStatus } from './bills.entities';
+} from './bills.entity';
+import type { RunStatus } from './bills.entity';
 import type { TradeBillRow } from './trade-bill-parser';
 import { sqlLiteral } from './sql-literal';
 

@@ -1,27 +1,28 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Clock } from '../common/clock';
-import type { Config } from '../config/schema';
-import type { Logger } from '../common/logger';
-import { AppError } from '../common/errors';
-import { newId } from '../common/ids';
-import { recordEvent } from '../events/outbox';
-import type { WxpayClient } from '../wxpay/client-port';
-import type { ServiceProviderCredentials } from '../wxpay/credentials';
-import { applyTradeBill, downloadBillStream } from '../wxpay/resources';
-import { OrderService } from '../orders/order-service';
-import { RefundService } from '../refunds/refund-service';
-import { RefundRepository } from '../refunds/refund-repository';
-import { isUpstream } from '../orders/upstream-errors';
-import type { Em } from '../common/db/orm';
-import { AuditLog, type WriteContext } from '../audit/audit-log';
-import { ReconciliationRepository } from './reconciliation-repository';
-import type { DiscrepancyRow, ReconciliationRow, RunSummary, TenantResult } from './bills.entities';
+import { TOKENS } from '../../platform/tokens';
+import type { Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/schema';
+import type { Logger } from '../../platform/logging/logger';
+import { AppError } from '../../platform/errors/errors';
+import { newId } from '../../platform/ids';
+import { recordEvent } from '../events';
+import type { WxpayClient } from '@partnerpay/wxpay';
+import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
+import { applyTradeBill, downloadBillStream } from '@partnerpay/wxpay';
+import { OrderService } from '../payments';
+import { ProviderCredentials } from '../tenancy';
+import { RefundService } from '../payments';
+import { RefundRepository } from '../payments';
+import { isUpstream } from '@partnerpay/wxpay';
+import type { Em } from '../../platform/db/orm';
+import { AuditLog, type WriteContext } from '../operators';
+import { ReconciliationRepository } from './reconciliation.repository';
+import type { DiscrepancyRow, ReconciliationRow, RunSummary, TenantResult } from './bills.entity';
 import { BillFormatError, parseTradeBill, type TradeBillRow } from './trade-bill-parser';
 import { assertBillDate, beijingMidnight, previousDay } from './dates';
 import { fundflowFee, subMerchantFundflow } from './fundflow';
 import { milliToFen } from './money';
-import { tenantRunView } from './bills.views';
+import { tenantRunView } from './bills.view';
 
 const PAGE = 1000;
 /** Staging INSERTs in flight while the parser reads on (2: one in the database, one on its way). */
@@ -84,6 +85,7 @@ export class ReconciliationService {
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
     @inject(OrderService) private readonly orders: OrderService,
+    @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
     @inject(RefundService) private readonly refunds: RefundService,
     @inject(AuditLog) private readonly audit: AuditLog,
     @inject(RefundRepository) private readonly refundRows: RefundRepository,
@@ -92,7 +94,7 @@ export class ReconciliationService {
   /** POST /admin/v1/reconciliations: the current run of (provider, day), or a new one with `rerun`; starts due work. */
   async request(spMchid: string, billDate: string, rerun = false, ctx?: WriteContext): Promise<ReconciliationRow> {
     assertBillDate(billDate, this.clock.now());
-    await this.orders.provider(spMchid);
+    await this.providers.require(spMchid);
     const audit = ctx
       ? (em: Em, r: ReconciliationRow) =>
           this.audit.record(em, ctx, {
@@ -143,7 +145,7 @@ export class ReconciliationService {
     const log = this.logger.child({ reconciliation_id: run.id, sp_mchid: run.spMchid, bill_date: run.billDate });
     try {
       await this.repo.clear(run.id);
-      const sp = await this.orders.provider(run.spMchid);
+      const sp = await this.providers.require(run.spMchid);
       const tenants = await this.repo.tenantsOf(run.spMchid);
       const bill = await this.stage(run, sp, tenants);
       await this.findDiscrepancies(run, bill.empty);

@@ -1,11 +1,11 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { AppError } from '../common/errors';
-import { encodeCursor, pageQuery } from '../common/http/paging';
-import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
-import { ReconciliationService } from './reconciliation-service';
-import { discrepancyView, tenantRunView } from './bills.views';
+import { ApiRouter } from '../../platform/http/route';
+import { AppError } from '../../platform/errors/errors';
+import { encodeCursor, pageQuery } from '../../platform/http/paging';
+import { tenantAuth, tenantOf } from '../tenancy';
+import { ReconciliationService } from './reconciliation.service';
+import { discrepancyView, tenantRunView } from './bills.view';
 import { cursorId } from './bills.routes';
 import { yuanText } from './money';
 

@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
+import { ApiRouter } from '../../platform/http/route';
 import { CheckoutService } from './checkout.service';
 
 const orderId = z.string().regex(/^ord_[A-Za-z0-9_-]{16,40}$/, 'must be an order id (ord_...)');

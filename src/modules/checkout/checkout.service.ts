@@ -1,18 +1,19 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import { AppError } from '../common/errors';
-import type { Clock } from '../common/clock';
-import type { Config } from '../config/schema';
-import type { RateLimiter } from '../common/kv/kv';
-import type { TenantDirectory, TenantView } from '../tenancy/tenant-directory';
-import { LoginSecrets } from '../tenancy/login-secrets';
-import type { WechatApi } from '../wechat/wechat-api';
-import { OrderService } from '../orders/order-service';
-import { ClientSecrets, CLIENT_SECRET } from '../orders/client-secret';
-import { OrderRepository } from '../orders/order-repository';
-import type { PaymentOrderRow } from '../orders/order.entity';
-import { paymentParams, type PaymentParams } from '../orders/payment-params';
-import { checkoutOrderView, type CheckoutOrderView } from './checkout-view';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import type { Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/schema';
+import type { RateLimiter } from '../../platform/kv/kv';
+import type { TenantDirectory, TenantView } from '../tenancy';
+import { LoginSecrets } from '../tenancy';
+import type { WechatApi } from './wechat-api';
+import { OrderService } from '../payments';
+import { ProviderCredentials } from '../tenancy';
+import { ClientSecrets, CLIENT_SECRET } from '../payments';
+import { OrderRepository } from '../payments';
+import type { PaymentOrderRow } from '../payments';
+import { paymentParams, type PaymentParams } from '../payments';
+import { checkoutOrderView, type CheckoutOrderView } from './checkout.view';
 import { loginError } from './login-errors';
 
 /** A NOTPAY order read by the result page asks WeChat Pay at most this often. */
@@ -34,6 +35,7 @@ export class CheckoutService {
     @inject(LoginSecrets) private readonly loginSecrets: LoginSecrets,
     @inject(ClientSecrets) private readonly clientSecrets: ClientSecrets,
     @inject(OrderService) private readonly orders: OrderService,
+    @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
     @inject(OrderRepository) private readonly orderRows: OrderRepository,
   ) {}
 
@@ -62,7 +64,7 @@ export class CheckoutService {
     let { order } = await this.open(orderId, clientSecret);
     const now = this.clock.now();
     if (order.tradeState === 'NOTPAY' && order.prepayId && now - (order.lastSyncedAt ?? order.prepayAt ?? 0) >= SYNC_EVERY_MS)
-      order = await this.orders.sync(await this.orders.provider(order.spMchid), order).catch(() => order);
+      order = await this.orders.sync(await this.providers.require(order.spMchid), order).catch(() => order);
     return checkoutOrderView(order);
   }
 
@@ -76,7 +78,7 @@ export class CheckoutService {
       throw new AppError('ORDER_CLOSED', `order ${order.outTradeNo} has expired; the shop must create a new order`);
     const login = await this.loginSecrets.forApp(tenant.id, tenant.spMchid, order.appid);
     if (!login.secret) throw missingSecret(tenant.id, order.appid, login.devMode);
-    const sp = await this.orders.provider(tenant.spMchid);
+    const sp = await this.providers.require(tenant.spMchid);
 
     let openid: string;
     try {

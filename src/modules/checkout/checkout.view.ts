@@ -1,4 +1,4 @@
-import type { PaymentOrderRow } from '../orders/order.entity';
+import type { PaymentOrderRow } from '../payments';
 
 /** The order as the mini-program sees it: nothing about the tenant, the payer or other orders. */
 export function checkoutOrderView(o: PaymentOrderRow) {

@@ -1,5 +1,5 @@
-import { AppError } from '../common/errors';
-import { WechatErrcodeError } from '../wechat/wechat-errors';
+import { AppError } from '../../platform/errors/errors';
+import { WechatErrcodeError } from './wechat-errors';
 
 /**
  * Turns WeChat's refusal of a wx.login code into the contract's error, with what the caller should

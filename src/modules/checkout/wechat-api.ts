@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { Logger } from '../common/logger';
+import type { Logger } from '../../platform/logging/logger';
 import { WechatErrcodeError, WechatMalformedError, WechatTransportError } from './wechat-errors';
 
 /** What the client needs from config.wechatApi. */

@@ -1,4 +1,4 @@
-import { AppError, type ConvertibleToAppError } from '../common/errors';
+import { AppError, type ConvertibleToAppError } from '../../platform/errors/errors';
 
 /**
  * api.weixin.qq.com failures as typed errors. Messages never carry the AppSecret, the js_code or the

@@ -1,8 +1,8 @@
-import type { EventRepository } from './event-repository';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import { webhookSignatureHeader } from '../crypto/webhook-signature';
-import type { TenantDirectory } from '../tenancy/tenant-directory';
+import type { EventRepository } from './event.repository';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import { webhookSignatureHeader } from './webhook-signature';
+import type { TenantDirectory } from '../tenancy';
 import { retryDelayMs } from './retry-schedule';
 import type { SendResult, WebhookSender } from './webhook-sender';
 

@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /**
  * Delivery state of an outbox event: pending (due at next_attempt_at), delivering (claimed, leased until next_attempt_at),

@@ -1,9 +1,9 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { isSqlite, run } from '../common/db/sql';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { isSqlite, run } from '../../platform/db/sql';
 import {
   EVENT as T,
   EVENT_DELIVERY_ATTEMPT as A,

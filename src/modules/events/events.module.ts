@@ -1,24 +1,26 @@
 import { instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe';
-import type { Feature } from '../common/feature';
-import { TOKENS } from '../common/tokens';
-import type { Orm } from '../common/db/orm';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { Config } from '../config/schema';
-import type { TenantDirectory } from '../tenancy/tenant-directory';
-import { version } from '../../package.json';
+import type { AppModule } from '../../platform/module';
+import { TOKENS } from '../../platform/tokens';
+import type { Orm } from '../../platform/db/orm';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import type { Config } from '../../platform/config/schema';
+import type { TenantDirectory } from '../tenancy';
+import { version } from '../../../package.json';
 import { bindOutboxClock, bindOutboxObserver } from './outbox';
-import { Metrics } from '../observability/metrics';
+import { Metrics } from '../../platform/metrics/metrics';
 import { EventDispatcher } from './dispatcher';
 import { EventQueries } from './events.queries';
-import { EventRepository } from './event-repository';
-import { AuditLog } from '../audit/audit-log';
+import { EventRepository } from './event.repository';
+import { EventDeliveryAttemptEntity, EventEntity } from './event.entity';
+import { AuditLog } from '../operators';
 import { WebhookSender } from './webhook-sender';
 import { adminEventsRouter, tenantEventsRouter } from './events.routes';
 
 /** The outbound half of notifications: the transactional outbox, its webhook dispatcher and the events APIs. */
-export const eventsFeature: Feature = {
+export const eventsModule: AppModule = {
   name: 'events',
+  entities: [EventEntity, EventDeliveryAttemptEntity],
   register(c: DependencyContainer) {
     const config = c.resolve<Config>(TOKENS.Config);
     const orm = c.resolve<Orm>(TOKENS.Orm);
@@ -58,6 +60,8 @@ export const eventsFeature: Feature = {
         (d) => new EventQueries(d.resolve(EventRepository), d.resolve<Clock>(TOKENS.Clock), d.resolve(AuditLog)),
       ),
     });
+    // The platform's outbox gauges (partnerpay_outbox_backlog) read the backlog from here on scrape.
+    c.register(TOKENS.OutboxBacklog, { useFactory: (d) => d.resolve(EventQueries) });
   },
   routers: (c) => [tenantEventsRouter(c), adminEventsRouter(c)],
   jobs: (c) => [

@@ -1,10 +1,10 @@
-import type { AuditLog, WriteContext } from '../audit/audit-log';
-import type { Clock } from '../common/clock';
-import { rfc3339 } from '../common/clock';
-import { AppError } from '../common/errors';
-import { rows } from '../common/db/sql';
+import type { AuditLog, WriteContext } from '../operators';
+import type { Clock } from '../../platform/clock';
+import { rfc3339 } from '../../platform/clock';
+import { AppError } from '../../platform/errors/errors';
+import { rows } from '../../platform/db/sql';
 import type { EventRecord, EventStatus } from './event.entity';
-import type { EventRepository } from './event-repository';
+import type { EventRepository } from './event.repository';
 
 /** An event as the APIs show it: the delivered body plus its delivery state. */
 export interface EventView {

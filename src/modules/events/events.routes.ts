@@ -1,8 +1,8 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
-import { operatorAuth, writeContext } from '../operators/operator-auth';
+import { ApiRouter } from '../../platform/http/route';
+import { tenantAuth, tenantOf } from '../tenancy';
+import { operatorAuth, writeContext } from '../operators';
 import { EventQueries } from './events.queries';
 import { adminEventSchema, adminListQuery, attemptSchema, eventIdParams, eventSchema, pageQuery } from './events.schemas';
 

@@ -1,7 +1,7 @@
 import type { Configuration } from '@mikro-orm/core';
-import type { Em, Orm } from '../common/db/orm';
-import { rfc3339, systemClock, type Clock } from '../common/clock';
-import { newId } from '../common/ids';
+import type { Em, Orm } from '../../platform/db/orm';
+import { rfc3339, systemClock, type Clock } from '../../platform/clock';
+import { newId } from '../../platform/ids';
 import { EVENT } from './event.entity';
 
 /** Event types delivered to tenants' webhooks (contract: "Events to tenants"). */
@@ -44,7 +44,7 @@ const MAX_PAYLOAD_BYTES = 60_000;
 
 // The app's clock per ORM (keyed by its Configuration, which every fork shares), so recordEvent
 // keeps the seam's two-argument signature yet stamps events with the same clock the dispatcher
-// compares against (a ManualClock in tests). Bound by eventsFeature.register.
+// compares against (a ManualClock in tests). Bound by eventsModule.register.
 const clocks = new WeakMap<Configuration, () => Clock>();
 
 // Told of each event recorded (metrics: orders paid), per ORM like the clock. Called inside the transaction: a

@@ -2,8 +2,8 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
-import { isForbiddenAddress } from '../common/net/webhook-url';
-import { scrubString } from '../common/logger';
+import { isForbiddenAddress } from '../../platform/net/webhook-url';
+import { scrubString } from '../../platform/logging/logger';
 
 export interface SenderOptions {
   /** Demo/local development only: allow http and loopback/private addresses. */

@@ -1,19 +1,19 @@
-import { decryptResource } from '../crypto';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { KeyValueStore } from '../common/kv/kv';
-import { newId } from '../common/ids';
-import type { CredentialsProvider } from '../wxpay/credentials';
-import type { PlatformKeys } from '../wxpay/client-port';
-import type { TenantDirectory } from '../tenancy/tenant-directory';
+import { decryptResource } from '@partnerpay/wxpay';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import type { KeyValueStore } from '../../platform/kv/kv';
+import { newId } from '../../platform/ids';
+import type { CredentialsProvider } from '@partnerpay/wxpay';
+import type { PlatformKeys } from '@partnerpay/wxpay';
+import type { TenantDirectory } from '../tenancy';
 import type { HandlerResult, NotificationEnvelope, NotificationHandler } from './notification-handler';
 import type { NotificationOutcome, NotificationRow } from './notification.entity';
-import type { NotificationRepository } from './notification-repository';
-import type { Em } from '../common/db/orm';
+import type { NotificationRepository } from './notification.repository';
+import type { Em } from '../../platform/db/orm';
 import { UnknownNotifyPaths } from './notification-retention';
-import { annotateLog } from '../common/log-context';
-import { UNKNOWN, type Metrics } from '../observability/metrics';
-import { verifiedByOf } from '../observability/key-usage';
+import { annotateLog } from '../../platform/logging/log-context';
+import { UNKNOWN, type Metrics } from '../../platform/metrics/metrics';
+import { verifiedByOf } from '../wxpay-gateway';
 
 /** How the gate answers WeChat Pay: HTTP status and, for refusals, `{"code":"FAIL"}`. */
 export interface GateAnswer {

@@ -1,6 +1,6 @@
-import type { ServiceProviderCredentials } from '../wxpay/credentials';
-import type { TenantView } from '../tenancy/tenant-directory';
-import type { Em } from '../common/db/orm';
+import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
+import type { TenantView } from '../tenancy';
+import type { Em } from '../../platform/db/orm';
 import type { NotificationOutcome } from './notification.entity';
 
 /** The envelope of a WeChat Pay notification (spec §7). */

@@ -1,7 +1,7 @@
-import type { Job } from '../common/jobs';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { NotificationRepository } from './notification-repository';
+import type { Job } from '../../platform/jobs/jobs';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import type { NotificationRepository } from './notification.repository';
 
 const BATCH = 1000;
 

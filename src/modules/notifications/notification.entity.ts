@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /** What became of a notification WeChat Pay (or someone claiming to be it) sent us. */
 export type NotificationOutcome = 'applied' | 'duplicate' | 'replayed' | 'refused' | 'unmatched' | 'conflict' | 'error';

@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { rows, run } from '../common/db/sql';
-import { TENANT } from '../tenancy/tenancy.entities';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { rows, run } from '../../platform/db/sql';
+import { TENANT } from '../tenancy';
 import { NOTIFICATION_LOG as T, type NotificationOutcome, type NotificationRow } from './notification.entity';
 
 /** One notification as the key report lists it. */

@@ -1,23 +1,25 @@
 import { instanceCachingFactory } from 'tsyringe';
-import type { Feature } from '../common/feature';
-import { TOKENS } from '../common/tokens';
+import type { AppModule } from '../../platform/module';
+import { TOKENS } from '../../platform/tokens';
 import { NotificationGate } from './notification-gate';
-import { NotificationRepository } from './notification-repository';
+import { NotificationRepository } from './notification.repository';
+import { NotificationEntity } from './notification.entity';
 import type { NotificationHandler } from './notification-handler';
 import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
 import { notificationRetentionJob } from './notification-retention';
-import type { Config } from '../config/schema';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import { Metrics } from '../observability/metrics';
+import type { Config } from '../../platform/config/schema';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import { Metrics } from '../../platform/metrics/metrics';
 
 /**
- * Inbound WeChat Pay notifications. Features that own a kind (orders: transactions; refunds:
- * refunds) register a NotificationHandler under TOKENS.NotificationHandler; this feature must come
- * after them in FEATURES.
+ * Inbound WeChat Pay notifications. Modules that own a kind (payments: transactions and refunds)
+ * register a NotificationHandler under TOKENS.NotificationHandler; this module must come after
+ * them in src/app/modules.ts.
  */
-export const notificationsFeature: Feature = {
+export const notificationsModule: AppModule = {
   name: 'notifications',
+  entities: [NotificationEntity],
   register(c) {
     c.registerSingleton(NotificationRepository);
     c.register(TOKENS.NotificationGate, {

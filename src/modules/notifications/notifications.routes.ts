@@ -1,14 +1,14 @@
 import express from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
-import { rfc3339 } from '../common/clock';
-import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
-import { operatorAuth } from '../operators/operator-auth';
-import type { Logger } from '../common/logger';
+import { ApiRouter } from '../../platform/http/route';
+import { TOKENS } from '../../platform/tokens';
+import { rfc3339 } from '../../platform/clock';
+import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
+import { operatorAuth } from '../operators';
+import type { Logger } from '../../platform/logging/logger';
 import type { NotificationGate } from './notification-gate';
-import { NotificationRepository } from './notification-repository';
+import { NotificationRepository } from './notification.repository';
 
 const params = z.object({ tenant_id: z.string().min(1).max(64), kind: z.enum(['transactions', 'refunds']) });
 

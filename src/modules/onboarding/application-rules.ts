@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../common/errors';
+import type { FieldIssue } from '../../platform/errors/errors';
 
 /**
  * The per-subject rules of the applyment body (spec addendum §1.2-1.3), checked before anything is

@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /**
  * One sub-merchant application (特约商户进件). `state` is WeChat Pay's applyment_state as it came

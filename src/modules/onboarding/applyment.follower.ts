@@ -1,13 +1,13 @@
 import { inject, injectable } from 'tsyringe';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { TOKENS } from '../common/tokens';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { Config } from '../config/schema';
-import type { Job } from '../common/jobs';
-import { ApplymentRepository } from './applyment-repository';
-import { ApplymentService } from './applyment-service';
+import { TOKENS } from '../../platform/tokens';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import type { Config } from '../../platform/config/schema';
+import type { Job } from '../../platform/jobs/jobs';
+import { ApplymentRepository } from './applyment.repository';
+import { ApplymentService } from './applyment.service';
 
 /**
  * Follows unfinished applyments (WeChat Pay sends no notification for them): claims the due ones

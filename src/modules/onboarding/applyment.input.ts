@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { AppError } from '../common/errors';
-import { tenantCreateBody, mchid } from '../tenancy/tenancy.schemas';
+import { AppError } from '../../platform/errors/errors';
+import { tenantCreateBody, mchid } from '../tenancy';
 import { checkApplication, type SubjectType } from './application-rules';
-import type { SettlementAccount, SettlementSubject } from '../compliance/settlement-owner';
+import type { SettlementAccount, SettlementSubject } from '../tenancy';
 
 const shape = tenantCreateBody.shape;
 

@@ -1,11 +1,11 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { run } from '../common/db/sql';
-import { decodeCursor, encodeCursor, type Page } from '../common/http/paging';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { run } from '../../platform/db/sql';
+import { decodeCursor, encodeCursor, type Page } from '../../platform/http/paging';
 import { APPLYMENT, type ApplymentRow } from './applyment.entity';
-import { FINAL_STATES } from './applyment-state';
+import { FINAL_STATES } from './applyment.state';
 
 const T = APPLYMENT;
 const c = (prop: keyof ApplymentRow & string) => T.col(prop);

@@ -1,30 +1,30 @@
 import { inject, injectable } from 'tsyringe';
 import { createHash } from 'node:crypto';
-import { TOKENS } from '../common/tokens';
-import { AppError, isConvertible } from '../common/errors';
-import { newId } from '../common/ids';
-import { rfc3339, type Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { isUniqueViolation } from '../common/db/sql';
-import type { Config } from '../config/schema';
-import { AuditLog, type WriteContext } from '../audit/audit-log';
-import { SecretBox } from '../secrets/secret-box';
-import { TenantsService } from '../tenancy/tenants.service';
-import { tenantCreateBody } from '../tenancy/tenancy.schemas';
-import { checkSettlementOwner } from '../compliance/settlement-owner';
-import type { CredentialsProvider, ServiceProviderCredentials } from '../wxpay/credentials';
-import type { PlatformKeys, WxpayClient } from '../wxpay/client-port';
-import { WxpayApiError } from '../wxpay/errors';
-import { encryptSensitive } from '../wxpay/sensitive';
-import { queryApplymentByBusinessCode, submitApplyment, type ApplymentStatus } from '../wxpay/resources/onboarding';
-import type { Page } from '../common/http/paging';
-import { ApplymentRepository } from './applyment-repository';
+import { TOKENS } from '../../platform/tokens';
+import { AppError, knownAppError } from '../../platform/errors/errors';
+import { newId } from '../../platform/ids';
+import { rfc3339, type Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { isUniqueViolation } from '../../platform/db/sql';
+import type { Config } from '../../platform/config/schema';
+import { AuditLog, type WriteContext } from '../operators';
+import { SecretBox } from '../../platform/secrets/secret-box';
+import { TenantsService } from '../tenancy';
+import { tenantCreateBody } from '../tenancy';
+import { checkSettlementOwner } from '../tenancy';
+import type { CredentialsProvider, ServiceProviderCredentials } from '@partnerpay/wxpay';
+import type { PlatformKeys, WxpayClient } from '@partnerpay/wxpay';
+import { WxpayApiError } from '@partnerpay/wxpay';
+import { encryptSensitive } from '@partnerpay/wxpay';
+import { queryApplymentByBusinessCode, submitApplyment, type ApplymentStatus } from '@partnerpay/wxpay';
+import type { Page } from '../../platform/http/paging';
+import { ApplymentRepository } from './applyment.repository';
 import type { ApplymentRow } from './applyment.entity';
-import { applymentStates, FINAL_STATES, HAS_SUB_MCHID, isKnownState, SUBMITTABLE, type ApplymentState } from './applyment-state';
-import { applymentJson, type ApplymentJson } from './applyment-view';
-import { readApplication, type ApplymentCreateInput } from './applyment-input';
+import { applymentStates, FINAL_STATES, HAS_SUB_MCHID, isKnownState, SUBMITTABLE, type ApplymentState } from './applyment.state';
+import { applymentJson, type ApplymentJson } from './applyment.view';
+import { readApplication, type ApplymentCreateInput } from './applyment.input';
 import { mapSensitive, maskApplication } from './sensitive-fields';
 
 type Json = Record<string, unknown>;
@@ -250,7 +250,7 @@ export class ApplymentService {
             onApplied: (tx) => this.recordState(tx, row.id, 'SUBMITTING', 'APPLYMENT_STATE_EDITTING', now),
           }),
         );
-        const err = e.toAppError();
+        const err = knownAppError(e)!;
         throw new AppError(err.code, `${err.message}; the applyment is APPLYMENT_STATE_EDITTING: correct it and resubmit`, {
           ...err.detail,
           applyment: row.id,
@@ -258,8 +258,8 @@ export class ApplymentService {
         });
       }
       // No answer: the applyment stays SUBMITTING; the same request (same business_code) resumes it.
-      if (isConvertible(e)) {
-        const err = e.toAppError();
+      const err = knownAppError(e);
+      if (err && !(e instanceof AppError)) {
         throw new AppError(err.code, err.message, { ...err.detail, applyment: row.id, business_code: row.businessCode }, { cause: e });
       }
       throw e;

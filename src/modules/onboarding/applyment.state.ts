@@ -1,4 +1,4 @@
-import { StateMachine } from '../common/db/state-machine';
+import { StateMachine } from '../../platform/db/state-machine';
 import { APPLYMENT, type ApplymentRow } from './applyment.entity';
 
 /** WeChat Pay's applyment states (spec addendum §1.6, spelling EDITTING included) plus our SUBMITTING. */

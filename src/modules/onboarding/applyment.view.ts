@@ -1,4 +1,4 @@
-import { rfc3339 } from '../common/clock';
+import { rfc3339 } from '../../platform/clock';
 import type { ApplymentRow } from './applyment.entity';
 
 /** The API shape of an applyment: personal values masked, nothing sealed. */

@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { AppError } from '../common/errors';
+import { AppError } from '../../platform/errors/errors';
 
 /** WeChat Pay's limit for onboarding images (普通服务商 进件 page, spec addendum §1.9). */
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;

@@ -1,20 +1,20 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { pageQuery } from '../common/http/paging';
-import { TOKENS } from '../common/tokens';
-import { operatorAuth, writeContext } from '../operators/operator-auth';
-import type { IdempotencyService } from '../idempotency/idempotency';
-import { answerIdempotently } from '../idempotency/idempotent-route';
-import { mchid, tenantId } from '../tenancy/tenancy.schemas';
-import type { WxpayClient } from '../wxpay/client-port';
-import { uploadMedia } from '../wxpay/resources/onboarding';
-import { ApplymentService } from './applyment-service';
-import { SettlementService, settlementChangeBody } from './settlement-service';
-import { applymentCreateBody, applymentSubmitBody } from './applyment-input';
+import { ApiRouter } from '../../platform/http/route';
+import { pageQuery } from '../../platform/http/paging';
+import { TOKENS } from '../../platform/tokens';
+import { operatorAuth, writeContext } from '../operators';
+import type { IdempotencyService } from '../../platform/idempotency/idempotency.service';
+import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
+import { mchid, tenantId } from '../tenancy';
+import type { WxpayClient } from '@partnerpay/wxpay';
+import { uploadMedia } from '@partnerpay/wxpay';
+import { ApplymentService } from './applyment.service';
+import { SettlementService, settlementChangeBody } from './settlement.service';
+import { applymentCreateBody, applymentSubmitBody } from './applyment.input';
 import { checkImage, readUpload } from './media';
-import { AppError } from '../common/errors';
-import { applymentJson } from './applyment-view';
+import { AppError } from '../../platform/errors/errors';
+import { applymentJson } from './applyment.view';
 
 const applyment = z.object({
   id: z.string(),

@@ -1,18 +1,18 @@
 import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
-import { TOKENS } from '../common/tokens';
-import { AppError } from '../common/errors';
-import type { Clock } from '../common/clock';
-import type { Database } from '../common/db/database';
-import { AuditLog, type WriteContext } from '../audit/audit-log';
-import { TenantsService } from '../tenancy/tenants.service';
-import { checkSettlementOwner } from '../compliance/settlement-owner';
-import type { PlatformKeys, WxpayClient } from '../wxpay/client-port';
-import { WxpayApiError } from '../wxpay/errors';
-import { encryptSensitive } from '../wxpay/sensitive';
-import { modifySettlement, querySettlement, querySettlementApplication } from '../wxpay/resources/onboarding';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import type { Clock } from '../../platform/clock';
+import type { Database } from '../../platform/db/database';
+import { AuditLog, type WriteContext } from '../operators';
+import { TenantsService } from '../tenancy';
+import { checkSettlementOwner } from '../tenancy';
+import type { PlatformKeys, WxpayClient } from '@partnerpay/wxpay';
+import { WxpayApiError } from '@partnerpay/wxpay';
+import { encryptSensitive } from '@partnerpay/wxpay';
+import { modifySettlement, querySettlement, querySettlementApplication } from '@partnerpay/wxpay';
 import { SUBJECT_TYPES } from './application-rules';
-import { ApplymentService } from './applyment-service';
+import { ApplymentService } from './applyment.service';
 import { maskName, maskNumber } from './sensitive-fields';
 
 /** POST /admin/v1/tenants/{id}/settlement: the new account (account_name is required here: the 二清 rule checks it). */

@@ -1,10 +1,10 @@
-import type { Em } from '../common/db/orm';
-import type { Clock } from '../common/clock';
-import { SECRET_KEYS, scrubString } from '../common/logger';
-import { rfc3339 } from '../common/clock';
-import { decodeCursor, encodeCursor, type Page } from '../common/http/paging';
+import type { Em } from '../../platform/db/orm';
+import type { Clock } from '../../platform/clock';
+import { SECRET_KEYS, scrubString } from '../../platform/logging/logger';
+import { rfc3339 } from '../../platform/clock';
+import { decodeCursor, encodeCursor, type Page } from '../../platform/http/paging';
 import type { AuditLogRow } from './audit.entity';
-import type { AuditRepository } from './audit-repository';
+import type { AuditRepository } from './audit.repository';
 
 /** Who is writing: an operator id, `bootstrap` (PARTNERPAY_ADMIN_TOKEN) or `cli:<command>`, and the request. */
 export interface WriteContext {

@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /** One admin write. Append-only: nothing in partnerpay updates or deletes these rows. */
 export const AuditLogEntity = defineEntity({

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
 import { AUDIT_LOG as T, type AuditLogRow } from './audit.entity';
 
 /** What to list: equalities on actor/action/target, an `at` range (epoch ms), and ids below `beforeId` (the cursor). */

@@ -1,8 +1,8 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { pageQuery } from '../common/http/paging';
-import { operatorAuth } from '../operators/operator-auth';
+import { ApiRouter } from '../../platform/http/route';
+import { pageQuery } from '../../platform/http/paging';
+import { operatorAuth } from './operator-auth';
 import { AuditLog } from './audit-log';
 
 const time = z

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { DependencyContainer } from 'tsyringe';
-import { AppError } from '../common/errors';
-import { authFailures, bearerToken, clientIp } from '../common/http/auth-failures';
-import type { WriteContext } from '../audit/audit-log';
+import { AppError } from '../../platform/errors/errors';
+import { authFailures, bearerToken, clientIp } from '../../platform/http/auth-failures';
+import type { WriteContext } from './audit-log';
 import { OperatorsService, type OperatorIdentity } from './operators.service';
 
 const operators = new WeakMap<Request, OperatorIdentity>();

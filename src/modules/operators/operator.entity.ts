@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 export type OperatorRole = 'admin' | 'viewer';
 

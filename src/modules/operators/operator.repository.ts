@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import type { KeysetAfter } from '../common/http/paging';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import type { KeysetAfter } from '../../platform/http/paging';
 import { OPERATOR as T, type OperatorRow } from './operator.entity';
 
 /** The operator table's only SQL. */

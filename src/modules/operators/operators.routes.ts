@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { pageQuery } from '../common/http/paging';
+import { ApiRouter } from '../../platform/http/route';
+import { pageQuery } from '../../platform/http/paging';
 import { operatorAuth, operatorOf, writeContext } from './operator-auth';
 import { OperatorsService, operatorJson } from './operators.service';
 

@@ -1,13 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../common/db/database';
-import type { Clock } from '../common/clock';
-import { rfc3339 } from '../common/clock';
-import { newId } from '../common/ids';
-import { AppError } from '../common/errors';
-import { keysetPage, type Page } from '../common/http/paging';
-import type { AuditLog, WriteContext } from '../audit/audit-log';
+import type { Database } from '../../platform/db/database';
+import type { Clock } from '../../platform/clock';
+import { rfc3339 } from '../../platform/clock';
+import { newId } from '../../platform/ids';
+import { AppError } from '../../platform/errors/errors';
+import { keysetPage, type Page } from '../../platform/http/paging';
+import type { AuditLog, WriteContext } from './audit-log';
 import type { OperatorRole, OperatorRow } from './operator.entity';
-import type { OperatorRepository } from './operator-repository';
+import type { OperatorRepository } from './operator.repository';
 
 /** Who is calling the admin API. `id` is `bootstrap` for PARTNERPAY_ADMIN_TOKEN. */
 export interface OperatorIdentity {

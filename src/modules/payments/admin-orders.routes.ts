@@ -1,11 +1,11 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
-import { operatorAuth } from '../operators/operator-auth';
-import { OrderService } from './order-service';
-import { OrderRepository } from './order-repository';
-import { adminOrderView } from './order-view';
+import { ApiRouter } from '../../platform/http/route';
+import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
+import { operatorAuth } from '../operators';
+import { OrderService } from './order.service';
+import { OrderRepository } from './order.repository';
+import { adminOrderView } from './order.view';
 
 const listQuery = pageQuery.extend({
   tenant_id: z.string().max(40).optional(),

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import { SecretBox } from '../secrets/secret-box';
+import { SecretBox } from '../../platform/secrets/secret-box';
 import type { PaymentOrderRow } from './order.entity';
 
 /** `ord_<order id part>_secret_<32 base64url characters = 192 random bits>`. */

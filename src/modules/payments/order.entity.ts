@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /** The state of a payment as WeChat Pay reports it (spec §5). */
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
@@ -41,6 +41,12 @@ export const PaymentOrderEntity = defineEntity({
     refundedTotal: p.integer().default(0),
     /** 1 when placed with settle_info.profit_sharing: the funds stay frozen until split or unfrozen. */
     profitSharing: p.integer().default(0),
+    /** The funds ledger (funds.ts): fen promised back by refunds not closed, reserved or settled. */
+    fundsRefunds: p.integer().default(0),
+    /** The funds ledger: fen split, or being split, to profit-sharing receivers. */
+    fundsSplits: p.integer().default(0),
+    /** The funds ledger: 1 once profit sharing ended (unfreeze): the unsplit rest is the sub-merchant's. */
+    fundsUnfrozen: p.integer().default(0),
     lastSyncedAt: p.bigint('number').nullable(),
     createdAt: p.bigint('number'),
     updatedAt: p.bigint('number'),

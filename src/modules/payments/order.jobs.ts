@@ -1,11 +1,11 @@
-import type { Job } from '../common/jobs';
-import type { Clock } from '../common/clock';
-import type { Config } from '../config/schema';
-import type { Logger } from '../common/logger';
-import type { IdempotencyService } from '../idempotency/idempotency';
-import type { OrderRepository } from './order-repository';
-import type { OrderService } from './order-service';
-import { WxpayApiError } from '../wxpay/errors';
+import type { Job } from '../../platform/jobs/jobs';
+import type { Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/schema';
+import type { Logger } from '../../platform/logging/logger';
+import type { OrderRepository } from './order.repository';
+import type { OrderService } from './order.service';
+import { WxpayApiError } from '@partnerpay/wxpay';
+import type { ProviderCredentials } from '../tenancy';
 
 const BATCH = 50;
 
@@ -14,7 +14,14 @@ const BATCH = 50;
  * and what it says is applied through the same transitions as notifications; orders past their
  * time_expire (and at least minCloseAgeSeconds old, as WeChat Pay asks) are closed.
  */
-export function orderReconcilerJob(repo: OrderRepository, orders: OrderService, config: Config, clock: Clock, logger: Logger): Job {
+export function orderReconcilerJob(
+  repo: OrderRepository,
+  orders: OrderService,
+  providers: ProviderCredentials,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+): Job {
   // Orders whose failure was already logged: a failure repeats (e.g. a simulator that forgot the order after a restart),
   // so it is logged once at warn, then at debug. Bounded: it only decides the level of a line.
   const warned = new Set<string>();
@@ -29,7 +36,7 @@ export function orderReconcilerJob(repo: OrderRepository, orders: OrderService, 
         try {
           // Every node runs this job: only the one whose claim lands queries (and maybe closes) the order.
           if (!(await repo.claimForReconcile(order, clock.now()))) continue;
-          const sp = await orders.provider(order.spMchid);
+          const sp = await providers.require(order.spMchid);
           const synced = await orders.sync(sp, order);
           const oldEnough = clock.now() - synced.createdAt >= config.orders.minCloseAgeSeconds * 1000;
           if (synced.tradeState === 'NOTPAY' && clock.now() >= synced.timeExpire && oldEnough) await orders.closeNow(sp, synced);
@@ -51,9 +58,4 @@ export function orderReconcilerJob(repo: OrderRepository, orders: OrderService, 
       }
     },
   };
-}
-
-/** Deletes Idempotency-Keys past their 24 h. */
-export function idempotencyPurgeJob(idempotency: IdempotencyService): Job {
-  return { name: 'idempotency.purge', intervalMs: 3600_000, run: () => idempotency.purgeExpired().then(() => undefined) };
 }

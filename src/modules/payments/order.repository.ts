@@ -1,11 +1,11 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { run } from '../common/db/sql';
-import { ReadBatch } from '../common/db/read-batch';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { run } from '../../platform/db/sql';
+import { ReadBatch } from '../../platform/db/read-batch';
 import { PAYMENT_ORDER as T, type PaymentOrderRow, type TradeState } from './order.entity';
-import { ORDER_STATES } from './order-state';
+import { ORDER_STATES } from './order.state';
 
 /** trade_state_desc of an order once a refund succeeded (trade_state REFUND: 转入退款, as WeChat Pay's documentation names it). */
 export const REFUND_STATE_DESC = '转入退款';

@@ -1,23 +1,23 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import { AppError } from '../common/errors';
-import { rfc3339, type Clock } from '../common/clock';
-import type { Config } from '../config/schema';
-import type { Logger } from '../common/logger';
-import type { LockService, RateLimiter } from '../common/kv/kv';
-import { isUniqueViolation } from '../common/db/sql';
-import type { Em } from '../common/db/orm';
-import { newId } from '../common/ids';
-import type { CredentialsProvider, ServiceProviderCredentials } from '../wxpay/credentials';
-import type { WxpayClient } from '../wxpay/client-port';
-import type { AppBinding, TenantView } from '../tenancy/tenant-directory';
-import { recordEvent } from '../events/outbox';
-import { requestHash } from '../idempotency/request-hash';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import { rfc3339, type Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/schema';
+import type { Logger } from '../../platform/logging/logger';
+import type { LockService, RateLimiter } from '../../platform/kv/kv';
+import { isUniqueViolation } from '../../platform/db/sql';
+import type { Em } from '../../platform/db/orm';
+import { newId } from '../../platform/ids';
+import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
+import type { WxpayClient } from '@partnerpay/wxpay';
+import { ProviderCredentials, type AppBinding, type TenantView } from '../tenancy';
+import { recordEvent } from '../events';
+import { requestHash } from '../../platform/idempotency/request-hash';
 import type { PaymentOrderRow } from './order.entity';
-import type { CreateOrderInput } from './order-input';
-import { OrderRepository } from './order-repository';
-import { applyTransaction, closeOrder, type ApplyOutcome, type TransitionDeps } from './order-state';
-import { orderView } from './order-view';
+import type { CreateOrderInput } from './order.input';
+import { OrderRepository } from './order.repository';
+import { applyTransaction, closeOrder, type ApplyOutcome, type TransitionDeps } from './order.state';
+import { orderView } from './order.view';
 import { paymentParams, type PaymentParams } from './payment-params';
 import {
   closeOrder as closeUpstream,
@@ -25,8 +25,8 @@ import {
   queryOrderByOutTradeNo,
   type PartnerJsapiOrderRequest,
   type PartnerTransaction,
-} from '../wxpay/resources';
-import { isUpstream } from './upstream-errors';
+} from '@partnerpay/wxpay';
+import { isUpstream } from '@partnerpay/wxpay';
 import { ClientSecrets } from './client-secret';
 
 /** WeChat Pay caps time_expire at 15 days after the order. */
@@ -62,22 +62,12 @@ export class OrderService {
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Locks) private readonly locks: LockService,
     @inject(TOKENS.RateLimiter) private readonly limiter: RateLimiter,
-    @inject(TOKENS.Credentials) private readonly credentials: CredentialsProvider,
+    @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
     @inject(TOKENS.ClearingGuard) private readonly guard: OrderClearingGuard,
     @inject(ClientSecrets) private readonly clientSecrets: ClientSecrets,
   ) {
     this.deps = { recordEvent, logger };
-  }
-
-  /** The service provider's credentials, or 503 when the operator has not configured them. */
-  async provider(spMchid: string): Promise<ServiceProviderCredentials> {
-    const sp = await this.credentials.get(spMchid);
-    if (!sp)
-      throw AppError.unavailable(
-        `service provider ${spMchid} is not configured; an operator must PUT /admin/v1/service-providers/${spMchid}`,
-      );
-    return sp;
   }
 
   /** POST /v1/orders: validates against the tenant, writes the order, places it upstream, signs payment parameters. */
@@ -98,7 +88,7 @@ export class OrderService {
       throw AppError.invalid([{ field: 'time_expire', issue: 'must be at most 15 days ahead (WeChat Pay caps it there)' }]);
     const limit = await this.limiter.hit(`orders:create:${tenant.id}`, tenant.ordersPerMinute, 60_000);
     if (!limit.allowed) throw AppError.rateLimited(limit.retryAfterMs / 1000, 'order creation rate limit for this sub-merchant reached');
-    const sp = await this.provider(tenant.spMchid);
+    const sp = await this.providers.require(tenant.spMchid);
 
     const hash = requestHash(input);
     const id = newId('ord');
@@ -130,6 +120,9 @@ export class OrderService {
       bankType: null,
       refundedTotal: 0,
       profitSharing: input.profit_sharing ? 1 : 0,
+      fundsRefunds: 0,
+      fundsSplits: 0,
+      fundsUnfrozen: 0,
       lastSyncedAt: null,
       createdAt: now,
       updatedAt: now,
@@ -241,7 +234,7 @@ export class OrderService {
     if (!order) throw AppError.notFound(`order ${outTradeNo}`);
     if (!sync || order.tradeState !== 'NOTPAY') return order;
     await this.assertSyncAllowed(tenant);
-    return this.sync(await this.provider(tenant.spMchid), order);
+    return this.sync(await this.providers.require(tenant.spMchid), order);
   }
 
   /**
@@ -313,7 +306,7 @@ export class OrderService {
     await this.guard.checkOrder(tenant, binding);
     if (this.clock.now() >= order.timeExpire)
       throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.timeExpire)}; create a new order`);
-    const sp = await this.provider(tenant.spMchid);
+    const sp = await this.providers.require(tenant.spMchid);
     const ready = await this.ensurePrepay(sp, order);
     this.assertOpen(ready);
     return { order: ready, payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()) };
@@ -333,7 +326,7 @@ export class OrderService {
     if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
       throw new AppError('ORDER_PAID', `order ${outTradeNo} is paid; refund it instead of closing it`);
     if (order.tradeState !== 'NOTPAY') return order;
-    return this.closeNow(await this.provider(tenant.spMchid), order);
+    return this.closeNow(await this.providers.require(tenant.spMchid), order);
   }
 
   /** Closes an unpaid order at WeChat Pay and here. A payment that won the race turns into 409 ORDER_PAID. */

@@ -1,10 +1,10 @@
-import type { Logger } from '../common/logger';
-import type { Em } from '../common/db/orm';
-import { StateMachine, type TransitionOutcome } from '../common/db/state-machine';
-import type { RecordEvent } from '../events/outbox';
+import type { Logger } from '../../platform/logging/logger';
+import type { Em } from '../../platform/db/orm';
+import { StateMachine, type TransitionOutcome } from '../../platform/db/state-machine';
+import type { RecordEvent } from '../events';
 import { PAYMENT_ORDER, type PaymentOrderRow, type TradeState } from './order.entity';
-import { orderView } from './order-view';
-import type { PartnerTransaction } from '../wxpay/resources';
+import { orderView } from './order.view';
+import type { PartnerTransaction } from '@partnerpay/wxpay';
 
 /**
  * The order state machine (spec §5): the only truth about which moves are legal. Every guarded

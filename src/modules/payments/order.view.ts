@@ -1,4 +1,4 @@
-import { rfc3339 } from '../common/clock';
+import { rfc3339 } from '../../platform/clock';
 import type { PaymentOrderRow } from './order.entity';
 
 /** The order as the tenant and operator APIs show it (WeChat Pay's field names, RFC 3339 times). */

@@ -1,13 +1,13 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
-import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
-import { IdempotencyService } from '../idempotency/idempotency';
-import { answerIdempotently } from '../idempotency/idempotent-route';
-import { OrderService } from './order-service';
-import { createOrderBody, outTradeNoParams, syncQuery } from './order-input';
-import { Metrics } from '../observability/metrics';
+import { ApiRouter } from '../../platform/http/route';
+import { TOKENS } from '../../platform/tokens';
+import { tenantAuth, tenantOf } from '../tenancy';
+import { IdempotencyService } from '../../platform/idempotency/idempotency.service';
+import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
+import { OrderService } from './order.service';
+import { createOrderBody, outTradeNoParams, syncQuery } from './order.input';
+import { Metrics } from '../../platform/metrics/metrics';
 
 const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { nonce, paySignMessage, signSha256Rsa } from '../crypto';
+import { nonce, paySignMessage, signSha256Rsa } from '@partnerpay/wxpay';
 
 /** Exactly what the mini-program passes to `wx.requestPayment` (spec §4). */
 export interface PaymentParams {

@@ -1,4 +1,4 @@
-import type { Refund } from '../wxpay/resources';
+import type { Refund } from '@partnerpay/wxpay';
 
 /**
  * WeChat Pay's account of a refund: the Refund a query answers (`status`), or the decrypted REFUND.*

@@ -1,6 +1,6 @@
-import type { HandlerResult, NotificationHandler, VerifiedNotification } from '../notifications/notification-handler';
-import type { RefundRepository } from './refund-repository';
-import type { RefundService } from './refund-service';
+import type { HandlerResult, NotificationHandler, VerifiedNotification } from '../notifications';
+import type { RefundRepository } from './refund.repository';
+import type { RefundService } from './refund.service';
 import type { RefundNotice } from './refund-notice';
 
 const EVENT_TYPES = new Set(['REFUND.SUCCESS', 'REFUND.CLOSED', 'REFUND.ABNORMAL']);

@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /** WeChat Pay's refund status (spec §8.1). */
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OUT_TRADE_NO } from '../orders/order-input';
+import { OUT_TRADE_NO } from './order.input';
 
 /** WeChat Pay's out_refund_no rule (spec §8.1): up to 64 of digits, letters and _-|*@. */
 export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;

@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { row, run } from '../common/db/sql';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { run } from '../../platform/db/sql';
 import { REFUND as T, type RefundRow, type RefundStatus } from './refund.entity';
 
 export interface RefundFilter {
@@ -31,13 +31,6 @@ export class RefundRepository {
     return T.findBy(em, { id }, lock ? this.db.forUpdate(em).trim() : '').then((r) => r[0]);
   }
 
-  /** Fen already promised back on an order: every refund not closed (PROCESSING, SUCCESS, ABNORMAL). */
-  async reservedOnOrder(orderId: string, em: Em = this.db.read()): Promise<number> {
-    const sql = `select coalesce(sum(amount_refund), 0) as total from ${T.name} where order_id = ? and status <> ?`;
-    const r = await row<{ total: unknown }>(em, sql, [orderId, 'CLOSED']);
-    return Number(r?.total ?? 0);
-  }
-
   /** Records WeChat Pay's acceptance (refund_id) of a refund. */
   async markSubmitted(id: string, refundId: string | null, now: number, em: Em = this.db.read()): Promise<void> {
     await run(em, `update ${T.name} set submitted = 1, refund_id = coalesce(?, refund_id), updated_at = ? where id = ?`, [
@@ -48,8 +41,8 @@ export class RefundRepository {
   }
 
   /** Deletes a reservation WeChat Pay never accepted (a definite refusal frees the amount and the out_refund_no). */
-  async deleteUnsubmitted(id: string, em: Em = this.db.read()): Promise<void> {
-    await run(em, `delete from ${T.name} where id = ? and submitted = 0`, [id]);
+  async deleteUnsubmitted(id: string, em: Em = this.db.read()): Promise<boolean> {
+    return (await run(em, `delete from ${T.name} where id = ? and submitted = 0`, [id])) === 1;
   }
 
   /** Refunds still PROCESSING since before `before` and not asked about since `syncedBefore`. */

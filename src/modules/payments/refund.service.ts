@@ -1,29 +1,28 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import { AppError } from '../common/errors';
-import type { Clock } from '../common/clock';
-import type { Config } from '../config/schema';
-import type { Logger } from '../common/logger';
-import { isUniqueViolation } from '../common/db/sql';
-import type { Em } from '../common/db/orm';
-import { newId } from '../common/ids';
-import type { WxpayClient } from '../wxpay/client-port';
-import type { ServiceProviderCredentials } from '../wxpay/credentials';
-import type { TenantView } from '../tenancy/tenant-directory';
-import { recordEvent } from '../events/outbox';
-import { requestHash } from '../idempotency/request-hash';
-import type { TransitionDeps } from '../orders/order-state';
-import { OrderService } from '../orders/order-service';
-import { OrderRepository } from '../orders/order-repository';
-import type { PaymentOrderRow } from '../orders/order.entity';
-import { isUpstream, upstreamCode } from '../orders/upstream-errors';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import type { Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/schema';
+import type { Logger } from '../../platform/logging/logger';
+import { isUniqueViolation } from '../../platform/db/sql';
+import type { Em } from '../../platform/db/orm';
+import { newId } from '../../platform/ids';
+import type { WxpayClient } from '@partnerpay/wxpay';
+import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
+import { ProviderCredentials, type TenantView } from '../tenancy';
+import { recordEvent } from '../events';
+import { requestHash } from '../../platform/idempotency/request-hash';
+import { FundsLedger } from './funds';
+import { OrderService } from './order.service';
+import { OrderRepository } from './order.repository';
+import type { PaymentOrderRow } from './order.entity';
+import { isUpstream, upstreamCode } from '@partnerpay/wxpay';
 import type { RefundRow } from './refund.entity';
-import type { CreateRefundInput } from './refund-input';
-import { RefundRepository } from './refund-repository';
-import { applyRefundStatus, type RefundApplyOutcome } from './refund-state';
-import { createRefund, queryRefund } from '../wxpay/resources';
+import type { CreateRefundInput } from './refund.input';
+import { RefundRepository } from './refund.repository';
+import { applyRefundStatus, type RefundApplyOutcome, type RefundTransitionDeps } from './refund.state';
+import { createRefund, queryRefund } from '@partnerpay/wxpay';
 import type { RefundNotice } from './refund-notice';
-import { splitHoldOf } from '../profit-sharing/profit-sharing.repository';
 
 /** WeChat Pay refunds only within a year of payment (spec §8.1). */
 export const REFUND_WINDOW_MS = 365 * 24 * 3600_000;
@@ -47,7 +46,7 @@ const DEFINITE_REFUSALS = [
  */
 @injectable()
 export class RefundService {
-  private readonly deps: TransitionDeps & { orders: OrderRepository };
+  private readonly deps: RefundTransitionDeps;
 
   constructor(
     @inject(RefundRepository) private readonly repo: RefundRepository,
@@ -57,13 +56,15 @@ export class RefundService {
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
     @inject(OrderService) private readonly orders: OrderService,
+    @inject(FundsLedger) private readonly funds: FundsLedger,
+    @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
   ) {
-    this.deps = { recordEvent, logger, orders: orderRepo };
+    this.deps = { recordEvent, logger, orders: orderRepo, funds };
   }
 
   /** POST /v1/refunds. `created` tells a new refund from the same request repeated. */
   async create(tenant: TenantView, input: CreateRefundInput): Promise<{ created: boolean; refund: RefundRow }> {
-    const sp = await this.orders.provider(tenant.spMchid);
+    const sp = await this.providers.require(tenant.spMchid);
     const order = await this.findPaidOrder(tenant, input);
     const hash = requestHash({
       out_trade_no: order.outTradeNo,
@@ -115,11 +116,11 @@ export class RefundService {
     return order;
   }
 
-  /** Writes the refund under a lock on the order row, after checking what is left to refund. */
+  /** Writes the refund under a lock on the order row, after the funds ledger reserved its amount. */
   private reserve(tenant: TenantView, order: PaymentOrderRow, input: CreateRefundInput, hash: string): Promise<RefundRow> {
     return this.repo.db.tx(async (em) => {
-      await this.orderRepo.lock(em, order.id);
-      const refundable = order.amountTotal - (await this.repo.reservedOnOrder(order.id, em));
+      const funds = await this.funds.lock(em, order.id);
+      const refundable = funds.paid - funds.refunds;
       if (input.amount.refund > refundable)
         throw new AppError(
           'REFUND_AMOUNT_EXCEEDED',
@@ -127,15 +128,17 @@ export class RefundService {
           { refundable, requested: input.amount.refund },
         );
       // While a profit-sharing payment is frozen a refund comes out of its unsplit funds only (addendum §2.12).
-      const hold = order.profitSharing === 1 ? await splitHoldOf(em, order.id) : undefined;
-      if (hold && !hold.unfrozen && input.amount.refund > refundable - hold.split)
+      if (funds.profitSharing && !funds.unfrozen && input.amount.refund > refundable - funds.splits)
         throw new AppError(
           'REFUND_AMOUNT_EXCEEDED',
-          `refund of ${input.amount.refund} fen exceeds the ${refundable - hold.split} fen still frozen and unsplit ` +
+          `refund of ${input.amount.refund} fen exceeds the ${refundable - funds.splits} fen still frozen and unsplit ` +
             `on order ${order.outTradeNo}; ` +
             'unfreeze the remainder (POST /v1/profit-sharing/unfreeze) or return splits first',
-          { refundable: refundable - hold.split, requested: input.amount.refund, split: hold.split, rule: 'profit_sharing_frozen' },
+          { refundable: refundable - funds.splits, requested: input.amount.refund, split: funds.splits, rule: 'profit_sharing_frozen' },
         );
+      // The checks above explain a refusal; the ledger's guarded UPDATE is what holds the line.
+      if (!(await this.funds.reserve(em, order.id, 'refund', input.amount.refund)))
+        throw new Error(`the funds ledger refused refund ${input.out_refund_no} that its totals allowed`);
       const now = this.clock.now();
       const refund: RefundRow = {
         id: newId('rfd'),
@@ -180,7 +183,10 @@ export class RefundService {
       const code = upstreamCode(err);
       if (code && DEFINITE_REFUSALS.some((c) => isUpstream(err, c))) {
         // Refused: nothing happened at WeChat Pay, so the amount is free again and the out_refund_no reusable.
-        await this.repo.deleteUnsubmitted(refund.id);
+        await this.repo.db.tx(async (em) => {
+          await this.funds.lock(em, refund.orderId);
+          if (await this.repo.deleteUnsubmitted(refund.id, em)) await this.funds.release(em, refund.orderId, 'refund', refund.amountRefund);
+        });
         this.logger.info({ refund_id: refund.id, upstream_code: code }, 'refund refused by WeChat Pay; reservation released');
       }
       throw err;
@@ -210,7 +216,7 @@ export class RefundService {
     if (!refund || refund.tenantId !== tenant.id) throw AppError.notFound(`refund ${outRefundNo}`);
     if (!sync || (refund.status !== 'PROCESSING' && refund.status !== 'ABNORMAL')) return refund;
     await this.orders.assertSyncAllowed(tenant);
-    return this.sync(await this.orders.provider(tenant.spMchid), refund);
+    return this.sync(await this.providers.require(tenant.spMchid), refund);
   }
 
   /** Queries WeChat Pay about a refund and applies the answer; resubmits one WeChat Pay never received. */

@@ -1,10 +1,11 @@
-import type { Em } from '../common/db/orm';
-import { StateMachine } from '../common/db/state-machine';
-import type { EventType } from '../events/outbox';
-import type { TransitionDeps } from '../orders/order-state';
-import type { OrderRepository } from '../orders/order-repository';
+import type { Em } from '../../platform/db/orm';
+import { StateMachine } from '../../platform/db/state-machine';
+import type { EventType } from '../events';
+import type { TransitionDeps } from './order.state';
+import type { OrderRepository } from './order.repository';
+import type { FundsLedger } from './funds';
 import { REFUND, type RefundRow, type RefundStatus } from './refund.entity';
-import { refundView } from './refund-view';
+import { refundView } from './refund.view';
 import type { RefundNotice } from './refund-notice';
 
 /** Refund statuses and their legal moves: ABNORMAL may still end well after a manual re-route. */
@@ -24,18 +25,21 @@ const EVENT: Record<Exclude<RefundStatus, 'PROCESSING'>, EventType> = {
   ABNORMAL: 'refund.abnormal',
 };
 
+/** What a refund's transition needs: the order (a success adds to refunded_total) and the funds ledger (a close releases). */
+export type RefundTransitionDeps = TransitionDeps & { orders: OrderRepository; funds: FundsLedger };
+
 export type RefundApplyOutcome =
   { result: 'applied' | 'duplicate'; refund: RefundRow } | { result: 'conflict'; refund: RefundRow; reason: string };
 
 /**
  * Applies WeChat Pay's status for a refund (from a query or a REFUND.* notification) with a guarded
  * UPDATE, inside the caller's transaction, on the row the caller read under its lock: one state
- * change and one event however many copies arrive. A success adds to the order's refunded_total and
- * moves it to REFUND.
+ * change and one event however many copies arrive. A success settles: it adds to the order's
+ * refunded_total and moves it to REFUND; a close releases the amount in the funds ledger.
  */
 export async function applyRefundStatus(
   em: Em,
-  deps: TransitionDeps & { orders: OrderRepository },
+  deps: RefundTransitionDeps,
   refund: RefundRow,
   wx: RefundNotice,
   now: number,
@@ -61,6 +65,7 @@ export async function applyRefundStatus(
           { refund_id: refund.id, order_id: refund.orderId },
           'refund succeeded but the order could not take it (state or total); check the order',
         );
+      if (target === 'CLOSED') await deps.funds.release(tx, refund.orderId, 'refund', refund.amountRefund);
       await deps.recordEvent(tx, { tenantId: fresh.tenantId, type: EVENT[target], data: { refund: refundView(fresh) } });
     },
   });

@@ -1,4 +1,4 @@
-import { rfc3339 } from '../common/clock';
+import { rfc3339 } from '../../platform/clock';
 import type { RefundRow } from './refund.entity';
 
 /** The refund as the APIs and events show it (WeChat Pay's field names). */

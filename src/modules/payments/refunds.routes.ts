@@ -1,17 +1,17 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
-import { decodeCursor, encodeCursor, pageQuery } from '../common/http/paging';
-import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
-import { operatorAuth } from '../operators/operator-auth';
-import type { IdempotencyService } from '../idempotency/idempotency';
-import { answerIdempotently } from '../idempotency/idempotent-route';
-import { syncQuery } from '../orders/order-input';
-import { RefundService } from './refund-service';
-import { createRefundBody, outRefundNoParams } from './refund-input';
-import { RefundRepository } from './refund-repository';
-import { adminRefundView, refundView } from './refund-view';
+import { ApiRouter } from '../../platform/http/route';
+import { TOKENS } from '../../platform/tokens';
+import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
+import { tenantAuth, tenantOf } from '../tenancy';
+import { operatorAuth } from '../operators';
+import type { IdempotencyService } from '../../platform/idempotency/idempotency.service';
+import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
+import { syncQuery } from './order.input';
+import { RefundService } from './refund.service';
+import { createRefundBody, outRefundNoParams } from './refund.input';
+import { RefundRepository } from './refund.repository';
+import { adminRefundView, refundView } from './refund.view';
 
 const refundSchema = z.object({ refund: z.record(z.string(), z.unknown()) });
 

@@ -1,9 +1,9 @@
-import type { NotificationHandler, HandlerResult, VerifiedNotification } from '../notifications/notification-handler';
-import type { OrderService } from './order-service';
-import type { OrderRepository } from './order-repository';
-import { queryOrderByOutTradeNo, type PartnerTransaction } from '../wxpay/resources';
-import type { WxpayClient } from '../wxpay/client-port';
-import { isUpstream } from './upstream-errors';
+import type { NotificationHandler, HandlerResult, VerifiedNotification } from '../notifications';
+import type { OrderService } from './order.service';
+import type { OrderRepository } from './order.repository';
+import { queryOrderByOutTradeNo, type PartnerTransaction } from '@partnerpay/wxpay';
+import type { WxpayClient } from '@partnerpay/wxpay';
+import { isUpstream } from '@partnerpay/wxpay';
 
 const refused = (check: string, claimed: Record<string, unknown>): HandlerResult => ({ outcome: 'refused', detail: { check, ...claimed } });
 

@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /** A split row's outcome at WeChat Pay (addendum §2.10). */
 export type ReceiverResult = 'PENDING' | 'SUCCESS' | 'CLOSED';

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
+import { TOKENS } from '../../platform/tokens';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
 import { ProfitSharingRepository } from './profit-sharing.repository';
 import { ProfitSharingService } from './profit-sharing.service';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OUT_TRADE_NO } from '../orders/order-input';
+import { OUT_TRADE_NO } from '../payments';
 
 /** out_order_no / out_return_no: 1-64 of digits, letters and _-|*@ (addendum §2.4). */
 export const OUT_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;

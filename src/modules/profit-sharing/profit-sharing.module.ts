@@ -1,15 +1,17 @@
-import type { Feature } from '../common/feature';
-import { TOKENS } from '../common/tokens';
-import type { Config } from '../config/schema';
+import type { AppModule } from '../../platform/module';
+import { TOKENS } from '../../platform/tokens';
+import type { Config } from '../../platform/config/schema';
 import { ProfitSharingRepository } from './profit-sharing.repository';
+import { ReceiverEntity, ReturnEntity, SplitEntity } from './profit-sharing.entity';
 import { ProfitSharingService } from './profit-sharing.service';
 import { ReceiversService } from './receivers.service';
-import { ProfitSharingFollower } from './follower';
+import { ProfitSharingFollower } from './profit-sharing.follower';
 import { profitSharingRouter } from './profit-sharing.routes';
 
 /** Profit sharing (分账): receivers, splits, unfreezes, returns, and the follower that queries them until final. */
-export const profitSharingFeature: Feature = {
+export const profitSharingModule: AppModule = {
   name: 'profit-sharing',
+  entities: [ReceiverEntity, SplitEntity, ReturnEntity],
   register(c) {
     c.registerSingleton(ProfitSharingRepository);
     c.registerSingleton(ProfitSharingService);

@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { rows } from '../common/db/sql';
-import { StateMachine } from '../common/db/state-machine';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { rows } from '../../platform/db/sql';
+import { StateMachine } from '../../platform/db/state-machine';
 import {
   RECEIVER,
   RETURN,
@@ -13,7 +13,7 @@ import {
   type ReturnState,
   type SplitRow,
   type SplitState,
-} from './profit-sharing.entities';
+} from './profit-sharing.entity';
 
 /** The split/unfreeze state machine: the only truth about which moves are legal (addendum §2.10). */
 export const SPLIT_TRANSITIONS: Record<SplitState, readonly SplitState[]> = {
@@ -30,18 +30,6 @@ export const RETURN_TRANSITIONS: Record<ReturnState, readonly ReturnState[]> = {
 };
 export const SPLITS = new StateMachine(SPLIT, 'state', 'id', SPLIT_TRANSITIONS);
 export const RETURNS = new StateMachine(RETURN, 'state', 'id', RETURN_TRANSITIONS);
-
-/**
- * What profit sharing holds of one payment, for the refund path (addendum §2.12): fen split so far
- * and whether the rest was released. Call under the payment's row lock.
- */
-export async function splitHoldOf(em: Em, orderId: string): Promise<{ split: number; unfrozen: boolean }> {
-  const splits = await SPLIT.findBy(em, { orderId });
-  return {
-    split: splits.filter((s) => s.kind === 'split').reduce((n, s) => n + s.amount, 0),
-    unfrozen: splits.some((s) => s.kind === 'unfreeze' || s.unfreezeUnsplit),
-  };
-}
 
 /** Per tenant: what was split of its profit-sharing payments, for the compliance report. */
 export interface TenantSplitTotals {
@@ -95,11 +83,9 @@ export class ProfitSharingRepository {
   insertSplit(em: Em, r: SplitRow): Promise<void> {
     return SPLIT.insert(em, r);
   }
-  /** Releases a reservation WeChat Pay refused (only while still RESERVED). */
-  async deleteReservedSplit(id: string): Promise<void> {
-    await this.db
-      .read()
-      .execute(`delete from ${SPLIT.name} where ${SPLIT.col('id')} = ? and ${SPLIT.col('state')} = 'RESERVED'`, [id], 'run');
+  /** Deletes a reservation WeChat Pay refused (only while still RESERVED); true when it did (the caller releases its funds). */
+  async deleteReservedSplit(em: Em, id: string): Promise<boolean> {
+    return (await SPLIT.deleteBy(em, { id, state: 'RESERVED' })) === 1;
   }
   updateSplit(em: Em, set: Partial<SplitRow>, guard: Partial<SplitRow>): Promise<number> {
     return SPLIT.update(em, set, guard);

@@ -1,12 +1,12 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
-import { tenantAuth, tenantOf } from '../tenancy/http/tenant-auth';
-import { operatorAuth, writeContext } from '../operators/operator-auth';
-import { tenantId } from '../tenancy/tenancy.schemas';
-import type { IdempotencyService } from '../idempotency/idempotency';
-import { answerIdempotently } from '../idempotency/idempotent-route';
+import { ApiRouter } from '../../platform/http/route';
+import { TOKENS } from '../../platform/tokens';
+import { tenantAuth, tenantOf } from '../tenancy';
+import { operatorAuth, writeContext } from '../operators';
+import { tenantId } from '../tenancy';
+import type { IdempotencyService } from '../../platform/idempotency/idempotency.service';
+import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
 import { ProfitSharingService } from './profit-sharing.service';
 import { ReceiversService } from './receivers.service';
 import {
@@ -17,7 +17,7 @@ import {
   outReturnNoParams,
   unfreezeBody,
 } from './profit-sharing.input';
-import { returnView, splitView } from './profit-sharing.views';
+import { returnView, splitView } from './profit-sharing.view';
 
 const splitSchema = z.object({ profit_sharing_order: z.record(z.string(), z.unknown()) });
 const returnSchema = z.object({ profit_sharing_return: z.record(z.string(), z.unknown()) });

@@ -1,24 +1,19 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import { AppError } from '../common/errors';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { Em } from '../common/db/orm';
-import type { KeyValueStore } from '../common/kv/kv';
-import { isUniqueViolation } from '../common/db/sql';
-import { newId } from '../common/ids';
-import { recordEvent } from '../events/outbox';
-import { requestHash } from '../idempotency/request-hash';
-import type { PlatformKeys, WxpayClient } from '../wxpay/client-port';
-import type { ServiceProviderCredentials } from '../wxpay/credentials';
-import type { TenantView } from '../tenancy/tenant-directory';
-import { TenantsService } from '../tenancy/tenants.service';
-import { OrderService } from '../orders/order-service';
-import { OrderRepository } from '../orders/order-repository';
-import type { PaymentOrderRow } from '../orders/order.entity';
-import { isUpstream, upstreamCode } from '../orders/upstream-errors';
-import { RefundRepository } from '../refunds/refund-repository';
-import { refuse, type SecondaryClearingGuard } from '../compliance/clearing-guard';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import type { Em } from '../../platform/db/orm';
+import type { KeyValueStore } from '../../platform/kv/kv';
+import { isUniqueViolation } from '../../platform/db/sql';
+import { newId } from '../../platform/ids';
+import { recordEvent } from '../events';
+import { requestHash } from '../../platform/idempotency/request-hash';
+import type { PlatformKeys, WxpayClient } from '@partnerpay/wxpay';
+import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
+import { ProviderCredentials, refuse, TenantsService, type SecondaryClearingGuard, type TenantView } from '../tenancy';
+import { FundsLedger, OrderRepository, type Funds, type PaymentOrderRow } from '../payments';
+import { isUpstream, upstreamCode } from '@partnerpay/wxpay';
 import {
   createReturn,
   createSplit,
@@ -28,11 +23,11 @@ import {
   unfreezeSplit,
   type WxReturnOrder,
   type WxSplitOrder,
-} from '../wxpay/resources/profit-sharing';
-import type { ReturnRow, SplitReceiver, SplitRow } from './profit-sharing.entities';
+} from '@partnerpay/wxpay';
+import type { ReturnRow, SplitReceiver, SplitRow } from './profit-sharing.entity';
 import type { CreateReturnInput, CreateSplitInput, UnfreezeInput } from './profit-sharing.input';
 import { ProfitSharingRepository, RETURNS, SPLITS } from './profit-sharing.repository';
-import { returnView, splitView } from './profit-sharing.views';
+import { returnView, splitView } from './profit-sharing.view';
 
 /** WeChat Pay refuses a split within about a minute of payment (addendum §2.1). */
 export const SETTLE_DELAY_MS = 60_000;
@@ -68,14 +63,14 @@ export class ProfitSharingService {
   constructor(
     @inject(ProfitSharingRepository) private readonly repo: ProfitSharingRepository,
     @inject(OrderRepository) private readonly orderRows: OrderRepository,
-    @inject(RefundRepository) private readonly refunds: RefundRepository,
+    @inject(FundsLedger) private readonly funds: FundsLedger,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Kv) private readonly kv: KeyValueStore,
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
     @inject(TOKENS.PlatformKeys) private readonly keys: PlatformKeys,
     @inject(TOKENS.ClearingGuard) private readonly guard: Guard,
-    @inject(OrderService) private readonly orders: OrderService,
+    @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
     @inject(TenantsService) private readonly tenants: TenantsService,
   ) {}
 
@@ -88,19 +83,20 @@ export class ProfitSharingService {
       receivers: input.receivers,
       ratio: Math.min(10_000, Math.ceil((amount * 10_000) / order.amountTotal)),
     });
-    const sp = await this.orders.provider(tenant.spMchid);
+    const sp = await this.providers.require(tenant.spMchid);
     const ratio = await this.maxRatio(sp, tenant);
     const hash = requestHash({ kind: 'split', ...input });
     const row = await this.reserveOnce(
       tenant,
       input.out_order_no,
       hash,
-      (em, locked, splits, now) => {
+      (locked, funds, splits, now) => {
         this.assertTimely(locked, now);
         const split = splits.filter((s) => s.kind === 'split');
         if (split.length >= MAX_SPLITS)
           throw notSplittable('too_many_splits', `order ${locked.outTradeNo} was already split ${MAX_SPLITS} times`);
-        return this.checkAmounts(em, locked, split, amount, ratio).then(() => ({
+        this.checkAmounts(locked, funds, amount, ratio);
+        return Promise.resolve({
           kind: 'split' as const,
           amount,
           receivers: input.receivers.map((r) => ({
@@ -112,7 +108,7 @@ export class ProfitSharingService {
           })),
           unfreezeUnsplit: input.unfreeze_unsplit,
           description: null,
-        }));
+        });
       },
       order,
     );
@@ -123,15 +119,14 @@ export class ProfitSharingService {
   /** POST /v1/profit-sharing/unfreeze: releases what is left frozen to the sub-merchant; no split after it. */
   async unfreeze(tenant: TenantView, input: UnfreezeInput): Promise<{ created: boolean; split: SplitRow }> {
     const order = await this.paidOrder(tenant, input.out_trade_no);
-    const sp = await this.orders.provider(tenant.spMchid);
+    const sp = await this.providers.require(tenant.spMchid);
     const hash = requestHash({ kind: 'unfreeze', ...input });
     const row = await this.reserveOnce(
       tenant,
       input.out_order_no,
       hash,
-      async (em, locked) => {
-        const refunded = await this.refunds.reservedOnOrder(locked.id, em);
-        if (refunded >= locked.amountTotal)
+      async (locked, funds) => {
+        if (funds.refunds >= funds.paid)
           throw notSplittable('fully_refunded', `order ${locked.outTradeNo} is fully refunded; nothing is frozen`);
         return { kind: 'unfreeze' as const, amount: 0, receivers: [], unfreezeUnsplit: true, description: input.description };
       },
@@ -173,11 +168,11 @@ export class ProfitSharingService {
       );
   }
 
-  /** The cumulative cap and the unsplit remainder, checked with the payment's row locked. */
-  private async checkAmounts(em: Em, order: PaymentOrderRow, splits: SplitRow[], amount: number, ratio: number): Promise<void> {
-    const refunded = await this.refunds.reservedOnOrder(order.id, em);
+  /** The cumulative cap and the unsplit remainder, from the funds ledger with the payment's row locked. */
+  private checkAmounts(order: PaymentOrderRow, funds: Funds, amount: number, ratio: number): void {
+    const refunded = funds.refunds;
     if (refunded >= order.amountTotal) throw notSplittable('fully_refunded', `order ${order.outTradeNo} is fully refunded`);
-    const already = splits.reduce((s, x) => s + x.amount, 0);
+    const already = funds.splits;
     const cap = Math.floor((order.amountTotal * ratio) / 10_000);
     if (already + amount > cap)
       throw refuse(
@@ -204,8 +199,8 @@ export class ProfitSharingService {
     outOrderNo: string,
     hash: string,
     decide: (
-      em: Em,
       locked: PaymentOrderRow,
+      funds: Funds,
       splits: SplitRow[],
       now: number,
     ) => Promise<Pick<SplitRow, 'kind' | 'amount' | 'receivers' | 'unfreezeUnsplit' | 'description'>>,
@@ -227,12 +222,18 @@ export class ProfitSharingService {
     if (existing) return { created: false, split: existing };
     try {
       const split = await this.repo.db.tx(async (em) => {
-        const locked = (await this.orderRows.lock(em, order.id), await this.orderRows.findById(order.id, em))!;
-        const splits = await this.repo.splitsOfOrder(em, locked.id);
-        if (splits.some((s) => s.kind === 'unfreeze' || s.unfreezeUnsplit))
+        const funds = await this.funds.lock(em, order.id);
+        const locked = (await this.orderRows.findById(order.id, em))!;
+        if (funds.unfrozen)
           throw notSplittable('unfrozen', `order ${locked.outTradeNo} was unfrozen; its remaining funds went to the sub-merchant`);
+        const splits = await this.repo.splitsOfOrder(em, locked.id);
         const now = this.clock.now();
-        const d = await decide(em, locked, splits, now);
+        const d = await decide(locked, funds, splits, now);
+        // The checks above explain a refusal; the ledger's guarded UPDATEs are what hold the line.
+        const reserved =
+          (d.kind !== 'split' || (await this.funds.reserve(em, locked.id, 'split', d.amount))) &&
+          (!(d.kind === 'unfreeze' || d.unfreezeUnsplit) || (await this.funds.reserveUnfreeze(em, locked.id)));
+        if (!reserved) throw new Error(`the funds ledger refused ${outOrderNo} that its totals allowed`);
         const row: SplitRow = {
           id: newId('pso'),
           tenantId: tenant.id,
@@ -309,7 +310,13 @@ export class ProfitSharingService {
       }
     } catch (err) {
       if (DEFINITE_REFUSALS.some((c) => isUpstream(err, c))) {
-        await this.repo.deleteReservedSplit(split.id);
+        await this.repo.db.tx(async (em) => {
+          await this.funds.lock(em, split.orderId);
+          if (await this.repo.deleteReservedSplit(em, split.id))
+            await this.funds.release(em, split.orderId, 'split', split.kind === 'split' ? split.amount : 0, {
+              unfreeze: split.kind === 'unfreeze' || split.unfreezeUnsplit,
+            });
+        });
         this.logger.info({ split_id: split.id, upstream_code: upstreamCode(err) }, 'split refused by WeChat Pay; reservation released');
       }
       throw err;
@@ -344,21 +351,28 @@ export class ProfitSharingService {
       updatedAt: now,
     };
     return this.repo.db.tx(async (em) => {
+      // The payment's row first (the order every path takes), then the split as it is now: its final
+      // amount replaces what the ledger reserved for it.
+      await this.funds.lock(em, split.orderId);
+      const before = (await this.repo.splitById(split.id, em))?.amount ?? split.amount;
+      const settle = () => (split.kind === 'split' ? this.funds.settleSplit(em, split.orderId, before, amount) : Promise.resolve());
       if (wx.state === 'FINISHED') {
         const out = await SPLITS.transition(em, {
           id: split.id,
           to: 'FINISHED',
           set: { ...set, finishedAt: now },
-          onApplied: (e, row) =>
-            recordEvent(e, { tenantId: row.tenantId, type: 'profit_sharing.finished', data: splitView(row) }).then(() => {}),
+          onApplied: async (e, row) => {
+            await settle();
+            await recordEvent(e, { tenantId: row.tenantId, type: 'profit_sharing.finished', data: splitView(row) });
+          },
         });
         return out.row;
       }
       if (split.state === 'RESERVED') {
-        const out = await SPLITS.transition(em, { id: split.id, to: 'PROCESSING', set });
+        const out = await SPLITS.transition(em, { id: split.id, to: 'PROCESSING', set, onApplied: () => settle() });
         if (out.result !== 'conflict') return out.row;
       }
-      await this.repo.updateSplit(em, set, { id: split.id, state: 'PROCESSING' });
+      if (await this.repo.updateSplit(em, set, { id: split.id, state: 'PROCESSING' })) await settle();
       return (await this.repo.splitById(split.id, em))!;
     });
   }
@@ -372,7 +386,7 @@ export class ProfitSharingService {
 
   /** Queries WeChat Pay about an unfinished split and applies the answer; resubmits one WeChat Pay never received. */
   async followSplit(split: SplitRow): Promise<SplitRow> {
-    const sp = await this.orders.provider(split.spMchid);
+    const sp = await this.providers.require(split.spMchid);
     let wx: WxSplitOrder;
     try {
       wx = await querySplit(this.wxpay, sp, split.subMchid, split.transactionId, split.outOrderNo);
@@ -388,7 +402,7 @@ export class ProfitSharingService {
     const split = await this.repo.split(tenant.spMchid, input.out_order_no);
     if (!split || split.tenantId !== tenant.id || split.kind !== 'split')
       throw new AppError('NOT_FOUND', `profit-sharing order ${input.out_order_no} not found`, { field: 'out_order_no' });
-    const sp = await this.orders.provider(tenant.spMchid);
+    const sp = await this.providers.require(tenant.spMchid);
     const hash = requestHash({ kind: 'return', ...input });
     const same = (r: ReturnRow | undefined) => {
       if (!r) return undefined;
@@ -515,7 +529,7 @@ export class ProfitSharingService {
 
   /** Queries an unfinished return; resubmits one WeChat Pay never received. */
   async followReturn(ret: ReturnRow): Promise<ReturnRow> {
-    const sp = await this.orders.provider(ret.spMchid);
+    const sp = await this.providers.require(ret.spMchid);
     let wx: WxReturnOrder;
     try {
       wx = await queryReturn(this.wxpay, sp, ret.subMchid, ret.outOrderNo, ret.outReturnNo);

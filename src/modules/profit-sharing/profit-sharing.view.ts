@@ -1,5 +1,5 @@
-import { rfc3339 } from '../common/clock';
-import type { ReceiverRow, ReturnRow, SplitReceiver, SplitRow } from './profit-sharing.entities';
+import { rfc3339 } from '../../platform/clock';
+import type { ReceiverRow, ReturnRow, SplitReceiver, SplitRow } from './profit-sharing.entity';
 
 /** A split or unfreeze as the tenant API and its events show it (RESERVED is still PROCESSING to the tenant). */
 export function splitView(s: SplitRow): Record<string, unknown> {

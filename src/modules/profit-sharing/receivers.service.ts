@@ -1,21 +1,21 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import { AppError } from '../common/errors';
-import type { Clock } from '../common/clock';
-import { newId } from '../common/ids';
-import type { WriteContext } from '../audit/audit-log';
-import type { PlatformKeys, WxpayClient } from '../wxpay/client-port';
-import { encryptSensitive } from '../wxpay/sensitive';
-import { addReceiver, deleteReceiver } from '../wxpay/resources/profit-sharing';
-import type { TenantDirectory, TenantView } from '../tenancy/tenant-directory';
-import { TenantsService } from '../tenancy/tenants.service';
-import { OrderService } from '../orders/order-service';
-import { isUpstream } from '../orders/upstream-errors';
-import type { Receiver } from '../tenancy/tenancy.schemas';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import type { Clock } from '../../platform/clock';
+import { newId } from '../../platform/ids';
+import type { WriteContext } from '../operators';
+import type { PlatformKeys, WxpayClient } from '@partnerpay/wxpay';
+import { encryptSensitive } from '@partnerpay/wxpay';
+import { addReceiver, deleteReceiver } from '@partnerpay/wxpay';
+import type { TenantDirectory, TenantView } from '../tenancy';
+import { TenantsService } from '../tenancy';
+import { ProviderCredentials } from '../tenancy';
+import { isUpstream } from '@partnerpay/wxpay';
+import type { Receiver } from '../tenancy';
 import type { AddReceiverInput } from './profit-sharing.input';
 import { MAX_RECEIVERS } from './profit-sharing.input';
 import { ProfitSharingRepository } from './profit-sharing.repository';
-import { maskName, receiverView } from './profit-sharing.views';
+import { maskName, receiverView } from './profit-sharing.view';
 
 /**
  * Receivers, approved by operators only. The approval list is the tenant's own `profit_sharing.receivers`
@@ -30,7 +30,7 @@ export class ReceiversService {
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
     @inject(TOKENS.PlatformKeys) private readonly keys: PlatformKeys,
     @inject(TOKENS.Tenants) private readonly directory: TenantDirectory,
-    @inject(OrderService) private readonly orders: OrderService,
+    @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
     @inject(TenantsService) private readonly tenants: TenantsService,
   ) {}
 
@@ -59,7 +59,7 @@ export class ReceiversService {
     const known = approved.some((r) => r.type === input.type && r.account === input.account);
     if (!known && approved.length >= MAX_RECEIVERS)
       throw new AppError('UNPROCESSABLE', `a tenant has at most ${MAX_RECEIVERS} approved receivers; remove one first`);
-    const sp = await this.orders.provider(t.spMchid);
+    const sp = await this.providers.require(t.spMchid);
     const enc = input.name ? await encryptSensitive(this.keys, sp, { name: input.name }) : undefined;
     await addReceiver(
       this.wxpay,
@@ -123,7 +123,7 @@ export class ReceiversService {
     const reg = await this.repo.receiver(tenantId, account);
     const target = approved.find((r) => r.account === account) ?? (reg ? { type: reg.type, account } : undefined);
     if (!target) throw AppError.notFound(`receiver ${account}`);
-    const sp = await this.orders.provider(t.spMchid);
+    const sp = await this.providers.require(t.spMchid);
     try {
       await deleteReceiver(this.wxpay, sp, {
         sub_mchid: t.subMchid,

@@ -1,11 +1,11 @@
-import type { Em } from '../common/db/orm';
-import { AppError } from '../common/errors';
-import type { CredentialsProvider } from '../wxpay/credentials';
-import type { AppBinding, TenantView } from '../tenancy/tenant-directory';
-import type { TenantRow } from '../tenancy/tenancy.entities';
-import type { TenantRepository } from '../tenancy/tenant-repository';
-import type { ServiceProviderRepository } from '../tenancy/service-provider-repository';
-import { RULES, type ClearingRule } from './rules';
+import type { Em } from '../../platform/db/orm';
+import { AppError } from '../../platform/errors/errors';
+import type { CredentialsProvider } from '@partnerpay/wxpay';
+import type { AppBinding, TenantView } from './tenant-directory';
+import type { TenantRow } from './tenancy.entity';
+import type { TenantRepository } from './tenant.repository';
+import type { ServiceProviderRepository } from './service-provider.repository';
+import { RULES, type ClearingRule } from './clearing-rules';
 
 /** 422 SECONDARY_CLEARING_FORBIDDEN with detail.rule and a message that says why. */
 export function refuse(rule: ClearingRule, message: string, detail: Record<string, unknown> = {}): AppError {

@@ -1,7 +1,7 @@
-import { loadPrivateKey, loadPublicKey } from '../crypto/keys';
-import type { CredentialsProvider, ServiceProviderCredentials } from '../wxpay/credentials';
-import type { SecretBox } from '../secrets/secret-box';
-import type { ServiceProviderRepository } from './service-provider-repository';
+import { loadPrivateKey, loadPublicKey } from '@partnerpay/wxpay';
+import type { CredentialsProvider, ServiceProviderCredentials } from '@partnerpay/wxpay';
+import type { SecretBox } from '../../platform/secrets/secret-box';
+import type { ServiceProviderRepository } from './service-provider.repository';
 
 /** Purposes (AES-GCM associated data) of a provider's sealed secrets. */
 export const spSecretPurpose = (spMchid: string, field: 'merchant_private_key' | 'apiv3_key' | 'sp_app_secret') =>

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { SecretBox } from '../secrets/secret-box';
-import type { TenantRepository } from './tenant-repository';
-import type { TenantKeyRepository } from './tenant-key-repository';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import type { SecretBox } from '../../platform/secrets/secret-box';
+import type { TenantRepository } from './tenant.repository';
+import type { TenantKeyRepository } from './tenant-key.repository';
 import type { TenantDirectory, TenantView, WebhookSecret } from './tenant-directory';
-import { tenantView } from './tenant-json';
+import { tenantView } from './tenant.view';
 
 /** Purpose (AES-GCM associated data) of a sealed webhook secret. */
 export const webhookSecretPurpose = (tenantId: string, secretId: string) => `webhook_secret:${tenantId}:${secretId}`;

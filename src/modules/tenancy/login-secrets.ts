@@ -1,8 +1,8 @@
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../../platform/secrets/secret-box';
 import type { DevMode } from './tenant-directory';
 import { spSecretPurpose } from './credentials-provider';
-import type { TenantRepository } from './tenant-repository';
-import type { ServiceProviderRepository } from './service-provider-repository';
+import type { TenantRepository } from './tenant.repository';
+import type { ServiceProviderRepository } from './service-provider.repository';
 
 /** The AES-GCM purpose of an app binding's sealed AppSecret (binds the ciphertext to its tenant and AppID). */
 export const appSecretPurpose = (tenantId: string, appid: string) => `app_binding:${tenantId}:${appid}:app_secret`;

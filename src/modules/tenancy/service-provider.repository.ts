@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { SERVICE_PROVIDER as T, type ServiceProviderRow } from './tenancy.entities';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { SERVICE_PROVIDER as T, type ServiceProviderRow } from './tenancy.entity';
 
 /** The service_provider table's only SQL. Methods take the caller's transaction `em` when it has one. */
 @injectable()

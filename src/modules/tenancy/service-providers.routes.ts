@@ -1,10 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../../common/http/route';
-import { pageQuery } from '../../common/http/paging';
-import { operatorAuth, writeContext } from '../../operators/operator-auth';
-import { ServiceProvidersService, serviceProviderJson } from '../service-providers.service';
-import { mchid, serviceProviderBody } from '../tenancy.schemas';
+import { ApiRouter } from '../../platform/http/route';
+import { pageQuery } from '../../platform/http/paging';
+import { operatorAuth, writeContext } from '../operators';
+import { ServiceProvidersService, serviceProviderJson } from './service-providers.service';
+import { mchid, serviceProviderBody } from './tenancy.schemas';
 
 const provider = z.object({
   sp_mchid: z.string(),

@@ -1,17 +1,17 @@
-import type { Database } from '../common/db/database';
-import type { Clock } from '../common/clock';
-import { rfc3339 } from '../common/clock';
-import { AppError } from '../common/errors';
-import type { Page } from '../common/http/paging';
-import { decodeCursor, encodeCursor } from '../common/http/paging';
-import type { AuditLog, WriteContext } from '../audit/audit-log';
-import type { SecretBox } from '../secrets/secret-box';
-import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
+import type { Database } from '../../platform/db/database';
+import type { Clock } from '../../platform/clock';
+import { rfc3339 } from '../../platform/clock';
+import { AppError } from '../../platform/errors/errors';
+import type { Page } from '../../platform/http/paging';
+import { decodeCursor, encodeCursor } from '../../platform/http/paging';
+import type { AuditLog, WriteContext } from '../operators';
+import type { SecretBox } from '../../platform/secrets/secret-box';
+import type { SecondaryClearingGuard } from './clearing-guard';
 import type { CachedCredentialsProvider } from './credentials-provider';
 import { spSecretPurpose } from './credentials-provider';
-import type { ServiceProviderRow } from './tenancy.entities';
-import type { ServiceProviderRepository } from './service-provider-repository';
-import type { TenantRepository } from './tenant-repository';
+import type { ServiceProviderRow } from './tenancy.entity';
+import type { ServiceProviderRepository } from './service-provider.repository';
+import type { TenantRepository } from './tenant.repository';
 import type { ServiceProviderInput } from './tenancy.schemas';
 
 /** The API shape of a service provider: never its private key or APIv3 key. */

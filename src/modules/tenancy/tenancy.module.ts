@@ -1,26 +1,26 @@
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
-import type { Feature } from '../common/feature';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { Config } from '../config/schema';
-import { AuditLog } from '../audit/audit-log';
-import { DataKeyRepository } from '../secrets/data-key-repository';
-import { SecretBox } from '../secrets/secret-box';
-import { masterKeyring } from '../secrets/master-keys';
-import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
+import type { AppModule } from '../../platform/module';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import type { Config } from '../../platform/config/schema';
+import { AuditLog } from '../operators';
+import { SecretBox } from '../../platform/secrets/secret-box';
+import { SecondaryClearingGuard } from './clearing-guard';
+import { AppBindingEntity, ServiceProviderEntity, TenantEntity, TenantSecretKeyEntity, WebhookSecretEntity } from './tenancy.entity';
+import { ProviderCredentials } from './provider-credentials.service';
 import { CachedCredentialsProvider } from './credentials-provider';
 import { DbTenantDirectory } from './db-tenant-directory';
 import { ServiceProvidersService } from './service-providers.service';
 import { TenantsService } from './tenants.service';
 import { TenantKeysService } from './tenant-keys.service';
 import { LoginSecrets } from './login-secrets';
-import { TenantRepository } from './tenant-repository';
-import { TenantKeyRepository } from './tenant-key-repository';
-import { ServiceProviderRepository } from './service-provider-repository';
-import { serviceProvidersRouter } from './http/service-providers.routes';
-import { tenantsRouter } from './http/tenants.routes';
+import { TenantRepository } from './tenant.repository';
+import { TenantKeyRepository } from './tenant-key.repository';
+import { ServiceProviderRepository } from './service-provider.repository';
+import { serviceProvidersRouter } from './service-providers.routes';
+import { tenantsRouter } from './tenants.routes';
 
 const db = (d: DependencyContainer) => d.resolve<Database>(TOKENS.Db);
 const clock = (d: DependencyContainer) => d.resolve<Clock>(TOKENS.Clock);
@@ -30,23 +30,24 @@ const guard = (d: DependencyContainer) => d.resolve<SecondaryClearingGuard>(TOKE
  * Service providers, tenants, their AppIDs and keys, and the secrets envelope. Binds
  * TOKENS.Credentials (CachedCredentialsProvider) and TOKENS.Tenants (DbTenantDirectory).
  */
-export const tenancyFeature: Feature = {
+export const tenancyModule: AppModule = {
   name: 'tenancy',
+  entities: [ServiceProviderEntity, TenantEntity, AppBindingEntity, TenantSecretKeyEntity, WebhookSecretEntity],
   register(c) {
-    c.registerSingleton(DataKeyRepository);
     c.registerSingleton(ServiceProviderRepository);
     c.registerSingleton(TenantRepository);
     c.registerSingleton(TenantKeyRepository);
-    c.register(SecretBox, {
-      useFactory: instanceCachingFactory((d) => {
-        const s = d.resolve<Config>(TOKENS.Config).security;
-        return new SecretBox(d.resolve(DataKeyRepository), masterKeyring(s.masterKey, s.previousMasterKeys), clock(d));
-      }),
-    });
     c.register(CachedCredentialsProvider, {
       useFactory: instanceCachingFactory((d) => new CachedCredentialsProvider(d.resolve(ServiceProviderRepository), d.resolve(SecretBox))),
     });
     c.register(TOKENS.Credentials, { useFactory: (d) => d.resolve(CachedCredentialsProvider) });
+    c.registerSingleton(ProviderCredentials);
+    // The 二清 guard: tenancy and the modules above it ask it before anything that could move money the wrong way.
+    c.register(TOKENS.ClearingGuard, {
+      useFactory: instanceCachingFactory(
+        (d) => new SecondaryClearingGuard(d.resolve(TenantRepository), d.resolve(ServiceProviderRepository), d.resolve(TOKENS.Credentials)),
+      ),
+    });
     c.register(DbTenantDirectory, {
       useFactory: instanceCachingFactory(
         (d) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeyError, loadPrivateKey, loadPublicKey } from '../crypto/keys';
+import { KeyError, loadPrivateKey, loadPublicKey } from '@partnerpay/wxpay';
 
 /*
  * The request schemas of the tenancy admin API and of tenants/*.json. Messages never quote the input:

@@ -1,10 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { DependencyContainer } from 'tsyringe';
-import { AppError } from '../../common/errors';
-import { TOKENS } from '../../common/tokens';
-import { authFailures, bearerToken, clientIp } from '../../common/http/auth-failures';
-import { annotateLog } from '../../common/log-context';
-import type { TenantDirectory, TenantView } from '../tenant-directory';
+import { AppError } from '../../platform/errors/errors';
+import { TOKENS } from '../../platform/tokens';
+import { authFailures, bearerToken, clientIp } from '../../platform/http/auth-failures';
+import { annotateLog } from '../../platform/logging/log-context';
+import type { TenantDirectory, TenantView } from './tenant-directory';
 
 const tenants = new WeakMap<Request, TenantView>();
 

@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import { TENANT_SECRET_KEY as K, WEBHOOK_SECRET as W, type TenantSecretKeyRow, type WebhookSecretRow } from './tenancy.entities';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { TENANT_SECRET_KEY as K, WEBHOOK_SECRET as W, type TenantSecretKeyRow, type WebhookSecretRow } from './tenancy.entity';
 
 /** The only SQL for a tenant's credentials: secret keys (tenant_secret_key) and webhook secrets (webhook_secret). */
 @injectable()

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../common/db/database';
-import type { Clock } from '../common/clock';
-import { rfc3339 } from '../common/clock';
-import { newId } from '../common/ids';
-import { AppError } from '../common/errors';
-import type { AuditLog, WriteContext } from '../audit/audit-log';
-import type { SecretBox } from '../secrets/secret-box';
-import type { TenantSecretKeyRow } from './tenancy.entities';
-import type { TenantRepository } from './tenant-repository';
-import type { TenantKeyRepository } from './tenant-key-repository';
+import type { Database } from '../../platform/db/database';
+import type { Clock } from '../../platform/clock';
+import { rfc3339 } from '../../platform/clock';
+import { newId } from '../../platform/ids';
+import { AppError } from '../../platform/errors/errors';
+import type { AuditLog, WriteContext } from '../operators';
+import type { SecretBox } from '../../platform/secrets/secret-box';
+import type { TenantSecretKeyRow } from './tenancy.entity';
+import type { TenantRepository } from './tenant.repository';
+import type { TenantKeyRepository } from './tenant-key.repository';
 import { webhookSecretPurpose, type DbTenantDirectory } from './db-tenant-directory';
-import { secretKeyJson } from './tenant-json';
+import { secretKeyJson } from './tenant.view';
 import { newSecretKey } from './tenants.service';
 
 /** How long a rotated-out webhook secret keeps signing events unless the operator says otherwise. */

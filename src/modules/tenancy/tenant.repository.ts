@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Em } from '../common/db/orm';
-import type { KeysetAfter } from '../common/http/paging';
-import { APP_BINDING as A, TENANT as T, type AppBindingRow, type TenantRow } from './tenancy.entities';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import type { KeysetAfter } from '../../platform/http/paging';
+import { APP_BINDING as A, TENANT as T, type AppBindingRow, type TenantRow } from './tenancy.entity';
 
 export interface TenantFilter {
   spMchid?: string;

@@ -1,6 +1,6 @@
-import { rfc3339 } from '../common/clock';
-import { approvedReceivers } from '../compliance/clearing-guard';
-import type { AppBindingRow, TenantRow, TenantSecretKeyRow } from './tenancy.entities';
+import { rfc3339 } from '../../platform/clock';
+import { approvedReceivers } from './clearing-guard';
+import type { AppBindingRow, TenantRow, TenantSecretKeyRow } from './tenancy.entity';
 import type { TenantView } from './tenant-directory';
 
 /** The tenant's notify URLs: PUBLIC_BASE_URL + /notify/{id}/transactions|refunds (the notify_url of its orders and refunds). */

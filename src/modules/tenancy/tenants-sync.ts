@@ -1,19 +1,19 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Config } from '../config/schema';
-import type { Em } from '../common/db/orm';
-import type { Database } from '../common/db/database';
-import { AppError } from '../common/errors';
-import { toAppError } from '../common/http/error-middleware';
-import { zodIssues } from '../common/http/route';
-import type { WriteContext } from '../audit/audit-log';
+import { TOKENS } from '../../platform/tokens';
+import type { Config } from '../../platform/config/schema';
+import type { Em } from '../../platform/db/orm';
+import type { Database } from '../../platform/db/database';
+import { AppError } from '../../platform/errors/errors';
+import { toAppError } from '../../platform/http/error-middleware';
+import { zodIssues } from '../../platform/http/route';
+import type { WriteContext } from '../operators';
 import { TenantsService, type PreparedTenant, type TenantChanges } from './tenants.service';
 import { DbTenantDirectory } from './db-tenant-directory';
-import { approvedReceivers } from '../compliance/clearing-guard';
-import { TenantRepository } from './tenant-repository';
-import type { TenantRow } from './tenancy.entities';
+import { approvedReceivers } from './clearing-guard';
+import { TenantRepository } from './tenant.repository';
+import type { TenantRow } from './tenancy.entity';
 import { tenantCreateBody, type TenantInput } from './tenancy.schemas';
 
 export interface SyncResult {

@@ -1,11 +1,11 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../../common/http/route';
-import { pageQuery } from '../../common/http/paging';
-import { operatorAuth, writeContext } from '../../operators/operator-auth';
-import { TenantsService } from '../tenants.service';
-import { DEFAULT_WEBHOOK_GRACE_SECONDS, TenantKeysService } from '../tenant-keys.service';
-import { appCreateBody, appid, appPatchBody, mchid, tenantCreateBody, tenantId, tenantPatchBody, tenantStatus } from '../tenancy.schemas';
+import { ApiRouter } from '../../platform/http/route';
+import { pageQuery } from '../../platform/http/paging';
+import { operatorAuth, writeContext } from '../operators';
+import { TenantsService } from './tenants.service';
+import { DEFAULT_WEBHOOK_GRACE_SECONDS, TenantKeysService } from './tenant-keys.service';
+import { appCreateBody, appid, appPatchBody, mchid, tenantCreateBody, tenantId, tenantPatchBody, tenantStatus } from './tenancy.schemas';
 
 const app = z.object({ appid: z.string(), type: z.string(), dev_mode: z.string(), app_secret_set: z.boolean() });
 const tenant = z.object({

@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import type { Em } from '../common/db/orm';
-import type { Database } from '../common/db/database';
-import type { Clock } from '../common/clock';
-import { newId } from '../common/ids';
-import { AppError } from '../common/errors';
-import { keysetPage, type Page } from '../common/http/paging';
-import { validateWebhookUrl } from '../common/net/webhook-url';
-import type { Config } from '../config/schema';
-import type { AuditLog, WriteContext } from '../audit/audit-log';
-import type { SecretBox } from '../secrets/secret-box';
-import type { SecondaryClearingGuard } from '../compliance/clearing-guard';
-import type { AppBindingRow, ServiceProviderRow, TenantRow } from './tenancy.entities';
-import type { TenantRepository } from './tenant-repository';
-import type { TenantKeyRepository } from './tenant-key-repository';
-import type { ServiceProviderRepository } from './service-provider-repository';
+import type { Em } from '../../platform/db/orm';
+import type { Database } from '../../platform/db/database';
+import type { Clock } from '../../platform/clock';
+import { newId } from '../../platform/ids';
+import { AppError } from '../../platform/errors/errors';
+import { keysetPage, type Page } from '../../platform/http/paging';
+import { validateWebhookUrl } from '../../platform/net/webhook-url';
+import type { Config } from '../../platform/config/schema';
+import type { AuditLog, WriteContext } from '../operators';
+import type { SecretBox } from '../../platform/secrets/secret-box';
+import type { SecondaryClearingGuard } from './clearing-guard';
+import type { AppBindingRow, ServiceProviderRow, TenantRow } from './tenancy.entity';
+import type { TenantRepository } from './tenant.repository';
+import type { TenantKeyRepository } from './tenant-key.repository';
+import type { ServiceProviderRepository } from './service-provider.repository';
 import type { AppCreateInput, AppInput, TenantInput, TenantPatch } from './tenancy.schemas';
 import { secretKeyHash, webhookSecretPurpose, type DbTenantDirectory } from './db-tenant-directory';
 import { appSecretPurpose } from './login-secrets';
-import { tenantJson, type TenantJson } from './tenant-json';
+import { tenantJson, type TenantJson } from './tenant.view';
 
 /** A new tenant's secrets, answered once. */
 export interface NewTenantSecrets {

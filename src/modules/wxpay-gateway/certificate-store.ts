@@ -1,16 +1,17 @@
-import type { Database } from '../../common/db/database';
-import type { CertificateInfo } from '../../crypto';
+import type { Database } from '../../platform/db/database';
+import type { CertificateInfo, CertificateStore as CertificateStorePort } from '@partnerpay/wxpay';
 import { WxpayPlatformCertificateEntity as E, type WxpayPlatformCertificate } from './platform-certificate.entity';
 
 /** A stored certificate row, as read back. */
-export type StoredCertificate = Pick<WxpayPlatformCertificate, 'serialNo' | 'pem' | 'fetchedAt'>;
+type StoredCertificate = Pick<WxpayPlatformCertificate, 'serialNo' | 'pem' | 'fetchedAt'>;
 
 /**
- * The wxpay_platform_certificate table's repository: the only code that reads or writes it. It goes
+ * The SDK's CertificateStore port on the wxpay_platform_certificate table: the only code that reads
+ * or writes it (and the key report reads the list). It goes
  * through MikroORM's query builder on a fresh fork (off the hot path; the ORM converts the DATETIME
  * columns per dialect), so nothing here is raw SQL.
  */
-export class CertificateStore {
+export class CertificateStore implements CertificateStorePort {
   constructor(private readonly db: Database) {}
 
   /** The certificates of `spMchid` not yet expired at `nowMs`. */

@@ -1,5 +1,5 @@
-import type { VerifyResult } from '../crypto';
-import type { Metrics } from './metrics';
+import type { VerifyResult } from '@partnerpay/wxpay';
+import type { Metrics } from '../../platform/metrics/metrics';
 
 /** WeChat Pay public key ids start so; any other serial names a platform certificate. */
 export const PUBLIC_KEY_PREFIX = 'PUB_KEY_ID_';

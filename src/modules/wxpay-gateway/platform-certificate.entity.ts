@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /**
  * A WeChat Pay platform certificate of one service provider, kept so that a restart can verify

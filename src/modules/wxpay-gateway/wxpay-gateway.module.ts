@@ -1,21 +1,19 @@
 import { instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe';
-import type { Feature } from '../common/feature';
-import { TOKENS } from '../common/tokens';
-import type { Config } from '../config/schema';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import type { Database } from '../common/db/database';
-import type { KeyValueStore } from '../common/kv/kv';
-import type { PlatformKeys } from './client-port';
-import { WxpayTransport } from './transport';
-import { WxpayHttpClient } from './http-client';
-import { WxpayPlatformKeys } from './platform-keys/platform-keys';
-import { CertificateStore } from './platform-keys/certificate-store';
-import './entities';
-import { Metrics } from '../observability/metrics';
-import { KeyUsage } from '../observability/key-usage';
+import { WxpayHttpClient, WxpayPlatformKeys, WxpayTransport, type PlatformKeys, type WxpayCallObserver } from '@partnerpay/wxpay';
+import type { AppModule } from '../../platform/module';
+import { TOKENS } from '../../platform/tokens';
+import type { Config } from '../../platform/config/schema';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import { annotateLog } from '../../platform/logging/log-context';
+import type { Database } from '../../platform/db/database';
+import type { KeyValueStore } from '../../platform/kv/kv';
+import { Metrics } from '../../platform/metrics/metrics';
+import { WxpayPlatformCertificateEntity } from './platform-certificate.entity';
+import { CertificateStore } from './certificate-store';
+import { KeyUsage } from './key-usage';
 
-/** The raw transport; private to this feature (PlatformKeys downloads certificates through it without a verifier). */
+/** The raw transport; private to this module (PlatformKeys downloads certificates through it without a verifier). */
 const TRANSPORT = Symbol('WxpayTransport');
 
 /** WeChat Pay polls certificates at < 12 h intervals (spec §2.1); the job checks hourly. */
@@ -26,10 +24,31 @@ function baseUrlOf(config: Config): string {
   return config.wxpay.baseUrl ?? `${config.server.publicBaseUrl.replace(/\/+$/, '')}${config.simulator.mountPath}`;
 }
 
-/** Binds TOKENS.Wxpay (WxpayHttpClient) and TOKENS.PlatformKeys (WxpayPlatformKeys), one per container. */
-export const wxpayFeature: Feature = {
-  name: 'wxpay',
+/** What partnerpay hears of every call: the metrics, and WeChat Pay's Request-ID on the request's log lines. */
+function callObserver(c: DependencyContainer): WxpayCallObserver {
+  const metrics = c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined;
+  return {
+    onCall: metrics ? (sp, endpoint, result, seconds) => metrics.onCall(sp, endpoint, result, seconds) : undefined,
+    onRequestId: (id) => annotateLog({ wxpay_request_id: id }),
+  };
+}
+
+/**
+ * The gateway to @partnerpay/wxpay: binds the SDK into the container with partnerpay's clock,
+ * logger, Redis (or its stand-in), metrics and the database-backed certificate store. Binds
+ * TOKENS.Wxpay (WxpayHttpClient), TOKENS.PlatformKeys (WxpayPlatformKeys) and KeyUsage (which key
+ * verified each message), one per container.
+ */
+export const wxpayGatewayModule: AppModule = {
+  name: 'wxpay-gateway',
+  entities: [WxpayPlatformCertificateEntity],
   register(c: DependencyContainer) {
+    c.register(KeyUsage, {
+      useFactory: instancePerContainerCachingFactory((d) => new KeyUsage(d.resolve(Metrics), () => d.resolve<Clock>(TOKENS.Clock).now())),
+    });
+    c.register(CertificateStore, {
+      useFactory: instancePerContainerCachingFactory((d) => new CertificateStore(d.resolve<Database>(TOKENS.Db))),
+    });
     c.register(TRANSPORT, {
       useFactory: instancePerContainerCachingFactory((c) => {
         const config = c.resolve<Config>(TOKENS.Config);
@@ -37,7 +56,7 @@ export const wxpayFeature: Feature = {
           { ...config.wxpay, baseUrl: baseUrlOf(config) },
           c.resolve<Clock>(TOKENS.Clock),
           c.resolve<Logger>(TOKENS.Logger),
-          c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined,
+          callObserver(c),
         );
       }),
     });
@@ -46,11 +65,11 @@ export const wxpayFeature: Feature = {
         (c) =>
           new WxpayPlatformKeys({
             transport: c.resolve(TRANSPORT),
-            store: new CertificateStore(c.resolve<Database>(TOKENS.Db)),
+            store: c.resolve(CertificateStore),
             kv: c.resolve<KeyValueStore>(TOKENS.Kv),
             clock: c.resolve<Clock>(TOKENS.Clock),
             logger: c.resolve<Logger>(TOKENS.Logger),
-            onVerify: c.isRegistered(KeyUsage, true) ? (sp, r) => c.resolve(KeyUsage).record(sp, r) : undefined,
+            onVerify: (sp, r) => c.resolve(KeyUsage).record(sp, r),
           }),
       ),
     });

@@ -103,7 +103,7 @@ function deepFreeze<T>(o: T): T {
 export function loadConfig(
   env: Env = process.env,
   overrides: DeepPartial<Config> = {},
-  configDir = join(__dirname, '..', '..', '..', 'config'),
+  configDir = join(__dirname, '..', '..', '..', '..', 'config'),
 ): Config {
   const profile = (overrides.profile as Profile | undefined) ?? profileFromEnv(env);
   const file = join(configDir, `${profile}.json`);

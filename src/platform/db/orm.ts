@@ -4,10 +4,8 @@ import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core
 import { PartnerpayMySqlDriver } from './mysql-driver';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
+import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { SqlEntityManager, AbstractSqlDriver } from '@mikro-orm/knex';
-import { ENTITIES } from './entities';
-import { MIGRATIONS } from '../../migrations';
-import '../../entities';
 
 export type Orm = MikroORM<AbstractSqlDriver>;
 export type Em = SqlEntityManager;
@@ -24,11 +22,30 @@ const stderrLog: OrmLog = (m) => process.stderr.write(`${m}\n`);
 /** knex warns on every MySQL migration that DDL commits implicitly: known and harmless here (each migration is re-runnable DDL). */
 const IMPLICIT_COMMIT = /implicitly committed/;
 
+/**
+ * What the ORM is told about the application: every table definition and the committed MySQL
+ * migrations. The composition root (src/app/schema.ts) builds it from the platform's and each
+ * module's own lists; nothing registers itself on import.
+ */
+export interface DatabaseSchema {
+  entities: readonly EntitySchema[];
+  migrations: readonly MigrationObject[];
+  /** Where `migration:create` writes new migrations (relative to the project root). */
+  migrationsPath: string;
+}
+
+export interface OrmOptions {
+  schema: DatabaseSchema;
+  poolMax?: number;
+  debug?: boolean;
+  log?: OrmLog;
+}
+
 /** MikroORM options for a DATABASE_URL (shared by the app, the migration CLI and tests). */
-export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolean; log?: OrmLog } = {}): Options<AbstractSqlDriver> {
+export function ormOptions(url: string, opts: OrmOptions): Options<AbstractSqlDriver> {
   const log = opts.log ?? stderrLog;
   const common = {
-    entities: ENTITIES,
+    entities: [...opts.schema.entities],
     // Plain text (no ANSI colours) into our log, and knex's DDL-in-transaction warning silenced.
     colors: false,
     logger: log,
@@ -47,12 +64,12 @@ export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolea
     forceUtcTimezone: true,
     extensions: [Migrator],
     migrations: {
-      migrationsList: MIGRATIONS,
+      migrationsList: [...opts.schema.migrations],
       transactional: true,
       allOrNothing: true,
       tableName: 'mikro_orm_migrations',
       snapshot: false,
-      path: 'src/migrations',
+      path: opts.schema.migrationsPath,
       emit: 'ts' as const,
     },
   };
@@ -76,10 +93,7 @@ export function ormOptions(url: string, opts: { poolMax?: number; debug?: boolea
  * Connects and brings the schema up to date: MySQL applies the committed migrations (when
  * `migrate`), SQLite syncs its schema from the entities (it is the embedded demo/test store).
  */
-export async function openDatabase(
-  url: string,
-  opts: { poolMax?: number; debug?: boolean; migrate?: boolean; log?: OrmLog } = {},
-): Promise<Orm> {
+export async function openDatabase(url: string, opts: OrmOptions & { migrate?: boolean }): Promise<Orm> {
   const orm = (await MikroORM.init(ormOptions(url, opts))) as Orm;
   if (dialectOf(url) === 'sqlite') {
     // A file database journals in WAL mode: a commit appends to the log and syncs it once, instead of

@@ -1,5 +1,4 @@
 import { EntitySchema, UnderscoreNamingStrategy, defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { registerEntities } from './entities';
 import type { Em } from './orm';
 import { rows, run } from './sql';
 
@@ -207,8 +206,10 @@ export class Table<T extends object> {
   }
 }
 
-/** Registers a definition with the ORM (schema, migrations) and answers its Table. */
+/**
+ * The Table of a definition. The ORM learns of the definition only through the owning module's
+ * entity list (its index.ts exports it; src/app/schema.ts gathers them), never as a side effect.
+ */
 export function table<T extends object>(schema: EntitySchema<T>): Table<T> {
-  registerEntities(schema as EntitySchema);
   return new Table(schema);
 }

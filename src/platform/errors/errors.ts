@@ -1,3 +1,5 @@
+import { WxpayError } from '@partnerpay/wxpay';
+
 /**
  * The one error family of partnerpay. Every 4xx/5xx the API answers is an AppError with a stable
  * `code` from the contract; error-middleware.ts is the only place that turns it into HTTP.
@@ -125,4 +127,18 @@ export interface ConvertibleToAppError {
 
 export function isConvertible(e: unknown): e is ConvertibleToAppError {
   return typeof (e as ConvertibleToAppError | null)?.toAppError === 'function';
+}
+
+/**
+ * The AppError of a failure partnerpay can explain: an AppError itself, a WeChat Pay SDK error (the
+ * answer its `problem()` suggests, with the SDK error as cause), or an error that converts itself;
+ * undefined for anything else.
+ */
+export function knownAppError(e: unknown): AppError | undefined {
+  if (e instanceof AppError) return e;
+  if (e instanceof WxpayError) {
+    const p = e.problem();
+    return new AppError(p.code, p.message, p.detail, { cause: e });
+  }
+  return isConvertible(e) ? e.toAppError() : undefined;
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { DependencyContainer } from 'tsyringe';
-import { AppError } from '../errors';
+import { AppError } from '../errors/errors';
 import { TOKENS } from '../tokens';
 import type { RateLimiter, RateLimitResult } from '../kv/kv';
-import { dependencyDown } from '../dependency-down';
-import type { Config } from '../../config/schema';
+import { dependencyDown } from '../errors/dependency-down';
+import type { Config } from '../config/schema';
 
 /**
  * Rate limit on failed authentications, counted per presented credential and client address

@@ -1,14 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import { UniqueConstraintViolationException, DeadlockException, LockWaitTimeoutException, ConnectionException } from '@mikro-orm/core';
-import { AppError, isConvertible } from '../errors';
+import { AppError, knownAppError } from '../errors/errors';
 import { LockTimeoutError } from '../kv/kv';
-import { dependencyDown } from '../dependency-down';
-import type { Logger } from '../logger';
+import { dependencyDown } from '../errors/dependency-down';
+import type { Logger } from '../logging/logger';
 
 /** Maps anything thrown to the contract's error shape. Only this file knows HTTP status codes for errors. */
 export function toAppError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
-  if (isConvertible(err)) return err.toAppError();
+  const known = knownAppError(err);
+  if (known) return known;
   const e = err as { type?: string; status?: number; expose?: boolean };
   if (e?.type === 'entity.parse.failed')
     return new AppError('PARAM_ERROR', 'request body is not valid JSON', { fields: [{ field: '(body)', issue: 'malformed JSON' }] });

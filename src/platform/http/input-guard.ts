@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, type FieldIssue } from '../errors';
+import { AppError, type FieldIssue } from '../errors/errors';
 
 /** U+0000-U+001F: never valid in a field, a path or a query (SQLite refuses NUL; WeChat Pay must never see it). */
 const CONTROL = /[\u0000-\u001f]/;

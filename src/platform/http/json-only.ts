@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../errors';
+import { AppError } from '../errors/errors';
 
 /** What a body that is not JSON is answered: one stable code and message, instead of "is required" for every field. */
 export const SEND_JSON = 'send JSON (Content-Type: application/json)';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../errors';
+import { AppError } from '../errors/errors';
 import { stringIssue } from './input-guard';
 
 /** `?limit=&cursor=` of every list (limit 1-100, default 20). */

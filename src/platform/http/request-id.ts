@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { newId } from '../ids';
-import { withLogContext } from '../log-context';
+import { withLogContext } from '../logging/log-context';
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 

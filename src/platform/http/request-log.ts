@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '../logger';
-import { currentLogContext } from '../log-context';
+import type { Logger } from '../logging/logger';
+import { currentLogContext } from '../logging/log-context';
 
 /**
  * One JSON log line per request: request id, method, route (the pattern, not the raw path), status, duration.

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../errors';
+import { AppError, type FieldIssue } from '../errors/errors';
 
 /** Who may call a route; documents it in OpenAPI (the middleware that enforces it is passed alongside). */
 export type RouteAuth = 'none' | 'operator' | 'tenant' | 'wechatpay';

@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../db/table';
 
 /** A tenant's Idempotency-Key and the first answer given for it (kept at least 24 h). */
 export const IdempotencyEntity = defineEntity({

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import { run } from '../common/db/sql';
+import { TOKENS } from '../tokens';
+import type { Database } from '../db/database';
+import { run } from '../db/sql';
 import { IDEMPOTENCY_RECORD as T, type IdempotencyRow } from './idempotency.entity';
 
 /** The idempotency_record table's only SQL. */

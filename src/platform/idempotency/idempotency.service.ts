@@ -1,7 +1,7 @@
-import { AppError, type ErrorCode } from '../common/errors';
-import type { Clock } from '../common/clock';
-import type { LockService } from '../common/kv/kv';
-import type { IdempotencyRepository } from './idempotency-repository';
+import { AppError, type ErrorCode } from '../errors/errors';
+import type { Clock } from '../clock';
+import type { LockService } from '../kv/kv';
+import type { IdempotencyRepository } from './idempotency.repository';
 
 /** An answer to replay: HTTP status and JSON body. */
 export interface StoredAnswer {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import { AppError } from '../common/errors';
-import type { IdempotencyService, StoredAnswer } from './idempotency';
+import { AppError } from '../errors/errors';
+import type { IdempotencyService, StoredAnswer } from './idempotency.service';
 import { requestHash } from './request-hash';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;

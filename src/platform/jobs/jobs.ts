@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import type { Logger } from '../logging/logger';
 
 /** A background task run on an interval; runs never overlap. */
 export interface Job {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { WxpayCallObserver } from '../wxpay/transport';
+import type { WxpayCallObserver } from '@partnerpay/wxpay';
 
 /** Label used when a message names no tenant we know (an unknown notify path): never the raw value. */
 export const UNKNOWN = 'unknown';
@@ -10,6 +10,34 @@ export interface BacklogRow {
   tenantId: string;
   count: number;
   oldestMs: number | null;
+}
+
+/** The outbox's undelivered events per tenant (TOKENS.OutboxBacklog, bound by the events module). */
+export interface OutboxBacklog {
+  backlog(): Promise<BacklogRow[]>;
+}
+
+const BACKLOG_TIMEOUT_MS = 2_000;
+
+/**
+ * Caches the backlog query for `cacheMs` (several scrapers cost one COUNT per window) and bounds it,
+ * so a slow database never hangs a scrape (the gauges keep their last values).
+ */
+export function backlogSource(read: () => Promise<BacklogRow[]>, cacheMs: number): () => Promise<BacklogRow[]> {
+  let cached: { at: number; rows: Promise<BacklogRow[]> } | undefined;
+  let last: BacklogRow[] = [];
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= cacheMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<BacklogRow[]>((resolve) => (timer = setTimeout(() => resolve(last), BACKLOG_TIMEOUT_MS)));
+      const rows = Promise.race([read().then((r) => (last = r)), timeout])
+        .catch(() => last)
+        .finally(() => clearTimeout(timer));
+      cached = { at: now, rows };
+    }
+    return cached.rows;
+  };
 }
 
 const DELAY_BUCKETS = [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600];
@@ -121,7 +149,7 @@ export class Metrics implements WxpayCallObserver {
     });
   }
 
-  /** Where the backlog gauges read from on scrape (bound by the observability feature). */
+  /** Where the backlog gauges read from on scrape (bound by the platform module). */
   setBacklogSource(source: () => Promise<BacklogRow[]>): void {
     this.backlogSource = source;
   }

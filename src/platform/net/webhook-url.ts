@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { AppError } from '../errors';
+import { AppError } from '../errors/errors';
 
 /*
  * Addresses a webhook must never reach: loopback, private, link-local (cloud metadata), CGNAT, reserved.

@@ -1,4 +1,4 @@
-import { defineEntity, p, table, type RowOf } from '../common/db/table';
+import { defineEntity, p, table, type RowOf } from '../db/table';
 
 /**
  * A data key of the envelope: 32 random bytes that encrypt secrets, stored only wrapped

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
+import { TOKENS } from '../tokens';
+import type { Database } from '../db/database';
 import { DATA_KEY as T, type DataKeyRow } from './data-key.entity';
 
 /**

@@ -1,5 +1,5 @@
-import type { Clock } from '../common/clock';
-import type { DataKeyRepository } from './data-key-repository';
+import type { Clock } from '../clock';
+import type { DataKeyRepository } from './data-key.repository';
 import { unwrapDataKey, wrapDataKey } from './secret-box';
 import type { MasterKeyring } from './master-keys';
 

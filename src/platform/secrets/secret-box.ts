@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Clock } from '../common/clock';
-import { newId } from '../common/ids';
+import type { Clock } from '../clock';
+import { newId } from '../ids';
 import type { DataKeyRow } from './data-key.entity';
-import type { DataKeyRepository } from './data-key-repository';
+import type { DataKeyRepository } from './data-key.repository';
 import type { MasterKeyring } from './master-keys';
 
 const IV = 12;

@@ -1,26 +1,11 @@
-import { instanceCachingFactory } from 'tsyringe';
-import type { Feature } from '../common/feature';
-import { TOKENS } from '../common/tokens';
-import { TenantRepository } from '../tenancy/tenant-repository';
-import { ServiceProviderRepository } from '../tenancy/service-provider-repository';
-import type { CredentialsProvider } from '../wxpay/credentials';
-import { SecondaryClearingGuard } from './clearing-guard';
+import type { AppModule } from '../../platform/module';
 import { complianceRouter } from './compliance.routes';
 
-/** The 二清 guard (TOKENS.ClearingGuard) and its admin explanations. */
-export const complianceFeature: Feature = {
+/**
+ * The 二清 explanations for operators: the rules (tenancy's guard) with each tenant's splits
+ * against its cap (profit sharing), so neither module has to know the other.
+ */
+export const complianceModule: AppModule = {
   name: 'compliance',
-  register(c) {
-    c.register(TOKENS.ClearingGuard, {
-      useFactory: instanceCachingFactory(
-        (d) =>
-          new SecondaryClearingGuard(
-            d.resolve(TenantRepository),
-            d.resolve(ServiceProviderRepository),
-            d.resolve<CredentialsProvider>(TOKENS.Credentials),
-          ),
-      ),
-    });
-  },
   routers: (c) => [complianceRouter(c)],
 };

@@ -1,14 +1,11 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { AppError } from '../common/errors';
-import { TOKENS } from '../common/tokens';
-import { operatorAuth } from '../operators/operator-auth';
-import { tenantId } from '../tenancy/tenancy.schemas';
-import type { SecondaryClearingGuard } from './clearing-guard';
-import { complianceCatalogue } from './rules';
-import { ProfitSharingRepository } from '../profit-sharing/profit-sharing.repository';
-import { TenantsService } from '../tenancy/tenants.service';
+import { ApiRouter } from '../../platform/http/route';
+import { AppError } from '../../platform/errors/errors';
+import { TOKENS } from '../../platform/tokens';
+import { operatorAuth } from '../../modules/operators';
+import { complianceCatalogue, tenantId, TenantsService, type SecondaryClearingGuard } from '../../modules/tenancy';
+import { ProfitSharingRepository } from '../../modules/profit-sharing';
 
 /** GET /admin/v1/compliance and GET /admin/v1/tenants/{id}/compliance. */
 export function complianceRouter(c: DependencyContainer): ApiRouter {

@@ -1,5 +1,5 @@
-import type { Database } from '../common/db/database';
-import { rows } from '../common/db/sql';
+import type { Database } from '../../platform/db/database';
+import { rows } from '../../platform/db/sql';
 
 interface Count {
   tenant_id: string;

@@ -1,11 +1,11 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
-import type { Database } from '../common/db/database';
-import type { Clock } from '../common/clock';
-import { rfc3339 } from '../common/clock';
-import { operatorAuth } from '../operators/operator-auth';
+import { ApiRouter } from '../../platform/http/route';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Clock } from '../../platform/clock';
+import { rfc3339 } from '../../platform/clock';
+import { operatorAuth } from '../../modules/operators';
 import { DashboardQueries } from './dashboard.queries';
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;

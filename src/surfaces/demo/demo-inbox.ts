@@ -1,14 +1,13 @@
 import express, { type Application } from 'express';
 import { instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
-import { AppError } from '../common/errors';
-import { rfc3339, type Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import { verifyWebhookSignature } from '../crypto/webhook-signature';
-import type { TenantDirectory, TenantView } from '../tenancy/tenant-directory';
-import { TenantsService } from '../tenancy/tenants.service';
+import { ApiRouter } from '../../platform/http/route';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import { rfc3339, type Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import { verifyWebhookSignature } from '../../modules/events';
+import { TenantsService, type TenantDirectory, type TenantView } from '../../modules/tenancy';
 
 /** Where the demo's example tenants send their events (tenants/*.json: `${PUBLIC_BASE_URL}/demo/inbox/{sub_mchid}`). */
 export const DEMO_INBOX_PATH = '/demo/inbox';

@@ -1,11 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import type { DependencyContainer } from 'tsyringe';
-import { TOKENS } from '../common/tokens';
-import type { CredentialsProvider, ServiceProviderCredentials } from '../wxpay/credentials';
-import { ServiceProvidersService } from '../tenancy/service-providers.service';
-import { TenantsService } from '../tenancy/tenants.service';
-import type { TenantJson } from '../tenancy/tenant-json';
-import type { MerchantSource, ServiceProviderRegistration, SubMerchantRegistration } from '../simulator/simulator';
+import { TOKENS } from '../../platform/tokens';
+import type { CredentialsProvider, ServiceProviderCredentials } from '@partnerpay/wxpay';
+import { ServiceProvidersService, TenantsService, type TenantJson } from '../../modules/tenancy';
+import type { MerchantSource, ServiceProviderRegistration, SubMerchantRegistration } from '@partnerpay/wxpay-simulator';
 
 /** A provider as WeChat Pay would have it on file: the merchant certificate's public key, serial and APIv3 key. */
 function providerRegistration(sp: ServiceProviderCredentials): ServiceProviderRegistration {

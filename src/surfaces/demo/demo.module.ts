@@ -2,15 +2,13 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
-import type { Feature } from '../common/feature';
-import { TOKENS } from '../common/tokens';
-import type { Config } from '../config/schema';
-import type { Logger } from '../common/logger';
-import type { CredentialsProvider } from '../wxpay/credentials';
-import { ServiceProvidersService } from '../tenancy/service-providers.service';
-import { syncTenants, type SyncResult } from '../tenancy/tenants-sync';
-import { TenantsService } from '../tenancy/tenants.service';
-import type { WxpaySimulator } from '../simulator/simulator';
+import type { AppModule } from '../../platform/module';
+import { TOKENS } from '../../platform/tokens';
+import type { Config } from '../../platform/config/schema';
+import type { Logger } from '../../platform/logging/logger';
+import type { CredentialsProvider } from '@partnerpay/wxpay';
+import { ServiceProvidersService, syncTenants, TenantsService, type SyncResult } from '../../modules/tenancy';
+import type { WxpaySimulator } from '@partnerpay/wxpay-simulator';
 import { tenancyMerchantSource } from './demo-merchants';
 import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
 
@@ -115,7 +113,7 @@ const inboxOn = (c: DependencyContainer) => c.resolve<Config>(TOKENS.Config).dem
  * The demo profile's seeding (nothing unless config.seedDemo and the simulator is embedded) and its
  * built-in webhook inbox (only with config.demo.inbox, which production refuses).
  */
-export const demoFeature: Feature = {
+export const demoModule: AppModule = {
   name: 'demo',
   register(c) {
     if (inboxOn(c)) registerDemoInbox(c);

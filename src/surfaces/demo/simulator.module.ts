@@ -1,10 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { Feature } from '../common/feature';
-import { TOKENS } from '../common/tokens';
-import type { Config } from '../config/schema';
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
-import { WxpaySimulator } from './simulator';
+import type { AppModule } from '../../platform/module';
+import { TOKENS } from '../../platform/tokens';
+import type { Config } from '../../platform/config/schema';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import { WxpaySimulator } from '@partnerpay/wxpay-simulator';
 
 // The instance per container, created on first resolve, so onStop closes only what exists.
 const created = new WeakMap<DependencyContainer, WxpaySimulator>();
@@ -19,7 +19,7 @@ function embedded(c: DependencyContainer): Config['simulator'] | undefined {
  * partnerpay's JSON parser (it verifies signatures over raw bodies) and bound to TOKENS.Simulator.
  * Does nothing unless config.simulator.embedded (never in production: the config refuses it).
  */
-export const simulatorFeature: Feature = {
+export const simulatorModule: AppModule = {
   name: 'simulator',
   register(c) {
     const sim = embedded(c);

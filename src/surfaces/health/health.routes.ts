@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { AppError } from '../common/errors';
-import type { Orm } from '../common/db/orm';
-import type { KeyValueStore } from '../common/kv/kv';
-import type { Lifecycle } from '../common/lifecycle';
+import { ApiRouter } from '../../platform/http/route';
+import { AppError } from '../../platform/errors/errors';
+import type { Orm } from '../../platform/db/orm';
+import type { KeyValueStore } from '../../platform/kv/kv';
+import type { Lifecycle } from '../../platform/lifecycle';
 
 const status = z.object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() });
 

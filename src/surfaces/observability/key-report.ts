@@ -1,9 +1,8 @@
-import { rfc3339 } from '../common/clock';
-import { AppError } from '../common/errors';
-import type { CredentialsProvider } from '../wxpay/credentials';
-import type { CertificateStore } from '../wxpay/platform-keys/certificate-store';
-import type { NotificationKeyQueries } from '../notifications/notification-key-queries';
-import { PUBLIC_KEY_PREFIX, type KeyUsage } from './key-usage';
+import { rfc3339 } from '../../platform/clock';
+import { AppError } from '../../platform/errors/errors';
+import type { CredentialsProvider } from '@partnerpay/wxpay';
+import type { NotificationKeyQueries } from '../../modules/notifications';
+import { PUBLIC_KEY_PREFIX, type CertificateStore, type KeyUsage } from '../../modules/wxpay-gateway';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

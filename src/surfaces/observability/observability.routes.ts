@@ -2,12 +2,12 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { ApiRouter } from '../common/http/route';
-import { TOKENS } from '../common/tokens';
-import type { Config } from '../config/schema';
-import { bearerToken } from '../common/http/auth-failures';
-import { operatorAuth } from '../operators/operator-auth';
-import { Metrics } from './metrics';
+import { ApiRouter } from '../../platform/http/route';
+import { TOKENS } from '../../platform/tokens';
+import type { Config } from '../../platform/config/schema';
+import { bearerToken } from '../../platform/http/auth-failures';
+import { operatorAuth } from '../../modules/operators';
+import { Metrics } from '../../platform/metrics/metrics';
 import { KeyReport } from './key-report';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from './route';
+import { ApiRouter, type RouteSpec } from '../../platform/http/route';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -83,4 +83,20 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
       },
     },
   };
+}
+
+/** GET /openapi.json: the document built once from every route's spec. */
+export function openApiRouter(specs: RouteSpec[], info: { version: string }): ApiRouter {
+  const document = buildOpenApiDocument(specs, info);
+  return new ApiRouter().route(
+    {
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This OpenAPI document',
+      tags: ['meta'],
+      auth: 'none',
+      responses: { 200: { description: 'OpenAPI 3.0 document' } },
+    },
+    () => document,
+  );
 }

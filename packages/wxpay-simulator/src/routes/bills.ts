@@ -5,7 +5,7 @@ import type { ApiRoutes } from '../http';
 import type { SimCore } from '../core';
 import { WxError } from '../errors';
 import { beijingDate, fundFlowBillCsv, subFundFlowBillCsv, tradeBill, type BillFaults } from '../bills';
-import { rsaOaepEncrypt } from '../../crypto/rsa';
+import { rsaOaepEncrypt } from '@partnerpay/wxpay';
 import { check, str } from '../validate';
 
 /** Download links live 30 s (the stricter of the two documented values, spec §9.4). */

@@ -1,5 +1,5 @@
-import { rfc3339 } from '../../common/clock';
-import { encryptResource } from '../../crypto';
+import { rfc3339 } from '@partnerpay/wxpay';
+import { encryptResource } from '@partnerpay/wxpay';
 import type { ApiRoutes } from '../http';
 import type { SimCore } from '../core';
 import { WxError } from '../errors';

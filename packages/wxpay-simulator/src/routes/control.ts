@@ -7,7 +7,7 @@ type Handler = (req: Request) => unknown;
 /**
  * The control API (JSON, unsigned, no auth — the simulator is never mounted in production):
  * register providers and sub-merchants, act as the paying user, finish refunds, expire orders,
- * inject faults, read the logs, move the clock. Documented in src/simulator/README.md.
+ * inject faults, read the logs, move the clock. Documented in packages/wxpay-simulator/README.md.
  */
 export function controlRouter(sim: WxpaySimulator): Router {
   const r = express.Router();
@@ -72,7 +72,7 @@ export function controlRouter(sim: WxpaySimulator): Router {
   });
 
   r.use((_req: Request, res: Response) =>
-    res.status(404).json({ code: 'NOT_FOUND', message: 'no such control route (see src/simulator/README.md)' }),
+    res.status(404).json({ code: 'NOT_FOUND', message: 'no such control route (see packages/wxpay-simulator/README.md)' }),
   );
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ControlError) return void res.status(err.status).json({ code: err.code, message: err.message });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rsaOaepDecrypt } from '../../crypto';
+import { rsaOaepDecrypt } from '@partnerpay/wxpay';
 import type { ApiContext, ApiRoutes } from '../http';
 import type { SimCore } from '../core';
 import { WxError } from '../errors';

@@ -5,4 +5,3 @@ export * from './rsa';
 export * from './aes-gcm';
 export * from './keys';
 export * from './wechatpay-verify';
-export * from './webhook-signature';

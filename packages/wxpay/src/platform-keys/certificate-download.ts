@@ -7,7 +7,7 @@ import {
   pickWechatpayHeaders,
   verifyWechatpaySignature,
   type CertificateInfo,
-} from '../../crypto';
+} from '../crypto';
 import type { ServiceProviderCredentials } from '../credentials';
 import { WxpayApiError, WxpayDecryptionError, WxpayMalformedError, WxpaySignatureError, type WxpayErrorBody } from '../errors';
 import type { CertificatesResponse } from '../resources/types';

@@ -1,14 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import type { Clock } from '../../common/clock';
-import { AppError } from '../../common/errors';
-import type { KeyValueStore } from '../../common/kv/kv';
-import type { Logger } from '../../common/logger';
-import { loadCertificate, pickWechatpayHeaders, verifyWechatpaySignature, type CertificateInfo, type VerifyResult } from '../../crypto';
+import type { CertificateStore, Clock, SharedStore, WxpayLogger } from '../ports';
+import { WxpayKeysUnavailableError } from '../errors';
+import { loadCertificate, pickWechatpayHeaders, verifyWechatpaySignature, type CertificateInfo, type VerifyResult } from '../crypto';
 import type { PlatformKeys } from '../client-port';
 import type { ServiceProviderCredentials } from '../credentials';
 import type { WxpayTransport } from '../transport';
 import { fetchPlatformCertificates, usable } from './certificate-download';
-import type { CertificateStore } from './certificate-store';
 
 /** At most one certificate download per service provider per this long, however many unknown serials arrive. */
 export const CERTIFICATE_REFRESH_INTERVAL_MS = 60_000;
@@ -25,9 +22,9 @@ interface ProviderCerts {
 export interface PlatformKeysDeps {
   transport: WxpayTransport;
   store: CertificateStore;
-  kv: KeyValueStore;
+  kv: SharedStore;
   clock: Clock;
-  logger?: Logger;
+  logger?: WxpayLogger;
   /** Told of every signature check (observability: which key verified what). */
   onVerify?(spMchid: string, result: VerifyResult): void;
 }
@@ -94,7 +91,7 @@ export class WxpayPlatformKeys implements PlatformKeys {
       await this.refresh(sp);
       cert = this.newest(await this.loaded(sp));
     }
-    if (!cert) throw AppError.unavailable(`no usable WeChat Pay platform certificate for ${sp.spMchid} yet`);
+    if (!cert) throw new WxpayKeysUnavailableError(`no usable WeChat Pay platform certificate for ${sp.spMchid} yet`);
     return { serial: cert.serialNo, key: cert.publicKey };
   }
 

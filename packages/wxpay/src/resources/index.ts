@@ -108,7 +108,7 @@ export async function applyFundflowBill(
   ).data;
 }
 
-/** Applies for one sub-merchant's fund-flow bill (the files are encrypted: see src/bills/fundflow.ts). */
+/** Applies for one sub-merchant's fund-flow bill (the files are encrypted: partnerpay decrypts them in src/modules/bills/fundflow.ts). */
 export async function applySubMerchantFundflowBill(
   client: WxpayClient,
   sp: ServiceProviderCredentials,

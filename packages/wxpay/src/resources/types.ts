@@ -2,7 +2,7 @@
  * Request and response shapes of the partner (服务商) endpoints partnerpay calls, named after WeChat
  * Pay's own fields (spec §2.1, §3, §5, §6, §8, §9). Amounts are integer fen.
  */
-import type { EncryptedResource } from '../../crypto';
+import type { EncryptedResource } from '../crypto';
 
 export interface Amount {
   total: number;

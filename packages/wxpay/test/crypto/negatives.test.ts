@@ -9,10 +9,10 @@ import {
   loadPublicKey,
   verifyWechatpaySignature,
   type WechatpayHeaders,
-} from '../../../src/crypto';
+} from '../../src/crypto';
 
 // Negative cases beyond vectors.test.ts, on the published response vector (spec §15.4).
-const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));
+const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));
 const v = vectors.verify[0];
 const pub = loadPublicKey(vectors.keys[v.key]);
 const h: WechatpayHeaders = {

@@ -15,11 +15,11 @@ import {
   AesGcmError,
   KeyError,
   paySignMessage,
-} from '../../../src/crypto';
+} from '../../src/crypto';
 import { generateKeyPairSync } from 'node:crypto';
 
 // Published test vectors, copied from shared/vectors/wxpay-apiv3.json into the project's fixtures.
-const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));
+const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));
 const key = (name: string) => vectors.keys[name] as string;
 
 test('Every published signature vector is reproduced byte for byte', () => {
