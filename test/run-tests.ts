@@ -20,7 +20,12 @@ async function main(): Promise<number> {
   const targets = process.argv.slice(2).map((a) => resolve(dist, '..', a.replace(/^test\//, 'test/')));
   // Everything: partnerpay's tests and each workspace package's own (packages/*/dist/test, built by tsc -b).
   const packages = join(dist, '..', '..', 'packages');
-  const all = [dist, ...readdirSync(packages).map((p) => join(packages, p, 'dist', 'test')).filter((d) => existsSync(d))];
+  const all = [
+    dist,
+    ...readdirSync(packages)
+      .map((p) => join(packages, p, 'dist', 'test'))
+      .filter((d) => existsSync(d)),
+  ];
   const files = (targets.length ? targets : all).flatMap(testFiles).sort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   const baseUrl = process.env.DATABASE_URL;

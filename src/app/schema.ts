@@ -3,13 +3,7 @@
  * list (AppModule.entities), and the committed migrations. Nothing registers a table on import, so
  * the ORM sees the same tables whatever was imported first.
  */
-import {
-  openDatabase as openWith,
-  ormOptions as optionsWith,
-  type DatabaseSchema,
-  type Orm,
-  type OrmOptions,
-} from '../platform/db/orm';
+import { openDatabase as openWith, ormOptions as optionsWith, type DatabaseSchema, type Orm, type OrmOptions } from '../platform/db/orm';
 import { MODULES } from './modules';
 import { MIGRATIONS } from './migrations';
 

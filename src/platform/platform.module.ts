@@ -27,7 +27,11 @@ export const platformModule: AppModule = {
     c.register(SecretBox, {
       useFactory: instanceCachingFactory((d) => {
         const s = d.resolve<Config>(TOKENS.Config).security;
-        return new SecretBox(d.resolve(DataKeyRepository), masterKeyring(s.masterKey, s.previousMasterKeys), d.resolve<Clock>(TOKENS.Clock));
+        return new SecretBox(
+          d.resolve(DataKeyRepository),
+          masterKeyring(s.masterKey, s.previousMasterKeys),
+          d.resolve<Clock>(TOKENS.Clock),
+        );
       }),
     });
     c.registerSingleton(IdempotencyRepository);

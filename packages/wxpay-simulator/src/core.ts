@@ -8,7 +8,6 @@ import type { SimScheduler } from './scheduler';
 import type { Order, Refund, RefundStatus, SimState } from './state';
 import { refundNotificationResource, transactionView } from './views';
 import { beijingDateTime } from './bills';
-import type { ProfitSharingSim } from './profit-sharing';
 
 /** prepay_id is valid for 2 hours (spec §3.1). */
 export const PREPAY_TTL_MS = 2 * 3_600_000;
@@ -40,10 +39,16 @@ export interface CoreOptions {
   refundAutoFinishMs?: number;
 }
 
+/** What refunds ask profit sharing (ProfitSharingSim implements it): is the order unfrozen, and how much is unsplit. */
+export interface FrozenFunds {
+  unfrozen(order: Order): boolean;
+  unsplit(order: Order): number;
+}
+
 /** The simulator's business rules shared by the API routes and the control API. */
 export class SimCore {
   /** Profit sharing (set by the simulator); refunds consult its frozen funds (addendum §2.12). */
-  profitSharing?: ProfitSharingSim;
+  profitSharing?: FrozenFunds;
 
   constructor(
     readonly state: SimState,

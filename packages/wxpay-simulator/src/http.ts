@@ -8,7 +8,7 @@ import { WxError } from './errors';
 import type { Faults } from './faults';
 import type { PlatformIdentity } from './keys';
 import type { ServiceProvider, SimState } from './state';
-import { parseUpload } from './multipart';
+import { parseUpload, type UploadParts } from './multipart';
 
 /** One API request the simulator received, as `calls()` reports it. */
 export interface CallRecord {
@@ -26,16 +26,7 @@ export interface CallRecord {
   at: number;
 }
 
-/** A multipart upload as /v3/merchant/media/upload receives it (spec addendum §1.9). */
-export interface UploadParts {
-  /** The `meta` part exactly as sent (the signed BODY). */
-  meta: string;
-  file: Buffer;
-  filename?: string;
-  contentType?: string;
-  /** Part names in the order they came. */
-  order: string[];
-}
+export type { UploadParts } from './multipart';
 
 export interface ApiContext {
   req: Request;

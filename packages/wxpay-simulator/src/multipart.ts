@@ -1,8 +1,18 @@
 import type { Request } from 'express';
-import type { UploadParts } from './http';
 import { WxError } from './errors';
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+
+/** A multipart upload as /v3/merchant/media/upload receives it (spec addendum §1.9). */
+export interface UploadParts {
+  /** The `meta` part exactly as sent (the signed BODY). */
+  meta: string;
+  file: Buffer;
+  filename?: string;
+  contentType?: string;
+  /** Part names in the order they came. */
+  order: string[];
+}
 
 /**
  * Reads the raw multipart body (express.raw kept it as a Buffer) into its parts, in order. Written

@@ -3,7 +3,6 @@ import { TOKENS } from '../../platform/tokens';
 import { AppError } from '../../platform/errors/errors';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logging/logger';
-import type { Em } from '../../platform/db/orm';
 import type { KeyValueStore } from '../../platform/kv/kv';
 import { isUniqueViolation } from '../../platform/db/sql';
 import { newId } from '../../platform/ids';

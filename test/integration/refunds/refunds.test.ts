@@ -339,9 +339,7 @@ test('When WeChat Pay refuses a refund outright, then the reservation is release
   const outside = `W${outRefundNo()}`.slice(0, 64);
   const { createRefund } = await import('@partnerpay/wxpay');
   const { TOKENS } = await import('../../../src/platform/tokens');
-  const sp = (await t.app.container
-    .resolve<import('@partnerpay/wxpay').CredentialsProvider>(TOKENS.Credentials)
-    .get(provider.spMchid))!;
+  const sp = (await t.app.container.resolve<import('@partnerpay/wxpay').CredentialsProvider>(TOKENS.Credentials).get(provider.spMchid))!;
   await createRefund(t.app.container.resolve(TOKENS.Wxpay), sp, {
     sub_mchid: tenant.subMchid,
     out_trade_no: o.outTradeNo,

@@ -13,7 +13,12 @@ const simulatorConfig = join(root, 'packages', 'wxpay-simulator', 'src', 'config
 
 function variablesRead(): string[] {
   const names = new Set<string>();
-  const files = [...readdirSync(configDir).filter((n) => n.endsWith('.ts')).map((n) => join(configDir, n)), simulatorConfig];
+  const files = [
+    ...readdirSync(configDir)
+      .filter((n) => n.endsWith('.ts'))
+      .map((n) => join(configDir, n)),
+    simulatorConfig,
+  ];
   for (const f of files) {
     const code = readFileSync(f, 'utf8');
     for (const m of code.matchAll(/\[\s*'([A-Z][A-Z0-9_]+)'\s*,\s*\[/g)) names.add(m[1]);

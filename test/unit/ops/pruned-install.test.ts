@@ -10,10 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 // type-only import that tsc erased does not count, and a real one does.
 const root = resolve(__dirname, '..', '..', '..', '..');
 const dist = join(root, 'dist');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-};
+interface Manifest {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
 const ENTRIES = ['src/app/main.js', ...readdirSync(join(dist, 'src', 'app', 'cli')).map((f) => `src/app/cli/${f}`)].filter((f) =>
   f.endsWith('.js'),
 );
@@ -73,7 +73,7 @@ test('When the production entry points (main, migrate, tenants:sync, keys:rotate
   assert.ok(app.has('express') && app.has('@mikro-orm/core') && app.has('@partnerpay/wxpay'), 'the walk reaches the app');
   assert.ok(needs.get(WORKSPACES['@partnerpay/wxpay'])?.has('undici'), 'the walk reaches into packages/wxpay');
   const missing = [...needs].flatMap(([dir, names]) => {
-    const deps = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof pkg).dependencies ?? {};
+    const deps = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest).dependencies ?? {};
     return [...names]
       .filter(([name]) => !(name in deps) && !OPTIONAL.has(name))
       .map(([name, from]) => `${name} (required by ${from}, not a dependency in ${join(dir, 'package.json').slice(root.length + 1)})`);

@@ -4,13 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPrivateKey } from '@partnerpay/wxpay';
 import { AppError, knownAppError } from '../../../src/platform/errors/errors';
-import {
-  WxpayApiError,
-  WxpayDecryptionError,
-  WxpayMalformedError,
-  WxpaySignatureError,
-  WxpayTransportError,
-} from '@partnerpay/wxpay';
+import { WxpayApiError, WxpayDecryptionError, WxpayMalformedError, WxpaySignatureError, WxpayTransportError } from '@partnerpay/wxpay';
 import { assertPartnerEndpoint, PARTNER_ENDPOINTS_ONLY_RULE } from '@partnerpay/wxpay';
 import { signRequest } from '@partnerpay/wxpay';
 import { queryString } from '@partnerpay/wxpay';
@@ -85,7 +79,11 @@ test('The partner guard lets partner endpoints through and refuses direct-mercha
     },
   );
   for (const p of ['v3/pay/partner/transactions/jsapi', '/v3/pay/partner/./transactions', '/v3/a/..', '/v3/pay\\transactions/jsapi'])
-    assert.throws(() => assertPartnerEndpoint(p), (e: unknown) => knownAppError(e)?.code === 'INTERNAL_ERROR', p); // Percent-escapes are decoded (repeatedly) before matching: what the server would route is what is checked.
+    assert.throws(
+      () => assertPartnerEndpoint(p),
+      (e: unknown) => knownAppError(e)?.code === 'INTERNAL_ERROR',
+      p,
+    ); // Percent-escapes are decoded (repeatedly) before matching: what the server would route is what is checked.
   for (const p of [
     '/v3/pay/%74ransactions/native',
     '/v3/pay/%2574ransactions/jsapi',
@@ -97,12 +95,19 @@ test('The partner guard lets partner endpoints through and refuses direct-mercha
       (e: unknown) => knownAppError(e)?.code === 'SECONDARY_CLEARING_FORBIDDEN',
       p,
     );
-  for (const p of ['/v3/pay/%ZZ', '/v3/%252e%252e/pay/transactions/jsapi']) assert.throws(() => assertPartnerEndpoint(p), (e: unknown) => knownAppError(e)?.code === 'INTERNAL_ERROR', p);
+  for (const p of ['/v3/pay/%ZZ', '/v3/%252e%252e/pay/transactions/jsapi'])
+    assert.throws(
+      () => assertPartnerEndpoint(p),
+      (e: unknown) => knownAppError(e)?.code === 'INTERNAL_ERROR',
+      p,
+    );
   assert.doesNotThrow(() => assertPartnerEndpoint('/v3/pay/partner/transactions/out-trade-no/A%7CB*1/close'));
 });
 
 test('signRequest reproduces the published partner GET vector byte for byte', () => {
-  const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'packages', 'wxpay', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));
+  const vectors = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', '..', 'packages', 'wxpay', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'),
+  );
   const v = vectors.sign.find((x: { method?: string; url?: string }) => x.method === 'GET' && x.url?.includes('?'));
   const sp = {
     spMchid: '1230000109',

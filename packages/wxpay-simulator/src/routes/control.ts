@@ -1,15 +1,53 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { WxpaySimulator } from '../simulator';
 import { ControlError, WxError } from '../errors';
+import type { OrderSelector } from '../core';
 
 type Handler = (req: Request) => unknown;
+/** A control call whose JSON body the simulator checks itself. */
+type Call = (body: never) => unknown;
+
+/**
+ * What the control API drives: WxpaySimulator's public API (declared here, by shape, so that the
+ * simulator and its control routes do not import each other).
+ */
+export interface SimulatorControl {
+  platform(): unknown;
+  registerServiceProvider: Call;
+  registerSubMerchant: Call;
+  orders(): unknown;
+  pay(sel: OrderSelector & { outcome?: 'SUCCESS' | 'PAYERROR' }): unknown;
+  expire(sel: OrderSelector): unknown;
+  finishRefund: Call;
+  finishSplit: Call;
+  finishReturn: Call;
+  configureProfitSharing: Call;
+  faults(): unknown;
+  fault: Call;
+  clearFaults(): unknown;
+  billFaults: Call;
+  probe: Call;
+  calls(): Array<{ path: string }>;
+  deliveries(): unknown;
+  clearLogs(): unknown;
+  configure: Call;
+  now(): number;
+  advance(ms: number): Promise<void>;
+  flushDue(): Promise<void>;
+  pending(): number;
+  readonly login: { registerApp: Call; issueCode: Call };
+  readonly onboarding: {
+    list(): unknown;
+    control(applymentId: number, action: string, body: never): unknown;
+    finishModification(no: string, result: 'AUDIT_SUCCESS' | 'AUDIT_FAIL', reason?: string): unknown;
+  };
+}
 
 /**
  * The control API (JSON, unsigned, no auth — the simulator is never mounted in production):
  * register providers and sub-merchants, act as the paying user, finish refunds, expire orders,
  * inject faults, read the logs, move the clock. Documented in packages/wxpay-simulator/README.md.
  */
-export function controlRouter(sim: WxpaySimulator): Router {
+export function controlRouter(sim: SimulatorControl): Router {
   const r = express.Router();
   r.use(express.json({ limit: '256kb' }));
   const on = (method: 'get' | 'post' | 'delete', path: string, fn: Handler, status = 200) =>
@@ -41,7 +79,7 @@ export function controlRouter(sim: WxpaySimulator): Router {
   on('post', '/faults', (req) => sim.fault(body(req)), 201);
   on('delete', '/faults', () => sim.clearFaults());
   on('post', '/bills/faults', (req) => sim.billFaults(body(req)));
-  on('delete', '/bills/faults', () => void sim.billFaults({}));
+  on('delete', '/bills/faults', () => void sim.billFaults({} as never));
   on('post', '/probe', (req) => sim.probe(body(req)));
   on('get', '/calls', (req) => ({
     data: sim.calls().filter((c) => !req.query.path_prefix || c.path.startsWith(String(req.query.path_prefix))),
