@@ -2,7 +2,7 @@
  * `npm run bench`: what partnerpay costs per order and per notification, against the WeChat Pay
  * simulator in its own process.
  *
- * - the simulator runs as a child process (node packages/wxpay-simulator/dist/src/app/main.js), so its CPU is its own;
+ * - the simulator runs as a child process (node packages/wxpay-simulator/dist/src/main.js), so its CPU is its own;
  * - partnerpay runs in this process (buildContainer + buildApp on a real listener), SQLite in a
  *   temporary file by default, or a scratch database on the MariaDB/MySQL server of DATABASE_URL;
  * - the load generator is a forked child, so this process's CPU time (process.cpuUsage) over a

@@ -50,7 +50,7 @@ export async function countStatements(orm: Orm, items: number, pass: () => Promi
     count(conn, String(obj?.sql ?? ''));
     return orig.call(this, conn, obj);
   };
-  // The hot statements on MySQL skip knex (src/common/db/sql.ts): they are counted where they go out.
+  // The hot statements on MySQL skip knex (src/platform/db/sql.ts): they are counted where they go out.
   observeDirectStatements(count);
   try {
     await pass();

@@ -1,7 +1,7 @@
 /**
  * `npm run migration:create` (needs DATABASE_URL=mysql://...): applies the committed migrations to a
  * scratch database on that server, diffs it against the entities, writes the difference as a new
- * migration under src/migrations/ and lists it in src/migrations/index.ts. The scratch database is
+ * migration under src/app/migrations/ and lists it in src/app/migrations/index.ts. The scratch database is
  * dropped afterwards, so the diff never depends on the state of anybody's working database.
  */
 import 'reflect-metadata';
@@ -18,14 +18,14 @@ async function main(): Promise<void> {
   try {
     const orm = await openDatabase(scratch.url, { migrate: true });
     try {
-      const result = await orm.getMigrator().createMigration('src/migrations', false, false, process.argv[2]);
+      const result = await orm.getMigrator().createMigration('src/app/migrations', false, false, process.argv[2]);
       if (!result.fileName) {
         console.log('entities and migrations agree: nothing to generate');
         return;
       }
       const name = basename(result.fileName, '.ts');
       const className = /export class (\w+)/.exec(result.code)?.[1] ?? name;
-      const indexPath = join('src', 'migrations', 'index.ts');
+      const indexPath = join('src', 'app', 'migrations', 'index.ts');
       const index = readFileSync(indexPath, 'utf8')
         .replace(/(import type \{ MigrationObject \} from '@mikro-orm\/core';\n)/, `$1import { ${className} } from './${name}';\n`)
         .replace(/export const MIGRATIONS: MigrationObject\[\] = \[([\s\S]*?)\];/, (_m, body: string) => {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
           return `export const MIGRATIONS: MigrationObject[] = [${items}  { name: '${name}', class: ${className} },\n];`;
         });
       writeFileSync(indexPath, index);
-      console.log(`wrote src/migrations/${name}.ts and listed it in src/migrations/index.ts`);
+      console.log(`wrote src/app/migrations/${name}.ts and listed it in src/app/migrations/index.ts`);
     } finally {
       await orm.close(true);
     }
