@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import express from 'express';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

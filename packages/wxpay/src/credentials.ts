@@ -9,7 +9,7 @@ export type PlatformVerification = { mode: 'public_key'; publicKeyId: string; pu
 
 /**
  * One service provider's (服务商) credentials, already decrypted and parsed into KeyObjects.
- * Built once per provider and cached by the tenancy feature; never logged, never serialised.
+ * Built once per provider and cached by the host (partnerpay: its tenancy module); never logged, never serialised.
  */
 export interface ServiceProviderCredentials {
   spMchid: string;
@@ -22,7 +22,7 @@ export interface ServiceProviderCredentials {
   verification: PlatformVerification;
 }
 
-/** Looks up a service provider's credentials (implemented by the tenancy feature, cached). */
+/** Looks up a service provider's credentials (partnerpay: its tenancy module, cached). */
 export interface CredentialsProvider {
   /** The credentials of `spMchid`, or undefined when no such provider is configured. */
   get(spMchid: string): Promise<ServiceProviderCredentials | undefined>;

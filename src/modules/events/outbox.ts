@@ -36,7 +36,7 @@ export interface NewEvent {
 /**
  * Writes an event into the transactional outbox inside the caller's transaction (`em` must be the
  * transaction's entity manager), so the event exists if and only if the state change commits.
- * Returns the event id (`evt_...`). Implemented by the events feature.
+ * Returns the event id (`evt_...`). Implemented by the events module.
  */
 export type RecordEvent = (em: Em, event: NewEvent) => Promise<string>;
 

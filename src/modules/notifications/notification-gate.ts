@@ -44,7 +44,7 @@ interface Record_ {
 /**
  * The one gate every WeChat Pay notification passes (spec §1.3, §7): tenant known and active,
  * signature headers, freshness, replay, signature with the tenant's provider's keys, decryption
- * with its APIv3 key; then the feature's handler cross-checks and applies it. Each step that fails
+ * with its APIv3 key; then the owning module's handler cross-checks and applies it. Each step that fails
  * refuses with 4xx and records which check failed; our own failures answer 5xx so WeChat Pay
  * retries, and nothing answers 2xx before the change is durable.
  */

@@ -13,7 +13,7 @@ export interface NotificationEnvelope {
   resource: { algorithm: string; ciphertext: string; associated_data?: string; nonce: string; original_type?: string };
 }
 
-/** A verified, decrypted notification, ready for the feature that owns its kind. */
+/** A verified, decrypted notification, ready for the module that owns its kind. */
 export interface VerifiedNotification {
   tenant: TenantView;
   sp: ServiceProviderCredentials;
@@ -31,7 +31,7 @@ export interface VerifiedNotification {
 /** What a handler did; `refused` means a cross-check failed and nothing changed (a security event). */
 export type HandlerResult = { outcome: Exclude<NotificationOutcome, 'replayed' | 'error'>; detail?: Record<string, unknown> };
 
-/** A feature's code that applies one kind of notification (transactions, refunds) once. */
+/** A module's code that applies one kind of notification (transactions, refunds) once. */
 export interface NotificationHandler {
   kind: 'transactions' | 'refunds';
   handle(n: VerifiedNotification): Promise<HandlerResult>;

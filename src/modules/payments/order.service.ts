@@ -35,7 +35,7 @@ const MAX_EXPIRE_MS = 15 * 86_400_000;
 /** WeChat Pay keeps a prepay_id usable for 2 h; ask again a little before that. */
 const PREPAY_TTL_MS = 2 * 3600_000 - 10 * 60_000;
 
-/** The 二清 guard as orders use it (bound by the compliance feature). */
+/** The 二清 guard as orders use it (TOKENS.ClearingGuard, bound by tenancy). */
 export interface OrderClearingGuard {
   checkOrder(tenant: TenantView, binding: AppBinding): unknown;
 }

@@ -43,7 +43,7 @@ const UNFREEZE_DESCRIPTION = '解冻给分账方';
 /** Answers that mean "refused, nothing happened": the reservation is released and the number reusable. */
 const DEFINITE_REFUSALS = ['PARAM_ERROR', 'INVALID_REQUEST', 'NOT_ENOUGH', 'NO_AUTH', 'RESOURCE_NOT_EXISTS', 'MCH_NOT_EXISTS'];
 
-/** The split guard's view of the 二清 guard (bound by the compliance feature). */
+/** The split guard's view of the 二清 guard (TOKENS.ClearingGuard, bound by tenancy). */
 type Guard = Pick<SecondaryClearingGuard, 'checkProfitSharing'>;
 
 /** 409 ORDER_NOT_SPLITTABLE with the reason in detail. */

@@ -1,6 +1,6 @@
 /**
- * The seam between tenancy and the payment features (orders, notifications, refunds, events):
- * what they may know about a tenant. Implemented by the tenancy feature and bound to
+ * The seam between tenancy and the modules that serve tenants (payments, notifications, events, ...):
+ * what they may know about a tenant. Implemented by the tenancy module and bound to
  * TOKENS.Tenants; cached, and invalidated when an operator changes the tenant.
  */
 export type AppType = 'miniprogram' | 'official_account' | 'app';

@@ -3,7 +3,7 @@ import { BaseSqlitePlatform } from '@mikro-orm/knex';
 import type { Em, Orm } from './orm';
 
 /**
- * Raw SQL helpers for hot paths. MikroORM's unit of work costs ~10x a plain INSERT, so features
+ * Raw SQL helpers for hot paths. MikroORM's unit of work costs ~10x a plain INSERT, so modules
  * that write on every request use guarded statements through the entity manager's connection,
  * inside its transaction when there is one.
  *
