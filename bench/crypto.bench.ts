@@ -13,9 +13,9 @@ import {
   responseMessage,
   signSha256Rsa,
   verifyWechatpaySignature,
+  signRequest,
+  type ServiceProviderCredentials,
 } from '@partnerpay/wxpay';
-import { signRequest } from '@partnerpay/wxpay';
-import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
 
 // The plugin's public API, as much of it as this benchmark uses (its .d.ts drags in axios typings).
 interface TheirSdk {

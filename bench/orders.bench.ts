@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dialectOf } from '../src/platform/db/orm';
+import { dialectOf, type Orm } from '../src/platform/db/orm';
 import { createScratchDatabase } from '../src/app/cli/server-database';
 import { LoadClient, type MeasuredLoad } from './support/load';
 import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
@@ -34,7 +34,6 @@ import { countStatements, type SqlCounts } from './support/sql-count';
 import { warmUntilSteady } from './support/steady';
 import { timeUpstream } from './support/upstream-time';
 import { TOKENS } from '../src/platform/tokens';
-import type { Orm } from '../src/platform/db/orm';
 
 const int = (name: string, dflt: number, min = 1) => {
   const v = process.env[name];

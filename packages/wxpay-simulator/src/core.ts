@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Clock } from '@partnerpay/wxpay';
-import type { WxpayLogger as Logger } from '@partnerpay/wxpay';
+import type { Clock, WxpayLogger as Logger } from '@partnerpay/wxpay';
 import { ControlError } from './errors';
 import type { PlatformIdentity } from './keys';
 import type { NotificationDispatcher } from './notifier';

@@ -1,8 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { randomBytes } from 'node:crypto';
-import { parseAuthorizationHeader } from '@partnerpay/wxpay';
-import type { WxpayLogger as Logger } from '@partnerpay/wxpay';
-import type { Clock } from '@partnerpay/wxpay';
+import { parseAuthorizationHeader, type WxpayLogger as Logger, type Clock } from '@partnerpay/wxpay';
 import { serialFor, verifyRequest, wechatpayHeaders, type SignTamper } from './auth';
 import { WxError } from './errors';
 import type { Faults } from './faults';

@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { encryptResource } from '@partnerpay/wxpay';
-import { rfc3339, type Clock } from '@partnerpay/wxpay';
-import type { WxpayLogger as Logger } from '@partnerpay/wxpay';
+import { encryptResource, rfc3339, type Clock, type WxpayLogger as Logger } from '@partnerpay/wxpay';
 import type { PlatformIdentity } from './keys';
 import type { ServiceProvider } from './state';
 import type { SimScheduler } from './scheduler';

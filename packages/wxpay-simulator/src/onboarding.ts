@@ -1,7 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { rfc3339, type Clock } from '@partnerpay/wxpay';
-import type { WxpayLogger as Logger } from '@partnerpay/wxpay';
-import { rsaOaepDecrypt } from '@partnerpay/wxpay';
+import { rfc3339, rsaOaepDecrypt, type Clock, type WxpayLogger as Logger } from '@partnerpay/wxpay';
 import { serialFor } from './auth';
 import { ControlError, WxError } from './errors';
 import type { PlatformIdentity } from './keys';

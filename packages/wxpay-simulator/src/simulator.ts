@@ -1,7 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { systemClock, type Clock } from '@partnerpay/wxpay';
-import type { WxpayLogger as Logger } from '@partnerpay/wxpay';
-import { KeyError, loadCertificate, loadPublicKey } from '@partnerpay/wxpay';
+import { systemClock, KeyError, loadCertificate, loadPublicKey, type Clock, type WxpayLogger as Logger } from '@partnerpay/wxpay';
 import { SimCore, type OrderSelector } from './core';
 import { ControlError, WxError } from './errors';
 import { Faults, parseFault, type ActiveFault, type FaultSpec } from './faults';

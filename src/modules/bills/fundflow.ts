@@ -1,12 +1,16 @@
 import { createDecipheriv, createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { rsaOaepDecrypt } from '@partnerpay/wxpay';
-import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
-import type { WxpayClient } from '@partnerpay/wxpay';
-import { billHashMatches } from '@partnerpay/wxpay';
-import { applyFundflowBill, applySubMerchantFundflowBill, downloadBill } from '@partnerpay/wxpay';
-import { isUpstream } from '@partnerpay/wxpay';
+import {
+  rsaOaepDecrypt,
+  billHashMatches,
+  applyFundflowBill,
+  applySubMerchantFundflowBill,
+  downloadBill,
+  isUpstream,
+  type ServiceProviderCredentials,
+  type WxpayClient,
+} from '@partnerpay/wxpay';
 import { BillFormatError } from './trade-bill-parser';
 import { units } from './money';
 

@@ -13,8 +13,8 @@ import {
   type BillFileRow,
   type DiscrepancyRow,
   type ReconciliationRow,
+  type RunStatus,
 } from './bills.entity';
-import type { RunStatus } from './bills.entity';
 import type { TradeBillRow } from './trade-bill-parser';
 import { sqlLiteral } from './sql-literal';
 

@@ -4,15 +4,17 @@ import { AppError } from '../../platform/errors/errors';
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/schema';
 import type { RateLimiter } from '../../platform/kv/kv';
-import type { TenantDirectory, TenantView } from '../tenancy';
-import { LoginSecrets } from '../tenancy';
+import { LoginSecrets, ProviderCredentials, type TenantDirectory, type TenantView } from '../tenancy';
 import type { WechatApi } from './wechat-api';
-import { OrderService } from '../payments';
-import { ProviderCredentials } from '../tenancy';
-import { ClientSecrets, CLIENT_SECRET } from '../payments';
-import { OrderRepository } from '../payments';
-import type { PaymentOrderRow } from '../payments';
-import { paymentParams, type PaymentParams } from '../payments';
+import {
+  OrderService,
+  ClientSecrets,
+  CLIENT_SECRET,
+  OrderRepository,
+  paymentParams,
+  type PaymentOrderRow,
+  type PaymentParams,
+} from '../payments';
 import { checkoutOrderView, type CheckoutOrderView } from './checkout.view';
 import { loginError } from './login-errors';
 

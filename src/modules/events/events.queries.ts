@@ -1,6 +1,5 @@
 import type { AuditLog, WriteContext } from '../operators';
-import type { Clock } from '../../platform/clock';
-import { rfc3339 } from '../../platform/clock';
+import { rfc3339, type Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors/errors';
 import { rows } from '../../platform/db/sql';
 import type { EventRecord, EventStatus } from './event.entity';

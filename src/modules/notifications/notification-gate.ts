@@ -1,10 +1,8 @@
-import { decryptResource } from '@partnerpay/wxpay';
+import { decryptResource, type CredentialsProvider, type PlatformKeys } from '@partnerpay/wxpay';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logging/logger';
 import type { KeyValueStore } from '../../platform/kv/kv';
 import { newId } from '../../platform/ids';
-import type { CredentialsProvider } from '@partnerpay/wxpay';
-import type { PlatformKeys } from '@partnerpay/wxpay';
 import type { TenantDirectory } from '../tenancy';
 import type { HandlerResult, NotificationEnvelope, NotificationHandler } from './notification-handler';
 import type { NotificationOutcome, NotificationRow } from './notification.entity';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../platform/errors/errors';
-import { tenantCreateBody, mchid } from '../tenancy';
+import { tenantCreateBody, mchid, type SettlementAccount, type SettlementSubject } from '../tenancy';
 import { checkApplication, type SubjectType } from './application-rules';
-import type { SettlementAccount, SettlementSubject } from '../tenancy';
 
 const shape = tenantCreateBody.shape;
 

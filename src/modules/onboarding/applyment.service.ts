@@ -11,14 +11,18 @@ import { isUniqueViolation } from '../../platform/db/sql';
 import type { Config } from '../../platform/config/schema';
 import { AuditLog, type WriteContext } from '../operators';
 import { SecretBox } from '../../platform/secrets/secret-box';
-import { TenantsService } from '../tenancy';
-import { tenantCreateBody } from '../tenancy';
-import { checkSettlementOwner } from '../tenancy';
-import type { CredentialsProvider, ServiceProviderCredentials } from '@partnerpay/wxpay';
-import type { PlatformKeys, WxpayClient } from '@partnerpay/wxpay';
-import { WxpayApiError } from '@partnerpay/wxpay';
-import { encryptSensitive } from '@partnerpay/wxpay';
-import { queryApplymentByBusinessCode, submitApplyment, type ApplymentStatus } from '@partnerpay/wxpay';
+import { TenantsService, tenantCreateBody, checkSettlementOwner } from '../tenancy';
+import {
+  WxpayApiError,
+  encryptSensitive,
+  queryApplymentByBusinessCode,
+  submitApplyment,
+  type CredentialsProvider,
+  type ServiceProviderCredentials,
+  type PlatformKeys,
+  type WxpayClient,
+  type ApplymentStatus,
+} from '@partnerpay/wxpay';
 import type { Page } from '../../platform/http/paging';
 import { ApplymentRepository } from './applyment.repository';
 import type { ApplymentRow } from './applyment.entity';

@@ -5,12 +5,16 @@ import { AppError } from '../../platform/errors/errors';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { AuditLog, type WriteContext } from '../operators';
-import { TenantsService } from '../tenancy';
-import { checkSettlementOwner } from '../tenancy';
-import type { PlatformKeys, WxpayClient } from '@partnerpay/wxpay';
-import { WxpayApiError } from '@partnerpay/wxpay';
-import { encryptSensitive } from '@partnerpay/wxpay';
-import { modifySettlement, querySettlement, querySettlementApplication } from '@partnerpay/wxpay';
+import { TenantsService, checkSettlementOwner } from '../tenancy';
+import {
+  WxpayApiError,
+  encryptSensitive,
+  modifySettlement,
+  querySettlement,
+  querySettlementApplication,
+  type PlatformKeys,
+  type WxpayClient,
+} from '@partnerpay/wxpay';
 import { SUBJECT_TYPES } from './application-rules';
 import { ApplymentService } from './applyment.service';
 import { maskName, maskNumber } from './sensitive-fields';

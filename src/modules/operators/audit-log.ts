@@ -1,7 +1,6 @@
 import type { Em } from '../../platform/db/orm';
-import type { Clock } from '../../platform/clock';
+import { rfc3339, type Clock } from '../../platform/clock';
 import { SECRET_KEYS, scrubString } from '../../platform/logging/logger';
-import { rfc3339 } from '../../platform/clock';
 import { decodeCursor, encodeCursor, type Page } from '../../platform/http/paging';
 import type { AuditLogRow } from './audit.entity';
 import type { AuditRepository } from './audit.repository';

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../../platform/db/database';
-import type { Clock } from '../../platform/clock';
-import { rfc3339 } from '../../platform/clock';
+import { rfc3339, type Clock } from '../../platform/clock';
 import { newId } from '../../platform/ids';
 import { AppError } from '../../platform/errors/errors';
 import { keysetPage, type Page } from '../../platform/http/paging';

@@ -8,8 +8,16 @@ import type { LockService, RateLimiter } from '../../platform/kv/kv';
 import { isUniqueViolation } from '../../platform/db/sql';
 import type { Em } from '../../platform/db/orm';
 import { newId } from '../../platform/ids';
-import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
-import type { WxpayClient } from '@partnerpay/wxpay';
+import {
+  closeOrder as closeUpstream,
+  createJsapiOrder,
+  queryOrderByOutTradeNo,
+  isUpstream,
+  type ServiceProviderCredentials,
+  type WxpayClient,
+  type PartnerJsapiOrderRequest,
+  type PartnerTransaction,
+} from '@partnerpay/wxpay';
 import { ProviderCredentials, type AppBinding, type TenantView } from '../tenancy';
 import { recordEvent } from '../events';
 import { requestHash } from '../../platform/idempotency/request-hash';
@@ -19,14 +27,6 @@ import { OrderRepository } from './order.repository';
 import { applyTransaction, closeOrder, type ApplyOutcome, type TransitionDeps } from './order.state';
 import { orderView } from './order.view';
 import { paymentParams, type PaymentParams } from './payment-params';
-import {
-  closeOrder as closeUpstream,
-  createJsapiOrder,
-  queryOrderByOutTradeNo,
-  type PartnerJsapiOrderRequest,
-  type PartnerTransaction,
-} from '@partnerpay/wxpay';
-import { isUpstream } from '@partnerpay/wxpay';
 import { ClientSecrets } from './client-secret';
 
 /** WeChat Pay caps time_expire at 15 days after the order. */

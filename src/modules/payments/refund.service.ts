@@ -7,8 +7,7 @@ import type { Logger } from '../../platform/logging/logger';
 import { isUniqueViolation } from '../../platform/db/sql';
 import type { Em } from '../../platform/db/orm';
 import { newId } from '../../platform/ids';
-import type { WxpayClient } from '@partnerpay/wxpay';
-import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
+import { isUpstream, upstreamCode, createRefund, queryRefund, type WxpayClient, type ServiceProviderCredentials } from '@partnerpay/wxpay';
 import { ProviderCredentials, type TenantView } from '../tenancy';
 import { recordEvent } from '../events';
 import { requestHash } from '../../platform/idempotency/request-hash';
@@ -16,12 +15,10 @@ import { FundsLedger } from './funds';
 import { OrderService } from './order.service';
 import { OrderRepository } from './order.repository';
 import type { PaymentOrderRow } from './order.entity';
-import { isUpstream, upstreamCode } from '@partnerpay/wxpay';
 import type { RefundRow } from './refund.entity';
 import type { CreateRefundInput } from './refund.input';
 import { RefundRepository } from './refund.repository';
 import { applyRefundStatus, type RefundApplyOutcome, type RefundTransitionDeps } from './refund.state';
-import { createRefund, queryRefund } from '@partnerpay/wxpay';
 import type { RefundNotice } from './refund-notice';
 
 /** WeChat Pay refunds only within a year of payment (spec §8.1). */

@@ -1,9 +1,7 @@
 import type { NotificationHandler, HandlerResult, VerifiedNotification } from '../notifications';
 import type { OrderService } from './order.service';
 import type { OrderRepository } from './order.repository';
-import { queryOrderByOutTradeNo, type PartnerTransaction } from '@partnerpay/wxpay';
-import type { WxpayClient } from '@partnerpay/wxpay';
-import { isUpstream } from '@partnerpay/wxpay';
+import { queryOrderByOutTradeNo, isUpstream, type PartnerTransaction, type WxpayClient } from '@partnerpay/wxpay';
 
 const refused = (check: string, claimed: Record<string, unknown>): HandlerResult => ({ outcome: 'refused', detail: { check, ...claimed } });
 

@@ -8,21 +8,23 @@ import { isUniqueViolation } from '../../platform/db/sql';
 import { newId } from '../../platform/ids';
 import { recordEvent } from '../events';
 import { requestHash } from '../../platform/idempotency/request-hash';
-import type { PlatformKeys, WxpayClient } from '@partnerpay/wxpay';
-import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
-import { ProviderCredentials, refuse, TenantsService, type SecondaryClearingGuard, type TenantView } from '../tenancy';
-import { FundsLedger, OrderRepository, type Funds, type PaymentOrderRow } from '../payments';
-import { isUpstream, upstreamCode } from '@partnerpay/wxpay';
 import {
+  isUpstream,
+  upstreamCode,
   createReturn,
   createSplit,
   merchantConfig,
   queryReturn,
   querySplit,
   unfreezeSplit,
+  type PlatformKeys,
+  type WxpayClient,
+  type ServiceProviderCredentials,
   type WxReturnOrder,
   type WxSplitOrder,
 } from '@partnerpay/wxpay';
+import { ProviderCredentials, refuse, TenantsService, type SecondaryClearingGuard, type TenantView } from '../tenancy';
+import { FundsLedger, OrderRepository, type Funds, type PaymentOrderRow } from '../payments';
 import type { ReturnRow, SplitReceiver, SplitRow } from './profit-sharing.entity';
 import type { CreateReturnInput, CreateSplitInput, UnfreezeInput } from './profit-sharing.input';
 import { ProfitSharingRepository, RETURNS, SPLITS } from './profit-sharing.repository';

@@ -1,5 +1,4 @@
-import { loadPrivateKey, loadPublicKey } from '@partnerpay/wxpay';
-import type { CredentialsProvider, ServiceProviderCredentials } from '@partnerpay/wxpay';
+import { loadPrivateKey, loadPublicKey, type CredentialsProvider, type ServiceProviderCredentials } from '@partnerpay/wxpay';
 import type { SecretBox } from '../../platform/secrets/secret-box';
 import type { ServiceProviderRepository } from './service-provider.repository';
 

@@ -1,14 +1,11 @@
 import type { Database } from '../../platform/db/database';
-import type { Clock } from '../../platform/clock';
-import { rfc3339 } from '../../platform/clock';
+import { rfc3339, type Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors/errors';
-import type { Page } from '../../platform/http/paging';
-import { decodeCursor, encodeCursor } from '../../platform/http/paging';
+import { decodeCursor, encodeCursor, type Page } from '../../platform/http/paging';
 import type { AuditLog, WriteContext } from '../operators';
 import type { SecretBox } from '../../platform/secrets/secret-box';
 import type { SecondaryClearingGuard } from './clearing-guard';
-import type { CachedCredentialsProvider } from './credentials-provider';
-import { spSecretPurpose } from './credentials-provider';
+import { spSecretPurpose, type CachedCredentialsProvider } from './credentials-provider';
 import type { ServiceProviderRow } from './tenancy.entity';
 import type { ServiceProviderRepository } from './service-provider.repository';
 import type { TenantRepository } from './tenant.repository';

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../platform/db/database';
-import type { Clock } from '../../platform/clock';
-import { rfc3339 } from '../../platform/clock';
+import { rfc3339, type Clock } from '../../platform/clock';
 import { newId } from '../../platform/ids';
 import { AppError } from '../../platform/errors/errors';
 import type { AuditLog, WriteContext } from '../operators';

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
+import { MikroORM, ReflectMetadataProvider, type Options, type EntitySchema, type MigrationObject } from '@mikro-orm/core';
 import { PartnerpayMySqlDriver } from './mysql-driver';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
-import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { SqlEntityManager, AbstractSqlDriver } from '@mikro-orm/knex';
 
 export type Orm = MikroORM<AbstractSqlDriver>;

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { ApiRouter } from '../../platform/http/route';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
-import type { Clock } from '../../platform/clock';
-import { rfc3339 } from '../../platform/clock';
+import { rfc3339, type Clock } from '../../platform/clock';
 import { operatorAuth } from '../../modules/operators';
 import { DashboardQueries } from './dashboard.queries';
 

@@ -20,9 +20,7 @@ import {
 import { eventIdOf, eventRows, loggedFor, notificationLog, postNotification, wireNotification } from '../../support/notifications';
 import { TOKENS } from '../../../src/platform/tokens';
 import { dialectOf, type Orm } from '../../../src/platform/db/orm';
-import type { CredentialsProvider } from '@partnerpay/wxpay';
-import type { WxpayClient } from '@partnerpay/wxpay';
-import { createJsapiOrder } from '@partnerpay/wxpay';
+import { createJsapiOrder, type CredentialsProvider, type WxpayClient } from '@partnerpay/wxpay';
 
 let t: TestApp;
 let keys: { privateKey: string; publicKey: string };

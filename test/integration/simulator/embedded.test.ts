@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { TOKENS } from '../../../src/platform/tokens';
-import { WxpaySimulator } from '@partnerpay/wxpay-simulator';
-import { registerTenantInSimulator } from '@partnerpay/wxpay-simulator';
+import { WxpaySimulator, registerTenantInSimulator } from '@partnerpay/wxpay-simulator';
 import { appid, mchid, merchantKeys, orderBody, outNo, pluginClient, Receiver, signedRequest, v3, type TestProvider } from './harness';
 import { randomBytes } from 'node:crypto';
 

@@ -7,15 +7,19 @@ import { openDatabase, type Orm } from '../../../src/app/schema';
 import { ManualClock } from '../../../src/platform/clock';
 import { AppError, knownAppError } from '../../../src/platform/errors/errors';
 import { MemoryKeyValueStore } from '../../../src/platform/kv/memory';
-import { parseAuthorizationHeader, requestMessage, verifySha256Rsa } from '@partnerpay/wxpay';
-import { WxpayRefusedCallError, WxpayTransport, type TransportOptions } from '@partnerpay/wxpay';
-import { WxpayHttpClient, billHashMatches } from '@partnerpay/wxpay';
-import { WxpayPlatformKeys } from '@partnerpay/wxpay';
-import { Database } from '../../../src/platform/db/database';
-import { CertificateStore } from '../../../src/modules/wxpay-gateway/certificate-store';
-import { WxpayApiError, WxpaySignatureError, WxpayTransportError } from '@partnerpay/wxpay';
-import { PARTNER_ENDPOINTS_ONLY_RULE } from '@partnerpay/wxpay';
 import {
+  parseAuthorizationHeader,
+  requestMessage,
+  verifySha256Rsa,
+  WxpayRefusedCallError,
+  WxpayTransport,
+  WxpayHttpClient,
+  billHashMatches,
+  WxpayPlatformKeys,
+  WxpayApiError,
+  WxpaySignatureError,
+  WxpayTransportError,
+  PARTNER_ENDPOINTS_ONLY_RULE,
   closeOrder,
   createJsapiOrder,
   createRefund,
@@ -23,7 +27,10 @@ import {
   queryOrderByOutTradeNo,
   queryRefund,
   applyTradeBill,
+  type TransportOptions,
 } from '@partnerpay/wxpay';
+import { Database } from '../../../src/platform/db/database';
+import { CertificateStore } from '../../../src/modules/wxpay-gateway/certificate-store';
 import { testDatabaseUrl, uniqueMchid } from '../../support/app';
 import {
   closedPortUrl,

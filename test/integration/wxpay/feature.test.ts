@@ -3,8 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
 import { TOKENS } from '../../../src/platform/tokens';
-import type { PlatformKeys, WxpayClient } from '@partnerpay/wxpay';
-import { queryOrderByTransactionId } from '@partnerpay/wxpay';
+import { queryOrderByTransactionId, type PlatformKeys, type WxpayClient } from '@partnerpay/wxpay';
 import { rsaPair, startFakeWxpay, testCredentials, type FakeWxpay } from '../../support/wxpay-fake';
 
 const wechat = rsaPair();

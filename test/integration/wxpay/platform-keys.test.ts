@@ -6,18 +6,22 @@ import { openDatabase, type Orm } from '../../../src/app/schema';
 import { ManualClock } from '../../../src/platform/clock';
 import { MemoryKeyValueStore } from '../../../src/platform/kv/memory';
 import type { KeyValueStore } from '../../../src/platform/kv/kv';
-import { rsaOaepDecrypt } from '@partnerpay/wxpay';
-import { WxpayTransport } from '@partnerpay/wxpay';
-import { WxpayHttpClient } from '@partnerpay/wxpay';
-import { WxpayPlatformKeys } from '@partnerpay/wxpay';
+import {
+  rsaOaepDecrypt,
+  WxpayTransport,
+  WxpayHttpClient,
+  WxpayPlatformKeys,
+  fetchPlatformCertificates,
+  WxpayDecryptionError,
+  WxpayMalformedError,
+  WxpaySignatureError,
+  encryptSensitive,
+  queryRefund,
+  type ServiceProviderCredentials,
+} from '@partnerpay/wxpay';
 import { Database } from '../../../src/platform/db/database';
 import { CertificateStore } from '../../../src/modules/wxpay-gateway/certificate-store';
-import { fetchPlatformCertificates } from '@partnerpay/wxpay';
 import { WxpayPlatformCertificateEntity } from '../../../src/modules/wxpay-gateway/platform-certificate.entity';
-import { WxpayDecryptionError, WxpayMalformedError, WxpaySignatureError } from '@partnerpay/wxpay';
-import { encryptSensitive } from '@partnerpay/wxpay';
-import { queryRefund } from '@partnerpay/wxpay';
-import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
 import { testDatabaseUrl, uniqueMchid } from '../../support/app';
 import {
   certificateEntry,

@@ -2,13 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPrivateKey } from '@partnerpay/wxpay';
+import {
+  loadPrivateKey,
+  WxpayApiError,
+  WxpayDecryptionError,
+  WxpayMalformedError,
+  WxpaySignatureError,
+  WxpayTransportError,
+  assertPartnerEndpoint,
+  PARTNER_ENDPOINTS_ONLY_RULE,
+  signRequest,
+  queryString,
+  type ServiceProviderCredentials,
+} from '@partnerpay/wxpay';
 import { AppError, knownAppError } from '../../../src/platform/errors/errors';
-import { WxpayApiError, WxpayDecryptionError, WxpayMalformedError, WxpaySignatureError, WxpayTransportError } from '@partnerpay/wxpay';
-import { assertPartnerEndpoint, PARTNER_ENDPOINTS_ONLY_RULE } from '@partnerpay/wxpay';
-import { signRequest } from '@partnerpay/wxpay';
-import { queryString } from '@partnerpay/wxpay';
-import type { ServiceProviderCredentials } from '@partnerpay/wxpay';
 
 test('Transport errors map to 504 UPSTREAM_TIMEOUT for timeouts and 502 otherwise, always retryable', () => {
   const t = knownAppError(new WxpayTransportError('timeout', 'x'))!;

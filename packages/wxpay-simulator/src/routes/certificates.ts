@@ -1,5 +1,4 @@
-import { rfc3339 } from '@partnerpay/wxpay';
-import { encryptResource } from '@partnerpay/wxpay';
+import { rfc3339, encryptResource } from '@partnerpay/wxpay';
 import type { ApiRoutes } from '../http';
 import type { SimCore } from '../core';
 import { WxError } from '../errors';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ApiRoutes } from '../http';
-import type { SimCore } from '../core';
-import { newPrepayId, PREPAY_TTL_MS } from '../core';
+import { newPrepayId, PREPAY_TTL_MS, type SimCore } from '../core';
 import { WxError } from '../errors';
 import { canonicalJson, type Order } from '../state';
 import { check, fen, RFC3339, str, text } from '../validate';
