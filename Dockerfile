@@ -9,7 +9,7 @@ COPY packages/wxpay/package.json ./packages/wxpay/
 COPY packages/wxpay-simulator/package.json ./packages/wxpay-simulator/
 # Every dependency ships prebuilt (libsql included): no compiler, no install scripts.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.base.json ./
+COPY tsconfig.json ./
 COPY packages ./packages
 COPY scripts ./scripts
 COPY src ./src

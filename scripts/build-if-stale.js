@@ -9,7 +9,7 @@ const { execSync } = require('node:child_process');
 
 const root = join(__dirname, '..');
 const stamp = join(root, 'dist', '.built');
-const SOURCES = ['src', 'packages', 'test', 'bench', 'console', 'tsconfig.json', 'tsconfig.base.json', 'package.json', 'package-lock.json'];
+const SOURCES = ['src', 'packages', 'test', 'bench', 'console', 'tsconfig.json', 'package.json', 'package-lock.json'];
 const SKIP = new Set(['node_modules', 'dist']);
 
 /** The newest modification time under `path` (0 when it does not exist). */
