@@ -17,27 +17,26 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { request } from 'undici';
-import { TOKENS } from '../src/common/tokens';
-import type { Orm } from '../src/common/db/orm';
-import type { Config } from '../src/config/schema';
-import type { Clock } from '../src/common/clock';
-import type { Logger } from '../src/common/logger';
-import { dialectOf } from '../src/common/db/orm';
-import { createScratchDatabase } from '../src/cli/server-database';
-import { RefundRepository } from '../src/refunds/refund-repository';
-import { ReconciliationService } from '../src/bills/reconciliation-service';
-import { ReconciliationRepository } from '../src/bills/reconciliation-repository';
-import { OrderService } from '../src/orders/order-service';
-import { RefundService } from '../src/refunds/refund-service';
-import { AuditLog } from '../src/audit/audit-log';
-import { WxpayApiError } from '../src/wxpay/errors';
-import type { WxpayClient } from '../src/wxpay/client-port';
-import { beijingDay, beijingMidnight, previousDay } from '../src/bills/dates';
-import { beijingDateTime, yuan } from '../src/simulator/bills';
+import { TOKENS } from '../src/platform/tokens';
+import { dialectOf, type Orm } from '../src/platform/db/orm';
+import type { Config } from '../src/platform/config/schema';
+import type { Clock } from '../src/platform/clock';
+import type { Logger } from '../src/platform/logging/logger';
+import { createScratchDatabase } from '../src/app/cli/server-database';
+import { RefundRepository } from '../src/modules/payments/refund.repository';
+import { ReconciliationService } from '../src/modules/bills/reconciliation.service';
+import { ReconciliationRepository } from '../src/modules/bills/reconciliation.repository';
+import { OrderService } from '../src/modules/payments/order.service';
+import { ProviderCredentials } from '../src/modules/tenancy';
+import { RefundService } from '../src/modules/payments/refund.service';
+import { AuditLog } from '../src/modules/operators/audit-log';
+import { WxpayApiError, type WxpayClient } from '@partnerpay/wxpay';
+import { beijingDay, beijingMidnight, previousDay } from '../src/modules/bills/dates';
+import { beijingDateTime, yuan } from '@partnerpay/wxpay-simulator';
 import { startPartnerpay } from './support/partnerpay';
 import { countStatements } from './support/sql-count';
 import { childCpuMicros } from './support/cpu';
-import { sqlLiteral } from '../src/bills/sql-literal';
+import { sqlLiteral } from '../src/modules/bills/sql-literal';
 
 const int = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 const HEADER =
@@ -220,6 +219,7 @@ async function main(): Promise<void> {
       c.resolve<Logger>(TOKENS.Logger),
       wxpay,
       c.resolve(OrderService),
+      c.resolve(ProviderCredentials),
       c.resolve(RefundService),
       c.resolve(AuditLog),
       c.resolve(RefundRepository),

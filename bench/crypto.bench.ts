@@ -13,9 +13,9 @@ import {
   responseMessage,
   signSha256Rsa,
   verifyWechatpaySignature,
-} from '../src/crypto';
-import { signRequest } from '../src/wxpay/signer';
-import type { ServiceProviderCredentials } from '../src/wxpay/credentials';
+  signRequest,
+  type ServiceProviderCredentials,
+} from '@partnerpay/wxpay';
 
 // The plugin's public API, as much of it as this benchmark uses (its .d.ts drags in axios typings).
 interface TheirSdk {

@@ -2,7 +2,7 @@
  * `npm run bench`: what partnerpay costs per order and per notification, against the WeChat Pay
  * simulator in its own process.
  *
- * - the simulator runs as a child process (node dist/src/simulator/main.js), so its CPU is its own;
+ * - the simulator runs as a child process (node packages/wxpay-simulator/dist/src/main.js), so its CPU is its own;
  * - partnerpay runs in this process (buildContainer + buildApp on a real listener), SQLite in a
  *   temporary file by default, or a scratch database on the MariaDB/MySQL server of DATABASE_URL;
  * - the load generator is a forked child, so this process's CPU time (process.cpuUsage) over a
@@ -21,8 +21,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dialectOf } from '../src/common/db/orm';
-import { createScratchDatabase } from '../src/cli/server-database';
+import { dialectOf, type Orm } from '../src/platform/db/orm';
+import { createScratchDatabase } from '../src/app/cli/server-database';
 import { LoadClient, type MeasuredLoad } from './support/load';
 import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
 import { provision, startPartnerpay, type BenchProvider, type Partnerpay } from './support/partnerpay';
@@ -33,8 +33,7 @@ import { percentile } from './support/cpu';
 import { countStatements, type SqlCounts } from './support/sql-count';
 import { warmUntilSteady } from './support/steady';
 import { timeUpstream } from './support/upstream-time';
-import { TOKENS } from '../src/common/tokens';
-import type { Orm } from '../src/common/db/orm';
+import { TOKENS } from '../src/platform/tokens';
 
 const int = (name: string, dflt: number, min = 1) => {
   const v = process.env[name];

@@ -9,7 +9,7 @@ const { execSync } = require('node:child_process');
 
 const root = join(__dirname, '..');
 const stamp = join(root, 'dist', '.built');
-const SOURCES = ['src', 'test', 'bench', 'console', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const SOURCES = ['src', 'packages', 'test', 'bench', 'console', 'tsconfig.json', 'package.json', 'package-lock.json'];
 const SKIP = new Set(['node_modules', 'dist']);
 
 /** The newest modification time under `path` (0 when it does not exist). */
@@ -31,7 +31,7 @@ if (process.argv.includes('--stamp')) {
     process.stderr.write(built ? 'sources changed since the last build: npm run build\n' : 'no build yet: npm run build\n');
     execSync('npm run build', { cwd: root, stdio: 'inherit' });
   }
-} else if (!existsSync(join(root, 'dist', 'src', 'main.js'))) {
+} else if (!existsSync(join(root, 'dist', 'src', 'app', 'main.js'))) {
   process.stderr.write('dist/ is missing and there are no sources to build it from\n');
   process.exit(1);
 }

@@ -5,10 +5,10 @@
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openDatabase, dialectOf } from '../src/common/db/orm';
-import { createScratchDatabase } from '../src/cli/server-database';
+import { openDatabase, dialectOf } from '../src/app/schema';
+import { createScratchDatabase } from '../src/app/cli/server-database';
 
 function testFiles(dir: string): string[] {
   if (statSync(dir).isFile()) return dir.endsWith('.test.js') ? [dir] : [];
@@ -18,7 +18,15 @@ function testFiles(dir: string): string[] {
 async function main(): Promise<number> {
   const dist = resolve(__dirname);
   const targets = process.argv.slice(2).map((a) => resolve(dist, '..', a.replace(/^test\//, 'test/')));
-  const files = (targets.length ? targets : [dist]).flatMap(testFiles).sort();
+  // Everything: partnerpay's tests and each workspace package's own (packages/*/dist/test, built by tsc -b).
+  const packages = join(dist, '..', '..', 'packages');
+  const all = [
+    dist,
+    ...readdirSync(packages)
+      .map((p) => join(packages, p, 'dist', 'test'))
+      .filter((d) => existsSync(d)),
+  ];
+  const files = (targets.length ? targets : all).flatMap(testFiles).sort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   const baseUrl = process.env.DATABASE_URL;
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;

@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { rfc3339 } from '../../src/common/clock';
-import { decryptResource, encryptResource, pickWechatpayHeaders, verifyWechatpaySignature } from '../../src/crypto';
-import { wechatpayHeaders } from '../../src/simulator/auth';
+import { rfc3339 } from '../../src/platform/clock';
+import { decryptResource, encryptResource, pickWechatpayHeaders, verifyWechatpaySignature } from '@partnerpay/wxpay';
+import { wechatpayHeaders } from '@partnerpay/wxpay-simulator';
 import { cpuPerCall } from './cpu';
 import type { LoadRequest } from './load-protocol';
 import type { BenchOrder } from './orders-phase';

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { nonce, paySignMessage, requestMessage, responseMessage, signSha256Rsa, verifySha256Rsa } from '../../src/crypto';
+import { nonce, paySignMessage, requestMessage, responseMessage, signSha256Rsa, verifySha256Rsa } from '@partnerpay/wxpay';
 import { cpuPerCall, percentile } from './cpu';
 import type { LoadClient, MeasuredLoad } from './load';
 import type { LoadRequest } from './load-protocol';

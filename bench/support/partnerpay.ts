@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { request } from 'undici';
-import { loadConfig } from '../../src/config/load-config';
-import type { Config } from '../../src/config/schema';
-import { buildContainer, type AppContainer } from '../../src/container';
-import { buildApp } from '../../src/app';
+import { loadConfig } from '../../src/platform/config/load-config';
+import type { Config } from '../../src/platform/config/schema';
+import { buildContainer, type AppContainer } from '../../src/app/container';
+import { buildApp } from '../../src/app/app';
 import type { SimulatorProcess } from './simulator-process';
 
 export interface Partnerpay {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { request } from 'undici';
 
 export interface SimulatorProcess {
@@ -17,17 +17,19 @@ export interface SimulatorProcess {
 }
 
 /**
- * Starts `node dist/src/simulator/main.js` in its own process on a free loopback port (SIM_PORT=0),
+ * Starts the standalone simulator (`wxpay-simulator`, from @partnerpay/wxpay-simulator) in its own process on a free loopback port (SIM_PORT=0),
  * with a private state dir so that its platform key pair lands in a file this bench can read.
  */
 export async function startSimulatorProcess(): Promise<SimulatorProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'pp-bench-sim-'));
-  const main = resolve(__dirname, '..', '..', 'src', 'simulator', 'main.js');
+  const main = join(dirname(require.resolve('@partnerpay/wxpay-simulator/package.json')), 'dist', 'src', 'main.js');
   const child: ChildProcess = spawn(process.execPath, [main], {
     env: {
       ...process.env,
-      PARTNERPAY_PROFILE: 'test',
       SIM_PORT: '0',
+      // Real time, and refunds finish only when told (as partnerpay's test profile had it).
+      SIM_CLOCK_SPEED: '1',
+      SIM_REFUND_AUTO_FINISH_SECONDS: '0',
       SIM_HOST: '127.0.0.1',
       SIMULATOR_STATE_DIR: stateDir,
       LOG_LEVEL: 'warn',

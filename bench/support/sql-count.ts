@@ -1,5 +1,5 @@
-import type { Orm } from '../../src/common/db/orm';
-import { observeDirectStatements } from '../../src/common/db/sql';
+import type { Orm } from '../../src/platform/db/orm';
+import { observeDirectStatements } from '../../src/platform/db/sql';
 
 /** The statement's shape: literals replaced by `?` (MikroORM inlines the parameters before knex sees them). */
 function shape(sql: string): string {
@@ -50,7 +50,7 @@ export async function countStatements(orm: Orm, items: number, pass: () => Promi
     count(conn, String(obj?.sql ?? ''));
     return orig.call(this, conn, obj);
   };
-  // The hot statements on MySQL skip knex (src/common/db/sql.ts): they are counted where they go out.
+  // The hot statements on MySQL skip knex (src/platform/db/sql.ts): they are counted where they go out.
   observeDirectStatements(count);
   try {
     await pass();

@@ -9,8 +9,8 @@ import { startTestApp, uniqueMchid, type TestApp } from '../support/app';
 import { admin, rsaPems, uniqueAppid } from '../support/tenancy';
 import { givenWechatProvider, orderBody, outTradeNo, simulatorOf, type Provider } from '../support/payments';
 import { postNotification, wireNotification } from '../support/notifications';
-import { registerTenantInSimulator } from '../../src/simulator/tenant-seed';
-import { EventDispatcher } from '../../src/events/dispatcher';
+import { registerTenantInSimulator } from '@partnerpay/wxpay-simulator';
+import { EventDispatcher } from '../../src/modules/events/dispatcher';
 
 /**
  * The operator console in a real browser: Debian's Chromium driven by playwright-core (never a

@@ -2,7 +2,7 @@
  * kill -9 of a partnerpay process at random points of order creation, notification handling, refund
  * and event dispatch, restarting it each time. Afterwards: no acknowledged notification is lost, no
  * order or refund changed twice (exactly the expected events per order), every event was delivered.
- * partnerpay (dist/src/main.js) and the simulator (dist/src/simulator/main.js) are separate processes.
+ * partnerpay (dist/src/app/main.js) and the simulator (packages/wxpay-simulator/dist/src/main.js) are separate processes.
  */
 import 'reflect-metadata';
 import { after, before, test } from 'node:test';

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { OrderRepository } from '../../src/orders/order-repository';
+import { OrderRepository } from '../../src/modules/payments/order.repository';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app';
 import { rsaPems, admin } from '../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, type Provider, type Tenant } from '../support/payments';
-import { TOKENS } from '../../src/common/tokens';
-import type { Orm } from '../../src/common/db/orm';
+import { TOKENS } from '../../src/platform/tokens';
+import type { Orm } from '../../src/platform/db/orm';
 
 /** Seeded: FUZZ_SEED reproduces a run; the seed is printed either way. */
 // A fixed default seed keeps CI repeatable; FUZZ_SEED explores others (the seed is printed either way).

@@ -7,8 +7,8 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase, dialectOf } from '../../src/common/db/orm';
-import { createScratchDatabase } from '../../src/cli/server-database';
+import { openDatabase, dialectOf } from '../../src/app/schema';
+import { createScratchDatabase } from '../../src/app/cli/server-database';
 
 async function main(): Promise<number> {
   const files = readdirSync(__dirname)

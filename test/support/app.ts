@@ -3,11 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type express from 'express';
-import { loadConfig, merge, type DeepPartial } from '../../src/config/load-config';
-import type { Config } from '../../src/config/schema';
-import { buildContainer, type AppContainer, type BuildOptions } from '../../src/container';
-import { buildApp } from '../../src/app';
-import { connectRedis } from '../../src/common/kv/redis';
+import { loadConfig, merge, type DeepPartial } from '../../src/platform/config/load-config';
+import type { Config } from '../../src/platform/config/schema';
+import { buildContainer, type AppContainer, type BuildOptions } from '../../src/app/container';
+import { buildApp } from '../../src/app/app';
+import { connectRedis } from '../../src/platform/kv/redis';
 
 export interface TestApp {
   /** The express app, for supertest. */

@@ -1,5 +1,5 @@
-import { createScratchDatabase } from '../../src/cli/server-database';
-import { dialectOf, openDatabase } from '../../src/common/db/orm';
+import { createScratchDatabase } from '../../src/app/cli/server-database';
+import { dialectOf, openDatabase } from '../../src/app/schema';
 import { testDatabaseUrl } from './app';
 
 /**

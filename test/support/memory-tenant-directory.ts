@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { newId } from '../../src/common/ids';
-import type { TenantDirectory, TenantView, WebhookSecret } from '../../src/tenancy/tenant-directory';
+import { newId } from '../../src/platform/ids';
+import type { TenantDirectory, TenantView, WebhookSecret } from '../../src/modules/tenancy/tenant-directory';
 
 interface Entry {
   view: TenantView;

@@ -3,11 +3,11 @@ import request from 'supertest';
 import type { TestApp } from './app';
 import { admin } from './tenancy';
 import { simulatorOf, type Provider } from './payments';
-import { TOKENS } from '../../src/common/tokens';
-import { rfc3339, type Clock } from '../../src/common/clock';
-import type { Orm } from '../../src/common/db/orm';
-import { encryptResource } from '../../src/crypto';
-import { wechatpayHeaders, type SignTamper } from '../../src/simulator/auth';
+import { TOKENS } from '../../src/platform/tokens';
+import { rfc3339, type Clock } from '../../src/platform/clock';
+import type { Orm } from '../../src/platform/db/orm';
+import { encryptResource } from '@partnerpay/wxpay';
+import { wechatpayHeaders, type SignTamper } from '@partnerpay/wxpay-simulator';
 
 /** A notification request exactly as it goes on the wire: headers and raw body. */
 export interface WireNotification {

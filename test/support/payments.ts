@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import type { TestApp } from './app';
-import { uniqueMchid } from './app';
+import { uniqueMchid, type TestApp } from './app';
 import { admin, uniqueAppid } from './tenancy';
-import { TOKENS } from '../../src/common/tokens';
-import type { WxpaySimulator } from '../../src/simulator/simulator';
-import { registerTenantInSimulator } from '../../src/simulator/tenant-seed';
+import { TOKENS } from '../../src/platform/tokens';
+import { registerTenantInSimulator, type WxpaySimulator } from '@partnerpay/wxpay-simulator';
 
 /** A service provider known to both partnerpay (admin API) and the embedded simulator. */
 export interface Provider {

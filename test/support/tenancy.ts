@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
-import type { TestApp } from './app';
-import { uniqueMchid } from './app';
+import { uniqueMchid, type TestApp } from './app';
 
 /** An RSA key pair as PEM (generate once per test file: it takes a moment). */
 export function rsaPems(bits = 2048): { privateKey: string; publicKey: string } {

@@ -7,8 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { encryptResource, nonce, responseMessage, signSha256Rsa } from '../../src/crypto';
-import type { ServiceProviderCredentials } from '../../src/wxpay/credentials';
+import { encryptResource, nonce, responseMessage, signSha256Rsa, type ServiceProviderCredentials } from '@partnerpay/wxpay';
 
 export interface Hit {
   method: string;

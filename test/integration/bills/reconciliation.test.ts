@@ -6,9 +6,9 @@ import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 import { eventRows } from '../../support/notifications';
-import { ManualClock } from '../../../src/common/clock';
-import { beijingDay } from '../../../src/bills/dates';
-import { ReconciliationService } from '../../../src/bills/reconciliation-service';
+import { ManualClock } from '../../../src/platform/clock';
+import { beijingDay } from '../../../src/modules/bills/dates';
+import { ReconciliationService } from '../../../src/modules/bills/reconciliation.service';
 
 // One app, one provider with two tenants, the simulator's ledger as WeChat Pay's truth; bill faults
 // make the bill disagree with partnerpay's records in each documented way.

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
-import { ManualClock } from '../../../src/common/clock';
-import { beijingDay } from '../../../src/bills/dates';
-import { ReconciliationRepository } from '../../../src/bills/reconciliation-repository';
-import { ReconciliationService } from '../../../src/bills/reconciliation-service';
-import type { TradeBillRow } from '../../../src/bills/trade-bill-parser';
+import { ManualClock } from '../../../src/platform/clock';
+import { beijingDay } from '../../../src/modules/bills/dates';
+import { ReconciliationRepository } from '../../../src/modules/bills/reconciliation.repository';
+import { ReconciliationService } from '../../../src/modules/bills/reconciliation.service';
+import type { TradeBillRow } from '../../../src/modules/bills/trade-bill-parser';
 
 // Staging builds its INSERTs as SQL text of escaped literals; these rows carry every character that
 // needs care (quotes, backslashes, a placeholder mark, multi-byte text) and must come back as sent.

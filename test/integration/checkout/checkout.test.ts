@@ -6,8 +6,8 @@ import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { startTestApp, type TestApp } from '../../support/app';
 import { admin, rsaPems, uniqueAppid } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, simulatorOf, type Provider } from '../../support/payments';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Orm } from '../../../src/common/db/orm';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
 import { anAppSecret, anOpenid, givenAppSecret, loginCode, orderAwaitingBuyer, pay } from './support';
 
 let t: TestApp;

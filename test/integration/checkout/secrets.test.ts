@@ -5,9 +5,9 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { startTestApp } from '../../support/app';
 import { rsaPems } from '../../support/tenancy';
-import { createLogger } from '../../../src/common/logger';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Orm } from '../../../src/common/db/orm';
+import { createLogger } from '../../../src/platform/logging/logger';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
 import { givenWechatProvider, givenWechatTenant, simulatorOf } from '../../support/payments';
 import { anAppSecret, anOpenid, givenAppSecret, loginCode, orderAwaitingBuyer, pay } from './support';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
 import { admin, givenProvider, givenTenant, providerBody, rsaPems, uniqueAppid } from '../../support/tenancy';
-import { TOKENS } from '../../../src/common/tokens';
-import { AppError } from '../../../src/common/errors';
-import type { SecondaryClearingGuard } from '../../../src/compliance/clearing-guard';
-import type { TenantDirectory, TenantView } from '../../../src/tenancy/tenant-directory';
+import { TOKENS } from '../../../src/platform/tokens';
+import { AppError } from '../../../src/platform/errors/errors';
+import type { SecondaryClearingGuard } from '../../../src/modules/tenancy/clearing-guard';
+import type { TenantDirectory, TenantView } from '../../../src/modules/tenancy/tenant-directory';
 
 let t: TestApp;
 let keys: ReturnType<typeof rsaPems>;
@@ -191,7 +191,7 @@ test("When a provider's sp_appid would be another tenant's own AppID, then 422 r
 
 test('When the sub_mchid unique index is hit directly, then the database refuses a second tenant for it', async () => {
   const tenant = await givenTenant(t, sp.spMchid);
-  const orm = t.app.container.resolve<import('../../../src/common/db/orm').Orm>(TOKENS.Orm);
+  const orm = t.app.container.resolve<import('../../../src/platform/db/orm').Orm>(TOKENS.Orm);
   await assert.rejects(
     orm.em
       .getConnection()

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDatabase, dialectOf } from '../../../src/common/db/orm';
+import { openDatabase, dialectOf } from '../../../src/app/schema';
 import { testDatabaseUrl } from '../../support/app';
 
 const url = testDatabaseUrl();

@@ -8,8 +8,8 @@ import request from 'supertest';
 import { startTestApp, testDatabaseUrl, type TestApp } from '../../support/app';
 import { isolatedDatabase } from '../../support/isolated-database';
 import { simulatorOf } from '../../support/payments';
-import { dialectOf } from '../../../src/common/db/orm';
-import { DEMO_SP } from '../../../src/demo/demo.feature';
+import { dialectOf } from '../../../src/platform/db/orm';
+import { DEMO_SP } from '../../../src/surfaces/demo/demo.module';
 
 // The demo's start-up seeding twice over one database, as two starts of `npm start`: the second creates nothing,
 // keeps what an operator changed, and its simulator knows the tenant the admin API created in the first.

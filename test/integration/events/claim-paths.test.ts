@@ -3,10 +3,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { isolatedDatabase } from '../../support/isolated-database';
 import { testDatabaseUrl } from '../../support/app';
-import { dialectOf, openDatabase, type Orm } from '../../../src/common/db/orm';
-import { Database } from '../../../src/common/db/database';
-import { EventRepository, type ClaimPath } from '../../../src/events/event-repository';
-import type { EventRecord } from '../../../src/events/event.entity';
+import { dialectOf, openDatabase, type Orm } from '../../../src/app/schema';
+import { Database } from '../../../src/platform/db/database';
+import { EventRepository, type ClaimPath } from '../../../src/modules/events/event.repository';
+import type { EventRecord } from '../../../src/modules/events/event.entity';
 
 /*
  * Each claim path of the outbox dispatcher, on the dialect this run uses (SQLite without

@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import request from 'supertest';
 import { startEventsHarness, type EventsHarness } from './harness';
 import type { ReceivedWebhook } from '../../support/webhook-receiver';
-import { RETRY_SCHEDULE_MS } from '../../../src/events/retry-schedule';
+import { RETRY_SCHEDULE_MS } from '../../../src/modules/events/retry-schedule';
 
 let h: EventsHarness;
 before(async () => {

@@ -2,11 +2,11 @@ import { startTestApp, type TestApp } from '../../support/app';
 import { isolatedDatabase } from '../../support/isolated-database';
 import { MemoryTenantDirectory } from '../../support/memory-tenant-directory';
 import { WebhookReceiver } from '../../support/webhook-receiver';
-import { ManualClock } from '../../../src/common/clock';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Orm } from '../../../src/common/db/orm';
-import { recordEvent, type EventType } from '../../../src/events/outbox';
-import { EventDispatcher } from '../../../src/events/dispatcher';
+import { ManualClock } from '../../../src/platform/clock';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
+import { recordEvent, type EventType } from '../../../src/modules/events/outbox';
+import { EventDispatcher } from '../../../src/modules/events/dispatcher';
 
 export interface EventsHarness {
   t: TestApp;

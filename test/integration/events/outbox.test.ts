@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEventsHarness, type EventsHarness } from './harness';
-import { recordEvent } from '../../../src/events/outbox';
+import { recordEvent } from '../../../src/modules/events/outbox';
 
 let h: EventsHarness;
 before(async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 
-// README's walk-through, as a newcomer runs it: `npm start` (the built dist/src/main.js, demo profile) on a
+// README's walk-through, as a newcomer runs it: `npm start` (the built dist/src/app/main.js, demo profile) on a
 // non-default PORT, the Quick start's calls in order, a tenant created through the admin API paying at once,
 // a PATCHed webhook_url and that tenant surviving a restart, and the output a person reads (no ANSI colours,
 // no DDL warning, the keys in one block). Real processes, real HTTP, the embedded simulator.
@@ -39,7 +39,7 @@ interface Demo {
 
 /** `PORT=<port> npm start`, as README says, with the demo's state in a scratch folder. Resolves once it listens. */
 async function startDemo(port: number): Promise<Demo> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'app', 'main.js')], {
     cwd: root,
     env: { PATH: process.env.PATH, PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'pp.sqlite')}`, SIMULATOR_STATE_DIR: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -230,7 +230,7 @@ test('When a newcomer follows the README on a non-default PORT, then orders pay,
     const auth2 = { Authorization: `Bearer ${tengda.secret_key}` };
     assert.equal((await call(demo.base, 'POST', '/v1/orders', auth2, orderBody('wxd678efh567hg6787', viaCli))).status, 201);
     const cli = await runShell(
-      `PORT=${new URL(demo.base).port} node dist/src/cli/simulator-control.js pay '{"sub_mchid":"1900000109","out_trade_no":"${viaCli}"}'`,
+      `PORT=${new URL(demo.base).port} node dist/src/app/cli/simulator-control.js pay '{"sub_mchid":"1900000109","out_trade_no":"${viaCli}"}'`,
     );
     assert.equal(cli.code, 0, cli.output);
     assert.match(cli.output, /"trade_state":"SUCCESS"/);

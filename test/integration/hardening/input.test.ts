@@ -6,8 +6,8 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { rsaPems, admin } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, type Provider, type Tenant } from '../../support/payments';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Orm } from '../../../src/common/db/orm';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
 
 let t: TestApp;
 let provider: Provider;

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { startTestApp, type TestApp, uniqueMchid } from '../../support/app';
 import { rsaPems, admin } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider } from '../../support/payments';
-import { syncTenants } from '../../../src/tenancy/tenants-sync';
+import { syncTenants } from '../../../src/modules/tenancy/tenants-sync';
 
 let t: TestApp;
 let provider: Provider;

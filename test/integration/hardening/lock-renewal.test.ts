@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { connectRedis } from '../../../src/common/kv/redis';
-import { RedisLockService } from '../../../src/common/kv/redis';
+import { connectRedis, RedisLockService } from '../../../src/platform/kv/redis';
 import { deleteRedisPrefix } from '../../support/app';
 
 const url = process.env.REDIS_URL;

@@ -3,13 +3,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Orm } from '../../../src/common/db/orm';
-import type { Clock } from '../../../src/common/clock';
-import type { Logger } from '../../../src/common/logger';
-import type { NotificationGate } from '../../../src/notifications/notification-gate';
-import { notificationRetentionJob } from '../../../src/notifications/notification-retention';
-import { NotificationRepository } from '../../../src/notifications/notification-repository';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
+import type { Clock } from '../../../src/platform/clock';
+import type { Logger } from '../../../src/platform/logging/logger';
+import type { NotificationGate } from '../../../src/modules/notifications/notification-gate';
+import { notificationRetentionJob } from '../../../src/modules/notifications/notification-retention';
+import { NotificationRepository } from '../../../src/modules/notifications/notification.repository';
 
 let t: TestApp;
 before(async () => {

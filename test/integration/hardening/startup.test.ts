@@ -17,7 +17,7 @@ async function closedPort(): Promise<number> {
 test('When REDIS_URL points at nothing, then the process says so and exits non-zero within seconds', async () => {
   const port = await closedPort();
   const started = Date.now();
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', '..', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', '..', 'src', 'app', 'main.js')], {
     env: {
       PATH: process.env.PATH,
       PARTNERPAY_PROFILE: 'test',

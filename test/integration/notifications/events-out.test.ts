@@ -9,7 +9,7 @@ import { rsaPems } from '../../support/tenancy';
 import { WebhookReceiver, type ReceivedWebhook } from '../../support/webhook-receiver';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 import { eventRows, loggedFor } from '../../support/notifications';
-import { EventDispatcher } from '../../../src/events/dispatcher';
+import { EventDispatcher } from '../../../src/modules/events/dispatcher';
 
 // The dispatcher and the reconciler scan whole tables, so this file has a database of its own.
 let db: Awaited<ReturnType<typeof isolatedDatabase>>;
@@ -84,7 +84,7 @@ test('When the reconciler marks an order paid before TRANSACTION.SUCCESS arrives
   sim.fault({ kind: 'delay_notifications', delay_ms: 120_000 });
   await sim.pay({ prepay_id: o.prepayId });
 
-  const reconciler = t.app.features.find((f) => f.name === 'orders')!.jobs!(t.app.container).find((j) => j.name === 'orders.reconcile')!;
+  const reconciler = t.app.modules.find((f) => f.name === 'payments')!.jobs!(t.app.container).find((j) => j.name === 'orders.reconcile')!;
   await reconciler.run();
   const read = await request(t.http)
     .get(`/v1/orders/${o.outTradeNo}`)

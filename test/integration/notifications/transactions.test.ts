@@ -18,11 +18,9 @@ import {
   type Tenant,
 } from '../../support/payments';
 import { eventIdOf, eventRows, loggedFor, notificationLog, postNotification, wireNotification } from '../../support/notifications';
-import { TOKENS } from '../../../src/common/tokens';
-import { dialectOf, type Orm } from '../../../src/common/db/orm';
-import type { CredentialsProvider } from '../../../src/wxpay/credentials';
-import type { WxpayClient } from '../../../src/wxpay/client-port';
-import { createJsapiOrder } from '../../../src/wxpay/resources';
+import { TOKENS } from '../../../src/platform/tokens';
+import { dialectOf, type Orm } from '../../../src/platform/db/orm';
+import { createJsapiOrder, type CredentialsProvider, type WxpayClient } from '@partnerpay/wxpay';
 
 let t: TestApp;
 let keys: { privateKey: string; publicKey: string };

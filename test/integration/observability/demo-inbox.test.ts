@@ -6,9 +6,9 @@ import { startTestApp, type TestApp } from '../../support/app';
 import { isolatedDatabase } from '../../support/isolated-database';
 import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf } from '../../support/payments';
-import { loadConfig, ConfigError } from '../../../src/config/load-config';
-import { webhookSignatureHeader } from '../../../src/crypto/webhook-signature';
-import { EventDispatcher } from '../../../src/events/dispatcher';
+import { loadConfig, ConfigError } from '../../../src/platform/config/load-config';
+import { webhookSignatureHeader } from '../../../src/modules/events/webhook-signature';
+import { EventDispatcher } from '../../../src/modules/events/dispatcher';
 
 // The dispatcher scans the whole outbox, so this file has a database of its own.
 let db: Awaited<ReturnType<typeof isolatedDatabase>>;

@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../../support/app';
 import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, type Provider } from '../../support/payments';
 import { postNotification, wireNotification } from '../../support/notifications';
-import { createLogger } from '../../../src/common/logger';
+import { createLogger } from '../../../src/platform/logging/logger';
 
 type Line = Record<string, unknown>;
 const lines: Line[] = [];

@@ -9,7 +9,7 @@ import { WebhookReceiver } from '../../support/webhook-receiver';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 import { postNotification, wireNotification } from '../../support/notifications';
 import { sample, scrape } from '../../support/metrics';
-import { EventDispatcher } from '../../../src/events/dispatcher';
+import { EventDispatcher } from '../../../src/modules/events/dispatcher';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { deleteRedisPrefix, startTestApp, testDatabaseUrl } from '../../support/app';
-import { loadConfig } from '../../../src/config/load-config';
-import { buildContainer } from '../../../src/container';
-import { buildApp } from '../../../src/app';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Orm } from '../../../src/common/db/orm';
+import { loadConfig } from '../../../src/platform/config/load-config';
+import { buildContainer } from '../../../src/app/container';
+import { buildApp } from '../../../src/app/app';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
 
 test('When the database is closed, then /readyz answers 503 naming it while /healthz stays 200', async () => {
   const t = await startTestApp();

@@ -5,9 +5,9 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, simulatorOf, type Provider } from '../../support/payments';
-import { APPLYMENT } from '../../../src/onboarding/applyment.entity';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Database } from '../../../src/common/db/database';
+import { APPLYMENT } from '../../../src/modules/onboarding/applyment.entity';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Database } from '../../../src/platform/db/database';
 import { enterpriseApplication, individualApplication, jpg, person, png, rng, tenantTemplate, uniqueAppid, upload } from './harness';
 
 let t: TestApp;

@@ -5,8 +5,8 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, orderBody, simulatorOf, type Provider } from '../../support/payments';
-import { ApplymentFollower } from '../../../src/onboarding/applyment-follower';
-import { ONBOARDING_TIMES } from '../../../src/simulator/onboarding';
+import { ApplymentFollower } from '../../../src/modules/onboarding/applyment.follower';
+import { ONBOARDING_TIMES } from '@partnerpay/wxpay-simulator';
 import { individualApplication, person, rng, tenantTemplate, uniqueAppid, upload } from './harness';
 
 let t: TestApp;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { startTestApp, type TestApp } from '../../support/app';
-import { rfc3339 } from '../../../src/common/clock';
+import { rfc3339 } from '../../../src/platform/clock';
 import { rsaPems, admin } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, outTradeNo, simulatorOf, type Provider } from '../../support/payments';
 

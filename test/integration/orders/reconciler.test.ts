@@ -2,15 +2,16 @@ import 'reflect-metadata';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { ManualClock, rfc3339 } from '../../../src/common/clock';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Orm } from '../../../src/common/db/orm';
-import { reader, rows } from '../../../src/common/db/sql';
-import type { Config } from '../../../src/config/schema';
-import type { Logger } from '../../../src/common/logger';
-import { OrderService } from '../../../src/orders/order-service';
-import { orderReconcilerJob } from '../../../src/orders/order-jobs';
-import { OrderRepository } from '../../../src/orders/order-repository';
+import { ManualClock, rfc3339 } from '../../../src/platform/clock';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
+import { reader, rows } from '../../../src/platform/db/sql';
+import type { Config } from '../../../src/platform/config/schema';
+import type { Logger } from '../../../src/platform/logging/logger';
+import { OrderService } from '../../../src/modules/payments/order.service';
+import { orderReconcilerJob } from '../../../src/modules/payments/order.jobs';
+import { OrderRepository } from '../../../src/modules/payments/order.repository';
+import { ProviderCredentials } from '../../../src/modules/tenancy';
 import { startTestApp, type TestApp } from '../../support/app';
 import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider } from '../../support/payments';
@@ -31,6 +32,7 @@ function reconcile(): Promise<void> {
   return orderReconcilerJob(
     c.resolve(OrderRepository),
     c.resolve(OrderService),
+    c.resolve(ProviderCredentials),
     c.resolve<Config>(TOKENS.Config),
     clock,
     c.resolve<Logger>(TOKENS.Logger),

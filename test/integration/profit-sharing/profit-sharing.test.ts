@@ -7,8 +7,8 @@ import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 import { eventRows } from '../../support/notifications';
-import { ManualClock } from '../../../src/common/clock';
-import { ProfitSharingFollower } from '../../../src/profit-sharing/follower';
+import { ManualClock } from '../../../src/platform/clock';
+import { ProfitSharingFollower } from '../../../src/modules/profit-sharing/profit-sharing.follower';
 
 // One ManualClock drives partnerpay and the simulator: a minute after payment, the follower's
 // backoff and the 30-day freeze all pass on advance().

@@ -14,7 +14,7 @@ import {
   type Tenant,
 } from '../../support/payments';
 import { eventIdOf, eventRows, loggedFor, notificationLog, postNotification, wireNotification } from '../../support/notifications';
-import { ManualClock } from '../../../src/common/clock';
+import { ManualClock } from '../../../src/platform/clock';
 
 // A ManualClock drives partnerpay, the WeChat Pay client and the simulator alike: the simulator runs
 // its notification retries and delays only on advance(), and a year can pass in a test.
@@ -337,11 +337,9 @@ test('When WeChat Pay refuses a refund outright, then the reservation is release
   const o = await paidOrder(tenant, 100);
   // The buyer's money left through another channel: WeChat Pay has less left than partnerpay thinks.
   const outside = `W${outRefundNo()}`.slice(0, 64);
-  const { createRefund } = await import('../../../src/wxpay/resources');
-  const { TOKENS } = await import('../../../src/common/tokens');
-  const sp = (await t.app.container
-    .resolve<import('../../../src/wxpay/credentials').CredentialsProvider>(TOKENS.Credentials)
-    .get(provider.spMchid))!;
+  const { createRefund } = await import('@partnerpay/wxpay');
+  const { TOKENS } = await import('../../../src/platform/tokens');
+  const sp = (await t.app.container.resolve<import('@partnerpay/wxpay').CredentialsProvider>(TOKENS.Credentials).get(provider.spMchid))!;
   await createRefund(t.app.container.resolve(TOKENS.Wxpay), sp, {
     sub_mchid: tenant.subMchid,
     out_trade_no: o.outTradeNo,
@@ -494,7 +492,7 @@ test('When WeChat Pay finished a refund but its notification is late, then GET ?
   assert.equal(synced.status, 'SUCCESS');
   assert.equal((await readOrder(tenant, o.outTradeNo)).refunded_total, 20);
 
-  const reconciler = t.app.features.find((f) => f.name === 'refunds')!.jobs!(t.app.container).find((j) => j.name === 'refunds.reconcile')!;
+  const reconciler = t.app.modules.find((f) => f.name === 'payments')!.jobs!(t.app.container).find((j) => j.name === 'refunds.reconcile')!;
   await reconciler.run();
   assert.equal((await readRefund(tenant, byJob)).status, 'PROCESSING', 'too recent for the reconciler');
   clock.advance(t.config.orders.reconcileAfterSeconds * 1000 + 1000);
@@ -574,7 +572,7 @@ test('When two nodes run the refund reconciler at once, then each due refund is 
   sim().fault({ kind: 'delay_notifications', count: 1, delay_ms: 10 * 86_400_000, event_type: 'REFUND.SUCCESS' });
   await finish(tenant, no, 'SUCCESS');
   clock.advance(t.config.orders.reconcileAfterSeconds * 1000 + 1000);
-  const reconciler = t.app.features.find((f) => f.name === 'refunds')!.jobs!(t.app.container).find((j) => j.name === 'refunds.reconcile')!;
+  const reconciler = t.app.modules.find((f) => f.name === 'payments')!.jobs!(t.app.container).find((j) => j.name === 'refunds.reconcile')!;
   sim().clearLogs();
   await Promise.all([reconciler.run(), reconciler.run()]);
   assert.equal(

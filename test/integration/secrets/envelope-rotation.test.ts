@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startTestApp, type TestApp } from '../../support/app';
 import { givenProvider, rsaPems } from '../../support/tenancy';
-import { TOKENS } from '../../../src/common/tokens';
-import { systemClock } from '../../../src/common/clock';
-import { openDatabase, type Orm } from '../../../src/common/db/orm';
-import { masterKeyring } from '../../../src/secrets/master-keys';
-import { SecretBox, SecretBoxError } from '../../../src/secrets/secret-box';
-import { rotateMasterKey } from '../../../src/secrets/rotate';
-import { DataKeyRepository } from '../../../src/secrets/data-key-repository';
-import { Database } from '../../../src/common/db/database';
-import { ServiceProviderRepository } from '../../../src/tenancy/service-provider-repository';
-import { CachedCredentialsProvider } from '../../../src/tenancy/credentials-provider';
+import { TOKENS } from '../../../src/platform/tokens';
+import { systemClock } from '../../../src/platform/clock';
+import { openDatabase, type Orm } from '../../../src/app/schema';
+import { masterKeyring } from '../../../src/platform/secrets/master-keys';
+import { SecretBox, SecretBoxError } from '../../../src/platform/secrets/secret-box';
+import { rotateMasterKey } from '../../../src/platform/secrets/rotate';
+import { DataKeyRepository } from '../../../src/platform/secrets/data-key.repository';
+import { Database } from '../../../src/platform/db/database';
+import { ServiceProviderRepository } from '../../../src/modules/tenancy/service-provider.repository';
+import { CachedCredentialsProvider } from '../../../src/modules/tenancy/credentials-provider';
 
 let t: TestApp;
 let orm: Orm;
@@ -72,7 +72,7 @@ test('When npm run keys:rotate runs against a database, then it re-wraps every d
     let db = await openDatabase(url);
     const sealed = await new SecretBox(keys(db), masterKeyring(A), systemClock).seal('whsec_rotate_me', 'p');
     await db.close(true);
-    const cli = resolve(__dirname, '../../../src/cli/keys-rotate.js');
+    const cli = resolve(__dirname, '../../../src/app/cli/keys-rotate.js');
     const { stdout } = await promisify(execFile)(process.execPath, [cli], {
       env: { ...process.env, PARTNERPAY_PROFILE: 'test', DATABASE_URL: url, PARTNERPAY_MASTER_KEY: B, PARTNERPAY_PREVIOUS_MASTER_KEYS: A },
     });

@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
-import { ManualClock } from '../../../src/common/clock';
-import { beijingDate } from '../../../src/simulator/bills';
+import { ManualClock } from '../../../src/platform/clock';
+import { beijingDate } from '@partnerpay/wxpay-simulator';
 import { aProvider, mchid, orderBody, outNo, Receiver, signedRequest, startSim, type RunningSim, type TestProvider } from './harness';
 
 // The published trade bill (shared vectors; read in place, never copied into the project).

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
-import { TOKENS } from '../../../src/common/tokens';
-import { WxpaySimulator } from '../../../src/simulator/simulator';
-import { registerTenantInSimulator } from '../../../src/simulator/tenant-seed';
+import { TOKENS } from '../../../src/platform/tokens';
+import { WxpaySimulator, registerTenantInSimulator } from '@partnerpay/wxpay-simulator';
 import { appid, mchid, merchantKeys, orderBody, outNo, pluginClient, Receiver, signedRequest, v3, type TestProvider } from './harness';
 import { randomBytes } from 'node:crypto';
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomBytes, randomInt, type KeyObject } from 'node:crypto';
 import express from 'express';
 import { Aes, Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
-import { WxpaySimulator, type WxpaySimulatorOptions } from '../../../src/simulator/simulator';
+import { WxpaySimulator, type WxpaySimulatorOptions } from '@partnerpay/wxpay-simulator';
 
 let keys: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
 /** One merchant RSA key pair per test file (generation is slow-ish). */

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../src/common/clock';
-import { WechatApiClient } from '../../../src/wechat/wechat-api';
-import { WechatErrcodeError, WechatTransportError } from '../../../src/wechat/wechat-errors';
+import { ManualClock } from '../../../src/platform/clock';
+import { WechatApiClient } from '../../../src/modules/checkout/wechat-api';
+import { WechatErrcodeError, WechatTransportError } from '../../../src/modules/checkout/wechat-errors';
 import { appid, startSim, type RunningSim } from './harness';
 
 const clock = new ManualClock(Date.UTC(2026, 11, 1, 2, 0, 0));

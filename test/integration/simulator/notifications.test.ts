@@ -1,6 +1,6 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { RETRY_SCHEDULE_MS } from '../../../src/simulator/notifier';
+import { RETRY_SCHEDULE_MS } from '@partnerpay/wxpay-simulator';
 import {
   aProvider,
   orderBody,

@@ -1,6 +1,6 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock, rfc3339 } from '../../../src/common/clock';
+import { ManualClock, rfc3339 } from '../../../src/platform/clock';
 import {
   aProvider,
   appid,

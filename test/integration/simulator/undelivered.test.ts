@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createServer } from 'node:net';
-import { createLogger } from '../../../src/common/logger';
+import { createLogger } from '../../../src/platform/logging/logger';
 import { aProvider, orderBody, signedRequest, startSim } from './harness';
 
 test('When a notification cannot be delivered (nothing listens at notify_url), then the simulator logs it at warn with the URL and the error', async () => {

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { admin, givenProvider, givenTenant, rsaPems } from '../../support/tenancy';
-import { FEATURES } from '../../../src/features';
-import { ApiRouter } from '../../../src/common/http/route';
-import type { Feature } from '../../../src/common/feature';
-import { tenantAuth, tenantOf } from '../../../src/tenancy/http/tenant-auth';
-import { operatorAuth, operatorOf } from '../../../src/operators/operator-auth';
+import { MODULES } from '../../../src/app/modules';
+import { ApiRouter } from '../../../src/platform/http/route';
+import type { AppModule } from '../../../src/platform/module';
+import { tenantAuth, tenantOf } from '../../../src/modules/tenancy/tenant-auth';
+import { operatorAuth, operatorOf } from '../../../src/modules/operators/operator-auth';
 
-/** Routes that only echo who authenticated, to test the middlewares other features import. */
-const probe: Feature = {
+/** Routes that only echo who authenticated, to test the middlewares other modules import. */
+const probe: AppModule = {
   name: 'auth-probe',
   routers: (c) => [
     new ApiRouter()
@@ -39,7 +39,7 @@ let keys: ReturnType<typeof rsaPems>;
 let spMchid: string;
 before(async () => {
   keys = rsaPems();
-  t = await startTestApp({ security: { authFailuresPerMinute: 1000 } }, { features: [...FEATURES, probe] });
+  t = await startTestApp({ security: { authFailuresPerMinute: 1000 } }, { modules: [...MODULES, probe] });
   spMchid = (await givenProvider(t, keys)).spMchid;
 });
 after(async () => t.close());
@@ -201,7 +201,7 @@ test('When a tenant calls with its key, then tenantAuth sets the tenant; revoked
 });
 
 test('When one credential fails more than authFailuresPerMinute times from one address, then that pair is 429 and nobody else is locked out', async () => {
-  const limited = await startTestApp({ security: { authFailuresPerMinute: 3 } }, { features: [...FEATURES, probe] });
+  const limited = await startTestApp({ security: { authFailuresPerMinute: 3 } }, { modules: [...MODULES, probe] });
   try {
     const sp = await givenProvider(limited, keys);
     const tenant = await givenTenant(limited, sp.spMchid);
@@ -249,9 +249,9 @@ test('When one credential fails more than authFailuresPerMinute times from one a
 test('When PARTNERPAY_TRUST_PROXY names the proxy, then failures count per forwarded client address; without it the header is ignored', async () => {
   const behind = await startTestApp(
     { server: { trustProxy: 'loopback' }, security: { authFailuresPerMinute: 2 } },
-    { features: [...FEATURES, probe] },
+    { modules: [...MODULES, probe] },
   );
-  const direct = await startTestApp({ security: { authFailuresPerMinute: 2 } }, { features: [...FEATURES, probe] });
+  const direct = await startTestApp({ security: { authFailuresPerMinute: 2 } }, { modules: [...MODULES, probe] });
   try {
     const bad = `sk_${'D'.repeat(43)}`;
     const hit = (app: typeof behind, from: string) =>

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { admin, givenProvider, givenTenant, providerBody, rsaPems } from '../../support/tenancy';
-import { TOKENS } from '../../../src/common/tokens';
-import type { CredentialsProvider } from '../../../src/wxpay/credentials';
-import type { TenantDirectory } from '../../../src/tenancy/tenant-directory';
-import type { Orm } from '../../../src/common/db/orm';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { CredentialsProvider } from '@partnerpay/wxpay';
+import type { TenantDirectory } from '../../../src/modules/tenancy/tenant-directory';
+import type { Orm } from '../../../src/platform/db/orm';
 
 let t: TestApp;
 let keys: ReturnType<typeof rsaPems>;

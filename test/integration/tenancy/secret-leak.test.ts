@@ -4,14 +4,14 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { startTestApp, uniqueMchid } from '../../support/app';
 import { admin, providerBody, rsaPems, uniqueAppid } from '../../support/tenancy';
-import { createLogger } from '../../../src/common/logger';
-import { FEATURES } from '../../../src/features';
-import { ApiRouter } from '../../../src/common/http/route';
-import { tenantAuth, tenantOf } from '../../../src/tenancy/http/tenant-auth';
-import { TOKENS } from '../../../src/common/tokens';
-import type { Orm } from '../../../src/common/db/orm';
-import type { TenantDirectory } from '../../../src/tenancy/tenant-directory';
-import type { CredentialsProvider } from '../../../src/wxpay/credentials';
+import { createLogger } from '../../../src/platform/logging/logger';
+import { MODULES } from '../../../src/app/modules';
+import { ApiRouter } from '../../../src/platform/http/route';
+import { tenantAuth, tenantOf } from '../../../src/modules/tenancy/tenant-auth';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
+import type { TenantDirectory } from '../../../src/modules/tenancy/tenant-directory';
+import type { CredentialsProvider } from '@partnerpay/wxpay';
 
 test('When service providers, tenants, keys and operators are made and used, then no response, log line or stored row shows a secret', async () => {
   const lines: string[] = [];
@@ -33,7 +33,7 @@ test('When service providers, tenants, keys and operators are made and used, the
   };
   const t = await startTestApp(
     { security: { authFailuresPerMinute: 1000 }, log: { level: 'trace' } },
-    { logger: createLogger('trace', sink), features: [...FEATURES, probe] },
+    { logger: createLogger('trace', sink), modules: [...MODULES, probe] },
   );
   const bodies: string[] = [];
   const seen = (res: request.Response) => {

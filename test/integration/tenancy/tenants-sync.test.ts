@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
 import { admin, givenProvider, rsaPems, uniqueAppid } from '../../support/tenancy';
-import { syncTenants, TenantsSyncError, PUBLIC_BASE_URL_PLACEHOLDER } from '../../../src/tenancy/tenants-sync';
-import { tenantCreateBody } from '../../../src/tenancy/tenancy.schemas';
+import { syncTenants, TenantsSyncError, PUBLIC_BASE_URL_PLACEHOLDER } from '../../../src/modules/tenancy/tenants-sync';
+import { tenantCreateBody } from '../../../src/modules/tenancy/tenancy.schemas';
 
 let t: TestApp;
 let sp: { spMchid: string; spAppid: string };

@@ -363,8 +363,8 @@ test('When the webhook secret is rotated, then the new one is shown once and bot
     .send({ previous_expires_in_seconds: 3600 });
   assert.equal(r.status, 201);
   assert.match(r.body.webhook_secret, /^whsec_/);
-  const { TOKENS } = await import('../../../src/common/tokens');
-  const dir = t.app.container.resolve<import('../../../src/tenancy/tenant-directory').TenantDirectory>(TOKENS.Tenants);
+  const { TOKENS } = await import('../../../src/platform/tokens');
+  const dir = t.app.container.resolve<import('../../../src/modules/tenancy/tenant-directory').TenantDirectory>(TOKENS.Tenants);
   assert.deepEqual(
     (await dir.webhookSecrets(a.id)).map((s) => s.secret),
     [r.body.webhook_secret, a.webhook_secret],

@@ -3,19 +3,23 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { openDatabase, type Orm } from '../../../src/common/db/orm';
-import { ManualClock } from '../../../src/common/clock';
-import { AppError } from '../../../src/common/errors';
-import { MemoryKeyValueStore } from '../../../src/common/kv/memory';
-import { parseAuthorizationHeader, requestMessage, verifySha256Rsa } from '../../../src/crypto';
-import { WxpayTransport, type TransportOptions } from '../../../src/wxpay/transport';
-import { WxpayHttpClient, billHashMatches } from '../../../src/wxpay/http-client';
-import { WxpayPlatformKeys } from '../../../src/wxpay/platform-keys/platform-keys';
-import { Database } from '../../../src/common/db/database';
-import { CertificateStore } from '../../../src/wxpay/platform-keys/certificate-store';
-import { WxpayApiError, WxpaySignatureError, WxpayTransportError } from '../../../src/wxpay/errors';
-import { PARTNER_ENDPOINTS_ONLY_RULE } from '../../../src/wxpay/partner-guard';
+import { openDatabase, type Orm } from '../../../src/app/schema';
+import { ManualClock } from '../../../src/platform/clock';
+import { AppError, knownAppError } from '../../../src/platform/errors/errors';
+import { MemoryKeyValueStore } from '../../../src/platform/kv/memory';
 import {
+  parseAuthorizationHeader,
+  requestMessage,
+  verifySha256Rsa,
+  WxpayRefusedCallError,
+  WxpayTransport,
+  WxpayHttpClient,
+  billHashMatches,
+  WxpayPlatformKeys,
+  WxpayApiError,
+  WxpaySignatureError,
+  WxpayTransportError,
+  PARTNER_ENDPOINTS_ONLY_RULE,
   closeOrder,
   createJsapiOrder,
   createRefund,
@@ -23,7 +27,10 @@ import {
   queryOrderByOutTradeNo,
   queryRefund,
   applyTradeBill,
-} from '../../../src/wxpay/resources';
+  type TransportOptions,
+} from '@partnerpay/wxpay';
+import { Database } from '../../../src/platform/db/database';
+import { CertificateStore } from '../../../src/modules/wxpay-gateway/certificate-store';
 import { testDatabaseUrl, uniqueMchid } from '../../support/app';
 import {
   closedPortUrl,
@@ -178,7 +185,7 @@ test('When WeChat Pay answers 4xx, then nothing is retried and the error carries
   assert.equal(err.code, 'PARAM_ERROR');
   assert.equal(err.signed, true);
   assert.deepEqual(err.detail, { field: '/amount/total', issue: 'must be > 0' });
-  const app = err.toAppError();
+  const app = knownAppError(err)!;
   assert.ok(app instanceof AppError);
   assert.equal(app.status, 502);
   assert.equal(app.code, 'UPSTREAM_ERROR');
@@ -210,7 +217,7 @@ test('When WeChat Pay does not answer in time, then WxpayTransportError maps to 
     .catch((e) => e);
   assert.ok(err instanceof WxpayTransportError, String(err));
   assert.equal(err.kind, 'timeout');
-  const app = err.toAppError();
+  const app = knownAppError(err)!;
   assert.equal(app.status, 504);
   assert.equal(app.code, 'UPSTREAM_TIMEOUT');
   assert.equal(app.detail?.retryable, true);
@@ -248,7 +255,7 @@ test('When no host answers, then a connect failure maps to 502 UPSTREAM_ERROR, r
   assert.ok(err instanceof WxpayTransportError);
   assert.equal(err.kind, 'connect');
   assert.equal(err.attempts, 2);
-  const app = err.toAppError();
+  const app = knownAppError(err)!;
   assert.equal(app.status, 502);
   assert.equal(app.code, 'UPSTREAM_ERROR');
   assert.equal(app.detail?.retryable, true);
@@ -271,7 +278,7 @@ for (const [name, answer, reason] of [
     const err = await queryOrderByOutTradeNo(client(), sp, '1900000109', 'ord_1').catch((e) => e);
     assert.ok(err instanceof WxpaySignatureError, String(err));
     assert.equal(err.reason, reason);
-    assert.equal(err.toAppError().code, 'UPSTREAM_ERROR');
+    assert.equal(knownAppError(err)!.code, 'UPSTREAM_ERROR');
     assert.equal(fake.hits.length, 1);
   });
 }
@@ -291,7 +298,7 @@ test('When a direct-merchant payment endpoint is called, then 422 SECONDARY_CLEA
     '/V3/PAY/TRANSACTIONS/id/4200000001',
     '/v3/pay/transactions',
   ]) {
-    const err = await c.call(sp, { method: 'POST', path, body: { mchid: sp.spMchid } }).catch((e) => e);
+    const err = knownAppError(await c.call(sp, { method: 'POST', path, body: { mchid: sp.spMchid } }).catch((e) => e))!;
     assert.ok(err instanceof AppError, path);
     assert.equal(err.status, 422);
     assert.equal(err.code, 'SECONDARY_CLEARING_FORBIDDEN');
@@ -304,7 +311,7 @@ test('When a direct-merchant payment endpoint is called, then 422 SECONDARY_CLEA
     '/v3/pay//transactions/jsapi',
     '/v3/pay/partner/%2e%2e/transactions/jsapi',
   ]) {
-    await assert.rejects(c.call(sp, { method: 'POST', path, body: {} }), AppError, path);
+    await assert.rejects(c.call(sp, { method: 'POST', path, body: {} }), (e) => knownAppError(e)?.code === 'INTERNAL_ERROR', path);
   }
   assert.equal(PARTNER_ENDPOINTS_ONLY_RULE, 'partner_endpoints_only');
   assert.equal(fake.hits.length, 0, 'no request left the process');
@@ -331,7 +338,7 @@ test('When a bill is applied for and downloaded, then the unsigned file is accep
 
 test('When a download URL points outside the configured hosts, then no signed request is sent there', async () => {
   script(() => ({ status: 200, body: 'x', sign: false }));
-  await assert.rejects(downloadBill(client(), sp, 'https://evil.example.com/v3/billdownload/file?token=t'), AppError);
-  await assert.rejects(downloadBill(client(), sp, `${fake.url}/v3/pay/partner/transactions/jsapi`), AppError);
+  await assert.rejects(downloadBill(client(), sp, 'https://evil.example.com/v3/billdownload/file?token=t'), WxpayRefusedCallError);
+  await assert.rejects(downloadBill(client(), sp, `${fake.url}/v3/pay/partner/transactions/jsapi`), WxpayRefusedCallError);
   assert.equal(fake.hits.length, 0);
 });

@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
-import { TOKENS } from '../../../src/common/tokens';
-import type { PlatformKeys, WxpayClient } from '../../../src/wxpay/client-port';
-import { queryOrderByTransactionId } from '../../../src/wxpay/resources';
+import { TOKENS } from '../../../src/platform/tokens';
+import { queryOrderByTransactionId, type PlatformKeys, type WxpayClient } from '@partnerpay/wxpay';
 import { rsaPair, startFakeWxpay, testCredentials, type FakeWxpay } from '../../support/wxpay-fake';
 
 const wechat = rsaPair();

@@ -2,22 +2,26 @@ import 'reflect-metadata';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { openDatabase, type Orm } from '../../../src/common/db/orm';
-import { ManualClock } from '../../../src/common/clock';
-import { MemoryKeyValueStore } from '../../../src/common/kv/memory';
-import type { KeyValueStore } from '../../../src/common/kv/kv';
-import { rsaOaepDecrypt } from '../../../src/crypto';
-import { WxpayTransport } from '../../../src/wxpay/transport';
-import { WxpayHttpClient } from '../../../src/wxpay/http-client';
-import { WxpayPlatformKeys } from '../../../src/wxpay/platform-keys/platform-keys';
-import { Database } from '../../../src/common/db/database';
-import { CertificateStore } from '../../../src/wxpay/platform-keys/certificate-store';
-import { fetchPlatformCertificates } from '../../../src/wxpay/platform-keys/certificate-download';
-import { WxpayPlatformCertificateEntity } from '../../../src/wxpay/platform-keys/platform-certificate.entity';
-import { WxpayDecryptionError, WxpayMalformedError, WxpaySignatureError } from '../../../src/wxpay/errors';
-import { encryptSensitive } from '../../../src/wxpay/sensitive';
-import { queryRefund } from '../../../src/wxpay/resources';
-import type { ServiceProviderCredentials } from '../../../src/wxpay/credentials';
+import { openDatabase, type Orm } from '../../../src/app/schema';
+import { ManualClock } from '../../../src/platform/clock';
+import { MemoryKeyValueStore } from '../../../src/platform/kv/memory';
+import type { KeyValueStore } from '../../../src/platform/kv/kv';
+import {
+  rsaOaepDecrypt,
+  WxpayTransport,
+  WxpayHttpClient,
+  WxpayPlatformKeys,
+  fetchPlatformCertificates,
+  WxpayDecryptionError,
+  WxpayMalformedError,
+  WxpaySignatureError,
+  encryptSensitive,
+  queryRefund,
+  type ServiceProviderCredentials,
+} from '@partnerpay/wxpay';
+import { Database } from '../../../src/platform/db/database';
+import { CertificateStore } from '../../../src/modules/wxpay-gateway/certificate-store';
+import { WxpayPlatformCertificateEntity } from '../../../src/modules/wxpay-gateway/platform-certificate.entity';
 import { testDatabaseUrl, uniqueMchid } from '../../support/app';
 import {
   certificateEntry,

@@ -1,8 +1,8 @@
 /** Notifications signed as WeChat Pay signs them (the simulator's platform key), for a test that posts them itself. */
 import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
-import { rfc3339 } from '../../../src/common/clock';
-import { encryptResource } from '../../../src/crypto';
-import { wechatpayHeaders } from '../../../src/simulator/auth';
+import { rfc3339 } from '../../../src/platform/clock';
+import { encryptResource } from '@partnerpay/wxpay';
+import { wechatpayHeaders } from '@partnerpay/wxpay-simulator';
 import type { SimulatorProcess } from '../../../bench/support/simulator-process';
 import type { Provider, Tenant } from './world';
 

@@ -1,5 +1,5 @@
 /**
- * Real processes for the resilience scenarios: partnerpay from dist/src/main.js, private mariadbd and
+ * Real processes for the resilience scenarios: partnerpay from dist/src/app/main.js, private mariadbd and
  * redis-server on their own ports and data directories. Every process is this test's own: bound to
  * 127.0.0.1, on a free port, stopped by its pid. Every wait is bounded.
  */
@@ -93,7 +93,7 @@ export interface PartnerpayOptions {
 
 export const ADMIN_TOKEN = 'test-admin-token-000000000000000';
 
-/** One partnerpay process (dist/src/main.js, test profile) that can be killed and started again on the same port. */
+/** One partnerpay process (dist/src/app/main.js, test profile) that can be killed and started again on the same port. */
 export class PartnerpayProcess {
   private child?: ChildProcess;
   readonly base: string;
@@ -116,7 +116,7 @@ export class PartnerpayProcess {
   /** Spawns the process and waits (bounded) until /readyz answers 200. */
   async start(timeoutMs = 30_000): Promise<void> {
     const o = this.opts;
-    const main = resolve(__dirname, '..', '..', '..', 'src', 'main.js');
+    const main = resolve(__dirname, '..', '..', '..', 'src', 'app', 'main.js');
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       PARTNERPAY_PROFILE: 'test',

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { startSimulatorProcess, type SimulatorProcess } from '../../../bench/support/simulator-process';
 import { mysqlRaw, sqliteRaw, type RawDb } from '../../../bench/support/raw-db';
-import { createScratchDatabase } from '../../../src/cli/server-database';
+import { createScratchDatabase } from '../../../src/app/cli/server-database';
 import { deleteRedisPrefix } from '../../support/app';
 import { ADMIN_TOKEN, sleep } from './processes';
 

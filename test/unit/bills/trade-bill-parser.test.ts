@@ -6,11 +6,11 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { BillFormatError, parseTradeBill, type TradeBillRow } from '../../../src/bills/trade-bill-parser';
-import { units, milliToFen } from '../../../src/bills/money';
-import { tradeBillCsv } from '../../../src/simulator/bills';
-import { RUNS } from '../../../src/bills/reconciliation-repository';
-import { assertBillDate } from '../../../src/bills/dates';
+import { BillFormatError, parseTradeBill, type TradeBillRow } from '../../../src/modules/bills/trade-bill-parser';
+import { units, milliToFen } from '../../../src/modules/bills/money';
+import { tradeBillCsv } from '@partnerpay/wxpay-simulator';
+import { RUNS } from '../../../src/modules/bills/reconciliation.repository';
+import { assertBillDate } from '../../../src/modules/bills/dates';
 
 // The published trade bill, read in place from the shared vectors next to the repository (dist/test/unit/bills → repo root).
 const VECTOR = resolve(__dirname, '../../../../../shared/vectors/tradebill-ALL.csv');

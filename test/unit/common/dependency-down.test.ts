@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientClosedError, ClientOfflineError } from 'redis';
-import { toAppError } from '../../../src/common/http/error-middleware';
-import { AuthFailureLimiter } from '../../../src/common/http/auth-failures';
-import { AppError } from '../../../src/common/errors';
+import { toAppError } from '../../../src/platform/http/error-middleware';
+import { AuthFailureLimiter } from '../../../src/platform/http/auth-failures';
+import { AppError } from '../../../src/platform/errors/errors';
 
 // Found by the resilience suite: with the database or Redis gone, requests answered 500 INTERNAL_ERROR.
 test('When the database or Redis connection is refused or dropped, then 503 SERVICE_UNAVAILABLE (retryable), not 500', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Lifecycle } from '../../../src/common/lifecycle';
+import { Lifecycle } from '../../../src/platform/lifecycle';
 
 test('When a request arrives before the app is ready or while draining, then 503 SERVICE_UNAVAILABLE with Retry-After at once', async () => {
   const lifecycle = new Lifecycle(3);

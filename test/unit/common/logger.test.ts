@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../../src/common/logger';
+import { createLogger } from '../../../src/platform/logging/logger';
 
 test('When secrets reach the logger by key or by shape, then none of them is written', () => {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isForbiddenAddress, validateWebhookUrl } from '../../../src/common/net/webhook-url';
-import { AppError } from '../../../src/common/errors';
+import { isForbiddenAddress, validateWebhookUrl } from '../../../src/platform/net/webhook-url';
+import { AppError } from '../../../src/platform/errors/errors';
 
 test('isForbiddenAddress refuses loopback, private, link-local, CGNAT, metadata, ULA and IPv4-mapped; allows public', () => {
   for (const ip of [

@@ -4,22 +4,31 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 // Every environment variable the configuration reads is documented: README's table and .env.example name it.
-// The names are taken from the sources (src/config: the ENV_KEYS table and every env.NAME read), so a new
-// variable without documentation fails here.
+// The names are taken from the sources (src/platform/config: the ENV_KEYS table and every env.NAME read; the
+// standalone simulator's config: its flag table and every env.NAME read), so a new variable without
+// documentation fails here.
 const root = resolve(__dirname, '..', '..', '..', '..');
-const configDir = join(root, 'src', 'config');
+const configDir = join(root, 'src', 'platform', 'config');
+const simulatorConfig = join(root, 'packages', 'wxpay-simulator', 'src', 'config.ts');
 
 function variablesRead(): string[] {
   const names = new Set<string>();
-  for (const f of readdirSync(configDir).filter((n) => n.endsWith('.ts'))) {
-    const code = readFileSync(join(configDir, f), 'utf8');
+  const files = [
+    ...readdirSync(configDir)
+      .filter((n) => n.endsWith('.ts'))
+      .map((n) => join(configDir, n)),
+    simulatorConfig,
+  ];
+  for (const f of files) {
+    const code = readFileSync(f, 'utf8');
     for (const m of code.matchAll(/\[\s*'([A-Z][A-Z0-9_]+)'\s*,\s*\[/g)) names.add(m[1]);
     for (const m of code.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1]);
+    for (const m of code.matchAll(/'--[a-z-]+':\s*'([A-Z][A-Z0-9_]+)'/g)) names.add(m[1]);
   }
   return [...names].sort();
 }
 
-test('When src/config reads an environment variable, then README and .env.example document it', () => {
+test('When partnerpay or the standalone simulator reads an environment variable, then README and .env.example document it', () => {
   const names = variablesRead();
   for (const expected of ['PORT', 'DATABASE_URL', 'REDIS_KEY_PREFIX', 'LOG_LEVEL', 'PARTNERPAY_JOBS', 'DB_PASSWORD', 'NODE_ENV'])
     assert.ok(names.includes(expected), `the scan finds ${expected}`);

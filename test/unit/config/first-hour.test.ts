@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig, databaseUrlFromParts } from '../../../src/config/load-config';
-import { listenOverrides } from '../../../src/config/listen-overrides';
+import { loadConfig, databaseUrlFromParts } from '../../../src/platform/config/load-config';
+import { listenOverrides } from '../../../src/platform/config/listen-overrides';
 
 test('When the demo listens on another PORT, then PUBLIC_BASE_URL and the simulator URLs follow the port listened on', () => {
   const env = { PORT: '4100' };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig, ConfigError } from '../../../src/config/load-config';
+import { loadConfig, ConfigError } from '../../../src/platform/config/load-config';
 
 const productionEnv = {
   NODE_ENV: 'production',

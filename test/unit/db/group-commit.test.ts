@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MikroORM } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
-import { deferAppends, defineEntity, flushAppends, p, Table } from '../../../src/common/db/table';
-import { GroupCommit } from '../../../src/common/db/group-commit';
-import type { Em } from '../../../src/common/db/orm';
+import { deferAppends, defineEntity, flushAppends, p, Table } from '../../../src/platform/db/table';
+import { GroupCommit } from '../../../src/platform/db/group-commit';
+import type { Em } from '../../../src/platform/db/orm';
 
 const Counter = defineEntity({
   name: 'ScratchCounter',

@@ -1,16 +1,17 @@
 import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDatabase, type Em, type Orm } from '../../../src/common/db/orm';
-import { Database } from '../../../src/common/db/database';
-import { createLogger } from '../../../src/common/logger';
-import { recordEvent } from '../../../src/events/outbox';
-import { PAYMENT_ORDER, type PaymentOrderRow, type TradeState } from '../../../src/orders/order.entity';
-import { applyTransaction, closeOrder } from '../../../src/orders/order-state';
-import { OrderRepository } from '../../../src/orders/order-repository';
-import { REFUND, type RefundRow, type RefundStatus } from '../../../src/refunds/refund.entity';
-import { applyRefundStatus } from '../../../src/refunds/refund-state';
-import type { PartnerTransaction } from '../../../src/wxpay/resources';
+import { openDatabase, type Em, type Orm } from '../../../src/app/schema';
+import { Database } from '../../../src/platform/db/database';
+import { createLogger } from '../../../src/platform/logging/logger';
+import { recordEvent } from '../../../src/modules/events/outbox';
+import { PAYMENT_ORDER, type PaymentOrderRow, type TradeState } from '../../../src/modules/payments/order.entity';
+import { applyTransaction, closeOrder } from '../../../src/modules/payments/order.state';
+import { OrderRepository } from '../../../src/modules/payments/order.repository';
+import { REFUND, type RefundRow, type RefundStatus } from '../../../src/modules/payments/refund.entity';
+import { FundsLedger } from '../../../src/modules/payments/funds';
+import { applyRefundStatus } from '../../../src/modules/payments/refund.state';
+import type { PartnerTransaction } from '@partnerpay/wxpay';
 
 // The legal moves, written out here on purpose: removing a move from a TRANSITIONS table (or adding
 // one) makes the matrix below disagree with what the code does, and this test fails.
@@ -46,6 +47,9 @@ function order(id: string, tradeState: TradeState): PaymentOrderRow {
     bankType: null,
     refundedTotal: 0,
     profitSharing: 0,
+    fundsRefunds: 0,
+    fundsSplits: 0,
+    fundsUnfrozen: 0,
     lastSyncedAt: null,
     createdAt: NOW,
     updatedAt: NOW,
@@ -93,7 +97,7 @@ test('Orders move exactly as their transition table says, and each applied move 
 test('Refunds move exactly as their transition table says; a success adds to the order once', async () => {
   await withDb(async (_orm, db) => {
     const orders = new OrderRepository(db);
-    const deps = { recordEvent, logger, orders };
+    const deps = { recordEvent, logger, orders, funds: new FundsLedger(db) };
     const statuses: RefundStatus[] = ['PROCESSING', 'ABNORMAL', 'SUCCESS', 'CLOSED'];
     for (const from of statuses)
       for (const to of ['SUCCESS', 'CLOSED', 'ABNORMAL'] as RefundStatus[]) {

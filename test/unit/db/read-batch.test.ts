@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReadBatch } from '../../../src/common/db/read-batch';
+import { ReadBatch } from '../../../src/platform/db/read-batch';
 
 type Row = { k: string; v: number };
 

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MikroORM } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
-import { defineEntity, p, Table, type RowOf } from '../../../src/common/db/table';
-import { StateMachine } from '../../../src/common/db/state-machine';
-import type { Em } from '../../../src/common/db/orm';
+import { defineEntity, p, Table, type RowOf } from '../../../src/platform/db/table';
+import { StateMachine } from '../../../src/platform/db/state-machine';
+import type { Em } from '../../../src/platform/db/orm';
 
 const Widget = defineEntity({
   name: 'ScratchWidget',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { webhookSignatureHeader } from '../../../src/crypto/webhook-signature';
+import { webhookSignatureHeader } from '../../../src/modules/events/webhook-signature';
 
 type Verify = (rawBody: Buffer | string, header: string | undefined, secret: string, nowSeconds?: number) => boolean;
 

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { KeyReport } from '../../../src/observability/key-report';
-import { KeyUsage } from '../../../src/observability/key-usage';
-import { Metrics } from '../../../src/observability/metrics';
-import type { CredentialsProvider, ServiceProviderCredentials } from '../../../src/wxpay/credentials';
-import type { CertificateStore } from '../../../src/wxpay/platform-keys/certificate-store';
-import type { NotificationKeyQueries } from '../../../src/notifications/notification-key-queries';
+import { KeyReport } from '../../../src/surfaces/observability/key-report';
+import { KeyUsage } from '../../../src/modules/wxpay-gateway/key-usage';
+import { Metrics } from '../../../src/platform/metrics/metrics';
+import type { CredentialsProvider, ServiceProviderCredentials } from '@partnerpay/wxpay';
+import type { CertificateStore } from '../../../src/modules/wxpay-gateway/certificate-store';
+import type { NotificationKeyQueries } from '../../../src/modules/notifications/notification-key.queries';
 
 const NOW = Date.UTC(2026, 11, 1, 4, 0, 0);
 const DAY = 86_400_000;

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metrics } from '../../../src/observability/metrics';
-import { KeyUsage } from '../../../src/observability/key-usage';
-import { endpointTemplate } from '../../../src/wxpay/endpoint-template';
+import { Metrics } from '../../../src/platform/metrics/metrics';
+import { KeyUsage } from '../../../src/modules/wxpay-gateway/key-usage';
+import { endpointTemplate } from '@partnerpay/wxpay';
 import { sample } from '../../support/metrics';
 
 test('When two apps live in one process, then each has its own registry and counts alone', async () => {

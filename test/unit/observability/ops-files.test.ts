@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Metrics } from '../../../src/observability/metrics';
+import { Metrics } from '../../../src/platform/metrics/metrics';
 
 const root = join(__dirname, '..', '..', '..', '..');
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkApplication } from '../../../src/onboarding/application-rules';
-import { mapSensitive, maskApplication, SENSITIVE_PATHS } from '../../../src/onboarding/sensitive-fields';
-import { checkSettlementOwner } from '../../../src/compliance/settlement-owner';
-import { AppError } from '../../../src/common/errors';
+import { checkApplication } from '../../../src/modules/onboarding/application-rules';
+import { mapSensitive, maskApplication, SENSITIVE_PATHS } from '../../../src/modules/onboarding/sensitive-fields';
+import { checkSettlementOwner } from '../../../src/modules/tenancy/settlement-owner';
+import { AppError } from '../../../src/platform/errors/errors';
 import { enterpriseApplication, individualApplication, person, rng } from '../../integration/onboarding/harness';
 
 const seed = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);

@@ -3,15 +3,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MikroORM } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
-import { APPLYMENT, ApplymentEntity, type ApplymentRow } from '../../../src/onboarding/applyment.entity';
+import { APPLYMENT, ApplymentEntity, type ApplymentRow } from '../../../src/modules/onboarding/applyment.entity';
 import {
   APPLYMENT_STATES,
   APPLYMENT_TRANSITIONS,
   applymentStates,
   FINAL_STATES,
   type ApplymentState,
-} from '../../../src/onboarding/applyment-state';
-import type { Em } from '../../../src/common/db/orm';
+} from '../../../src/modules/onboarding/applyment.state';
+import type { Em } from '../../../src/platform/db/orm';
 
 const row = (id: string, state: string): ApplymentRow => ({
   id,

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { orderReconcilerJob } from '../../../src/orders/order-jobs';
-import { WxpayApiError } from '../../../src/wxpay/errors';
-import { loadConfig } from '../../../src/config/load-config';
-import type { OrderRepository } from '../../../src/orders/order-repository';
-import type { OrderService } from '../../../src/orders/order-service';
-import type { Logger } from '../../../src/common/logger';
+import { orderReconcilerJob } from '../../../src/modules/payments/order.jobs';
+import { WxpayApiError } from '@partnerpay/wxpay';
+import { loadConfig } from '../../../src/platform/config/load-config';
+import type { OrderRepository } from '../../../src/modules/payments/order.repository';
+import type { ProviderCredentials } from '../../../src/modules/tenancy';
+import type { OrderService } from '../../../src/modules/payments/order.service';
+import type { Logger } from '../../../src/platform/logging/logger';
 
 test('When WeChat Pay keeps refusing an order (a simulator that forgot it), then the reconciler backs off and warns once, without a stack', async () => {
   const config = loadConfig({}, { profile: 'test' });
@@ -16,8 +17,8 @@ test('When WeChat Pay keeps refusing an order (a simulator that forgot it), then
     claimForReconcile: async () => true,
     markSynced: async (id: string) => void synced.push(id),
   } as unknown as OrderRepository;
+  const providers = { require: async () => ({}) } as unknown as ProviderCredentials;
   const orders = {
-    provider: async () => ({}),
     sync: async () => {
       throw new WxpayApiError(400, { code: 'MCH_NOT_EXISTS', message: '商户号不存在' }, 'REQ-1', true);
     },
@@ -27,7 +28,7 @@ test('When WeChat Pay keeps refusing an order (a simulator that forgot it), then
     warn: (obj: Record<string, unknown>) => lines.push({ level: 'warn', obj }),
     debug: (obj: Record<string, unknown>) => lines.push({ level: 'debug', obj }),
   } as unknown as Logger;
-  const job = orderReconcilerJob(repo, orders, config, { now: () => 1_000_000 } as never, logger);
+  const job = orderReconcilerJob(repo, orders, providers, config, { now: () => 1_000_000 } as never, logger);
   await job.run();
   await job.run();
   await job.run();

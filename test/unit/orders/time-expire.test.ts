@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRealDateTime } from '../../../src/orders/order-input';
+import { isRealDateTime } from '../../../src/modules/payments/order.input';
 
 test('isRealDateTime accepts real instants and refuses what Date.parse would roll over', () => {
   for (const s of ['2026-12-31T23:59:59+08:00', '2028-02-29T10:00:00Z', '2026-12-01T00:00:00.123-05:30'])

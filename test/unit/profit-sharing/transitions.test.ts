@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RETURNS, SPLITS } from '../../../src/profit-sharing/profit-sharing.repository';
-import { followDelayMs } from '../../../src/profit-sharing/follower';
+import { RETURNS, SPLITS } from '../../../src/modules/profit-sharing/profit-sharing.repository';
+import { followDelayMs } from '../../../src/modules/profit-sharing/profit-sharing.follower';
 
 test('The split state machine: RESERVED -> PROCESSING -> FINISHED (or straight to FINISHED), FINISHED is final', () => {
   assert.deepEqual(

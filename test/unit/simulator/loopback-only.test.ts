@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Request, Response } from 'express';
-import { isLoopback, loopbackOnly } from '../../../src/simulator/loopback-only';
+import { isLoopback, loopbackOnly } from '@partnerpay/wxpay-simulator';
 
 test('When the simulator control API is called from another machine, then 403; loopback passes', () => {
   for (const a of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) assert.equal(isLoopback(a), true, a);

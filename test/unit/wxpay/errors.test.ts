@@ -2,25 +2,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPrivateKey } from '../../../src/crypto';
-import { AppError, isConvertible } from '../../../src/common/errors';
 import {
+  loadPrivateKey,
   WxpayApiError,
   WxpayDecryptionError,
   WxpayMalformedError,
   WxpaySignatureError,
   WxpayTransportError,
-} from '../../../src/wxpay/errors';
-import { assertPartnerEndpoint, PARTNER_ENDPOINTS_ONLY_RULE } from '../../../src/wxpay/partner-guard';
-import { signRequest } from '../../../src/wxpay/signer';
-import { queryString } from '../../../src/wxpay/http-client';
-import type { ServiceProviderCredentials } from '../../../src/wxpay/credentials';
+  assertPartnerEndpoint,
+  PARTNER_ENDPOINTS_ONLY_RULE,
+  signRequest,
+  queryString,
+  type ServiceProviderCredentials,
+} from '@partnerpay/wxpay';
+import { AppError, knownAppError } from '../../../src/platform/errors/errors';
 
 test('Transport errors map to 504 UPSTREAM_TIMEOUT for timeouts and 502 otherwise, always retryable', () => {
-  const t = new WxpayTransportError('timeout', 'x').toAppError();
+  const t = knownAppError(new WxpayTransportError('timeout', 'x'))!;
   assert.deepEqual([t.status, t.code, t.detail?.retryable], [504, 'UPSTREAM_TIMEOUT', true]);
   for (const kind of ['connect', 'network'] as const) {
-    const e = new WxpayTransportError(kind, 'x').toAppError();
+    const e = knownAppError(new WxpayTransportError(kind, 'x'))!;
     assert.deepEqual([e.status, e.code, e.detail?.retryable], [502, 'UPSTREAM_ERROR', true]);
   }
 });
@@ -41,7 +42,7 @@ test('API errors are 502 UPSTREAM_ERROR with detail.upstream; retryable only for
   for (const [status, code, retryable] of cases) {
     const err = new WxpayApiError(status, code.startsWith('HTTP_') ? {} : { code, message: 'm' }, 'rid-1');
     assert.equal(err.retryable, retryable, code);
-    const app = err.toAppError();
+    const app = knownAppError(err)!;
     assert.equal(app.status, 502);
     assert.equal(app.code, 'UPSTREAM_ERROR');
     assert.equal((app.detail?.upstream as { status: number }).status, status);
@@ -59,11 +60,11 @@ test('Every wxpay error is convertible, so the error middleware can answer it', 
     new WxpayMalformedError('x'),
     new WxpayDecryptionError('x'),
   ]) {
-    assert.ok(isConvertible(e));
-    assert.ok(e.toAppError() instanceof AppError);
+    assert.ok(knownAppError(e));
+    assert.ok(knownAppError(e)! instanceof AppError);
   }
-  assert.equal(new WxpaySignatureError('signtest_probe').toAppError().detail?.retryable, true);
-  assert.equal(new WxpaySignatureError('bad_signature').toAppError().detail?.retryable, false);
+  assert.equal(knownAppError(new WxpaySignatureError('signtest_probe'))!.detail?.retryable, true);
+  assert.equal(knownAppError(new WxpaySignatureError('bad_signature'))!.detail?.retryable, false);
 });
 
 test('The partner guard lets partner endpoints through and refuses direct-merchant payment endpoints', () => {
@@ -79,14 +80,17 @@ test('The partner guard lets partner endpoints through and refuses direct-mercha
   }
   assert.throws(
     () => assertPartnerEndpoint('/v3/pay/transactions/native'),
-    (e: unknown) =>
-      e instanceof AppError &&
-      e.status === 422 &&
-      e.code === 'SECONDARY_CLEARING_FORBIDDEN' &&
-      e.detail?.rule === PARTNER_ENDPOINTS_ONLY_RULE,
+    (e: unknown) => {
+      const a = knownAppError(e);
+      return a?.status === 422 && a.code === 'SECONDARY_CLEARING_FORBIDDEN' && a.detail?.rule === PARTNER_ENDPOINTS_ONLY_RULE;
+    },
   );
   for (const p of ['v3/pay/partner/transactions/jsapi', '/v3/pay/partner/./transactions', '/v3/a/..', '/v3/pay\\transactions/jsapi'])
-    assert.throws(() => assertPartnerEndpoint(p), AppError, p); // Percent-escapes are decoded (repeatedly) before matching: what the server would route is what is checked.
+    assert.throws(
+      () => assertPartnerEndpoint(p),
+      (e: unknown) => knownAppError(e)?.code === 'INTERNAL_ERROR',
+      p,
+    ); // Percent-escapes are decoded (repeatedly) before matching: what the server would route is what is checked.
   for (const p of [
     '/v3/pay/%74ransactions/native',
     '/v3/pay/%2574ransactions/jsapi',
@@ -95,15 +99,22 @@ test('The partner guard lets partner endpoints through and refuses direct-mercha
   ])
     assert.throws(
       () => assertPartnerEndpoint(p),
-      (e: unknown) => e instanceof AppError && e.code === 'SECONDARY_CLEARING_FORBIDDEN',
+      (e: unknown) => knownAppError(e)?.code === 'SECONDARY_CLEARING_FORBIDDEN',
       p,
     );
-  for (const p of ['/v3/pay/%ZZ', '/v3/%252e%252e/pay/transactions/jsapi']) assert.throws(() => assertPartnerEndpoint(p), AppError, p);
+  for (const p of ['/v3/pay/%ZZ', '/v3/%252e%252e/pay/transactions/jsapi'])
+    assert.throws(
+      () => assertPartnerEndpoint(p),
+      (e: unknown) => knownAppError(e)?.code === 'INTERNAL_ERROR',
+      p,
+    );
   assert.doesNotThrow(() => assertPartnerEndpoint('/v3/pay/partner/transactions/out-trade-no/A%7CB*1/close'));
 });
 
 test('signRequest reproduces the published partner GET vector byte for byte', () => {
-  const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));
+  const vectors = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', '..', 'packages', 'wxpay', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'),
+  );
   const v = vectors.sign.find((x: { method?: string; url?: string }) => x.method === 'GET' && x.url?.includes('?'));
   const sp = {
     spMchid: '1230000109',

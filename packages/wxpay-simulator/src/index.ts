@@ -1,0 +1,13 @@
+/**
+ * @partnerpay/wxpay-simulator: a stand-in for WeChat Pay's partner APIs with real signatures,
+ * certificates, notifications, bills and faults. It depends on @partnerpay/wxpay only; the host
+ * that embeds it tells it its merchants (MerchantSource, or registerServiceProvider/registerSubMerchant).
+ */
+export * from './simulator';
+export * from './config';
+export * from './tenant-seed';
+export * from './auth';
+export * from './bills';
+export * from './notifier';
+export * from './onboarding';
+export * from './loopback-only';

@@ -1,0 +1,141 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ControlError, WxError } from '../errors';
+import type { OrderSelector } from '../core';
+
+type Handler = (req: Request) => unknown;
+/** A control call whose JSON body the simulator checks itself. */
+type Call = (body: never) => unknown;
+
+/**
+ * What the control API drives: WxpaySimulator's public API (declared here, by shape, so that the
+ * simulator and its control routes do not import each other).
+ */
+export interface SimulatorControl {
+  platform(): unknown;
+  registerServiceProvider: Call;
+  registerSubMerchant: Call;
+  orders(): unknown;
+  pay(sel: OrderSelector & { outcome?: 'SUCCESS' | 'PAYERROR' }): unknown;
+  expire(sel: OrderSelector): unknown;
+  finishRefund: Call;
+  finishSplit: Call;
+  finishReturn: Call;
+  configureProfitSharing: Call;
+  faults(): unknown;
+  fault: Call;
+  clearFaults(): unknown;
+  billFaults: Call;
+  probe: Call;
+  calls(): Array<{ path: string }>;
+  deliveries(): unknown;
+  clearLogs(): unknown;
+  configure: Call;
+  now(): number;
+  advance(ms: number): Promise<void>;
+  flushDue(): Promise<void>;
+  pending(): number;
+  readonly login: { registerApp: Call; issueCode: Call };
+  readonly onboarding: {
+    list(): unknown;
+    control(applymentId: number, action: string, body: never): unknown;
+    finishModification(no: string, result: 'AUDIT_SUCCESS' | 'AUDIT_FAIL', reason?: string): unknown;
+  };
+}
+
+/**
+ * The control API (JSON, unsigned, no auth — the simulator is never mounted in production):
+ * register providers and sub-merchants, act as the paying user, finish refunds, expire orders,
+ * inject faults, read the logs, move the clock. Documented in packages/wxpay-simulator/README.md.
+ */
+export function controlRouter(sim: SimulatorControl): Router {
+  const r = express.Router();
+  r.use(express.json({ limit: '256kb' }));
+  const on = (method: 'get' | 'post' | 'delete', path: string, fn: Handler, status = 200) =>
+    r[method](path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const out = await fn(req);
+        if (out === undefined) res.status(204).end();
+        else res.status(status).json(out);
+      } catch (e) {
+        next(e);
+      }
+    });
+  // Shapes are checked by the WxpaySimulator methods themselves (they are public API too).
+  const body = <T = Record<string, unknown>>(req: Request) => (req.body && typeof req.body === 'object' ? req.body : {}) as T;
+
+  on('get', '/platform', () => sim.platform());
+  on('post', '/service-providers', (req) => sim.registerServiceProvider(body(req)));
+  on('post', '/sub-merchants', (req) => sim.registerSubMerchant(body(req)));
+  on('post', '/apps', (req) => sim.login.registerApp(body(req)));
+  on('post', '/login-codes', (req) => sim.login.issueCode(body(req)), 201);
+  on('get', '/orders', () => ({ data: sim.orders() }));
+  on('post', '/pay', (req) => sim.pay(selector(body(req))));
+  on('post', '/expire', (req) => sim.expire(selector(body(req))));
+  on('post', '/refunds/finish', (req) => sim.finishRefund(body(req)));
+  on('post', '/profit-sharing/finish', (req) => sim.finishSplit(body(req)));
+  on('post', '/profit-sharing/returns/finish', (req) => sim.finishReturn(body(req)));
+  on('post', '/profit-sharing/settings', (req) => sim.configureProfitSharing(body(req)));
+  on('get', '/faults', () => ({ data: sim.faults() }));
+  on('post', '/faults', (req) => sim.fault(body(req)), 201);
+  on('delete', '/faults', () => sim.clearFaults());
+  on('post', '/bills/faults', (req) => sim.billFaults(body(req)));
+  on('delete', '/bills/faults', () => void sim.billFaults({} as never));
+  on('post', '/probe', (req) => sim.probe(body(req)));
+  on('get', '/calls', (req) => ({
+    data: sim.calls().filter((c) => !req.query.path_prefix || c.path.startsWith(String(req.query.path_prefix))),
+  }));
+  on('get', '/deliveries', () => ({ data: sim.deliveries() }));
+  on('delete', '/logs', () => sim.clearLogs());
+  on('get', '/applyments', () => ({ data: sim.onboarding.list() }));
+  on('post', '/applyments/:applyment_id/:action', (req) =>
+    sim.onboarding.control(Number(req.params.applyment_id), String(req.params.action), body(req)),
+  );
+  on('post', '/settlement-applications/:application_no/finish', (req) => {
+    const b = body<{ result?: string; reason?: string }>(req);
+    if (b.result !== 'AUDIT_SUCCESS' && b.result !== 'AUDIT_FAIL')
+      throw new ControlError(400, 'PARAM_ERROR', 'result must be AUDIT_SUCCESS or AUDIT_FAIL');
+    return sim.onboarding.finishModification(String(req.params.application_no), b.result, b.reason);
+  });
+  on('post', '/settings', (req) => sim.configure(body(req)));
+  on('post', '/clock/advance', async (req) => {
+    const ms = (body(req) as { ms?: unknown }).ms;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      throw new ControlError(400, 'PARAM_ERROR', 'ms must be a non-negative number');
+    await sim.advance(ms);
+    return { now: sim.now(), pending: sim.pending() };
+  });
+  on('post', '/clock/flush', async () => {
+    await sim.flushDue();
+    return { now: sim.now(), pending: sim.pending() };
+  });
+
+  r.use((_req: Request, res: Response) =>
+    res.status(404).json({ code: 'NOT_FOUND', message: 'no such control route (see packages/wxpay-simulator/README.md)' }),
+  );
+  r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof ControlError) return void res.status(err.status).json({ code: err.code, message: err.message });
+    if (err instanceof WxError) return void res.status(err.status).json(err.body());
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) return void res.status(400).json({ code: 'PARAM_ERROR', message: (err as Error).message });
+    res.status(500).json({ code: 'INTERNAL_ERROR', message: 'simulator control call failed' });
+  });
+  return r;
+}
+
+function selector(b: Record<string, unknown>) {
+  if (typeof b.prepay_id === 'string' && b.prepay_id)
+    return { prepay_id: b.prepay_id, outcome: b.outcome as 'SUCCESS' | 'PAYERROR' | undefined };
+  if (typeof b.sub_mchid === 'string' && typeof b.out_trade_no === 'string') {
+    return {
+      sp_mchid: typeof b.sp_mchid === 'string' ? b.sp_mchid : undefined,
+      sub_mchid: b.sub_mchid,
+      out_trade_no: b.out_trade_no,
+      outcome: b.outcome as 'SUCCESS' | 'PAYERROR' | undefined,
+    };
+  }
+  throw new ControlError(
+    400,
+    'PARAM_ERROR',
+    'give prepay_id, or sub_mchid and out_trade_no (and sp_mchid when several providers share them)',
+  );
+}

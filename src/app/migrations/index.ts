@@ -1,0 +1,27 @@
+/**
+ * The committed MySQL/MariaDB migrations, in order. SQLite (demo, tests without DATABASE_URL)
+ * syncs its schema from the entities instead; a test checks that these migrations and the
+ * entities agree, so a change to an entity without a migration fails CI.
+ */
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201144310_BillsScale } from './Migration20261201144310_BillsScale';
+import { Migration20261201112555 } from './Migration20261201112555_TenantOrdersPerMinute';
+import { Migration20261201112531_CheckoutSecrets } from './Migration20261201112531_CheckoutSecrets';
+import { Migration20261201112749_NotificationVerifiedBy } from './Migration20261201112749_NotificationVerifiedBy';
+import { Migration20261201115134_ProfitSharing } from './Migration20261201115134_ProfitSharing';
+import { Migration20261201120811_Onboarding } from './Migration20261201120811_Onboarding';
+import { Migration20261201115312_Bills } from './Migration20261201115312_Bills';
+import { Migration20261127002509_InitialSchema } from './Migration20261127002509_InitialSchema';
+import { Migration20261205120000_FundsLedger } from './Migration20261205120000_FundsLedger';
+
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
+  { name: 'Migration20261201112555_TenantOrdersPerMinute', class: Migration20261201112555 },
+  { name: 'Migration20261201112531_CheckoutSecrets', class: Migration20261201112531_CheckoutSecrets },
+  { name: 'Migration20261201112749_NotificationVerifiedBy', class: Migration20261201112749_NotificationVerifiedBy },
+  { name: 'Migration20261201115134_ProfitSharing', class: Migration20261201115134_ProfitSharing },
+  { name: 'Migration20261201120811_Onboarding', class: Migration20261201120811_Onboarding },
+  { name: 'Migration20261201115312_Bills', class: Migration20261201115312_Bills },
+  { name: 'Migration20261201144310_BillsScale', class: Migration20261201144310_BillsScale },
+  { name: 'Migration20261205120000_FundsLedger', class: Migration20261205120000_FundsLedger },
+];

@@ -1,0 +1,2 @@
+/** Bills' public face. */
+export { billsModule } from './bills.module';

@@ -1,0 +1,137 @@
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import type { Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/schema';
+import type { RateLimiter } from '../../platform/kv/kv';
+import { LoginSecrets, ProviderCredentials, type TenantDirectory, type TenantView } from '../tenancy';
+import type { WechatApi } from './wechat-api';
+import {
+  OrderService,
+  ClientSecrets,
+  CLIENT_SECRET,
+  OrderRepository,
+  paymentParams,
+  type PaymentOrderRow,
+  type PaymentParams,
+} from '../payments';
+import { checkoutOrderView, type CheckoutOrderView } from './checkout.view';
+import { loginError } from './login-errors';
+
+/** A NOTPAY order read by the result page asks WeChat Pay at most this often. */
+const SYNC_EVERY_MS = 10_000;
+
+/**
+ * Mini-program checkout (/mp/v1): the buyer's phone holds only the order's client_secret and a
+ * wx.login code. Every check that needs no network runs before WeChat is called, so bad input
+ * writes nothing and costs no upstream call.
+ */
+@injectable()
+export class CheckoutService {
+  constructor(
+    @inject(TOKENS.Config) private readonly config: Config,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.RateLimiter) private readonly limiter: RateLimiter,
+    @inject(TOKENS.Tenants) private readonly tenants: TenantDirectory,
+    @inject(TOKENS.WechatApi) private readonly wechat: WechatApi,
+    @inject(LoginSecrets) private readonly loginSecrets: LoginSecrets,
+    @inject(ClientSecrets) private readonly clientSecrets: ClientSecrets,
+    @inject(OrderService) private readonly orders: OrderService,
+    @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
+    @inject(OrderRepository) private readonly orderRows: OrderRepository,
+  ) {}
+
+  /** Per-address and per-order budgets, counted before anything else (guessing costs the guesser). */
+  async throttle(orderId: string, address: string): Promise<void> {
+    const { perAddressPerMinute, perOrderPerMinute } = this.config.checkout;
+    const byAddress = await this.limiter.hit(`mp:addr:${address}`, perAddressPerMinute, 60_000);
+    if (!byAddress.allowed) throw AppError.rateLimited(byAddress.retryAfterMs / 1000, 'too many checkout calls from this address');
+    const byOrder = await this.limiter.hit(`mp:order:${orderId}`, perOrderPerMinute, 60_000);
+    if (!byOrder.allowed) throw AppError.rateLimited(byOrder.retryAfterMs / 1000, 'too many checkout calls for this order');
+  }
+
+  /** The order the client_secret opens, or 404; an unknown order and a wrong secret are the same answer. */
+  private async open(orderId: string, clientSecret: string): Promise<{ order: PaymentOrderRow; tenant: TenantView }> {
+    const notFound = () => AppError.notFound(`order ${orderId}`);
+    if (CLIENT_SECRET.exec(clientSecret)?.[1] !== orderId) throw notFound();
+    const order = await this.orderRows.findById(orderId);
+    if (!order || !(await this.clientSecrets.matches(order, clientSecret))) throw notFound();
+    const tenant = await this.tenants.byId(order.tenantId);
+    if (!tenant) throw notFound();
+    return { order, tenant };
+  }
+
+  /** GET /mp/v1/orders/{id}: the result page's view (asks WeChat Pay now and then while unpaid). */
+  async view(orderId: string, clientSecret: string): Promise<CheckoutOrderView> {
+    let { order } = await this.open(orderId, clientSecret);
+    const now = this.clock.now();
+    if (order.tradeState === 'NOTPAY' && order.prepayId && now - (order.lastSyncedAt ?? order.prepayAt ?? 0) >= SYNC_EVERY_MS)
+      order = await this.orders.sync(await this.providers.require(order.spMchid), order).catch(() => order);
+    return checkoutOrderView(order);
+  }
+
+  /** POST /mp/v1/orders/{id}/pay: logs the buyer in, binds the first one, answers wx.requestPayment's parameters. */
+  async pay(orderId: string, clientSecret: string, code: string): Promise<{ order: CheckoutOrderView; payment: PaymentParams }> {
+    const { order, tenant } = await this.open(orderId, clientSecret);
+    if (tenant.status !== 'active')
+      throw new AppError('TENANT_SUSPENDED', 'this shop cannot take payments at the moment; the buyer should contact the shop');
+    this.orders.assertOpen(order);
+    if (this.clock.now() >= order.timeExpire)
+      throw new AppError('ORDER_CLOSED', `order ${order.outTradeNo} has expired; the shop must create a new order`);
+    const login = await this.loginSecrets.forApp(tenant.id, tenant.spMchid, order.appid);
+    if (!login.secret) throw missingSecret(tenant.id, order.appid, login.devMode);
+    const sp = await this.providers.require(tenant.spMchid);
+
+    let openid: string;
+    try {
+      openid = (await this.wechat.code2Session(order.appid, login.secret, code)).openid;
+    } catch (err) {
+      throw loginError(err, order.appid, tenant.id);
+    }
+    const bound = await this.bind(order, openid);
+    const ready = await this.orders.ensurePrepay(sp, bound);
+    this.orders.assertOpen(ready);
+    return {
+      order: checkoutOrderView(ready),
+      payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()),
+    };
+  }
+
+  /** The first buyer binds the order (one guarded UPDATE); anyone else is 409 PAYER_MISMATCH. */
+  private async bind(order: PaymentOrderRow, openid: string): Promise<PaymentOrderRow> {
+    if (!order.payerOpenid && (await this.orderRows.bindPayer(order.id, openid, this.clock.now())))
+      return { ...order, payerOpenid: openid };
+    const current = order.payerOpenid ? order : (await this.orderRows.findById(order.id))!;
+    if (!current.payerOpenid) this.orders.assertOpen(current); // lost to a close or a payment, not to a buyer
+    if (current.payerOpenid !== openid)
+      throw new AppError(
+        'PAYER_MISMATCH',
+        'another WeChat user already opened the payment of this order; only that buyer can pay it, or the shop creates a new order',
+      );
+    return current;
+  }
+}
+
+function missingSecret(tenantId: string, appid: string, devMode: string | undefined): AppError {
+  if (devMode === 'third_party')
+    return new AppError(
+      'APP_SECRET_MISSING',
+      `appid ${appid} is a third-party-platform app without an AppSecret: logging its buyers in needs the open platform's ` +
+        "component API, which partnerpay does not implement yet. Set the app's AppSecret " +
+        `(PATCH /admin/v1/tenants/${tenantId}/apps/${appid}), or let the shop's back end create the order with payer.openid`,
+      { appid },
+    );
+  if (devMode === 'centralized')
+    return new AppError(
+      'APP_SECRET_MISSING',
+      `the service provider's mini-program ${appid} has no AppSecret on file; an operator must set sp_app_secret ` +
+        'with PUT /admin/v1/service-providers/{sp_mchid}',
+      { appid },
+    );
+  return new AppError(
+    'APP_SECRET_MISSING',
+    `appid ${appid} has no AppSecret on file; an operator must set it with PATCH /admin/v1/tenants/${tenantId}/apps/${appid} ` +
+      '{"app_secret": "..."}',
+    { appid },
+  );
+}

@@ -1,0 +1,2 @@
+/** Checkout's public face. */
+export { checkoutModule } from './checkout.module';

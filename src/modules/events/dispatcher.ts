@@ -1,0 +1,166 @@
+import type { EventRepository } from './event.repository';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logging/logger';
+import { webhookSignatureHeader } from './webhook-signature';
+import type { TenantDirectory } from '../tenancy';
+import { retryDelayMs } from './retry-schedule';
+import type { SendResult, WebhookSender } from './webhook-sender';
+
+/** An event this process holds the lease on, until it settles it or the lease runs out. */
+export interface ClaimedEvent {
+  id: string;
+  tenantId: string;
+  payload: string;
+  /** The attempt number this claim is (the guard of its outcome update). */
+  attempts: number;
+  retryBase: number;
+}
+
+export interface DispatcherOptions {
+  /** Events claimed per round, delivered concurrently. */
+  batchSize?: number;
+  /** Rounds per run while full batches keep coming. */
+  maxRoundsPerRun?: number;
+  /** How long a claim keeps others off an event; a crashed process's events come back after it. Must exceed a delivery's timeouts. */
+  leaseMs?: number;
+  /** Told of each settled attempt (metrics): its status and the time since the event was recorded. */
+  onSettled?(e: { tenantId: string; spMchid?: string }, status: 'delivered' | 'retry' | 'failed', delaySeconds?: number): void;
+}
+
+/**
+ * The outbox dispatcher: claims due events (pending ones, and delivering ones whose lease ran out),
+ * POSTs each to its own tenant's webhook outside any transaction, then settles it with an UPDATE
+ * guarded by (status, attempts), so a stale process can never overwrite a newer claim's outcome.
+ * At-least-once: a process that dies between POST and settle leaves the event to be sent again.
+ */
+export class EventDispatcher {
+  private readonly batchSize: number;
+  private readonly maxRounds: number;
+  readonly leaseMs: number;
+  private readonly onSettled?: DispatcherOptions['onSettled'];
+
+  constructor(
+    private readonly repo: EventRepository,
+    private readonly clock: Clock,
+    private readonly tenants: () => TenantDirectory,
+    private readonly sender: WebhookSender,
+    private readonly logger: Logger,
+    opts: DispatcherOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? 20;
+    this.maxRounds = opts.maxRoundsPerRun ?? 10;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.onSettled = opts.onSettled;
+  }
+
+  /** One job tick: claim and deliver due events until none are left (or the round limit). Answers how many were attempted. */
+  async runOnce(): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < this.maxRounds; round++) {
+      const claimed = await this.claim(this.batchSize);
+      await Promise.all(claimed.map((e) => this.deliver(e)));
+      total += claimed.length;
+      if (claimed.length < this.batchSize) break;
+    }
+    return total;
+  }
+
+  /** Claims up to `limit` due events: marks them delivering, counts the attempt and leases them until now + leaseMs. */
+  async claim(limit: number): Promise<ClaimedEvent[]> {
+    const now = this.clock.now();
+    const rows = await this.repo.claim(now, now + this.leaseMs, limit);
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenantId, payload: r.payload, attempts: r.attempts + 1, retryBase: r.retryBase }));
+  }
+
+  /** Sends one claimed event to its own tenant's current webhook_url and settles the outcome; never throws. */
+  async deliver(e: ClaimedEvent): Promise<void> {
+    const at = this.clock.now();
+    let url = '';
+    let spMchid: string | undefined;
+    let result: SendResult;
+    try {
+      const tenants = this.tenants();
+      const tenant = await tenants.byId(e.tenantId);
+      spMchid = tenant?.spMchid;
+      url = tenant?.webhookUrl ?? '';
+      const secrets = tenant ? await tenants.webhookSecrets(tenant.id) : [];
+      if (!tenant) result = failure('the tenant no longer exists');
+      else if (!url) result = failure('the tenant has no webhook_url');
+      else if (secrets.length === 0) result = failure('the tenant has no active webhook secret');
+      else {
+        const signature = webhookSignatureHeader(
+          secrets.map((s) => s.secret),
+          Math.floor(this.clock.now() / 1000),
+          e.payload,
+        );
+        result = await this.sender.send(url, { 'partnerpay-signature': signature, 'partnerpay-event-id': e.id }, e.payload);
+      }
+    } catch (err) {
+      // e.g. the tenant directory is unreachable: the attempt counts, and the schedule goes on.
+      this.logger.error({ err, event_id: e.id }, 'event delivery could not be attempted');
+      result = failure('internal error before sending');
+    }
+    try {
+      const status = await this.settle(e, at, url, result);
+      if (status && this.onSettled)
+        this.onSettled({ tenantId: e.tenantId, spMchid }, status, recordedAgoSeconds(e.payload, this.clock.now()));
+    } catch (err) {
+      // The lease runs out and the event is claimed again: delivered at least once.
+      this.logger.error({ err, event_id: e.id }, 'event outcome could not be recorded');
+    }
+  }
+
+  /** Records the attempt's outcome; answers what became of the event (undefined when a newer claim superseded this one). */
+  private async settle(e: ClaimedEvent, at: number, url: string, r: SendResult): Promise<'delivered' | 'retry' | 'failed' | undefined> {
+    const now = this.clock.now();
+    const delay = r.ok ? undefined : retryDelayMs(e.attempts - e.retryBase);
+    const status = r.ok ? 'delivered' : delay === undefined ? 'failed' : 'pending';
+    const log = {
+      event_id: e.id,
+      tenant_id: e.tenantId,
+      attempt: e.attempts,
+      http_status: r.httpStatus,
+      duration_ms: r.durationMs,
+      status,
+    };
+    const settled = await this.repo.settle(
+      {
+        eventId: e.id,
+        attempt: e.attempts,
+        at,
+        url: url.slice(0, 2048),
+        httpStatus: r.httpStatus,
+        durationMs: r.durationMs,
+        responseSnippet: r.snippet?.slice(0, 255) ?? null,
+        error: r.error?.slice(0, 255) ?? null,
+      },
+      {
+        status,
+        nextAttemptAt: now + (delay ?? 0),
+        lastStatus: r.httpStatus,
+        lastError: r.error?.slice(0, 255) ?? null,
+        deliveredAt: r.ok ? now : null,
+      },
+    );
+    if (!settled) this.logger.warn(log, 'event outcome discarded: the claim was superseded after its lease ran out');
+    else if (r.ok) this.logger.info(log, 'event delivered');
+    else
+      this.logger.warn(
+        { ...log, error: r.error },
+        status === 'failed' ? 'event delivery failed for good' : 'event delivery failed; will retry',
+      );
+    if (!settled) return undefined;
+    return status === 'pending' ? 'retry' : status;
+  }
+}
+
+/** Seconds since the event's created_at, read from the head of its serialized body (no JSON parse). */
+function recordedAgoSeconds(payload: string, nowMs: number): number | undefined {
+  const m = /"created_at":"([^"]{20,40})"/.exec(payload.slice(0, 200));
+  const at = m ? Date.parse(m[1]) : NaN;
+  return Number.isFinite(at) ? (nowMs - at) / 1000 : undefined;
+}
+
+function failure(error: string): SendResult {
+  return { ok: false, httpStatus: null, durationMs: 0, snippet: null, error };
+}

@@ -1,0 +1,116 @@
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { run } from '../../platform/db/sql';
+import { decodeCursor, encodeCursor, type Page } from '../../platform/http/paging';
+import { APPLYMENT, type ApplymentRow } from './applyment.entity';
+import { FINAL_STATES } from './applyment.state';
+
+const T = APPLYMENT;
+const c = (prop: keyof ApplymentRow & string) => T.col(prop);
+
+/** The only SQL over the applyment table. */
+@injectable()
+export class ApplymentRepository {
+  constructor(@inject(TOKENS.Db) readonly db: Database) {}
+
+  insert(em: Em, row: ApplymentRow): Promise<void> {
+    return T.insert(em, row);
+  }
+
+  async byId(id: string, em: Em = this.db.read()): Promise<ApplymentRow | undefined> {
+    return (await T.findBy(em, { id }))[0];
+  }
+
+  /** The row under a lock (MariaDB) inside a transaction. */
+  async lock(em: Em, id: string): Promise<ApplymentRow | undefined> {
+    return T.selectOne(em, `${c('id')} = ?`, [id], this.db.forUpdate(em).trim());
+  }
+
+  async byBusinessCode(spMchid: string, businessCode: string, em: Em = this.db.read()): Promise<ApplymentRow | undefined> {
+    return (await T.findBy(em, { spMchid, businessCode }))[0];
+  }
+
+  /** A guarded UPDATE (see Table.update); answers the rows changed. */
+  update(em: Em, set: Partial<ApplymentRow>, guard: Parameters<typeof T.update>[2]): Promise<number> {
+    return T.update(em, set, guard);
+  }
+
+  /** Newest first, optionally by provider and state, cursor-paged over (created_at, id). */
+  async list(q: { limit: number; cursor?: string; spMchid?: string; state?: string }): Promise<Page<ApplymentRow>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.spMchid) {
+      where.push(`${c('spMchid')} = ?`);
+      params.push(q.spMchid);
+    }
+    if (q.state) {
+      where.push(`${c('state')} = ?`);
+      params.push(q.state);
+    }
+    if (q.cursor) {
+      const k = decodeCursor(q.cursor);
+      where.push(`(${c('createdAt')} < ? or (${c('createdAt')} = ? and ${c('id')} < ?))`);
+      params.push(k.n, k.n, k.id);
+    }
+    const rows = await T.select(
+      this.db.read(),
+      where.join(' and '),
+      params,
+      `order by ${c('createdAt')} desc, ${c('id')} desc limit ${q.limit + 1}`,
+    );
+    const data = rows.slice(0, q.limit);
+    const last = data[data.length - 1];
+    return { data, next_cursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  /**
+   * Claims up to `limit` applyments due for a poll (unfinished, or FINISHED still waiting for its
+   * tenant) for `leaseMs`: one guarded UPDATE per row on the lease column, so when several nodes
+   * run the follower each applyment is polled by one of them at a time. `spMchid` limits the pass to one provider.
+   */
+  async claimDue(now: number, leaseMs: number, owner: string, limit: number, spMchid?: string): Promise<ApplymentRow[]> {
+    const em = this.db.read();
+    const finals = FINAL_STATES.map(() => '?').join(', ');
+    const candidates = await T.select(
+      em,
+      `${c('nextPollAt')} <= ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?) and ` +
+        `(${c('state')} not in (${finals}) or (${c('state')} = ? and ${c('tenantId')} is null and ${c('lastError')} is null))` +
+        (spMchid ? ` and ${c('spMchid')} = ?` : ''),
+      [now, now, ...FINAL_STATES, 'APPLYMENT_STATE_FINISHED', ...(spMchid ? [spMchid] : [])],
+      `order by ${c('nextPollAt')} limit ${limit}`,
+    );
+    const claimed: ApplymentRow[] = [];
+    for (const r of candidates) {
+      const n = await run(
+        em,
+        `update ${T.name} set ${c('leaseUntil')} = ?, ${c('leaseOwner')} = ? ` +
+          `where ${c('id')} = ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?)`,
+        [now + leaseMs, owner, r.id, now],
+      );
+      if (n === 1) claimed.push({ ...r, leaseUntil: now + leaseMs, leaseOwner: owner });
+    }
+    return claimed;
+  }
+
+  /** Ends a lease and sets when to poll next (only the lease holder may). */
+  release(id: string, owner: string, set: Partial<ApplymentRow>): Promise<number> {
+    return T.update(this.db.read(), { ...set, leaseUntil: null, leaseOwner: null }, { id, leaseOwner: owner });
+  }
+
+  /** Drops the sealed plain application of applyments final before `cutoff`; answers how many. */
+  purgeFinalBefore(cutoff: number, now: number): Promise<number> {
+    return run(
+      this.db.read(),
+      `update ${T.name} set ${c('applicationSealed')} = null, ${c('purgedAt')} = ? ` +
+        `where ${c('finalAt')} is not null and ${c('finalAt')} < ? and ${c('applicationSealed')} is not null`,
+      [now, cutoff],
+    );
+  }
+
+  /** The applyment that created a tenant (for its subject, in settlement changes). */
+  async byTenant(tenantId: string): Promise<ApplymentRow | undefined> {
+    return (await T.findBy(this.db.read(), { tenantId }))[0];
+  }
+}

@@ -1,0 +1,2 @@
+/** Onboarding's public face. */
+export { onboardingModule } from './onboarding.module';

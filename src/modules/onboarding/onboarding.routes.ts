@@ -1,0 +1,188 @@
+import type { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { ApiRouter } from '../../platform/http/route';
+import { pageQuery } from '../../platform/http/paging';
+import { TOKENS } from '../../platform/tokens';
+import { operatorAuth, writeContext } from '../operators';
+import type { IdempotencyService } from '../../platform/idempotency/idempotency.service';
+import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
+import { mchid, tenantId } from '../tenancy';
+import { uploadMedia, type WxpayClient } from '@partnerpay/wxpay';
+import { ApplymentService } from './applyment.service';
+import { SettlementService, settlementChangeBody } from './settlement.service';
+import { applymentCreateBody, applymentSubmitBody } from './applyment.input';
+import { checkImage, readUpload } from './media';
+import { AppError } from '../../platform/errors/errors';
+import { applymentJson } from './applyment.view';
+
+const applyment = z.object({
+  id: z.string(),
+  sp_mchid: z.string(),
+  business_code: z.string(),
+  applyment_id: z.number().nullable(),
+  state: z.string(),
+  state_desc: z.string().nullable(),
+  audit_detail: z.array(z.object({ field: z.string(), field_name: z.string(), reject_reason: z.string() })),
+  sign_url: z.string().nullable(),
+  sub_mchid: z.string().nullable(),
+  tenant_id: z.string().nullable(),
+  application: z.record(z.string(), z.unknown()).describe('the application, every personal value masked'),
+  tenant: z.record(z.string(), z.unknown()),
+  last_error: z.record(z.string(), z.unknown()).nullable(),
+  purged: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+const idParams = z.object({ id: z.string().regex(/^apl_[A-Za-z0-9_-]{10,40}$/, 'must be an applyment id (apl_...)') });
+const tenantParams = z.object({ id: tenantId });
+const settlementQuery = z.object({ sync: z.enum(['true', 'false']).optional() });
+
+/** Onboarding routes: media upload, applyments, settlement accounts of existing tenants. */
+export function onboardingRouter(c: DependencyContainer): ApiRouter {
+  const applyments = c.resolve(ApplymentService);
+  const settlement = c.resolve(SettlementService);
+  const wxpay = c.resolve<WxpayClient>(TOKENS.Wxpay);
+  const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
+  const admin = operatorAuth(c, 'admin');
+  const viewer = operatorAuth(c, 'viewer');
+  const tags = ['admin: onboarding'];
+  return new ApiRouter()
+    .route(
+      {
+        method: 'post',
+        path: '/admin/v1/media',
+        summary: 'Upload one image (JPG, PNG or BMP, at most 2 MB; multipart fields sp_mchid and file) to WeChat Pay for a provider',
+        tags,
+        auth: 'operator',
+        responses: { 201: { description: 'uploaded', schema: z.object({ media_id: z.string(), sha256: z.string(), size: z.number() }) } },
+      },
+      admin,
+      async ({ req, res }) => {
+        const upload = await readUpload(req);
+        const sp = mchid.safeParse(upload.fields.sp_mchid);
+        if (!sp.success) throw AppError.invalid([{ field: 'sp_mchid', issue: 'is required: the provider (8-10 digits)' }]);
+        const image = checkImage(upload);
+        const provider = await applyments.provider(sp.data);
+        const r = await uploadMedia(wxpay, provider, {
+          // Our own name (the content decides the type), so no client-chosen filename reaches WeChat Pay.
+          filename: `upload.${image.ext}`,
+          contentType: image.contentType,
+          bytes: image.bytes,
+        });
+        res.status(201);
+        return { media_id: r.media_id, sha256: r.sha256, size: image.bytes.length };
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/admin/v1/applyments',
+        summary: 'Submit a sub-merchant application (特约商户进件); sensitive fields in plain text, encrypted here',
+        tags,
+        auth: 'operator',
+        body: applymentCreateBody,
+        headers: { 'Idempotency-Key': 'optional; replays the first answer for 24 h' },
+        responses: {
+          200: { description: 'the same business_code and body again', schema: z.object({ applyment }) },
+          201: { description: 'submitted', schema: z.object({ applyment }) },
+        },
+      },
+      admin,
+      ({ body, req, res }) =>
+        answerIdempotently(idempotency, req, res, `admin:${body.sp_mchid}`, body, () => applyments.create(body, writeContext(req))),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/applyments',
+        summary: 'List applyments, newest first',
+        tags,
+        auth: 'operator',
+        query: pageQuery.extend({
+          sp_mchid: mchid.optional(),
+          state: z
+            .string()
+            .regex(/^[A-Z_]{1,48}$/)
+            .optional(),
+        }),
+        responses: { 200: { description: 'a page', schema: z.object({ data: z.array(applyment), next_cursor: z.string().nullable() }) } },
+      },
+      viewer,
+      ({ query }) => applyments.list(query),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/applyments/:id',
+        summary: 'One applyment (?sync=true asks WeChat Pay first)',
+        tags,
+        auth: 'operator',
+        params: idParams,
+        query: settlementQuery,
+        responses: { 200: { description: 'the applyment', schema: z.object({ applyment }) } },
+      },
+      viewer,
+      async ({ params, query }) => {
+        const row = await applyments.get(params.id);
+        return { applyment: applymentJson(query.sync === 'true' ? await applyments.sync(row) : row) };
+      },
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/admin/v1/applyments/:id/submit',
+        summary: 'Resubmit an EDITTING or REJECTED applyment, optionally with a corrected application, under the same business_code',
+        tags,
+        auth: 'operator',
+        params: idParams,
+        body: applymentSubmitBody,
+        responses: { 200: { description: 'resubmitted', schema: z.object({ applyment }) } },
+      },
+      admin,
+      async ({ params, body, req }) => ({ applyment: await applyments.resubmit(params.id, body.application, writeContext(req)) }),
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/tenants/:id/settlement',
+        summary: "The tenant's settlement account as WeChat Pay has it (masked)",
+        tags,
+        auth: 'operator',
+        params: tenantParams,
+        responses: { 200: { description: 'the account' } },
+      },
+      viewer,
+      ({ params }) => settlement.get(params.id),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/admin/v1/tenants/:id/settlement',
+        summary: 'Change the settlement account (MODIFY_MODE_ASYNC; the 二清 ownership rule applies; WeChat Pay allows 5 a day)',
+        tags,
+        auth: 'operator',
+        params: tenantParams,
+        body: settlementChangeBody,
+        responses: { 202: { description: 'accepted', schema: z.object({ application_no: z.string(), verify_result: z.string() }) } },
+      },
+      admin,
+      async ({ params, body, req, res }) => {
+        const out = await settlement.change(params.id, body, writeContext(req));
+        res.status(202);
+        return out;
+      },
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/tenants/:id/settlement/applications/:application_no',
+        summary: 'One settlement-account change application',
+        tags,
+        auth: 'operator',
+        params: tenantParams.extend({ application_no: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) }),
+        responses: { 200: { description: 'the application (masked)' } },
+      },
+      viewer,
+      ({ params }) => settlement.application(params.id, params.application_no),
+    );
+}

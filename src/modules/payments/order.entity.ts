@@ -1,0 +1,68 @@
+import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
+
+/** The state of a payment as WeChat Pay reports it (spec §5). */
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
+
+/**
+ * One payment order of one tenant. Times are epoch milliseconds (bigint) so that SQL compares them
+ * the same way on MariaDB and SQLite. The table name avoids the SQL keyword ORDER.
+ */
+export const PaymentOrderEntity = defineEntity({
+  name: 'PaymentOrder',
+  tableName: 'payment_order',
+  properties: {
+    id: p.string().length(40).primary(),
+    tenantId: p.string().length(40),
+    spMchid: p.string().length(16),
+    subMchid: p.string().length(16),
+    outTradeNo: p.string().length(32),
+    appid: p.string().length(32),
+    /** 'sub': the tenant's own AppID (sub_appid + sub_openid); 'sp': the ISV's centralized sp_appid (sp_openid). */
+    appSide: p.string().length(3).$type<'sub' | 'sp'>(),
+    /** '' while the order awaits its buyer (created without payer; the first /mp/v1 pay binds it). */
+    payerOpenid: p.string().length(128),
+    /** The mini-program checkout secret (ord_<id>_secret_<random>), sealed with SecretBox; null for orders created with a payer. */
+    clientSecret: p.string().length(255).nullable(),
+    description: p.string().length(127),
+    amountTotal: p.integer(),
+    currency: p.string().length(8),
+    attach: p.string().length(128).nullable(),
+    timeExpire: p.bigint('number'),
+    /** SHA-256 of the canonical request: the "same body" test for out_trade_no and idempotency reuse. */
+    requestHash: p.string().length(64),
+    tradeState: p.string().length(16).$type<TradeState>(),
+    tradeStateDesc: p.string().length(255).nullable(),
+    prepayId: p.string().length(64).nullable(),
+    prepayAt: p.bigint('number').nullable(),
+    transactionId: p.string().length(32).nullable(),
+    successTime: p.bigint('number').nullable(),
+    payerTotal: p.integer().nullable(),
+    bankType: p.string().length(32).nullable(),
+    refundedTotal: p.integer().default(0),
+    /** 1 when placed with settle_info.profit_sharing: the funds stay frozen until split or unfrozen. */
+    profitSharing: p.integer().default(0),
+    /** The funds ledger (funds.ts): fen promised back by refunds not closed, reserved or settled. */
+    fundsRefunds: p.integer().default(0),
+    /** The funds ledger: fen split, or being split, to profit-sharing receivers. */
+    fundsSplits: p.integer().default(0),
+    /** The funds ledger: 1 once profit sharing ended (unfreeze): the unsplit rest is the sub-merchant's. */
+    fundsUnfrozen: p.integer().default(0),
+    lastSyncedAt: p.bigint('number').nullable(),
+    createdAt: p.bigint('number'),
+    updatedAt: p.bigint('number'),
+  },
+  // out_trade_no is unique per service provider at WeChat Pay (spec §3.1), so it is here too.
+  uniques: [{ name: 'payment_order_sp_out_trade_no_unique', properties: ['spMchid', 'outTradeNo'] }],
+  indexes: [
+    { name: 'payment_order_tenant_created_idx', properties: ['tenantId', 'createdAt'] },
+    { name: 'payment_order_state_created_idx', properties: ['tradeState', 'createdAt'] },
+    // Reconciliation's missing_upstream and day-boundary scan: one provider's payments paid in a time
+    // window, out_trade_no included so the anti-join against the staged bill reads this index alone.
+    { name: 'payment_order_sp_success_idx', properties: ['spMchid', 'successTime', 'outTradeNo'] },
+  ],
+});
+
+/** One payment order row. */
+export type PaymentOrderRow = RowOf<typeof PaymentOrderEntity>;
+/** The payment_order table. */
+export const PAYMENT_ORDER = table(PaymentOrderEntity);

@@ -1,0 +1,144 @@
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { run } from '../../platform/db/sql';
+import { ReadBatch } from '../../platform/db/read-batch';
+import { PAYMENT_ORDER as T, type PaymentOrderRow, type TradeState } from './order.entity';
+import { ORDER_STATES } from './order.state';
+
+/** trade_state_desc of an order once a refund succeeded (trade_state REFUND: 转入退款, as WeChat Pay's documentation names it). */
+export const REFUND_STATE_DESC = '转入退款';
+
+export interface OrderFilter {
+  tenantId?: string;
+  state?: TradeState;
+  outTradeNo?: string;
+  createdFrom?: number;
+  createdTo?: number;
+}
+
+/**
+ * The payment_order table's only SQL. Every method takes an optional `em`: the caller's transaction
+ * when it has one, else an autocommit statement on the pool.
+ */
+@injectable()
+export class OrderRepository {
+  constructor(@inject(TOKENS.Db) readonly db: Database) {}
+
+  /** Writes a new order with one INSERT (a duplicate out_trade_no raises a unique violation). */
+  insert(o: PaymentOrderRow, em: Em = this.db.read()): Promise<void> {
+    return T.insert(em, o);
+  }
+
+  /** The tenant's order by out_trade_no (the unique key is per service provider, so both are given). */
+  findTenantOrder(tenantId: string, spMchid: string, outTradeNo: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { spMchid, outTradeNo, tenantId }).then((r) => r[0]);
+  }
+
+  /** findTenantOrder for hot paths (notifications): the lookups of one event-loop turn share one SELECT. */
+  findTenantOrderBatched(tenantId: string, spMchid: string, outTradeNo: string): Promise<PaymentOrderRow | undefined> {
+    return this.byOutTradeNo.get({ tenantId, spMchid, outTradeNo });
+  }
+
+  private readonly byOutTradeNo = new ReadBatch<Pick<PaymentOrderRow, 'tenantId' | 'spMchid' | 'outTradeNo'>, PaymentOrderRow>(
+    (keys) => {
+      const bySp = new Map<string, string[]>();
+      for (const k of keys) bySp.set(k.spMchid, [...(bySp.get(k.spMchid) ?? []), k.outTradeNo]);
+      const where = [...bySp.values()].map(
+        (nos) => `(${T.col('spMchid')} = ? and ${T.col('outTradeNo')} in (${nos.map(() => '?').join(', ')}))`,
+      );
+      return T.select(
+        this.db.read(),
+        where.join(' or '),
+        [...bySp].flatMap(([sp, nos]) => [sp, ...nos]),
+      );
+    },
+    (k, r) => r.spMchid === k.spMchid && r.outTradeNo === k.outTradeNo && r.tenantId === k.tenantId,
+  );
+
+  /** The tenant's order by WeChat Pay's transaction_id. */
+  findByTransactionId(tenantId: string, transactionId: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { tenantId, transactionId }).then((r) => r[0]);
+  }
+
+  /** Any tenant's order by service provider and out_trade_no (to tell "used by someone else" apart). */
+  findByOutTradeNo(spMchid: string, outTradeNo: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { spMchid, outTradeNo }).then((r) => r[0]);
+  }
+
+  /** The order by id; `lock` takes its row lock for the rest of the caller's transaction. */
+  findById(id: string, em: Em = this.db.read(), lock = false): Promise<PaymentOrderRow | undefined> {
+    return T.findBy(em, { id }, lock ? this.db.forUpdate(em).trim() : '').then((r) => r[0]);
+  }
+
+  /** Takes the order's row lock for the rest of the caller's transaction (refunds reserve under it). */
+  async lock(em: Em, id: string): Promise<void> {
+    await T.select(em, `${T.col('id')} = ?`, [id], this.db.forUpdate(em).trim());
+  }
+
+  /** Records the prepay_id of an order still open; false when the order moved on meanwhile. */
+  async savePrepay(id: string, prepayId: string, now: number, em: Em = this.db.read()): Promise<boolean> {
+    const open = ORDER_STATES.sources('SUCCESS');
+    return (await T.update(em, { prepayId, prepayAt: now, updatedAt: now }, { id, tradeState: open })) === 1;
+  }
+
+  /** Binds the first buyer to an order awaiting one (guarded: only while unbound and open); false when someone was first. */
+  async bindPayer(id: string, openid: string, now: number, em: Em = this.db.read()): Promise<boolean> {
+    const open = ORDER_STATES.sources('SUCCESS');
+    return (await T.update(em, { payerOpenid: openid, updatedAt: now }, { id, payerOpenid: '', tradeState: open })) === 1;
+  }
+
+  /**
+   * Claims an unpaid order for one reconciler run: moves its bookmark from the value just read to `now`.
+   * False when another process claimed it first (two nodes must not both query and close it).
+   */
+  async claimForReconcile(o: PaymentOrderRow, now: number, em: Em = this.db.read()): Promise<boolean> {
+    return (await T.update(em, { lastSyncedAt: now }, { id: o.id, tradeState: 'NOTPAY', lastSyncedAt: o.lastSyncedAt ?? null })) === 1;
+  }
+
+  /** Notes that WeChat Pay was asked about the order (the reconciler's bookmark). */
+  async markSynced(id: string, now: number, em: Em = this.db.read()): Promise<void> {
+    await T.update(em, { lastSyncedAt: now }, { id });
+  }
+
+  /**
+   * Adds a succeeded refund to refunded_total and moves the order to REFUND, from any state the
+   * table lets reach REFUND, never past the amount paid. False when the guard did not hold.
+   */
+  async addRefunded(em: Em, id: string, amount: number, now: number): Promise<boolean> {
+    const from = ORDER_STATES.sources('REFUND');
+    const sql =
+      `update ${T.name} set refunded_total = refunded_total + ?, trade_state = ?, trade_state_desc = ?, updated_at = ? ` +
+      `where id = ? and trade_state in (${from.map(() => '?').join(', ')}) and refunded_total + ? <= amount_total`;
+    // WeChat Pay's own wording for an order in REFUND (its query answers the same).
+    return (await run(em, sql, [amount, 'REFUND', REFUND_STATE_DESC, now, id, ...from, amount])) === 1;
+  }
+
+  /** Orders still open due for a query (补单) or an automatic close, oldest first. */
+  findUnpaidDue(createdBefore: number, syncedBefore: number, limit: number, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
+    return T.select(
+      em,
+      'trade_state = ? and created_at <= ? and (last_synced_at is null or last_synced_at <= ?)',
+      ['NOTPAY', createdBefore, syncedBefore],
+      `order by created_at limit ${Number(limit)}`,
+    );
+  }
+
+  /** A page of orders, newest first, after the (created_at, id) cursor. */
+  list(f: OrderFilter, limit: number, after?: { createdAt: number; id: string }, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...v: unknown[]) => {
+      where.push(sql);
+      params.push(...v);
+    };
+    if (f.tenantId) add('tenant_id = ?', f.tenantId);
+    if (f.state) add('trade_state = ?', f.state);
+    if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
+    if (f.createdFrom !== undefined) add('created_at >= ?', f.createdFrom);
+    if (f.createdTo !== undefined) add('created_at < ?', f.createdTo);
+    if (after) add('(created_at < ? or (created_at = ? and id < ?))', after.createdAt, after.createdAt, after.id);
+    return T.select(em, where.join(' and '), params, `order by created_at desc, id desc limit ${Number(limit)}`);
+  }
+}

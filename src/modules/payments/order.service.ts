@@ -1,0 +1,371 @@
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../../platform/tokens';
+import { AppError } from '../../platform/errors/errors';
+import { rfc3339, type Clock } from '../../platform/clock';
+import type { Config } from '../../platform/config/schema';
+import type { Logger } from '../../platform/logging/logger';
+import type { LockService, RateLimiter } from '../../platform/kv/kv';
+import { isUniqueViolation } from '../../platform/db/sql';
+import type { Em } from '../../platform/db/orm';
+import { newId } from '../../platform/ids';
+import {
+  closeOrder as closeUpstream,
+  createJsapiOrder,
+  queryOrderByOutTradeNo,
+  isUpstream,
+  type ServiceProviderCredentials,
+  type WxpayClient,
+  type PartnerJsapiOrderRequest,
+  type PartnerTransaction,
+} from '@partnerpay/wxpay';
+import { ProviderCredentials, type AppBinding, type TenantView } from '../tenancy';
+import { recordEvent } from '../events';
+import { requestHash } from '../../platform/idempotency/request-hash';
+import type { PaymentOrderRow } from './order.entity';
+import type { CreateOrderInput } from './order.input';
+import { OrderRepository } from './order.repository';
+import { applyTransaction, closeOrder, type ApplyOutcome, type TransitionDeps } from './order.state';
+import { orderView } from './order.view';
+import { paymentParams, type PaymentParams } from './payment-params';
+import { ClientSecrets } from './client-secret';
+
+/** WeChat Pay caps time_expire at 15 days after the order. */
+const MAX_EXPIRE_MS = 15 * 86_400_000;
+
+/** WeChat Pay keeps a prepay_id usable for 2 h; ask again a little before that. */
+const PREPAY_TTL_MS = 2 * 3600_000 - 10 * 60_000;
+
+/** The 二清 guard as orders use it (TOKENS.ClearingGuard, bound by tenancy). */
+export interface OrderClearingGuard {
+  checkOrder(tenant: TenantView, binding: AppBinding): unknown;
+}
+
+export interface CreateResult {
+  created: boolean;
+  order: PaymentOrderRow;
+  payment: PaymentParams | null;
+}
+
+/**
+ * Orders end to end. The order row is written before WeChat Pay is called, so a crash or an
+ * upstream failure between the two leaves an order that the same request (or the reconciler)
+ * resumes; WeChat Pay deduplicates the retried call by out_trade_no.
+ */
+@injectable()
+export class OrderService {
+  private readonly deps: TransitionDeps;
+
+  constructor(
+    @inject(OrderRepository) private readonly repo: OrderRepository,
+    @inject(TOKENS.Config) private readonly config: Config,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.Locks) private readonly locks: LockService,
+    @inject(TOKENS.RateLimiter) private readonly limiter: RateLimiter,
+    @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
+    @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
+    @inject(TOKENS.ClearingGuard) private readonly guard: OrderClearingGuard,
+    @inject(ClientSecrets) private readonly clientSecrets: ClientSecrets,
+  ) {
+    this.deps = { recordEvent, logger };
+  }
+
+  /** POST /v1/orders: validates against the tenant, writes the order, places it upstream, signs payment parameters. */
+  async create(tenant: TenantView, input: CreateOrderInput): Promise<CreateResult> {
+    const binding = tenant.apps.find((a) => a.appid === input.appid);
+    if (!binding)
+      throw new AppError(
+        'APPID_MCHID_NOT_MATCH',
+        `appid ${input.appid} is not bound to this sub-merchant; an operator can bind it with POST /admin/v1/tenants/${tenant.id}/apps`,
+        { appid: input.appid },
+      );
+    await this.guard.checkOrder(tenant, binding);
+    const now = this.clock.now();
+    const expireAt = input.time_expire ? Date.parse(input.time_expire) : now + tenant.orderExpireMinutes * 60_000;
+    if (!Number.isFinite(expireAt) || expireAt <= now + 60_000)
+      throw AppError.invalid([{ field: 'time_expire', issue: 'must be at least one minute in the future' }]);
+    if (expireAt > now + MAX_EXPIRE_MS)
+      throw AppError.invalid([{ field: 'time_expire', issue: 'must be at most 15 days ahead (WeChat Pay caps it there)' }]);
+    const limit = await this.limiter.hit(`orders:create:${tenant.id}`, tenant.ordersPerMinute, 60_000);
+    if (!limit.allowed) throw AppError.rateLimited(limit.retryAfterMs / 1000, 'order creation rate limit for this sub-merchant reached');
+    const sp = await this.providers.require(tenant.spMchid);
+
+    const hash = requestHash(input);
+    const id = newId('ord');
+    // No payer: the order awaits its buyer, who pays it from the mini-program with this secret (/mp/v1).
+    const clientSecret = input.payer ? null : await this.clientSecrets.seal(id);
+    const candidate: PaymentOrderRow = {
+      id,
+      tenantId: tenant.id,
+      spMchid: tenant.spMchid,
+      subMchid: tenant.subMchid,
+      outTradeNo: input.out_trade_no,
+      appid: input.appid,
+      appSide: binding.devMode === 'centralized' ? 'sp' : 'sub',
+      payerOpenid: input.payer?.openid ?? '',
+      clientSecret,
+      description: input.description,
+      amountTotal: input.amount.total,
+      currency: input.amount.currency,
+      attach: input.attach ?? null,
+      timeExpire: expireAt,
+      requestHash: hash,
+      tradeState: 'NOTPAY',
+      tradeStateDesc: null,
+      prepayId: null,
+      prepayAt: null,
+      transactionId: null,
+      successTime: null,
+      payerTotal: null,
+      bankType: null,
+      refundedTotal: 0,
+      profitSharing: input.profit_sharing ? 1 : 0,
+      fundsRefunds: 0,
+      fundsSplits: 0,
+      fundsUnfrozen: 0,
+      lastSyncedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    let order = candidate;
+    let created = true;
+    try {
+      await this.repo.insert(candidate);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const existing = await this.repo.findByOutTradeNo(tenant.spMchid, input.out_trade_no);
+      // Another tenant's order, or this tenant's with another body: both are a different order.
+      if (!existing || existing.tenantId !== tenant.id || existing.requestHash !== hash)
+        throw new AppError(
+          'OUT_TRADE_NO_USED',
+          `out_trade_no ${input.out_trade_no} is already used by a different order; use a new out_trade_no`,
+          { out_trade_no: input.out_trade_no },
+        );
+      order = existing;
+      created = false;
+    }
+    if (order.tradeState !== 'NOTPAY' || !order.payerOpenid) return { created, order, payment: null };
+    order = await this.ensurePrepay(sp, order, created);
+    if (order.tradeState !== 'NOTPAY' || !order.prepayId) return { created, order, payment: null };
+    return { created, order, payment: paymentParams(order.appid, order.prepayId, sp.merchantPrivateKey, this.clock.now()) };
+  }
+
+  /** The JSAPI body for an order; always the same bytes for the same order, as WeChat Pay's dedup requires. */
+  private upstreamBody(sp: ServiceProviderCredentials, o: PaymentOrderRow): PartnerJsapiOrderRequest {
+    const own = o.appSide === 'sub';
+    return {
+      sp_appid: sp.spAppid,
+      sp_mchid: o.spMchid,
+      ...(own ? { sub_appid: o.appid } : {}),
+      sub_mchid: o.subMchid,
+      description: o.description,
+      out_trade_no: o.outTradeNo,
+      time_expire: rfc3339(o.timeExpire),
+      ...(o.attach != null ? { attach: o.attach } : {}),
+      notify_url: `${this.config.server.publicBaseUrl}/notify/${o.tenantId}/transactions`,
+      amount: { total: o.amountTotal, currency: 'CNY' },
+      payer: own ? { sub_openid: o.payerOpenid } : { sp_openid: o.payerOpenid },
+      ...(o.profitSharing === 1 ? { settle_info: { profit_sharing: true } } : {}),
+    };
+  }
+
+  /**
+   * Makes sure the order has a live prepay_id. One caller per order talks to WeChat Pay (a lock,
+   * Redis-backed when configured); concurrent callers wait and reuse its answer.
+   */
+  async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow, justInserted = false): Promise<PaymentOrderRow> {
+    const live = (o: PaymentOrderRow) => o.prepayId != null && o.prepayAt != null && this.clock.now() - o.prepayAt < PREPAY_TTL_MS;
+    if (live(order)) return order;
+    return this.locks.withLock(
+      `order:prepay:${order.id}`,
+      async () => {
+        // A row this request inserted a moment ago is known: no re-read (a racing copy of the same
+        // request at worst asks WeChat Pay twice, which answers the same prepay_id by out_trade_no).
+        const fresh = justInserted ? order : (await this.repo.findById(order.id))!;
+        if (fresh.tradeState !== 'NOTPAY' || live(fresh)) return fresh;
+        if (this.clock.now() >= fresh.timeExpire)
+          throw new AppError('ORDER_CLOSED', `order ${fresh.outTradeNo} expired at ${rfc3339(fresh.timeExpire)}; create a new order`);
+        let prepayId: string;
+        try {
+          prepayId = (await createJsapiOrder(this.wxpay, sp, this.upstreamBody(sp, fresh))).prepay_id;
+        } catch (err) {
+          throw await this.explainCreateFailure(sp, fresh, err);
+        }
+        const now = this.clock.now();
+        await this.repo.savePrepay(fresh.id, prepayId, now);
+        return { ...fresh, prepayId, prepayAt: now };
+      },
+      // Short and renewed while held (Redis): after a kill -9 mid-order a retry waits seconds, not a minute.
+      { ttlMs: 5_000, waitMs: 60_000 },
+    );
+  }
+
+  /** Turns WeChat Pay's refusal of an order into the contract's error, syncing first when the order moved on. */
+  private async explainCreateFailure(sp: ServiceProviderCredentials, order: PaymentOrderRow, err: unknown): Promise<unknown> {
+    if (isUpstream(err, 'OUT_TRADE_NO_USED'))
+      return new AppError(
+        'OUT_TRADE_NO_USED',
+        `WeChat Pay already holds a different order with out_trade_no ${order.outTradeNo}; use a new out_trade_no`,
+        { out_trade_no: order.outTradeNo },
+        { cause: err },
+      );
+    if (isUpstream(err, 'APPID_MCHID_NOT_MATCH'))
+      return new AppError(
+        'APPID_MCHID_NOT_MATCH',
+        `WeChat Pay says appid ${order.appid} is not bound to sub_mchid ${order.subMchid}; bind it on the WeChat Pay side, then retry`,
+        { appid: order.appid },
+        { cause: err },
+      );
+    if (isUpstream(err, 'ORDER_PAID') || isUpstream(err, 'ORDER_CLOSED')) {
+      const synced = await this.sync(sp, order).catch(() => order);
+      return new AppError(
+        synced.tradeState === 'CLOSED' ? 'ORDER_CLOSED' : 'ORDER_PAID',
+        `order ${order.outTradeNo} is already ${synced.tradeState === 'CLOSED' ? 'closed' : 'paid'}`,
+        undefined,
+        { cause: err },
+      );
+    }
+    return err;
+  }
+
+  /** The tenant's order, or 404 (also for another tenant's: its existence is never revealed). */
+  async get(tenant: TenantView, outTradeNo: string, sync = false): Promise<PaymentOrderRow> {
+    const order = await this.repo.findTenantOrder(tenant.id, tenant.spMchid, outTradeNo);
+    if (!order) throw AppError.notFound(`order ${outTradeNo}`);
+    if (!sync || order.tradeState !== 'NOTPAY') return order;
+    await this.assertSyncAllowed(tenant);
+    return this.sync(await this.providers.require(tenant.spMchid), order);
+  }
+
+  /**
+   * ?sync=true spends the provider's one WeChat Pay query quota, shared by all its tenants: each
+   * tenant gets orders.syncPerMinutePerTenant of them (orders and refunds together), then 429.
+   */
+  async assertSyncAllowed(tenant: TenantView): Promise<void> {
+    const r = await this.limiter.hit(`wxpay:sync:${tenant.id}`, this.config.orders.syncPerMinutePerTenant, 60_000);
+    if (!r.allowed)
+      throw AppError.rateLimited(r.retryAfterMs / 1000, 'sync=true rate limit for this sub-merchant reached; read without sync');
+  }
+
+  /**
+   * Asks WeChat Pay about the order and applies the answer through the same transition code as
+   * notifications. ORDER_NOT_EXIST (never placed upstream) changes nothing.
+   */
+  async sync(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
+    let txn: PartnerTransaction;
+    try {
+      txn = await queryOrderByOutTradeNo(this.wxpay, sp, order.subMchid, order.outTradeNo);
+    } catch (err) {
+      if (isUpstream(err, 'ORDER_NOT_EXIST')) {
+        await this.repo.markSynced(order.id, this.clock.now());
+        return order;
+      }
+      throw err;
+    }
+    const outcome = await this.applyUpstream(order.id, txn);
+    if (outcome.result === 'conflict')
+      this.logger.warn({ order_id: order.id, reason: outcome.reason }, 'WeChat Pay query disagrees with the local order');
+    return outcome.order;
+  }
+
+  /**
+   * Applies WeChat Pay's account of a transaction to an order in one transaction. The guarded UPDATE
+   * takes the row lock, so the order is read without one: `known` (the caller's read of it) saves even
+   * that read; what the cross-check compares (merchant, out_trade_no, amount) never changes.
+   */
+  async applyUpstream(orderId: string, txn: PartnerTransaction, known?: PaymentOrderRow): Promise<ApplyOutcome> {
+    return this.repo.db.tx((em) => this.applyUpstreamIn(em, orderId, txn, known));
+  }
+
+  /** applyUpstream inside the caller's transaction (notifications commit their log row with it). */
+  async applyUpstreamIn(em: Em, orderId: string, txn: PartnerTransaction, known?: PaymentOrderRow): Promise<ApplyOutcome> {
+    const order = known ?? (await this.repo.findById(orderId, em))!;
+    const now = this.clock.now();
+    const outcome = await applyTransaction(em, this.deps, order, txn, now);
+    // A payment applied just now already set last_synced_at = now in its guarded UPDATE.
+    if (outcome.result !== 'applied' || outcome.order.lastSyncedAt !== now) await this.repo.markSynced(orderId, now, em);
+    return outcome;
+  }
+
+  /** POST /v1/orders/{out_trade_no}/payment: fresh parameters for an unpaid, unexpired order (same prepay_id while it lives). */
+  async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: PaymentParams }> {
+    const order = await this.get(tenant, outTradeNo);
+    this.assertOpen(order);
+    if (!order.payerOpenid)
+      throw new AppError(
+        'CONFLICT',
+        `order ${outTradeNo} awaits its buyer: the mini-program pays it with the order's client_secret ` +
+          `(POST /mp/v1/orders/${order.id}/pay)`,
+      );
+    // The AppID may have been unbound (or the tenant re-checked by the 二清 guard) since the order was made.
+    const binding = tenant.apps.find((a) => a.appid === order.appid);
+    if (!binding)
+      throw new AppError('APPID_MCHID_NOT_MATCH', `appid ${order.appid} is no longer bound to this sub-merchant; create a new order`, {
+        appid: order.appid,
+      });
+    await this.guard.checkOrder(tenant, binding);
+    if (this.clock.now() >= order.timeExpire)
+      throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.timeExpire)}; create a new order`);
+    const sp = await this.providers.require(tenant.spMchid);
+    const ready = await this.ensurePrepay(sp, order);
+    this.assertOpen(ready);
+    return { order: ready, payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()) };
+  }
+
+  /** 409 ORDER_PAID / ORDER_CLOSED unless the order is open. */
+  assertOpen(order: PaymentOrderRow): void {
+    if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
+      throw new AppError('ORDER_PAID', `order ${order.outTradeNo} is already paid`);
+    if (order.tradeState !== 'NOTPAY')
+      throw new AppError('ORDER_CLOSED', `order ${order.outTradeNo} is ${order.tradeState}; create a new order`);
+  }
+
+  /** POST /v1/orders/{out_trade_no}/close: closes upstream, then locally; a closed order answers as is. */
+  async close(tenant: TenantView, outTradeNo: string): Promise<PaymentOrderRow> {
+    const order = await this.get(tenant, outTradeNo);
+    if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
+      throw new AppError('ORDER_PAID', `order ${outTradeNo} is paid; refund it instead of closing it`);
+    if (order.tradeState !== 'NOTPAY') return order;
+    return this.closeNow(await this.providers.require(tenant.spMchid), order);
+  }
+
+  /** Closes an unpaid order at WeChat Pay and here. A payment that won the race turns into 409 ORDER_PAID. */
+  async closeNow(sp: ServiceProviderCredentials, order: PaymentOrderRow): Promise<PaymentOrderRow> {
+    try {
+      await closeUpstream(this.wxpay, sp, order.subMchid, order.outTradeNo);
+    } catch (err) {
+      // Never placed upstream (the create call failed before WeChat Pay saw it): closing here is enough.
+      if (!isUpstream(err, 'ORDER_NOT_EXIST')) {
+        if (isUpstream(err, 'ORDER_PAID')) {
+          await this.sync(sp, order).catch(() => undefined);
+          throw new AppError('ORDER_PAID', `order ${order.outTradeNo} was paid before it could be closed; refund it instead`, undefined, {
+            cause: err,
+          });
+        }
+        throw err;
+      }
+    }
+    const outcome = await this.repo.db.tx((em) => closeOrder(em, this.deps, order.id, this.clock.now()));
+    if (outcome.result === 'conflict' && (outcome.order.tradeState === 'SUCCESS' || outcome.order.tradeState === 'REFUND'))
+      throw new AppError('ORDER_PAID', `order ${order.outTradeNo} was paid before it could be closed; refund it instead`);
+    return outcome.order;
+  }
+
+  /** The order by id for operators (any tenant). */
+  async byId(id: string): Promise<PaymentOrderRow> {
+    const order = await this.repo.findById(id);
+    if (!order) throw AppError.notFound(`order ${id}`);
+    return order;
+  }
+
+  /** The tenant's view of an order: orderView plus, for orders awaiting (or bound to) a mini-program buyer, its client_secret. */
+  async tenantView(order: PaymentOrderRow): Promise<Record<string, unknown>> {
+    const view = orderView(order);
+    return order.clientSecret ? { ...view, client_secret: await this.clientSecrets.reveal(order) } : view;
+  }
+
+  /** Serialises a create result for the API. */
+  static createAnswer(r: CreateResult): { status: number; body: Record<string, unknown> } {
+    return { status: r.created ? 201 : 200, body: { order: orderView(r.order), payment: r.payment } };
+  }
+}

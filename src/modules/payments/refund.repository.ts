@@ -1,0 +1,82 @@
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../../platform/tokens';
+import type { Database } from '../../platform/db/database';
+import type { Em } from '../../platform/db/orm';
+import { run } from '../../platform/db/sql';
+import { REFUND as T, type RefundRow, type RefundStatus } from './refund.entity';
+
+export interface RefundFilter {
+  tenantId?: string;
+  status?: RefundStatus;
+  outTradeNo?: string;
+}
+
+/** The refund table's only SQL; methods take the caller's transaction as `em` when there is one. */
+@injectable()
+export class RefundRepository {
+  constructor(@inject(TOKENS.Db) readonly db: Database) {}
+
+  /** Writes a new refund (a duplicate out_refund_no raises a unique violation). */
+  insert(r: RefundRow, em: Em = this.db.read()): Promise<void> {
+    return T.insert(em, r);
+  }
+
+  /** The refund by provider and out_refund_no (any tenant). */
+  find(spMchid: string, outRefundNo: string, em: Em = this.db.read()): Promise<RefundRow | undefined> {
+    return T.findBy(em, { spMchid, outRefundNo }).then((r) => r[0]);
+  }
+
+  /** The refund by id; `lock` takes its row lock for the rest of the caller's transaction. */
+  findById(id: string, em: Em = this.db.read(), lock = false): Promise<RefundRow | undefined> {
+    return T.findBy(em, { id }, lock ? this.db.forUpdate(em).trim() : '').then((r) => r[0]);
+  }
+
+  /** Records WeChat Pay's acceptance (refund_id) of a refund. */
+  async markSubmitted(id: string, refundId: string | null, now: number, em: Em = this.db.read()): Promise<void> {
+    await run(em, `update ${T.name} set submitted = 1, refund_id = coalesce(?, refund_id), updated_at = ? where id = ?`, [
+      refundId,
+      now,
+      id,
+    ]);
+  }
+
+  /** Deletes a reservation WeChat Pay never accepted (a definite refusal frees the amount and the out_refund_no). */
+  async deleteUnsubmitted(id: string, em: Em = this.db.read()): Promise<boolean> {
+    return (await run(em, `delete from ${T.name} where id = ? and submitted = 0`, [id])) === 1;
+  }
+
+  /** Refunds still PROCESSING since before `before` and not asked about since `syncedBefore`. */
+  findProcessingDue(before: number, syncedBefore: number, limit: number, em: Em = this.db.read()): Promise<RefundRow[]> {
+    return T.select(
+      em,
+      'status = ? and created_at <= ? and (last_synced_at is null or last_synced_at <= ?)',
+      ['PROCESSING', before, syncedBefore],
+      `order by created_at limit ${Number(limit)}`,
+    );
+  }
+
+  /** Claims a PROCESSING refund for one reconciler run (bookmark: the value just read -> `now`); false when another node was first. */
+  async claimForReconcile(r: RefundRow, now: number, em: Em = this.db.read()): Promise<boolean> {
+    return (await T.update(em, { lastSyncedAt: now }, { id: r.id, status: 'PROCESSING', lastSyncedAt: r.lastSyncedAt ?? null })) === 1;
+  }
+
+  /** Notes a query to WeChat Pay about the refund. */
+  async markSynced(id: string, now: number, em: Em = this.db.read()): Promise<void> {
+    await T.update(em, { lastSyncedAt: now }, { id });
+  }
+
+  /** A page of refunds, newest first, after the cursor. */
+  list(f: RefundFilter, limit: number, after?: { n: number; id: string }, em: Em = this.db.read()): Promise<RefundRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: string, ...v: unknown[]) => {
+      where.push(sql);
+      args.push(...v);
+    };
+    if (f.tenantId) add('tenant_id = ?', f.tenantId);
+    if (f.status) add('status = ?', f.status);
+    if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
+    if (after) add('(created_at < ? or (created_at = ? and id < ?))', after.n, after.n, after.id);
+    return T.select(em, where.join(' and '), args, `order by created_at desc, id desc limit ${Number(limit)}`);
+  }
+}

@@ -1,0 +1,189 @@
+import type { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { ApiRouter } from '../../platform/http/route';
+import { TOKENS } from '../../platform/tokens';
+import { tenantAuth, tenantOf, tenantId } from '../tenancy';
+import { operatorAuth, writeContext } from '../operators';
+import type { IdempotencyService } from '../../platform/idempotency/idempotency.service';
+import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
+import { ProfitSharingService } from './profit-sharing.service';
+import { ReceiversService } from './receivers.service';
+import {
+  addReceiverBody,
+  createReturnBody,
+  createSplitBody,
+  outOrderNoParams,
+  outReturnNoParams,
+  unfreezeBody,
+} from './profit-sharing.input';
+import { returnView, splitView } from './profit-sharing.view';
+
+const splitSchema = z.object({ profit_sharing_order: z.record(z.string(), z.unknown()) });
+const returnSchema = z.object({ profit_sharing_return: z.record(z.string(), z.unknown()) });
+const receiverSchema = z.object({
+  type: z.string(),
+  account: z.string(),
+  relation_type: z.string().nullable(),
+  custom_relation: z.string().nullable(),
+  name: z.string().nullable(),
+  registered_at_wechat_pay: z.boolean(),
+  created_at: z.string().nullable(),
+});
+const idem = { 'Idempotency-Key': 'optional, at most 64 printable ASCII characters' };
+const tags = ['profit sharing'];
+
+/** The tenant's profit-sharing API (/v1/profit-sharing/*) and the operators' receivers (/admin/v1/tenants/{id}/receivers). */
+export function profitSharingRouter(c: DependencyContainer): ApiRouter {
+  const ps = c.resolve(ProfitSharingService);
+  const receivers = c.resolve(ReceiversService);
+  const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
+  const auth = tenantAuth(c);
+  const r = new ApiRouter();
+
+  r.route(
+    {
+      method: 'post',
+      path: '/v1/profit-sharing/orders',
+      summary: 'Split a profit-sharing payment among approved receivers (分账), within the authorised ratio',
+      tags,
+      auth: 'tenant',
+      body: createSplitBody,
+      headers: idem,
+      responses: {
+        201: { description: 'accepted (state PROCESSING); follow it with GET or the profit_sharing.finished event', schema: splitSchema },
+        200: { description: 'the existing split with this out_order_no', schema: splitSchema },
+      },
+    },
+    auth,
+    async ({ body, req, res }) => {
+      const tenant = tenantOf(req);
+      return answerIdempotently(idempotency, req, res, tenant.id, body, async () => {
+        const out = await ps.createSplit(tenant, body);
+        return { status: out.created ? 201 : 200, body: { profit_sharing_order: splitView(out.split) } };
+      });
+    },
+  );
+  r.route(
+    {
+      method: 'get',
+      path: '/v1/profit-sharing/orders/:out_order_no',
+      summary: 'A split or unfreeze, with each receiver result',
+      tags,
+      auth: 'tenant',
+      params: outOrderNoParams,
+      responses: { 200: { description: 'the split', schema: splitSchema } },
+    },
+    auth,
+    async ({ params, req }) => ({ profit_sharing_order: splitView(await ps.getSplit(tenantOf(req), params.out_order_no)) }),
+  );
+  r.route(
+    {
+      method: 'post',
+      path: '/v1/profit-sharing/unfreeze',
+      summary: 'Release what is still frozen of a payment to the sub-merchant; no split after it',
+      tags,
+      auth: 'tenant',
+      body: unfreezeBody,
+      headers: idem,
+      responses: {
+        201: { description: 'accepted', schema: splitSchema },
+        200: { description: 'the existing unfreeze with this out_order_no', schema: splitSchema },
+      },
+    },
+    auth,
+    async ({ body, req, res }) => {
+      const tenant = tenantOf(req);
+      return answerIdempotently(idempotency, req, res, tenant.id, body, async () => {
+        const out = await ps.unfreeze(tenant, body);
+        return { status: out.created ? 201 : 200, body: { profit_sharing_order: splitView(out.split) } };
+      });
+    },
+  );
+  r.route(
+    {
+      method: 'post',
+      path: '/v1/profit-sharing/returns',
+      summary: 'Return (回退) part of what a merchant receiver got from a split',
+      tags,
+      auth: 'tenant',
+      body: createReturnBody,
+      headers: idem,
+      responses: {
+        201: { description: 'accepted (result PROCESSING, SUCCESS or FAILED)', schema: returnSchema },
+        200: { description: 'the existing return with this out_return_no', schema: returnSchema },
+      },
+    },
+    auth,
+    async ({ body, req, res }) => {
+      const tenant = tenantOf(req);
+      return answerIdempotently(idempotency, req, res, tenant.id, body, async () => {
+        const out = await ps.createReturn(tenant, body);
+        return { status: out.created ? 201 : 200, body: { profit_sharing_return: returnView(out.ret) } };
+      });
+    },
+  );
+  r.route(
+    {
+      method: 'get',
+      path: '/v1/profit-sharing/returns/:out_return_no',
+      summary: 'A return',
+      tags,
+      auth: 'tenant',
+      params: outReturnNoParams,
+      responses: { 200: { description: 'the return', schema: returnSchema } },
+    },
+    auth,
+    async ({ params, req }) => ({ profit_sharing_return: returnView(await ps.getReturn(tenantOf(req), params.out_return_no)) }),
+  );
+
+  const admin = operatorAuth(c, 'admin');
+  const viewer = operatorAuth(c, 'viewer');
+  const adminTags = ['admin: profit sharing'];
+  r.route(
+    {
+      method: 'post',
+      path: '/admin/v1/tenants/:id/receivers',
+      summary: "Approve a receiver for the tenant's splits and add it at WeChat Pay (name encrypted)",
+      tags: adminTags,
+      auth: 'operator',
+      params: z.object({ id: tenantId }),
+      body: addReceiverBody,
+      responses: { 201: { description: 'approved and registered', schema: receiverSchema } },
+    },
+    admin,
+    async ({ params, body, req, res }) => {
+      const out = await receivers.add(params.id, body, writeContext(req));
+      res.status(201);
+      return out;
+    },
+  );
+  r.route(
+    {
+      method: 'get',
+      path: '/admin/v1/tenants/:id/receivers',
+      summary: "The tenant's approved receivers",
+      tags: adminTags,
+      auth: 'operator',
+      params: z.object({ id: tenantId }),
+      responses: { 200: { description: 'receivers', schema: z.object({ data: z.array(receiverSchema) }) } },
+    },
+    viewer,
+    async ({ params }) => ({ data: await receivers.list(params.id) }),
+  );
+  r.route(
+    {
+      method: 'delete',
+      path: '/admin/v1/tenants/:id/receivers/:account',
+      summary: 'Remove a receiver: deleted at WeChat Pay and no longer approved',
+      tags: adminTags,
+      auth: 'operator',
+      params: z.object({ id: tenantId, account: z.string().min(1).max(64) }),
+      responses: { 204: { description: 'removed' } },
+    },
+    admin,
+    async ({ params, req }) => {
+      await receivers.remove(params.id, params.account, writeContext(req));
+    },
+  );
+  return r;
+}

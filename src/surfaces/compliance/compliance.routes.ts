@@ -1,0 +1,78 @@
+import type { DependencyContainer } from 'tsyringe';
+import { z } from 'zod';
+import { ApiRouter } from '../../platform/http/route';
+import { AppError } from '../../platform/errors/errors';
+import { TOKENS } from '../../platform/tokens';
+import { operatorAuth } from '../../modules/operators';
+import { complianceCatalogue, tenantId, TenantsService, type SecondaryClearingGuard } from '../../modules/tenancy';
+import { ProfitSharingRepository } from '../../modules/profit-sharing';
+
+/** GET /admin/v1/compliance and GET /admin/v1/tenants/{id}/compliance. */
+export function complianceRouter(c: DependencyContainer): ApiRouter {
+  const guard = c.resolve<SecondaryClearingGuard>(TOKENS.ClearingGuard);
+  const viewer = operatorAuth(c, 'viewer');
+  const catalogue = complianceCatalogue();
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/compliance',
+        summary: 'The 二清 rules and the dev-mode x payment-mode matrix, explained',
+        tags: ['admin: compliance'],
+        auth: 'operator',
+        responses: { 200: { description: 'rules and matrix' } },
+      },
+      viewer,
+      () => catalogue,
+    )
+    .route(
+      {
+        method: 'get',
+        path: '/admin/v1/tenants/:id/compliance',
+        summary: 'Each 二清 rule for this tenant, and whether it holds',
+        tags: ['admin: compliance'],
+        auth: 'operator',
+        params: z.object({ id: tenantId }),
+        responses: {
+          200: {
+            description: 'rules evaluated',
+            schema: z.object({
+              tenant_id: z.string(),
+              compliant: z.boolean(),
+              rules: z.array(z.object({ rule: z.string(), holds: z.boolean(), explanation: z.string() })),
+              profit_sharing: z.object({
+                max_ratio: z.number(),
+                orders_split: z.number(),
+                split_total: z.number(),
+                paid_total: z.number(),
+                highest_share: z.number(),
+              }),
+            }),
+          },
+        },
+      },
+      viewer,
+      async ({ params }) => {
+        const rules = await guard.evaluate(params.id);
+        if (!rules) throw AppError.notFound('tenant');
+        // Each tenant's splits against its cap: the highest cumulative share of any one payment (万分比).
+        const maxRatio = (await c.resolve(TenantsService).get(params.id)).profit_sharing.max_ratio;
+        const totals = await c.resolve(ProfitSharingRepository).totals(params.id);
+        const cap = rules.find((r) => r.rule === 'ratio_above_cap');
+        if (cap && totals.orders) {
+          cap.holds = cap.holds && totals.maxShare <= maxRatio;
+          cap.explanation +=
+            `; ${totals.orders} payment(s) split, ${totals.split} of ${totals.paid} fen, ` +
+            `at most ${totals.maxShare / 100}% of one payment`;
+        }
+        const profit_sharing = {
+          max_ratio: maxRatio,
+          orders_split: totals.orders,
+          split_total: totals.split,
+          paid_total: totals.paid,
+          highest_share: totals.maxShare,
+        };
+        return { tenant_id: params.id, compliant: rules.every((r) => r.holds), rules, profit_sharing };
+      },
+    );
+}

@@ -1,0 +1,126 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
+import type { AppModule } from '../../platform/module';
+import { TOKENS } from '../../platform/tokens';
+import type { Config } from '../../platform/config/schema';
+import type { Logger } from '../../platform/logging/logger';
+import type { CredentialsProvider } from '@partnerpay/wxpay';
+import { ServiceProvidersService, syncTenants, TenantsService, type SyncResult } from '../../modules/tenancy';
+import type { WxpaySimulator } from '@partnerpay/wxpay-simulator';
+import { tenancyMerchantSource } from './demo-merchants';
+import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
+
+/** The demo's AppSecret of a mini-program (the simulator knows it too): "demo" + the AppID's 16 characters, zero-padded to 32. */
+export const demoAppSecret = (appid: string) => `demo${appid.slice(2)}`.padEnd(32, '0');
+
+/** The demo service provider that tenants/*.json refer to. */
+export const DEMO_SP = { spMchid: '1900000100', spAppid: 'wx8888888888888888', name: 'Demo ISV (simulated WeChat Pay)' };
+
+/**
+ * Seeds the demo (profile default, seedDemo): the demo service provider with a merchant key pair
+ * generated on first start (kept, encrypted, in the demo database), verified in public-key mode
+ * against the embedded simulator; the example tenants of tenants/ that do not exist yet; and the
+ * simulator following partnerpay's providers and tenants (it keeps no merchants of its own across restarts).
+ */
+async function seedDemo(c: DependencyContainer): Promise<void> {
+  const config = c.resolve<Config>(TOKENS.Config);
+  const logger = c.resolve<Logger>(TOKENS.Logger);
+  if (!config.seedDemo || !config.simulator.embedded || !c.isRegistered(TOKENS.Simulator, true)) return;
+  const sim = c.resolve<WxpaySimulator>(TOKENS.Simulator);
+  const platform = sim.platform();
+  const providers = c.resolve(ServiceProvidersService);
+  const credentials = c.resolve<CredentialsProvider>(TOKENS.Credentials);
+  const ctx = { actor: 'demo-seed' };
+
+  const existing = await credentials.get(DEMO_SP.spMchid);
+  const row = existing ? await providers.get(DEMO_SP.spMchid) : undefined;
+  if (!existing || row?.wechatpayPublicKeyId !== platform.public_key_id || !row?.spAppSecret) {
+    // First start (or the simulator's keys were reset, or a demo database from before checkout): (re)write the provider,
+    // keeping its merchant key if it has one.
+    const privateKey = existing
+      ? existing.merchantPrivateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+      : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await providers.put(
+      DEMO_SP.spMchid,
+      {
+        name: DEMO_SP.name,
+        sp_appid: DEMO_SP.spAppid,
+        merchant_serial_no: existing?.merchantSerialNo ?? randomBytes(20).toString('hex').toUpperCase(),
+        merchant_private_key: privateKey,
+        apiv3_key: existing ? existing.apiV3Key.toString('utf8') : randomBytes(24).toString('base64url'),
+        wechatpay_public_key_id: platform.public_key_id,
+        wechatpay_public_key: platform.public_key_pem,
+        sp_app_secret: demoAppSecret(DEMO_SP.spAppid),
+      },
+      ctx,
+    );
+  }
+  // Seeding creates what is missing and leaves the rest as operators left it (a PATCHed webhook_url survives a restart).
+  const report = await syncTenants(c, config.tenantsDir, { actor: 'demo-seed', createOnly: true });
+  // The simulator knows every provider and tenant partnerpay knows, now and whenever one is created or changed.
+  const learned = await sim.followMerchants(tenancyMerchantSource(c));
+  await seedDemoAppSecrets(c, sim);
+  printDemoKeys(config, report.results);
+  logger.info(
+    { sp_mchid: DEMO_SP.spMchid, tenants_created: report.results.filter((r) => r.action === 'created').length, ...learned },
+    'demo seeded: service provider, tenants; the simulator knows every provider and tenant',
+  );
+}
+
+/**
+ * New demo tenants' keys, once, as one block a person can read (never into the JSON log), and into
+ * <stateDir>/demo-tenant-keys.txt (mode 600) so a scrolled-away terminal does not lose them.
+ */
+function printDemoKeys(config: Config, results: SyncResult[]): void {
+  const created = results.filter((r) => r.secret_key);
+  if (!created.length) return;
+  const lines = created.map(
+    (r) =>
+      `  ${basename(r.file, '.json')}  tenant_id=${r.tenant_id}  sub_mchid=${r.sub_mchid}\n` +
+      `    secret_key=${r.secret_key}\n    webhook_secret=${r.webhook_secret ?? ''}`,
+  );
+  let saved = '';
+  if (config.simulator.stateDir) {
+    const file = join(resolve(config.simulator.stateDir), 'demo-tenant-keys.txt');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    saved = `\n  (also in ${file}, mode 600)`;
+  }
+  const rule = '='.repeat(72);
+  process.stdout.write(
+    `\n${rule}\n  demo tenants created: their keys, shown once (stored hashed)\n${rule}\n${lines.join('\n')}${saved}\n${rule}\n\n`,
+  );
+}
+
+/** Gives every demo mini-program its demo AppSecret, in partnerpay (sealed) and in the simulator's login. */
+async function seedDemoAppSecrets(c: DependencyContainer, sim: WxpaySimulator): Promise<void> {
+  const tenants = c.resolve(TenantsService);
+  sim.login.registerApp({ appid: DEMO_SP.spAppid, secret: demoAppSecret(DEMO_SP.spAppid) });
+  for (const t of (await tenants.list({ limit: 100, sp_mchid: DEMO_SP.spMchid })).data)
+    for (const a of t.apps) {
+      if (a.type !== 'miniprogram' || a.dev_mode === 'centralized') continue;
+      sim.login.registerApp({ appid: a.appid, secret: demoAppSecret(a.appid) });
+      if (!a.app_secret_set) await tenants.setAppSecret(t.id, a.appid, demoAppSecret(a.appid), { actor: 'demo-seed' });
+    }
+}
+
+const inboxOn = (c: DependencyContainer) => c.resolve<Config>(TOKENS.Config).demo.inbox;
+
+/**
+ * The demo profile's seeding (nothing unless config.seedDemo and the simulator is embedded) and its
+ * built-in webhook inbox (only with config.demo.inbox, which production refuses).
+ */
+export const demoModule: AppModule = {
+  name: 'demo',
+  register(c) {
+    if (inboxOn(c)) registerDemoInbox(c);
+  },
+  mountRaw(app, c) {
+    if (inboxOn(c)) mountDemoInbox(app, c);
+  },
+  routers: (c) => (inboxOn(c) && c.isRegistered(DemoInbox, true) ? [demoInboxRouter(c)] : []),
+  onStart: seedDemo,
+};

@@ -1,2 +1,0 @@
-/** The wxpay feature's entities (imported once from src/entities.ts). */
-import './platform-keys/platform-certificate.entity';
