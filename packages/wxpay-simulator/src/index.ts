@@ -11,3 +11,6 @@ export * from './bills';
 export * from './notifier';
 export * from './onboarding';
 export * from './loopback-only';
+export * from './component/component-sim';
+export * from './component/component-state';
+export * from './component/msg-crypt';

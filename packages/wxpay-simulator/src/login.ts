@@ -27,6 +27,20 @@ const ERRMSG: Record<number, string> = {
   41008: 'missing code',
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
   40226: 'code blocked',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40094: 'invalid component credential',
+  41001: 'access_token missing',
+  42001: 'access_token expired',
+  45009: 'reach max api daily quota limit',
+  61003: 'component is not authorized by this account',
+  61004: 'access clientip is not registered',
+  61005: 'component ticket is expired',
+  61006: 'component ticket is invalid',
+  61009: 'code is invalid',
+  61010: 'code is expired',
+  61011: 'invalid component',
+  61023: 'refresh_token is invalid',
+  40090: 'invalid request source (bad client ip)',
 };
 
 /** WeChat's error body: `{errcode, errmsg}` with a request id appended to the message as WeChat does. */
@@ -85,6 +99,14 @@ export class LoginSimulator {
     const known = this.secrets.get(appid);
     if (known === undefined) return wechatError(40013);
     if (known !== secret) return wechatError(40125);
+    return this.redeem(appid, jsCode);
+  }
+
+  /**
+   * Spends a wx.login code of `appid` (one use, 5 minutes): the session, or WeChat's error. The
+   * AppSecret variant and the open platform's component variant (/sns/component/jscode2session) share it.
+   */
+  redeem(appid: string, jsCode: string): Record<string, unknown> {
     const issued = this.codes.get(jsCode);
     // A code of another AppID is "invalid code" to this one (the devtools-with-another-AppID mistake).
     if (!issued || issued.appid !== appid || this.clock.now() >= issued.expiresAt) return wechatError(40029);

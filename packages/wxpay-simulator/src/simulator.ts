@@ -22,6 +22,9 @@ import { registerProfitSharingRoutes } from './routes/profit-sharing';
 import { ProfitSharingSim, type SimReturn } from './profit-sharing';
 import { transactionView } from './views';
 import { LoginSimulator } from './login';
+import { ComponentSimulator } from './component/component-sim';
+import { componentApiRouter } from './component/component-api';
+import { componentControlRouter } from './component/component-control';
 
 export interface WxpaySimulatorOptions {
   /** Wall clock for signature timestamps and business times (default: the system clock). Embedded, it is partnerpay's TOKENS.Clock. */
@@ -102,12 +105,15 @@ export class WxpaySimulator {
   private built?: Router;
   /** Mini-program login (api.weixin.qq.com/sns/jscode2session), served beside the pay API. */
   readonly login: LoginSimulator;
+  /** The open platform (第三方平台): component accounts, tickets, tokens, authorisations and their pushes. */
+  readonly component: ComponentSimulator;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
     this.login = new LoginSimulator(wall);
     this.identity = loadOrCreatePlatformIdentity(opts.stateDir);
     this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler);
+    this.component = new ComponentSimulator(wall, this.scheduler, this.login, opts.logger);
     this.notifier = new NotificationDispatcher(this.identity, this.scheduler, wall, this.faultList, opts.logger, opts.notifyTimeoutMs);
     this.core = new SimCore(
       this.state,
@@ -136,7 +142,10 @@ export class WxpaySimulator {
   router(): Router {
     if (this.built) return this.built;
     const r = express.Router();
+    r.use('/control/open-platform', loopbackOnly, componentControlRouter(this.component));
     r.use('/control', loopbackOnly, controlRouter(this));
+    // api.weixin.qq.com's open-platform API and mp.weixin.qq.com's authorisation page.
+    r.use(componentApiRouter(this.component, this.opts.clock ?? systemClock));
     // api.weixin.qq.com's login (GET only, JSON errors with HTTP 200), so WECHAT_API_BASE_URL can point here.
     r.get('/sns/jscode2session', (req: Request, res: Response) => {
       res.json(this.login.code2Session(req.query as Record<string, unknown>));
@@ -444,6 +453,7 @@ export class WxpaySimulator {
 
   /** Stops timers and deliveries and drops connections held by timeout faults. */
   async close(): Promise<void> {
+    this.component.stop();
     this.scheduler.stop();
     this.notifier.stop();
     this.api.releaseHung();
