@@ -14,8 +14,8 @@ import { openApiRouter } from '../surfaces/openapi/openapi';
 import { healthRouter } from '../surfaces/health/health.routes';
 import { version } from '../../package.json';
 
-/** Paths whose handlers read the raw body themselves (WeChat Pay signs the exact bytes). */
-const RAW_BODY_PREFIXES = ['/notify/'];
+/** Paths whose handlers read the raw body themselves (WeChat Pay signs the exact bytes; the open platform pushes XML). */
+const RAW_BODY_PREFIXES = ['/notify/', '/open-platform/'];
 
 /** Assembles middleware, the modules' routers and the error handler; does not listen. */
 export function buildApp(app: AppContainer): express.Application {

@@ -13,6 +13,7 @@ import { profitSharingModule } from '../modules/profit-sharing';
 import { notificationsModule } from '../modules/notifications';
 import { onboardingModule } from '../modules/onboarding';
 import { billsModule } from '../modules/bills';
+import { openPlatformModule } from '../modules/open-platform';
 import { checkoutModule } from '../modules/checkout';
 import { simulatorModule } from '../surfaces/demo/simulator.module';
 import { demoModule } from '../surfaces/demo/demo.module';
@@ -33,6 +34,7 @@ export const MODULES: AppModule[] = [
   onboardingModule,
   billsModule,
   demoModule,
+  openPlatformModule,
   checkoutModule,
   observabilityModule,
   complianceModule,

@@ -4,7 +4,8 @@ import { AppError } from '../../platform/errors/errors';
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/schema';
 import type { RateLimiter } from '../../platform/kv/kv';
-import { LoginSecrets, ProviderCredentials, type TenantDirectory, type TenantView } from '../tenancy';
+import { LoginSecrets, ProviderCredentials, assertAppAuthorized, type TenantDirectory, type TenantView } from '../tenancy';
+import { ComponentErrcodeError, ComponentLogin } from '../open-platform';
 import type { WechatApi } from './wechat-api';
 import {
   OrderService,
@@ -17,6 +18,7 @@ import {
 } from '../payments';
 import { checkoutOrderView, type CheckoutOrderView } from './checkout.view';
 import { loginError } from './login-errors';
+import { WechatErrcodeError } from './wechat-errors';
 
 /** A NOTPAY order read by the result page asks WeChat Pay at most this often. */
 const SYNC_EVERY_MS = 10_000;
@@ -39,6 +41,7 @@ export class CheckoutService {
     @inject(OrderService) private readonly orders: OrderService,
     @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
     @inject(OrderRepository) private readonly orderRows: OrderRepository,
+    @inject(ComponentLogin) private readonly componentLogin: ComponentLogin,
   ) {}
 
   /** Per-address and per-order budgets, counted before anything else (guessing costs the guesser). */
@@ -78,16 +81,10 @@ export class CheckoutService {
     this.orders.assertOpen(order);
     if (this.clock.now() >= order.timeExpire)
       throw new AppError('ORDER_CLOSED', `order ${order.outTradeNo} has expired; the shop must create a new order`);
-    const login = await this.loginSecrets.forApp(tenant.id, tenant.spMchid, order.appid);
-    if (!login.secret) throw missingSecret(tenant.id, order.appid, login.devMode);
+    const binding = tenant.apps.find((a) => a.appid === order.appid);
+    if (binding) assertAppAuthorized(binding, tenant.id);
+    const openid = await this.login(tenant, order.appid, binding?.devMode === 'third_party', code);
     const sp = await this.providers.require(tenant.spMchid);
-
-    let openid: string;
-    try {
-      openid = (await this.wechat.code2Session(order.appid, login.secret, code)).openid;
-    } catch (err) {
-      throw loginError(err, order.appid, tenant.id);
-    }
     const bound = await this.bind(order, openid);
     const ready = await this.orders.ensurePrepay(sp, bound);
     this.orders.assertOpen(ready);
@@ -95,6 +92,23 @@ export class CheckoutService {
       order: checkoutOrderView(ready),
       payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()),
     };
+  }
+
+  /**
+   * The buyer's openid for a wx.login code: through the open platform's component API for a
+   * third_party app authorised there (no AppSecret), else with the app's AppSecret.
+   */
+  private async login(tenant: TenantView, appid: string, thirdParty: boolean, code: string): Promise<string> {
+    const component = thirdParty ? await this.componentLogin.componentOf(appid) : undefined;
+    try {
+      if (component) return (await this.componentLogin.code2Session(component, appid, code)).openid;
+      const login = await this.loginSecrets.forApp(tenant.id, tenant.spMchid, appid);
+      if (!login.secret) throw missingSecret(tenant.id, appid, login.devMode);
+      return (await this.wechat.code2Session(appid, login.secret, code)).openid;
+    } catch (err) {
+      // The component API refuses a code with the same errcodes as jscode2session: one explanation for both.
+      throw loginError(err instanceof ComponentErrcodeError ? new WechatErrcodeError(err.errcode, err.errmsg) : err, appid, tenant.id);
+    }
   }
 
   /** The first buyer binds the order (one guarded UPDATE); anyone else is 409 PAYER_MISMATCH. */
@@ -116,9 +130,10 @@ function missingSecret(tenantId: string, appid: string, devMode: string | undefi
   if (devMode === 'third_party')
     return new AppError(
       'APP_SECRET_MISSING',
-      `appid ${appid} is a third-party-platform app without an AppSecret: logging its buyers in needs the open platform's ` +
-        "component API, which partnerpay does not implement yet. Set the app's AppSecret " +
-        `(PATCH /admin/v1/tenants/${tenantId}/apps/${appid}), or let the shop's back end create the order with payer.openid`,
+      `appid ${appid} is a third-party-platform app that is not authorised to an open platform registered in partnerpay, ` +
+        'and has no AppSecret: an operator sends its owner an authorisation link ' +
+        `(POST /admin/v1/open-platforms/{component_appid}/authorizations {"tenant_id": "${tenantId}"}), or sets its AppSecret ` +
+        `(PATCH /admin/v1/tenants/${tenantId}/apps/${appid})`,
       { appid },
     );
   if (devMode === 'centralized')

@@ -13,7 +13,8 @@ export type EventType =
   | 'refund.abnormal'
   | 'profit_sharing.finished'
   | 'profit_sharing.returned'
-  | 'reconciliation.completed';
+  | 'reconciliation.completed'
+  | 'app.authorization_changed';
 
 export const EVENT_TYPES: readonly EventType[] = [
   'order.paid',
@@ -24,6 +25,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'profit_sharing.finished',
   'profit_sharing.returned',
   'reconciliation.completed',
+  'app.authorization_changed',
 ];
 
 export interface NewEvent {

@@ -18,7 +18,7 @@ import {
   type PartnerJsapiOrderRequest,
   type PartnerTransaction,
 } from '@partnerpay/wxpay';
-import { ProviderCredentials, type AppBinding, type TenantView } from '../tenancy';
+import { ProviderCredentials, assertAppAuthorized, type AppBinding, type TenantView } from '../tenancy';
 import { recordEvent } from '../events';
 import { requestHash } from '../../platform/idempotency/request-hash';
 import type { PaymentOrderRow } from './order.entity';
@@ -79,6 +79,7 @@ export class OrderService {
         `appid ${input.appid} is not bound to this sub-merchant; an operator can bind it with POST /admin/v1/tenants/${tenant.id}/apps`,
         { appid: input.appid },
       );
+    assertAppAuthorized(binding, tenant.id);
     await this.guard.checkOrder(tenant, binding);
     const now = this.clock.now();
     const expireAt = input.time_expire ? Date.parse(input.time_expire) : now + tenant.orderExpireMinutes * 60_000;
@@ -303,6 +304,7 @@ export class OrderService {
       throw new AppError('APPID_MCHID_NOT_MATCH', `appid ${order.appid} is no longer bound to this sub-merchant; create a new order`, {
         appid: order.appid,
       });
+    assertAppAuthorized(binding, tenant.id);
     await this.guard.checkOrder(tenant, binding);
     if (this.clock.now() >= order.timeExpire)
       throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.timeExpire)}; create a new order`);

@@ -77,6 +77,8 @@ export const AppBindingEntity = defineEntity({
     claim: p.string().length(80),
     /** The mini-program's AppSecret (jscode2session), sealed; null when not set. */
     appSecret: p.string().length(255).nullable(),
+    /** False only once the owner of a third_party app withdrew its authorisation on the open platform. */
+    authorized: p.boolean().default(true),
     createdAt: p.bigint('number'),
   },
 });

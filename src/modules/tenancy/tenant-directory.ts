@@ -10,6 +10,8 @@ export interface AppBinding {
   appid: string;
   type: AppType;
   devMode: DevMode;
+  /** False when the owner of a third_party app withdrew its authorisation (orders, payments and logins are then 422 APP_NOT_AUTHORIZED). */
+  authorized?: boolean;
 }
 
 export interface TenantView {

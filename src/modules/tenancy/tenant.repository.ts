@@ -143,6 +143,11 @@ export class TenantRepository {
     if (ids.length) await A.deleteBy(em, { id: ids });
   }
 
+  /** Marks the tenant's binding of `appid` authorized or withdrawn; answers whether it changed. */
+  async setAppAuthorized(em: Em, tenantId: string, appid: string, authorized: boolean): Promise<boolean> {
+    return (await A.update(em, { authorized }, { tenantId, appid, authorized: !authorized })) === 1;
+  }
+
   /** Sets (or, null, removes) the sealed AppSecret of the tenant's binding of `appid`. */
   async setAppSecret(em: Em, tenantId: string, appid: string, sealed: string | null): Promise<void> {
     await A.update(em, { appSecret: sealed }, { tenantId, appid });

@@ -229,6 +229,55 @@ export class TenantsService {
     return this.json(t, await this.apps(em, t.id));
   }
 
+  /**
+   * Binds `appid` to the tenant as a third_party mini-program authorised on the open platform, or
+   * marks its third_party binding authorized again, inside `em`'s transaction (the caller invalidates
+   * the directory after commit). 409 CONFLICT when this tenant has it under another dev mode or
+   * another tenant holds it: nothing is written.
+   */
+  async bindAuthorizedApp(em: Em, tenantId: string, appid: string, ctx: WriteContext): Promise<'bound' | 'reauthorized' | 'unchanged'> {
+    const t = await this.tenant(em, tenantId);
+    const current = await this.apps(em, tenantId);
+    const mine = current.find((a) => a.appid === appid);
+    if (mine && mine.devMode !== 'third_party')
+      throw new AppError(
+        'CONFLICT',
+        `appid ${appid} is already bound to tenant ${tenantId} as ${mine.devMode}; remove that binding ` +
+          `(DELETE /admin/v1/tenants/${tenantId}/apps/${appid}) before authorising it through the open platform`,
+        { appid, dev_mode: mine.devMode, fields: [{ field: 'appid', issue: `bound as ${mine.devMode}` }] },
+      );
+    if (mine) return (await this.setAppAuthorized(em, tenantId, appid, true, ctx)) ? 'reauthorized' : 'unchanged';
+    const apps = [
+      ...current.map((a) => ({ appid: a.appid, type: a.type, dev_mode: a.devMode })),
+      { appid, type: 'miniprogram' as const, dev_mode: 'third_party' as const },
+    ];
+    await this.applyChanges(em, t, { apps }, ctx, 'tenant.app_authorized');
+    return 'bound';
+  }
+
+  /** Marks the tenant's third_party binding of `appid` authorized or withdrawn inside `em`'s transaction (audited); answers whether it changed. */
+  async setAppAuthorized(em: Em, tenantId: string, appid: string, authorized: boolean, ctx: WriteContext): Promise<boolean> {
+    if (!(await this.tenants.setAppAuthorized(em, tenantId, appid, authorized))) return false;
+    await this.audit.record(em, ctx, {
+      action: authorized ? 'tenant.app_authorized' : 'tenant.app_unauthorized',
+      target: `tenant:${tenantId}`,
+      before: { appid, authorized: !authorized },
+      after: { appid, authorized },
+    });
+    return true;
+  }
+
+  /** The tenant that holds `appid` as its own (not centralized) app, with its dev mode. */
+  async ownerOfApp(appid: string, em: Em = this.tenants.db.read()): Promise<{ tenantId: string; devMode: string } | undefined> {
+    const b = await this.tenants.findOwnApp(appid, em);
+    return b ? { tenantId: b.tenantId, devMode: b.devMode } : undefined;
+  }
+
+  /** Makes every reader of this process see the tenant's current apps (after a commit that changed them). */
+  invalidate(tenantId: string): void {
+    this.directory.invalidateTenant(tenantId);
+  }
+
   /** Unbinds an AppID (404 when it is not bound to this tenant). */
   async removeApp(id: string, appid: string, ctx: WriteContext): Promise<TenantJson> {
     const out = await this.db.tx(async (em) => {
@@ -343,6 +392,7 @@ export class TenantsService {
       devMode: a.dev_mode,
       claim: claimOf(tenantId, a),
       appSecret: null,
+      authorized: true,
       createdAt: now,
     }));
     await this.tenants.insertApps(em, rows);

@@ -36,6 +36,7 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['WXPAY_BASE_URL', ['wxpay', 'baseUrl'], String],
   ['WXPAY_BACKUP_BASE_URL', ['wxpay', 'backupBaseUrl'], String],
   ['WECHAT_API_BASE_URL', ['wechatApi', 'baseUrl'], String],
+  ['WECHAT_MP_BASE_URL', ['wechatApi', 'mpBaseUrl'], String],
   ['PARTNERPAY_ADMIN_TOKEN', ['security', 'adminToken'], String],
   ['PARTNERPAY_MASTER_KEY', ['security', 'masterKey'], String],
   ['PARTNERPAY_PREVIOUS_MASTER_KEYS', ['security', 'previousMasterKeys'], (v) => v.split(',').filter(Boolean)],

@@ -64,8 +64,10 @@ export const configSchema = z
       userAgent: z.string().default('partnerpay/0.1 (+https://github.com/partnerpay)'),
     }),
     wechatApi: z.object({
-      /** WeChat's API root for mini-program login (jscode2session); unset in the demo means the embedded simulator. */
+      /** WeChat's API root for mini-program login (jscode2session) and the open platform; unset in the demo means the embedded simulator. */
       baseUrl: httpUrl.optional(),
+      /** mp.weixin.qq.com, where the open platform's authorisation pages live; unset in the demo means the embedded simulator. */
+      mpBaseUrl: httpUrl.optional(),
       connectTimeoutMs: z.number().int().positive().default(3000),
       requestTimeoutMs: z.number().int().positive().default(5000),
     }),
@@ -193,6 +195,7 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['simulator', 'embedded'], message: 'the simulator is never enabled in production' });
     if (!c.wxpay.baseUrl) ctx.addIssue({ code: 'custom', path: ['wxpay', 'baseUrl'], message: 'is required in production' });
     if (!c.wechatApi.baseUrl) ctx.addIssue({ code: 'custom', path: ['wechatApi', 'baseUrl'], message: 'is required in production' });
+    if (!c.wechatApi.mpBaseUrl) ctx.addIssue({ code: 'custom', path: ['wechatApi', 'mpBaseUrl'], message: 'is required in production' });
     if (c.security.allowPrivateWebhooks)
       ctx.addIssue({ code: 'custom', path: ['security', 'allowPrivateWebhooks'], message: 'private webhooks are refused in production' });
     if (PUBLISHED_ADMIN_TOKENS.includes(c.security.adminToken))

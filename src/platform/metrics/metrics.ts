@@ -12,6 +12,18 @@ export interface BacklogRow {
   oldestMs: number | null;
 }
 
+/** One open-platform account as its gauges read it on scrape. */
+export interface OpenPlatformGaugeRow {
+  componentAppid: string;
+  /** Seconds since the latest component_verify_ticket arrived (since registration when none has). */
+  ticketAgeSeconds: number;
+  /** Seconds the stored component_access_token has left (negative: expired), null when there is none. */
+  tokenExpiresInSeconds: number | null;
+}
+
+/** The InfoTypes counted by name; any other is `other` (the label stays bounded whatever WeChat sends). */
+const PUSH_INFO_TYPES = new Set(['component_verify_ticket', 'authorized', 'updateauthorized', 'unauthorized', 'none']);
+
 /** The outbox's undelivered events per tenant (TOKENS.OutboxBacklog, bound by the events module). */
 export interface OutboxBacklog {
   backlog(): Promise<BacklogRow[]>;
@@ -60,7 +72,10 @@ export class Metrics implements WxpayCallObserver {
   private readonly wxpayLatency: Histogram<'sp_mchid' | 'endpoint' | 'result'>;
   private readonly deliveries: Counter<'sp_mchid' | 'tenant_id' | 'result'>;
   private readonly deliveryDelay: Histogram<'sp_mchid' | 'tenant_id' | 'result'>;
+  private readonly componentTokenRefreshes: Counter<'component_appid' | 'result'>;
+  private readonly openPlatformPushes: Counter<'component_appid' | 'info_type' | 'outcome'>;
   private backlogSource?: () => Promise<BacklogRow[]>;
+  private openPlatformSource?: () => Promise<OpenPlatformGaugeRow[]>;
   /** tenant_id → sp_mchid, learned where both are at hand, so callers that know only the tenant still label both. */
   private readonly providerOf = new Map<string, string>();
 
@@ -124,6 +139,40 @@ export class Metrics implements WxpayCallObserver {
       buckets: DELAY_BUCKETS,
       registers,
     });
+    this.componentTokenRefreshes = new Counter({
+      name: 'partnerpay_open_platform_token_refreshes_total',
+      help: 'component_access_token fetches from WeChat per open-platform AppID: ok or failed',
+      labelNames: ['component_appid', 'result'],
+      registers,
+    });
+    this.openPlatformPushes = new Counter({
+      name: 'partnerpay_open_platform_pushes_total',
+      help: 'Pushes from WeChat to /open-platform/{component_appid}/events by InfoType: accepted, refused (4xx) or error (5xx)',
+      labelNames: ['component_appid', 'info_type', 'outcome'],
+      registers,
+    });
+    const openPlatform = () => this.openPlatformSource?.() ?? Promise.resolve([]);
+    new Gauge({
+      name: 'partnerpay_open_platform_ticket_age_seconds',
+      help: 'Age of the latest component_verify_ticket per open-platform AppID (WeChat pushes every 10 minutes; since registration when none arrived)',
+      labelNames: ['component_appid'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const r of await openPlatform()) this.set({ component_appid: r.componentAppid }, r.ticketAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: 'partnerpay_open_platform_token_expires_in_seconds',
+      help: 'Seconds the stored component_access_token has left per open-platform AppID (negative: expired)',
+      labelNames: ['component_appid'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const r of await openPlatform())
+          if (r.tokenExpiresInSeconds !== null) this.set({ component_appid: r.componentAppid }, r.tokenExpiresInSeconds);
+      },
+    });
     const backlog = () => this.backlogSource?.() ?? Promise.resolve([]);
     new Gauge({
       name: 'partnerpay_outbox_backlog',
@@ -152,6 +201,25 @@ export class Metrics implements WxpayCallObserver {
   /** Where the backlog gauges read from on scrape (bound by the platform module). */
   setBacklogSource(source: () => Promise<BacklogRow[]>): void {
     this.backlogSource = source;
+  }
+
+  /** Where the open-platform gauges read from on scrape (bound by the open-platform module). */
+  setOpenPlatformSource(source: () => Promise<OpenPlatformGaugeRow[]>): void {
+    this.openPlatformSource = source;
+  }
+
+  /** One component_access_token fetch. */
+  componentTokenRefresh(componentAppid: string, result: 'ok' | 'failed'): void {
+    this.componentTokenRefreshes.inc({ component_appid: componentAppid, result });
+  }
+
+  /** One push to the events URL (`unknown` for an AppID that is not registered: never the raw value). */
+  openPlatformPush(componentAppid: string, infoType: string, outcome: 'accepted' | 'refused' | 'error'): void {
+    this.openPlatformPushes.inc({
+      component_appid: componentAppid,
+      info_type: PUSH_INFO_TYPES.has(infoType) ? infoType : 'other',
+      outcome,
+    });
   }
 
   /** Remembers which provider a tenant belongs to (bounded: one entry per tenant). */

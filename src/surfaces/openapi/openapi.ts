@@ -26,6 +26,7 @@ const SECURITY: Record<RouteSpec['auth'], unknown[] | undefined> = {
   operator: [{ operatorToken: [] }],
   tenant: [{ tenantSecretKey: [] }],
   wechatpay: [{ wechatpaySignature: [] }],
+  wechat: [{ wechatMsgSignature: [] }],
 };
 
 /** Builds the OpenAPI 3.0 document from the routes' own validation schemas. */
@@ -72,6 +73,12 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
           in: 'header',
           name: 'Wechatpay-Signature',
           description: 'WeChat Pay APIv3 signature headers',
+        },
+        wechatMsgSignature: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'msg_signature',
+          description: "WeChat open platform push (WXBizMsgCrypt): msg_signature over the component's token, timestamp, nonce and Encrypt",
         },
       },
       schemas: {
