@@ -57,7 +57,8 @@ function element(p: { s: string; i: number }, depth: number): { name: string; va
   const tag = name(p);
   if (p.s[p.i] !== '>') throw new PushXmlError(`<${tag}> must have no attributes`);
   p.i++;
-  const children: Record<string, XmlValue> = {};
+  // No prototype: an element named __proto__ or toString is just a name.
+  const children: Record<string, XmlValue> = Object.create(null) as Record<string, XmlValue>;
   let text = '';
   let hasChildren = false;
   for (;;) {
@@ -77,7 +78,7 @@ function element(p: { s: string; i: number }, depth: number): { name: string; va
     } else if (p.s[p.i] === '<') {
       if (p.s.startsWith('<!', p.i) || p.s.startsWith('<?', p.i)) throw new PushXmlError('declarations and comments are not accepted');
       const child = element(p, depth + 1);
-      if (child.name in children) throw new PushXmlError(`<${child.name}> appears twice`);
+      if (Object.hasOwn(children, child.name)) throw new PushXmlError(`<${child.name}> appears twice`);
       children[child.name] = child.value;
       hasChildren = true;
     } else if (p.s[p.i] === '&') {
@@ -99,6 +100,6 @@ function element(p: { s: string; i: number }, depth: number): { name: string; va
 
 /** A top-level text field of a parsed push, or undefined when absent or not text. */
 export function field(xml: Record<string, XmlValue>, key: string): string | undefined {
-  const v = xml[key];
+  const v = Object.hasOwn(xml, key) ? xml[key] : undefined;
   return typeof v === 'string' ? v : undefined;
 }
