@@ -27,6 +27,12 @@ const LINK_GRACE_MS = 3600_000;
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
+/**
+ * True when an arrival is older than the change already applied. A push's CreateTime counts whole
+ * seconds, so times compare by the second: within the same second the arrival is applied.
+ */
+const olderThan = (arrivalMs: number, appliedMs: number) => Math.floor(arrivalMs / 1000) < Math.floor(appliedMs / 1000);
+
 /** How one authorisation arrived: the redirect (a link) or a push (with its CreateTime). */
 interface Arrival {
   infoType: 'authorized' | 'updateauthorized';
@@ -166,7 +172,7 @@ export class AuthorizationsService {
     const tenantId = await this.db.tx(async (em) => {
       const row = await this.repo.find(componentAppid, authorizerAppid, em, true);
       // Unknown to us, or older than the change we hold: nothing to undo.
-      if (!row || createdAt < row.stateChangedAt) return undefined;
+      if (!row || olderThan(createdAt, row.stateChangedAt)) return undefined;
       const now = this.clock.now();
       const moved = await authorizationMachine.transition(em, {
         id: row.id,
@@ -279,7 +285,7 @@ export class AuthorizationsService {
           };
           await this.repo.insert(em, result);
           change = 'authorized';
-        } else if (row.lastAuthCodeHash === hash || arrival.at < row.stateChangedAt) {
+        } else if (row.lastAuthCodeHash === hash || olderThan(arrival.at, row.stateChangedAt)) {
           result = row; // the same code again, or an arrival older than the change we hold
         } else {
           const moved = await authorizationMachine.transition(em, {

@@ -6,6 +6,7 @@ import { TOKENS } from '../../platform/tokens';
 import { operatorAuth } from '../../modules/operators';
 import { complianceCatalogue, tenantId, TenantsService, type SecondaryClearingGuard } from '../../modules/tenancy';
 import { ProfitSharingRepository } from '../../modules/profit-sharing';
+import { AuthorizationsService } from '../../modules/open-platform';
 
 /** GET /admin/v1/compliance and GET /admin/v1/tenants/{id}/compliance. */
 export function complianceRouter(c: DependencyContainer): ApiRouter {
@@ -47,6 +48,21 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
                 paid_total: z.number(),
                 highest_share: z.number(),
               }),
+              apps: z.array(
+                z.object({
+                  appid: z.string(),
+                  dev_mode: z.string(),
+                  authorized: z.boolean(),
+                  open_platform: z
+                    .object({
+                      component_appid: z.string(),
+                      state: z.string(),
+                      authorized_at: z.string().nullable(),
+                      unauthorized_at: z.string().nullable(),
+                    })
+                    .nullable(),
+                }),
+              ),
             }),
           },
         },
@@ -56,7 +72,8 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
         const rules = await guard.evaluate(params.id);
         if (!rules) throw AppError.notFound('tenant');
         // Each tenant's splits against its cap: the highest cumulative share of any one payment (万分比).
-        const maxRatio = (await c.resolve(TenantsService).get(params.id)).profit_sharing.max_ratio;
+        const tenant = await c.resolve(TenantsService).get(params.id);
+        const maxRatio = tenant.profit_sharing.max_ratio;
         const totals = await c.resolve(ProfitSharingRepository).totals(params.id);
         const cap = rules.find((r) => r.rule === 'ratio_above_cap');
         if (cap && totals.orders) {
@@ -72,7 +89,25 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
           paid_total: totals.paid,
           highest_share: totals.maxShare,
         };
-        return { tenant_id: params.id, compliant: rules.every((r) => r.holds), rules, profit_sharing };
+        // Each app, and for third_party apps their open-platform authorisation: a withdrawn one takes no new business.
+        const authorizations = await c.resolve(AuthorizationsService).ofTenant(params.id);
+        const apps = tenant.apps.map((a) => {
+          const auth = authorizations.find((x) => x.authorizer_appid === a.appid);
+          return {
+            appid: a.appid,
+            dev_mode: a.dev_mode,
+            authorized: a.authorized,
+            open_platform: auth
+              ? {
+                  component_appid: auth.component_appid,
+                  state: auth.state,
+                  authorized_at: auth.authorized_at,
+                  unauthorized_at: auth.unauthorized_at,
+                }
+              : null,
+          };
+        });
+        return { tenant_id: params.id, compliant: rules.every((r) => r.holds), rules, profit_sharing, apps };
       },
     );
 }
