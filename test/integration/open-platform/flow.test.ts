@@ -110,10 +110,10 @@ test('When a shop authorises, pays through checkout and withdraws, then the AppI
     },
   );
   // The browser coming back again with the same code changes nothing and asks WeChat nothing.
-  const queries = componentCalls(sim, 'api_query_auth');
+  const queries = componentCalls(sim, 'api_query_auth', component);
   const again = await request(t.http).get(new URL(String(done.redirect_url)).pathname + new URL(String(done.redirect_url)).search);
   assert.equal(again.status, 200);
-  assert.equal(componentCalls(sim, 'api_query_auth'), queries);
+  assert.equal(componentCalls(sim, 'api_query_auth', component), queries);
   const detail = await request(t.http)
     .get(`/admin/v1/open-platforms/${component}`)
     .set(...admin(t));
@@ -125,12 +125,12 @@ test('When a shop authorises, pays through checkout and withdraws, then the AppI
   const third = { ...tenant, appid: miniProgram };
   const order = await orderAwaitingBuyer(t, third);
   const buyer = anOpenid();
-  const tokenFetches = componentCalls(sim, 'api_component_token');
+  const tokenFetches = componentCalls(sim, 'api_component_token', component);
   const paid = await pay(t, order.id, { client_secret: order.client_secret, code: loginCode(t, miniProgram, buyer) });
   assert.equal(paid.status, 200, JSON.stringify(paid.body));
   assert.equal(paid.body.payment.appId, miniProgram, 'wx.requestPayment is signed for the shop’s own mini-program');
-  assert.equal(componentCalls(sim, 'sns/component/jscode2session'), 1, 'the buyer was logged in through the component API');
-  assert.equal(componentCalls(sim, 'api_component_token'), tokenFetches, 'with the token already held: no fetch per request');
+  assert.equal(componentCalls(sim, 'sns/component/jscode2session', component), 1, 'the buyer was logged in through the component API');
+  assert.equal(componentCalls(sim, 'api_component_token', component), tokenFetches, 'with the token already held: no fetch per request');
   const jsapi = sim
     .calls()
     .find(

@@ -61,9 +61,14 @@ export async function eventsOf(t: TestApp, auth: [string, string], type: string)
   return (res.body.data as Array<{ type: string; data: Record<string, unknown>; created_at: string }>).reverse();
 }
 
-/** How often the simulator's component API answered `path` (0 = success only). */
-export function componentCalls(sim: WxpaySimulator, path: string, errcode?: number): number {
-  return sim.component.state.calls.filter((c) => c.path === path && (errcode === undefined || c.errcode === errcode)).length;
+/**
+ * How often the simulator's component API answered `path` for `componentAppid` (with `errcode`: only
+ * those answers, 0 = success). Other test files' accounts share the database, so jobs may ask for them too.
+ */
+export function componentCalls(sim: WxpaySimulator, path: string, componentAppid: string, errcode?: number): number {
+  return sim.component.state.calls.filter(
+    (c) => c.path === path && c.component_appid === componentAppid && (errcode === undefined || c.errcode === errcode),
+  ).length;
 }
 
 export { uniqueAppid };
