@@ -86,14 +86,14 @@ export class PushReceiver {
     const infoType = field(msg, 'InfoType') ?? '';
     const createTime = Number(field(msg, 'CreateTime'));
     const createdAt = Number.isFinite(createTime) && createTime > 0 ? createTime * 1000 : this.clock.now();
-    const require = (name: string) => {
+    const need = (name: string) => {
       const v = field(msg, name);
       if (!v) throw refused(name, `${infoType} without ${name}`, null);
       return v;
     };
     switch (infoType) {
       case 'component_verify_ticket': {
-        const sealed = await this.box.seal(require('ComponentVerifyTicket'), accountPurpose(componentAppid, 'ticket'));
+        const sealed = await this.box.seal(need('ComponentVerifyTicket'), accountPurpose(componentAppid, 'ticket'));
         const stored = await this.repo.storeTicket(componentAppid, sealed, createdAt, this.clock.now());
         this.logger.debug({ component_appid: componentAppid, stored }, 'component_verify_ticket received');
         break;
@@ -104,8 +104,8 @@ export class PushReceiver {
           componentAppid,
           {
             infoType,
-            authorizerAppid: require('AuthorizerAppid'),
-            authCode: require('AuthorizationCode'),
+            authorizerAppid: need('AuthorizerAppid'),
+            authCode: need('AuthorizationCode'),
             preAuthCode: field(msg, 'PreAuthCode'),
             createdAt,
           },
@@ -113,7 +113,7 @@ export class PushReceiver {
         );
         break;
       case 'unauthorized':
-        await this.authorizations.onUnauthorizedPush(componentAppid, require('AuthorizerAppid'), createdAt, requestId);
+        await this.authorizations.onUnauthorizedPush(componentAppid, need('AuthorizerAppid'), createdAt, requestId);
         break;
       default:
         // Other InfoTypes (快速注册, 名称审核...) are not partnerpay's business: acknowledged, so WeChat sees a healthy URL.

@@ -24,6 +24,14 @@ export const SECRET_KEYS = [
   'client_secret',
   'session_key',
   'js_code',
+  'component_appsecret',
+  'encoding_aes_key',
+  'component_verify_ticket',
+  'component_access_token',
+  'authorizer_access_token',
+  'authorizer_refresh_token',
+  'auth_code',
+  'authorization_code',
 ];
 
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g;
