@@ -2,7 +2,10 @@ import { rfc3339 } from '../../platform/clock';
 
 /** An authorisation link: the page the shop owner opens (a QR code in the console), and WeChat's own pages behind it. */
 export interface AuthorizeUrls {
-  /** partnerpay's landing page: WeChat checks that its authorisation page is opened by a click from the platform's own domain (Referer), which a scanned QR code does not send. */
+  /**
+   * partnerpay's landing page: WeChat opens its authorisation page only on a click from the platform's
+   * own domain (it checks the Referer), which a scanned QR code does not send.
+   */
   url: string;
   expires_at: string;
   /** WeChat's PC page (componentloginpage): the owner scans the QR code it shows. */

@@ -29,7 +29,8 @@ export class ComponentLogin {
       if (err instanceof ComponentErrcodeError && err.errcode === 61003)
         throw new AppError(
           'APP_NOT_AUTHORIZED',
-          `WeChat says mini-program ${appid} is not authorised to the open platform ${componentAppid} (61003); its owner must authorise it again`,
+          `WeChat says mini-program ${appid} is not authorised to the open platform ${componentAppid} (61003); ` +
+            'its owner must authorise it again',
           { appid, upstream: { service: 'api.weixin.qq.com', errcode: err.errcode, errmsg: err.errmsg } },
           { cause: err },
         );

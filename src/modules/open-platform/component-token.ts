@@ -58,7 +58,7 @@ export class ComponentTokens {
     return this.ensure(componentAppid, (row) => this.usable(row.accessTokenExpiresAt));
   }
 
-  /** Runs `call` with the token; on 40001/40014/42001 expires that token (compare-and-expire), gets a newer one and runs `call` once more. */
+  /** Runs `call` with the token; on 40001/40014/42001 expires it (compare-and-expire), gets a newer one, runs `call` once more. */
   async withToken<T>(componentAppid: string, call: (token: string) => Promise<T>): Promise<T> {
     const first = await this.current(componentAppid);
     try {

@@ -1,11 +1,13 @@
 import type { AuthorizeUrls } from './authorize-urls';
 
+const BUTTON = 'display:inline-block;padding:.7rem 1.2rem;background:#07c160;color:#fff;border-radius:6px;text-decoration:none';
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, inner: string): string {
   return (
     `<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>${escape(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem">` +
+    `<title>${escape(title)}</title></head>` +
+    '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem">' +
     `<h1 style="font-size:1.4rem">${escape(title)}</h1>${inner}</body></html>`
   );
 }
@@ -27,7 +29,7 @@ export function landingPage(link: AuthorizeUrls & { expired: boolean; completed:
     '授权小程序 · Authorise your mini-program',
     `<p>Your service provider builds your mini-program on its WeChat open platform. Authorise it, and its buyers can log in and pay ` +
       `without your AppSecret ever leaving WeChat. The link expires at ${escape(link.expires_at)}.</p>` +
-      `<p><a href="${escape(primary)}" style="display:inline-block;padding:.7rem 1.2rem;background:#07c160;color:#fff;border-radius:6px;text-decoration:none">授权 · Authorise</a></p>` +
+      `<p><a href="${escape(primary)}" style="${BUTTON}">授权 · Authorise</a></p>` +
       `<p><small><a href="${escape(secondary)}">${inWechat ? 'Open the PC page instead' : 'Inside WeChat? Use this link'}</a></small></p>`,
   );
 }

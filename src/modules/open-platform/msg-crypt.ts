@@ -27,7 +27,7 @@ export function sha1Sorted(...parts: string[]): string {
     .digest('hex');
 }
 
-/** The 32-byte AES key of an EncodingAESKey: `aesKeyOf('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG')` → 32 bytes starting `69 b7 1d 79`. */
+/** The 32-byte AES key of an EncodingAESKey: `aesKeyOf('abcdefg…789ABCDEFG')` → 32 bytes starting `69 b7 1d 79`. */
 export function aesKeyOf(encodingAesKey: string): Buffer {
   const key = /^[A-Za-z0-9]{43}$/.test(encodingAesKey) ? Buffer.from(`${encodingAesKey}=`, 'base64') : Buffer.alloc(0);
   if (key.length !== 32) throw new MsgCryptError(-40004, 'encoding_aes_key', 'the EncodingAESKey must be 43 letters or digits');

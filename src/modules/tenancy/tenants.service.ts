@@ -255,7 +255,7 @@ export class TenantsService {
     return 'bound';
   }
 
-  /** Marks the tenant's third_party binding of `appid` authorized or withdrawn inside `em`'s transaction (audited); answers whether it changed. */
+  /** Marks the tenant's third_party binding of `appid` authorized or withdrawn in `em`'s transaction (audited); true when it changed. */
   async setAppAuthorized(em: Em, tenantId: string, appid: string, authorized: boolean, ctx: WriteContext): Promise<boolean> {
     if (!(await this.tenants.setAppAuthorized(em, tenantId, appid, authorized))) return false;
     await this.audit.record(em, ctx, {

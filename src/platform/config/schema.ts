@@ -64,7 +64,7 @@ export const configSchema = z
       userAgent: z.string().default('partnerpay/0.1 (+https://github.com/partnerpay)'),
     }),
     wechatApi: z.object({
-      /** WeChat's API root for mini-program login (jscode2session) and the open platform; unset in the demo means the embedded simulator. */
+      /** WeChat's API root for mini-program login (jscode2session) and the open platform; unset in the demo: the embedded simulator. */
       baseUrl: httpUrl.optional(),
       /** mp.weixin.qq.com, where the open platform's authorisation pages live; unset in the demo means the embedded simulator. */
       mpBaseUrl: httpUrl.optional(),

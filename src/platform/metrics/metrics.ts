@@ -154,7 +154,7 @@ export class Metrics implements WxpayCallObserver {
     const openPlatform = () => this.openPlatformSource?.() ?? Promise.resolve([]);
     new Gauge({
       name: 'partnerpay_open_platform_ticket_age_seconds',
-      help: 'Age of the latest component_verify_ticket per open-platform AppID (WeChat pushes every 10 minutes; since registration when none arrived)',
+      help: 'Age of the latest component_verify_ticket per open-platform AppID (pushed every 10 minutes; since registration if none came)',
       labelNames: ['component_appid'],
       registers,
       async collect() {

@@ -8,7 +8,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * vectors), so a shared mistake cannot pass unnoticed.
  */
 
-/** Lowercase hex SHA-1 of the lexicographically sorted parts joined. `sha1Sorted('pamtest', '1409304348', 'xxxxxx', encA)` → `82c962d3...`. */
+/** Lowercase hex SHA-1 of the sorted parts joined: `sha1Sorted('pamtest', '1409304348', 'xxxxxx', encA)` → `82c962d3...`. */
 export function sha1Sorted(...parts: string[]): string {
   return createHash('sha1')
     .update([...parts].sort().join(''))
