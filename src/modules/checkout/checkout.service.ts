@@ -133,7 +133,7 @@ function missingSecret(tenantId: string, appid: string, devMode: string | undefi
       `appid ${appid} is a third-party-platform app that is not authorised to an open platform registered in partnerpay, ` +
         'and has no AppSecret: an operator sends its owner an authorisation link ' +
         `(POST /admin/v1/open-platforms/{component_appid}/authorizations {"tenant_id": "${tenantId}"}), or sets its AppSecret ` +
-        `(PATCH /admin/v1/tenants/${tenantId}/apps/${appid})`,
+        `(PATCH /admin/v1/tenants/${tenantId}/apps/${appid}), or the shop's back end creates the order with payer.openid`,
       { appid },
     );
   if (devMode === 'centralized')

@@ -286,7 +286,7 @@ test('When the order is closed, the tenant suspended or the app has no AppSecret
   assert.equal((await pay(t, order.id, { client_secret: order.client_secret, code })).status, 200);
 });
 
-test('When a third-party-platform app has no AppSecret, then 422 explains the component API is not built and payer.openid still works', async () => {
+test('When a third-party-platform app is neither authorised on an open platform nor has an AppSecret, then 422 says how to fix it', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const appid = uniqueAppid();
   await request(t.http)
@@ -298,7 +298,7 @@ test('When a third-party-platform app has no AppSecret, then 422 explains the co
   const r = await pay(t, order.id, { client_secret: order.client_secret, code: loginCode(t, appid, anOpenid()) });
   assert.equal(r.status, 422);
   assert.equal(r.body.code, 'APP_SECRET_MISSING');
-  assert.match(r.body.message, /component API/);
+  assert.match(r.body.message, /POST \/admin\/v1\/open-platforms\/\{component_appid\}\/authorizations/);
   assert.match(r.body.message, /payer\.openid/);
 });
 
