@@ -109,132 +109,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Prometheus metrics (PARTNERPAY_METRICS_TOKEN or an operator token) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Prometheus text exposition format */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/admin/v1/service-providers/{sp_mchid}/keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Key mode, public key id, platform certificates, which key verified recent messages, failures and warnings */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the key report */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              sp_mchid: string;
-              /** @enum {string} */
-              mode: 'public_key' | 'certificate';
-              public_key: {
-                public_key_id: string;
-                last_used_at: string | null;
-              } | null;
-              certificates: {
-                [key: string]: unknown;
-              }[];
-              recent_notifications: {
-                [key: string]: unknown;
-              }[];
-              recent_checks: {
-                [key: string]: unknown;
-              }[];
-              failures: {
-                window: string;
-                by_reason: {
-                  [key: string]: number;
-                };
-                last_hour: number;
-              };
-              warnings: {
-                code: string;
-                message: string;
-                serial_no?: string;
-              }[];
-            };
-          };
-        };
-        /** @description no such provider */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/admin/v1/audit-log': {
     parameters: {
       query?: never;
@@ -477,111 +351,6 @@ export interface paths {
         };
       };
     };
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/admin/v1/compliance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The 二清 rules and the dev-mode x payment-mode matrix, explained */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description rules and matrix */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/admin/v1/tenants/{id}/compliance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Each 二清 rule for this tenant, and whether it holds */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description rules evaluated */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              tenant_id: string;
-              compliant: boolean;
-              rules: {
-                rule: string;
-                holds: boolean;
-                explanation: string;
-              }[];
-              profit_sharing: {
-                max_ratio: number;
-                orders_split: number;
-                split_total: number;
-                paid_total: number;
-                highest_share: number;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1589,7 +1358,8 @@ export interface paths {
             | 'refund.abnormal'
             | 'profit_sharing.finished'
             | 'profit_sharing.returned'
-            | 'reconciliation.completed';
+            | 'reconciliation.completed'
+            | 'app.authorization_changed';
         };
         header?: never;
         path?: never;
@@ -1616,7 +1386,8 @@ export interface paths {
                   | 'refund.abnormal'
                   | 'profit_sharing.finished'
                   | 'profit_sharing.returned'
-                  | 'reconciliation.completed';
+                  | 'reconciliation.completed'
+                  | 'app.authorization_changed';
                 /** @description RFC 3339 */
                 created_at: string;
                 data: {
@@ -1680,7 +1451,8 @@ export interface paths {
             | 'refund.abnormal'
             | 'profit_sharing.finished'
             | 'profit_sharing.returned'
-            | 'reconciliation.completed';
+            | 'reconciliation.completed'
+            | 'app.authorization_changed';
           tenant_id?: string;
           status?: 'pending' | 'delivering' | 'delivered' | 'failed';
           created_from?: string;
@@ -1711,7 +1483,8 @@ export interface paths {
                   | 'refund.abnormal'
                   | 'profit_sharing.finished'
                   | 'profit_sharing.returned'
-                  | 'reconciliation.completed';
+                  | 'reconciliation.completed'
+                  | 'app.authorization_changed';
                 /** @description RFC 3339 */
                 created_at: string;
                 data: {
@@ -1793,7 +1566,8 @@ export interface paths {
                   | 'refund.abnormal'
                   | 'profit_sharing.finished'
                   | 'profit_sharing.returned'
-                  | 'reconciliation.completed';
+                  | 'reconciliation.completed'
+                  | 'app.authorization_changed';
                 /** @description RFC 3339 */
                 created_at: string;
                 data: {
@@ -1887,7 +1661,8 @@ export interface paths {
                   | 'refund.abnormal'
                   | 'profit_sharing.finished'
                   | 'profit_sharing.returned'
-                  | 'reconciliation.completed';
+                  | 'reconciliation.completed'
+                  | 'app.authorization_changed';
                 /** @description RFC 3339 */
                 created_at: string;
                 data: {
@@ -4077,6 +3852,505 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/v1/open-platforms/{component_appid}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One open-platform account: ticket age, token expiry and every authorisation */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          component_appid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the account */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              component_appid: string;
+              name: string;
+              secrets: {
+                component_appsecret_set: boolean;
+                token_set: boolean;
+                encoding_aes_key_set: boolean;
+                previous_encoding_aes_key_set: boolean;
+              };
+              events_url: string;
+              ticket: {
+                received: boolean;
+                created_at: string | null;
+                received_at: string | null;
+                age_seconds: number;
+                stale: boolean;
+              };
+              access_token: {
+                present: boolean;
+                expires_at: string | null;
+                fetched_at: string | null;
+                version: number;
+                last_error: string | null;
+                last_error_at: string | null;
+              };
+              created_at: string;
+              updated_at: string;
+              authorizations: {
+                component_appid: string;
+                authorizer_appid: string;
+                tenant_id: string | null;
+                /** @enum {string} */
+                state: 'authorized' | 'unauthorized';
+                authorized: boolean;
+                func_info: number[];
+                authorized_at: string | null;
+                unauthorized_at: string | null;
+                updated_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Register or update the ISV's open-platform account (secrets encrypted, never echoed; omitted secrets are kept) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          component_appid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            component_appsecret?: string;
+            token?: string;
+            encoding_aes_key?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description updated */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              component_appid: string;
+              name: string;
+              secrets: {
+                component_appsecret_set: boolean;
+                token_set: boolean;
+                encoding_aes_key_set: boolean;
+                previous_encoding_aes_key_set: boolean;
+              };
+              events_url: string;
+              ticket: {
+                received: boolean;
+                created_at: string | null;
+                received_at: string | null;
+                age_seconds: number;
+                stale: boolean;
+              };
+              access_token: {
+                present: boolean;
+                expires_at: string | null;
+                fetched_at: string | null;
+                version: number;
+                last_error: string | null;
+                last_error_at: string | null;
+              };
+              created_at: string;
+              updated_at: string;
+            };
+          };
+        };
+        /** @description registered */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              component_appid: string;
+              name: string;
+              secrets: {
+                component_appsecret_set: boolean;
+                token_set: boolean;
+                encoding_aes_key_set: boolean;
+                previous_encoding_aes_key_set: boolean;
+              };
+              events_url: string;
+              ticket: {
+                received: boolean;
+                created_at: string | null;
+                received_at: string | null;
+                age_seconds: number;
+                stale: boolean;
+              };
+              access_token: {
+                present: boolean;
+                expires_at: string | null;
+                fetched_at: string | null;
+                version: number;
+                last_error: string | null;
+                last_error_at: string | null;
+              };
+              created_at: string;
+              updated_at: string;
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/open-platforms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every open-platform account with its ticket age and token expiry */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the accounts */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                component_appid: string;
+                name: string;
+                secrets: {
+                  component_appsecret_set: boolean;
+                  token_set: boolean;
+                  encoding_aes_key_set: boolean;
+                  previous_encoding_aes_key_set: boolean;
+                };
+                events_url: string;
+                ticket: {
+                  received: boolean;
+                  created_at: string | null;
+                  received_at: string | null;
+                  age_seconds: number;
+                  stale: boolean;
+                };
+                access_token: {
+                  present: boolean;
+                  expires_at: string | null;
+                  fetched_at: string | null;
+                  version: number;
+                  last_error: string | null;
+                  last_error_at: string | null;
+                };
+                created_at: string;
+                updated_at: string;
+              }[];
+              /** @enum {string|null} */
+              next_cursor: null;
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/open-platforms/{component_appid}/authorizations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A tenant's authorisation link: the page its shop owner opens (QR code) to authorise the mini-program */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          component_appid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tenant_id: string;
+          };
+        };
+      };
+      responses: {
+        /** @description the link */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              link_id: string;
+              url: string;
+              expires_at: string;
+              authorization_url: string;
+              mobile_authorization_url: string;
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/open-platform/{component_appid}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** WeChat open platform push (component_verify_ticket, authorized, updateauthorized, unauthorized): XML, WXBizMsgCrypt */
+    post: {
+      parameters: {
+        query: {
+          signature?: string;
+          timestamp: string;
+          nonce: string;
+          encrypt_type?: 'aes';
+          msg_signature: string;
+        };
+        header?: never;
+        path: {
+          component_appid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the plain text `success`: verified, decrypted and stored */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description refused (signature, decryption, AppID, timestamp): nothing stored; detail.wxbizmsgcrypt holds the code */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description the component AppID is not registered */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/open-platform/{component_appid}/authorized': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** WeChat's redirect after the owner authorised: exchanges auth_code and binds the mini-program to the link's tenant */
+    get: {
+      parameters: {
+        query: {
+          link: string;
+          auth_code: string;
+          expires_in?: string;
+        };
+        header?: never;
+        path: {
+          component_appid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the authorisation (HTML for a browser) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              authorization: {
+                component_appid: string;
+                authorizer_appid: string;
+                tenant_id: string | null;
+                /** @enum {string} */
+                state: 'authorized' | 'unauthorized';
+                authorized: boolean;
+                func_info: number[];
+                authorized_at: string | null;
+                unauthorized_at: string | null;
+                updated_at: string;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/open-platform/{component_appid}/authorize/{link_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The shop owner's landing page of an authorisation link (HTML): a click from here opens WeChat's authorisation page */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          component_appid: string;
+          link_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description an HTML page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/mp/v1/orders/{order_id}/pay': {
     parameters: {
       query?: never;
@@ -4189,6 +4463,248 @@ export interface paths {
                 };
                 trade_state: string;
               };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics (PARTNERPAY_METRICS_TOKEN or an operator token) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Prometheus text exposition format */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/service-providers/{sp_mchid}/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Key mode, public key id, platform certificates, which key verified recent messages, failures and warnings */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          sp_mchid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the key report */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sp_mchid: string;
+              /** @enum {string} */
+              mode: 'public_key' | 'certificate';
+              public_key: {
+                public_key_id: string;
+                last_used_at: string | null;
+              } | null;
+              certificates: {
+                [key: string]: unknown;
+              }[];
+              recent_notifications: {
+                [key: string]: unknown;
+              }[];
+              recent_checks: {
+                [key: string]: unknown;
+              }[];
+              failures: {
+                window: string;
+                by_reason: {
+                  [key: string]: number;
+                };
+                last_hour: number;
+              };
+              warnings: {
+                code: string;
+                message: string;
+                serial_no?: string;
+              }[];
+            };
+          };
+        };
+        /** @description no such provider */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/compliance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The 二清 rules and the dev-mode x payment-mode matrix, explained */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description rules and matrix */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/tenants/{id}/compliance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each 二清 rule for this tenant, and whether it holds */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description rules evaluated */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tenant_id: string;
+              compliant: boolean;
+              rules: {
+                rule: string;
+                holds: boolean;
+                explanation: string;
+              }[];
+              profit_sharing: {
+                max_ratio: number;
+                orders_split: number;
+                split_total: number;
+                paid_total: number;
+                highest_share: number;
+              };
+              apps: {
+                appid: string;
+                dev_mode: string;
+                authorized: boolean;
+                open_platform: {
+                  component_appid: string;
+                  state: string;
+                  authorized_at: string | null;
+                  unauthorized_at: string | null;
+                } | null;
+              }[];
             };
           };
         };

@@ -2,14 +2,15 @@
  * Every route of the app. A surface is a subtree (routes/<surface>/route.tsx and its page folders);
  * a page is a folder with its `route.tsx` (path, search params, loader, nav entry) and lazily loaded
  * components. The portal (routes/portal/, pages chosen by the tenant user's role) joins as a sibling
- * subtree of the console; the operator-only pages still to come (complaints, open platforms, platform
- * keys, tenant users) are new folders under routes/console/ with their own nav entry.
+ * subtree of the console; the operator-only pages still to come (complaints, platform keys, tenant
+ * users) are new folders under routes/console/ with their own nav entry.
  */
 import { indexRoute, rootRoute } from './root';
 import { consoleRoute } from './console/route';
 import { signInRoute } from './console/sign-in/route';
 import { dashboardRoute } from './console/dashboard/route';
 import { providerRoute, providersRoute } from './console/providers/route';
+import { openPlatformRoute, openPlatformsRoute } from './console/open-platforms/route';
 import { tenantRoute, tenantsRoute } from './console/tenants/route';
 import { applymentRoute, applymentsRoute, newApplymentRoute } from './console/applyments/route';
 import { orderRoute, ordersRoute } from './console/orders/route';
@@ -28,6 +29,8 @@ export const routeTree = rootRoute.addChildren([
     dashboardRoute,
     providersRoute,
     providerRoute,
+    openPlatformsRoute,
+    openPlatformRoute,
     tenantsRoute,
     tenantRoute,
     applymentsRoute,
