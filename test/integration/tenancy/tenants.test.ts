@@ -42,7 +42,7 @@ test('When an admin onboards a sub-merchant, then 201 with id, apps, notify_urls
   assert.match(res.body.id, /^ten_[A-Za-z0-9_-]{22}$/);
   assert.equal(res.body.status, 'active');
   assert.equal(res.body.sub_mchid, sub);
-  assert.deepEqual(res.body.apps, [{ appid, type: 'miniprogram', dev_mode: 'outsourced', app_secret_set: false }]);
+  assert.deepEqual(res.body.apps, [{ appid, type: 'miniprogram', dev_mode: 'outsourced', authorized: true, app_secret_set: false }]);
   assert.deepEqual(res.body.notify_urls, {
     transactions: `${t.config.server.publicBaseUrl}/notify/${res.body.id}/transactions`,
     refunds: `${t.config.server.publicBaseUrl}/notify/${res.body.id}/refunds`,
@@ -114,7 +114,9 @@ test('When an AppID already belongs to another tenant, then binding it is 409; t
   assert.equal(taken.status, 409);
   for (let i = 0; i < 2; i++) {
     const shared = await givenTenant(t, sp.spMchid, { apps: [{ appid: sp.spAppid, type: 'miniprogram', dev_mode: 'centralized' }] });
-    assert.deepEqual(shared.apps, [{ appid: sp.spAppid, type: 'miniprogram', dev_mode: 'centralized', app_secret_set: false }]);
+    assert.deepEqual(shared.apps, [
+      { appid: sp.spAppid, type: 'miniprogram', dev_mode: 'centralized', authorized: true, app_secret_set: false },
+    ]);
   }
 });
 
