@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
-import { isUniqueViolation, run } from '../../platform/db/sql';
+import { isUniqueViolation, rows, run } from '../../platform/db/sql';
 import { decodeCursor, encodeCursor, type Page } from '../../platform/http/paging';
 import { COMPLAINT, COMPLAINT_SYNC, type ComplaintRow } from './complaint.entity';
 import { OPEN_STATES } from './complaint.state';
@@ -95,19 +95,17 @@ export class ComplaintRepository {
     );
   }
 
-  /** Counts of open and overdue complaints per tenant (null = unknown sub-merchant), for the metrics. */
-  async openCounts(now: number): Promise<Array<{ tenantId: string | null; open: number; overdue: number }>> {
+  /** Counts of open and overdue complaints per provider and tenant (tenant null: unknown sub-merchant), for the metrics. */
+  async openCounts(now: number): Promise<Array<{ spMchid: string; tenantId: string | null; open: number; overdue: number }>> {
     const open = OPEN_STATES.map(() => '?').join(', ');
-    const rows = await T.select(this.db.read(), `${c('state')} in (${open})`, [...OPEN_STATES]);
-    const by = new Map<string | null, { tenantId: string | null; open: number; overdue: number }>();
-    for (const r of rows) {
-      const t = r.tenantId ?? null;
-      const e = by.get(t) ?? { tenantId: t, open: 0, overdue: 0 };
-      e.open += 1;
-      if ((r.respondedAt ?? null) === null && r.respondBy < now) e.overdue += 1;
-      by.set(t, e);
-    }
-    return [...by.values()];
+    const out = await rows<{ sp: string; tenant: string | null; open: number | string; overdue: number | string | null }>(
+      this.db.read(),
+      `select ${c('spMchid')} as sp, ${c('tenantId')} as tenant, count(*) as open, ` +
+        `sum(case when ${c('respondedAt')} is null and ${c('respondBy')} < ? then 1 else 0 end) as overdue ` +
+        `from ${T.name} where ${c('state')} in (${open}) group by ${c('spMchid')}, ${c('tenantId')}`,
+      [now, ...OPEN_STATES],
+    );
+    return out.map((r) => ({ spMchid: r.sp, tenantId: r.tenant, open: Number(r.open), overdue: Number(r.overdue ?? 0) }));
   }
 
   /**

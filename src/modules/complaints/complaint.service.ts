@@ -2,6 +2,8 @@ import { inject, injectable } from 'tsyringe';
 import { createHash } from 'node:crypto';
 import {
   completeComplaint,
+  complaintNotificationUrl,
+  WxpayApiError,
   getComplaint,
   getComplaintHistory,
   listComplaints,
@@ -73,6 +75,24 @@ export class ComplaintService {
     const detail = await getComplaint(this.wxpay, sp, complaintId);
     const history = await getComplaintHistory(this.wxpay, sp, complaintId, { limit: HISTORY_LIMIT });
     return this.apply(sp, detail, history.data);
+  }
+
+  /** partnerpay's complaint URL for a provider: PUBLIC_BASE_URL/notify/sp/{sp_mchid}/complaints. */
+  defaultNotificationUrl(spMchid: string): string {
+    return `${this.config.server.publicBaseUrl.replace(/\/+$/, '')}/notify/sp/${spMchid}/complaints`;
+  }
+
+  /** Registers partnerpay's complaint URL at WeChat Pay (creates it, or replaces the one there). */
+  async ensureNotificationUrl(spMchid: string): Promise<{ mchid: string; url: string } | undefined> {
+    const sp = await this.provider(spMchid);
+    const url = this.defaultNotificationUrl(spMchid);
+    try {
+      return await complaintNotificationUrl(this.wxpay, sp, 'POST', url);
+    } catch (e) {
+      // One URL per provider: a second create is refused (the code is UNCONFIRMED), so replace it instead.
+      if (e instanceof WxpayApiError && e.status === 400) return complaintNotificationUrl(this.wxpay, sp, 'PUT', url);
+      throw e;
+    }
   }
 
   /** One page of WeChat Pay's complaint list of the provider. */

@@ -1,4 +1,8 @@
+import type { DependencyContainer } from 'tsyringe';
 import type { AppModule } from '../../platform/module';
+import { Metrics } from '../../platform/metrics/metrics';
+import { TOKENS } from '../../platform/tokens';
+import type { Clock } from '../../platform/clock';
 import { ComplaintEntity, ComplaintSyncEntity } from './complaint.entity';
 import { ComplaintRepository } from './complaint.repository';
 import { ComplaintService } from './complaint.service';
@@ -18,4 +22,14 @@ export const complaintsModule: AppModule = {
   },
   routers: (c) => [complaintNotifyRouter(c), tenantComplaintsRouter(c), adminComplaintsRouter(c)],
   jobs: (c) => [c.resolve(ComplaintFollower).job()],
+  async onStart(c) {
+    const m = metrics(c);
+    const repo = c.resolve(ComplaintRepository);
+    // Read on scrape: one GROUP BY over the open complaints.
+    m?.setComplaintSource(async () =>
+      (await repo.openCounts(c.resolve<Clock>(TOKENS.Clock).now())).map((r) => ({ ...r, tenantId: r.tenantId ?? 'unknown' })),
+    );
+  },
 };
+
+const metrics = (d: DependencyContainer) => (d.isRegistered(Metrics, true) ? d.resolve(Metrics) : undefined);

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { complaintNotificationUrl, WxpayApiError, type WxpayClient } from '@partnerpay/wxpay';
 import { ApiRouter } from '../../platform/http/route';
 import { TOKENS } from '../../platform/tokens';
-import type { Config } from '../../platform/config/schema';
 import type { Logger } from '../../platform/logging/logger';
 import type { IdempotencyService } from '../../platform/idempotency/idempotency.service';
 import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
@@ -151,15 +150,13 @@ export function adminComplaintsRouter(c: DependencyContainer): ApiRouter {
   const service = c.resolve(ComplaintService);
   const audit = c.resolve(AuditLog);
   const wxpay = c.resolve<WxpayClient>(TOKENS.Wxpay);
-  const config = c.resolve<Config>(TOKENS.Config);
   const viewer = operatorAuth(c, 'viewer');
   const admin = operatorAuth(c, 'admin');
   const spParams = z.object({ sp_mchid: mchid });
   const registration = z.object({ mchid: z.string(), url: z.string() });
-  const defaultUrl = (sp: string) => `${config.server.publicBaseUrl.replace(/\/+$/, '')}/notify/sp/${sp}/complaints`;
   const register = async (spMchid: string, url: string | undefined, method: 'POST' | 'PUT', req: express.Request) => {
     const sp = await service.provider(spMchid);
-    const target = url ?? defaultUrl(spMchid);
+    const target = url ?? service.defaultNotificationUrl(spMchid);
     const out = await complaintNotificationUrl(wxpay, sp, method, target);
     await service.repo.db.tx((em) =>
       audit.record(em, writeContext(req), {

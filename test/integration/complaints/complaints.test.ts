@@ -289,4 +289,11 @@ test('An unanswered complaint is overdue after respond_by: shown, filtered, comp
   const events = (await eventsOf(t, b.auth, 'complaint.overdue')).filter((e) => e.data.complaint_id === c.complaint_id);
   assert.equal(events.length, 1);
   assert.equal(events[0].data.overdue, true);
+  const metrics = await request(t.http)
+    .get('/metrics')
+    .set(...admin(t))
+    .expect(200);
+  const line = (name: string) => metrics.text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`tenant_id="${b.id}"`));
+  assert.ok(Number(line('partnerpay_complaints_overdue')?.split(' ').pop()) >= 1, metrics.text.slice(0, 200));
+  assert.ok(Number(line('partnerpay_complaints_open')?.split(' ').pop()) >= 2);
 });
