@@ -14,7 +14,7 @@ export const ComplaintEntity = defineEntity({
     spMchid: p.string().length(32),
     complaintId: p.string().length(64),
     subMchid: p.string().length(32),
-    tenantId: p.string().length(40).nullable().index(),
+    tenantId: p.string().length(40).nullable(),
     /** WeChat Pay's complaint_state as it came (unknown values included). */
     state: p.string().length(32),
     complaintTime: p.bigint('number'),
@@ -32,10 +32,13 @@ export const ComplaintEntity = defineEntity({
     /** Set once complaint.overdue was recorded (a guarded UPDATE: once across nodes). */
     overdueAt: p.bigint('number').nullable(),
     version: p.integer(),
-    createdAt: p.bigint('number').index(),
+    createdAt: p.bigint('number'),
     updatedAt: p.bigint('number'),
   },
-  uniques: [{ name: 'complaint_sp_complaint_id_uq', properties: ['spMchid', 'complaintId'] }],
+  // complaint_id first: operators look complaints up by it alone.
+  uniques: [{ name: 'complaint_id_sp_uq', properties: ['complaintId', 'spMchid'] }],
+  // A tenant's list, newest first.
+  indexes: [{ name: 'complaint_tenant_time_idx', properties: ['tenantId', 'complaintTime'] }],
 });
 export type ComplaintRow = RowOf<typeof ComplaintEntity>;
 export const COMPLAINT = table(ComplaintEntity);

@@ -98,14 +98,14 @@ export class ComplaintRepository {
   /** Counts of open and overdue complaints per provider and tenant (tenant null: unknown sub-merchant), for the metrics. */
   async openCounts(now: number): Promise<Array<{ spMchid: string; tenantId: string | null; open: number; overdue: number }>> {
     const open = OPEN_STATES.map(() => '?').join(', ');
-    const out = await rows<{ sp: string; tenant: string | null; open: number | string; overdue: number | string | null }>(
+    const out = await rows<{ sp: string; tenant: string | null; open_count: number | string; overdue_count: number | string | null }>(
       this.db.read(),
-      `select ${c('spMchid')} as sp, ${c('tenantId')} as tenant, count(*) as open, ` +
-        `sum(case when ${c('respondedAt')} is null and ${c('respondBy')} < ? then 1 else 0 end) as overdue ` +
+      `select ${c('spMchid')} as sp, ${c('tenantId')} as tenant, count(*) as open_count, ` +
+        `sum(case when ${c('respondedAt')} is null and ${c('respondBy')} < ? then 1 else 0 end) as overdue_count ` +
         `from ${T.name} where ${c('state')} in (${open}) group by ${c('spMchid')}, ${c('tenantId')}`,
       [now, ...OPEN_STATES],
     );
-    return out.map((r) => ({ spMchid: r.sp, tenantId: r.tenant, open: Number(r.open), overdue: Number(r.overdue ?? 0) }));
+    return out.map((r) => ({ spMchid: r.sp, tenantId: r.tenant, open: Number(r.open_count), overdue: Number(r.overdue_count ?? 0) }));
   }
 
   /**

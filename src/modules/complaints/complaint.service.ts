@@ -295,11 +295,6 @@ export class ComplaintService {
     return uploadComplaintImage(this.wxpay, sp, { filename: `reply.${image.ext}`, contentType: image.contentType, bytes: image.bytes });
   }
 
-  /** The buyer's phone in plain text, for the one place that needs it (calling the buyer back); audited. */
-  async payerPhone(row: ComplaintRow): Promise<string | null> {
-    return row.payerPhoneSealed ? this.box.open(row.payerPhoneSealed, phonePurpose(row.id)) : null;
-  }
-
   private async afterWrite(
     sp: ServiceProviderCredentials,
     row: ComplaintRow,
