@@ -297,3 +297,20 @@ test('An unanswered complaint is overdue after respond_by: shown, filtered, comp
   assert.ok(Number(line('partnerpay_complaints_overdue')?.split(' ').pop()) >= 1, metrics.text.slice(0, 200));
   assert.ok(Number(line('partnerpay_complaints_open')?.split(' ').pop()) >= 2);
 });
+
+test('A buyer who continues a processed complaint reopens it: complaint.updated, a new respond_by, unanswered again', async () => {
+  const c = await raise(t, p, a.subMchid);
+  await post(a, `${c.complaint_id}/responses`, { response_content: '已处理' }).expect(200);
+  await post(a, `${c.complaint_id}/complete`).expect(200);
+  const before = (await get(a, c.complaint_id).expect(200)).body.complaint;
+  assert.equal(before.complaint_state, 'PROCESSED');
+  clock.advance(HOUR);
+  await request(t.http).post(`/simulator/control/complaints/${c.complaint_id}/continue`).send({ content: '还是没收到' }).expect(200);
+  const after = (await get(a, c.complaint_id).expect(200)).body.complaint;
+  assert.equal(after.complaint_state, 'PENDING');
+  assert.equal(after.user_complaint_times, 2);
+  assert.equal(after.responded_at, null);
+  assert.equal(Date.parse(after.respond_by) - Date.parse(before.respond_by) >= HOUR - 1000, true);
+  const updates = (await eventsOf(t, a.auth, 'complaint.updated')).filter((e) => e.data.complaint_id === c.complaint_id);
+  assert.equal(updates.at(-1)?.data.complaint_state, 'PENDING');
+});
