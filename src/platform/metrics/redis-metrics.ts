@@ -1,6 +1,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { RedisLink } from '../kv/redis-link';
 
+/** What the metrics read from the link on scrape. */
+export type RedisStatus = Pick<RedisLink, 'state' | 'fallbackCounts'>;
+
 const USES = ['kv', 'lock', 'rate_limit'] as const;
 
 /**
@@ -8,7 +11,7 @@ const USES = ['kv', 'lock', 'rate_limit'] as const;
  * serves on per-process stand-ins) and `partnerpay_redis_fallbacks_total{use}` (calls that fell back
  * while away). Registered only when Redis is configured.
  */
-export function registerRedisMetrics(registry: Registry, link: RedisLink): void {
+export function registerRedisMetrics(registry: Registry, link: RedisStatus): void {
   new Gauge({
     name: 'partnerpay_redis_up',
     help: 'Redis as this node sees it: 1 up, 0 away (rate limits, locks and the replay cache run per process; payments continue)',
