@@ -34,6 +34,7 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PARTNERPAY_MIGRATE_ON_START', ['db', 'migrateOnStart'], (v) => v === '1' || v === 'true'],
   ['REDIS_URL', ['redis', 'url'], String],
   ['REDIS_KEY_PREFIX', ['redis', 'keyPrefix'], String],
+  ['REDIS_COMMAND_TIMEOUT_MS', ['redis', 'commandTimeoutMs'], Number],
   ['WXPAY_BASE_URL', ['wxpay', 'baseUrl'], String],
   ['WXPAY_BACKUP_BASE_URL', ['wxpay', 'backupBaseUrl'], String],
   ['WECHAT_API_BASE_URL', ['wechatApi', 'baseUrl'], String],

@@ -50,6 +50,10 @@ export const configSchema = z
       keyPrefix: z.string().default('pp:'),
       /** At start-up, give up on an unreachable Redis after this long (exit non-zero, saying why). */
       startTimeoutMs: z.number().int().positive().default(5000),
+      /** A command unanswered after this long means Redis is away (a stalled server): callers fall back to per-process stand-ins. */
+      commandTimeoutMs: z.number().int().positive().default(500),
+      /** While Redis is away, PING it this often to notice its return. */
+      probeIntervalMs: z.number().int().positive().default(1000),
     }),
     wxpay: z.object({
       /** WeChat Pay API root; unset in the demo means the embedded simulator. */
