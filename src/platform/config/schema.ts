@@ -76,6 +76,8 @@ export const configSchema = z
       perOrderPerMinute: z.number().int().positive().default(30),
       /** /mp/v1 calls allowed per client address per minute. */
       perAddressPerMinute: z.number().int().positive().default(120),
+      /** /mp/v1 calls with a wrong or unknown client_secret allowed per client address per minute (guessing). */
+      wrongSecretsPerAddressPerMinute: z.number().int().positive().default(10),
     }),
     security: z.object({
       /** The first operator token (bootstrap). */
