@@ -135,7 +135,8 @@ export class EventRepository {
   async park(eventId: string, attempt: number): Promise<boolean> {
     const sql =
       `update ${T.name} set status = 'undeliverable', attempts = attempts - 1,` +
-      ` last_attempt_at = case when attempts = 1 then null else last_attempt_at end where id = ? and status = 'delivering' and attempts = ?`;
+      ' last_attempt_at = case when attempts = 1 then null else last_attempt_at end' +
+      ` where id = ? and status = 'delivering' and attempts = ?`;
     return (await run(this.db.read(), sql, [eventId, attempt])) === 1;
   }
 

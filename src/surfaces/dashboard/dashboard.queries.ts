@@ -37,7 +37,8 @@ export class DashboardQueries {
       rows<Count>(
         em,
         'select tenant_id, count(*) as n from event where created_at >= ? and ' +
-          "(status = 'failed' or (status in ('pending', 'delivering') and attempts > retry_base and (last_error is not null or last_status is not null))) group by tenant_id",
+          "(status = 'failed' or (status in ('pending', 'delivering') and attempts > retry_base" +
+          ' and (last_error is not null or last_status is not null))) group by tenant_id',
         [since],
       ),
     ]);
