@@ -132,7 +132,9 @@ export function loadConfig(
       parsed.error.issues.map((i) => {
         const key = i.path.join('.');
         const hint = envFor.get(key);
-        return `${key}${hint ? ` (${hint})` : ''}: ${i.message}`;
+        // zod's "expected string, received undefined" says nothing to someone starting the server.
+        const message = /received undefined$/.test(i.message) ? 'is missing (required in this profile)' : i.message;
+        return `${key}${hint ? ` (${hint})` : ''}: ${message}`;
       }),
     );
   }
