@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { claimDue } from '../../platform/jobs/follow-up';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
@@ -70,28 +71,21 @@ export class ApplymentRepository {
    * tenant) for `leaseMs`: one guarded UPDATE per row on the lease column, so when several nodes
    * run the follower each applyment is polled by one of them at a time. `spMchid` limits the pass to one provider.
    */
-  async claimDue(now: number, leaseMs: number, owner: string, limit: number, spMchid?: string): Promise<ApplymentRow[]> {
-    const em = this.db.read();
+  claimDue(now: number, leaseMs: number, owner: string, limit: number, spMchid?: string): Promise<ApplymentRow[]> {
     const finals = FINAL_STATES.map(() => '?').join(', ');
-    const candidates = await T.select(
-      em,
-      `${c('nextPollAt')} <= ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?) and ` +
+    return claimDue(this.db.read(), T, {
+      due:
+        `${c('nextPollAt')} <= ? and ` +
         `(${c('state')} not in (${finals}) or (${c('state')} = ? and ${c('tenantId')} is null and ${c('lastError')} is null))` +
         (spMchid ? ` and ${c('spMchid')} = ?` : ''),
-      [now, now, ...FINAL_STATES, 'APPLYMENT_STATE_FINISHED', ...(spMchid ? [spMchid] : [])],
-      `order by ${c('nextPollAt')} limit ${limit}`,
-    );
-    const claimed: ApplymentRow[] = [];
-    for (const r of candidates) {
-      const n = await run(
-        em,
-        `update ${T.name} set ${c('leaseUntil')} = ?, ${c('leaseOwner')} = ? ` +
-          `where ${c('id')} = ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?)`,
-        [now + leaseMs, owner, r.id, now],
-      );
-      if (n === 1) claimed.push({ ...r, leaseUntil: now + leaseMs, leaseOwner: owner });
-    }
-    return claimed;
+      params: [now, ...FINAL_STATES, 'APPLYMENT_STATE_FINISHED', ...(spMchid ? [spMchid] : [])],
+      lease: 'leaseUntil',
+      now,
+      leaseMs,
+      limit,
+      order: 'nextPollAt',
+      set: () => ({ leaseOwner: owner }),
+    });
   }
 
   /** Ends a lease and sets when to poll next (only the lease holder may). */
