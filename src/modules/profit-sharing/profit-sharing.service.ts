@@ -327,26 +327,13 @@ export class ProfitSharingService {
 
   /** Applies WeChat Pay's account of a split: receiver results, and FINISHED with its event once final. */
   async applySplit(split: SplitRow, wx: WxSplitOrder): Promise<SplitRow> {
-    const receivers: SplitReceiver[] = (wx.receivers ?? []).map((r) => {
-      const unfreeze = r.description === UNFREEZE_DESCRIPTION && r.type === 'MERCHANT_ID' && r.account === split.subMchid;
-      const result = r.result ?? 'PENDING';
-      return {
-        type: r.type,
-        account: r.account,
-        amount: r.amount,
-        description: r.description,
-        result,
-        fail_reason: r.fail_reason ?? null,
-        detail_id: r.detail_id ?? null,
-        finish_time: result === 'PENDING' ? null : (r.finish_time ?? null),
-        ...(unfreeze ? { unfreeze: true } : {}),
-      };
-    });
-    // A CLOSED row's money goes back to the frozen funds, so it no longer counts against the cap.
+    const receivers = withResults(split, wx);
+    // The 二清 cap counts what partnerpay asked for, never WeChat Pay's echo (an answer without
+    // `receivers` must not free the reservation); only a row WeChat Pay CLOSED gives its money back.
     const amount = receivers.filter((r) => !r.unfreeze && r.result !== 'CLOSED').reduce((s, r) => s + r.amount, 0);
     const now = this.clock.now();
     const set = {
-      receivers: receivers.length ? receivers : split.receivers,
+      receivers,
       amount,
       wxOrderId: wx.order_id ?? split.wxOrderId,
       updatedAt: now,
@@ -540,4 +527,38 @@ export class ProfitSharingService {
     }
     return this.applyReturn(ret, wx);
   }
+}
+
+/**
+ * The receivers partnerpay asked for, each with WeChat Pay's result where its answer lists it
+ * (matched by type and account; the amount and description stay as asked), then the rows only
+ * WeChat Pay lists (the 解冻给分账方 row), which never count against the cap.
+ */
+export function withResults(split: SplitRow, wx: WxSplitOrder): SplitReceiver[] {
+  const echoed = (wx.receivers ?? []).map((r) => {
+    const result = r.result ?? 'PENDING';
+    return {
+      type: r.type,
+      account: r.account,
+      amount: r.amount,
+      description: r.description,
+      result,
+      fail_reason: r.fail_reason ?? null,
+      detail_id: r.detail_id ?? null,
+      finish_time: result === 'PENDING' ? null : (r.finish_time ?? null),
+      unfreeze: r.description === UNFREEZE_DESCRIPTION && r.type === 'MERCHANT_ID' && r.account === split.subMchid,
+    };
+  });
+  const used = new Set<number>();
+  const asked: SplitReceiver[] = split.receivers
+    .filter((r) => !r.unfreeze)
+    .map((a) => {
+      const i = echoed.findIndex((e, j) => !used.has(j) && !e.unfreeze && e.type === a.type && e.account === a.account);
+      if (i < 0) return a;
+      used.add(i);
+      const e = echoed[i];
+      return { ...a, result: e.result, fail_reason: e.fail_reason, detail_id: e.detail_id, finish_time: e.finish_time };
+    });
+  const extra = echoed.filter((_, j) => !used.has(j)).map(({ unfreeze, ...r }) => ({ ...r, ...(unfreeze ? { unfreeze: true } : {}) }));
+  return [...asked, ...(extra.length ? extra : split.receivers.filter((r) => r.unfreeze))];
 }

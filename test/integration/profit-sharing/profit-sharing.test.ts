@@ -391,3 +391,36 @@ test('Unfreeze and refunds (addendum §2.12): refunds come out of unsplit frozen
   assert.equal(none.status, 409);
   assert.equal(none.body.detail.reason, 'fully_refunded');
 });
+
+test('The 二清 cap counts what partnerpay asked for: three 30% splits against a 30% cap, WeChat Pay answering without receivers → the 2nd and 3rd refused', async () => {
+  // WeChat Pay allows 100% for this sub-merchant, the tenant 30%: only partnerpay's own count holds the line.
+  const { tenant, mchids } = await tenantWith(3, 10_000);
+  sim().configureProfitSharing({ omit_receivers: true });
+  try {
+    const out = await paidOrder(tenant, 100);
+    const answers = [];
+    for (const account of mchids)
+      answers.push(await split(tenant, { out_trade_no: out, out_order_no: no('E'), receivers: [to(account, 30)] }));
+    assert.deepEqual(
+      answers.map((r) => [r.status, r.body.profit_sharing_order?.amount ?? r.body.detail?.rule]),
+      [
+        [201, 30],
+        [422, 'ratio_above_cap'],
+        [422, 'ratio_above_cap'],
+      ],
+      JSON.stringify(answers.map((r) => r.body)),
+    );
+    assert.deepEqual(
+      answers[0].body.profit_sharing_order.receivers.map((r: { account: string; result: string }) => [r.account, r.result]),
+      [[mchids[0], 'PENDING']],
+      'the receiver asked for is shown as asked, PENDING until WeChat Pay says more',
+    );
+    // The follower's queries answer without receivers too: the count stays.
+    clock.advance(11 * 60_000);
+    await follower().runOnce();
+    const again = await split(tenant, { out_trade_no: out, out_order_no: no('E'), receivers: [to(mchids[1], 1)] });
+    assert.equal(again.status, 422, JSON.stringify(again.body));
+  } finally {
+    sim().configureProfitSharing({ omit_receivers: false });
+  }
+});
