@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
 import { claimDue } from '../../platform/jobs/follow-up';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
@@ -50,17 +51,12 @@ export class ApplymentRepository {
       where.push(`${c('state')} = ?`);
       params.push(q.state);
     }
-    if (q.cursor) {
-      const k = decodeCursor(q.cursor);
-      where.push(`(${c('createdAt')} < ? or (${c('createdAt')} = ? and ${c('id')} < ?))`);
-      params.push(k.n, k.n, k.id);
+    const page = keyset(T, 'createdAt', q.cursor ? decodeCursor(q.cursor) : undefined, q.limit + 1);
+    if (page.where) {
+      where.push(page.where.sql);
+      params.push(...page.where.params);
     }
-    const rows = await T.select(
-      this.db.read(),
-      where.join(' and '),
-      params,
-      `order by ${c('createdAt')} desc, ${c('id')} desc limit ${q.limit + 1}`,
-    );
+    const rows = await T.select(this.db.read(), where.join(' and '), params, page.tail);
     const data = rows.slice(0, q.limit);
     const last = data[data.length - 1];
     return { data, next_cursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };

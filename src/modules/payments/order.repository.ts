@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
 import { claimDue } from '../../platform/jobs/follow-up';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
@@ -140,7 +141,8 @@ export class OrderRepository {
     if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
     if (f.createdFrom !== undefined) add('created_at >= ?', f.createdFrom);
     if (f.createdTo !== undefined) add('created_at < ?', f.createdTo);
-    if (after) add('(created_at < ? or (created_at = ? and id < ?))', after.createdAt, after.createdAt, after.id);
-    return T.select(em, where.join(' and '), params, `order by created_at desc, id desc limit ${Number(limit)}`);
+    const page = keyset(T, 'createdAt', after && { n: after.createdAt, id: after.id }, limit);
+    if (page.where) add(page.where.sql, ...page.where.params);
+    return T.select(em, where.join(' and '), params, page.tail);
   }
 }

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
 import { claimDue } from '../../platform/jobs/follow-up';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
@@ -79,7 +80,8 @@ export class RefundRepository {
     if (f.tenantId) add('tenant_id = ?', f.tenantId);
     if (f.status) add('status = ?', f.status);
     if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
-    if (after) add('(created_at < ? or (created_at = ? and id < ?))', after.n, after.n, after.id);
-    return T.select(em, where.join(' and '), args, `order by created_at desc, id desc limit ${Number(limit)}`);
+    const page = keyset(T, 'createdAt', after, limit);
+    if (page.where) add(page.where.sql, ...page.where.params);
+    return T.select(em, where.join(' and '), args, page.tail);
   }
 }

@@ -3,34 +3,8 @@ import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
 import { rows } from '../../platform/db/sql';
-import { StateMachine } from '../../platform/db/state-machine';
 import { claimDue, type ClaimSpec } from '../../platform/jobs/follow-up';
-import {
-  RECEIVER,
-  RETURN,
-  SPLIT,
-  type ReceiverRow,
-  type ReturnRow,
-  type ReturnState,
-  type SplitRow,
-  type SplitState,
-} from './profit-sharing.entity';
-
-/** The split/unfreeze state machine: the only truth about which moves are legal (addendum §2.10). */
-export const SPLIT_TRANSITIONS: Record<SplitState, readonly SplitState[]> = {
-  RESERVED: ['PROCESSING', 'FINISHED'],
-  PROCESSING: ['FINISHED'],
-  FINISHED: [],
-};
-/** The return state machine: PROCESSING -> SUCCESS | FAILED (a 5-day timeout is FAILED at WeChat Pay). */
-export const RETURN_TRANSITIONS: Record<ReturnState, readonly ReturnState[]> = {
-  RESERVED: ['PROCESSING', 'SUCCESS', 'FAILED'],
-  PROCESSING: ['SUCCESS', 'FAILED'],
-  SUCCESS: [],
-  FAILED: [],
-};
-export const SPLITS = new StateMachine(SPLIT, 'state', 'id', SPLIT_TRANSITIONS);
-export const RETURNS = new StateMachine(RETURN, 'state', 'id', RETURN_TRANSITIONS);
+import { RECEIVER, RETURN, SPLIT, type ReceiverRow, type ReturnRow, type SplitRow } from './profit-sharing.entity';
 
 /** Per tenant: what was split of its profit-sharing payments, for the compliance report. */
 export interface TenantSplitTotals {

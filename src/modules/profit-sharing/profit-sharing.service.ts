@@ -27,7 +27,9 @@ import { ProviderCredentials, refuse, TenantsService, type SecondaryClearingGuar
 import { FundsLedger, OrderRepository, type Funds, type PaymentOrderRow } from '../payments';
 import type { ReturnRow, SplitReceiver, SplitRow } from './profit-sharing.entity';
 import type { CreateReturnInput, CreateSplitInput, UnfreezeInput } from './profit-sharing.input';
-import { ProfitSharingRepository, RETURNS, SPLITS } from './profit-sharing.repository';
+import { ProfitSharingRepository } from './profit-sharing.repository';
+import { SPLITS } from './split.state';
+import { RETURNS } from './return.state';
 import { returnView, splitView } from './profit-sharing.view';
 
 /** WeChat Pay refuses a split within about a minute of payment (addendum §2.1). */

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { BillFormatError, parseTradeBill, type TradeBillRow } from '../../../src/modules/bills/trade-bill-parser';
 import { units, milliToFen } from '../../../src/modules/bills/money';
 import { tradeBillCsv } from '@partnerpay/wxpay-simulator';
-import { RUNS } from '../../../src/modules/bills/reconciliation.repository';
+import { RUNS } from '../../../src/modules/bills/reconciliation.state';
 import { assertBillDate } from '../../../src/modules/bills/dates';
 
 // The published trade bill, read in place from the shared vectors next to the repository (dist/test/unit/bills → repo root).
