@@ -31,7 +31,7 @@ import { ProviderCredentials } from '../src/modules/tenancy';
 import { RefundService } from '../src/modules/payments/refund.service';
 import { AuditLog } from '../src/modules/operators/audit-log';
 import { WxpayApiError, type WxpayClient } from '@partnerpay/wxpay';
-import { beijingDay, beijingMidnight, previousDay } from '../src/modules/bills/dates';
+import { beijingDay, beijingMidnight, previousBeijingDay } from '../src/platform/clock';
 import { beijingDateTime, yuan } from '@partnerpay/wxpay-simulator';
 import { startPartnerpay } from './support/partnerpay';
 import { countStatements } from './support/sql-count';
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
 
     // Local orders and the bill, generated together row by row (nothing of the day is held): the
     // orders go in as multi-row INSERTs of literals, the bill through gzip into a temp file.
-    const day = previousDay(beijingDay(Date.now()));
+    const day = previousBeijingDay(beijingDay(Date.now()));
     const start = beijingMidnight(day);
     const orm = c.resolve<Orm>(TOKENS.Orm);
     const knex = orm.em.getConnection().getKnex();

@@ -74,6 +74,8 @@ export interface ProfitSharingSettings {
   returns_processing: boolean;
   /** Simulator-time ms after which a PROCESSING split finishes by itself with every row SUCCESS (unset: only finishSplit()). */
   auto_finish_ms?: number;
+  /** Split answers leave out `receivers` (the field is optional in WeChat Pay's answer): clients must not count on the echo. */
+  omit_receivers?: boolean;
 }
 
 const digits = (n: number) => Array.from({ length: n }, () => String(randomInt(10))).join('');
@@ -200,18 +202,22 @@ export class ProfitSharingSim {
       out_order_no: s.out_order_no,
       order_id: s.order_id,
       state: s.state,
-      receivers: s.rows.map((r) => ({
-        type: r.type,
-        account: r.account,
-        amount: r.amount,
-        description: r.description,
-        result: r.result,
-        ...(r.fail_reason ? { fail_reason: r.fail_reason } : {}),
-        detail_id: r.detail_id,
-        create_time: rfc3339(r.create_time),
-        finish_time: r.finish_time !== undefined ? rfc3339(r.finish_time) : PENDING_FINISH_TIME,
-      })),
+      ...(this.settings.omit_receivers ? {} : { receivers: this.receiverViews(s) }),
     };
+  }
+
+  private receiverViews(s: SimSplit): Array<Record<string, unknown>> {
+    return s.rows.map((r) => ({
+      type: r.type,
+      account: r.account,
+      amount: r.amount,
+      description: r.description,
+      result: r.result,
+      ...(r.fail_reason ? { fail_reason: r.fail_reason } : {}),
+      detail_id: r.detail_id,
+      create_time: rfc3339(r.create_time),
+      finish_time: r.finish_time !== undefined ? rfc3339(r.finish_time) : PENDING_FINISH_TIME,
+    }));
   }
 
   returnView(r: SimReturn): Record<string, unknown> {

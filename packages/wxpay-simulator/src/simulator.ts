@@ -417,6 +417,7 @@ export class WxpaySimulator {
     refuse_returns?: string[];
     returns_processing?: boolean;
     auto_finish_ms?: number | null;
+    omit_receivers?: boolean;
   }): Record<string, unknown> {
     const int = (v: unknown, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
     if (s.max_ratio !== undefined) {
@@ -434,6 +435,7 @@ export class WxpaySimulator {
       for (const m of s.refuse_returns) this.ps.refusesReturns.add(String(m));
     }
     if (s.returns_processing !== undefined) this.ps.settings.returns_processing = s.returns_processing === true;
+    if (s.omit_receivers !== undefined) this.ps.settings.omit_receivers = s.omit_receivers === true;
     if (s.auto_finish_ms !== undefined) {
       if (s.auto_finish_ms !== null && !int(s.auto_finish_ms, Number.MAX_SAFE_INTEGER))
         throw new ControlError(400, 'PARAM_ERROR', 'auto_finish_ms is a non-negative integer or null');

@@ -1,27 +1,5 @@
 import { AppError } from '../../platform/errors/errors';
-
-const DAY_MS = 86_400_000;
-const BEIJING_MS = 8 * 3_600_000;
-
-/** `yyyy-MM-dd` of `ms` in Beijing time. */
-export function beijingDay(ms: number): string {
-  return new Date(ms + BEIJING_MS).toISOString().slice(0, 10);
-}
-
-/** Epoch ms of 00:00 Beijing time on `day`. */
-export function beijingMidnight(day: string): number {
-  return Date.parse(`${day}T00:00:00+08:00`);
-}
-
-/** The Beijing day before `day`. */
-export function previousDay(day: string): string {
-  return beijingDay(beijingMidnight(day) - DAY_MS);
-}
-
-/** Parses `yyyy-MM-dd HH:mm:ss` (Beijing time, as bills write it) to epoch ms, or NaN. */
-export function parseBeijingDateTime(text: string): number {
-  return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text) ? Date.parse(`${text.replace(' ', 'T')}+08:00`) : NaN;
-}
+import { beijingDay } from '../../platform/clock';
 
 /** True when `day` is a real calendar date written `yyyy-MM-dd`. */
 export function isCalendarDate(day: string): boolean {

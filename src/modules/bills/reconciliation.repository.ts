@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
-import { StateMachine } from '../../platform/db/state-machine';
 import { isSqlite, isUniqueViolation, rows, run } from '../../platform/db/sql';
 import { newId } from '../../platform/ids';
 import {
@@ -13,21 +13,10 @@ import {
   type BillFileRow,
   type DiscrepancyRow,
   type ReconciliationRow,
-  type RunStatus,
 } from './bills.entity';
 import type { TradeBillRow } from './trade-bill-parser';
 import { sqlLiteral } from './sql-literal';
-
-/** The run's state machine: the only truth about which status moves are legal. */
-export const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
-  pending: ['running'],
-  // running -> pending: the bill is not ready yet (retried at next_attempt_at). Taking over an
-  // expired lease is no move: it is a guarded UPDATE of the lease column (see claim).
-  running: ['done', 'failed', 'pending'],
-  done: [],
-  failed: [],
-};
-export const RUNS = new StateMachine(RECONCILIATION, 'status', 'id', RUN_TRANSITIONS);
+import { RUNS } from './reconciliation.state';
 
 /** Filters of the operators' run list. */
 export interface RunFilter {
@@ -170,11 +159,12 @@ export class ReconciliationRepository {
       where.push('bill_date = ?');
       params.push(f.billDate);
     }
-    if (after) {
-      where.push('(created_at < ? or (created_at = ? and id < ?))');
-      params.push(after.n, after.n, after.id);
+    const page = keyset(RECONCILIATION, 'createdAt', after, limit);
+    if (page.where) {
+      where.push(page.where.sql);
+      params.push(...page.where.params);
     }
-    return RECONCILIATION.select(this.db.read(), where.join(' and '), params, `order by created_at desc, id desc limit ${Number(limit)}`);
+    return RECONCILIATION.select(this.db.read(), where.join(' and '), params, page.tail);
   }
 
   /** Ids of runs a node may take: pending and due, or running with an expired lease (a node died). */

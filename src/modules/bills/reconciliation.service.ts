@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../../platform/tokens';
-import type { Clock } from '../../platform/clock';
+import { beijingDay, beijingMidnight, beijingTimeOfDay, previousBeijingDay, type Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/schema';
 import type { Logger } from '../../platform/logging/logger';
 import { AppError } from '../../platform/errors/errors';
@@ -14,7 +14,7 @@ import { AuditLog, type WriteContext } from '../operators';
 import { ReconciliationRepository } from './reconciliation.repository';
 import type { DiscrepancyRow, ReconciliationRow, RunSummary, TenantResult } from './bills.entity';
 import { BillFormatError, parseTradeBill, type RejectedRow, type TradeBillRow } from './trade-bill-parser';
-import { assertBillDate, beijingMidnight, previousDay } from './dates';
+import { assertBillDate } from './dates';
 import { fundflowFee, subMerchantFundflow } from './fundflow';
 import { milliToFen } from './money';
 import { tenantRunView } from './bills.view';
@@ -109,9 +109,8 @@ export class ReconciliationService {
   /** The daily trigger: once `bills.dailyAt` (Beijing) has passed, yesterday's run exists for every provider. */
   async ensureDaily(): Promise<void> {
     const now = this.clock.now();
-    const beijing = new Date(now + 8 * 3_600_000).toISOString();
-    if (beijing.slice(11, 16) < this.config.bills.dailyAt) return;
-    const day = previousDay(beijing.slice(0, 10));
+    if (beijingTimeOfDay(now) < this.config.bills.dailyAt) return;
+    const day = previousBeijingDay(beijingDay(now));
     for (const sp of await this.repo.providers()) await this.repo.request(sp, day, now, false);
   }
 
@@ -289,7 +288,7 @@ export class ReconciliationService {
     const margin = this.config.bills.boundaryMinutes * 60_000;
     const start = beijingMidnight(run.billDate);
     const end = start + 86_400_000;
-    const prev = await this.repo.latestDone(this.repo.db.read(), run.spMchid, previousDay(run.billDate));
+    const prev = await this.repo.latestDone(this.repo.db.read(), run.spMchid, previousBeijingDay(run.billDate));
     const prevId = prev?.id ?? null;
     const local = [
       ...(await this.repo.unbilledPayments(run.id, prevId, run.spMchid, start - margin, end - margin)),

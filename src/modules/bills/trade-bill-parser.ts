@@ -3,7 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { milliToFen, units } from './money';
-import { parseBeijingDateTime } from './dates';
+import { parseBeijingDateTime } from '../../platform/clock';
 import { csvLine } from '../../platform/csv/csv-cell';
 
 /** One detail row of a trade bill, with amounts as integers (fen; fee in thousandths of a fen). */

@@ -1,3 +1,5 @@
+import { backoffMs } from '../../platform/jobs/follow-up';
+
 const s = 1000;
 const m = 60 * s;
 const h = 60 * m;
@@ -26,5 +28,5 @@ export const RETRY_SCHEDULE_MS: readonly number[] = [
  * retryDelayMs(16) → undefined.
  */
 export function retryDelayMs(failedAttempt: number): number | undefined {
-  return RETRY_SCHEDULE_MS[failedAttempt - 1];
+  return failedAttempt >= 1 && failedAttempt <= RETRY_SCHEDULE_MS.length ? backoffMs(RETRY_SCHEDULE_MS, failedAttempt - 1) : undefined;
 }

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
@@ -44,8 +45,9 @@ export class NotificationRepository {
     };
     if (f.tenantId) add('tenant_id = ?', f.tenantId);
     if (f.outcome) add('outcome = ?', f.outcome);
-    if (after) add('(received_at < ? or (received_at = ? and id < ?))', after.n, after.n, after.id);
-    return T.select(this.db.read(), where.join(' and '), args, `order by received_at desc, id desc limit ${Number(limit)}`);
+    const page = keyset(T, 'receivedAt', after, limit);
+    if (page.where) add(page.where.sql, ...page.where.params);
+    return T.select(this.db.read(), where.join(' and '), args, page.tail);
   }
 
   /** Deletes up to `limit` rows received before `cutoff`; answers how many went. */

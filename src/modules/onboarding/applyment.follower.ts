@@ -6,12 +6,13 @@ import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logging/logger';
 import type { Config } from '../../platform/config/schema';
 import type { Job } from '../../platform/jobs/jobs';
+import { actOnEach, followUpJob } from '../../platform/jobs/follow-up';
 import { ApplymentRepository } from './applyment.repository';
 import { ApplymentService } from './applyment.service';
 
 /**
  * Follows unfinished applyments (WeChat Pay sends no notification for them): claims the due ones
- * in the database (a lease, so one node polls each at a time), asks WeChat Pay, applies the answer,
+ * in the database (the follow-up shape: a lease, so one node polls each at a time), asks WeChat Pay, applies the answer,
  * backs off from minutes to hourly while nothing changes; then purges plain applications kept past
  * onboarding.retainDays after a final state. One applyment's failure never stops the others.
  */
@@ -35,18 +36,25 @@ export class ApplymentFollower {
   async runOnce(now = this.clock.now(), spMchid?: string): Promise<number> {
     const leaseMs = this.config.onboarding.leaseSeconds * 1000;
     const due = await this.repo.claimDue(now, leaseMs, this.owner, 20, spMchid);
-    for (const row of due) {
-      try {
+    await actOnEach(
+      due,
+      async (row) => {
         await this.service.sync(row);
         await this.repo.release(row.id, this.owner, {});
-      } catch (err) {
-        this.logger.warn({ err, applyment: row.id }, 'polling an applyment failed; retried later');
-        const count = row.pollCount + 1;
-        await this.repo
-          .release(row.id, this.owner, { pollCount: count, nextPollAt: this.clock.now() + this.service.pollDelayMs(count) })
-          .catch((e: unknown) => this.logger.error({ err: e, applyment: row.id }, 'releasing an applyment lease failed'));
-      }
-    }
+      },
+      {
+        logger: this.logger,
+        what: 'polling an applyment',
+        idOf: (row) => ({ applyment: row.id }),
+        failed: (row) => {
+          const count = row.pollCount + 1;
+          return this.repo.release(row.id, this.owner, {
+            pollCount: count,
+            nextPollAt: this.clock.now() + this.service.pollDelayMs(count),
+          });
+        },
+      },
+    );
     const cutoff = this.clock.now() - this.config.onboarding.retainDays * 86_400_000;
     const purged = await this.repo.purgeFinalBefore(cutoff, this.clock.now());
     if (purged) this.logger.info({ purged }, 'purged plain applications past onboarding.retainDays');
@@ -54,6 +62,6 @@ export class ApplymentFollower {
   }
 
   job(): Job {
-    return { name: 'onboarding.follow', intervalMs: this.config.jobs.intervalMs, run: () => this.runOnce().then(() => undefined) };
+    return followUpJob('onboarding.follow', this.config.jobs.intervalMs, () => this.runOnce());
   }
 }

@@ -1,4 +1,6 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
+import { claimDue } from '../../platform/jobs/follow-up';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
@@ -49,17 +51,12 @@ export class ApplymentRepository {
       where.push(`${c('state')} = ?`);
       params.push(q.state);
     }
-    if (q.cursor) {
-      const k = decodeCursor(q.cursor);
-      where.push(`(${c('createdAt')} < ? or (${c('createdAt')} = ? and ${c('id')} < ?))`);
-      params.push(k.n, k.n, k.id);
+    const page = keyset(T, 'createdAt', q.cursor ? decodeCursor(q.cursor) : undefined, q.limit + 1);
+    if (page.where) {
+      where.push(page.where.sql);
+      params.push(...page.where.params);
     }
-    const rows = await T.select(
-      this.db.read(),
-      where.join(' and '),
-      params,
-      `order by ${c('createdAt')} desc, ${c('id')} desc limit ${q.limit + 1}`,
-    );
+    const rows = await T.select(this.db.read(), where.join(' and '), params, page.tail);
     const data = rows.slice(0, q.limit);
     const last = data[data.length - 1];
     return { data, next_cursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null };
@@ -70,28 +67,21 @@ export class ApplymentRepository {
    * tenant) for `leaseMs`: one guarded UPDATE per row on the lease column, so when several nodes
    * run the follower each applyment is polled by one of them at a time. `spMchid` limits the pass to one provider.
    */
-  async claimDue(now: number, leaseMs: number, owner: string, limit: number, spMchid?: string): Promise<ApplymentRow[]> {
-    const em = this.db.read();
+  claimDue(now: number, leaseMs: number, owner: string, limit: number, spMchid?: string): Promise<ApplymentRow[]> {
     const finals = FINAL_STATES.map(() => '?').join(', ');
-    const candidates = await T.select(
-      em,
-      `${c('nextPollAt')} <= ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?) and ` +
+    return claimDue(this.db.read(), T, {
+      due:
+        `${c('nextPollAt')} <= ? and ` +
         `(${c('state')} not in (${finals}) or (${c('state')} = ? and ${c('tenantId')} is null and ${c('lastError')} is null))` +
         (spMchid ? ` and ${c('spMchid')} = ?` : ''),
-      [now, now, ...FINAL_STATES, 'APPLYMENT_STATE_FINISHED', ...(spMchid ? [spMchid] : [])],
-      `order by ${c('nextPollAt')} limit ${limit}`,
-    );
-    const claimed: ApplymentRow[] = [];
-    for (const r of candidates) {
-      const n = await run(
-        em,
-        `update ${T.name} set ${c('leaseUntil')} = ?, ${c('leaseOwner')} = ? ` +
-          `where ${c('id')} = ? and (${c('leaseUntil')} is null or ${c('leaseUntil')} < ?)`,
-        [now + leaseMs, owner, r.id, now],
-      );
-      if (n === 1) claimed.push({ ...r, leaseUntil: now + leaseMs, leaseOwner: owner });
-    }
-    return claimed;
+      params: [now, ...FINAL_STATES, 'APPLYMENT_STATE_FINISHED', ...(spMchid ? [spMchid] : [])],
+      lease: 'leaseUntil',
+      now,
+      leaseMs,
+      limit,
+      order: 'nextPollAt',
+      set: () => ({ leaseOwner: owner }),
+    });
   }
 
   /** Ends a lease and sets when to poll next (only the lease holder may). */

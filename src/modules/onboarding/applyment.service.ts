@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { createHash } from 'node:crypto';
+import { backoffMs } from '../../platform/jobs/follow-up';
 import { TOKENS } from '../../platform/tokens';
 import { AppError, knownAppError } from '../../platform/errors/errors';
 import { newId } from '../../platform/ids';
@@ -78,8 +79,7 @@ export class ApplymentService {
 
   /** Minutes until the next poll after `count` polls without change (the last step repeats). */
   pollDelayMs(count: number): number {
-    const steps = this.config.onboarding.pollMinutes;
-    return steps[Math.min(count, steps.length - 1)] * 60_000;
+    return backoffMs(this.config.onboarding.pollMinutes, count) * 60_000;
   }
 
   /** POST /admin/v1/applyments: 201 for a new applyment, 200 for the same business_code and body again. */

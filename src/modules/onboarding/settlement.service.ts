@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import { TOKENS } from '../../platform/tokens';
 import { AppError } from '../../platform/errors/errors';
-import type { Clock } from '../../platform/clock';
+import { msToNextBeijingMidnight, type Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { AuditLog, type WriteContext } from '../operators';
 import { TenantsService, checkSettlementOwner } from '../tenancy';
@@ -57,9 +57,7 @@ function masked(v: Json): Json {
 
 /** Seconds until 00:00 Beijing time, when WeChat Pay's 5-a-day settlement-change budget resets. */
 function secondsToBeijingMidnight(now: number): number {
-  const day = 86_400_000;
-  const bj = now + 8 * 3_600_000;
-  return Math.max(1, Math.ceil((Math.floor(bj / day + 1) * day - bj) / 1000));
+  return Math.max(1, Math.ceil(msToNextBeijingMidnight(now) / 1000));
 }
 
 /** Settlement accounts of existing sub-merchants: query, change (same 二清 ownership rule), and the change application. */

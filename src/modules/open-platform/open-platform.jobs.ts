@@ -1,4 +1,5 @@
 import type { Job } from '../../platform/jobs/jobs';
+import { actOnEach, followUpJob } from '../../platform/jobs/follow-up';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logging/logger';
 import type { OpenPlatformRepository } from './open-platform.repository';
@@ -11,8 +12,8 @@ const KEEP_LINKS_MS = 7 * 86_400_000;
 /**
  * The proactive refresh: every account with a ticket whose token has less than REFRESH_AHEAD_MS
  * left gets a new one, through the same one-fetch-for-the-cluster path as a request (so any number
- * of nodes running this job fetch once). One small function on purpose: it moves onto the shared
- * follow-up job shape (src/platform/jobs/follow-up.ts) when that lands.
+ * of nodes running this job fetch once, which is its claim). The follow-up shape
+ * (src/platform/jobs/follow-up.ts) without a lease column: the token fetch itself is the lock.
  */
 export async function refreshDueTokens(
   repo: OpenPlatformRepository,
@@ -20,15 +21,13 @@ export async function refreshDueTokens(
   clock: Clock,
   logger: Logger,
 ): Promise<number> {
+  const due = (await repo.all()).filter((row) => row.ticket && (row.accessTokenExpiresAt ?? 0) - clock.now() <= REFRESH_AHEAD_MS);
   let refreshed = 0;
-  for (const row of await repo.all()) {
-    if (!row.ticket || (row.accessTokenExpiresAt ?? 0) - clock.now() > REFRESH_AHEAD_MS) continue;
-    try {
-      if (await tokens.refreshAhead(row.componentAppid)) refreshed++;
-    } catch (err) {
-      logger.warn({ err, component_appid: row.componentAppid }, 'open platform: proactive token refresh failed; requests will retry');
-    }
-  }
+  await actOnEach(due, async (row) => void ((await tokens.refreshAhead(row.componentAppid)) && refreshed++), {
+    logger,
+    what: 'open platform: proactive token refresh (requests retry on their own)',
+    idOf: (row) => ({ component_appid: row.componentAppid }),
+  });
   return refreshed;
 }
 
@@ -41,11 +40,7 @@ export function openPlatformJobs(deps: {
   logger: Logger;
 }): Job[] {
   return [
-    {
-      name: 'open-platform.token-refresh',
-      intervalMs: 60_000,
-      run: async () => void (await refreshDueTokens(deps.accounts, deps.tokens, deps.clock, deps.logger)),
-    },
+    followUpJob('open-platform.token-refresh', 60_000, () => refreshDueTokens(deps.accounts, deps.tokens, deps.clock, deps.logger)),
     {
       name: 'open-platform.links-purge',
       intervalMs: 3600_000,

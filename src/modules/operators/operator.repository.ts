@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
@@ -29,11 +30,12 @@ export class OperatorRepository {
   listLive(limit: number, after?: KeysetAfter): Promise<OperatorRow[]> {
     const where = ['revoked_at is null'];
     const params: unknown[] = [];
-    if (after) {
-      where.push('(created_at < ? or (created_at = ? and id < ?))');
-      params.push(after.sortKey, after.sortKey, after.id);
+    const page = keyset(T, 'createdAt', after && { n: after.sortKey, id: after.id }, limit);
+    if (page.where) {
+      where.push(page.where.sql);
+      params.push(...page.where.params);
     }
-    return T.select(this.db.read(), where.join(' and '), params, `order by created_at desc, id desc limit ${Number(limit)}`);
+    return T.select(this.db.read(), where.join(' and '), params, page.tail);
   }
 
   /** Revokes a live operator (guarded: false when it was revoked meanwhile). */

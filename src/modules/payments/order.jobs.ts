@@ -1,4 +1,5 @@
 import type { Job } from '../../platform/jobs/jobs';
+import { followUpJob } from '../../platform/jobs/follow-up';
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/schema';
 import type { Logger } from '../../platform/logging/logger';
@@ -25,37 +26,31 @@ export function orderReconcilerJob(
   // Orders whose failure was already logged: a failure repeats (e.g. a simulator that forgot the order after a restart),
   // so it is logged once at warn, then at debug. Bounded: it only decides the level of a line.
   const warned = new Set<string>();
-  return {
-    name: 'orders.reconcile',
-    intervalMs: config.jobs.intervalMs,
-    async run() {
-      const now = clock.now();
-      const quiet = config.orders.reconcileAfterSeconds * 1000;
-      const due = await repo.findUnpaidDue(now - quiet, now - quiet, BATCH);
-      for (const order of due) {
-        try {
-          // Every node runs this job: only the one whose claim lands queries (and maybe closes) the order.
-          if (!(await repo.claimForReconcile(order, clock.now()))) continue;
-          const sp = await providers.require(order.spMchid);
-          const synced = await orders.sync(sp, order);
-          const oldEnough = clock.now() - synced.createdAt >= config.orders.minCloseAgeSeconds * 1000;
-          if (synced.tradeState === 'NOTPAY' && clock.now() >= synced.timeExpire && oldEnough) await orders.closeNow(sp, synced);
-        } catch (err) {
-          // Backs off: the order waits reconcileAfterSeconds again instead of being retried on every run (every 2 s in the demo).
-          await repo.markSynced(order.id, clock.now()).catch(() => undefined);
-          const first = !warned.has(order.id);
-          if (first) {
-            if (warned.size >= 10_000) warned.clear();
-            warned.add(order.id);
-          }
-          // A WeChat Pay answer is logged by its code and message; only our own failures carry a stack.
-          const why = err instanceof WxpayApiError ? { code: err.code, wechat_message: err.wechatMessage } : { err };
-          logger[first ? 'warn' : 'debug'](
-            { ...why, order_id: order.id, retry_in_seconds: config.orders.reconcileAfterSeconds },
-            'reconciling an order failed; it is retried later',
-          );
+  return followUpJob('orders.reconcile', config.jobs.intervalMs, async () => {
+    const quiet = config.orders.reconcileAfterSeconds * 1000;
+    // Every node runs this job: only the one whose claim lands queries (and maybe closes) the order.
+    const due = await repo.claimUnpaidDue(clock.now(), quiet, BATCH);
+    for (const order of due) {
+      try {
+        const sp = await providers.require(order.spMchid);
+        const synced = await orders.sync(sp, order);
+        const oldEnough = clock.now() - synced.createdAt >= config.orders.minCloseAgeSeconds * 1000;
+        if (synced.tradeState === 'NOTPAY' && clock.now() >= synced.timeExpire && oldEnough) await orders.closeNow(sp, synced);
+      } catch (err) {
+        // Backs off: the order waits reconcileAfterSeconds again instead of being retried on every run (every 2 s in the demo).
+        await repo.markSynced(order.id, clock.now()).catch(() => undefined);
+        const first = !warned.has(order.id);
+        if (first) {
+          if (warned.size >= 10_000) warned.clear();
+          warned.add(order.id);
         }
+        // A WeChat Pay answer is logged by its code and message; only our own failures carry a stack.
+        const why = err instanceof WxpayApiError ? { code: err.code, wechat_message: err.wechatMessage } : { err };
+        logger[first ? 'warn' : 'debug'](
+          { ...why, order_id: order.id, retry_in_seconds: config.orders.reconcileAfterSeconds },
+          'reconciling an order failed; it is retried later',
+        );
       }
-    },
-  };
+    }
+  });
 }

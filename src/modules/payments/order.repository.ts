@@ -1,4 +1,6 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
+import { claimDue } from '../../platform/jobs/follow-up';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
@@ -89,14 +91,6 @@ export class OrderRepository {
     return (await T.update(em, { payerOpenid: openid, updatedAt: now }, { id, payerOpenid: '', tradeState: open })) === 1;
   }
 
-  /**
-   * Claims an unpaid order for one reconciler run: moves its bookmark from the value just read to `now`.
-   * False when another process claimed it first (two nodes must not both query and close it).
-   */
-  async claimForReconcile(o: PaymentOrderRow, now: number, em: Em = this.db.read()): Promise<boolean> {
-    return (await T.update(em, { lastSyncedAt: now }, { id: o.id, tradeState: 'NOTPAY', lastSyncedAt: o.lastSyncedAt ?? null })) === 1;
-  }
-
   /** Notes that WeChat Pay was asked about the order (the reconciler's bookmark). */
   async markSynced(id: string, now: number, em: Em = this.db.read()): Promise<void> {
     await T.update(em, { lastSyncedAt: now }, { id });
@@ -115,14 +109,23 @@ export class OrderRepository {
     return (await run(em, sql, [amount, 'REFUND', REFUND_STATE_DESC, now, id, ...from, amount])) === 1;
   }
 
-  /** Orders still open due for a query (补单) or an automatic close, oldest first. */
-  findUnpaidDue(createdBefore: number, syncedBefore: number, limit: number, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
-    return T.select(
-      em,
-      'trade_state = ? and created_at <= ? and (last_synced_at is null or last_synced_at <= ?)',
-      ['NOTPAY', createdBefore, syncedBefore],
-      `order by created_at limit ${Number(limit)}`,
-    );
+  /**
+   * Claims up to `limit` open orders due for a query (补单) or an automatic close, oldest first: at
+   * least `quietMs` old and not asked about for `quietMs`. The follow-up claim, with last_synced_at
+   * as the lease: claiming moves it to `now`, so the row is due again `quietMs` later (a lease of
+   * `quietMs` counted from "now - quietMs"). Of several nodes exactly one claims each order.
+   */
+  claimUnpaidDue(now: number, quietMs: number, limit: number): Promise<PaymentOrderRow[]> {
+    return claimDue(this.db.read(), T, {
+      due: 'trade_state = ? and created_at <= ?',
+      params: ['NOTPAY', now - quietMs],
+      lease: 'lastSyncedAt',
+      now: now - quietMs,
+      leaseMs: quietMs,
+      limit,
+      order: 'createdAt',
+      guard: { tradeState: 'NOTPAY' },
+    });
   }
 
   /** A page of orders, newest first, after the (created_at, id) cursor. */
@@ -138,7 +141,8 @@ export class OrderRepository {
     if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
     if (f.createdFrom !== undefined) add('created_at >= ?', f.createdFrom);
     if (f.createdTo !== undefined) add('created_at < ?', f.createdTo);
-    if (after) add('(created_at < ? or (created_at = ? and id < ?))', after.createdAt, after.createdAt, after.id);
-    return T.select(em, where.join(' and '), params, `order by created_at desc, id desc limit ${Number(limit)}`);
+    const page = keyset(T, 'createdAt', after && { n: after.createdAt, id: after.id }, limit);
+    if (page.where) add(page.where.sql, ...page.where.params);
+    return T.select(em, where.join(' and '), params, page.tail);
   }
 }

@@ -1,5 +1,6 @@
 import { instanceCachingFactory } from 'tsyringe';
 import type { WxpayClient } from '@partnerpay/wxpay';
+import { actOnEach, followUpJob } from '../../platform/jobs/follow-up';
 import type { AppModule } from '../../platform/module';
 import { TOKENS } from '../../platform/tokens';
 import type { Clock } from '../../platform/clock';
@@ -53,23 +54,16 @@ export const paymentsModule: AppModule = {
     const refunds = c.resolve(RefundService);
     return [
       orderReconcilerJob(c.resolve(OrderRepository), c.resolve(OrderService), providers, config, clock, logger),
-      {
-        name: 'refunds.reconcile',
-        intervalMs: config.jobs.intervalMs,
-        async run() {
-          const now = clock.now();
-          const quiet = config.orders.reconcileAfterSeconds * 1000;
-          for (const refund of await repo.findProcessingDue(now - quiet, now - quiet, 50)) {
-            try {
-              // Every node runs this job: only the one whose claim lands asks WeChat Pay (and resubmits, if need be).
-              if (!(await repo.claimForReconcile(refund, clock.now()))) continue;
-              await refunds.sync(await providers.require(refund.spMchid), refund);
-            } catch (err) {
-              logger.warn({ err, refund_id: refund.id }, 'reconciling a refund failed; retried on a later run');
-            }
-          }
-        },
-      },
+      followUpJob('refunds.reconcile', config.jobs.intervalMs, async () => {
+        const quiet = config.orders.reconcileAfterSeconds * 1000;
+        // Every node runs this job: only the one whose claim lands asks WeChat Pay (and resubmits, if need be).
+        const due = await repo.claimProcessingDue(clock.now(), quiet, 50);
+        await actOnEach(due, async (refund) => refunds.sync(await providers.require(refund.spMchid), refund), {
+          logger,
+          what: 'reconciling a refund',
+          idOf: (refund) => ({ refund_id: refund.id }),
+        });
+      }),
     ];
   },
 };

@@ -1,4 +1,6 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
+import { claimDue } from '../../platform/jobs/follow-up';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
@@ -45,19 +47,21 @@ export class RefundRepository {
     return (await run(em, `delete from ${T.name} where id = ? and submitted = 0`, [id])) === 1;
   }
 
-  /** Refunds still PROCESSING since before `before` and not asked about since `syncedBefore`. */
-  findProcessingDue(before: number, syncedBefore: number, limit: number, em: Em = this.db.read()): Promise<RefundRow[]> {
-    return T.select(
-      em,
-      'status = ? and created_at <= ? and (last_synced_at is null or last_synced_at <= ?)',
-      ['PROCESSING', before, syncedBefore],
-      `order by created_at limit ${Number(limit)}`,
-    );
-  }
-
-  /** Claims a PROCESSING refund for one reconciler run (bookmark: the value just read -> `now`); false when another node was first. */
-  async claimForReconcile(r: RefundRow, now: number, em: Em = this.db.read()): Promise<boolean> {
-    return (await T.update(em, { lastSyncedAt: now }, { id: r.id, status: 'PROCESSING', lastSyncedAt: r.lastSyncedAt ?? null })) === 1;
+  /**
+   * Claims up to `limit` PROCESSING refunds at least `quietMs` old and not asked about for `quietMs`
+   * (the follow-up claim with last_synced_at as the lease: see OrderRepository.claimUnpaidDue).
+   */
+  claimProcessingDue(now: number, quietMs: number, limit: number): Promise<RefundRow[]> {
+    return claimDue(this.db.read(), T, {
+      due: 'status = ? and created_at <= ?',
+      params: ['PROCESSING', now - quietMs],
+      lease: 'lastSyncedAt',
+      now: now - quietMs,
+      leaseMs: quietMs,
+      limit,
+      order: 'createdAt',
+      guard: { status: 'PROCESSING' },
+    });
   }
 
   /** Notes a query to WeChat Pay about the refund. */
@@ -76,7 +80,8 @@ export class RefundRepository {
     if (f.tenantId) add('tenant_id = ?', f.tenantId);
     if (f.status) add('status = ?', f.status);
     if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
-    if (after) add('(created_at < ? or (created_at = ? and id < ?))', after.n, after.n, after.id);
-    return T.select(em, where.join(' and '), args, `order by created_at desc, id desc limit ${Number(limit)}`);
+    const page = keyset(T, 'createdAt', after, limit);
+    if (page.where) add(page.where.sql, ...page.where.params);
+    return T.select(em, where.join(' and '), args, page.tail);
   }
 }

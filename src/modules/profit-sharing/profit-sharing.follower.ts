@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../../platform/tokens';
+import { backoffMs, exponentialSchedule } from '../../platform/jobs/follow-up';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logging/logger';
 import { ProfitSharingRepository } from './profit-sharing.repository';
@@ -10,9 +11,7 @@ const LEASE_MS = 60_000;
 const BATCH = 50;
 
 /** Backoff between queries of one unfinished split or return: 15 s, 30 s, 1 min ... at most 10 min. */
-export function followDelayMs(attempts: number): number {
-  return Math.min(10 * 60_000, 15_000 * 2 ** Math.min(attempts, 10));
-}
+export const FOLLOW_SCHEDULE = exponentialSchedule(15_000, 10 * 60_000);
 
 /**
  * WeChat Pay notifies only merchant receivers, never the paying sub-merchant (addendum §2.11), so
@@ -39,7 +38,7 @@ export class ProfitSharingFollower {
       } catch (err) {
         this.logger.warn({ err, split_id: s.id }, 'following a profit-sharing order failed; retried later');
       }
-      const set = { attempts: s.attempts + 1, nextPollAt: this.clock.now() + followDelayMs(s.attempts), leaseUntil: 0 };
+      const set = { attempts: s.attempts + 1, nextPollAt: this.clock.now() + backoffMs(FOLLOW_SCHEDULE, s.attempts), leaseUntil: 0 };
       // Only the unfinished, and only while the claim is ours; a split deleted after a refusal simply matches nothing.
       if (state !== 'FINISHED') await this.repo.updateSplit(this.repo.db.read(), set, { id: s.id, leaseUntil: s.leaseUntil });
     }
@@ -51,7 +50,7 @@ export class ProfitSharingFollower {
       } catch (err) {
         this.logger.warn({ err, return_id: r.id }, 'following a profit-sharing return failed; retried later');
       }
-      const set = { attempts: r.attempts + 1, nextPollAt: this.clock.now() + followDelayMs(r.attempts), leaseUntil: 0 };
+      const set = { attempts: r.attempts + 1, nextPollAt: this.clock.now() + backoffMs(FOLLOW_SCHEDULE, r.attempts), leaseUntil: 0 };
       if (state === 'RESERVED' || state === 'PROCESSING')
         await this.repo.updateReturn(this.repo.db.read(), set, { id: r.id, leaseUntil: r.leaseUntil });
     }

@@ -6,6 +6,7 @@ import { ReceiverEntity, ReturnEntity, SplitEntity } from './profit-sharing.enti
 import { ProfitSharingService } from './profit-sharing.service';
 import { ReceiversService } from './receivers.service';
 import { ProfitSharingFollower } from './profit-sharing.follower';
+import { followUpJob } from '../../platform/jobs/follow-up';
 import { profitSharingRouter } from './profit-sharing.routes';
 
 /** Profit sharing (分账): receivers, splits, unfreezes, returns, and the follower that queries them until final. */
@@ -21,12 +22,6 @@ export const profitSharingModule: AppModule = {
   routers: (c) => [profitSharingRouter(c)],
   jobs: (c) => {
     const follower = c.resolve(ProfitSharingFollower);
-    return [
-      {
-        name: 'profit-sharing.follow',
-        intervalMs: c.resolve<Config>(TOKENS.Config).jobs.intervalMs,
-        run: () => follower.runOnce().then(() => undefined),
-      },
-    ];
+    return [followUpJob('profit-sharing.follow', c.resolve<Config>(TOKENS.Config).jobs.intervalMs, () => follower.runOnce())];
   },
 };

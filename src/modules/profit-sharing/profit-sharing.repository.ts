@@ -3,33 +3,8 @@ import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
 import { rows } from '../../platform/db/sql';
-import { StateMachine } from '../../platform/db/state-machine';
-import {
-  RECEIVER,
-  RETURN,
-  SPLIT,
-  type ReceiverRow,
-  type ReturnRow,
-  type ReturnState,
-  type SplitRow,
-  type SplitState,
-} from './profit-sharing.entity';
-
-/** The split/unfreeze state machine: the only truth about which moves are legal (addendum §2.10). */
-export const SPLIT_TRANSITIONS: Record<SplitState, readonly SplitState[]> = {
-  RESERVED: ['PROCESSING', 'FINISHED'],
-  PROCESSING: ['FINISHED'],
-  FINISHED: [],
-};
-/** The return state machine: PROCESSING -> SUCCESS | FAILED (a 5-day timeout is FAILED at WeChat Pay). */
-export const RETURN_TRANSITIONS: Record<ReturnState, readonly ReturnState[]> = {
-  RESERVED: ['PROCESSING', 'SUCCESS', 'FAILED'],
-  PROCESSING: ['SUCCESS', 'FAILED'],
-  SUCCESS: [],
-  FAILED: [],
-};
-export const SPLITS = new StateMachine(SPLIT, 'state', 'id', SPLIT_TRANSITIONS);
-export const RETURNS = new StateMachine(RETURN, 'state', 'id', RETURN_TRANSITIONS);
+import { claimDue, type ClaimSpec } from '../../platform/jobs/follow-up';
+import { RECEIVER, RETURN, SPLIT, type ReceiverRow, type ReturnRow, type SplitRow } from './profit-sharing.entity';
 
 /** Per tenant: what was split of its profit-sharing payments, for the compliance report. */
 export interface TenantSplitTotals {
@@ -120,36 +95,31 @@ export class ProfitSharingRepository {
   }
 
   /**
-   * Claims up to `limit` unfinished splits due for a query: a guarded UPDATE of the lease per row, so
-   * when several nodes run the follower each row is queried by one of them.
+   * Claims up to `limit` unfinished splits due for a query (the follow-up shape's claim), so when
+   * several nodes run the follower each row is queried by one of them.
    */
   claimSplits(now: number, leaseMs: number, limit: number): Promise<SplitRow[]> {
-    return this.claim(SPLIT, ['RESERVED', 'PROCESSING'], now, leaseMs, limit);
+    return claimDue(this.db.read(), SPLIT, this.dueSpec(SPLIT, now, leaseMs, limit));
   }
   claimReturns(now: number, leaseMs: number, limit: number): Promise<ReturnRow[]> {
-    return this.claim(RETURN, ['RESERVED', 'PROCESSING'], now, leaseMs, limit);
+    return claimDue(this.db.read(), RETURN, this.dueSpec(RETURN, now, leaseMs, limit));
   }
-  private async claim<T extends SplitRow | ReturnRow>(
-    t: typeof SPLIT | typeof RETURN,
-    states: string[],
+  private dueSpec<T extends SplitRow | ReturnRow>(
+    t: { col(p: 'state' | 'nextPollAt'): string },
     now: number,
     leaseMs: number,
     limit: number,
-  ): Promise<T[]> {
-    const em = this.db.read();
-    const due = (await t.select(
-      em,
-      `${t.col('state')} in (${states.map(() => '?').join(', ')}) and ${t.col('nextPollAt')} <= ? and ${t.col('leaseUntil')} <= ?`,
-      [...states, now, now],
-      `order by ${t.col('nextPollAt')} limit ${Number(limit)}`,
-    )) as T[];
-    const claimed: T[] = [];
-    for (const r of due) {
-      const set = { leaseUntil: now + leaseMs } as never;
-      if ((await t.update(em, set, { id: r.id, leaseUntil: r.leaseUntil } as never)) === 1)
-        claimed.push({ ...r, leaseUntil: now + leaseMs });
-    }
-    return claimed;
+  ) {
+    const spec: ClaimSpec<T> = {
+      due: `${t.col('state')} in (?, ?) and ${t.col('nextPollAt')} <= ?`,
+      params: ['RESERVED', 'PROCESSING', now],
+      lease: 'leaseUntil',
+      now,
+      leaseMs,
+      limit,
+      order: 'nextPollAt',
+    };
+    return spec;
   }
 
   /** Split totals of one tenant's profit-sharing payments (splits only; 解冻给分账方 rows are not a split). */

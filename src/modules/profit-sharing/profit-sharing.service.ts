@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../../platform/tokens';
 import { AppError } from '../../platform/errors/errors';
-import type { Clock } from '../../platform/clock';
+import { rfc3339, type Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logging/logger';
 import type { KeyValueStore } from '../../platform/kv/kv';
 import { isUniqueViolation } from '../../platform/db/sql';
@@ -27,11 +27,20 @@ import { ProviderCredentials, refuse, TenantsService, type SecondaryClearingGuar
 import { FundsLedger, OrderRepository, type Funds, type PaymentOrderRow } from '../payments';
 import type { ReturnRow, SplitReceiver, SplitRow } from './profit-sharing.entity';
 import type { CreateReturnInput, CreateSplitInput, UnfreezeInput } from './profit-sharing.input';
-import { ProfitSharingRepository, RETURNS, SPLITS } from './profit-sharing.repository';
+import { ProfitSharingRepository } from './profit-sharing.repository';
+import { SPLITS } from './split.state';
+import { RETURNS } from './return.state';
 import { returnView, splitView } from './profit-sharing.view';
 
 /** WeChat Pay refuses a split within about a minute of payment (addendum §2.1). */
 export const SETTLE_DELAY_MS = 60_000;
+/** A split asked for sooner is held until this long after payment (a second over SETTLE_DELAY_MS: success_time is whole seconds). */
+export const HOLD_UNTIL_MS = SETTLE_DELAY_MS + 1_000;
+
+/** When WeChat Pay takes splits of a payment: until then a split is accepted, held and sent by the follower. */
+export function heldUntil(order: Pick<PaymentOrderRow, 'successTime'>): number {
+  return (order.successTime ?? 0) + HOLD_UNTIL_MS;
+}
 /** 普通服务商: the frozen funds are released automatically 30 days after payment (addendum §2.9). */
 export const FREEZE_MS = 30 * 86_400_000;
 /** Returns within 180 days of the split (addendum §2.7). */
@@ -109,11 +118,13 @@ export class ProfitSharingService {
           })),
           unfreezeUnsplit: input.unfreeze_unsplit,
           description: null,
+          // Within WeChat Pay's first minute: held, and sent by the follower once it may be (contract: Profit sharing).
+          ...(now < heldUntil(locked) ? { nextPollAt: heldUntil(locked) } : {}),
         });
       },
       order,
     );
-    if (row.split.state !== 'RESERVED') return row;
+    if (row.split.state !== 'RESERVED' || this.clock.now() < heldUntil(order)) return row;
     return { created: row.created, split: await this.submit(sp, row.split) };
   }
 
@@ -151,17 +162,9 @@ export class ProfitSharingService {
     return order;
   }
 
-  /** Not within a minute of payment (WeChat Pay refuses it), not after the 30-day freeze. */
+  /** Not after the 30-day freeze (one asked for within the first minute is held: see heldUntil). */
   private assertTimely(order: PaymentOrderRow, now: number): void {
     const since = now - order.successTime!;
-    if (since < SETTLE_DELAY_MS)
-      throw notSplittable(
-        'too_soon',
-        `order ${order.outTradeNo} was paid ${Math.floor(since / 1000)}s ago; split it a minute after payment`,
-        {
-          retry_after: Math.ceil((SETTLE_DELAY_MS - since) / 1000),
-        },
-      );
     if (since >= FREEZE_MS)
       throw notSplittable(
         'freeze_expired',
@@ -204,7 +207,7 @@ export class ProfitSharingService {
       funds: Funds,
       splits: SplitRow[],
       now: number,
-    ) => Promise<Pick<SplitRow, 'kind' | 'amount' | 'receivers' | 'unfreezeUnsplit' | 'description'>>,
+    ) => Promise<Pick<SplitRow, 'kind' | 'amount' | 'receivers' | 'unfreezeUnsplit' | 'description'> & { nextPollAt?: number }>,
     order: PaymentOrderRow,
   ): Promise<{ created: boolean; split: SplitRow }> {
     const same = (s: SplitRow | undefined) => {
@@ -246,9 +249,9 @@ export class ProfitSharingService {
           outOrderNo,
           wxOrderId: null,
           state: 'RESERVED',
+          nextPollAt: now + 15_000,
           ...d,
           requestHash: hash,
-          nextPollAt: now + 15_000,
           attempts: 0,
           leaseUntil: 0,
           finishedAt: null,
@@ -310,6 +313,11 @@ export class ProfitSharingService {
         );
       }
     } catch (err) {
+      if (DEFINITE_REFUSALS.some((c) => isUpstream(err, c)) && split.kind === 'split' && (await this.wasHeld(split))) {
+        // The tenant already has its 201: the refusal is reported like any outcome, as a finished split.
+        this.logger.info({ split_id: split.id, upstream_code: upstreamCode(err) }, 'held split refused by WeChat Pay; reported as CLOSED');
+        return this.closeRefused(split, upstreamCode(err) ?? 'REFUSED');
+      }
       if (DEFINITE_REFUSALS.some((c) => isUpstream(err, c))) {
         await this.repo.db.tx(async (em) => {
           await this.funds.lock(em, split.orderId);
@@ -325,30 +333,51 @@ export class ProfitSharingService {
     return this.applySplit(split, answer);
   }
 
+  /** True for a split accepted while WeChat Pay did not take it yet (asked for within the first minute, held). */
+  private async wasHeld(split: SplitRow): Promise<boolean> {
+    const order = await this.orderRows.findById(split.orderId);
+    return order !== undefined && split.createdAt < heldUntil(order);
+  }
+
+  /** A held split WeChat Pay refused: FINISHED, every receiver CLOSED with the refusal's code, its amount released. */
+  private async closeRefused(split: SplitRow, code: string): Promise<SplitRow> {
+    const finish_time = rfc3339(this.clock.now());
+    const out = await this.applySplit(split, {
+      sub_mchid: split.subMchid,
+      transaction_id: split.transactionId,
+      out_order_no: split.outOrderNo,
+      order_id: split.wxOrderId ?? '',
+      state: 'FINISHED',
+      receivers: split.receivers.map(({ type, account, amount, description }) => ({
+        type,
+        account,
+        amount,
+        description,
+        result: 'CLOSED',
+        fail_reason: code,
+        finish_time,
+      })),
+    });
+    // Its unfreeze_unsplit never happened either: what stays frozen may still be split or unfrozen.
+    if (split.unfreezeUnsplit)
+      await this.repo.db.tx(async (em) => {
+        await this.funds.lock(em, split.orderId);
+        await this.funds.release(em, split.orderId, 'split', 0, { unfreeze: true });
+      });
+    return out;
+  }
+
   /** Applies WeChat Pay's account of a split: receiver results, and FINISHED with its event once final. */
   async applySplit(split: SplitRow, wx: WxSplitOrder): Promise<SplitRow> {
-    const receivers: SplitReceiver[] = (wx.receivers ?? []).map((r) => {
-      const unfreeze = r.description === UNFREEZE_DESCRIPTION && r.type === 'MERCHANT_ID' && r.account === split.subMchid;
-      const result = r.result ?? 'PENDING';
-      return {
-        type: r.type,
-        account: r.account,
-        amount: r.amount,
-        description: r.description,
-        result,
-        fail_reason: r.fail_reason ?? null,
-        detail_id: r.detail_id ?? null,
-        finish_time: result === 'PENDING' ? null : (r.finish_time ?? null),
-        ...(unfreeze ? { unfreeze: true } : {}),
-      };
-    });
-    // A CLOSED row's money goes back to the frozen funds, so it no longer counts against the cap.
+    const receivers = withResults(split, wx);
+    // The 二清 cap counts what partnerpay asked for, never WeChat Pay's echo (an answer without
+    // `receivers` must not free the reservation); only a row WeChat Pay CLOSED gives its money back.
     const amount = receivers.filter((r) => !r.unfreeze && r.result !== 'CLOSED').reduce((s, r) => s + r.amount, 0);
     const now = this.clock.now();
     const set = {
-      receivers: receivers.length ? receivers : split.receivers,
+      receivers,
       amount,
-      wxOrderId: wx.order_id ?? split.wxOrderId,
+      wxOrderId: wx.order_id || split.wxOrderId,
       updatedAt: now,
     };
     return this.repo.db.tx(async (em) => {
@@ -540,4 +569,38 @@ export class ProfitSharingService {
     }
     return this.applyReturn(ret, wx);
   }
+}
+
+/**
+ * The receivers partnerpay asked for, each with WeChat Pay's result where its answer lists it
+ * (matched by type and account; the amount and description stay as asked), then the rows only
+ * WeChat Pay lists (the 解冻给分账方 row), which never count against the cap.
+ */
+export function withResults(split: SplitRow, wx: WxSplitOrder): SplitReceiver[] {
+  const echoed = (wx.receivers ?? []).map((r) => {
+    const result = r.result ?? 'PENDING';
+    return {
+      type: r.type,
+      account: r.account,
+      amount: r.amount,
+      description: r.description,
+      result,
+      fail_reason: r.fail_reason ?? null,
+      detail_id: r.detail_id ?? null,
+      finish_time: result === 'PENDING' ? null : (r.finish_time ?? null),
+      unfreeze: r.description === UNFREEZE_DESCRIPTION && r.type === 'MERCHANT_ID' && r.account === split.subMchid,
+    };
+  });
+  const used = new Set<number>();
+  const asked: SplitReceiver[] = split.receivers
+    .filter((r) => !r.unfreeze)
+    .map((a) => {
+      const i = echoed.findIndex((e, j) => !used.has(j) && !e.unfreeze && e.type === a.type && e.account === a.account);
+      if (i < 0) return a;
+      used.add(i);
+      const e = echoed[i];
+      return { ...a, result: e.result, fail_reason: e.fail_reason, detail_id: e.detail_id, finish_time: e.finish_time };
+    });
+  const extra = echoed.filter((_, j) => !used.has(j)).map(({ unfreeze, ...r }) => ({ ...r, ...(unfreeze ? { unfreeze: true } : {}) }));
+  return [...asked, ...(extra.length ? extra : split.receivers.filter((r) => r.unfreeze))];
 }

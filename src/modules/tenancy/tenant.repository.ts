@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { keyset } from '../../platform/db/keyset';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
@@ -73,8 +74,9 @@ export class TenantRepository {
     if (f.spMchid) add('sp_mchid = ?', f.spMchid);
     if (f.subMchid) add('sub_mchid = ?', f.subMchid);
     if (f.status) add('status = ?', f.status);
-    if (after) add('(created_at < ? or (created_at = ? and id < ?))', after.sortKey, after.sortKey, after.id);
-    return T.select(this.db.read(), where.join(' and '), params, `order by created_at desc, id desc limit ${Number(limit)}`);
+    const page = keyset(T, 'createdAt', after && { n: after.sortKey, id: after.id }, limit);
+    if (page.where) add(page.where.sql, ...page.where.params);
+    return T.select(this.db.read(), where.join(' and '), params, page.tail);
   }
 
   /** Writes a new tenant in the caller's transaction. */

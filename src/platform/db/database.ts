@@ -41,8 +41,12 @@ export class Database {
 
   /** An entity manager for reads (and single autocommit statements) outside any transaction. */
   read(): Em {
-    // One fork serves every autocommit statement: repositories only run SQL through it (no unit of
-    // work, no identity map), and a fork per call costs more than the statement's own bookkeeping.
+    // One fork serves every autocommit statement, for the life of the process. Why that is safe:
+    // repositories only run SQL through it (Table and em.execute), never find/persist, so its identity
+    // map and unit of work stay empty and nothing accumulates (test/integration/db/reader.test.ts
+    // checks it); execute() borrows a pool connection per statement, so the fork holds none; and
+    // transactional() on it runs in a fork of its own, so no transaction state stays behind.
+    // A fork per call would cost more than the statement's own bookkeeping.
     return (this.reader ??= this.orm.em.fork() as Em);
   }
 

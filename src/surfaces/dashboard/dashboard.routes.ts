@@ -3,16 +3,9 @@ import { z } from 'zod';
 import { ApiRouter } from '../../platform/http/route';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
-import { rfc3339, type Clock } from '../../platform/clock';
+import { rfc3339, startOfBeijingDay, type Clock } from '../../platform/clock';
 import { operatorAuth } from '../../modules/operators';
 import { DashboardQueries } from './dashboard.queries';
-
-const BEIJING_OFFSET_MS = 8 * 3600_000;
-
-/** Midnight of the Beijing calendar day containing `now` (the day WeChat Pay's bills use). */
-export function beijingMidnight(now: number): number {
-  return Math.floor((now + BEIJING_OFFSET_MS) / 86_400_000) * 86_400_000 - BEIJING_OFFSET_MS;
-}
 
 const tenantStats = z.object({
   tenant_id: z.string(),
@@ -44,7 +37,7 @@ export function dashboardRouter(c: DependencyContainer): ApiRouter {
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {
-      const since = query.since ? Date.parse(query.since) : beijingMidnight(clock.now());
+      const since = query.since ? Date.parse(query.since) : startOfBeijingDay(clock.now());
       return { since: rfc3339(since), tenants: await queries.perTenant(since) };
     },
   );

@@ -7,7 +7,7 @@ import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 import { eventRows } from '../../support/notifications';
 import { ManualClock } from '../../../src/platform/clock';
-import { beijingDay } from '../../../src/modules/bills/dates';
+import { beijingDay } from '../../../src/platform/clock';
 import { ReconciliationService } from '../../../src/modules/bills/reconciliation.service';
 
 // One app, one provider with two tenants, the simulator's ledger as WeChat Pay's truth; bill faults

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
 import { ManualClock } from '../../../src/platform/clock';
-import { beijingDay } from '../../../src/modules/bills/dates';
+import { beijingDay } from '../../../src/platform/clock';
 import { ReconciliationRepository } from '../../../src/modules/bills/reconciliation.repository';
 import { ReconciliationService } from '../../../src/modules/bills/reconciliation.service';
 import type { TradeBillRow } from '../../../src/modules/bills/trade-bill-parser';

@@ -252,16 +252,6 @@ test('Bad input and the guard: 4xx naming the field or rule, and nothing sent to
     assert.equal(pick(res.body), expected[i], name);
   }
   assert.equal(splitCalls().length, before, 'no bad request reached WeChat Pay');
-  // Within a minute of payment: 409 too_soon, nothing sent.
-  const body = orderBody(tenant, { profit_sharing: true });
-  const fresh = await request(t.http)
-    .post('/v1/orders')
-    .set(...tenant.auth)
-    .send(body);
-  await sim().pay({ prepay_id: fresh.body.order.prepay_id });
-  const soon = await split(tenant, { out_trade_no: body.out_trade_no, out_order_no: no('S'), receivers: [to(mchids[0], 1)] });
-  assert.equal(soon.status, 409);
-  assert.equal(soon.body.detail.reason, 'too_soon');
   // Cumulative: 15 then 6 of 100 under a 20% cap.
   assert.equal((await split(tenant, { out_trade_no: out, out_order_no: no('C'), receivers: [to(mchids[0], 15)] })).status, 201);
   const second = await split(tenant, { out_trade_no: out, out_order_no: no('C'), receivers: [to(mchids[0], 6)] });
@@ -398,4 +388,118 @@ test('Unfreeze and refunds (addendum §2.12): refunds come out of unsplit frozen
   const none = await split(tenant, { out_trade_no: full, out_order_no: no('P'), receivers: [to(mchids[0], 1)] });
   assert.equal(none.status, 409);
   assert.equal(none.body.detail.reason, 'fully_refunded');
+});
+
+test('The 二清 cap counts what partnerpay asked for: three 30% splits against a 30% cap, WeChat Pay answering without receivers → the 2nd and 3rd refused', async () => {
+  // WeChat Pay allows 100% for this sub-merchant, the tenant 30%: only partnerpay's own count holds the line.
+  const { tenant, mchids } = await tenantWith(3, 10_000);
+  sim().configureProfitSharing({ omit_receivers: true });
+  try {
+    const out = await paidOrder(tenant, 100);
+    const answers = [];
+    for (const account of mchids)
+      answers.push(await split(tenant, { out_trade_no: out, out_order_no: no('E'), receivers: [to(account, 30)] }));
+    assert.deepEqual(
+      answers.map((r) => [r.status, r.body.profit_sharing_order?.amount ?? r.body.detail?.rule]),
+      [
+        [201, 30],
+        [422, 'ratio_above_cap'],
+        [422, 'ratio_above_cap'],
+      ],
+      JSON.stringify(answers.map((r) => r.body)),
+    );
+    assert.deepEqual(
+      answers[0].body.profit_sharing_order.receivers.map((r: { account: string; result: string }) => [r.account, r.result]),
+      [[mchids[0], 'PENDING']],
+      'the receiver asked for is shown as asked, PENDING until WeChat Pay says more',
+    );
+    // The follower's queries answer without receivers too: the count stays.
+    clock.advance(11 * 60_000);
+    await follower().runOnce();
+    const again = await split(tenant, { out_trade_no: out, out_order_no: no('E'), receivers: [to(mchids[1], 1)] });
+    assert.equal(again.status, 422, JSON.stringify(again.body));
+  } finally {
+    sim().configureProfitSharing({ omit_receivers: false });
+  }
+});
+
+/** A profit-sharing order paid just now (no clock advance): WeChat Pay takes no split of it for a minute. */
+async function justPaid(tenant: Tenant, total = 100): Promise<string> {
+  const body = orderBody(tenant, { amount: { total, currency: 'CNY' }, profit_sharing: true });
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  await sim().pay({ prepay_id: res.body.order.prepay_id });
+  return body.out_trade_no as string;
+}
+
+test('A split asked for within the first minute after payment is accepted (201 PROCESSING, receivers PENDING), held, and sent by the follower once WeChat Pay takes it', async () => {
+  const { tenant, mchids } = await tenantWith(2);
+  const out = await justPaid(tenant, 100);
+  const before = splitCalls().length;
+  const outOrderNo = no('H');
+  const body = { out_trade_no: out, out_order_no: outOrderNo, receivers: [to(mchids[0], 20)] };
+  const res = await split(tenant, body);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.profit_sharing_order.state, 'PROCESSING');
+  assert.deepEqual(
+    res.body.profit_sharing_order.receivers.map((r: { account: string; amount: number; result: string }) => [
+      r.account,
+      r.amount,
+      r.result,
+    ]),
+    [[mchids[0], 20, 'PENDING']],
+  );
+  // The same request again: the same split, still held; a second one counts the held one against the 30% cap.
+  assert.equal((await split(tenant, body)).status, 200);
+  const over = await split(tenant, { out_trade_no: out, out_order_no: no('H'), receivers: [to(mchids[1], 11)] });
+  assert.equal(over.status, 422, JSON.stringify(over.body));
+  assert.equal(over.body.detail.rule, 'ratio_above_cap');
+  await follower().runOnce();
+  assert.equal(splitCalls().length, before, 'nothing sent to WeChat Pay within its first minute');
+
+  clock.advance(70_000);
+  await follower().runOnce();
+  assert.equal(splitCalls().length, before + 1, 'sent once WeChat Pay takes splits');
+  sim().finishSplit({ out_order_no: outOrderNo });
+  const done = await followUntilFinal(tenant, outOrderNo);
+  assert.deepEqual(
+    done.receivers.map((r) => [r.account, r.result]),
+    [[mchids[0], 'SUCCESS']],
+  );
+  const events = await eventRows(t, tenant.id, 'profit_sharing.finished');
+  assert.ok(
+    events.some((e) => JSON.parse(e.payload).data.out_order_no === outOrderNo),
+    'reported like any split',
+  );
+});
+
+test('A held split that WeChat Pay refuses when it is sent is reported as FINISHED with its receivers CLOSED, and its amount is free again', async () => {
+  const { tenant, mchids } = await tenantWith(2);
+  const out = await justPaid(tenant, 100);
+  const outOrderNo = no('H');
+  assert.equal((await split(tenant, { out_trade_no: out, out_order_no: outOrderNo, receivers: [to(mchids[0], 30)] })).status, 201);
+  // The receiver is removed at WeChat Pay before the split may be sent: WeChat Pay refuses it then.
+  const del = await request(t.http)
+    .delete(`/admin/v1/tenants/${tenant.id}/receivers/${mchids[0]}`)
+    .set(...admin(t));
+  assert.equal(del.status, 204, JSON.stringify(del.body));
+  clock.advance(70_000);
+  await follower().runOnce();
+  const res = await request(t.http)
+    .get(`/v1/profit-sharing/orders/${outOrderNo}`)
+    .set(...tenant.auth);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.profit_sharing_order.state, 'FINISHED');
+  assert.equal(res.body.profit_sharing_order.amount, 0);
+  assert.deepEqual(
+    res.body.profit_sharing_order.receivers.map((r: { result: string; fail_reason: string }) => [r.result, r.fail_reason]),
+    [['CLOSED', 'INVALID_REQUEST']],
+  );
+  const events = await eventRows(t, tenant.id, 'profit_sharing.finished');
+  assert.ok(events.some((e) => JSON.parse(e.payload).data.out_order_no === outOrderNo));
+  const next = await split(tenant, { out_trade_no: out, out_order_no: no('H'), receivers: [to(mchids[1], 30)] });
+  assert.equal(next.status, 201, `the refused 30 fen no longer count: ${JSON.stringify(next.body)}`);
 });

@@ -16,7 +16,7 @@ import {
 } from '../../../src/modules/bills/trade-bill-parser';
 import { units, milliToFen } from '../../../src/modules/bills/money';
 import { tradeBillCsv } from '@partnerpay/wxpay-simulator';
-import { RUNS } from '../../../src/modules/bills/reconciliation.repository';
+import { RUNS } from '../../../src/modules/bills/reconciliation.state';
 import { assertBillDate } from '../../../src/modules/bills/dates';
 
 // The published trade bill (WeChat Pay's sample, as in the official SDKs), shipped as a fixture (dist/test/unit/bills → repo root).

@@ -13,8 +13,7 @@ test('When WeChat Pay keeps refusing an order (a simulator that forgot it), then
   const order = { id: 'ord_1', spMchid: '1900000100' };
   const synced: string[] = [];
   const repo = {
-    findUnpaidDue: async () => [order],
-    claimForReconcile: async () => true,
+    claimUnpaidDue: async () => [order],
     markSynced: async (id: string) => void synced.push(id),
   } as unknown as OrderRepository;
   const providers = { require: async () => ({}) } as unknown as ProviderCredentials;

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RETURNS, SPLITS } from '../../../src/modules/profit-sharing/profit-sharing.repository';
-import { followDelayMs } from '../../../src/modules/profit-sharing/profit-sharing.follower';
+import { SPLITS } from '../../../src/modules/profit-sharing/split.state';
+import { RETURNS } from '../../../src/modules/profit-sharing/return.state';
+import { FOLLOW_SCHEDULE } from '../../../src/modules/profit-sharing/profit-sharing.follower';
+import { backoffMs } from '../../../src/platform/jobs/follow-up';
 
 test('The split state machine: RESERVED -> PROCESSING -> FINISHED (or straight to FINISHED), FINISHED is final', () => {
   assert.deepEqual(
@@ -22,5 +24,8 @@ test('The return state machine: SUCCESS and FAILED are final, neither turns into
 });
 
 test('The follower backs off from 15 s to at most 10 minutes', () => {
-  assert.deepEqual([0, 1, 2, 3, 6, 30].map(followDelayMs), [15_000, 30_000, 60_000, 120_000, 600_000, 600_000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 5, 6, 30].map((n) => backoffMs(FOLLOW_SCHEDULE, n)),
+    [15_000, 30_000, 60_000, 120_000, 480_000, 600_000, 600_000],
+  );
 });
