@@ -6,8 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { startTestApp, type TestApp } from '../../support/app';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
-import { ManualClock } from '../../../src/platform/clock';
-import { beijingDay } from '../../../src/modules/bills/dates';
+import { ManualClock, beijingDay } from '../../../src/platform/clock';
 
 // Issue 30 item 1: descriptions with commas, text WeChat Pay's bill cannot carry, one odd row, and a
 // failed rerun, against the simulator's bill (WeChat Pay's layout) and the real database.
