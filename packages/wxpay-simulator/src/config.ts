@@ -9,7 +9,7 @@ export interface SimulatorConfig {
   port: number;
   /** `--host` / SIM_HOST: loopback by default, because the control API has no authentication. */
   host: string;
-  /** `--state-dir` / SIMULATOR_STATE_DIR: where the platform keys are kept across restarts; empty = new keys per process. */
+  /** `--state` (or `--state-dir`) / SIMULATOR_STATE_DIR: where the keys and the state are kept across restarts; empty = memory only. */
   stateDir?: string;
   /** `--clock-speed` / SIM_CLOCK_SPEED: how much faster than the wall clock notification retries and refunds run. */
   clockSpeed: number;
@@ -30,6 +30,7 @@ const FLAGS: Record<string, string> = {
   '--port': 'SIM_PORT',
   '--host': 'SIM_HOST',
   '--state-dir': 'SIMULATOR_STATE_DIR',
+  '--state': 'SIMULATOR_STATE_DIR',
   '--clock-speed': 'SIM_CLOCK_SPEED',
   '--refund-auto-finish': 'SIM_REFUND_AUTO_FINISH_SECONDS',
 };

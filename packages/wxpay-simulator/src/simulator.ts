@@ -25,6 +25,7 @@ import { LoginSimulator } from './login';
 import { ComponentSimulator } from './component/component-sim';
 import { componentApiRouter } from './component/component-api';
 import { componentControlRouter } from './component/component-control';
+import { StateKeeper } from './state-keeper';
 
 export interface WxpaySimulatorOptions {
   /** Wall clock for signature timestamps and business times (default: the system clock). Embedded, it is partnerpay's TOKENS.Clock. */
@@ -33,7 +34,10 @@ export interface WxpaySimulatorOptions {
   clockSpeed?: number;
   /** 'manual': scheduled work runs only on advance()/flushDue(). Default: manual when `clock` is a ManualClock, else real timers. */
   scheduler?: 'timers' | 'manual';
-  /** Keep the platform keys in `<stateDir>/simulator-keys.json` across restarts. */
+  /**
+   * Keep the platform keys (`<stateDir>/simulator-keys.json`) and the whole state (orders, refunds,
+   * merchants, AppSecrets, applyments...: `<stateDir>/simulator-state.v8`) across restarts.
+   */
   stateDir?: string;
   logger?: Logger;
   /** Simulator-time ms after which new refunds finish as SUCCESS by themselves (unset: only finishRefund()). */
@@ -107,6 +111,8 @@ export class WxpaySimulator {
   readonly login: LoginSimulator;
   /** The open platform (第三方平台): component accounts, tickets, tokens, authorisations and their pushes. */
   readonly component: ComponentSimulator;
+  /** Finds, saves, restores and resets the state (state-keeper.ts). */
+  private readonly keeper: StateKeeper;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
@@ -136,12 +142,54 @@ export class WxpaySimulator {
     registerProfitSharingRoutes(this.api, this.core, this.ps);
     registerDirectRoutes(this.api);
     this.api.notFound();
+    // Everything above that holds Maps or Sets is state; these hold keys, faults, timers, sockets and logs.
+    const machinery: unknown[] = [this.identity, this.faultList, this.scheduler, this.notifier, this.api, wall, opts.logger];
+    this.keeper = new StateKeeper(
+      this,
+      new Set(machinery.filter((m): m is object => typeof m === 'object' && m !== null)),
+      opts.stateDir,
+      opts.logger,
+    );
+    if (this.keeper.load()) this.resumeAfterRestart();
+    this.scheduler.onTaskDone = () => this.keeper.touch();
+  }
+
+  /** After a restart: refunds still PROCESSING finish by themselves again (their timers did not survive). */
+  private resumeAfterRestart(): void {
+    for (const r of this.state.allRefunds()) if (r.status === 'PROCESSING') this.core.scheduleAutoFinish(r);
+  }
+
+  /** The names of the kept state fields (`Class.field`), for tests and the README. */
+  stateFields(): string[] {
+    return this.keeper.names();
+  }
+
+  /** Writes the state to the state directory now (it is also written shortly after every change). */
+  saveState(): void {
+    this.keeper.save();
+  }
+
+  /**
+   * Forgets everything since start: orders, refunds, merchants, AppSecrets, applyments, faults, logs
+   * and scheduled work. The platform keys stay (merchants keep the keys they stored).
+   */
+  reset(): void {
+    this.scheduler.cancelAll();
+    this.keeper.reset();
+    this.faultList.clear();
+    this.billFaultSet = {};
+    this.clearLogs();
   }
 
   /** The express router: WeChat Pay's /v3 API plus /control. Mount it before any JSON body parser. */
   router(): Router {
     if (this.built) return this.built;
     const r = express.Router();
+    // Every answered request may have changed the state: save it soon.
+    r.use((_req: Request, res: Response, next: NextFunction) => {
+      res.on('finish', () => this.keeper.touch());
+      next();
+    });
     r.use('/control/open-platform', loopbackOnly, componentControlRouter(this.component));
     r.use('/control', loopbackOnly, controlRouter(this));
     // api.weixin.qq.com's open-platform API and mp.weixin.qq.com's authorisation page.
@@ -458,5 +506,6 @@ export class WxpaySimulator {
     this.notifier.stop();
     this.api.releaseHung();
     await this.scheduler.idle();
+    this.keeper.close();
   }
 }

@@ -29,6 +29,7 @@ export interface SimulatorControl {
   calls(): Array<{ path: string }>;
   deliveries(): unknown;
   clearLogs(): unknown;
+  reset(): void;
   configure: Call;
   now(): number;
   advance(ms: number): Promise<void>;
@@ -86,6 +87,7 @@ export function controlRouter(sim: SimulatorControl): Router {
   }));
   on('get', '/deliveries', () => ({ data: sim.deliveries() }));
   on('delete', '/logs', () => sim.clearLogs());
+  on('post', '/reset', () => sim.reset());
   on('get', '/applyments', () => ({ data: sim.onboarding.list() }));
   on('post', '/applyments/:applyment_id/:action', (req) =>
     sim.onboarding.control(Number(req.params.applyment_id), String(req.params.action), body(req)),
