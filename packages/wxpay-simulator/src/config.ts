@@ -17,6 +17,8 @@ export interface SimulatorConfig {
   refundAutoFinishSeconds?: number;
   /** LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** `--control-from` / SIM_CONTROL_FROM: `loopback` (default) or `any` (a container on a private network: its port published on loopback). */
+  controlFrom: 'loopback' | 'any';
 }
 
 export class SimulatorConfigError extends Error {
@@ -33,6 +35,7 @@ const FLAGS: Record<string, string> = {
   '--state': 'SIMULATOR_STATE_DIR',
   '--clock-speed': 'SIM_CLOCK_SPEED',
   '--refund-auto-finish': 'SIM_REFUND_AUTO_FINISH_SECONDS',
+  '--control-from': 'SIM_CONTROL_FROM',
 };
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -60,7 +63,11 @@ export function simulatorConfig(argv: readonly string[] = process.argv.slice(2),
   const autoFinish = numberOf('SIM_REFUND_AUTO_FINISH_SECONDS', get('SIM_REFUND_AUTO_FINISH_SECONDS') ?? '60', 0);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LEVELS.includes(logLevel)) throw new SimulatorConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')} (got "${logLevel}")`);
+  const controlFrom = get('SIM_CONTROL_FROM') ?? 'loopback';
+  if (controlFrom !== 'loopback' && controlFrom !== 'any')
+    throw new SimulatorConfigError(`SIM_CONTROL_FROM must be loopback or any (got "${controlFrom}")`);
   return {
+    controlFrom,
     port: numberOf('SIM_PORT', get('SIM_PORT', 'PORT') ?? '3100', 0, true),
     host: get('SIM_HOST') ?? '127.0.0.1',
     stateDir: stateDir || undefined,

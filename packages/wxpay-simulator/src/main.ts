@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const sim = new WxpaySimulator({
     clockSpeed: config.clockSpeed,
     stateDir: config.stateDir,
+    controlFrom: config.controlFrom,
     refundAutoFinishMs: config.refundAutoFinishSeconds === undefined ? undefined : config.refundAutoFinishSeconds * 1000,
     logger,
   });

@@ -44,6 +44,8 @@ export interface WxpaySimulatorOptions {
   refundAutoFinishMs?: number;
   /** Timeout of one notification POST (real ms; WeChat Pay expects an answer within 5 s). */
   notifyTimeoutMs?: number;
+  /** Who may use the unauthenticated control API: `loopback` peers only (default), or `any` (a container on a private network). */
+  controlFrom?: 'loopback' | 'any';
 }
 
 export interface ServiceProviderRegistration {
@@ -190,8 +192,9 @@ export class WxpaySimulator {
       res.on('finish', () => this.keeper.touch());
       next();
     });
-    r.use('/control/open-platform', loopbackOnly, componentControlRouter(this.component));
-    r.use('/control', loopbackOnly, controlRouter(this));
+    const guard = this.opts.controlFrom === 'any' ? (_q: Request, _s: Response, next: NextFunction) => next() : loopbackOnly;
+    r.use('/control/open-platform', guard, componentControlRouter(this.component));
+    r.use('/control', guard, controlRouter(this));
     // api.weixin.qq.com's open-platform API and mp.weixin.qq.com's authorisation page.
     r.use(componentApiRouter(this.component, this.opts.clock ?? systemClock));
     // api.weixin.qq.com's login (GET only, JSON errors with HTTP 200), so WECHAT_API_BASE_URL can point here.
