@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /* eslint-disable @typescript-eslint/no-require-imports */
+/* global __dirname */
 // The `wxpay-simulator` command: the built standalone simulator (src/main.ts). A committed shim, so that
 // npm links the command at install time, before the package is built. On a fresh clone (no dist/ yet) it
 // builds the package first with the TypeScript compiler the workspace installed (tsc -b: @partnerpay/wxpay too).
@@ -17,7 +18,8 @@ if (!existsSync(main)) {
     process.exit(1);
   }
   console.error('wxpay-simulator: first run, building it (tsc -b packages/wxpay-simulator)...');
-  const built = spawnSync(process.execPath, [tsc, '-b', join(__dirname, '..')], { stdio: 'inherit' });
+  const packageDir = join(__dirname, '..');
+  const built = spawnSync(process.execPath, [tsc, '-b', packageDir], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 require(main);

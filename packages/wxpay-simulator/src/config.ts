@@ -17,7 +17,7 @@ export interface SimulatorConfig {
   refundAutoFinishSeconds?: number;
   /** LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
-  /** `--control-from` / SIM_CONTROL_FROM: `loopback` (default) or `any` (a container on a private network: its port published on loopback). */
+  /** `--control-from` / SIM_CONTROL_FROM: `loopback` (default) or `any` (in a container whose port is published on loopback). */
   controlFrom: 'loopback' | 'any';
 }
 
