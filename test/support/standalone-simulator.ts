@@ -72,3 +72,33 @@ export async function control(baseUrl: string, method: 'GET' | 'POST' | 'DELETE'
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+
+/** The parts of the simulator's programmatic API the tests use, through its control API (the standalone has no other). */
+export class RemoteSimulator {
+  constructor(readonly baseUrl: string) {}
+
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
+    const res = await control(this.baseUrl, method, path, body);
+    if (res.status >= 300) throw new Error(`control ${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+  platform(): Promise<{ public_key_id: string; public_key_pem: string; certificate_serial: string; certificate_pem: string }> {
+    return this.call('GET', '/platform');
+  }
+  async calls(): Promise<Array<{ method: string; path: string; body: unknown; sp_mchid?: string; status: number }>> {
+    return (await this.call('GET', '/calls')).data;
+  }
+  registerServiceProvider(r: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.call('POST', '/service-providers', r);
+  }
+  registerSubMerchant(r: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.call('POST', '/sub-merchants', r);
+  }
+  /** Pays like WxpaySimulator.pay: answers after the first delivery attempt of TRANSACTION.SUCCESS. */
+  pay(sel: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.call('POST', '/pay', sel);
+  }
+  finishRefund(r: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.call('POST', '/refunds/finish', r);
+  }
+}
