@@ -26,6 +26,8 @@ import { ComponentSimulator } from './component/component-sim';
 import { componentApiRouter } from './component/component-api';
 import { componentControlRouter } from './component/component-control';
 import { StateKeeper } from './state-keeper';
+import { transient } from './persistence';
+import { join } from 'node:path';
 
 export interface WxpaySimulatorOptions {
   /** Wall clock for signature timestamps and business times (default: the system clock). Embedded, it is partnerpay's TOKENS.Clock. */
@@ -44,6 +46,8 @@ export interface WxpaySimulatorOptions {
   refundAutoFinishMs?: number;
   /** Timeout of one notification POST (real ms; WeChat Pay expects an answer within 5 s). */
   notifyTimeoutMs?: number;
+  /** Use these platform keys instead of loading or creating them (a namespace shares its parent's). */
+  identity?: PlatformIdentity;
   /** Who may use the unauthenticated control API: `loopback` peers only (default), or `any` (a container on a private network). */
   controlFrom?: 'loopback' | 'any';
 }
@@ -91,6 +95,10 @@ export interface PlatformInfo {
 export type PaySelector = OrderSelector & { outcome?: 'SUCCESS' | 'PAYERROR' };
 export type RefundFinish = { out_refund_no: string; sub_mchid: string; sp_mchid?: string; status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' };
 
+/** At most this many namespaces per simulator (each is a whole simulator in memory). */
+export const MAX_NAMESPACES = 100;
+const NAMESPACE_RULE = `a namespace is 1-64 letters, digits, _ and - (starting with a letter or digit); at most ${MAX_NAMESPACES}`;
+
 /**
  * The WeChat Pay partner-mode simulator: a stand-in for api.mch.weixin.qq.com with its own platform
  * keys, signed responses, real error codes, notifications with retries, bills and fault injection.
@@ -115,11 +123,13 @@ export class WxpaySimulator {
   readonly component: ComponentSimulator;
   /** Finds, saves, restores and resets the state (state-keeper.ts). */
   private readonly keeper: StateKeeper;
+  /** Namespaces (`<mount>/ns/<name>/...`): simulators of their own sharing the platform keys, created on first use. */
+  private readonly namespaces = transient(new Map<string, WxpaySimulator>());
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
     this.login = new LoginSimulator(wall);
-    this.identity = loadOrCreatePlatformIdentity(opts.stateDir);
+    this.identity = opts.identity ?? loadOrCreatePlatformIdentity(opts.stateDir);
     this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler);
     this.component = new ComponentSimulator(wall, this.scheduler, this.login, opts.logger);
     this.notifier = new NotificationDispatcher(this.identity, this.scheduler, wall, this.faultList, opts.logger, opts.notifyTimeoutMs);
@@ -192,6 +202,11 @@ export class WxpaySimulator {
       res.on('finish', () => this.keeper.touch());
       next();
     });
+    r.use('/ns/:namespace', (req: Request, res: Response, next: NextFunction) => {
+      const child = this.namespace(String(req.params.namespace));
+      if (!child) return void res.status(400).json({ code: 'PARAM_ERROR', message: NAMESPACE_RULE });
+      child.router()(req, res, next);
+    });
     const guard = this.opts.controlFrom === 'any' ? (_q: Request, _s: Response, next: NextFunction) => next() : loopbackOnly;
     r.use('/control/open-platform', guard, componentControlRouter(this.component));
     r.use('/control', guard, controlRouter(this));
@@ -214,6 +229,24 @@ export class WxpaySimulator {
         .json(status < 500 ? WxError.param('/', (err as Error).message).body() : WxError.system().body());
     });
     return (this.built = r);
+  }
+
+  /**
+   * The simulator of namespace `name` (created on first use, its state in `<stateDir>/namespaces/<name>`),
+   * or undefined when the name breaks NAMESPACE_RULE or MAX_NAMESPACES are in use.
+   */
+  namespace(name: string): WxpaySimulator | undefined {
+    const known = this.namespaces.get(name);
+    if (known) return known;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name) || this.namespaces.size >= MAX_NAMESPACES) return undefined;
+    const child = new WxpaySimulator({
+      ...this.opts,
+      identity: this.identity,
+      stateDir: this.opts.stateDir ? join(this.opts.stateDir, 'namespaces', name) : undefined,
+      logger: this.opts.logger,
+    });
+    this.namespaces.set(name, child);
+    return child;
   }
 
   /** The platform's public key (with its PUB_KEY_ID_...) and certificate (with its serial). */
@@ -504,6 +537,7 @@ export class WxpaySimulator {
 
   /** Stops timers and deliveries and drops connections held by timeout faults. */
   async close(): Promise<void> {
+    await Promise.all([...this.namespaces.values()].map((n) => n.close()));
     this.component.stop();
     this.scheduler.stop();
     this.notifier.stop();

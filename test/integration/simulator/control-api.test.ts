@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aProvider, orderBody, Receiver, signedRequest, startSim, type RunningSim } from './harness';
+import { aProvider, merchantKeys, orderBody, Receiver, signedRequest, startSim, type RunningSim } from './harness';
 import { control } from '../../support/standalone-simulator';
 
 // The control API as a test suite drives it over HTTP: bad bodies are refused naming the field, faults
@@ -111,4 +111,36 @@ test('When POST /control/reset is called, then orders, merchants, faults and log
   // Registered again, everything works as on a fresh simulator.
   const again = aProvider(s.sim);
   assert.equal((await signedRequest(s.baseUrl, again, 'POST', '/v3/pay/partner/transactions/jsapi', orderBody(again, rx.url))).status, 200);
+});
+
+test('When two suites use namespaces of one simulator, then each has its own merchants, orders, faults and reset, under the same platform keys', async () => {
+  const a = `${s.baseUrl}/ns/suite-a`;
+  const b = `${s.baseUrl}/ns/suite-b`;
+  const p = aProvider(s.sim);
+  const registration = {
+    sp_mchid: p.sp_mchid,
+    sp_appid: p.sp_appid,
+    merchant_serial_no: p.serial,
+    merchant_public_key: merchantKeys().publicKey.export({ type: 'spki', format: 'pem' }),
+    apiv3_key: p.apiv3Key,
+  };
+  for (const ns of [a, b]) {
+    assert.equal((await control(ns, 'POST', '/service-providers', registration)).status, 200);
+    assert.equal(
+      (await control(ns, 'POST', '/sub-merchants', { sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid, appids: [p.sub_appid] })).status,
+      200,
+    );
+    assert.equal((await control(ns, 'GET', '/platform')).body.public_key_id, s.sim.platform().public_key_id);
+  }
+  const body = orderBody(p, rx.url);
+  assert.equal((await signedRequest(a, p, 'POST', '/v3/pay/partner/transactions/jsapi', body)).status, 200);
+  const query = `/v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`;
+  assert.equal((await signedRequest(b, p, 'GET', query)).status, 404, 'suite-b does not see suite-a’s order');
+  assert.equal((await control(b, 'POST', '/faults', { kind: 'http_500' })).status, 201);
+  assert.equal((await signedRequest(a, p, 'GET', query)).status, 200, 'suite-b’s fault does not touch suite-a');
+  assert.equal((await control(b, 'POST', '/reset')).status, 204);
+  assert.equal((await signedRequest(a, p, 'GET', query)).json.trade_state, 'NOTPAY', 'suite-b’s reset keeps suite-a’s order');
+  assert.ok(!s.sim.orders().some((o) => o.out_trade_no === body.out_trade_no), 'the root namespace saw none of it');
+  const bad = await fetch(`${s.baseUrl}/ns/${'x'.repeat(65)}/control/platform`);
+  assert.equal(bad.status, 400);
 });

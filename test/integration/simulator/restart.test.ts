@@ -59,6 +59,26 @@ test('When the standalone simulator restarts over its state directory, then earl
   assert.equal(pay.status, 200, JSON.stringify(pay.body));
   const transactionId = pay.body.transaction_id as string;
   const platformBefore = (await control(base, 'GET', '/platform')).body.public_key_id;
+  // A namespace keeps its own state across the restart too.
+  const ns = (b: string) => `${b}/ns/suite-a`;
+  assert.equal(
+    (
+      await control(ns(base), 'POST', '/service-providers', {
+        sp_mchid: p.sp_mchid,
+        sp_appid: p.sp_appid,
+        merchant_serial_no: p.serial,
+        merchant_public_key: publicKey,
+        apiv3_key: p.apiv3Key,
+      })
+    ).status,
+    200,
+  );
+  assert.equal(
+    (await control(ns(base), 'POST', '/sub-merchants', { sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid, appids: [p.sub_appid] })).status,
+    200,
+  );
+  const inNamespace = orderBody(p, rx.url);
+  assert.equal((await signedRequest(ns(base), p, 'POST', '/v3/pay/partner/transactions/jsapi', inNamespace)).status, 200);
 
   assert.equal(await running.stop(), 0);
   assert.equal(
@@ -76,6 +96,9 @@ test('When the standalone simulator restarts over its state directory, then earl
   assert.deepEqual([byNo.json.trade_state, byNo.json.transaction_id], ['SUCCESS', transactionId]);
   const byId = await signedRequest(base, p, 'GET', `/v3/pay/partner/transactions/id/${transactionId}${q}`);
   assert.equal(byId.json.out_trade_no, paid.out_trade_no);
+  const nsQuery = `/v3/pay/partner/transactions/out-trade-no/${inNamespace.out_trade_no}${q}`;
+  assert.equal((await signedRequest(ns(base), p, 'GET', nsQuery)).json.trade_state, 'NOTPAY', 'the namespace kept its order');
+  assert.equal((await signedRequest(base, p, 'GET', nsQuery)).status, 404, 'and only there');
   // The unpaid order of before the restart can still be paid.
   assert.equal((await control(base, 'POST', '/pay', { sub_mchid: p.sub_mchid, out_trade_no: unpaid.out_trade_no })).status, 200);
 
