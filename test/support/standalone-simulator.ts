@@ -77,6 +77,7 @@ export async function control(baseUrl: string, method: 'GET' | 'POST' | 'DELETE'
 export class RemoteSimulator {
   constructor(readonly baseUrl: string) {}
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each caller types the answer it reads
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
     const res = await control(this.baseUrl, method, path, body);
     if (res.status >= 300) throw new Error(`control ${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);

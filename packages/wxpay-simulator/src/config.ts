@@ -17,6 +17,8 @@ export interface SimulatorConfig {
   refundAutoFinishSeconds?: number;
   /** LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** `--merchants` / SIM_MERCHANTS_FILE: a JSON file of providers, sub-merchants and apps registered at every start (merchants-file.ts). */
+  merchantsFile?: string;
   /** `--control-from` / SIM_CONTROL_FROM: `loopback` (default) or `any` (in a container whose port is published on loopback). */
   controlFrom: 'loopback' | 'any';
 }
@@ -36,6 +38,7 @@ const FLAGS: Record<string, string> = {
   '--clock-speed': 'SIM_CLOCK_SPEED',
   '--refund-auto-finish': 'SIM_REFUND_AUTO_FINISH_SECONDS',
   '--control-from': 'SIM_CONTROL_FROM',
+  '--merchants': 'SIM_MERCHANTS_FILE',
 };
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -68,6 +71,7 @@ export function simulatorConfig(argv: readonly string[] = process.argv.slice(2),
     throw new SimulatorConfigError(`SIM_CONTROL_FROM must be loopback or any (got "${controlFrom}")`);
   return {
     controlFrom,
+    merchantsFile: get('SIM_MERCHANTS_FILE') || undefined,
     port: numberOf('SIM_PORT', get('SIM_PORT', 'PORT') ?? '3100', 0, true),
     host: get('SIM_HOST') ?? '127.0.0.1',
     stateDir: stateDir || undefined,

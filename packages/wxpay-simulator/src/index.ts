@@ -15,3 +15,4 @@ export * from './component/component-sim';
 export * from './component/component-state';
 export * from './component/msg-crypt';
 export * from './persistence';
+export * from './merchants-file';
