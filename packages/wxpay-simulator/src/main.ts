@@ -25,9 +25,8 @@ async function main(): Promise<void> {
     for (const p of m.service_providers) sim.registerServiceProvider(p);
     for (const sub of m.sub_merchants) sim.registerSubMerchant(sub);
     for (const a of m.apps) sim.login.registerApp(a);
-    console.log(
-      `  registered from ${config.merchantsFile}: ${m.service_providers.length} providers, ${m.sub_merchants.length} sub-merchants, ${m.apps.length} apps`,
-    );
+    const counts = `${m.service_providers.length} providers, ${m.sub_merchants.length} sub-merchants, ${m.apps.length} apps`;
+    console.log(`  registered from ${config.merchantsFile}: ${counts}`);
   }
   const app = express();
   app.disable('x-powered-by');
