@@ -18,7 +18,7 @@ export interface StandaloneSimulator {
   output(): string;
 }
 
-/** Starts the bin on a free port with `args` (e.g. ['--state', dir]); rejects after 20 s without its address. */
+/** Starts the bin on a free port with `args` (e.g. ['--state', dir]); rejects after 60 s without its address (it makes RSA keys and a certificate first: slow on a loaded machine). */
 export async function startStandaloneSimulator(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<StandaloneSimulator> {
   const child = spawn(process.execPath, [SIMULATOR_BIN, '--port', '0', ...args], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', SIM_REFUND_AUTO_FINISH_SECONDS: '0', ...env },
@@ -29,7 +29,7 @@ export async function startStandaloneSimulator(args: string[] = [], env: NodeJS.
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const baseUrl = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the simulator printed no address within 20 s:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`the simulator printed no address within 60 s:\n${out}`)), 60_000);
     const check = () => {
       const m = /listening on (http:\/\/[^\s)]+)/.exec(out);
       if (m) {

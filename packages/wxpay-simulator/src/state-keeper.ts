@@ -2,9 +2,11 @@ import { serialize } from 'node:v8';
 import type { WxpayLogger as Logger } from '@partnerpay/wxpay';
 import { apply, capture, findStateFields, StateFile, type Captured } from './persistence';
 
-/** How long after a change the snapshot is written (several changes in a burst make one write). */
+/** How long after a change the snapshot is written (several changes in a burst make one write)... */
 const DEBOUNCE_MS = 25;
-/** The safety net: changes made by direct calls (not through HTTP or the timeline) are saved within this time. */
+/** ...or longer with a big state: writing takes at most about 1/WRITE_SHARE of the time (load tests stay fast). */
+const WRITE_SHARE = 10;
+/** The safety net: changes made by direct calls (not through HTTP or the timeline) are checked for this often. */
 const AUTOSAVE_MS = 2000;
 
 /**
@@ -21,6 +23,9 @@ export class StateKeeper {
   private debounce?: NodeJS.Timeout;
   private readonly autosave?: NodeJS.Timeout;
   private closed = false;
+  /** How long the last save took (ms, capture included): the debounce and the autosave period grow with it. */
+  private lastWriteMs = 0;
+  private lastSaveAt = 0;
   /** Fields that hold non-data (functions, timers) and are therefore not kept. */
   readonly skipped: string[];
 
@@ -36,7 +41,9 @@ export class StateKeeper {
     this.skipped = first.skipped;
     if (!stateDir) return;
     this.file = new StateFile(stateDir);
-    this.autosave = setInterval(() => this.save(), AUTOSAVE_MS);
+    this.autosave = setInterval(() => {
+      if (performance.now() - this.lastSaveAt >= this.lastWriteMs * WRITE_SHARE) this.save();
+    }, AUTOSAVE_MS);
     this.autosave.unref();
   }
 
@@ -57,25 +64,33 @@ export class StateKeeper {
   /** Something changed: write soon. */
   touch(): void {
     if (!this.file || this.closed || this.debounce) return;
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined;
-      this.save();
-    }, DEBOUNCE_MS);
+    this.debounce = setTimeout(
+      () => {
+        this.debounce = undefined;
+        this.save();
+      },
+      Math.max(DEBOUNCE_MS, this.lastWriteMs * WRITE_SHARE),
+    );
     this.debounce.unref();
   }
 
   /** Writes the state now if it differs from what was last written. */
   save(): void {
     if (!this.file) return;
+    const started = performance.now();
     try {
       const { data } = capture(this.fields);
       const bytes = serialize(data);
-      if (this.lastWritten?.equals(bytes)) return;
-      this.file.write(data, Date.now());
-      this.lastWritten = bytes;
+      if (!this.lastWritten?.equals(bytes)) {
+        this.file.write(data, Date.now());
+        this.lastWritten = bytes;
+      }
     } catch (err) {
       // Keep serving: the next change tries again. The state in memory is still right.
       this.logger?.error({ err, file: this.file.path }, 'simulator: saving the state failed');
+    } finally {
+      this.lastSaveAt = performance.now();
+      this.lastWriteMs = this.lastSaveAt - started;
     }
   }
 

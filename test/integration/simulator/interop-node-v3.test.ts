@@ -22,8 +22,8 @@ before(async () => {
   rx = await new Receiver().start();
 });
 after(async () => {
-  assert.equal(await standalone.stop(), 0, 'the bin stops cleanly on SIGTERM');
-  await rx.close();
+  if (standalone) assert.equal(await standalone.stop(), 0, 'the bin stops cleanly on SIGTERM');
+  await rx?.close();
 });
 
 interface Answer {

@@ -60,7 +60,7 @@ test('When the merchants file breaks its schema, then the bin refuses to start, 
   writeFileSync(file, JSON.stringify({ sub_merchants: [{ sp_mchid: '1900000100', sub_mchid: 'x' }] }));
   const run = spawnSync(process.execPath, [SIMULATOR_BIN, '--port', '0', '--state', '', '--merchants', file], {
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 60_000,
     env: { PATH: process.env.PATH },
   });
   assert.equal(run.status, 1);
