@@ -29,7 +29,11 @@ export async function startStandaloneSimulator(args: string[] = [], env: NodeJS.
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const baseUrl = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the simulator printed no address within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Never leave it behind: a child still running keeps the test process (and the suite) alive.
+      child.kill('SIGKILL');
+      reject(new Error(`the simulator printed no address within 60 s:\n${out}`));
+    }, 60_000);
     const check = () => {
       const m = /listening on (http:\/\/[^\s)]+)/.exec(out);
       if (m) {
