@@ -28,6 +28,9 @@ import { componentControlRouter } from './component/component-control';
 import { StateKeeper } from './state-keeper';
 import { transient } from './persistence';
 import { join } from 'node:path';
+import { SimComplaints } from './complaints';
+import { registerComplaintRoutes } from './routes/complaints';
+import { complaintsControlRouter } from './routes/complaints-control';
 
 export interface WxpaySimulatorOptions {
   /** Wall clock for signature timestamps and business times (default: the system clock). Embedded, it is partnerpay's TOKENS.Clock. */
@@ -125,6 +128,8 @@ export class WxpaySimulator {
   private readonly keeper: StateKeeper;
   /** Namespaces (`<mount>/ns/<name>/...`): simulators of their own sharing the platform keys, created on first use. */
   private readonly namespaces = transient(new Map<string, WxpaySimulator>());
+  /** Consumer complaints 2.0: complaints, replies, refund decisions, images, the notification URL. */
+  readonly complaints: SimComplaints;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
@@ -152,6 +157,8 @@ export class WxpaySimulator {
     this.ps = new ProfitSharingSim(this.core);
     this.core.profitSharing = this.ps;
     registerProfitSharingRoutes(this.api, this.core, this.ps);
+    this.complaints = new SimComplaints(this.state, this.notifier, wall);
+    registerComplaintRoutes(this.api, this.complaints);
     registerDirectRoutes(this.api);
     this.api.notFound();
     // Everything above that holds Maps or Sets is state; these hold keys, faults, timers, sockets and logs.
@@ -209,6 +216,7 @@ export class WxpaySimulator {
     });
     const guard = this.opts.controlFrom === 'any' ? (_q: Request, _s: Response, next: NextFunction) => next() : loopbackOnly;
     r.use('/control/open-platform', guard, componentControlRouter(this.component));
+    r.use('/control/complaints', guard, complaintsControlRouter(this.complaints));
     r.use('/control', guard, controlRouter(this));
     // api.weixin.qq.com's open-platform API and mp.weixin.qq.com's authorisation page.
     r.use(componentApiRouter(this.component, this.opts.clock ?? systemClock));
