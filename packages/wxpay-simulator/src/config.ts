@@ -9,7 +9,7 @@ export interface SimulatorConfig {
   port: number;
   /** `--host` / SIM_HOST: loopback by default, because the control API has no authentication. */
   host: string;
-  /** `--state-dir` / SIMULATOR_STATE_DIR: where the platform keys are kept across restarts; empty = new keys per process. */
+  /** `--state` (or `--state-dir`) / SIMULATOR_STATE_DIR: where the keys and the state are kept across restarts; empty = memory only. */
   stateDir?: string;
   /** `--clock-speed` / SIM_CLOCK_SPEED: how much faster than the wall clock notification retries and refunds run. */
   clockSpeed: number;
@@ -17,6 +17,10 @@ export interface SimulatorConfig {
   refundAutoFinishSeconds?: number;
   /** LOG_LEVEL: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** `--merchants` / SIM_MERCHANTS_FILE: a JSON file of providers, sub-merchants and apps registered at every start (merchants-file.ts). */
+  merchantsFile?: string;
+  /** `--control-from` / SIM_CONTROL_FROM: `loopback` (default) or `any` (in a container whose port is published on loopback). */
+  controlFrom: 'loopback' | 'any';
 }
 
 export class SimulatorConfigError extends Error {
@@ -30,8 +34,11 @@ const FLAGS: Record<string, string> = {
   '--port': 'SIM_PORT',
   '--host': 'SIM_HOST',
   '--state-dir': 'SIMULATOR_STATE_DIR',
+  '--state': 'SIMULATOR_STATE_DIR',
   '--clock-speed': 'SIM_CLOCK_SPEED',
   '--refund-auto-finish': 'SIM_REFUND_AUTO_FINISH_SECONDS',
+  '--control-from': 'SIM_CONTROL_FROM',
+  '--merchants': 'SIM_MERCHANTS_FILE',
 };
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -59,7 +66,12 @@ export function simulatorConfig(argv: readonly string[] = process.argv.slice(2),
   const autoFinish = numberOf('SIM_REFUND_AUTO_FINISH_SECONDS', get('SIM_REFUND_AUTO_FINISH_SECONDS') ?? '60', 0);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LEVELS.includes(logLevel)) throw new SimulatorConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')} (got "${logLevel}")`);
+  const controlFrom = get('SIM_CONTROL_FROM') ?? 'loopback';
+  if (controlFrom !== 'loopback' && controlFrom !== 'any')
+    throw new SimulatorConfigError(`SIM_CONTROL_FROM must be loopback or any (got "${controlFrom}")`);
   return {
+    controlFrom,
+    merchantsFile: get('SIM_MERCHANTS_FILE') || undefined,
     port: numberOf('SIM_PORT', get('SIM_PORT', 'PORT') ?? '3100', 0, true),
     host: get('SIM_HOST') ?? '127.0.0.1',
     stateDir: stateDir || undefined,

@@ -10,7 +10,9 @@ export type ApiFault =
   | { kind: 'timeout'; count?: number; path_prefix?: string; hang_ms?: number; processed?: boolean }
   | { kind: 'bad_signature'; count?: number; path_prefix?: string }
   /** Wechatpay-Timestamp shifted by `skew_seconds` (default 600). */
-  | { kind: 'clock_skew'; count?: number; path_prefix?: string; skew_seconds?: number };
+  | { kind: 'clock_skew'; count?: number; path_prefix?: string; skew_seconds?: number }
+  /** The answer comes after `delay_ms` real ms (at most 60000); the request is processed normally. */
+  | { kind: 'latency'; count?: number; path_prefix?: string; delay_ms: number };
 
 /** Faults on notifications: they apply to the next `count` notifications (of `event_type`, when given). */
 export type NotificationFault =
@@ -19,13 +21,15 @@ export type NotificationFault =
   /** The first delivery waits `delay_ms` of simulator time (out of order: a query sees SUCCESS first). */
   | { kind: 'delay_notifications'; count?: number; delay_ms: number; event_type?: string }
   /** The first attempt carries a `WECHATPAY/SIGNTEST/` probe signature; the retries are signed properly. */
-  | { kind: 'signtest_notifications'; count?: number; event_type?: string };
+  | { kind: 'signtest_notifications'; count?: number; event_type?: string }
+  /** The notification is never sent (no attempt, no retry): only a query finds the new state. */
+  | { kind: 'drop_notifications'; count?: number; event_type?: string };
 
 export type FaultSpec = ApiFault | NotificationFault;
 export type ActiveFault = FaultSpec & { id: string; remaining: number };
 
-const API_KINDS = new Set(['http_500', 'timeout', 'bad_signature', 'clock_skew']);
-const NOTIFY_KINDS = new Set(['duplicate_notifications', 'delay_notifications', 'signtest_notifications']);
+const API_KINDS = new Set(['http_500', 'timeout', 'bad_signature', 'clock_skew', 'latency']);
+const NOTIFY_KINDS = new Set(['duplicate_notifications', 'delay_notifications', 'signtest_notifications', 'drop_notifications']);
 
 /** Checks a fault spec from the control API; throws ControlError 400 naming the problem. */
 export function parseFault(input: unknown): FaultSpec {
@@ -51,6 +55,10 @@ export function parseFault(input: unknown): FaultSpec {
     if ((f.times as number) < 1 || (f.times as number) > 50) throw new ControlError(400, 'PARAM_ERROR', 'times must be 1..50');
   }
   if (f.kind === 'delay_notifications') posInt('delay_ms', true);
+  if (f.kind === 'latency') {
+    posInt('delay_ms', true);
+    if ((f.delay_ms as number) > 60_000) throw new ControlError(400, 'PARAM_ERROR', 'delay_ms must be at most 60000');
+  }
   return f as unknown as FaultSpec;
 }
 

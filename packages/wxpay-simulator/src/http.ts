@@ -5,7 +5,7 @@ import { serialFor, verifyRequest, wechatpayHeaders, type SignTamper } from './a
 import { WxError } from './errors';
 import type { Faults } from './faults';
 import type { PlatformIdentity } from './keys';
-import type { ServiceProvider, SimState } from './state';
+import { LOG_CAP, type ServiceProvider, type SimState } from './state';
 import { parseUpload, type UploadParts } from './multipart';
 
 /** One API request the simulator received, as `calls()` reports it. */
@@ -114,6 +114,7 @@ export class ApiRoutes {
       at: this.wall.now(),
     };
     this.calls.push(call);
+    if (this.calls.length > LOG_CAP) this.calls.splice(0, this.calls.length - LOG_CAP);
     res.on('finish', () => (call.status = res.statusCode));
 
     if (this.learn) {
@@ -170,6 +171,7 @@ export class ApiRoutes {
       this.hung.add(h);
       return;
     }
+    if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.delay_ms).unref());
     const tamper: SignTamper =
       fault?.kind === 'bad_signature'
         ? { badSignature: true }

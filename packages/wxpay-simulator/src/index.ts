@@ -14,3 +14,5 @@ export * from './loopback-only';
 export * from './component/component-sim';
 export * from './component/component-state';
 export * from './component/msg-crypt';
+export * from './persistence';
+export * from './merchants-file';

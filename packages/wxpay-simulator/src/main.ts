@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { simulatorConfig, SimulatorConfigError } from './config';
 import { WxpaySimulator } from './simulator';
+import { readMerchantsFile } from './merchants-file';
 
 /**
  * `wxpay-simulator` (`npm run simulator` in partnerpay): the WeChat Pay simulator alone on its own
@@ -15,9 +16,18 @@ async function main(): Promise<void> {
   const sim = new WxpaySimulator({
     clockSpeed: config.clockSpeed,
     stateDir: config.stateDir,
+    controlFrom: config.controlFrom,
     refundAutoFinishMs: config.refundAutoFinishSeconds === undefined ? undefined : config.refundAutoFinishSeconds * 1000,
     logger,
   });
+  if (config.merchantsFile) {
+    const m = readMerchantsFile(config.merchantsFile);
+    for (const p of m.service_providers) sim.registerServiceProvider(p);
+    for (const sub of m.sub_merchants) sim.registerSubMerchant(sub);
+    for (const a of m.apps) sim.login.registerApp(a);
+    const counts = `${m.service_providers.length} providers, ${m.sub_merchants.length} sub-merchants, ${m.apps.length} apps`;
+    console.log(`  registered from ${config.merchantsFile}: ${counts}`);
+  }
   const app = express();
   app.disable('x-powered-by');
   app.use(sim.router());

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { encryptResource, rfc3339, type Clock, type WxpayLogger as Logger } from '@partnerpay/wxpay';
 import type { PlatformIdentity } from './keys';
-import type { ServiceProvider } from './state';
+import { LOG_CAP, type ServiceProvider } from './state';
 import type { SimScheduler } from './scheduler';
 import type { Faults } from './faults';
 import { serialFor, wechatpayHeaders } from './auth';
@@ -85,6 +85,20 @@ export class NotificationDispatcher {
     const delay = faults.find((f) => f.kind === 'delay_notifications');
     const signtest = faults.some((f) => f.kind === 'signtest_notifications');
     const id = randomUUID();
+    if (faults.some((f) => f.kind === 'drop_notifications')) {
+      this.log.push({
+        url: ev.url,
+        event_id: id,
+        event_type: ev.event_type,
+        attempt: 0,
+        copy: 0,
+        status: 0,
+        ok: false,
+        at: this.scheduler.now(),
+        error: 'dropped (drop_notifications fault)',
+      });
+      return { event_id: id };
+    }
     const body = JSON.stringify({
       id,
       create_time: rfc3339(this.wall.now()),
@@ -195,6 +209,7 @@ export class NotificationDispatcher {
           d.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
         }
         this.log.push(d);
+        if (this.log.length > LOG_CAP) this.log.splice(0, this.log.length - LOG_CAP);
         return d;
       }),
     );

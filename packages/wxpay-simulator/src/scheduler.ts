@@ -27,6 +27,8 @@ export class SimScheduler {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   readonly manual: boolean;
+  /** Called after each task (the simulator saves its state then). */
+  onTaskDone?: () => void;
 
   constructor(
     private readonly wall: Clock,
@@ -88,13 +90,22 @@ export class SimScheduler {
   track(run: () => Promise<void> | void): Promise<void> {
     const p = (async () => run())().catch(() => undefined);
     this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
+    void p.finally(() => {
+      this.inFlight.delete(p);
+      this.onTaskDone?.();
+    });
     return p;
   }
 
   /** Pending tasks (for the control API and tests). */
   pending(): number {
     return this.tasks.length;
+  }
+
+  /** Drops pending tasks (reset); the timeline keeps running. */
+  cancelAll(): void {
+    this.tasks.length = 0;
+    this.arm();
   }
 
   /** Stops timers and drops pending tasks. */

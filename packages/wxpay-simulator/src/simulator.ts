@@ -25,6 +25,9 @@ import { LoginSimulator } from './login';
 import { ComponentSimulator } from './component/component-sim';
 import { componentApiRouter } from './component/component-api';
 import { componentControlRouter } from './component/component-control';
+import { StateKeeper } from './state-keeper';
+import { transient } from './persistence';
+import { join } from 'node:path';
 import { SimComplaints } from './complaints';
 import { registerComplaintRoutes } from './routes/complaints';
 import { complaintsControlRouter } from './routes/complaints-control';
@@ -36,13 +39,20 @@ export interface WxpaySimulatorOptions {
   clockSpeed?: number;
   /** 'manual': scheduled work runs only on advance()/flushDue(). Default: manual when `clock` is a ManualClock, else real timers. */
   scheduler?: 'timers' | 'manual';
-  /** Keep the platform keys in `<stateDir>/simulator-keys.json` across restarts. */
+  /**
+   * Keep the platform keys (`<stateDir>/simulator-keys.json`) and the whole state (orders, refunds,
+   * merchants, AppSecrets, applyments...: `<stateDir>/simulator-state.v8`) across restarts.
+   */
   stateDir?: string;
   logger?: Logger;
   /** Simulator-time ms after which new refunds finish as SUCCESS by themselves (unset: only finishRefund()). */
   refundAutoFinishMs?: number;
   /** Timeout of one notification POST (real ms; WeChat Pay expects an answer within 5 s). */
   notifyTimeoutMs?: number;
+  /** Use these platform keys instead of loading or creating them (a namespace shares its parent's). */
+  identity?: PlatformIdentity;
+  /** Who may use the unauthenticated control API: `loopback` peers only (default), or `any` (a container on a private network). */
+  controlFrom?: 'loopback' | 'any';
 }
 
 export interface ServiceProviderRegistration {
@@ -88,6 +98,10 @@ export interface PlatformInfo {
 export type PaySelector = OrderSelector & { outcome?: 'SUCCESS' | 'PAYERROR' };
 export type RefundFinish = { out_refund_no: string; sub_mchid: string; sp_mchid?: string; status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' };
 
+/** At most this many namespaces per simulator (each is a whole simulator in memory). */
+export const MAX_NAMESPACES = 100;
+const NAMESPACE_RULE = `a namespace is 1-64 letters, digits, _ and - (starting with a letter or digit); at most ${MAX_NAMESPACES}`;
+
 /**
  * The WeChat Pay partner-mode simulator: a stand-in for api.mch.weixin.qq.com with its own platform
  * keys, signed responses, real error codes, notifications with retries, bills and fault injection.
@@ -110,13 +124,17 @@ export class WxpaySimulator {
   readonly login: LoginSimulator;
   /** The open platform (第三方平台): component accounts, tickets, tokens, authorisations and their pushes. */
   readonly component: ComponentSimulator;
+  /** Finds, saves, restores and resets the state (state-keeper.ts). */
+  private readonly keeper: StateKeeper;
+  /** Namespaces (`<mount>/ns/<name>/...`): simulators of their own sharing the platform keys, created on first use. */
+  private readonly namespaces = transient(new Map<string, WxpaySimulator>());
   /** Consumer complaints 2.0: complaints, replies, refund decisions, images, the notification URL. */
   readonly complaints: SimComplaints;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
     this.login = new LoginSimulator(wall);
-    this.identity = loadOrCreatePlatformIdentity(opts.stateDir);
+    this.identity = opts.identity ?? loadOrCreatePlatformIdentity(opts.stateDir);
     this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler);
     this.component = new ComponentSimulator(wall, this.scheduler, this.login, opts.logger);
     this.notifier = new NotificationDispatcher(this.identity, this.scheduler, wall, this.faultList, opts.logger, opts.notifyTimeoutMs);
@@ -143,15 +161,63 @@ export class WxpaySimulator {
     registerComplaintRoutes(this.api, this.complaints);
     registerDirectRoutes(this.api);
     this.api.notFound();
+    // Everything above that holds Maps or Sets is state; these hold keys, faults, timers, sockets and logs.
+    const machinery: unknown[] = [this.identity, this.faultList, this.scheduler, this.notifier, this.api, wall, opts.logger];
+    this.keeper = new StateKeeper(
+      this,
+      new Set(machinery.filter((m): m is object => typeof m === 'object' && m !== null)),
+      opts.stateDir,
+      opts.logger,
+    );
+    if (this.keeper.load()) this.resumeAfterRestart();
+    this.scheduler.onTaskDone = () => this.keeper.touch();
+  }
+
+  /** After a restart: refunds still PROCESSING finish by themselves again (their timers did not survive). */
+  private resumeAfterRestart(): void {
+    for (const r of this.state.allRefunds()) if (r.status === 'PROCESSING') this.core.scheduleAutoFinish(r);
+  }
+
+  /** The names of the kept state fields (`Class.field`), for tests and the README. */
+  stateFields(): string[] {
+    return this.keeper.names();
+  }
+
+  /** Writes the state to the state directory now (it is also written shortly after every change). */
+  saveState(): void {
+    this.keeper.save();
+  }
+
+  /**
+   * Forgets everything since start: orders, refunds, merchants, AppSecrets, applyments, faults, logs
+   * and scheduled work. The platform keys stay (merchants keep the keys they stored).
+   */
+  reset(): void {
+    this.scheduler.cancelAll();
+    this.keeper.reset();
+    this.faultList.clear();
+    this.billFaultSet = {};
+    this.clearLogs();
   }
 
   /** The express router: WeChat Pay's /v3 API plus /control. Mount it before any JSON body parser. */
   router(): Router {
     if (this.built) return this.built;
     const r = express.Router();
-    r.use('/control/open-platform', loopbackOnly, componentControlRouter(this.component));
-    r.use('/control/complaints', loopbackOnly, complaintsControlRouter(this.complaints));
-    r.use('/control', loopbackOnly, controlRouter(this));
+    // Every answered request may have changed the state: save it soon.
+    r.use((_req: Request, res: Response, next: NextFunction) => {
+      res.on('finish', () => this.keeper.touch());
+      next();
+    });
+    r.use('/ns/:namespace', (req: Request, res: Response, next: NextFunction) => {
+      const child = this.namespace(String(req.params.namespace));
+      if (!child) return void res.status(400).json({ code: 'PARAM_ERROR', message: NAMESPACE_RULE });
+      child.router()(req, res, next);
+    });
+    const guard = this.opts.controlFrom === 'any' ? (_q: Request, _s: Response, next: NextFunction) => next() : loopbackOnly;
+    r.use('/control/open-platform', guard, componentControlRouter(this.component));
+    r.use('/control/complaints', guard, complaintsControlRouter(this.complaints));
+    r.use('/control', guard, controlRouter(this));
     // api.weixin.qq.com's open-platform API and mp.weixin.qq.com's authorisation page.
     r.use(componentApiRouter(this.component, this.opts.clock ?? systemClock));
     // api.weixin.qq.com's login (GET only, JSON errors with HTTP 200), so WECHAT_API_BASE_URL can point here.
@@ -171,6 +237,24 @@ export class WxpaySimulator {
         .json(status < 500 ? WxError.param('/', (err as Error).message).body() : WxError.system().body());
     });
     return (this.built = r);
+  }
+
+  /**
+   * The simulator of namespace `name` (created on first use, its state in `<stateDir>/namespaces/<name>`),
+   * or undefined when the name breaks NAMESPACE_RULE or MAX_NAMESPACES are in use.
+   */
+  namespace(name: string): WxpaySimulator | undefined {
+    const known = this.namespaces.get(name);
+    if (known) return known;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name) || this.namespaces.size >= MAX_NAMESPACES) return undefined;
+    const child = new WxpaySimulator({
+      ...this.opts,
+      identity: this.identity,
+      stateDir: this.opts.stateDir ? join(this.opts.stateDir, 'namespaces', name) : undefined,
+      logger: this.opts.logger,
+    });
+    this.namespaces.set(name, child);
+    return child;
   }
 
   /** The platform's public key (with its PUB_KEY_ID_...) and certificate (with its serial). */
@@ -463,10 +547,12 @@ export class WxpaySimulator {
 
   /** Stops timers and deliveries and drops connections held by timeout faults. */
   async close(): Promise<void> {
+    await Promise.all([...this.namespaces.values()].map((n) => n.close()));
     this.component.stop();
     this.scheduler.stop();
     this.notifier.stop();
     this.api.releaseHung();
     await this.scheduler.idle();
+    this.keeper.close();
   }
 }

@@ -1,5 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 
+/** The call and delivery logs keep the newest this many entries (the oldest go first). */
+export const LOG_CAP = 1000;
+
 /** How a service provider verifies WeChat Pay: with the public key (PUB_KEY_ID_...) or with platform certificates. */
 export type Verification = 'public_key' | 'certificate';
 

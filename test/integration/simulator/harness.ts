@@ -58,6 +58,36 @@ export function aProvider(sim: WxpaySimulator, verification: 'public_key' | 'cer
   return p;
 }
 
+/** The same provider as aProvider, registered through the control API of a simulator in another process. */
+export async function aRemoteProvider(
+  sim: {
+    registerServiceProvider(r: Record<string, unknown>): Promise<unknown>;
+    registerSubMerchant(r: Record<string, unknown>): Promise<unknown>;
+  },
+  verification: 'public_key' | 'certificate' = 'public_key',
+): Promise<TestProvider> {
+  const { privateKey, publicKey } = merchantKeys();
+  const p: TestProvider = {
+    sp_mchid: mchid(),
+    sp_appid: appid(),
+    serial: randomBytes(20).toString('hex').toUpperCase(),
+    privateKey,
+    apiv3Key: randomBytes(16).toString('hex'),
+    sub_mchid: mchid(),
+    sub_appid: appid(),
+  };
+  await sim.registerServiceProvider({
+    sp_mchid: p.sp_mchid,
+    sp_appid: p.sp_appid,
+    merchant_serial_no: p.serial,
+    merchant_public_key: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    apiv3_key: p.apiv3Key,
+    verification,
+  });
+  await sim.registerSubMerchant({ sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid, appids: [p.sub_appid] });
+  return p;
+}
+
 export interface RunningSim {
   sim: WxpaySimulator;
   /** Base URL including the mount path (what a client uses as WeChat Pay's root). */

@@ -1,23 +1,29 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Pay from 'wechatpay-node-v3';
-import { aProvider, orderBody, outNo, Receiver, startSim, type RunningSim, type TestProvider } from './harness';
+import { aRemoteProvider, orderBody, outNo, Receiver, type TestProvider } from './harness';
+import { RemoteSimulator, startStandaloneSimulator, type StandaloneSimulator } from '../../support/standalone-simulator';
 
 // A second independent implementation, wechatpay-node-v3 (besides wechatpay-axios-plugin in interop.test.ts): it signs
 // with its own getSignature/getAuthorization, downloads and decrypts /v3/certificates itself, verifies answers and
 // notifications with verifySign and decrypts resources with decipher_gcm. It is written for api.mch.weixin.qq.com, so
-// its HTTP service is swapped for one that sends the same signed requests to the simulator.
+// its HTTP service is swapped for one that sends the same signed requests to the simulator: the standalone package,
+// started by its bin on a free port and driven through its control API.
 
 const WXPAY = 'https://api.mch.weixin.qq.com';
-let s: RunningSim;
+let standalone: StandaloneSimulator;
+let s: { baseUrl: string; sim: RemoteSimulator };
+let platform: Awaited<ReturnType<RemoteSimulator['platform']>>;
 let rx: Receiver;
 before(async () => {
-  s = await startSim({}, '/simulator');
+  standalone = await startStandaloneSimulator(['--state', '']);
+  s = { baseUrl: standalone.baseUrl, sim: new RemoteSimulator(standalone.baseUrl) };
+  platform = await s.sim.platform();
   rx = await new Receiver().start();
 });
 after(async () => {
-  await s.close();
-  await rx.close();
+  if (standalone) assert.equal(await standalone.stop(), 0, 'the bin stops cleanly on SIGTERM');
+  await rx?.close();
 });
 
 interface Answer {
@@ -81,7 +87,7 @@ const verifies = (sdk: Pay, p: TestProvider, headers: Headers | Record<string, s
 };
 
 test('When wechatpay-node-v3 (certificate mode) orders, is paid and refunds, then it verifies every answer and notification and decrypts them', async () => {
-  const p = aProvider(s.sim, 'certificate');
+  const p = await aRemoteProvider(s.sim, 'certificate');
   const sdk = sdkFor(p);
   const body = orderBody(p, rx.url);
 
@@ -89,7 +95,7 @@ test('When wechatpay-node-v3 (certificate mode) orders, is paid and refunds, the
   assert.equal(created.status, 200, created.text);
   assert.match(String(created.data.prepay_id), /^wx\d{14}[0-9a-f]{20}$/);
   // verifySign downloads /v3/certificates through the SDK (signed GET), decrypts them with the APIv3 key, then verifies.
-  assert.equal(created.headers.get('wechatpay-serial'), s.sim.platform().certificate_serial);
+  assert.equal(created.headers.get('wechatpay-serial'), platform.certificate_serial);
   assert.equal(await verifies(sdk, p, created.headers, created.text), true);
 
   const query = `/v3/pay/partner/transactions/out-trade-no/${String(body.out_trade_no)}?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`;
@@ -120,12 +126,48 @@ test('When wechatpay-node-v3 (certificate mode) orders, is paid and refunds, the
   assert.equal(refund.status, 200, refund.text);
   assert.equal(refund.data.status, 'PROCESSING');
   assert.equal(await verifies(sdk, p, refund.headers, refund.text), true);
+  await s.sim.finishRefund({ out_refund_no, sub_mchid: p.sub_mchid, status: 'SUCCESS' });
+  const rn = rx.received.at(-1)!;
+  assert.equal(await verifies(sdk, p, rn.headers, rn.body), true, 'the SDK verifies REFUND.SUCCESS');
+  const renv = JSON.parse(rn.body) as { event_type: string; resource: { ciphertext: string; associated_data: string; nonce: string } };
+  assert.equal(renv.event_type, 'REFUND.SUCCESS');
+  const rres = sdk.decipher_gcm<Record<string, unknown>>(renv.resource.ciphertext, renv.resource.associated_data, renv.resource.nonce);
+  assert.equal(rres.out_refund_no, out_refund_no);
+
+  // The day's trade bill, applied for and downloaded with the SDK's signatures.
+  const billDate = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const bill = await call(sdk, 'GET', `/v3/bill/tradebill?bill_date=${billDate}&sub_mchid=${p.sub_mchid}&bill_type=ALL`);
+  assert.equal(bill.status, 200, bill.text);
+  assert.equal(await verifies(sdk, p, bill.headers, bill.text), true);
+  const u = new URL(String(bill.data.download_url));
+  const nonce = Math.random().toString(36).slice(2, 17);
+  const ts = String(Math.floor(Date.now() / 1000));
+  const authorization = sdk.getAuthorization(nonce, ts, sdk.getSignature('GET', nonce, ts, `${u.pathname}${u.search}`));
+  const file = await fetch(`${s.baseUrl}${u.pathname}${u.search}`, {
+    headers: { Authorization: authorization, Accept: '*/*', 'User-Agent': 'node-v3' },
+  });
+  assert.equal(file.status, 200);
+  const csv = await file.text();
+  assert.ok(csv.includes(`\`${String(tx.transaction_id)}`), 'the paid order is a row of the bill');
+  assert.ok(csv.includes(`\`${out_refund_no}`), 'and so is its refund');
+});
+
+test('When wechatpay-node-v3 closes an unpaid order, then 204 with a signed empty answer, and the order queries CLOSED', async () => {
+  const p = await aRemoteProvider(s.sim, 'certificate');
+  const sdk = sdkFor(p);
+  const body = orderBody(p, rx.url);
+  assert.equal((await call(sdk, 'POST', '/v3/pay/partner/transactions/jsapi', body)).status, 200);
+  const path = `/v3/pay/partner/transactions/out-trade-no/${String(body.out_trade_no)}`;
+  const closed = await call(sdk, 'POST', `${path}/close`, { sp_mchid: p.sp_mchid, sub_mchid: p.sub_mchid });
+  assert.equal(closed.status, 204);
+  assert.equal(await verifies(sdk, p, closed.headers, closed.text), true);
+  const q = await call(sdk, 'GET', `${path}?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`);
+  assert.equal(q.data.trade_state, 'CLOSED');
 });
 
 test('When the serial_no is lower-case (as wechatpay-node-v3 derives it from a certificate), then 401 SIGN_ERROR like WeChat Pay', async () => {
-  const p = aProvider(s.sim, 'certificate');
+  const p = await aRemoteProvider(s.sim, 'certificate');
   // The SDK's getSN (via @fidm/x509) gives the certificate serial in lower-case hex; WeChat Pay wants it as issued.
-  const platform = s.sim.platform();
   assert.equal(
     new Pay({ appid: 'x', mchid: 'x', publicKey: Buffer.from(platform.certificate_pem), privateKey: Buffer.from('') }).getSN(),
     platform.certificate_serial.toLowerCase(),
@@ -139,7 +181,7 @@ test('When the serial_no is lower-case (as wechatpay-node-v3 derives it from a c
 });
 
 test('When a field breaks a rule, then PARAM_ERROR in Chinese, its detail naming the field, the location and the value', async () => {
-  const p = aProvider(s.sim, 'certificate');
+  const p = await aRemoteProvider(s.sim, 'certificate');
   const longNo = 'A'.repeat(33);
   const res = await call(sdkFor(p), 'POST', '/v3/pay/partner/transactions/jsapi', orderBody(p, rx.url, { out_trade_no: longNo }));
   assert.equal(res.status, 400);

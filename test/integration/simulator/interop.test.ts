@@ -1,8 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import {
   aProvider,
+  aRemoteProvider,
   orderBody,
   outNo,
   pluginClient,
@@ -15,22 +16,28 @@ import {
   type RunningSim,
 } from './harness';
 
+import { RemoteSimulator, startStandaloneSimulator, type StandaloneSimulator } from '../../support/standalone-simulator';
+
 // Two independent implementations agreeing: wechatpay-axios-plugin signs every request and verifies
-// every response here; the simulator is mounted under /simulator as in the demo.
-let s: RunningSim;
+// every response here, against the standalone package started by its bin on a free port (driven
+// through its control API); the last test mounts it under /simulator as in the demo.
+let standalone: StandaloneSimulator;
+let s: { baseUrl: string; sim: RemoteSimulator };
+let platform: Awaited<ReturnType<RemoteSimulator['platform']>>;
 let rx: Receiver;
 before(async () => {
-  s = await startSim({}, '/simulator');
+  standalone = await startStandaloneSimulator(['--state', '']);
+  s = { baseUrl: standalone.baseUrl, sim: new RemoteSimulator(standalone.baseUrl) };
+  platform = await s.sim.platform();
   rx = await new Receiver().start();
 });
 after(async () => {
-  await s.close();
-  await rx.close();
+  if (standalone) assert.equal(await standalone.stop(), 0, 'the bin stops cleanly on SIGTERM');
+  await rx?.close();
 });
 
 test('When the plugin (public-key mode) orders, queries, is paid, refunds, then every response verifies and every notification decrypts', async () => {
-  const p = aProvider(s.sim, 'public_key');
-  const platform = s.sim.platform();
+  const p = await aRemoteProvider(s.sim, 'public_key');
   const client = v3(pluginClient(p, s.baseUrl, { [platform.public_key_id]: platform.public_key_pem }));
   const body = orderBody(p, rx.url);
 
@@ -39,7 +46,7 @@ test('When the plugin (public-key mode) orders, queries, is paid, refunds, then 
   assert.match(created.data.prepay_id, /^wx\d{14}[0-9a-f]{20}$/);
   assert.equal(created.headers['wechatpay-serial'], platform.public_key_id);
   assert.match(created.headers['request-id'], /^[0-9A-F]{24}-0$/);
-  const call = s.sim.calls().at(-1)!;
+  const call = (await s.sim.calls()).at(-1)!;
   assert.deepEqual(
     { method: call.method, path: call.path, body: call.body, sp_mchid: call.sp_mchid, status: call.status },
     { method: 'POST', path: '/v3/pay/partner/transactions/jsapi', body, sp_mchid: p.sp_mchid, status: 200 },
@@ -111,10 +118,22 @@ test('When the plugin (public-key mode) orders, queries, is paid, refunds, then 
   assert.equal(queried.data.status, 'SUCCESS');
   const order = await client.get(`v3/pay/partner/transactions/out-trade-no/${body.out_trade_no}`, { params });
   assert.equal(order.data.trade_state, 'REFUND');
+
+  // The day's trade bill: applied for with a verified answer, downloaded raw (the plugin does not verify downloads).
+  const billDate = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const bill = await client.get('v3/bill/tradebill', { params: { bill_date: billDate, sub_mchid: p.sub_mchid, bill_type: 'ALL' } });
+  assert.equal(bill.data.hash_type, 'SHA1');
+  const token = new URL(bill.data.download_url).searchParams.get('token');
+  const file = await client.get('v3/billdownload/file', { params: { token }, responseType: 'arraybuffer' });
+  const bytes = Buffer.from(file.data as ArrayBuffer);
+  assert.equal(createHash('sha1').update(bytes).digest('hex'), bill.data.hash_value);
+  const csv = bytes.toString('utf8');
+  assert.ok(csv.includes(`\`${tx.transaction_id}`), 'the paid order is a row of the bill');
+  assert.ok(csv.includes(`\`${out_refund_no}`), 'and so is its refund');
 });
 
 test('When a certificate-mode provider downloads /v3/certificates, then the plugin decrypts a certificate whose serial signs the responses', async () => {
-  const p = aProvider(s.sim, 'certificate');
+  const p = await aRemoteProvider(s.sim, 'certificate');
   const res = await signedRequest(s.baseUrl, p, 'GET', '/v3/certificates');
   assert.equal(res.status, 200);
   const [entry] = res.json.data;
@@ -124,7 +143,7 @@ test('When a certificate-mode provider downloads /v3/certificates, then the plug
   const cert = new X509Certificate(pem);
   assert.equal(cert.serialNumber.toUpperCase(), entry.serial_no);
   assert.match(entry.serial_no, /^[0-9A-F]{40}$/);
-  assert.equal(entry.serial_no, s.sim.platform().certificate_serial);
+  assert.equal(entry.serial_no, platform.certificate_serial);
   assert.equal(res.headers.get('wechatpay-serial'), entry.serial_no);
   assert.ok(pluginVerifies(res.headers, res.text, pem), 'the response is signed by the key of the certificate it carries');
   assert.match(entry.effective_time, /\+08:00$/);
@@ -143,17 +162,19 @@ test('When a certificate-mode provider downloads /v3/certificates, then the plug
 });
 
 test('When a public-key-mode provider asks for /v3/certificates, then 404 RESOURCE_NOT_EXISTS as on WeChat Pay', async () => {
-  const p = aProvider(s.sim, 'public_key');
+  const p = await aRemoteProvider(s.sim, 'public_key');
   const res = await signedRequest(s.baseUrl, p, 'GET', '/v3/certificates');
   assert.equal(res.status, 404);
   assert.equal(res.json.code, 'RESOURCE_NOT_EXISTS');
-  assert.ok(pluginVerifies(res.headers, res.text, s.sim.platform().public_key_pem), 'error responses are signed too');
+  assert.ok(pluginVerifies(res.headers, res.text, platform.public_key_pem), 'error responses are signed too');
 });
 
 test('When the plugin signs the path without the mount prefix, then the simulator accepts it as well', async () => {
-  const p = aProvider(s.sim);
+  const mounted: RunningSim = await startSim({}, '/simulator');
+  after(() => mounted.close());
+  const p = aProvider(mounted.sim);
   const res = await signedRequest(
-    s.baseUrl,
+    mounted.baseUrl,
     p,
     'GET',
     `/v3/pay/partner/transactions/out-trade-no/NOPE123456?sp_mchid=${p.sp_mchid}&sub_mchid=${p.sub_mchid}`,

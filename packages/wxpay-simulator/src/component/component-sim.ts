@@ -6,6 +6,7 @@ import { wechatError, type LoginSimulator } from '../login';
 import type { SimScheduler } from '../scheduler';
 import { ComponentState, type ComponentAccount, type ComponentSettings, type Push } from './component-state';
 import { ComponentPusher } from './pusher';
+import { transient } from '../persistence';
 
 export const COMPONENT_TOKEN_TTL_S = 7200;
 export const TICKET_TTL_MS = 12 * 3600_000;
@@ -54,7 +55,7 @@ export interface AuthorizeInput {
 export class ComponentSimulator {
   readonly state = new ComponentState();
   private readonly pusher: ComponentPusher;
-  private readonly timers = new Map<string, () => void>();
+  private readonly timers = transient(new Map<string, () => void>());
 
   constructor(
     private readonly clock: Clock,

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ControlError, WxError } from '../errors';
 import type { OrderSelector } from '../core';
+import { checked, controlBodies as bodies, ControlParamError } from './control-schemas';
 
 type Handler = (req: Request) => unknown;
 /** A control call whose JSON body the simulator checks itself. */
@@ -29,6 +30,7 @@ export interface SimulatorControl {
   calls(): Array<{ path: string }>;
   deliveries(): unknown;
   clearLogs(): unknown;
+  reset(): void;
   configure: Call;
   now(): number;
   advance(ms: number): Promise<void>;
@@ -60,48 +62,44 @@ export function controlRouter(sim: SimulatorControl): Router {
         next(e);
       }
     });
-  // Shapes are checked by the WxpaySimulator methods themselves (they are public API too).
+  // Bodies are checked here with zod (400 naming the field); the WxpaySimulator methods check again (they are public API too).
   const body = <T = Record<string, unknown>>(req: Request) => (req.body && typeof req.body === 'object' ? req.body : {}) as T;
 
   on('get', '/platform', () => sim.platform());
-  on('post', '/service-providers', (req) => sim.registerServiceProvider(body(req)));
-  on('post', '/sub-merchants', (req) => sim.registerSubMerchant(body(req)));
-  on('post', '/apps', (req) => sim.login.registerApp(body(req)));
-  on('post', '/login-codes', (req) => sim.login.issueCode(body(req)), 201);
+  on('post', '/service-providers', (req) => sim.registerServiceProvider(checked(bodies.serviceProvider, req.body) as never));
+  on('post', '/sub-merchants', (req) => sim.registerSubMerchant(checked(bodies.subMerchant, req.body) as never));
+  on('post', '/apps', (req) => sim.login.registerApp(checked(bodies.app, req.body) as never));
+  on('post', '/login-codes', (req) => sim.login.issueCode(checked(bodies.loginCode, req.body) as never), 201);
   on('get', '/orders', () => ({ data: sim.orders() }));
-  on('post', '/pay', (req) => sim.pay(selector(body(req))));
-  on('post', '/expire', (req) => sim.expire(selector(body(req))));
-  on('post', '/refunds/finish', (req) => sim.finishRefund(body(req)));
-  on('post', '/profit-sharing/finish', (req) => sim.finishSplit(body(req)));
-  on('post', '/profit-sharing/returns/finish', (req) => sim.finishReturn(body(req)));
+  on('post', '/pay', (req) => sim.pay(selector(checked(bodies.pay, req.body))));
+  on('post', '/expire', (req) => sim.expire(selector(checked(bodies.expire, req.body))));
+  on('post', '/refunds/finish', (req) => sim.finishRefund(checked(bodies.finishRefund, req.body) as never));
+  on('post', '/profit-sharing/finish', (req) => sim.finishSplit(checked(bodies.finishSplit, req.body) as never));
+  on('post', '/profit-sharing/returns/finish', (req) => sim.finishReturn(checked(bodies.finishReturn, req.body) as never));
   on('post', '/profit-sharing/settings', (req) => sim.configureProfitSharing(body(req)));
   on('get', '/faults', () => ({ data: sim.faults() }));
   on('post', '/faults', (req) => sim.fault(body(req)), 201);
   on('delete', '/faults', () => sim.clearFaults());
   on('post', '/bills/faults', (req) => sim.billFaults(body(req)));
   on('delete', '/bills/faults', () => void sim.billFaults({} as never));
-  on('post', '/probe', (req) => sim.probe(body(req)));
+  on('post', '/probe', (req) => sim.probe(checked(bodies.probe, req.body) as never));
   on('get', '/calls', (req) => ({
     data: sim.calls().filter((c) => !req.query.path_prefix || c.path.startsWith(String(req.query.path_prefix))),
   }));
   on('get', '/deliveries', () => ({ data: sim.deliveries() }));
   on('delete', '/logs', () => sim.clearLogs());
+  on('post', '/reset', () => sim.reset());
   on('get', '/applyments', () => ({ data: sim.onboarding.list() }));
   on('post', '/applyments/:applyment_id/:action', (req) =>
     sim.onboarding.control(Number(req.params.applyment_id), String(req.params.action), body(req)),
   );
   on('post', '/settlement-applications/:application_no/finish', (req) => {
-    const b = body<{ result?: string; reason?: string }>(req);
-    if (b.result !== 'AUDIT_SUCCESS' && b.result !== 'AUDIT_FAIL')
-      throw new ControlError(400, 'PARAM_ERROR', 'result must be AUDIT_SUCCESS or AUDIT_FAIL');
+    const b = checked(bodies.finishSettlement, req.body);
     return sim.onboarding.finishModification(String(req.params.application_no), b.result, b.reason);
   });
-  on('post', '/settings', (req) => sim.configure(body(req)));
+  on('post', '/settings', (req) => sim.configure(checked(bodies.settings, req.body) as never));
   on('post', '/clock/advance', async (req) => {
-    const ms = (body(req) as { ms?: unknown }).ms;
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
-      throw new ControlError(400, 'PARAM_ERROR', 'ms must be a non-negative number');
-    await sim.advance(ms);
+    await sim.advance(checked(bodies.advance, req.body).ms);
     return { now: sim.now(), pending: sim.pending() };
   });
   on('post', '/clock/flush', async () => {
@@ -113,6 +111,8 @@ export function controlRouter(sim: SimulatorControl): Router {
     res.status(404).json({ code: 'NOT_FOUND', message: 'no such control route (see packages/wxpay-simulator/README.md)' }),
   );
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof ControlParamError)
+      return void res.status(400).json({ code: err.code, message: err.message, detail: { field: err.field } });
     if (err instanceof ControlError) return void res.status(err.status).json({ code: err.code, message: err.message });
     if (err instanceof WxError) return void res.status(err.status).json(err.body());
     const status = (err as { status?: number }).status;
@@ -122,20 +122,13 @@ export function controlRouter(sim: SimulatorControl): Router {
   return r;
 }
 
-function selector(b: Record<string, unknown>) {
-  if (typeof b.prepay_id === 'string' && b.prepay_id)
-    return { prepay_id: b.prepay_id, outcome: b.outcome as 'SUCCESS' | 'PAYERROR' | undefined };
-  if (typeof b.sub_mchid === 'string' && typeof b.out_trade_no === 'string') {
-    return {
-      sp_mchid: typeof b.sp_mchid === 'string' ? b.sp_mchid : undefined,
-      sub_mchid: b.sub_mchid,
-      out_trade_no: b.out_trade_no,
-      outcome: b.outcome as 'SUCCESS' | 'PAYERROR' | undefined,
-    };
-  }
-  throw new ControlError(
-    400,
-    'PARAM_ERROR',
-    'give prepay_id, or sub_mchid and out_trade_no (and sp_mchid when several providers share them)',
-  );
+function selector(b: {
+  prepay_id?: string;
+  sp_mchid?: string;
+  sub_mchid?: string;
+  out_trade_no?: string;
+  outcome?: 'SUCCESS' | 'PAYERROR';
+}) {
+  if (b.prepay_id) return { prepay_id: b.prepay_id, outcome: b.outcome };
+  return { sp_mchid: b.sp_mchid, sub_mchid: b.sub_mchid!, out_trade_no: b.out_trade_no!, outcome: b.outcome };
 }
