@@ -5,6 +5,7 @@ import { PortalUsersService } from './portal-users.service';
 import { portalUsersRouter } from './portal-users.routes';
 import { portalSessionRouter } from './portal-session.routes';
 import { portalPaymentsRouter } from './portal-payments.routes';
+import { portalAccountRouter } from './portal-account.routes';
 
 /**
  * The sub-merchant portal's back end: tenant users invited by operators, password (scrypt) and
@@ -18,5 +19,5 @@ export const portalModule: AppModule = {
     c.registerSingleton(PortalRepository);
     c.registerSingleton(PortalUsersService);
   },
-  routers: (c) => [portalUsersRouter(c), portalSessionRouter(c), portalPaymentsRouter(c)],
+  routers: (c) => [portalUsersRouter(c), portalSessionRouter(c), portalPaymentsRouter(c), portalAccountRouter(c)],
 };
