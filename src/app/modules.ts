@@ -21,6 +21,7 @@ import { demoModule } from '../surfaces/demo/demo.module';
 import { observabilityModule } from '../surfaces/observability/observability.module';
 import { complianceModule } from '../surfaces/compliance/compliance.module';
 import { consoleModule } from '../surfaces/console/console.module';
+import { portalPagesModule } from '../surfaces/portal/portal.module';
 
 export const MODULES: AppModule[] = [
   platformModule,
@@ -41,4 +42,5 @@ export const MODULES: AppModule[] = [
   observabilityModule,
   complianceModule,
   consoleModule,
+  portalPagesModule,
 ];
