@@ -27,7 +27,7 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
       path: '/portal/v1/orders',
       summary: "The signed-in tenant's orders, newest first (filters: out_trade_no, transaction_id, state)",
       tags: ['portal'],
-      auth: 'none',
+      auth: 'portal',
       query: pageQuery.extend({
         out_trade_no: z.string().max(32).optional(),
         transaction_id: z.string().max(32).optional(),
@@ -56,7 +56,7 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
       path: '/portal/v1/orders/:out_trade_no',
       summary: "One of the tenant's orders with its refunds (another tenant's: 404)",
       tags: ['portal'],
-      auth: 'none',
+      auth: 'portal',
       params: outTradeNo,
       responses: { 200: { description: '{ order, refunds }' } },
     },
@@ -75,7 +75,7 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
       path: '/portal/v1/refunds',
       summary: "The tenant's refunds, newest first (filters: out_trade_no, status)",
       tags: ['portal'],
-      auth: 'none',
+      auth: 'portal',
       query: pageQuery.extend({
         out_trade_no: z.string().max(32).optional(),
         status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(),
@@ -102,7 +102,7 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
       path: '/portal/v1/refunds',
       summary: "Refund (part of) one of the tenant's paid orders (owner and staff; X-CSRF-Token; the tenant API's rules)",
       tags: ['portal'],
-      auth: 'none',
+      auth: 'portal',
       body: createRefundBody,
       headers: { 'X-CSRF-Token': "the session's csrf_token (GET /portal/v1/session)" },
       responses: {
