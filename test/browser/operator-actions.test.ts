@@ -131,3 +131,25 @@ test('When a viewer opens a paid or an unpaid order, then neither refund nor clo
     await page.context().close();
   }
 });
+
+test(
+  "When an admin invites a portal user from the tenant's page, then the one-time link is shown and the user is listed as invited",
+  { skip: missing || false },
+  async () => {
+    const page = await openAs(t.config.security.adminToken, `/tenants/${tenant.id}?tab=users`);
+    try {
+      const login = `console.${Date.now().toString(36)}@shop.example`;
+      await page.getByTestId('user-invite').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Login').fill(login);
+      await dialog.getByRole('button', { name: 'Invite a portal user' }).click();
+      await page.getByTestId('feedback').getByText(`${login} invited`).waitFor(bounded);
+      const link = (await page.getByTestId('secret-once').first().textContent(bounded))!.trim();
+      assert.match(link, /\/portal\/invitation#inv_/);
+      await page.getByRole('cell', { name: login }).waitFor(bounded);
+      await page.screenshot({ path: join(SHOTS, '33-tenant-users.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  },
+);
