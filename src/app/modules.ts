@@ -15,6 +15,7 @@ import { onboardingModule } from '../modules/onboarding';
 import { billsModule } from '../modules/bills';
 import { openPlatformModule } from '../modules/open-platform';
 import { checkoutModule } from '../modules/checkout';
+import { complaintsModule } from '../modules/complaints';
 import { portalModule } from '../modules/portal';
 import { simulatorModule } from '../surfaces/demo/simulator.module';
 import { demoModule } from '../surfaces/demo/demo.module';
@@ -38,6 +39,7 @@ export const MODULES: AppModule[] = [
   demoModule,
   openPlatformModule,
   checkoutModule,
+  complaintsModule,
   portalModule,
   observabilityModule,
   complianceModule,
