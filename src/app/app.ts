@@ -6,6 +6,7 @@ import type { Orm } from '../platform/db/orm';
 import { RedisLink } from '../platform/kv/redis-link';
 import { requestId } from '../platform/http/request-id';
 import { requestLog } from '../platform/http/request-log';
+import { securityHeaders } from '../platform/http/security-headers';
 import { errorMiddleware, notFoundHandler } from '../platform/http/error-middleware';
 import { inputGuard } from '../platform/http/input-guard';
 import { jsonOnly } from '../platform/http/json-only';
@@ -32,6 +33,7 @@ export function buildApp(app: AppContainer): express.Application {
   // Behind a TLS proxy req.ip is the client's address only when the proxy is trusted (PARTNERPAY_TRUST_PROXY).
   server.set('trust proxy', config.server.trustProxy);
   server.use(requestId);
+  server.use(securityHeaders(config.profile === 'production'));
   // The embedded simulator's requests are logged as the simulator's (component: simulator), not as partnerpay's.
   server.use(requestLog(logger, config.simulator.embedded ? config.simulator.mountPath : undefined));
   for (const f of app.modules) f.mountRaw?.(server, c);

@@ -16,11 +16,13 @@ import { billsModule } from '../modules/bills';
 import { openPlatformModule } from '../modules/open-platform';
 import { checkoutModule } from '../modules/checkout';
 import { complaintsModule } from '../modules/complaints';
+import { portalModule } from '../modules/portal';
 import { simulatorModule } from '../surfaces/demo/simulator.module';
 import { demoModule } from '../surfaces/demo/demo.module';
 import { observabilityModule } from '../surfaces/observability/observability.module';
 import { complianceModule } from '../surfaces/compliance/compliance.module';
 import { consoleModule } from '../surfaces/console/console.module';
+import { portalPagesModule } from '../surfaces/portal/portal.module';
 
 export const MODULES: AppModule[] = [
   platformModule,
@@ -38,7 +40,9 @@ export const MODULES: AppModule[] = [
   openPlatformModule,
   checkoutModule,
   complaintsModule,
+  portalModule,
   observabilityModule,
   complianceModule,
   consoleModule,
+  portalPagesModule,
 ];

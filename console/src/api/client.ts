@@ -8,10 +8,17 @@
 import createClient, { type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import { ApiError } from './errors';
 import { operatorSession } from './session';
+import { portalCsrf } from './portal-session';
 import type { Data, Method, paths, PathsWith } from './types';
 
 const bearer: Middleware = {
   onRequest({ request }) {
+    // The portal's requests carry its session cookie and, on writes, its CSRF token; never an operator token.
+    if (new URL(request.url).pathname.startsWith('/portal/')) {
+      const csrf = portalCsrf.get();
+      if (csrf && request.method !== 'GET') request.headers.set('X-CSRF-Token', csrf);
+      return request;
+    }
     const token = operatorSession.token();
     if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
     return request;

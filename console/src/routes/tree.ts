@@ -22,6 +22,12 @@ import { reconciliationRoute, reconciliationsRoute } from './console/reconciliat
 import { profitSharingRoute } from './console/profit-sharing/route';
 import { auditRoute } from './console/audit/route';
 import { operatorsRoute } from './console/operators/route';
+import { portalIndexRoute, portalRoute } from './portal/route';
+import { portalSignInRoute } from './portal/sign-in/route';
+import { portalInvitationRoute } from './portal/invitation/route';
+import { portalOrderRoute, portalOrdersRoute } from './portal/orders/route';
+import { portalBillsRoute } from './portal/bills/route';
+import { portalOnboardingRoute } from './portal/onboarding/route';
 
 export const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -50,4 +56,7 @@ export const routeTree = rootRoute.addChildren([
     auditRoute,
     operatorsRoute,
   ]),
+  portalSignInRoute,
+  portalInvitationRoute,
+  portalRoute.addChildren([portalIndexRoute, portalOrdersRoute, portalOrderRoute, portalBillsRoute, portalOnboardingRoute]),
 ]);

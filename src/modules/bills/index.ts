@@ -1,2 +1,4 @@
 /** Bills' public face. */
 export { billsModule } from './bills.module';
+export { ReconciliationService } from './reconciliation.service';
+export { writeTenantBill } from './tenant-bill-csv';

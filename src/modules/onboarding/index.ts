@@ -1,3 +1,4 @@
 /** Onboarding's public face. */
 export { onboardingModule } from './onboarding.module';
 export { checkImage, readUpload } from './media';
+export { ApplymentRepository } from './applyment.repository';

@@ -9,3 +9,6 @@ export { FundsLedger, type Funds } from './funds';
 export { CLIENT_SECRET, ClientSecrets } from './client-secret';
 export { paymentParams, type PaymentParams } from './payment-params';
 export { OUT_TRADE_NO } from './order.input';
+export { orderView } from './order.view';
+export { refundView } from './refund.view';
+export { createRefundBody } from './refund.input';

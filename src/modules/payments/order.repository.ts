@@ -16,6 +16,7 @@ export interface OrderFilter {
   tenantId?: string;
   state?: TradeState;
   outTradeNo?: string;
+  transactionId?: string;
   createdFrom?: number;
   createdTo?: number;
 }
@@ -139,6 +140,7 @@ export class OrderRepository {
     if (f.tenantId) add('tenant_id = ?', f.tenantId);
     if (f.state) add('trade_state = ?', f.state);
     if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
+    if (f.transactionId) add('transaction_id = ?', f.transactionId);
     if (f.createdFrom !== undefined) add('created_at >= ?', f.createdFrom);
     if (f.createdTo !== undefined) add('created_at < ?', f.createdTo);
     const page = keyset(T, 'createdAt', after && { n: after.createdAt, id: after.id }, limit);

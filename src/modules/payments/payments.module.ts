@@ -20,6 +20,8 @@ import { RefundService } from './refund.service';
 import { RefundRepository } from './refund.repository';
 import { refundsRouter } from './refunds.routes';
 import { refundNotificationHandler } from './refund-notifications';
+import { OperatorPaymentActions } from './operator-actions.service';
+import { operatorActionsRouter } from './operator-actions.routes';
 
 /**
  * Payments: orders (the tenant API, the operator listing, the reconciler and auto-close), refunds
@@ -40,11 +42,12 @@ export const paymentsModule: AppModule = {
     });
     c.registerSingleton(RefundRepository);
     c.registerSingleton(RefundService);
+    c.registerSingleton(OperatorPaymentActions);
     c.register(TOKENS.NotificationHandler, {
       useFactory: instanceCachingFactory((cc) => refundNotificationHandler(cc.resolve(RefundRepository), cc.resolve(RefundService))),
     });
   },
-  routers: (c) => [ordersRouter(c), adminOrdersRouter(c), refundsRouter(c)],
+  routers: (c) => [ordersRouter(c), adminOrdersRouter(c), refundsRouter(c), operatorActionsRouter(c)],
   jobs: (c) => {
     const config = c.resolve<Config>(TOKENS.Config);
     const clock = c.resolve<Clock>(TOKENS.Clock);

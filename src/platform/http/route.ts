@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError, type FieldIssue } from '../errors/errors';
 
 /** Who may call a route; documents it in OpenAPI (the middleware that enforces it is passed alongside). */
-export type RouteAuth = 'none' | 'operator' | 'tenant' | 'wechatpay' | 'wechat';
+export type RouteAuth = 'none' | 'operator' | 'tenant' | 'wechatpay' | 'wechat' | 'portal';
 
 export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -27,6 +27,7 @@ const SECURITY: Record<RouteSpec['auth'], unknown[] | undefined> = {
   tenant: [{ tenantSecretKey: [] }],
   wechatpay: [{ wechatpaySignature: [] }],
   wechat: [{ wechatMsgSignature: [] }],
+  portal: [{ portalSession: [] }],
 };
 
 /** Builds the OpenAPI 3.0 document from the routes' own validation schemas. */
@@ -73,6 +74,12 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
           in: 'header',
           name: 'Wechatpay-Signature',
           description: 'WeChat Pay APIv3 signature headers',
+        },
+        portalSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'pp_portal',
+          description: "A portal user's session (POST /portal/v1/session); every write also sends X-CSRF-Token (GET /portal/v1/session)",
         },
         wechatMsgSignature: {
           type: 'apiKey',

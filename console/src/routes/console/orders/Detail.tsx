@@ -1,7 +1,6 @@
 /**
- * One order: its fields (money in yuan, times in Beijing time), its refunds and its events.
- * Seam: the operator's close and refund buttons (POST /admin/v1/orders/{id}/close|refunds, contract
- * "Operator actions on payments") go in the heading's `extra` once the API serves them.
+ * One order: its fields (money in yuan, times in Beijing time), its refunds and its events; an admin
+ * operator's close and refund buttons in the heading (OrderActions).
  */
 import { Descriptions, Table } from 'antd';
 import { useSuspenseQuery } from '@tanstack/react-query';
@@ -10,6 +9,7 @@ import type { Row } from '../../../api/types';
 import { useT } from '../../../i18n';
 import { Page, Section } from '../../../ui/Page';
 import { Money, StateTag, Time } from '../../../ui/format';
+import { OrderActions } from './Actions';
 import { orderQuery, orderRefundsQuery, orderRoute, tenantEventsQuery } from './route';
 
 type Event = Row<'/admin/v1/events'>;
@@ -23,7 +23,11 @@ export function OrderDetail() {
     aboutOrder(e, order.id, order.out_trade_no),
   );
   return (
-    <Page title={`${t('orders.title')} ${order.out_trade_no}`} tag={<StateTag value={order.trade_state} />}>
+    <Page
+      title={`${t('orders.title')} ${order.out_trade_no}`}
+      tag={<StateTag value={order.trade_state} />}
+      extra={<OrderActions order={order} />}
+    >
       <Descriptions size="small" bordered column={{ xs: 1, lg: 2 }}>
         <Descriptions.Item label="out_trade_no">{order.out_trade_no}</Descriptions.Item>
         <Descriptions.Item label="id">{order.id}</Descriptions.Item>

@@ -1,5 +1,6 @@
 /** One tenant, in tabs (the tab is in the URL): settings, apps, keys, receivers, settlement account, 二清 compliance. */
 import { Descriptions, Flex, Tabs } from 'antd';
+import { UsersTab } from './tabs/Users';
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useT } from '../../../i18n';
@@ -66,6 +67,7 @@ export function TenantDetail() {
           { key: 'keys', label: t('tenants.keys'), children: <KeysTab id={tenant.id} /> },
           { key: 'receivers', label: t('tenants.receivers'), children: <ReceiversTab id={tenant.id} /> },
           { key: 'settlement', label: t('tenants.settlement'), children: tab === 'settlement' ? <SettlementTab id={tenant.id} /> : null },
+          { key: 'users', label: t('tenants.users'), children: tab === 'users' ? <UsersTab id={tenant.id} /> : null },
           { key: 'compliance', label: t('tenants.compliance'), children: <ComplianceTab id={tenant.id} /> },
         ]}
       />

@@ -30,7 +30,7 @@ export const receiversQuery = (id: string) => apiQuery('/admin/v1/tenants/{id}/r
 /** Asks WeChat Pay: loaded only when its tab is opened. */
 export const settlementQuery = (id: string) => apiQuery('/admin/v1/tenants/{id}/settlement', path(id));
 
-export const TENANT_TABS = ['settings', 'apps', 'keys', 'receivers', 'settlement', 'compliance'] as const;
+export const TENANT_TABS = ['settings', 'apps', 'keys', 'receivers', 'settlement', 'users', 'compliance'] as const;
 export type TenantTab = (typeof TENANT_TABS)[number];
 
 export const tenantRoute = createRoute({

@@ -1,0 +1,155 @@
+import 'reflect-metadata';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app';
+import { admin, rsaPems } from '../support/tenancy';
+import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Tenant } from '../support/payments';
+
+/**
+ * The operator's refund and close in the console (contract "Operator actions on payments"), in Debian's
+ * Chromium as console.test.ts runs it: bounded waits, screenshots to test-results/console/.
+ */
+const ROOT = join(__dirname, '..', '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'console');
+const missing = !existsSync(CHROMIUM)
+  ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+  : !existsSync(join(ROOT, 'console', 'dist', 'index.html'))
+    ? 'console not built (npm run build)'
+    : '';
+if (missing && process.env.CI) throw new Error(`browser tests need ${missing}`);
+
+let t: TestApp;
+let tenant: Tenant;
+let browser: Browser;
+const bounded = { timeout: 30_000 };
+
+before(async () => {
+  if (missing) return;
+  mkdirSync(SHOTS, { recursive: true });
+  t = await startTestApp();
+  tenant = await givenWechatTenant(t, await givenWechatProvider(t, rsaPems()));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+});
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function order(paid: boolean): Promise<{ id: string; outTradeNo: string }> {
+  const body = orderBody(tenant);
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  if (paid) await simulatorOf(t).pay({ prepay_id: res.body.order.prepay_id });
+  return { id: res.body.order.id, outTradeNo: String(body.out_trade_no) };
+}
+
+async function openAs(token: string, path: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(`localStorage.setItem('partnerpay.lang', 'en')`);
+  const page = await context.newPage();
+  await page.goto(`${t.baseUrl}/console/`);
+  await page.getByLabel(/operator token/i).fill(token);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.getByTestId('operator').waitFor(bounded);
+  await page.goto(`${t.baseUrl}/console${path}`);
+  await page.locator('main[aria-busy="false"] h1').first().waitFor(bounded);
+  return page;
+}
+
+test(
+  'When an admin refunds part of a paid order and closes an unpaid one in the console, then each is confirmed and the API agrees',
+  { skip: missing || false },
+  async () => {
+    const paid = await order(true);
+    const page = await openAs(t.config.security.adminToken, `/orders/${paid.id}`);
+    try {
+      await page.getByTestId('order-refund').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Amount to refund (yuan)').fill('0.30');
+      await dialog.getByLabel(/Reason/).fill('顾客退货');
+      await page.screenshot({ path: join(SHOTS, '30-operator-refund-dialog.png'), fullPage: true });
+      await dialog.getByRole('button', { name: 'Refund' }).click();
+      await page
+        .getByTestId('feedback')
+        .getByText(/of CN¥0\.30 sent to WeChat Pay: status PROCESSING/)
+        .waitFor(bounded);
+      await page.getByRole('cell', { name: 'CN¥0.30' }).first().waitFor(bounded);
+      await page.screenshot({ path: join(SHOTS, '31-operator-refunded.png'), fullPage: true });
+      const refunds = await request(t.http)
+        .get(`/admin/v1/refunds?out_trade_no=${paid.outTradeNo}`)
+        .set(...admin(t));
+      assert.equal(refunds.body.data.length, 1);
+      assert.equal(refunds.body.data[0].amount.refund, 30);
+
+      const unpaid = await order(false);
+      await page.goto(`${t.baseUrl}/console/orders/${unpaid.id}`);
+      await page.locator('main[aria-busy="false"] h1').first().waitFor(bounded);
+      await page.getByTestId('order-close').click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page
+        .getByTestId('feedback')
+        .getByText(new RegExp(`Order ${unpaid.outTradeNo} closed: trade_state CLOSED`))
+        .waitFor(bounded);
+      await page.screenshot({ path: join(SHOTS, '32-operator-closed.png'), fullPage: true });
+      const seen = await request(t.http)
+        .get(`/v1/orders/${unpaid.outTradeNo}`)
+        .set(...tenant.auth);
+      assert.equal(seen.body.order.trade_state, 'CLOSED');
+    } catch (e) {
+      await page.screenshot({ path: join(SHOTS, 'FAILED-operator-actions.png'), fullPage: true }).catch(() => undefined);
+      throw e;
+    } finally {
+      await page.context().close();
+    }
+  },
+);
+
+test('When a viewer opens a paid or an unpaid order, then neither refund nor close is offered', { skip: missing || false }, async () => {
+  const op = await request(t.http)
+    .post('/admin/v1/operators')
+    .set(...admin(t))
+    .send({ name: 'Viewer Vic', role: 'viewer' });
+  assert.equal(op.status, 201);
+  const paid = await order(true);
+  const unpaid = await order(false);
+  const page = await openAs(op.body.token, `/orders/${paid.id}`);
+  try {
+    assert.equal(await page.getByTestId('order-refund').count(), 0);
+    await page.goto(`${t.baseUrl}/console/orders/${unpaid.id}`);
+    await page.locator('main[aria-busy="false"] h1').first().waitFor(bounded);
+    assert.equal(await page.getByTestId('order-close').count(), 0);
+    assert.equal(await page.getByRole('button', { name: /Refund|Close order/ }).count(), 0);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test(
+  "When an admin invites a portal user from the tenant's page, then the one-time link is shown and the user is listed as invited",
+  { skip: missing || false },
+  async () => {
+    const page = await openAs(t.config.security.adminToken, `/tenants/${tenant.id}?tab=users`);
+    try {
+      const login = `console.${Date.now().toString(36)}@shop.example`;
+      await page.getByTestId('user-invite').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Login').fill(login);
+      await dialog.getByRole('button', { name: 'Invite a portal user' }).click();
+      await page.getByTestId('feedback').getByText(`${login} invited`).waitFor(bounded);
+      const link = (await page.getByTestId('secret-once').first().textContent(bounded))!.trim();
+      assert.match(link, /\/portal\/invitation#inv_/);
+      await page.getByRole('cell', { name: login }).waitFor(bounded);
+      await page.screenshot({ path: join(SHOTS, '33-tenant-users.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  },
+);

@@ -1,0 +1,220 @@
+import 'reflect-metadata';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app';
+import { admin, rsaPems } from '../support/tenancy';
+import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../support/payments';
+import { beijingDay } from '../../src/platform/clock';
+import { GOOD_PASSWORD, invite, portalUser } from '../integration/portal/support';
+
+/**
+ * The sub-merchant portal at /portal in Debian's Chromium (as console.test.ts runs it): a shop user's
+ * day, the viewer's absent write controls, the CSRF refusal and the lock-out. Bounded waits;
+ * screenshots to test-results/console/ (portal-*.png).
+ */
+const ROOT = join(__dirname, '..', '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'console');
+const missing = !existsSync(CHROMIUM)
+  ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+  : !existsSync(join(ROOT, 'console', 'dist', 'index.html'))
+    ? 'console not built (npm run build)'
+    : '';
+if (missing && process.env.CI) throw new Error(`browser tests need ${missing}`);
+
+let t: TestApp;
+let provider: Provider;
+let shop: Tenant;
+let browser: Browser;
+const bounded = { timeout: 30_000 };
+
+before(async () => {
+  if (missing) return;
+  mkdirSync(SHOTS, { recursive: true });
+  t = await startTestApp({ bills: { boundaryMinutes: 0 } });
+  provider = await givenWechatProvider(t, rsaPems());
+  shop = await givenWechatTenant(t, provider);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+});
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  await context.addInitScript(`localStorage.setItem('partnerpay.lang', 'en')`);
+  return context.newPage();
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `portal-${name}.png`), fullPage: true });
+
+async function signIn(page: Page, login: string, password = GOOD_PASSWORD): Promise<void> {
+  await page.goto(`${t.baseUrl}/portal/sign-in`);
+  await page.getByLabel('Login').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: /sign in/i }).click();
+}
+
+async function paidOrder(total: number): Promise<string> {
+  const body = orderBody(shop, { amount: { total, currency: 'CNY' } });
+  const res = await request(t.http)
+    .post('/v1/orders')
+    .set(...shop.auth)
+    .send(body);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  await simulatorOf(t).pay({ prepay_id: res.body.order.prepay_id });
+  return String(body.out_trade_no);
+}
+
+async function reconcileToday(): Promise<string> {
+  const day = beijingDay(Date.now());
+  const res = await request(t.http)
+    .post('/admin/v1/reconciliations')
+    .set(...admin(t))
+    .send({ sp_mchid: provider.spMchid, bill_date: day, rerun: true });
+  assert.equal(res.status, 202, JSON.stringify(res.body));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const run = await request(t.http)
+      .get(`/admin/v1/reconciliations/${res.body.reconciliation.id}`)
+      .set(...admin(t));
+    if (run.body.reconciliation.status === 'done') return day;
+    if (Date.now() > deadline) assert.fail(`reconciliation ${run.body.reconciliation.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test(
+  "When a shop user accepts the invitation, signs in, finds an order, refunds it and downloads the day's bill, then each step shows its result",
+  { skip: missing || false },
+  async () => {
+    const no = await paidOrder(2500);
+    const day = await reconcileToday();
+    const inv = await invite(t, shop.id, 'staff');
+    const page = await newPage();
+    try {
+      // The invitation link: the rule is stated, a weak password is refused with it, a good one is set.
+      await page.goto(inv.url.replace(/^https?:\/\/[^/]+/, t.baseUrl));
+      await page.getByText(/At least 12 characters/).waitFor(bounded);
+      await page.getByLabel('Choose a password').fill('short');
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/PARAM_ERROR/)
+        .waitFor(bounded);
+      await page.getByLabel('Choose a password').fill(GOOD_PASSWORD);
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.getByText(`Password set for ${inv.login}`).waitFor(bounded);
+      await shot(page, '01-invitation-accepted');
+
+      await signIn(page, inv.login);
+      await page.getByRole('heading', { name: 'Orders' }).waitFor(bounded);
+      assert.equal(new URL(page.url()).pathname, '/portal/orders');
+      await page.getByLabel('out_trade_no').fill(no);
+      await page.getByRole('button', { name: 'Search' }).click();
+      const row = page.getByTestId('portal-orders-table').getByRole('row', { name: new RegExp(no) });
+      await row.getByText('CN¥25.00').waitFor(bounded);
+      await shot(page, '02-orders');
+      await row.getByRole('link', { name: no }).click();
+      await page.getByTestId('portal-refund').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Amount to refund (yuan)').fill('5');
+      await dialog.getByRole('button', { name: 'Refund' }).click();
+      await page
+        .getByTestId('feedback')
+        .getByText(/of CN¥5\.00 sent to WeChat Pay: status PROCESSING/)
+        .waitFor(bounded);
+      await page.getByRole('cell', { name: 'CN¥5.00' }).first().waitFor(bounded);
+      await shot(page, '03-refunded');
+      const refunds = await request(t.http)
+        .get(`/admin/v1/refunds?tenant_id=${shop.id}&out_trade_no=${no}`)
+        .set(...admin(t));
+      assert.equal(refunds.body.data[0].amount.refund, 500);
+
+      await page.getByRole('link', { name: 'Bills' }).click();
+      await page.getByLabel('Day').fill(day);
+      const downloading = page.waitForEvent('download', bounded);
+      await page.getByTestId('bill-download').click();
+      const file = await downloading;
+      const saved = join(SHOTS, `portal-bill-${day}.csv`);
+      await file.saveAs(saved);
+      const csv = readFileSync(saved, 'utf8');
+      assert.ok(csv.includes(`\`${no},`), 'the paid order is in the downloaded bill');
+      await page.getByTestId('feedback').getByText(`Bill of ${day} downloaded`).waitFor(bounded);
+      await shot(page, '04-bill');
+      await page.getByRole('link', { name: 'Onboarding' }).click();
+      await page.getByText(shop.subMchid).waitFor(bounded);
+      await shot(page, '05-onboarding');
+    } catch (e) {
+      await shot(page, 'FAILED-day').catch(() => undefined);
+      throw e;
+    } finally {
+      await page.context().close();
+    }
+  },
+);
+
+test(
+  'When a viewer opens a paid order, then no refund is offered; a write without the CSRF token is refused 403',
+  { skip: missing || false },
+  async () => {
+    const no = await paidOrder(300);
+    const viewer = await portalUser(t, shop.id, 'viewer');
+    const page = await newPage();
+    try {
+      await signIn(page, viewer.login);
+      await page.getByRole('heading', { name: 'Orders' }).waitFor(bounded);
+      await page.goto(`${t.baseUrl}/portal/orders/${no}`);
+      await page.getByText('CN¥3.00').first().waitFor(bounded);
+      assert.equal(await page.getByRole('button', { name: /Refund/ }).count(), 0);
+      await shot(page, '06-viewer');
+      // The page's own cookie, but no X-CSRF-Token: what a forged cross-site form would send.
+      const answer = await page.evaluate(async (outTradeNo) => {
+        const res = await fetch('/portal/v1/refunds', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ out_trade_no: outTradeNo, out_refund_no: `CSRF${Date.now()}`, amount: { refund: 1 } }),
+        });
+        return { status: res.status, body: (await res.json()) as { detail?: { reason?: string } } };
+      }, no);
+      assert.equal(answer.status, 403);
+      assert.equal(answer.body.detail?.reason, 'csrf');
+    } finally {
+      await page.context().close();
+    }
+  },
+);
+
+test(
+  'When a user fails to sign in five times, then the page says the account is locked, and a colleague still signs in',
+  { skip: missing || false },
+  async () => {
+    const victim = await portalUser(t, shop.id, 'staff');
+    const colleague = await portalUser(t, shop.id, 'owner');
+    const page = await newPage();
+    try {
+      for (let i = 0; i < 5; i++) {
+        await signIn(page, victim.login, `Wrong-Password-${i}-xyz`);
+        await page
+          .getByRole('alert')
+          .getByText(i < 4 ? /UNAUTHENTICATED/ : /FREQUENCY_LIMITED/)
+          .waitFor(bounded);
+      }
+      await signIn(page, victim.login);
+      await page
+        .getByRole('alert')
+        .getByText(/locked/)
+        .waitFor(bounded);
+      await shot(page, '07-locked');
+      await signIn(page, colleague.login);
+      await page.getByRole('heading', { name: 'Orders' }).waitFor(bounded);
+    } finally {
+      await page.context().close();
+    }
+  },
+);
