@@ -1401,7 +1401,7 @@ export interface paths {
                 };
                 delivery: {
                   /** @enum {string} */
-                  status: 'pending' | 'delivering' | 'delivered' | 'failed';
+                  status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
                   attempts: number;
                   /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
                   next_attempt_at: string | null;
@@ -1463,7 +1463,7 @@ export interface paths {
             | 'complaint.updated'
             | 'complaint.overdue';
           tenant_id?: string;
-          status?: 'pending' | 'delivering' | 'delivered' | 'failed';
+          status?: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
           created_from?: string;
           created_to?: string;
         };
@@ -1504,7 +1504,7 @@ export interface paths {
                 };
                 delivery: {
                   /** @enum {string} */
-                  status: 'pending' | 'delivering' | 'delivered' | 'failed';
+                  status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
                   attempts: number;
                   /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
                   next_attempt_at: string | null;
@@ -1590,7 +1590,7 @@ export interface paths {
                 };
                 delivery: {
                   /** @enum {string} */
-                  status: 'pending' | 'delivering' | 'delivered' | 'failed';
+                  status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
                   attempts: number;
                   /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
                   next_attempt_at: string | null;
@@ -1688,7 +1688,7 @@ export interface paths {
                 };
                 delivery: {
                   /** @enum {string} */
-                  status: 'pending' | 'delivering' | 'delivered' | 'failed';
+                  status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
                   attempts: number;
                   /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
                   next_attempt_at: string | null;
