@@ -9,6 +9,8 @@ import { NotificationDispatcher, type Delivery } from './notifier';
 import { SimScheduler } from './scheduler';
 import { SimState, type Verification } from './state';
 import { registerTransactionRoutes } from './routes/transactions';
+import { registerPaymentModeRoutes } from './routes/payment-modes';
+import { CodepaySim, registerCodepayRoutes } from './routes/codepay';
 import { registerRefundRoutes } from './routes/refunds';
 import { registerCertificateRoutes } from './routes/certificates';
 import { registerBillRoutes } from './routes/bills';
@@ -107,6 +109,8 @@ export class WxpaySimulator {
   readonly login: LoginSimulator;
   /** The open platform (第三方平台): component accounts, tickets, tokens, authorisations and their pushes. */
   readonly component: ComponentSimulator;
+  /** 付款码: scripted charge outcomes (control API POST /codepay/outcomes). */
+  readonly codepay = new CodepaySim();
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
@@ -126,6 +130,8 @@ export class WxpaySimulator {
     );
     this.api = new ApiRoutes(this.state, this.identity, wall, this.faultList, opts.logger);
     registerTransactionRoutes(this.api, this.core);
+    registerPaymentModeRoutes(this.api, this.core);
+    registerCodepayRoutes(this.api, this.core, this.codepay);
     registerRefundRoutes(this.api, this.core);
     registerCertificateRoutes(this.api, this.core);
     registerBillRoutes(this.api, this.core, () => this.billFaultSet);

@@ -14,6 +14,8 @@ import { Migration20261201120811_Onboarding } from './Migration20261201120811_On
 import { Migration20261201115312_Bills } from './Migration20261201115312_Bills';
 import { Migration20261127002509_InitialSchema } from './Migration20261127002509_InitialSchema';
 import { Migration20261205120000_FundsLedger } from './Migration20261205120000_FundsLedger';
+import { Migration20261205171500_PaymentModes } from './Migration20261205171500_PaymentModes';
+import { Migration20261205173000_MicropayFollow } from './Migration20261205173000_MicropayFollow';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
@@ -26,4 +28,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201144310_BillsScale', class: Migration20261201144310_BillsScale },
   { name: 'Migration20261205120000_FundsLedger', class: Migration20261205120000_FundsLedger },
   { name: 'Migration20261205145244_OpenPlatform', class: Migration20261205145244_OpenPlatform },
+  { name: 'Migration20261205171500_PaymentModes', class: Migration20261205171500_PaymentModes },
+  { name: 'Migration20261205173000_MicropayFollow', class: Migration20261205173000_MicropayFollow },
 ];

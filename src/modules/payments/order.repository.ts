@@ -115,12 +115,31 @@ export class OrderRepository {
     return (await run(em, sql, [amount, 'REFUND', REFUND_STATE_DESC, now, id, ...from, amount])) === 1;
   }
 
+  /** 付款码 charges still open whose follow-up is due (micropay.follow.ts), the longest waiting first. */
+  findFollowDue(now: number, limit: number, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
+    return T.select(
+      em,
+      'follow_at is not null and follow_at <= ? and trade_state in (?, ?)',
+      [now, 'NOTPAY', 'USERPAYING'],
+      `order by follow_at limit ${Number(limit)}`,
+    );
+  }
+
+  /**
+   * Claims one look at an open 付款码 charge until `next`: false when another node (or an earlier run)
+   * claimed it first, so two nodes never follow (or reverse) the same charge at once.
+   */
+  async claimFollow(o: PaymentOrderRow, next: number, em: Em = this.db.read()): Promise<boolean> {
+    return (await T.update(em, { followAt: next }, { id: o.id, followAt: o.followAt })) === 1;
+  }
+
   /** Orders still open due for a query (补单) or an automatic close, oldest first. */
   findUnpaidDue(createdBefore: number, syncedBefore: number, limit: number, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
     return T.select(
       em,
-      'trade_state = ? and created_at <= ? and (last_synced_at is null or last_synced_at <= ?)',
-      ['NOTPAY', createdBefore, syncedBefore],
+      // 付款码 charges are followed (and reversed, never closed) by micropay.follow.ts.
+      'trade_state = ? and trade_type <> ? and created_at <= ? and (last_synced_at is null or last_synced_at <= ?)',
+      ['NOTPAY', 'MICROPAY', createdBefore, syncedBefore],
       `order by created_at limit ${Number(limit)}`,
     );
   }

@@ -35,6 +35,7 @@ export interface SimulatorControl {
   flushDue(): Promise<void>;
   pending(): number;
   readonly login: { registerApp: Call; issueCode: Call };
+  readonly codepay: { script: Call };
   readonly onboarding: {
     list(): unknown;
     control(applymentId: number, action: string, body: never): unknown;
@@ -68,6 +69,7 @@ export function controlRouter(sim: SimulatorControl): Router {
   on('post', '/sub-merchants', (req) => sim.registerSubMerchant(body(req)));
   on('post', '/apps', (req) => sim.login.registerApp(body(req)));
   on('post', '/login-codes', (req) => sim.login.issueCode(body(req)), 201);
+  on('post', '/codepay/outcomes', (req) => sim.codepay.script(body(req)), 201);
   on('get', '/orders', () => ({ data: sim.orders() }));
   on('post', '/pay', (req) => sim.pay(selector(body(req))));
   on('post', '/expire', (req) => sim.expire(selector(body(req))));
