@@ -4,6 +4,8 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261205171500_PaymentModes extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table \`payment_order\` add \`trade_type\` varchar(8) not null default 'JSAPI', add \`scene_info\` text null;`);
+    // The default only fills existing rows: every new order names its mode.
+    this.addSql(`alter table \`payment_order\` alter column \`trade_type\` drop default;`);
   }
 
   override async down(): Promise<void> {

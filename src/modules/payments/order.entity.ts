@@ -21,7 +21,7 @@ export const PaymentOrderEntity = defineEntity({
     outTradeNo: p.string().length(32),
     appid: p.string().length(32),
     /** The payment mode the order was created with; H5 is what WeChat Pay's queries and bills call MWEB. */
-    tradeType: p.string().length(8).default('JSAPI').$type<OrderTradeType>(),
+    tradeType: p.string().length(8).$type<OrderTradeType>(),
     /** H5 and MICROPAY: the scene_info sent to WeChat Pay (JSON), so that a fresh h5_url is asked with identical params. */
     sceneInfo: p.text().nullable(),
     /** MICROPAY: when the follow-up (micropay.follow.ts) next asks WeChat Pay about an open charge; null when not followed. */
