@@ -7,11 +7,14 @@ import { IdempotencyService } from '../../platform/idempotency/idempotency.servi
 import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
 import { OrderService } from './order.service';
 import { MicropayService } from './micropay.service';
-import { createOrderBody, outTradeNoParams, syncQuery } from './order.input';
+import { createOrderBody, outTradeNoParams, syncQuery, type CreateOrderInput } from './order.input';
 import { Metrics } from '../../platform/metrics/metrics';
 
 const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
+
+/** The body as the idempotency record hashes it: a 付款码's auth_code is kept nowhere, not even hashed. */
+const withoutAuthCode = (b: CreateOrderInput) => (b.payer?.auth_code ? { ...b, payer: { ...b.payer, auth_code: undefined } } : b);
 
 /** The tenant's order API: /v1/orders. */
 export function ordersRouter(c: DependencyContainer): ApiRouter {
@@ -42,7 +45,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      const answer = (await answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
+      const answer = (await answerIdempotently(idempotency, req, res, tenant.id, withoutAuthCode(body), async () =>
         OrderService.createAnswer(await (body.trade_type === 'MICROPAY' ? micropay.create(tenant, body) : orders.create(tenant, body))),
       )) as { order?: { out_trade_no?: unknown }; payment?: unknown };
       // The client_secret is added here, not in the stored answer: the idempotency record never holds it in clear.

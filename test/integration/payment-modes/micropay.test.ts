@@ -86,6 +86,7 @@ test('When the buyer pays a 付款码 at once, then 201 SUCCESS with order.paid,
   const res = await request(t.http)
     .post('/v1/orders')
     .set(...tenant.auth)
+    .set('Idempotency-Key', `idem-${body.out_trade_no}`)
     .send(body);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   assert.equal(res.body.order.trade_state, 'SUCCESS');
@@ -98,6 +99,9 @@ test('When the buyer pays a 付款码 at once, then 201 SUCCESS with order.paid,
   const orm = t.app.container.resolve<Orm>(TOKENS.Orm);
   const stored = await rows(reader(orm), 'select * from payment_order where out_trade_no = ?', [body.out_trade_no]);
   assert.equal(JSON.stringify(stored).includes(code), false, 'no column holds the auth_code');
+  const idem = await rows<{ request_hash: string }>(reader(orm), 'select * from idempotency_record where tenant_id = ?', [tenant.id]);
+  assert.ok(idem.length > 0, 'the Idempotency-Key was recorded');
+  assert.equal(JSON.stringify(idem).includes(code), false, 'nor does the idempotency record');
   const sent = callsTo('/codepay', body.out_trade_no);
   assert.equal(sent.length, 1);
   assert.deepEqual((sent[0].body as Record<string, unknown>).payer, { auth_code: code });
