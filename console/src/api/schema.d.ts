@@ -1361,7 +1361,10 @@ export interface paths {
             | 'profit_sharing.finished'
             | 'profit_sharing.returned'
             | 'reconciliation.completed'
-            | 'app.authorization_changed';
+            | 'app.authorization_changed'
+            | 'complaint.created'
+            | 'complaint.updated'
+            | 'complaint.overdue';
         };
         header?: never;
         path?: never;
@@ -1391,7 +1394,10 @@ export interface paths {
                   | 'profit_sharing.finished'
                   | 'profit_sharing.returned'
                   | 'reconciliation.completed'
-                  | 'app.authorization_changed';
+                  | 'app.authorization_changed'
+                  | 'complaint.created'
+                  | 'complaint.updated'
+                  | 'complaint.overdue';
                 /** @description RFC 3339 */
                 created_at: string;
                 data: {
@@ -1458,7 +1464,10 @@ export interface paths {
             | 'profit_sharing.finished'
             | 'profit_sharing.returned'
             | 'reconciliation.completed'
-            | 'app.authorization_changed';
+            | 'app.authorization_changed'
+            | 'complaint.created'
+            | 'complaint.updated'
+            | 'complaint.overdue';
           tenant_id?: string;
           status?: 'pending' | 'delivering' | 'delivered' | 'failed';
           created_from?: string;
@@ -1492,7 +1501,10 @@ export interface paths {
                   | 'profit_sharing.finished'
                   | 'profit_sharing.returned'
                   | 'reconciliation.completed'
-                  | 'app.authorization_changed';
+                  | 'app.authorization_changed'
+                  | 'complaint.created'
+                  | 'complaint.updated'
+                  | 'complaint.overdue';
                 /** @description RFC 3339 */
                 created_at: string;
                 data: {
@@ -1577,7 +1589,10 @@ export interface paths {
                   | 'profit_sharing.finished'
                   | 'profit_sharing.returned'
                   | 'reconciliation.completed'
-                  | 'app.authorization_changed';
+                  | 'app.authorization_changed'
+                  | 'complaint.created'
+                  | 'complaint.updated'
+                  | 'complaint.overdue';
                 /** @description RFC 3339 */
                 created_at: string;
                 data: {
@@ -1674,7 +1689,10 @@ export interface paths {
                   | 'profit_sharing.finished'
                   | 'profit_sharing.returned'
                   | 'reconciliation.completed'
-                  | 'app.authorization_changed';
+                  | 'app.authorization_changed'
+                  | 'complaint.created'
+                  | 'complaint.updated'
+                  | 'complaint.overdue';
                 /** @description RFC 3339 */
                 created_at: string;
                 data: {
@@ -4552,6 +4570,682 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notify/sp/{sp_mchid}/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** WeChat Pay complaint notification (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE) for every sub-merchant of a provider */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          sp_mchid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description applied or already applied */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description refused: {"code":"FAIL"} */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description signature refused */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's consumer complaints, newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+          state?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description a page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                [key: string]: unknown;
+              }[];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/media': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload one reply image (multipart field file: JPG, PNG or BMP, at most 2 MB); answers its media_id */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description uploaded */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              media_id: string;
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{complaint_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One complaint: detail, negotiation history, the local order it is about */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          complaint_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the complaint */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+              complaint: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{complaint_id}/responses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reply to the buyer (at WeChat Pay, as the sub-merchant); the first reply moves PENDING to PROCESSING */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description optional; replays the first answer for 24 h */
+          'Idempotency-Key'?: string;
+        };
+        path: {
+          complaint_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            response_content: string;
+            response_images?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description the complaint after the reply */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+              complaint: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{complaint_id}/refund-decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve (then refund through /v1/refunds) or reject the buyer's refund request */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description optional; replays the first answer for 24 h */
+          'Idempotency-Key'?: string;
+        };
+        path: {
+          complaint_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            action: 'APPROVE' | 'REJECT';
+            launch_refund_day?: number;
+            reject_reason?: string;
+            reject_media_list?: string[];
+            remark?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description the complaint after the decision */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+              complaint: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{complaint_id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark the complaint handled (the buyer then gets a satisfaction survey); 409 CONFLICT when already completed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description optional; replays the first answer for 24 h */
+          'Idempotency-Key'?: string;
+        };
+        path: {
+          complaint_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the completed complaint */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+              complaint: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Complaints across tenants (tenant_id=none: sub-merchants partnerpay does not know), newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+          state?: string;
+          tenant_id?: string;
+          overdue?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description a page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                [key: string]: unknown;
+              }[];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/complaints/{complaint_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One complaint with its history and local order */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          complaint_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the complaint */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+              complaint: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/service-providers/{sp_mchid}/complaint-notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The complaint URL WeChat Pay has for this provider (404 NOT_FOUND when none) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          sp_mchid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the registration */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              registration: {
+                mchid: string;
+                url: string;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Replace the registered complaint URL */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          sp_mchid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uri
+             * @description default: PUBLIC_BASE_URL + /notify/sp/{sp_mchid}/complaints
+             */
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description replaced */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              registration: {
+                mchid: string;
+                url: string;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Register partnerpay's complaint URL at WeChat Pay for this provider (default PUBLIC_BASE_URL/notify/sp/{sp_mchid}/complaints) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          sp_mchid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uri
+             * @description default: PUBLIC_BASE_URL + /notify/sp/{sp_mchid}/complaints
+             */
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description registered */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              registration: {
+                mchid: string;
+                url: string;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Delete the registered complaint URL (the periodic sync still finds every complaint) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          sp_mchid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;

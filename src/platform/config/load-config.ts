@@ -26,6 +26,7 @@ function trustProxyValue(v: string): unknown {
 /** Which environment variable feeds which key (the contract's names first). */
 const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PORT', ['server', 'port'], Number],
+  ['PARTNERPAY_COMPLAINTS_SYNC_SECONDS', ['complaints', 'syncSeconds'], Number],
   ['HOST', ['server', 'host'], String],
   ['PARTNERPAY_TRUST_PROXY', ['server', 'trustProxy'], trustProxyValue],
   ['PUBLIC_BASE_URL', ['server', 'publicBaseUrl'], String],

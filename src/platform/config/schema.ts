@@ -158,6 +158,16 @@ export const configSchema = z
         leaseSeconds: z.number().int().positive().default(60),
       })
       .prefault({}),
+    complaints: z
+      .object({
+        /** Seconds between syncs of each provider's complaint list (PARTNERPAY_COMPLAINTS_SYNC_SECONDS). */
+        syncSeconds: z.number().int().positive().default(300),
+        /** Hours after a complaint arrives by which the shop must answer (respond_by); then it is overdue. */
+        respondWithinHours: z.number().positive().default(24),
+        /** How long one node holds a provider's sync. */
+        leaseSeconds: z.number().int().positive().default(120),
+      })
+      .prefault({}),
     metrics: z
       .object({
         /** Bearer token for GET /metrics besides operator tokens (PARTNERPAY_METRICS_TOKEN); unset = operator tokens only. */
