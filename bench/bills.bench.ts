@@ -46,7 +46,7 @@ const SUMMARY = '总交易单数,应结订单总金额,退款总金额,充值券
 const ORDER_COLUMNS =
   'id, tenant_id, sp_mchid, sub_mchid, out_trade_no, appid, app_side, payer_openid, description, amount_total, currency, attach, time_expire, ' +
   'request_hash, trade_state, trade_state_desc, prepay_id, prepay_at, transaction_id, success_time, payer_total, bank_type, refunded_total, ' +
-  'last_synced_at, created_at, updated_at';
+  'last_synced_at, created_at, updated_at, trade_type';
 
 async function admin(method: 'PUT' | 'POST', url: string, token: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await request(url, {
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
         total += amount;
         fee += f;
         const row = [`o${j}`, tn.id, spMchid, tn.sub, no, tn.appid, 'sub', 'oBenchPayer', 'bench', amount, 'CNY', null, at + 7_200_000];
-        row.push('h', 'SUCCESS', null, null, null, txn, at, amount, 'OTHERS', 0, at, at - 10_000, at);
+        row.push('h', 'SUCCESS', null, null, null, txn, at, amount, 'OTHERS', 0, at, at - 10_000, at, 'JSAPI');
         values.push(`(${row.map(lit).join(',')})`);
         const cells = [beijingDateTime(at), tn.appid, spMchid, tn.sub, '', txn, no, 'oBenchPayer', 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY'];
         cells.push(yuan(amount), '0.00', '0', '0', '0.00', '0.00', '', '', 'bench', '', `${yuan(f)}000`, '0.60%', yuan(amount), '0.00', '');

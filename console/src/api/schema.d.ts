@@ -1353,6 +1353,8 @@ export interface paths {
           type?:
             | 'order.paid'
             | 'order.closed'
+            | 'order.payment_failed'
+            | 'order.reversed'
             | 'refund.succeeded'
             | 'refund.closed'
             | 'refund.abnormal'
@@ -1384,6 +1386,8 @@ export interface paths {
                 type:
                   | 'order.paid'
                   | 'order.closed'
+                  | 'order.payment_failed'
+                  | 'order.reversed'
                   | 'refund.succeeded'
                   | 'refund.closed'
                   | 'refund.abnormal'
@@ -1452,6 +1456,8 @@ export interface paths {
           type?:
             | 'order.paid'
             | 'order.closed'
+            | 'order.payment_failed'
+            | 'order.reversed'
             | 'refund.succeeded'
             | 'refund.closed'
             | 'refund.abnormal'
@@ -1487,6 +1493,8 @@ export interface paths {
                 type:
                   | 'order.paid'
                   | 'order.closed'
+                  | 'order.payment_failed'
+                  | 'order.reversed'
                   | 'refund.succeeded'
                   | 'refund.closed'
                   | 'refund.abnormal'
@@ -1573,6 +1581,8 @@ export interface paths {
                 type:
                   | 'order.paid'
                   | 'order.closed'
+                  | 'order.payment_failed'
+                  | 'order.reversed'
                   | 'refund.succeeded'
                   | 'refund.closed'
                   | 'refund.abnormal'
@@ -1671,6 +1681,8 @@ export interface paths {
                 type:
                   | 'order.paid'
                   | 'order.closed'
+                  | 'order.payment_failed'
+                  | 'order.reversed'
                   | 'refund.succeeded'
                   | 'refund.closed'
                   | 'refund.abnormal'
@@ -1730,7 +1742,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Create an order and the wx.requestPayment parameters (without payer: payment null, order.client_secret for /mp/v1) */
+    /** Create an order in its trade_type and what the buyer's client needs (JSAPI: wx.requestPayment parameters, or without payer payment null and order.client_secret for /mp/v1; NATIVE: code_url; H5: h5_url; APP: the OpenSDK PayReq; MICROPAY: the charge, payment null) */
     post: {
       parameters: {
         query?: never;
@@ -1744,7 +1756,12 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            appid: string;
+            /**
+             * @default JSAPI
+             * @enum {string}
+             */
+            trade_type?: 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
+            appid?: string;
             out_trade_no: string;
             description: string;
             amount: {
@@ -1756,7 +1773,11 @@ export interface paths {
               currency?: 'CNY';
             };
             payer?: {
-              openid: string;
+              openid?: string;
+              auth_code?: string;
+            };
+            scene_info?: {
+              [key: string]: unknown;
             };
             time_expire?: string;
             attach?: string;
@@ -1943,6 +1964,57 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description the closed order */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              order: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/orders/{out_trade_no}/reverse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          out_trade_no: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the reversed order */
         200: {
           headers: {
             [name: string]: unknown;

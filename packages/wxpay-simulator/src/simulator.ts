@@ -9,6 +9,8 @@ import { NotificationDispatcher, type Delivery } from './notifier';
 import { SimScheduler } from './scheduler';
 import { SimState, type Verification } from './state';
 import { registerTransactionRoutes } from './routes/transactions';
+import { registerPaymentModeRoutes } from './routes/payment-modes';
+import { CodepaySim, registerCodepayRoutes } from './routes/codepay';
 import { registerRefundRoutes } from './routes/refunds';
 import { registerCertificateRoutes } from './routes/certificates';
 import { registerBillRoutes } from './routes/bills';
@@ -128,6 +130,8 @@ export class WxpaySimulator {
   private readonly keeper: StateKeeper;
   /** Namespaces (`<mount>/ns/<name>/...`): simulators of their own sharing the platform keys, created on first use. */
   private readonly namespaces = transient(new Map<string, WxpaySimulator>());
+  /** 付款码: scripted charge outcomes (control API POST /codepay/outcomes). */
+  readonly codepay = new CodepaySim();
   /** Consumer complaints 2.0: complaints, replies, refund decisions, images, the notification URL. */
   readonly complaints: SimComplaints;
 
@@ -149,6 +153,8 @@ export class WxpaySimulator {
     );
     this.api = new ApiRoutes(this.state, this.identity, wall, this.faultList, opts.logger);
     registerTransactionRoutes(this.api, this.core);
+    registerPaymentModeRoutes(this.api, this.core);
+    registerCodepayRoutes(this.api, this.core, this.codepay);
     registerRefundRoutes(this.api, this.core);
     registerCertificateRoutes(this.api, this.core);
     registerBillRoutes(this.api, this.core, () => this.billFaultSet);

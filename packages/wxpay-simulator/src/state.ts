@@ -22,13 +22,18 @@ export interface SubMerchant {
   appids: Set<string>;
 }
 
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR';
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED' | 'PAYERROR' | 'USERPAYING' | 'REVOKED';
+
+/** The trade_type WeChat Pay reports for each partner payment mode. */
+export type SimTradeType = 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
 
 export interface Order {
   sp_mchid: string;
   sp_appid: string;
   sub_mchid: string;
   sub_appid?: string;
+  /** How the order was placed (JSAPI when absent); H5 orders are MWEB in queries and bills. */
+  trade_type?: SimTradeType;
   out_trade_no: string;
   description: string;
   attach?: string;

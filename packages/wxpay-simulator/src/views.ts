@@ -8,6 +8,8 @@ const TRADE_STATE_DESC: Record<TradeState, string> = {
   CLOSED: '订单已关闭',
   REFUND: '订单发生过退款，退款详情请查询退款单',
   PAYERROR: '支付失败，请重新下单支付',
+  USERPAYING: '用户支付中，需要输入密码',
+  REVOKED: '已撤销（付款码支付）',
 };
 
 /** The payer's openid under sp_appid. WeChat Pay knows it even when the order named only sub_openid; the simulator derives a stable one. */
@@ -31,7 +33,7 @@ export function transactionView(o: Order): Record<string, unknown> {
     sub_mchid: o.sub_mchid,
     out_trade_no: o.out_trade_no,
     ...(o.transaction_id ? { transaction_id: o.transaction_id } : {}),
-    trade_type: 'JSAPI',
+    trade_type: o.trade_type ?? 'JSAPI',
     trade_state: o.state,
     trade_state_desc: TRADE_STATE_DESC[o.state],
     ...(paid ? { bank_type: 'OTHERS' } : {}),

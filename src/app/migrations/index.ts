@@ -16,6 +16,8 @@ import { Migration20261201120811_Onboarding } from './Migration20261201120811_On
 import { Migration20261201115312_Bills } from './Migration20261201115312_Bills';
 import { Migration20261127002509_InitialSchema } from './Migration20261127002509_InitialSchema';
 import { Migration20261205120000_FundsLedger } from './Migration20261205120000_FundsLedger';
+import { Migration20261205171500_PaymentModes } from './Migration20261205171500_PaymentModes';
+import { Migration20261205173000_MicropayFollow } from './Migration20261205173000_MicropayFollow';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
@@ -30,4 +32,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205145244_OpenPlatform', class: Migration20261205145244_OpenPlatform },
   { name: 'Migration20261205171545_Complaints', class: Migration20261205171545_Complaints },
   { name: 'Migration20261205173230_Portal', class: Migration20261205173230_Portal },
+  { name: 'Migration20261205171500_PaymentModes', class: Migration20261205171500_PaymentModes },
+  { name: 'Migration20261205173000_MicropayFollow', class: Migration20261205173000_MicropayFollow },
 ];

@@ -8,6 +8,8 @@ import { EVENT } from './event.entity';
 export type EventType =
   | 'order.paid'
   | 'order.closed'
+  | 'order.payment_failed'
+  | 'order.reversed'
   | 'refund.succeeded'
   | 'refund.closed'
   | 'refund.abnormal'
@@ -22,6 +24,8 @@ export type EventType =
 export const EVENT_TYPES: readonly EventType[] = [
   'order.paid',
   'order.closed',
+  'order.payment_failed',
+  'order.reversed',
   'refund.succeeded',
   'refund.closed',
   'refund.abnormal',

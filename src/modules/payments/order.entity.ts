@@ -1,7 +1,10 @@
 import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /** The state of a payment as WeChat Pay reports it (spec §5). */
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND' | 'USERPAYING' | 'REVOKED';
+
+/** How the buyer pays (API.md "Payment modes"): each mode has its own partner endpoint. */
+export type OrderTradeType = 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
 
 /**
  * One payment order of one tenant. Times are epoch milliseconds (bigint) so that SQL compares them
@@ -17,6 +20,12 @@ export const PaymentOrderEntity = defineEntity({
     subMchid: p.string().length(16),
     outTradeNo: p.string().length(32),
     appid: p.string().length(32),
+    /** The payment mode the order was created with; H5 is what WeChat Pay's queries and bills call MWEB. */
+    tradeType: p.string().length(8).$type<OrderTradeType>(),
+    /** H5 and MICROPAY: the scene_info sent to WeChat Pay (JSON), so that a fresh h5_url is asked with identical params. */
+    sceneInfo: p.text().nullable(),
+    /** MICROPAY: when the follow-up (micropay.follow.ts) next asks WeChat Pay about an open charge; null when not followed. */
+    followAt: p.bigint('number').nullable(),
     /** 'sub': the tenant's own AppID (sub_appid + sub_openid); 'sp': the ISV's centralized sp_appid (sp_openid). */
     appSide: p.string().length(3).$type<'sub' | 'sp'>(),
     /** '' while the order awaits its buyer (created without payer; the first /mp/v1 pay binds it). */
@@ -56,6 +65,7 @@ export const PaymentOrderEntity = defineEntity({
   indexes: [
     { name: 'payment_order_tenant_created_idx', properties: ['tenantId', 'createdAt'] },
     { name: 'payment_order_state_created_idx', properties: ['tradeState', 'createdAt'] },
+    { name: 'payment_order_follow_idx', properties: ['followAt'] },
     // Reconciliation's missing_upstream and day-boundary scan: one provider's payments paid in a time
     // window, out_trade_no included so the anti-join against the staged bill reads this index alone.
     { name: 'payment_order_sp_success_idx', properties: ['spMchid', 'successTime', 'outTradeNo'] },

@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 /** WeChat Pay's out_trade_no rule (spec §3.1): 6-32 of digits, letters and _-|*. */
 export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
+/** The payment modes of POST /v1/orders. */
+export const TRADE_TYPES = ['JSAPI', 'NATIVE', 'H5', 'APP', 'MICROPAY'] as const;
+/** A 付款码: 18 digits, 10-14 mainland users, 15 Hong Kong (spec wave3 §3.2). */
+export const AUTH_CODE = /^1[0-5]\d{16}$/;
 /** amount.total is a signed 32-bit integer at WeChat Pay (fen). */
 export const MAX_TOTAL_FEN = 2_147_483_647;
 
@@ -33,8 +37,14 @@ const rfc3339 = z.string().superRefine((s, ctx) => {
   else if (!isRealDateTime(s)) ctx.addIssue({ code: 'custom', message: 'must be a real date and time (no February 30th, no hour 24)' });
 });
 
-export const createOrderBody = z.strictObject({
-  appid: z.string().regex(/^wx[0-9a-z]{16}$/, 'must be an AppID: wx followed by 16 lowercase letters or digits'),
+const orderFields = z.strictObject({
+  /** The payment mode (API.md "Payment modes beyond the mini-program"); JSAPI when absent. */
+  trade_type: z.enum(TRADE_TYPES, `must be one of ${TRADE_TYPES.join(', ')}`).default('JSAPI'),
+  /** Optional for NATIVE and MICROPAY: the tenant's only app, or the ISV's sp_appid. */
+  appid: z
+    .string()
+    .regex(/^wx[0-9a-z]{16}$/, 'must be an AppID: wx followed by 16 lowercase letters or digits')
+    .optional(),
   out_trade_no: z.string().regex(OUT_TRADE_NO, 'must be 6-32 characters of digits, letters and _-|*'),
   description: z
     .string()
@@ -51,7 +61,15 @@ export const createOrderBody = z.strictObject({
     currency: z.literal('CNY', 'must be CNY').default('CNY'),
   }),
   // Without payer the order awaits its buyer: the mini-program pays it with the order's client_secret (/mp/v1).
-  payer: z.strictObject({ openid: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters') }).optional(),
+  // MICROPAY: payer.auth_code (the buyer's 付款码) instead of openid.
+  payer: z
+    .strictObject({
+      openid: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
+      auth_code: z.string().regex(AUTH_CODE, 'must be the 18 digits of a 付款码, starting 10-15').optional(),
+    })
+    .optional(),
+  /** H5 and MICROPAY: required, checked against the mode in createOrderBody. */
+  scene_info: z.record(z.string(), z.unknown()).optional(),
   time_expire: rfc3339.optional(),
   attach: z
     .string()
@@ -61,6 +79,51 @@ export const createOrderBody = z.strictObject({
     .optional(),
   /** settle_info.profit_sharing: freeze the funds for profit sharing (分账). */
   profit_sharing: z.boolean().optional(),
+});
+
+/** H5's scene_info: the buyer's IP and the page or app it pays from. */
+export const h5SceneInfo = z.strictObject({
+  payer_client_ip: z.union([z.ipv4(), z.ipv6()], "must be the buyer's IPv4 or IPv6 address"),
+  h5_info: z.strictObject({
+    type: z.enum(['Wap', 'iOS', 'Android'], 'must be Wap, iOS or Android'),
+    app_name: z.string().min(1).max(64, 'must be at most 64 characters').optional(),
+    app_url: z.string().min(1).max(128, 'must be at most 128 characters').optional(),
+    bundle_id: z.string().min(1).max(128, 'must be at most 128 characters').optional(),
+    package_name: z.string().min(1).max(128, 'must be at most 128 characters').optional(),
+  }),
+});
+
+/** MICROPAY's scene_info: the store and the cashier's device. */
+export const micropaySceneInfo = z.strictObject({
+  store_info: z.strictObject({ out_id: z.string().min(1, 'must not be empty').max(32, 'must be at most 32 characters') }),
+  device_id: z.string().min(1).max(32, 'must be at most 32 characters').optional(),
+  device_ip: z.union([z.ipv4(), z.ipv6()], 'must be an IPv4 or IPv6 address').optional(),
+});
+
+const NO_PAYER: readonly string[] = ['NATIVE', 'H5', 'APP'];
+
+/** POST /v1/orders: the fields, then the rules of the chosen trade_type (each failure names its field). */
+export const createOrderBody = orderFields.superRefine((b, ctx) => {
+  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const mode = b.trade_type;
+  if (!b.appid && mode !== 'NATIVE' && mode !== 'MICROPAY') issue(['appid'], `is required for trade_type ${mode}`);
+  if (NO_PAYER.includes(mode) && b.payer) issue(['payer'], `must be left out for trade_type ${mode} (the buyer is known once paid)`);
+  if (mode === 'JSAPI' && b.payer && !b.payer.openid) issue(['payer', 'openid'], 'is required when payer is given');
+  if (mode !== 'MICROPAY' && b.payer?.auth_code) issue(['payer', 'auth_code'], 'is only for trade_type MICROPAY');
+  if (mode === 'MICROPAY') {
+    if (!b.payer?.auth_code)
+      issue(['payer', 'auth_code'], "is required for trade_type MICROPAY: the 18 digits scanned from the buyer's 付款码");
+    if (b.payer?.openid) issue(['payer', 'openid'], 'must be left out for trade_type MICROPAY');
+    if (b.time_expire) issue(['time_expire'], 'must be left out for trade_type MICROPAY (the charge is immediate)');
+  }
+  const scene = mode === 'H5' ? h5SceneInfo : mode === 'MICROPAY' ? micropaySceneInfo : undefined;
+  if (!scene) {
+    if (b.scene_info) issue(['scene_info'], `is only for trade_type H5 and MICROPAY`);
+  } else if (!b.scene_info) issue(['scene_info'], `is required for trade_type ${mode}`);
+  else {
+    const r = scene.safeParse(b.scene_info);
+    if (!r.success) for (const i of r.error.issues) issue(['scene_info', ...i.path], i.message);
+  }
 });
 export type CreateOrderInput = z.infer<typeof createOrderBody>;
 

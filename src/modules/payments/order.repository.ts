@@ -118,8 +118,9 @@ export class OrderRepository {
    */
   claimUnpaidDue(now: number, quietMs: number, limit: number): Promise<PaymentOrderRow[]> {
     return claimDue(this.db.read(), T, {
-      due: 'trade_state = ? and created_at <= ?',
-      params: ['NOTPAY', now - quietMs],
+      // 付款码 charges are followed (and reversed, never closed) by micropay.follow.ts.
+      due: 'trade_state = ? and trade_type <> ? and created_at <= ?',
+      params: ['NOTPAY', 'MICROPAY', now - quietMs],
       lease: 'lastSyncedAt',
       now: now - quietMs,
       leaseMs: quietMs,
@@ -127,6 +128,24 @@ export class OrderRepository {
       order: 'createdAt',
       guard: { tradeState: 'NOTPAY' },
     });
+  }
+
+  /** 付款码 charges still open whose follow-up is due (micropay.follow.ts), the longest waiting first. */
+  findFollowDue(now: number, limit: number, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
+    return T.select(
+      em,
+      'follow_at is not null and follow_at <= ? and trade_state in (?, ?)',
+      [now, 'NOTPAY', 'USERPAYING'],
+      `order by follow_at limit ${Number(limit)}`,
+    );
+  }
+
+  /**
+   * Claims one look at an open 付款码 charge until `next`: false when another node (or an earlier run)
+   * claimed it first, so two nodes never follow (or reverse) the same charge at once.
+   */
+  async claimFollow(o: PaymentOrderRow, next: number, em: Em = this.db.read()): Promise<boolean> {
+    return (await T.update(em, { followAt: next }, { id: o.id, followAt: o.followAt })) === 1;
   }
 
   /** A page of orders, newest first, after the (created_at, id) cursor. */

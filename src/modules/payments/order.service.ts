@@ -11,6 +11,10 @@ import { newId } from '../../platform/ids';
 import {
   closeOrder as closeUpstream,
   createJsapiOrder,
+  createAppOrder,
+  createH5Order,
+  createNativeOrder,
+  type H5SceneInfo,
   queryOrderByOutTradeNo,
   isUpstream,
   type ServiceProviderCredentials,
@@ -22,12 +26,18 @@ import { ProviderCredentials, assertAppAuthorized, type AppBinding, type TenantV
 import { recordEvent } from '../events';
 import { requestHash } from '../../platform/idempotency/request-hash';
 import type { PaymentOrderRow } from './order.entity';
+import { appPayReq, type AppPayReq } from './payment-params';
 import type { CreateOrderInput } from './order.input';
 import { OrderRepository } from './order.repository';
 import { applyTransaction, closeOrder, type ApplyOutcome, type TransitionDeps } from './order.state';
 import { orderView } from './order.view';
 import { paymentParams, type PaymentParams } from './payment-params';
 import { ClientSecrets } from './client-secret';
+
+/** A 付款码 charge can be reversed for 7 days (spec wave3 §3.4). */
+export const MICROPAY_REVERSIBLE_MS = 7 * 86_400_000;
+/** The first look at a 付款码 charge whose outcome is not final: WeChat Pay advises 5 s. */
+export const MICROPAY_FIRST_LOOK_MS = 5_000;
 
 /** WeChat Pay caps time_expire at 15 days after the order. */
 const MAX_EXPIRE_MS = 15 * 86_400_000;
@@ -43,8 +53,11 @@ export interface OrderClearingGuard {
 export interface CreateResult {
   created: boolean;
   order: PaymentOrderRow;
-  payment: PaymentParams | null;
+  payment: ModePayment | null;
 }
+
+/** What the buyer's client needs, per trade_type (API.md "Payment modes"): MICROPAY has none. */
+export type ModePayment = PaymentParams | AppPayReq | { code_url: string } | { h5_url: string };
 
 /**
  * Orders end to end. The order row is written before WeChat Pay is called, so a crash or an
@@ -72,17 +85,17 @@ export class OrderService {
 
   /** POST /v1/orders: validates against the tenant, writes the order, places it upstream, signs payment parameters. */
   async create(tenant: TenantView, input: CreateOrderInput): Promise<CreateResult> {
-    const binding = tenant.apps.find((a) => a.appid === input.appid);
-    if (!binding)
-      throw new AppError(
-        'APPID_MCHID_NOT_MATCH',
-        `appid ${input.appid} is not bound to this sub-merchant; an operator can bind it with POST /admin/v1/tenants/${tenant.id}/apps`,
-        { appid: input.appid },
-      );
+    const binding = this.bindingFor(tenant, input);
     assertAppAuthorized(binding, tenant.id);
     await this.guard.checkOrder(tenant, binding);
     const now = this.clock.now();
-    const expireAt = input.time_expire ? Date.parse(input.time_expire) : now + tenant.orderExpireMinutes * 60_000;
+    // A 付款码 charge has no time_expire: it stays reversible for WeChat Pay's 7 days.
+    const micropay = input.trade_type === 'MICROPAY';
+    const expireAt = micropay
+      ? now + MICROPAY_REVERSIBLE_MS
+      : input.time_expire
+        ? Date.parse(input.time_expire)
+        : now + tenant.orderExpireMinutes * 60_000;
     if (!Number.isFinite(expireAt) || expireAt <= now + 60_000)
       throw AppError.invalid([{ field: 'time_expire', issue: 'must be at least one minute in the future' }]);
     if (expireAt > now + MAX_EXPIRE_MS)
@@ -91,17 +104,24 @@ export class OrderService {
     if (!limit.allowed) throw AppError.rateLimited(limit.retryAfterMs / 1000, 'order creation rate limit for this sub-merchant reached');
     const sp = await this.providers.require(tenant.spMchid);
 
-    const hash = requestHash(input);
+    // A JSAPI order hashes as it did before trade_type existed, so a retry across the upgrade is the same order.
+    // The auth_code is never stored, not even hashed: a replay with another code is the same charge.
+    const { trade_type: tradeType, ...rest } = input;
+    const hash = requestHash(tradeType === 'JSAPI' ? rest : micropay ? { ...input, payer: undefined } : input);
     const id = newId('ord');
-    // No payer: the order awaits its buyer, who pays it from the mini-program with this secret (/mp/v1).
-    const clientSecret = input.payer ? null : await this.clientSecrets.seal(id);
+    // A JSAPI order without payer awaits its buyer, who pays it from the mini-program with this secret (/mp/v1).
+    const clientSecret = tradeType === 'JSAPI' && !input.payer ? await this.clientSecrets.seal(id) : null;
     const candidate: PaymentOrderRow = {
       id,
       tenantId: tenant.id,
       spMchid: tenant.spMchid,
       subMchid: tenant.subMchid,
       outTradeNo: input.out_trade_no,
-      appid: input.appid,
+      appid: binding.appid,
+      tradeType,
+      sceneInfo: input.scene_info ? JSON.stringify(input.scene_info) : null,
+      // Followed from the start: a charge whose answer was lost (crash, timeout) is asked about too.
+      followAt: micropay ? now + MICROPAY_FIRST_LOOK_MS : null,
       appSide: binding.devMode === 'centralized' ? 'sp' : 'sub',
       payerOpenid: input.payer?.openid ?? '',
       clientSecret,
@@ -145,14 +165,68 @@ export class OrderService {
       order = existing;
       created = false;
     }
-    if (order.tradeState !== 'NOTPAY' || !order.payerOpenid) return { created, order, payment: null };
-    order = await this.ensurePrepay(sp, order, created);
-    if (order.tradeState !== 'NOTPAY' || !order.prepayId) return { created, order, payment: null };
-    return { created, order, payment: paymentParams(order.appid, order.prepayId, sp.merchantPrivateKey, this.clock.now()) };
+    if (order.tradeType === 'MICROPAY') {
+      // Another mode's order under this out_trade_no and this body cannot be (the hash covers trade_type).
+      return { created, order, payment: null };
+    }
+    if (order.tradeState !== 'NOTPAY' || (order.tradeType === 'JSAPI' && !order.payerOpenid)) return { created, order, payment: null };
+    return { created, ...(await this.modePayment(sp, order, created)) };
   }
 
-  /** The JSAPI body for an order; always the same bytes for the same order, as WeChat Pay's dedup requires. */
-  private upstreamBody(sp: ServiceProviderCredentials, o: PaymentOrderRow): PartnerJsapiOrderRequest {
+  /**
+   * The AppID an order is placed with: the one named, or for NATIVE and MICROPAY without one the
+   * tenant's only app, else the ISV's sp_appid (its centralized binding). APP takes only a `type: app` binding.
+   */
+  private bindingFor(tenant: TenantView, input: CreateOrderInput): AppBinding {
+    const mode = input.trade_type;
+    if (!input.appid) {
+      const only = tenant.apps.length === 1 ? tenant.apps[0] : tenant.apps.find((a) => a.devMode === 'centralized');
+      if (!only)
+        throw AppError.invalid([{ field: 'appid', issue: `is required: this sub-merchant has several apps and no centralized one` }]);
+      return only;
+    }
+    const binding = tenant.apps.find((a) => a.appid === input.appid);
+    if (!binding)
+      throw new AppError(
+        'APPID_MCHID_NOT_MATCH',
+        `appid ${input.appid} is not bound to this sub-merchant; an operator can bind it with POST /admin/v1/tenants/${tenant.id}/apps`,
+        { appid: input.appid },
+      );
+    if (mode === 'APP' && binding.type !== 'app')
+      throw AppError.invalid([{ field: 'appid', issue: `must be a mobile app bound with type app; ${input.appid} is a ${binding.type}` }]);
+    if (mode === 'JSAPI' && binding.type === 'app')
+      throw AppError.invalid([{ field: 'appid', issue: `${input.appid} is a mobile app: use trade_type APP for it` }]);
+    return binding;
+  }
+
+  /** Places the order upstream in its mode and answers what the buyer's client needs (fresh h5_url each time). */
+  private async modePayment(
+    sp: ServiceProviderCredentials,
+    order: PaymentOrderRow,
+    justInserted = false,
+  ): Promise<{ order: PaymentOrderRow; payment: ModePayment | null }> {
+    if (order.tradeType === 'NATIVE' || order.tradeType === 'H5') {
+      const body = this.orderBodyWithoutPayer(sp, order);
+      try {
+        if (order.tradeType === 'NATIVE') return { order, payment: { code_url: (await createNativeOrder(this.wxpay, sp, body)).code_url } };
+        const scene = JSON.parse(order.sceneInfo ?? '{}') as H5SceneInfo;
+        return { order, payment: { h5_url: (await createH5Order(this.wxpay, sp, { ...body, scene_info: scene })).h5_url } };
+      } catch (err) {
+        throw await this.explainCreateFailure(sp, order, err);
+      }
+    }
+    const ready = await this.ensurePrepay(sp, order, justInserted);
+    if (ready.tradeState !== 'NOTPAY' || !ready.prepayId) return { order: ready, payment: null };
+    const now = this.clock.now();
+    const payment =
+      ready.tradeType === 'APP'
+        ? appPayReq(ready.appid, ready.subMchid, ready.prepayId, sp.merchantPrivateKey, now)
+        : paymentParams(ready.appid, ready.prepayId, sp.merchantPrivateKey, now);
+    return { order: ready, payment };
+  }
+
+  /** The body every mode shares (JSAPI without payer); always the same bytes for the same order, as WeChat Pay's dedup requires. */
+  private orderBodyWithoutPayer(sp: ServiceProviderCredentials, o: PaymentOrderRow): Omit<PartnerJsapiOrderRequest, 'payer'> {
     const own = o.appSide === 'sub';
     return {
       sp_appid: sp.spAppid,
@@ -165,9 +239,22 @@ export class OrderService {
       ...(o.attach != null ? { attach: o.attach } : {}),
       notify_url: `${this.config.server.publicBaseUrl}/notify/${o.tenantId}/transactions`,
       amount: { total: o.amountTotal, currency: 'CNY' },
-      payer: own ? { sub_openid: o.payerOpenid } : { sp_openid: o.payerOpenid },
       ...(o.profitSharing === 1 ? { settle_info: { profit_sharing: true } } : {}),
     };
+  }
+
+  /** The JSAPI body for an order; always the same bytes for the same order, as WeChat Pay's dedup requires. */
+  private upstreamBody(sp: ServiceProviderCredentials, o: PaymentOrderRow): PartnerJsapiOrderRequest {
+    const payer = o.appSide === 'sub' ? { sub_openid: o.payerOpenid } : { sp_openid: o.payerOpenid };
+    const { settle_info, ...head } = this.orderBodyWithoutPayer(sp, o);
+    // Key order as before the payment modes: the same order sends the same bytes.
+    return { ...head, payer, ...(settle_info ? { settle_info } : {}) };
+  }
+
+  /** Asks WeChat Pay for a prepay_id in the order's mode (JSAPI or APP). */
+  private async prepay(sp: ServiceProviderCredentials, o: PaymentOrderRow): Promise<string> {
+    if (o.tradeType === 'APP') return (await createAppOrder(this.wxpay, sp, this.orderBodyWithoutPayer(sp, o))).prepay_id;
+    return (await createJsapiOrder(this.wxpay, sp, this.upstreamBody(sp, o))).prepay_id;
   }
 
   /**
@@ -188,7 +275,7 @@ export class OrderService {
           throw new AppError('ORDER_CLOSED', `order ${fresh.outTradeNo} expired at ${rfc3339(fresh.timeExpire)}; create a new order`);
         let prepayId: string;
         try {
-          prepayId = (await createJsapiOrder(this.wxpay, sp, this.upstreamBody(sp, fresh))).prepay_id;
+          prepayId = await this.prepay(sp, fresh);
         } catch (err) {
           throw await this.explainCreateFailure(sp, fresh, err);
         }
@@ -289,10 +376,12 @@ export class OrderService {
   }
 
   /** POST /v1/orders/{out_trade_no}/payment: fresh parameters for an unpaid, unexpired order (same prepay_id while it lives). */
-  async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: PaymentParams }> {
+  async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: ModePayment }> {
     const order = await this.get(tenant, outTradeNo);
     this.assertOpen(order);
-    if (!order.payerOpenid)
+    if (order.tradeType === 'MICROPAY')
+      throw new AppError('CONFLICT', `order ${outTradeNo} is a 付款码 charge: there is nothing for the buyer's client to pay with`);
+    if (order.tradeType === 'JSAPI' && !order.payerOpenid)
       throw new AppError(
         'CONFLICT',
         `order ${outTradeNo} awaits its buyer: the mini-program pays it with the order's client_secret ` +
@@ -309,9 +398,9 @@ export class OrderService {
     if (this.clock.now() >= order.timeExpire)
       throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.timeExpire)}; create a new order`);
     const sp = await this.providers.require(tenant.spMchid);
-    const ready = await this.ensurePrepay(sp, order);
-    this.assertOpen(ready);
-    return { order: ready, payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()) };
+    const r = await this.modePayment(sp, order);
+    this.assertOpen(r.order);
+    return { order: r.order, payment: r.payment! };
   }
 
   /** 409 ORDER_PAID / ORDER_CLOSED unless the order is open. */
@@ -327,6 +416,11 @@ export class OrderService {
     const order = await this.get(tenant, outTradeNo);
     if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
       throw new AppError('ORDER_PAID', `order ${outTradeNo} is paid; refund it instead of closing it`);
+    if (order.tradeType === 'MICROPAY')
+      throw new AppError(
+        'CONFLICT',
+        `order ${outTradeNo} is a 付款码 charge: reverse it (POST /v1/orders/${outTradeNo}/reverse) instead of closing it`,
+      );
     if (order.tradeState !== 'NOTPAY') return order;
     return this.closeNow(await this.providers.require(tenant.spMchid), order);
   }

@@ -13,11 +13,15 @@ import type { PartnerTransaction } from '@partnerpay/wxpay';
  * event. REFUND -> REFUND is a further refund of an order already partly refunded.
  */
 export const TRANSITIONS: Record<TradeState, readonly TradeState[]> = {
-  NOTPAY: ['SUCCESS', 'CLOSED', 'PAYERROR'],
+  NOTPAY: ['SUCCESS', 'CLOSED', 'PAYERROR', 'USERPAYING', 'REVOKED'],
+  // A 付款码 charge waiting for the buyer's password (MICROPAY only).
+  USERPAYING: ['SUCCESS', 'CLOSED', 'PAYERROR', 'REVOKED'],
   SUCCESS: ['REFUND'],
   REFUND: ['REFUND'],
   CLOSED: [],
   PAYERROR: [],
+  // A 付款码 charge reversed (撤销) before it was paid.
+  REVOKED: [],
 };
 
 /** The order state machine over payment_order.trade_state. */
@@ -51,7 +55,7 @@ export async function closeOrder(em: Em, deps: TransitionDeps, orderId: string, 
   const o = await ORDER_STATES.transition(em, {
     id: orderId,
     to: 'CLOSED',
-    set: { tradeStateDesc: desc, updatedAt: now },
+    set: { tradeStateDesc: desc, followAt: null, updatedAt: now },
     onApplied: async (tx, order) => {
       await deps.recordEvent(tx, { tenantId: order.tenantId, type: 'order.closed', data: { order: orderView(order) } });
     },
@@ -93,6 +97,7 @@ export async function applyTransaction(
             successTime: Number.isFinite(parsed) ? parsed : now,
             payerTotal: txn.amount?.payer_total ?? null,
             bankType: txn.bank_type ?? null,
+            followAt: null,
             updatedAt: now,
             lastSyncedAt: now,
           },
@@ -111,20 +116,52 @@ export async function applyTransaction(
         );
       return o;
     }
-    case 'CLOSED':
     case 'REVOKED':
+      if (order.tradeType === 'MICROPAY') return reverseOrder(em, deps, order.id, now, txn.trade_state_desc ?? 'reversed');
+      return closeOrder(em, deps, order.id, now, txn.trade_state_desc ?? 'closed');
+    case 'CLOSED':
       return closeOrder(em, deps, order.id, now, txn.trade_state_desc ?? 'closed');
     case 'PAYERROR':
+      return failOrder(em, deps, order, now, txn.trade_state_desc ?? 'payment failed');
+    case 'USERPAYING':
+      if (order.tradeType !== 'MICROPAY') return { result: 'duplicate', order };
       return outcome(
         await ORDER_STATES.transition(em, {
           id: order.id,
-          to: 'PAYERROR',
+          to: 'USERPAYING',
           set: { tradeStateDesc: txn.trade_state_desc ?? null, updatedAt: now },
         }),
-        'PAYERROR',
+        'USERPAYING',
       );
     default:
-      // NOTPAY, USERPAYING, ACCEPT: nothing has happened yet.
+      // NOTPAY, ACCEPT: nothing has happened yet.
       return { result: 'duplicate', order };
   }
+}
+
+/** Moves an open order to PAYERROR; a 付款码 charge tells its tenant with `order.payment_failed`. */
+export async function failOrder(em: Em, deps: TransitionDeps, order: PaymentOrderRow, now: number, desc: string): Promise<ApplyOutcome> {
+  const o = await ORDER_STATES.transition(em, {
+    id: order.id,
+    to: 'PAYERROR',
+    set: { tradeStateDesc: desc.slice(0, 255), followAt: null, updatedAt: now },
+    onApplied: async (tx, row) => {
+      if (row.tradeType === 'MICROPAY')
+        await deps.recordEvent(tx, { tenantId: row.tenantId, type: 'order.payment_failed', data: { order: orderView(row) } });
+    },
+  });
+  return outcome(o, 'PAYERROR');
+}
+
+/** Moves an unpaid 付款码 charge to REVOKED (after WeChat Pay reversed it), recording `order.reversed` once. */
+export async function reverseOrder(em: Em, deps: TransitionDeps, orderId: string, now: number, desc = 'reversed'): Promise<ApplyOutcome> {
+  const o = await ORDER_STATES.transition(em, {
+    id: orderId,
+    to: 'REVOKED',
+    set: { tradeStateDesc: desc, followAt: null, updatedAt: now },
+    onApplied: async (tx, row) => {
+      await deps.recordEvent(tx, { tenantId: row.tenantId, type: 'order.reversed', data: { order: orderView(row) } });
+    },
+  });
+  return outcome(o, 'REVOKED');
 }

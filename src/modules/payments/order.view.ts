@@ -8,6 +8,7 @@ export function orderView(o: PaymentOrderRow): Record<string, unknown> {
     out_trade_no: o.outTradeNo,
     sub_mchid: o.subMchid,
     appid: o.appid,
+    trade_type: o.tradeType,
     description: o.description,
     trade_state: o.tradeState,
     trade_state_desc: o.tradeStateDesc ?? null,

@@ -6,15 +6,20 @@ import { tenantAuth, tenantOf } from '../tenancy';
 import { IdempotencyService } from '../../platform/idempotency/idempotency.service';
 import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
 import { OrderService } from './order.service';
-import { createOrderBody, outTradeNoParams, syncQuery } from './order.input';
+import { MicropayService } from './micropay.service';
+import { createOrderBody, outTradeNoParams, syncQuery, type CreateOrderInput } from './order.input';
 import { Metrics } from '../../platform/metrics/metrics';
 
 const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
 const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
 
+/** The body as the idempotency record hashes it: a 付款码's auth_code is kept nowhere, not even hashed. */
+const withoutAuthCode = (b: CreateOrderInput) => (b.payer?.auth_code ? { ...b, payer: { ...b.payer, auth_code: undefined } } : b);
+
 /** The tenant's order API: /v1/orders. */
 export function ordersRouter(c: DependencyContainer): ApiRouter {
   const orders = c.resolve(OrderService);
+  const micropay = c.resolve(MicropayService);
   const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
   const auth = tenantAuth(c);
   const metrics = c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined;
@@ -24,7 +29,10 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders',
-      summary: 'Create an order and the wx.requestPayment parameters (without payer: payment null, order.client_secret for /mp/v1)',
+      summary:
+        "Create an order in its trade_type and what the buyer's client needs (JSAPI: wx.requestPayment parameters, or without payer " +
+        'payment null and order.client_secret for /mp/v1; NATIVE: code_url; H5: h5_url; APP: the OpenSDK PayReq; ' +
+        'MICROPAY: the charge, payment null)',
       tags: ['orders'],
       auth: 'tenant',
       body: createOrderBody,
@@ -37,8 +45,8 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      const answer = (await answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
-        OrderService.createAnswer(await orders.create(tenant, body)),
+      const answer = (await answerIdempotently(idempotency, req, res, tenant.id, withoutAuthCode(body), async () =>
+        OrderService.createAnswer(await (body.trade_type === 'MICROPAY' ? micropay.create(tenant, body) : orders.create(tenant, body))),
       )) as { order?: { out_trade_no?: unknown }; payment?: unknown };
       // The client_secret is added here, not in the stored answer: the idempotency record never holds it in clear.
       // Only orders without payer have one, and they are answered with payment null.
@@ -95,6 +103,20 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     },
     auth,
     async ({ params, req }) => ({ order: await orders.tenantView(await orders.close(tenantOf(req), params.out_trade_no)) }),
+  );
+
+  r.route(
+    {
+      method: 'post',
+      path: '/v1/orders/:out_trade_no/reverse',
+      summary: 'Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise',
+      tags: ['orders'],
+      auth: 'tenant',
+      params: outTradeNoParams,
+      responses: { 200: { description: 'the reversed order', schema: orderSchema } },
+    },
+    auth,
+    async ({ params, req }) => ({ order: await orders.tenantView(await micropay.reverse(tenantOf(req), params.out_trade_no)) }),
   );
   return r;
 }

@@ -28,3 +28,30 @@ export function paymentParams(appId: string, prepayId: string, merchantKey: KeyO
     paySign: signSha256Rsa(paySignMessage(appId, timeStamp, nonceStr, pkg), merchantKey),
   };
 }
+
+/** The OpenSDK `PayReq` an app passes to WeChat (spec wave2 §6): signed over appId, timeStamp, nonceStr and prepayId. */
+export interface AppPayReq {
+  appid: string;
+  /** The sub-merchant's mchid (v2 partner doc; UNCONFIRMED for v3). */
+  partnerid: string;
+  prepayid: string;
+  package: 'Sign=WXPay';
+  noncestr: string;
+  timestamp: string;
+  sign: string;
+}
+
+/** Signs fresh APP payment parameters for `appId` (the mobile app the buyer pays in) with the provider's merchant key. */
+export function appPayReq(appId: string, subMchid: string, prepayId: string, merchantKey: KeyObject, nowMs: number): AppPayReq {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  const noncestr = nonce(32);
+  return {
+    appid: appId,
+    partnerid: subMchid,
+    prepayid: prepayId,
+    package: 'Sign=WXPay',
+    noncestr,
+    timestamp,
+    sign: signSha256Rsa(paySignMessage(appId, timestamp, noncestr, prepayId), merchantKey),
+  };
+}

@@ -16,6 +16,8 @@ import { transactionNotificationHandler } from './transaction-notifications';
 import { ordersRouter } from './orders.routes';
 import { adminOrdersRouter } from './admin-orders.routes';
 import { orderReconcilerJob } from './order.jobs';
+import { MicropayService } from './micropay.service';
+import { micropayFollowJob } from './micropay.jobs';
 import { RefundService } from './refund.service';
 import { RefundRepository } from './refund.repository';
 import { refundsRouter } from './refunds.routes';
@@ -35,6 +37,7 @@ export const paymentsModule: AppModule = {
     c.registerSingleton(OrderRepository);
     c.registerSingleton(FundsLedger);
     c.registerSingleton(OrderService);
+    c.registerSingleton(MicropayService);
     c.register(TOKENS.NotificationHandler, {
       useFactory: instanceCachingFactory((cc) =>
         transactionNotificationHandler(cc.resolve(OrderRepository), cc.resolve(OrderService), cc.resolve<WxpayClient>(TOKENS.Wxpay)),
@@ -67,6 +70,7 @@ export const paymentsModule: AppModule = {
           idOf: (refund) => ({ refund_id: refund.id }),
         });
       }),
+      micropayFollowJob(c.resolve(OrderRepository), c.resolve(MicropayService), config, clock, logger),
     ];
   },
 };

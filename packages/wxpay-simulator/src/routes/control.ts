@@ -37,6 +37,7 @@ export interface SimulatorControl {
   flushDue(): Promise<void>;
   pending(): number;
   readonly login: { registerApp: Call; issueCode: Call };
+  readonly codepay: { script: Call };
   readonly onboarding: {
     list(): unknown;
     control(applymentId: number, action: string, body: never): unknown;
@@ -70,6 +71,7 @@ export function controlRouter(sim: SimulatorControl): Router {
   on('post', '/sub-merchants', (req) => sim.registerSubMerchant(checked(bodies.subMerchant, req.body) as never));
   on('post', '/apps', (req) => sim.login.registerApp(checked(bodies.app, req.body) as never));
   on('post', '/login-codes', (req) => sim.login.issueCode(checked(bodies.loginCode, req.body) as never), 201);
+  on('post', '/codepay/outcomes', (req) => sim.codepay.script(body(req)), 201);
   on('get', '/orders', () => ({ data: sim.orders() }));
   on('post', '/pay', (req) => sim.pay(selector(checked(bodies.pay, req.body))));
   on('post', '/expire', (req) => sim.expire(selector(checked(bodies.expire, req.body))));

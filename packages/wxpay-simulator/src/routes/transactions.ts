@@ -10,7 +10,7 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /** POST /v3/pay/partner/transactions/jsapi body (spec §3.1). */
-const jsapiBody = z.object({
+export const jsapiBody = z.object({
   sp_appid: str(32),
   sp_mchid: str(32),
   sub_appid: str(32).optional(),
@@ -61,19 +61,19 @@ const mchQuery = z.object({ sp_mchid: str(32), sub_mchid: str(32) });
 const closeBody = z.object({ sp_mchid: str(32), sub_mchid: str(32) });
 
 /** The sub-merchant of a partner call: it must exist under this provider (MCH_NOT_EXISTS otherwise). */
-function requireSub(core: SimCore, sp_mchid: string, sub_mchid: string) {
+export function requireSub(core: SimCore, sp_mchid: string, sub_mchid: string) {
   const sub = core.state.sub(sp_mchid, sub_mchid);
   if (!sub) throw WxError.mchNotExists();
   return sub;
 }
 
-function requireSameMchid(providerMchid: string, given: string, location: 'body' | 'query'): void {
+export function requireSameMchid(providerMchid: string, given: string, location: 'body' | 'query'): void {
   if (given !== providerMchid)
     throw WxError.param(location === 'body' ? '/sp_mchid' : 'sp_mchid', `与发起请求的商户号${providerMchid}不一致`, location, given);
 }
 
 /** Clamps time_expire like WeChat Pay: at least +1 minute, at most +15 days; 7 days when absent (spec §3.1). */
-function expiryOf(timeExpire: string | undefined, now: number): number {
+export function expiryOf(timeExpire: string | undefined, now: number): number {
   if (!timeExpire) return now + 7 * DAY;
   const t = Date.parse(timeExpire);
   if (Number.isNaN(t)) throw WxError.param('/time_expire', '不是合法的时间');

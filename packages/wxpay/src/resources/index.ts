@@ -20,6 +20,7 @@ import type {
 } from './types';
 
 export * from './types';
+export * from './payment-modes';
 
 const seg = encodeURIComponent;
 
