@@ -38,6 +38,7 @@ export function checkoutRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/mp/v1/orders/:order_id/pay',
+        operationId: 'payCheckoutOrder',
         summary: 'Pay an order from the mini-program: client_secret + wx.login code → exactly what wx.requestPayment takes',
         tags,
         auth: 'none',
@@ -54,6 +55,7 @@ export function checkoutRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: '/mp/v1/orders/:order_id',
+        operationId: 'getCheckoutOrder',
         summary: "The order for the mini-program's result page (wx.requestPayment's callback is not proof of payment)",
         tags,
         auth: 'none',

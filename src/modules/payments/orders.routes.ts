@@ -1,5 +1,4 @@
 import type { DependencyContainer } from 'tsyringe';
-import { z } from 'zod';
 import { ApiRouter } from '../../platform/http/route';
 import { TOKENS } from '../../platform/tokens';
 import { tenantAuth, tenantOf } from '../tenancy';
@@ -8,9 +7,7 @@ import { answerIdempotently } from '../../platform/idempotency/idempotent-route'
 import { OrderService } from './order.service';
 import { createOrderBody, outTradeNoParams, syncQuery } from './order.input';
 import { Metrics } from '../../platform/metrics/metrics';
-
-const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
-const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
+import { orderAnswer as orderSchema, orderPaymentAnswer as createdSchema } from './payments.schemas';
 
 /** The tenant's order API: /v1/orders. */
 export function ordersRouter(c: DependencyContainer): ApiRouter {
@@ -37,9 +34,9 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      const answer = (await answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
+      const answer = await answerIdempotently(idempotency, req, res, tenant.id, body, async () =>
         OrderService.createAnswer(await orders.create(tenant, body)),
-      )) as { order?: { out_trade_no?: unknown }; payment?: unknown };
+      );
       // The client_secret is added here, not in the stored answer: the idempotency record never holds it in clear.
       // Only orders without payer have one, and they are answered with payment null.
       // 201 is a new order; 200 and replays answer one that was counted already.

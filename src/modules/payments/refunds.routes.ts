@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
+import { refundAnswer as refundSchema } from './payments.schemas';
 import { ApiRouter } from '../../platform/http/route';
 import { TOKENS } from '../../platform/tokens';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
@@ -12,8 +13,6 @@ import { RefundService } from './refund.service';
 import { createRefundBody, outRefundNoParams } from './refund.input';
 import { RefundRepository } from './refund.repository';
 import { adminRefundView, refundView } from './refund.view';
-
-const refundSchema = z.object({ refund: z.record(z.string(), z.unknown()) });
 
 /** The tenant's refund API (/v1/refunds) and the operators' listing (/admin/v1/refunds). */
 export function refundsRouter(c: DependencyContainer): ApiRouter {

@@ -94,7 +94,17 @@ export function mountDemoInbox(app: Application, c: DependencyContainer): void {
   });
 }
 
-const listSchema = z.object({ data: z.array(z.record(z.string(), z.unknown())) });
+const entrySchema = z
+  .object({
+    received_at: z.string(),
+    tenant_id: z.string(),
+    event_id: z.string().nullable(),
+    type: z.string().nullable(),
+    signature_valid: z.boolean(),
+    data: z.unknown().describe("the event's data as received"),
+  })
+  .meta({ id: 'DemoInboxEntry' });
+const listSchema = z.object({ data: z.array(entrySchema) });
 
 /** GET /demo/inbox and GET /demo/inbox/{tenant}: what arrived, newest first (demo only, no auth: it holds demo data). */
 export function demoInboxRouter(c: DependencyContainer): ApiRouter {

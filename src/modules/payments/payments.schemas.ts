@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const time = z.string().describe('RFC 3339, +08:00');
+const fen = z.number().int().describe('integer fen');
+
+/** An order as the tenant API shows it (WeChat Pay's field names). */
+export const orderSchema = z
+  .object({
+    id: z.string().describe('ord_...'),
+    out_trade_no: z.string().max(32),
+    sub_mchid: z.string(),
+    appid: z.string(),
+    description: z.string(),
+    trade_state: z.enum(['NOTPAY', 'SUCCESS', 'CLOSED', 'PAYERROR', 'REFUND']),
+    trade_state_desc: z.string().nullable(),
+    amount: z.object({ total: fen, currency: z.string().describe('CNY'), payer_total: fen.optional() }),
+    payer: z.object({ openid: z.string() }).nullable(),
+    attach: z.string().nullable(),
+    prepay_id: z.string().nullable(),
+    transaction_id: z.string().nullable(),
+    success_time: time.nullable(),
+    refunded_total: fen,
+    profit_sharing: z.boolean(),
+    created_at: time,
+    expires_at: time,
+    client_secret: z
+      .string()
+      .optional()
+      .describe('only on orders created without payer: what the mini-program passes to /mp/v1 (ord_..._secret_...)'),
+  })
+  .meta({ id: 'Order', description: "A tenant's order" });
+
+/** The operator view of an order adds its tenant and provider. */
+export const adminOrderSchema = orderSchema
+  .omit({ client_secret: true })
+  .extend({ tenant_id: z.string(), sp_mchid: z.string() })
+  .meta({ id: 'AdminOrder', description: 'An order as operators see it' });
+
+/** Exactly what the mini-program passes to wx.requestPayment. */
+export const paymentSchema = z
+  .object({
+    appId: z.string(),
+    timeStamp: z.string(),
+    nonceStr: z.string(),
+    package: z.string().describe('prepay_id=...'),
+    signType: z.literal('RSA'),
+    paySign: z.string(),
+  })
+  .meta({ id: 'Payment', description: 'The wx.requestPayment parameters, signed' });
+
+/** A refund as the tenant API and events show it. */
+export const refundSchema = z
+  .object({
+    id: z.string(),
+    out_refund_no: z.string().max(64),
+    out_trade_no: z.string().max(32),
+    transaction_id: z.string().nullable(),
+    refund_id: z.string().nullable(),
+    status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']),
+    amount: z.object({ refund: fen, total: fen, currency: z.literal('CNY') }),
+    reason: z.string().nullable(),
+    user_received_account: z.string().nullable(),
+    success_time: time.nullable(),
+    created_at: time,
+  })
+  .meta({ id: 'Refund', description: "A refund of a tenant's paid order" });
+
+export const adminRefundSchema = refundSchema
+  .extend({ tenant_id: z.string(), sub_mchid: z.string() })
+  .meta({ id: 'AdminRefund', description: 'A refund as operators see it' });
+
+/** `{ order }` */
+export const orderAnswer = z.object({ order: orderSchema });
+/** `{ order, payment }`: payment null for an order created without payer. */
+export const orderPaymentAnswer = z.object({ order: orderSchema, payment: paymentSchema.nullable() });
+/** `{ refund }` */
+export const refundAnswer = z.object({ refund: refundSchema });
