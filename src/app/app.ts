@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContainer } from './container';
 import { TOKENS } from '../platform/tokens';
 import type { Logger } from '../platform/logging/logger';
@@ -17,8 +17,11 @@ import { version } from '../../package.json';
 /** Paths whose handlers read the raw body themselves (WeChat Pay signs the exact bytes; the open platform pushes XML). */
 const RAW_BODY_PREFIXES = ['/notify/', '/open-platform/'];
 
-/** Assembles middleware, the modules' routers and the error handler; does not listen. */
-export function buildApp(app: AppContainer): express.Application {
+/**
+ * Assembles middleware, the modules' routers and the error handler; does not listen.
+ * `observe` runs first on every request (the contract test's recorder).
+ */
+export function buildApp(app: AppContainer, observe?: RequestHandler): express.Application {
   const c = app.container;
   const config = app.config;
   const logger = c.resolve<Logger>(TOKENS.Logger);
@@ -31,6 +34,7 @@ export function buildApp(app: AppContainer): express.Application {
   server.set('etag', false);
   // Behind a TLS proxy req.ip is the client's address only when the proxy is trusted (PARTNERPAY_TRUST_PROXY).
   server.set('trust proxy', config.server.trustProxy);
+  if (observe) server.use(observe);
   server.use(requestId);
   // The embedded simulator's requests are logged as the simulator's (component: simulator), not as partnerpay's.
   server.use(requestLog(logger, config.simulator.embedded ? config.simulator.mountPath : undefined));

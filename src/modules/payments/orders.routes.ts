@@ -21,6 +21,16 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders',
+      errors: [
+        'OUT_TRADE_NO_USED',
+        'APPID_MCHID_NOT_MATCH',
+        'SECONDARY_CLEARING_FORBIDDEN',
+        'APP_SECRET_MISSING',
+        'APP_NOT_AUTHORIZED',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       summary: 'Create an order and the wx.requestPayment parameters (without payer: payment null, order.client_secret for /mp/v1)',
       tags: ['orders'],
       auth: 'tenant',
@@ -50,6 +60,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/v1/orders/:out_trade_no',
+      errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Get an order (sync=true asks WeChat Pay first)',
       tags: ['orders'],
       auth: 'tenant',
@@ -67,6 +78,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders/:out_trade_no/payment',
+      errors: ['ORDER_PAID', 'ORDER_CLOSED', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Fresh wx.requestPayment parameters for an unpaid order',
       tags: ['orders'],
       auth: 'tenant',
@@ -84,6 +96,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders/:out_trade_no/close',
+      errors: ['ORDER_PAID', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Close an unpaid order',
       tags: ['orders'],
       auth: 'tenant',

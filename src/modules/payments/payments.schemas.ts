@@ -75,3 +75,8 @@ export const orderAnswer = z.object({ order: orderSchema });
 export const orderPaymentAnswer = z.object({ order: orderSchema, payment: paymentSchema.nullable() });
 /** `{ refund }` */
 export const refundAnswer = z.object({ refund: refundSchema });
+
+/** A page of `item`s, newest first; next_cursor null on the last page. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+}

@@ -1,6 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
-import { refundAnswer as refundSchema } from './payments.schemas';
+import { adminRefundSchema, pageOf, refundAnswer as refundSchema } from './payments.schemas';
 import { ApiRouter } from '../../platform/http/route';
 import { TOKENS } from '../../platform/tokens';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
@@ -26,6 +26,15 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/refunds',
+      errors: [
+        'OUT_REFUND_NO_USED',
+        'ORDER_NOT_REFUNDABLE',
+        'REFUND_AMOUNT_EXCEEDED',
+        'SECONDARY_CLEARING_FORBIDDEN',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       summary: 'Refund (part of) a paid order',
       tags: ['refunds'],
       auth: 'tenant',
@@ -50,6 +59,7 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/v1/refunds/:out_refund_no',
+      errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Get a refund (sync=true asks WeChat Pay first)',
       tags: ['refunds'],
       auth: 'tenant',
@@ -75,7 +85,7 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
         status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(),
         out_trade_no: z.string().max(32).optional(),
       }),
-      responses: { 200: { description: 'a page of refunds' } },
+      responses: { 200: { description: 'a page of refunds', schema: pageOf(adminRefundSchema) } },
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {

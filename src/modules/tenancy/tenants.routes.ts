@@ -7,29 +7,35 @@ import { TenantsService } from './tenants.service';
 import { DEFAULT_WEBHOOK_GRACE_SECONDS, TenantKeysService } from './tenant-keys.service';
 import { appCreateBody, appid, appPatchBody, mchid, tenantCreateBody, tenantId, tenantPatchBody, tenantStatus } from './tenancy.schemas';
 
-const app = z.object({ appid: z.string(), type: z.string(), dev_mode: z.string(), app_secret_set: z.boolean() });
-const tenant = z.object({
-  id: z.string(),
-  sp_mchid: z.string(),
-  sub_mchid: z.string(),
-  name: z.string(),
-  status: z.string(),
-  apps: z.array(app),
-  webhook_url: z.string().nullable(),
-  notify_urls: z.object({ transactions: z.string(), refunds: z.string() }),
-  order_expire_minutes: z.number(),
-  limits: z.object({ orders_per_minute: z.number() }),
-  profit_sharing: z.object({ max_ratio: z.number(), receivers: z.array(z.object({ type: z.string(), account: z.string() })) }),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-const key = z.object({
-  id: z.string(),
-  prefix: z.string(),
-  created_at: z.string(),
-  last_used_at: z.string().nullable(),
-  revoked_at: z.string().nullable(),
-});
+const app = z
+  .object({ appid: z.string(), type: z.string(), dev_mode: z.string(), authorized: z.boolean(), app_secret_set: z.boolean() })
+  .meta({ id: 'TenantApp', description: "One of a tenant's AppIDs (the AppSecret itself is never shown)" });
+const tenant = z
+  .object({
+    id: z.string(),
+    sp_mchid: z.string(),
+    sub_mchid: z.string(),
+    name: z.string(),
+    status: z.string(),
+    apps: z.array(app),
+    webhook_url: z.string().nullable(),
+    notify_urls: z.object({ transactions: z.string(), refunds: z.string() }),
+    order_expire_minutes: z.number(),
+    limits: z.object({ orders_per_minute: z.number() }),
+    profit_sharing: z.object({ max_ratio: z.number(), receivers: z.array(z.object({ type: z.string(), account: z.string() })) }),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Tenant', description: 'A tenant: one sub-merchant (特约商户)' });
+const key = z
+  .object({
+    id: z.string(),
+    prefix: z.string(),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+  })
+  .meta({ id: 'TenantSecretKey', description: "A tenant's secret key, without the key itself" });
 const idParams = z.object({ id: tenantId });
 
 /** The tenant routes of the admin API. */

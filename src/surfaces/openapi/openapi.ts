@@ -32,11 +32,11 @@ export function errorCodesOf(spec: RouteSpec): ErrorCode[] {
   if (spec.params) codes.add('NOT_FOUND');
   if (spec.headers?.['Idempotency-Key']) codes.add('IDEMPOTENCY_CONFLICT');
   if (['operator', 'tenant', 'platform', 'portal', 'client', 'wechatpay', 'wechat'].includes(spec.auth)) codes.add('UNAUTHENTICATED');
-  if (['operator', 'tenant', 'platform', 'portal'].includes(spec.auth)) {
+  if (['operator', 'tenant', 'platform', 'portal', 'client'].includes(spec.auth)) {
     codes.add('FORBIDDEN');
     codes.add('FREQUENCY_LIMITED');
   }
-  if (spec.auth === 'tenant') codes.add('TENANT_SUSPENDED');
+  if (['tenant', 'client', 'platform', 'portal'].includes(spec.auth)) codes.add('TENANT_SUSPENDED');
   for (const c of spec.errors ?? []) codes.add(c);
   return ERROR_CODES.filter((c) => codes.has(c));
 }
@@ -62,6 +62,8 @@ function errorResponses(spec: RouteSpec): Json {
 function successResponses(spec: RouteSpec, schemas: SchemaCollector): Json {
   const out: Json = {};
   for (const [status, r] of Object.entries(spec.responses)) {
+    // An error status declared without its own schema is the standard Error answer (errorResponses).
+    if (Number(status) >= 400 && !r.schema && !r.contentType) continue;
     const headers: Json = { 'Request-Id': { $ref: '#/components/headers/Request-Id' } };
     for (const h of r.headers ?? []) headers[h] = { $ref: `#/components/headers/${h}` };
     if (spec.headers?.['Idempotency-Key'] && Number(status) < 300)
@@ -160,7 +162,7 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
       security: securityOf(spec.auth),
       parameters: parameters(spec, schemas),
       ...(body ? { requestBody: body } : {}),
-      responses: { ...successResponses(spec, schemas), ...errorResponses(spec) },
+      responses: { ...errorResponses(spec), ...successResponses(spec, schemas) },
     };
   }
   const tags = [...new Set([...specs.flatMap((s) => s.tags), ...(webhooks.length ? ['webhooks'] : [])])].sort();
