@@ -117,6 +117,9 @@ export class ContractChecker {
     if (!content['application/json']) return this.fail(op, `${where}: JSON answer but declares ${Object.keys(content).join(', ')}`);
     const json = tryJson(body);
     if (json === undefined) return this.fail(op, `${where}: body is not JSON`);
+    const code = res.statusCode >= 400 ? (json as { code?: unknown } | null)?.code : undefined;
+    if (typeof code === 'string' && declared.description && !String(declared.description).split(', ').includes(code))
+      return this.fail(op, `${where} ${code}: code not declared (add '${code}' to the route's errors: [...])`);
     const validate = this.validator(op, String(res.statusCode) in op.responses ? String(res.statusCode) : `${String(res.statusCode)[0]}XX`);
     if (!validate(json))
       this.fail(

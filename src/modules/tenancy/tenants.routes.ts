@@ -50,6 +50,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/tenants',
+        errors: ['TENANT_EXISTS', 'CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN', 'APPID_MCHID_NOT_MATCH'],
         summary: 'Onboard a sub-merchant (特约商户); secret_key and webhook_secret are answered this once only',
         tags,
         auth: 'operator',
@@ -103,6 +104,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'patch',
         path: '/admin/v1/tenants/:id',
+        errors: ['CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN'],
         summary: 'Change name, status (active|suspended), webhook_url, order_expire_minutes, limits or profit_sharing',
         tags,
         auth: 'operator',
@@ -117,6 +119,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/tenants/:id/apps',
+        errors: ['CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN', 'APPID_MCHID_NOT_MATCH'],
         summary: 'Bind an AppID to the tenant (app_secret: its AppSecret for mini-program checkout, stored encrypted, never echoed)',
         tags,
         auth: 'operator',
@@ -135,6 +138,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'patch',
         path: '/admin/v1/tenants/:id/apps/:appid',
+        errors: ['CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN', 'APPID_MCHID_NOT_MATCH'],
         summary: 'Set or rotate (null: remove) the AppSecret of a bound AppID; answers app_secret_set, never the secret',
         tags,
         auth: 'operator',

@@ -16,7 +16,7 @@ export type ResponseHeaderName = 'Idempotent-Replayed' | 'Retry-After' | 'Locati
 export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
-  /** Non-JSON answers (HTML, CSV, text): the content type, described but not schema-checked. */
+  /** A non-JSON answer (HTML, CSV, text), described but not schema-checked; with `schema`, an alternative to the JSON. */
   contentType?: string;
   headers?: ResponseHeaderName[];
 }
@@ -53,6 +53,8 @@ export interface RouteSpec<
   responses: R;
   /** Error codes this operation can answer beyond those its auth, inputs and parameters imply. */
   errors?: ErrorCode[];
+  /** Content types errors may also come in (an HTML page for a browser), besides JSON. */
+  errorContentTypes?: string[];
   example?: RouteExample;
 }
 

@@ -15,8 +15,7 @@ export function errorSchemaName(code: ErrorCode): string {
 const DETAILS: Partial<Record<ErrorCode, Json>> = {
   PARAM_ERROR: {
     type: 'object',
-    required: ['fields'],
-    additionalProperties: false,
+    description: 'fields: each bad input; a signed push refused adds what failed (wxbizmsgcrypt, check)',
     properties: {
       fields: {
         type: 'array',

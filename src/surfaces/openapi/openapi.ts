@@ -53,7 +53,10 @@ function errorResponses(spec: RouteSpec): Json {
     out[status] = {
       description: codes.join(', '),
       headers,
-      content: { 'application/json': { schema: refs.length === 1 ? refs[0] : { oneOf: refs } } },
+      content: {
+        'application/json': { schema: refs.length === 1 ? refs[0] : { oneOf: refs } },
+        ...Object.fromEntries((spec.errorContentTypes ?? []).map((t) => [t, { schema: { type: 'string' } }])),
+      },
     };
   }
   return out;
@@ -69,8 +72,9 @@ function successResponses(spec: RouteSpec, schemas: SchemaCollector): Json {
     if (spec.headers?.['Idempotency-Key'] && Number(status) < 300)
       headers['Idempotent-Replayed'] = { $ref: '#/components/headers/Idempotent-Replayed' };
     const example = spec.example?.response?.status === Number(status) ? { example: spec.example.response.body } : {};
+    const other = r.contentType && r.contentType !== 'application/json' ? { [r.contentType]: { schema: { type: 'string' } } } : {};
     const content = r.schema
-      ? { [r.contentType ?? 'application/json']: { schema: schemas.ref(r.schema, 'output'), ...example } }
+      ? { 'application/json': { schema: schemas.ref(r.schema, 'output'), ...example }, ...other }
       : r.contentType
         ? { [r.contentType]: { schema: r.contentType === 'application/json' ? { type: 'object' } : { type: 'string' } } }
         : undefined;
