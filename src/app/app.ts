@@ -56,6 +56,7 @@ export function buildApp(app: AppContainer, observe?: RequestHandler): express.A
     openApiRouter(
       routers.flatMap((r) => r.specs),
       { version },
+      routers.flatMap((r) => r.webhooks),
     ),
   );
   // The hot paths (creating orders, WeChat Pay's notifications) are matched first: express walks

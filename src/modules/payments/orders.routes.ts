@@ -7,7 +7,7 @@ import { answerIdempotently } from '../../platform/idempotency/idempotent-route'
 import { OrderService } from './order.service';
 import { createOrderBody, outTradeNoParams, syncQuery } from './order.input';
 import { Metrics } from '../../platform/metrics/metrics';
-import { orderAnswer as orderSchema, orderPaymentAnswer as createdSchema } from './payments.schemas';
+import { orderAnswer as orderSchema, orderPaymentAnswer as createdSchema, PAYMENT_WEBHOOKS } from './payments.schemas';
 
 /** The tenant's order API: /v1/orders. */
 export function ordersRouter(c: DependencyContainer): ApiRouter {
@@ -16,6 +16,11 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
   const auth = tenantAuth(c);
   const metrics = c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined;
   const r = new ApiRouter();
+  for (const w of PAYMENT_WEBHOOKS)
+    r.webhook({
+      ...w,
+      description: `${w.summary}. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.`,
+    });
 
   r.route(
     {

@@ -80,3 +80,35 @@ export const refundAnswer = z.object({ refund: refundSchema });
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 }
+
+/** The envelope of every webhook: exactly the body POSTed, named per type (`OrderPaidEvent`, ...). */
+export function eventSchema<T extends string, D extends z.ZodType>(type: T, id: string, data: D) {
+  return z
+    .object({ id: z.string().describe('evt_...'), type: z.literal(type), created_at: time, data })
+    .meta({ id, description: `The ${type} event as POSTed to the tenant's webhook_url` });
+}
+
+/** The events this module sends, for the document's `webhooks`. */
+export const PAYMENT_WEBHOOKS = [
+  { name: 'order.paid', summary: 'An order was paid', payload: eventSchema('order.paid', 'OrderPaidEvent', orderAnswer.omit({})) },
+  {
+    name: 'order.closed',
+    summary: 'An unpaid order was closed',
+    payload: eventSchema('order.closed', 'OrderClosedEvent', orderAnswer.omit({})),
+  },
+  {
+    name: 'refund.succeeded',
+    summary: 'A refund reached the buyer',
+    payload: eventSchema('refund.succeeded', 'RefundSucceededEvent', refundAnswer.omit({})),
+  },
+  {
+    name: 'refund.closed',
+    summary: 'A refund was closed',
+    payload: eventSchema('refund.closed', 'RefundClosedEvent', refundAnswer.omit({})),
+  },
+  {
+    name: 'refund.abnormal',
+    summary: 'A refund needs the merchant (ABNORMAL)',
+    payload: eventSchema('refund.abnormal', 'RefundAbnormalEvent', refundAnswer.omit({})),
+  },
+];

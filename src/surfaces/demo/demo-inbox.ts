@@ -114,6 +114,7 @@ export function demoInboxRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: DEMO_INBOX_PATH,
+        operationId: 'listDemoInboxEvents',
         summary: 'Demo only: events the built-in webhook receiver got, with their signature check',
         tags: ['demo'],
         auth: 'none',
@@ -125,6 +126,7 @@ export function demoInboxRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: `${DEMO_INBOX_PATH}/:tenant`,
+        operationId: 'listDemoInboxTenantEvents',
         summary: "Demo only: one tenant's received events (tenant id or sub_mchid)",
         tags: ['demo'],
         auth: 'none',
