@@ -34,12 +34,10 @@ const applyment = z.object({
   updated_at: z.string(),
 });
 // WeChat Pay's own answers passed through with every account number and name masked: their fields are WeChat Pay's.
-const settlementAccount = z
-  .record(z.string(), z.unknown())
-  .meta({
-    id: 'SettlementAccount',
-    description: "WeChat Pay's settlement-account answer (account_type, account_bank, account_number masked, ...)",
-  });
+const settlementAccount = z.record(z.string(), z.unknown()).meta({
+  id: 'SettlementAccount',
+  description: "WeChat Pay's settlement-account answer (account_type, account_bank, account_number masked, ...)",
+});
 const settlementApplication = z
   .record(z.string(), z.unknown())
   .meta({ id: 'SettlementApplication', description: "WeChat Pay's settlement-change application (verify_result, account masked, ...)" });
