@@ -1359,7 +1359,7 @@ export interface webhooks {
     put?: never;
     /**
      * An order was paid
-     * @description An order was paid. Signed with Partnerpay-Signature; retried on WeChat Pay's schedule until a 2xx; the same id may arrive twice.
+     * @description An order was paid. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
      */
     post: operations['receiveOrderPaidEvent'];
     delete?: never;
@@ -1379,7 +1379,7 @@ export interface webhooks {
     put?: never;
     /**
      * An unpaid order was closed
-     * @description An unpaid order was closed. Signed with Partnerpay-Signature; retried on WeChat Pay's schedule until a 2xx; the same id may arrive twice.
+     * @description An unpaid order was closed. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
      */
     post: operations['receiveOrderClosedEvent'];
     delete?: never;
@@ -1399,7 +1399,7 @@ export interface webhooks {
     put?: never;
     /**
      * A refund reached the buyer
-     * @description A refund reached the buyer. Signed with Partnerpay-Signature; retried on WeChat Pay's schedule until a 2xx; the same id may arrive twice.
+     * @description A refund reached the buyer. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
      */
     post: operations['receiveRefundSucceededEvent'];
     delete?: never;
@@ -1419,7 +1419,7 @@ export interface webhooks {
     put?: never;
     /**
      * A refund was closed
-     * @description A refund was closed. Signed with Partnerpay-Signature; retried on WeChat Pay's schedule until a 2xx; the same id may arrive twice.
+     * @description A refund was closed. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
      */
     post: operations['receiveRefundClosedEvent'];
     delete?: never;
@@ -1439,7 +1439,7 @@ export interface webhooks {
     put?: never;
     /**
      * A refund needs the merchant (ABNORMAL)
-     * @description A refund needs the merchant (ABNORMAL). Signed with Partnerpay-Signature; retried on WeChat Pay's schedule until a 2xx; the same id may arrive twice.
+     * @description A refund needs the merchant (ABNORMAL). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
      */
     post: operations['receiveRefundAbnormalEvent'];
     delete?: never;
