@@ -17,6 +17,12 @@ const wechatpayAnswer = z
   .object({ code: z.enum(['SUCCESS', 'FAIL']), message: z.string().optional() })
   .meta({ id: 'WechatpayNotificationAnswer', description: 'The answer WeChat Pay reads: SUCCESS, or FAIL to be retried' });
 
+/** A refusal WeChat Pay reads as FAIL; a path that is not a notify URL gets partnerpay's PARAM_ERROR. */
+const refusal = z.union([
+  wechatpayAnswer,
+  z.object({ code: z.literal('PARAM_ERROR'), message: z.string(), detail: z.unknown().optional(), request_id: z.string() }),
+]);
+
 /** WeChat Pay's way in: POST /notify/{tenant_id}/transactions|refunds, read raw (the signature covers the exact bytes). */
 export function notifyRouter(c: DependencyContainer): ApiRouter {
   const gate = c.resolve<NotificationGate>(TOKENS.NotificationGate);
@@ -36,7 +42,8 @@ export function notifyRouter(c: DependencyContainer): ApiRouter {
       },
       responses: {
         200: { description: 'applied or already applied', schema: wechatpayAnswer },
-        400: { description: 'refused: {"code":"FAIL"}', schema: wechatpayAnswer },
+        400: { description: 'refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL)', schema: refusal },
+        404: { description: 'no such tenant: {"code":"FAIL"}', schema: wechatpayAnswer },
         401: { description: 'signature refused', schema: wechatpayAnswer },
         500: { description: 'our fault: WeChat Pay retries later', schema: wechatpayAnswer },
       },

@@ -59,6 +59,7 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/media',
+        rawBody: { contentType: 'multipart/form-data', description: 'fields sp_mchid and file (JPG, PNG or BMP, at most 2 MB)' },
         errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: 'Upload one image (JPG, PNG or BMP, at most 2 MB; multipart fields sp_mchid and file) to WeChat Pay for a provider',
         tags,

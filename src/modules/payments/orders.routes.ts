@@ -83,7 +83,16 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders/:out_trade_no/payment',
-      errors: ['ORDER_PAID', 'ORDER_CLOSED', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+      errors: [
+        'ORDER_PAID',
+        'ORDER_CLOSED',
+        'CONFLICT',
+        'APPID_MCHID_NOT_MATCH',
+        'APP_NOT_AUTHORIZED',
+        'APP_SECRET_MISSING',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       summary: 'Fresh wx.requestPayment parameters for an unpaid order',
       tags: ['orders'],
       auth: 'tenant',

@@ -27,6 +27,7 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
       method: 'post',
       path: '/v1/refunds',
       errors: [
+        'NOT_FOUND',
         'OUT_REFUND_NO_USED',
         'ORDER_NOT_REFUNDABLE',
         'REFUND_AMOUNT_EXCEEDED',

@@ -45,6 +45,7 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
       method: 'post',
       path: '/v1/profit-sharing/orders',
       errors: [
+        'NOT_FOUND',
         'OUT_ORDER_NO_USED',
         'ORDER_NOT_SPLITTABLE',
         'SECONDARY_CLEARING_FORBIDDEN',
@@ -90,7 +91,7 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/profit-sharing/unfreeze',
-      errors: ['OUT_ORDER_NO_USED', 'ORDER_NOT_SPLITTABLE', 'UNPROCESSABLE', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', 'OUT_ORDER_NO_USED', 'ORDER_NOT_SPLITTABLE', 'UNPROCESSABLE', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Release what is still frozen of a payment to the sub-merchant; no split after it',
       tags,
       auth: 'tenant',
@@ -114,7 +115,15 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/profit-sharing/returns',
-      errors: ['OUT_RETURN_NO_USED', 'RETURN_AMOUNT_EXCEEDED', 'UNPROCESSABLE', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+      errors: [
+        'NOT_FOUND',
+        'OUT_RETURN_NO_USED',
+        'RETURN_AMOUNT_EXCEEDED',
+        'UNPROCESSABLE',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       summary: 'Return (回退) part of what a merchant receiver got from a split',
       tags,
       auth: 'tenant',
