@@ -3,7 +3,7 @@ import type { AppContainer } from './container';
 import { TOKENS } from '../platform/tokens';
 import type { Logger } from '../platform/logging/logger';
 import type { Orm } from '../platform/db/orm';
-import type { KeyValueStore } from '../platform/kv/kv';
+import { RedisLink } from '../platform/kv/redis-link';
 import { requestId } from '../platform/http/request-id';
 import { requestLog } from '../platform/http/request-log';
 import { errorMiddleware, notFoundHandler } from '../platform/http/error-middleware';
@@ -49,7 +49,7 @@ export function buildApp(app: AppContainer, observe?: RequestHandler): express.A
   server.use(inputGuard);
 
   const routers: ApiRouter[] = [
-    healthRouter(orm, c.resolve<KeyValueStore>(TOKENS.Kv), Boolean(config.redis.url), app.lifecycle),
+    healthRouter(orm, c.isRegistered(RedisLink) ? c.resolve(RedisLink) : undefined, app.lifecycle),
     ...app.modules.flatMap((f) => f.routers?.(c) ?? []),
   ];
   routers.push(

@@ -8,6 +8,8 @@ import { openDatabase, type Orm } from './schema';
 import { Database } from '../platform/db/database';
 import { MemoryKeyValueStore, MemoryLockService, MemoryRateLimiter } from '../platform/kv/memory';
 import { connectRedis, RedisKeyValueStore, RedisLockService, RedisRateLimiter, type RedisClient } from '../platform/kv/redis';
+import { RedisLink } from '../platform/kv/redis-link';
+import { DegradableKeyValueStore, DegradableLockService, DegradableRateLimiter } from '../platform/kv/degradable';
 import { JobRunner } from '../platform/jobs/jobs';
 import { Lifecycle } from '../platform/lifecycle';
 import type { AppModule } from '../platform/module';
@@ -61,12 +63,20 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
   c.register(TOKENS.Db, { useValue: new Database(orm) });
 
   let redis: RedisClient | undefined;
+  let link: RedisLink | undefined;
   try {
     if (config.redis.url) {
       redis = await connectRedis(config.redis.url, config.redis.startTimeoutMs);
-      c.register(TOKENS.Kv, { useValue: new RedisKeyValueStore(redis, config.redis.keyPrefix) });
-      c.register(TOKENS.Locks, { useValue: new RedisLockService(redis, config.redis.keyPrefix) });
-      c.register(TOKENS.RateLimiter, { useValue: new RedisRateLimiter(redis, config.redis.keyPrefix) });
+      // Redis saves work, never takes payments down: while it is away each use falls back (see degradable.ts).
+      link = new RedisLink(redis, logger, {
+        commandTimeoutMs: config.redis.commandTimeoutMs,
+        probeIntervalMs: config.redis.probeIntervalMs,
+      });
+      const prefix = config.redis.keyPrefix;
+      c.register(RedisLink, { useValue: link });
+      c.register(TOKENS.Kv, { useValue: new DegradableKeyValueStore(link, new RedisKeyValueStore(link, prefix)) });
+      c.register(TOKENS.Locks, { useValue: new DegradableLockService(link, new RedisLockService(link, prefix)) });
+      c.register(TOKENS.RateLimiter, { useValue: new DegradableRateLimiter(link, new RedisRateLimiter(link, prefix)) });
     } else {
       c.register(TOKENS.Kv, { useValue: new MemoryKeyValueStore() });
       c.register(TOKENS.Locks, { useValue: new MemoryLockService() });
@@ -103,6 +113,7 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
       await jobs.stop();
       for (const f of [...modules].reverse())
         await f.onStop?.(c).catch((err) => logger.error({ err, module: f.name }, 'module stop failed'));
+      link?.close();
       if (redis) await redis.quit().catch(() => undefined);
       await orm.close(true);
     },

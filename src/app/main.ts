@@ -15,7 +15,15 @@ async function main(): Promise<void> {
   // The handler is attached before listening: a request during start-up or shutdown gets 503, never a hang.
   const lifecycle = new Lifecycle();
   const server = createServer(lifecycle.listener);
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.server.port, config.server.host, resolve));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.server.port, config.server.host, resolve)).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') throw err;
+      throw new Error(
+        `port ${config.server.port} on ${config.server.host} is already in use (another partnerpay?): stop that process, ` +
+          `or set PORT to a free port, e.g. PORT=${config.server.port + 1} npm start`,
+      );
+    },
+  );
   const port = (server.address() as AddressInfo).port;
   // The demo talks to its own embedded simulator over real HTTP, exactly as it would to WeChat Pay (and to WeChat's
   // login API, jscode2session, which the simulator serves too), and its notify URLs follow the port listened on.

@@ -15,6 +15,7 @@ import { onboardingModule } from '../modules/onboarding';
 import { billsModule } from '../modules/bills';
 import { openPlatformModule } from '../modules/open-platform';
 import { checkoutModule } from '../modules/checkout';
+import { complaintsModule } from '../modules/complaints';
 import { simulatorModule } from '../surfaces/demo/simulator.module';
 import { demoModule } from '../surfaces/demo/demo.module';
 import { observabilityModule } from '../surfaces/observability/observability.module';
@@ -36,6 +37,7 @@ export const MODULES: AppModule[] = [
   demoModule,
   openPlatformModule,
   checkoutModule,
+  complaintsModule,
   observabilityModule,
   complianceModule,
   consoleModule,

@@ -4,6 +4,8 @@ import { TOKENS } from './tokens';
 import type { Clock } from './clock';
 import type { Config } from './config/schema';
 import type { LockService } from './kv/kv';
+import { RedisLink } from './kv/redis-link';
+import { registerRedisMetrics } from './metrics/redis-metrics';
 import { DataKeyEntity } from './secrets/data-key.entity';
 import { DataKeyRepository } from './secrets/data-key.repository';
 import { SecretBox } from './secrets/secret-box';
@@ -51,6 +53,7 @@ export const platformModule: AppModule = {
             config.metrics.backlogCacheMs,
           ),
         );
+        if (d.isRegistered(RedisLink, true)) registerRedisMetrics(metrics.registry, d.resolve(RedisLink));
         return metrics;
       }),
     });

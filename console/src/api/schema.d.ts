@@ -30,8 +30,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Readiness: started, not draining, database and Redis reachable
-     * @description Readiness: started, not draining, database and Redis reachable
+     * Readiness: started, not draining, database reachable (Redis away: checks.redis degraded, still ready)
+     * @description Readiness: started, not draining, database reachable (Redis away: checks.redis degraded, still ready)
      */
     get: operations['getReadyz'];
     put?: never;
@@ -1221,6 +1221,218 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notify/sp/{sp_mchid}/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * WeChat Pay complaint notification (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE) for every sub-merchant of a provider
+     * @description WeChat Pay complaint notification (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE) for every sub-merchant of a provider
+     */
+    post: operations['createNotifySpComplaint'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The tenant's consumer complaints, newest first
+     * @description The tenant's consumer complaints, newest first
+     */
+    get: operations['listComplaints'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/media': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload one reply image (multipart field file: JPG, PNG or BMP, at most 2 MB); answers its media_id
+     * @description Upload one reply image (multipart field file: JPG, PNG or BMP, at most 2 MB); answers its media_id
+     */
+    post: operations['createComplaintMedia'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{complaint_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One complaint: detail, negotiation history, the local order it is about
+     * @description One complaint: detail, negotiation history, the local order it is about
+     */
+    get: operations['getComplaint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{complaint_id}/responses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reply to the buyer (at WeChat Pay, as the sub-merchant); the first reply moves PENDING to PROCESSING
+     * @description Reply to the buyer (at WeChat Pay, as the sub-merchant); the first reply moves PENDING to PROCESSING
+     */
+    post: operations['createComplaintResponse'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{complaint_id}/refund-decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve (then refund through /v1/refunds) or reject the buyer's refund request
+     * @description Approve (then refund through /v1/refunds) or reject the buyer's refund request
+     */
+    post: operations['createComplaintRefundDecision'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{complaint_id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark the complaint handled (the buyer then gets a satisfaction survey); 409 CONFLICT when already completed
+     * @description Mark the complaint handled (the buyer then gets a satisfaction survey); 409 CONFLICT when already completed
+     */
+    post: operations['createComplaintComplete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Complaints across tenants (tenant_id=none: sub-merchants partnerpay does not know), newest first
+     * @description Complaints across tenants (tenant_id=none: sub-merchants partnerpay does not know), newest first
+     */
+    get: operations['listAdminComplaints'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/complaints/{complaint_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One complaint with its history and local order
+     * @description One complaint with its history and local order
+     */
+    get: operations['getAdminComplaint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/service-providers/{sp_mchid}/complaint-notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The complaint URL WeChat Pay has for this provider (404 NOT_FOUND when none)
+     * @description The complaint URL WeChat Pay has for this provider (404 NOT_FOUND when none)
+     */
+    get: operations['listServiceProviderComplaintNotifications'];
+    /**
+     * Replace the registered complaint URL
+     * @description Replace the registered complaint URL
+     */
+    put: operations['putServiceProviderComplaintNotification'];
+    /**
+     * Register partnerpay's complaint URL at WeChat Pay for this provider (default PUBLIC_BASE_URL/notify/sp/{sp_mchid}/complaints)
+     * @description Register partnerpay's complaint URL at WeChat Pay for this provider (default PUBLIC_BASE_URL/notify/sp/{sp_mchid}/complaints)
+     */
+    post: operations['createServiceProviderComplaintNotification'];
+    /**
+     * Delete the registered complaint URL (the periodic sync still finds every complaint)
+     * @description Delete the registered complaint URL (the periodic sync still finds every complaint)
+     */
+    delete: operations['deleteServiceProviderComplaintNotification'];
     options?: never;
     head?: never;
     patch?: never;
@@ -4471,7 +4683,10 @@ export interface operations {
           | 'profit_sharing.finished'
           | 'profit_sharing.returned'
           | 'reconciliation.completed'
-          | 'app.authorization_changed';
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
       };
       header?: never;
       path?: never;
@@ -4500,7 +4715,10 @@ export interface operations {
                 | 'profit_sharing.finished'
                 | 'profit_sharing.returned'
                 | 'reconciliation.completed'
-                | 'app.authorization_changed';
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
               /** @description RFC 3339 */
               created_at: string;
               data: {
@@ -4508,7 +4726,7 @@ export interface operations {
               };
               delivery: {
                 /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed';
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
                 attempts: number;
                 /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
                 next_attempt_at: string | null;
@@ -4601,9 +4819,12 @@ export interface operations {
           | 'profit_sharing.finished'
           | 'profit_sharing.returned'
           | 'reconciliation.completed'
-          | 'app.authorization_changed';
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
         tenant_id?: string;
-        status?: 'pending' | 'delivering' | 'delivered' | 'failed';
+        status?: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
         created_from?: string;
         created_to?: string;
       };
@@ -4634,7 +4855,10 @@ export interface operations {
                 | 'profit_sharing.finished'
                 | 'profit_sharing.returned'
                 | 'reconciliation.completed'
-                | 'app.authorization_changed';
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
               /** @description RFC 3339 */
               created_at: string;
               data: {
@@ -4642,7 +4866,7 @@ export interface operations {
               };
               delivery: {
                 /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed';
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
                 attempts: number;
                 /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
                 next_attempt_at: string | null;
@@ -4754,7 +4978,10 @@ export interface operations {
                 | 'profit_sharing.finished'
                 | 'profit_sharing.returned'
                 | 'reconciliation.completed'
-                | 'app.authorization_changed';
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
               /** @description RFC 3339 */
               created_at: string;
               data: {
@@ -4762,7 +4989,7 @@ export interface operations {
               };
               delivery: {
                 /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed';
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
                 attempts: number;
                 /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
                 next_attempt_at: string | null;
@@ -4894,7 +5121,10 @@ export interface operations {
                 | 'profit_sharing.finished'
                 | 'profit_sharing.returned'
                 | 'reconciliation.completed'
-                | 'app.authorization_changed';
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
               /** @description RFC 3339 */
               created_at: string;
               data: {
@@ -4902,7 +5132,7 @@ export interface operations {
               };
               delivery: {
                 /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed';
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
                 attempts: number;
                 /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
                 next_attempt_at: string | null;
@@ -5371,6 +5601,19 @@ export interface operations {
             components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'] | components['schemas']['OrderClosedError'];
         };
       };
+      /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED, APPID_MCHID_NOT_MATCH */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['AppSecretMissingError']
+            | components['schemas']['AppNotAuthorizedError']
+            | components['schemas']['AppidMchidNotMatchError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -5832,6 +6075,16 @@ export interface operations {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
         };
       };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
       /** @description OUT_REFUND_NO_USED, IDEMPOTENCY_CONFLICT, CONFLICT */
       409: {
         headers: {
@@ -6224,6 +6477,16 @@ export interface operations {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
         };
       };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
       /** @description IDEMPOTENCY_CONFLICT, CONFLICT, ORDER_NOT_SPLITTABLE, OUT_ORDER_NO_USED */
       409: {
         headers: {
@@ -6514,6 +6777,16 @@ export interface operations {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
         };
       };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
       /** @description IDEMPOTENCY_CONFLICT, CONFLICT, ORDER_NOT_SPLITTABLE, OUT_ORDER_NO_USED */
       409: {
         headers: {
@@ -6683,6 +6956,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
         };
       };
       /** @description IDEMPOTENCY_CONFLICT, CONFLICT, OUT_RETURN_NO_USED */
@@ -7317,14 +7600,22 @@ export interface operations {
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
-      /** @description refused: {"code":"FAIL"} */
+      /** @description refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL) */
       400: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+          'application/json':
+            | components['schemas']['WechatpayNotificationAnswer']
+            | {
+                /** @constant */
+                code: 'PARAM_ERROR';
+                message: string;
+                detail?: unknown;
+                request_id: string;
+              };
         };
       };
       /** @description signature refused */
@@ -7337,14 +7628,14 @@ export interface operations {
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description no such tenant: {"code":"FAIL"} */
       404: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['NotFoundError'];
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
       /** @description our fault: WeChat Pay retries later */
@@ -7469,7 +7760,12 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description fields sp_mchid and file (JPG, PNG or BMP, at most 2 MB) */
+    requestBody: {
+      content: {
+        'multipart/form-data': unknown;
+      };
+    };
     responses: {
       /** @description uploaded */
       201: {
@@ -7483,6 +7779,16 @@ export interface operations {
             sha256: string;
             size: number;
           };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -10602,6 +10908,1365 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createNotifySpComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description applied or already applied */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listComplaints: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              [key: string]: unknown;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createComplaintMedia: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description uploaded */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            media_id: string;
+          };
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the complaint */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createComplaintResponse: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional; replays the first answer for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          response_content: string;
+          response_images?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the reply */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IdempotencyConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createComplaintRefundDecision: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional; replays the first answer for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          action: 'APPROVE' | 'REJECT';
+          launch_refund_day?: number;
+          reject_reason?: string;
+          reject_media_list?: string[];
+          remark?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the decision */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IdempotencyConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createComplaintComplete: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional; replays the first answer for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the completed complaint */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IdempotencyConflictError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listAdminComplaints: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        state?: string;
+        tenant_id?: string;
+        overdue?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              [key: string]: unknown;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getAdminComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the complaint */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listServiceProviderComplaintNotifications: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the registration */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            registration: {
+              mchid: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  putServiceProviderComplaintNotification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uri
+           * @description default: PUBLIC_BASE_URL + /notify/sp/{sp_mchid}/complaints
+           */
+          url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description replaced */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            registration: {
+              mchid: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createServiceProviderComplaintNotification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uri
+           * @description default: PUBLIC_BASE_URL + /notify/sp/{sp_mchid}/complaints
+           */
+          url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description registered */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            registration: {
+              mchid: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  deleteServiceProviderComplaintNotification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted */
+      204: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
         };
       };
       /** @description NOT_FOUND */

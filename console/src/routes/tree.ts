@@ -2,7 +2,7 @@
  * Every route of the app. A surface is a subtree (routes/<surface>/route.tsx and its page folders);
  * a page is a folder with its `route.tsx` (path, search params, loader, nav entry) and lazily loaded
  * components. The portal (routes/portal/, pages chosen by the tenant user's role) joins as a sibling
- * subtree of the console; the operator-only pages still to come (complaints, platform keys, tenant
+ * subtree of the console; the operator-only pages still to come (platform keys, tenant
  * users) are new folders under routes/console/ with their own nav entry.
  */
 import { indexRoute, rootRoute } from './root';
@@ -16,6 +16,7 @@ import { applymentRoute, applymentsRoute, newApplymentRoute } from './console/ap
 import { orderRoute, ordersRoute } from './console/orders/route';
 import { refundsRoute } from './console/refunds/route';
 import { notificationsRoute } from './console/notifications/route';
+import { complaintsRoute } from './console/complaints/route';
 import { eventRoute, eventsRoute } from './console/events/route';
 import { reconciliationRoute, reconciliationsRoute } from './console/reconciliations/route';
 import { profitSharingRoute } from './console/profit-sharing/route';
@@ -40,6 +41,7 @@ export const routeTree = rootRoute.addChildren([
     orderRoute,
     refundsRoute,
     notificationsRoute,
+    complaintsRoute,
     eventsRoute,
     eventRoute,
     reconciliationsRoute,

@@ -60,7 +60,7 @@ export class ApiRoutes {
   ) {}
 
   /** Adds a route; `pattern` is an express path below the mount. */
-  route(method: 'get' | 'post', pattern: string, handler: ApiHandler, opts: { multipart?: boolean } = {}): void {
+  route(method: 'get' | 'post' | 'put' | 'delete', pattern: string, handler: ApiHandler, opts: { multipart?: boolean } = {}): void {
     this.router[method](pattern, (req, res) => void this.handle(req, res, handler, opts.multipart === true));
   }
 

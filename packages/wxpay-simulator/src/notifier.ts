@@ -37,7 +37,7 @@ export interface NotifyEvent {
   url: string;
   event_type: string;
   summary: string;
-  original_type: 'transaction' | 'refund';
+  original_type: 'transaction' | 'refund' | 'complaint';
   resource: Record<string, unknown>;
 }
 

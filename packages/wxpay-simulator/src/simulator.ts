@@ -25,6 +25,9 @@ import { LoginSimulator } from './login';
 import { ComponentSimulator } from './component/component-sim';
 import { componentApiRouter } from './component/component-api';
 import { componentControlRouter } from './component/component-control';
+import { SimComplaints } from './complaints';
+import { registerComplaintRoutes } from './routes/complaints';
+import { complaintsControlRouter } from './routes/complaints-control';
 
 export interface WxpaySimulatorOptions {
   /** Wall clock for signature timestamps and business times (default: the system clock). Embedded, it is partnerpay's TOKENS.Clock. */
@@ -107,6 +110,8 @@ export class WxpaySimulator {
   readonly login: LoginSimulator;
   /** The open platform (第三方平台): component accounts, tickets, tokens, authorisations and their pushes. */
   readonly component: ComponentSimulator;
+  /** Consumer complaints 2.0: complaints, replies, refund decisions, images, the notification URL. */
+  readonly complaints: SimComplaints;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
@@ -134,6 +139,8 @@ export class WxpaySimulator {
     this.ps = new ProfitSharingSim(this.core);
     this.core.profitSharing = this.ps;
     registerProfitSharingRoutes(this.api, this.core, this.ps);
+    this.complaints = new SimComplaints(this.state, this.notifier, wall);
+    registerComplaintRoutes(this.api, this.complaints);
     registerDirectRoutes(this.api);
     this.api.notFound();
   }
@@ -143,6 +150,7 @@ export class WxpaySimulator {
     if (this.built) return this.built;
     const r = express.Router();
     r.use('/control/open-platform', loopbackOnly, componentControlRouter(this.component));
+    r.use('/control/complaints', loopbackOnly, complaintsControlRouter(this.complaints));
     r.use('/control', loopbackOnly, controlRouter(this));
     // api.weixin.qq.com's open-platform API and mp.weixin.qq.com's authorisation page.
     r.use(componentApiRouter(this.component, this.opts.clock ?? systemClock));

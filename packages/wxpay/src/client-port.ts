@@ -5,7 +5,7 @@ import type { VerifyResult } from './crypto';
 
 /** One call to WeChat Pay APIv3. The tenant (sp_mchid via `sp`, sub_mchid in path/body) travels with the call. */
 export interface WxpayCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path without host, e.g. `/v3/pay/partner/transactions/jsapi`. */
   path: string;
   query?: Record<string, string | number | undefined>;

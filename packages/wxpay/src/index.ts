@@ -19,3 +19,4 @@ export * from './platform-keys/certificate-download';
 export * from './resources';
 export * from './resources/onboarding';
 export * from './resources/profit-sharing';
+export * from './resources/complaints';

@@ -31,7 +31,7 @@ export interface TransportOptions {
 
 /** One signed exchange: `path` (with its query string) is relative to the base URL. */
 export interface RawRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   /** The exact body string (empty for GET); signed and sent as its UTF-8 bytes (unless `payload` is given). */
   body: string;

@@ -4,6 +4,7 @@
  * entities agree, so a change to an entity without a migration fails CI.
  */
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261205171545_Complaints } from './Migration20261205171545_Complaints';
 import { Migration20261205145244_OpenPlatform } from './Migration20261205145244_OpenPlatform';
 import { Migration20261201144310_BillsScale } from './Migration20261201144310_BillsScale';
 import { Migration20261201112555 } from './Migration20261201112555_TenantOrdersPerMinute';
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201144310_BillsScale', class: Migration20261201144310_BillsScale },
   { name: 'Migration20261205120000_FundsLedger', class: Migration20261205120000_FundsLedger },
   { name: 'Migration20261205145244_OpenPlatform', class: Migration20261205145244_OpenPlatform },
+  { name: 'Migration20261205171545_Complaints', class: Migration20261205171545_Complaints },
 ];

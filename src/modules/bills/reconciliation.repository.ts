@@ -98,6 +98,16 @@ export class ReconciliationRepository {
     return RECONCILIATION.selectOne(em, 'sp_mchid = ? and bill_date = ?', [spMchid, billDate], 'order by generation desc limit 1');
   }
 
+  /** The newest run of (provider, day) that finished with results, if any. */
+  async latestDone(em: Em, spMchid: string, billDate: string): Promise<ReconciliationRow | undefined> {
+    return RECONCILIATION.selectOne(
+      em,
+      "sp_mchid = ? and bill_date = ? and status = 'done'",
+      [spMchid, billDate],
+      'order by generation desc limit 1',
+    );
+  }
+
   /** The current run, or a new pending one (a new generation when `rerun`); concurrent callers get one run. */
   async request(
     spMchid: string,

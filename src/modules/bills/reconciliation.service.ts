@@ -13,7 +13,7 @@ import type { Em } from '../../platform/db/orm';
 import { AuditLog, type WriteContext } from '../operators';
 import { ReconciliationRepository } from './reconciliation.repository';
 import type { DiscrepancyRow, ReconciliationRow, RunSummary, TenantResult } from './bills.entity';
-import { BillFormatError, parseTradeBill, type TradeBillRow } from './trade-bill-parser';
+import { BillFormatError, parseTradeBill, type RejectedRow, type TradeBillRow } from './trade-bill-parser';
 import { assertBillDate, beijingMidnight, previousDay } from './dates';
 import { fundflowFee, subMerchantFundflow } from './fundflow';
 import { milliToFen } from './money';
@@ -38,6 +38,8 @@ interface StagedBill {
   empty: boolean;
   hashVerified: boolean;
   totals: Map<string, BillTotal>;
+  /** Rows that could not be read (each is a missing_local discrepancy), with their tenant when legible. */
+  rejected: Array<RejectedRow & { tenantId: string | null }>;
 }
 
 function addTotals(totals: Map<string, BillTotal>, tenantOf: (sub: string) => string | null, batch: TradeBillRow[]): void {
@@ -144,6 +146,7 @@ export class ReconciliationService {
       const tenants = await this.repo.tenantsOf(run.spMchid);
       const bill = await this.stage(run, sp, tenants);
       await this.findDiscrepancies(run, bill.empty);
+      await this.reportUnreadable(run, bill);
       await this.settleStateMismatches(run, sp);
       await this.complete(run, sp, tenants, bill);
       log.info({ rows: bill.rows }, 'reconciliation done');
@@ -173,7 +176,7 @@ export class ReconciliationService {
     try {
       applied = await applyTradeBill(this.wxpay, sp, { bill_date: run.billDate, bill_type: 'ALL', tar_type: 'GZIP' });
     } catch (err) {
-      if (isUpstream(err, 'NO_STATEMENT_EXIST')) return { rows: 0, empty: true, hashVerified: false, totals: new Map() };
+      if (isUpstream(err, 'NO_STATEMENT_EXIST')) return { rows: 0, empty: true, hashVerified: false, totals: new Map(), rejected: [] };
       if (isUpstream(err, 'STATEMENT_CREATING')) throw new NotReady('the trade bill is being generated (STATEMENT_CREATING)');
       if (!isUpstream(err)) throw new NotReady(`WeChat Pay could not be reached: ${(err as Error).message}`);
       throw new BillFormatError(`WeChat Pay refused the bill application: ${(err as Error).message}`);
@@ -215,7 +218,8 @@ export class ReconciliationService {
     if (failure) throw failure;
     if (applied.hash_type.toUpperCase() !== 'SHA1' || parsed.sha1 !== applied.hash_value.toLowerCase())
       throw new BillFormatError(`hash mismatch: the bill's SHA1 is ${parsed.sha1}, WeChat Pay announced ${applied.hash_value}`);
-    return { rows: parsed.rows, empty: false, hashVerified: true, totals };
+    const rejected = parsed.rejected.map((r) => ({ ...r, tenantId: r.subMchid === null ? null : tenantOf(r.subMchid) }));
+    return { rows: parsed.rows, empty: false, hashVerified: true, totals, rejected };
   }
 
   private discrepancy(run: ReconciliationRow, d: Partial<DiscrepancyRow> & Pick<DiscrepancyRow, 'kind' | 'subMchid' | 'outTradeNo'>) {
@@ -244,6 +248,25 @@ export class ReconciliationService {
     await Promise.all([this.billSideDiscrepancies(run), this.localSideDiscrepancies(run, empty)]);
   }
 
+  /**
+   * Each unreadable bill row is a `missing_local` discrepancy saying which line and why, reported to
+   * its tenant when its 特约商户号 is legible: one odd row never fails the run for every tenant.
+   */
+  private async reportUnreadable(run: ReconciliationRow, bill: StagedBill): Promise<void> {
+    if (!bill.rejected.length) return;
+    await this.repo.addDiscrepancies(
+      bill.rejected.map((r) =>
+        this.discrepancy(run, {
+          kind: 'missing_local',
+          tenantId: r.tenantId,
+          subMchid: r.subMchid ?? '',
+          outTradeNo: r.outTradeNo ?? '',
+          note: `unreadable bill row: ${r.reason}`.slice(0, 250),
+        }),
+      ),
+    );
+  }
+
   /** Bill rows without a matching local order or refund of their tenant. */
   private async billSideDiscrepancies(run: ReconciliationRow): Promise<void> {
     for (const kind of ['pay', 'refund'] as const) {
@@ -266,8 +289,8 @@ export class ReconciliationService {
     const margin = this.config.bills.boundaryMinutes * 60_000;
     const start = beijingMidnight(run.billDate);
     const end = start + 86_400_000;
-    const prev = await this.repo.current(this.repo.db.read(), run.spMchid, previousDay(run.billDate));
-    const prevId = prev?.status === 'done' ? prev.id : null;
+    const prev = await this.repo.latestDone(this.repo.db.read(), run.spMchid, previousDay(run.billDate));
+    const prevId = prev?.id ?? null;
     const local = [
       ...(await this.repo.unbilledPayments(run.id, prevId, run.spMchid, start - margin, end - margin)),
       ...(await this.repo.unbilledRefunds(run.id, prevId, run.spMchid, start - margin, end - margin)),
@@ -363,6 +386,8 @@ export class ReconciliationService {
       res.totals.fee += t.feeMilli; // thousandths of a fen until rounded below
       res.summary.matched += t.n;
     }
+    // Unreadable rows are counted as bill rows so that their missing_local discrepancy (subtracted below) balances.
+    for (const r of bill.rejected) if (r.tenantId) results.get(r.tenantId)!.summary.matched++;
     for (const c of await this.repo.discrepancyCounts(run.id)) {
       const kind = c.kind as keyof RunSummary;
       total[kind] += c.n;
@@ -425,10 +450,14 @@ export class ReconciliationService {
     }
   }
 
-  /** A tenant's view of its provider's current run of a day, or 404. */
+  /**
+   * A tenant's view of its provider's run of a day: the latest one that finished (a failed or still
+   * running rerun never hides an earlier good result), else the current one, or 404.
+   */
   async forTenant(tenantId: string, spMchid: string, billDate: string): Promise<{ run: ReconciliationRow; result?: TenantResult }> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate)) throw AppError.invalid([{ field: 'bill_date', issue: 'must be yyyy-MM-dd' }]);
-    const run = await this.repo.current(this.repo.db.read(), spMchid, billDate);
+    const em = this.repo.db.read();
+    const run = (await this.repo.latestDone(em, spMchid, billDate)) ?? (await this.repo.current(em, spMchid, billDate));
     if (!run) throw AppError.notFound(`reconciliation of ${billDate}`);
     return { run, result: run.tenants?.find((t) => t.tenant_id === tenantId) };
   }

@@ -9,11 +9,13 @@ import { ReconciliationService } from './reconciliation.service';
 import { discrepancyView, tenantRunView } from './bills.view';
 import { cursorId } from './bills.routes';
 import { yuanText } from './money';
+import { tenantCsvLine } from './trade-bill-parser';
 
 const params = z.object({ bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-MM-dd') });
 const HEADER =
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,' +
   '微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
+const COLUMNS = HEADER.split(',');
 const SUMMARY_HEADER = '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
 
 /** Tenants: their part of each day's reconciliation and their rows of the bills. */
@@ -89,7 +91,7 @@ export function tenantBillsRouter(c: DependencyContainer): ApiRouter {
         const page = await service.repo.tenantLines(run.id, tenant.id, after, 1000);
         if (!page.length) break;
         after = page[page.length - 1].seq;
-        res.write(page.map((l) => `${l.line}\r\n`).join(''));
+        res.write(page.map((l) => `${tenantCsvLine(l.line, COLUMNS)}\r\n`).join(''));
       }
       const t = result.totals;
       const count = result.summary.matched + result.summary.missing_local + result.summary.amount_mismatch + result.summary.state_mismatch;

@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { milliToFen, units } from './money';
 import { parseBeijingDateTime } from './dates';
+import { csvLine } from '../../platform/csv/csv-cell';
 
 /** One detail row of a trade bill, with amounts as integers (fen; fee in thousandths of a fen). */
 export interface TradeBillRow {
@@ -30,11 +31,27 @@ export class BillFormatError extends Error {
   }
 }
 
-/** What a fully read bill proved: its row count and the SHA-1 of its uncompressed bytes. */
+/** A detail row that could not be read: it becomes a discrepancy instead of failing the whole run. */
+export interface RejectedRow {
+  /** Line number in the file (1 = the header). */
+  lineNo: number;
+  reason: string;
+  /** 特约商户号 and 商户订单号 when they could still be read (the row is then reported to that tenant). */
+  subMchid: string | null;
+  outTradeNo: string | null;
+}
+
+/** What a fully read bill proved: its row count (read rows), the rows it could not read, and the SHA-1 of its uncompressed bytes. */
 export interface ParsedBill {
   rows: number;
+  rejected: RejectedRow[];
   sha1: string;
 }
+
+/** More unreadable rows than this means the file is not in WeChat Pay's layout at all: the run fails. */
+export const MAX_REJECTED_ROWS = 100;
+/** The free-text columns (the order's description and attach): the only ones a `,`` inside a value can widen. */
+const TEXT_COLUMNS = ['商品名称', '商户数据包'];
 
 const COLUMNS = {
   time: '交易时间',
@@ -71,10 +88,56 @@ class HashTap extends Transform {
   }
 }
 
-/** A field without its leading backtick (every detail and summary value carries one). */
+/** A field's value (the layout split has already removed its leading backtick). */
 function cell(raw: string | undefined, rowNo: number, name: string): string {
-  if (raw === undefined || !raw.startsWith('`')) throw new BillFormatError(`malformed row ${rowNo}: ${name} has no leading backtick`);
-  return raw.slice(1);
+  if (raw === undefined) throw new BillFormatError(`malformed row ${rowNo}: ${name} is missing`);
+  return raw;
+}
+
+/**
+ * A data line split by WeChat Pay's own layout (spec §9.5): every value starts with a backtick, so
+ * values are separated by "," + backtick, never by a bare comma (a description like "咖啡, 大杯" is one
+ * value). `undefined` when the line does not start with a backtick (a header line).
+ */
+export function splitBillLine(line: string): string[] | undefined {
+  if (!line.startsWith('`')) return undefined;
+  return line.slice(1).split(',`');
+}
+
+/**
+ * A data line's values fitted to the header's column count. A value of a free-text column
+ * (商品名称, 商户数据包) that itself holds "," + backtick (an order placed outside partnerpay) widens
+ * the line: every other column is then read from its own end of the line (the ones before the text
+ * columns from the left, the ones after from the right), so text can never shift an amount.
+ * Throws with what is wrong when the line cannot be fitted.
+ */
+export function fitColumns(values: string[], header: string[]): string[] {
+  if (values.length === header.length) return values;
+  if (values.length < header.length) throw new Error(`${values.length} columns where the header has ${header.length}`);
+  const first = header.indexOf(TEXT_COLUMNS[0]);
+  const last = header.indexOf(TEXT_COLUMNS[TEXT_COLUMNS.length - 1]);
+  if (first < 0 || last !== first + TEXT_COLUMNS.length - 1)
+    throw new Error(`${values.length} columns where the header has ${header.length}`);
+  const extra = values.length - header.length;
+  // The surplus is folded into the first text column (which one held it cannot be known; neither is an amount).
+  const text = values.slice(first, first + extra + 1).join(',`');
+  return [...values.slice(0, first), text, ...values.slice(first + extra + 1)];
+}
+
+/**
+ * A stored bill row as a line of the tenant's CSV in WeChat Pay's columns: each value keeps its
+ * leading backtick (so no cell starts like a formula), and a value holding a comma, quote or line
+ * break is quoted, so a description such as `x,=HYPERLINK(...)` stays one text cell in a spreadsheet.
+ */
+export function tenantCsvLine(line: string, header: string[]): string {
+  const values = splitBillLine(line) ?? [line];
+  let fitted: string[];
+  try {
+    fitted = fitColumns(values, header);
+  } catch {
+    fitted = values;
+  }
+  return csvLine(fitted.map((v) => `\`${v}`));
 }
 
 /**
@@ -90,7 +153,9 @@ export async function parseTradeBill(
 ): Promise<ParsedBill> {
   const tap = new HashTap();
   const source = await sniffGzip(input);
-  const parser = parse({ bom: true, quote: false, relax_column_count: true, skip_empty_lines: true });
+  // Split on "," + backtick, WeChat Pay's separator between values; header lines (no backticks) come
+  // out as one field and are split on commas below.
+  const parser = parse({ bom: true, quote: false, delimiter: ',`', relax_column_count: true, skip_empty_lines: true });
   const failed = (e: Error) => parser.destroy(e);
   const plain = source.gzip ? source.stream.pipe(createGunzip()).on('error', failed) : source.stream;
   plain.pipe(tap).on('error', failed).pipe(parser);
@@ -99,27 +164,55 @@ export async function parseTradeBill(
   const sums = { count: 0, settle: 0, refund: 0, fee: 0, total: 0, refundApplied: 0 };
   let index: Record<Col, number> | undefined;
   let phase: 'header' | 'detail' | 'summary' | 'end' = 'header';
+  let header: string[] = [];
   let summaryHeader: string[] = [];
   let batch: TradeBillRow[] = [];
+  const rejected: RejectedRow[] = [];
   let lineNo = 0;
   let batchError: unknown;
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+    for await (const fields of parser as AsyncIterable<string[]>) {
       lineNo++;
+      const raw = fields.join(',`');
+      const headerLine = !raw.startsWith('`');
       if (phase === 'header') {
-        index = headerIndex(record);
+        if (!headerLine) throw new BillFormatError('malformed bill: the first line is not the header');
+        header = raw.split(',');
+        index = headerIndex(header);
         phase = 'detail';
-      } else if (phase === 'detail' && record[0] === '总交易单数') {
-        summaryHeader = record;
+      } else if (phase === 'detail' && headerLine && raw.startsWith('总交易单数')) {
+        summaryHeader = raw.split(',');
         phase = 'summary';
       } else if (phase === 'detail') {
-        const row = detailRow(record, index!, lineNo, sums.count + 1);
+        let row: TradeBillRow;
+        let settle: number;
+        let refund: number;
+        try {
+          if (headerLine) throw new BillFormatError(`malformed row ${lineNo}: the row does not start with a backtick`);
+          let record: string[];
+          try {
+            record = fitColumns(splitBillLine(raw)!, header);
+          } catch (e) {
+            throw new BillFormatError(`malformed row ${lineNo}: ${(e as Error).message}`);
+          }
+          row = detailRow(record, raw, index!, lineNo, sums.count + 1);
+          settle = amountOf(record, index!.settle, lineNo, COLUMNS.settle);
+          refund = amountOf(record, index!.refund, lineNo, COLUMNS.refund);
+        } catch (e) {
+          if (!(e instanceof BillFormatError)) throw e;
+          rejected.push(rejectedRow(raw, index!, lineNo, e.message));
+          if (rejected.length > MAX_REJECTED_ROWS)
+            throw new BillFormatError(
+              `more than ${MAX_REJECTED_ROWS} unreadable rows (is this WeChat Pay's layout?); the first: ${rejected[0].reason}`,
+            );
+          continue;
+        }
         sums.count++;
         sums.total += row.kind === 'pay' ? row.amount : 0;
         sums.refundApplied += row.kind === 'refund' ? row.amount : 0;
         sums.fee += row.feeMilli;
-        sums.settle += amountOf(record, index!.settle, lineNo, COLUMNS.settle);
-        sums.refund += amountOf(record, index!.refund, lineNo, COLUMNS.refund);
+        sums.settle += settle;
+        sums.refund += refund;
         batch.push(row);
         if (batch.length >= batchSize) {
           const full = batch;
@@ -130,7 +223,7 @@ export async function parseTradeBill(
           });
         }
       } else if (phase === 'summary') {
-        checkSummary(summaryHeader, record, sums, lineNo);
+        checkSummary(summaryHeader, splitBillLine(raw) ?? raw.split(','), sums, rejected, lineNo);
         phase = 'end';
       } else throw new BillFormatError(`malformed bill: line ${lineNo} follows the summary row`);
     }
@@ -143,7 +236,7 @@ export async function parseTradeBill(
   }
   if (phase !== 'end') throw new BillFormatError('truncated bill: the summary row is missing');
   if (batch.length) await onBatch(batch);
-  return { rows: sums.count, sha1: tap.hash.digest('hex') };
+  return { rows: sums.count, rejected, sha1: tap.hash.digest('hex') };
 }
 
 async function sniffGzip(input: Readable): Promise<{ stream: Readable; gzip: boolean }> {
@@ -175,7 +268,21 @@ function amountOf(record: string[], i: number, lineNo: number, name: string, sca
   return v;
 }
 
-function detailRow(record: string[], ix: Record<Col, number>, lineNo: number, seq: number): TradeBillRow {
+/** What can still be read of an unreadable row, to report it (to its tenant when 特约商户号 is legible). */
+function rejectedRow(raw: string, ix: Record<Col, number>, lineNo: number, reason: string): RejectedRow {
+  const values = splitBillLine(raw) ?? raw.split(',');
+  // Both columns come before the free-text ones, so they are where the header says even in a widened row.
+  const sub = values[ix.sub];
+  const outTradeNo = values[ix.outTradeNo];
+  return {
+    lineNo,
+    reason: reason.slice(0, 200),
+    subMchid: sub !== undefined && /^\d{1,16}$/.test(sub) ? sub : null,
+    outTradeNo: outTradeNo && /^[0-9A-Za-z_\-|*]{1,32}$/.test(outTradeNo) ? outTradeNo : null,
+  };
+}
+
+function detailRow(record: string[], raw: string, ix: Record<Col, number>, lineNo: number, seq: number): TradeBillRow {
   const get = (c: Col) => cell(record[ix[c]], lineNo, COLUMNS[c]);
   const state = get('state');
   if (state !== 'SUCCESS' && state !== 'REFUND')
@@ -186,7 +293,7 @@ function detailRow(record: string[], ix: Record<Col, number>, lineNo: number, se
   const subMchid = get('sub');
   if (!outTradeNo || !/^\d{1,16}$/.test(subMchid))
     throw new BillFormatError(`malformed row ${lineNo}: 商户订单号 or 特约商户号 is missing`);
-  const line = record.join(',');
+  const line = raw;
   // No text field of a bill holds one; SQLite would cut the stored row short at it.
   if (line.includes('\0')) throw new BillFormatError(`malformed row ${lineNo}: a NUL byte`);
   const refund = state === 'REFUND';
@@ -209,15 +316,22 @@ function detailRow(record: string[], ix: Record<Col, number>, lineNo: number, se
 
 type Sums = Record<'count' | 'settle' | 'refund' | 'fee' | 'total' | 'refundApplied', number>;
 
-function checkSummary(header: string[], record: string[], sums: Sums, lineNo: number): void {
+/**
+ * The summary row must equal the detail sums. With unreadable rows (reported as discrepancies) it
+ * cannot: their amounts are unknown, so only the row count (read + unreadable) is checked rather
+ * than failing every tenant.
+ */
+function checkSummary(header: string[], record: string[], sums: Sums, rejected: RejectedRow[], lineNo: number): void {
   header.forEach((name, i) => {
     const what = SUMMARY[name];
     if (what === undefined || what === 'ignored') return;
     const text = cell(record[i], lineNo, name);
     if (what === 'count') {
-      if (units(text, 0) !== sums.count) throw new BillFormatError(`summary mismatch: ${name} is ${text}, the bill has ${sums.count} rows`);
+      const rows = sums.count + rejected.length;
+      if (units(text, 0) !== rows) throw new BillFormatError(`summary mismatch: ${name} is ${text}, the bill has ${rows} rows`);
       return;
     }
+    if (rejected.length) return;
     const fen = units(text, 2);
     const detail = what === 'fee' ? milliToFen(sums.fee) : sums[what];
     if (fen === undefined) throw new BillFormatError(`malformed summary row: ${name} "${text.slice(0, 20)}" is not an amount`);

@@ -58,8 +58,8 @@ export function checkoutRouter(c: DependencyContainer): ApiRouter {
         responses: { 200: { description: 'the order and wx.requestPayment parameters', schema: z.object({ order: view, payment }) } },
       },
       async ({ params, body, req }) => {
-        await checkout.throttle(params.order_id, address(req));
-        return checkout.pay(params.order_id, body.client_secret, body.code);
+        await checkout.throttle(address(req));
+        return checkout.pay(params.order_id, body.client_secret, body.code, address(req));
       },
     )
     .route(
@@ -75,8 +75,8 @@ export function checkoutRouter(c: DependencyContainer): ApiRouter {
         responses: { 200: { description: 'the order', schema: z.object({ order: view }) } },
       },
       async ({ params, query, req }) => {
-        await checkout.throttle(params.order_id, address(req));
-        return { order: await checkout.view(params.order_id, query.client_secret) };
+        await checkout.throttle(address(req));
+        return { order: await checkout.view(params.order_id, query.client_secret, address(req)) };
       },
     );
 }

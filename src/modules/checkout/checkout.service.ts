@@ -44,29 +44,36 @@ export class CheckoutService {
     @inject(ComponentLogin) private readonly componentLogin: ComponentLogin,
   ) {}
 
-  /** Per-address and per-order budgets, counted before anything else (guessing costs the guesser). */
-  async throttle(orderId: string, address: string): Promise<void> {
-    const { perAddressPerMinute, perOrderPerMinute } = this.config.checkout;
-    const byAddress = await this.limiter.hit(`mp:addr:${address}`, perAddressPerMinute, 60_000);
+  /** The per-address budget of every /mp/v1 call, counted before anything else (guessing costs the guesser). */
+  async throttle(address: string): Promise<void> {
+    const byAddress = await this.limiter.hit(`mp:addr:${address}`, this.config.checkout.perAddressPerMinute, 60_000);
     if (!byAddress.allowed) throw AppError.rateLimited(byAddress.retryAfterMs / 1000, 'too many checkout calls from this address');
-    const byOrder = await this.limiter.hit(`mp:order:${orderId}`, perOrderPerMinute, 60_000);
-    if (!byOrder.allowed) throw AppError.rateLimited(byOrder.retryAfterMs / 1000, 'too many checkout calls for this order');
   }
 
-  /** The order the client_secret opens, or 404; an unknown order and a wrong secret are the same answer. */
-  private async open(orderId: string, clientSecret: string): Promise<{ order: PaymentOrderRow; tenant: TenantView }> {
-    const notFound = () => AppError.notFound(`order ${orderId}`);
-    if (CLIENT_SECRET.exec(clientSecret)?.[1] !== orderId) throw notFound();
+  /**
+   * The order the client_secret opens, or 404; an unknown order and a wrong secret are the same answer.
+   * Only a call whose secret matched spends the order's budget: someone who knows just the order id
+   * cannot use it up and lock the real buyer out. Wrong secrets spend their address's own, smaller budget.
+   */
+  private async open(orderId: string, clientSecret: string, address: string): Promise<{ order: PaymentOrderRow; tenant: TenantView }> {
+    const notFound = async () => {
+      const wrong = await this.limiter.hit(`mp:wrong:${address}`, this.config.checkout.wrongSecretsPerAddressPerMinute, 60_000);
+      if (!wrong.allowed) return AppError.rateLimited(wrong.retryAfterMs / 1000, 'too many wrong client_secrets from this address');
+      return AppError.notFound(`order ${orderId}`);
+    };
+    if (CLIENT_SECRET.exec(clientSecret)?.[1] !== orderId) throw await notFound();
     const order = await this.orderRows.findById(orderId);
-    if (!order || !(await this.clientSecrets.matches(order, clientSecret))) throw notFound();
+    if (!order || !(await this.clientSecrets.matches(order, clientSecret))) throw await notFound();
+    const byOrder = await this.limiter.hit(`mp:order:${orderId}`, this.config.checkout.perOrderPerMinute, 60_000);
+    if (!byOrder.allowed) throw AppError.rateLimited(byOrder.retryAfterMs / 1000, 'too many checkout calls for this order');
     const tenant = await this.tenants.byId(order.tenantId);
-    if (!tenant) throw notFound();
+    if (!tenant) throw AppError.notFound(`order ${orderId}`);
     return { order, tenant };
   }
 
   /** GET /mp/v1/orders/{id}: the result page's view (asks WeChat Pay now and then while unpaid). */
-  async view(orderId: string, clientSecret: string): Promise<CheckoutOrderView> {
-    let { order } = await this.open(orderId, clientSecret);
+  async view(orderId: string, clientSecret: string, address: string): Promise<CheckoutOrderView> {
+    let { order } = await this.open(orderId, clientSecret, address);
     const now = this.clock.now();
     if (order.tradeState === 'NOTPAY' && order.prepayId && now - (order.lastSyncedAt ?? order.prepayAt ?? 0) >= SYNC_EVERY_MS)
       order = await this.orders.sync(await this.providers.require(order.spMchid), order).catch(() => order);
@@ -74,8 +81,13 @@ export class CheckoutService {
   }
 
   /** POST /mp/v1/orders/{id}/pay: logs the buyer in, binds the first one, answers wx.requestPayment's parameters. */
-  async pay(orderId: string, clientSecret: string, code: string): Promise<{ order: CheckoutOrderView; payment: PaymentParams }> {
-    const { order, tenant } = await this.open(orderId, clientSecret);
+  async pay(
+    orderId: string,
+    clientSecret: string,
+    code: string,
+    address: string,
+  ): Promise<{ order: CheckoutOrderView; payment: PaymentParams }> {
+    const { order, tenant } = await this.open(orderId, clientSecret, address);
     if (tenant.status !== 'active')
       throw new AppError('TENANT_SUSPENDED', 'this shop cannot take payments at the moment; the buyer should contact the shop');
     this.orders.assertOpen(order);

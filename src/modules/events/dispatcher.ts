@@ -55,6 +55,7 @@ export class EventDispatcher {
 
   /** One job tick: claim and deliver due events until none are left (or the round limit). Answers how many were attempted. */
   async runOnce(): Promise<number> {
+    await this.releaseUndeliverable().catch((err) => this.logger.error({ err }, 'undeliverable events could not be released'));
     let total = 0;
     for (let round = 0; round < this.maxRounds; round++) {
       const claimed = await this.claim(this.batchSize);
@@ -63,6 +64,16 @@ export class EventDispatcher {
       if (claimed.length < this.batchSize) break;
     }
     return total;
+  }
+
+  /** Undeliverable events of tenants that now have a webhook_url are due again (delivered like any other). */
+  async releaseUndeliverable(): Promise<number> {
+    let released = 0;
+    for (const tenantId of await this.repo.undeliverableTenants(100)) {
+      const tenant = await this.tenants().byId(tenantId);
+      if (tenant?.webhookUrl) released += await this.repo.release(tenantId, this.clock.now());
+    }
+    return released;
   }
 
   /** Claims up to `limit` due events: marks them delivering, counts the attempt and leases them until now + leaseMs. */
@@ -85,8 +96,11 @@ export class EventDispatcher {
       url = tenant?.webhookUrl ?? '';
       const secrets = tenant ? await tenants.webhookSecrets(tenant.id) : [];
       if (!tenant) result = failure('the tenant no longer exists');
-      else if (!url) result = failure('the tenant has no webhook_url');
-      else if (secrets.length === 0) result = failure('the tenant has no active webhook secret');
+      else if (!url) {
+        // Nowhere to send it: kept as undeliverable, no attempt and no warning, until a URL is set.
+        await this.repo.park(e.id, e.attempts);
+        return;
+      } else if (secrets.length === 0) result = failure('the tenant has no active webhook secret');
       else {
         const signature = webhookSignatureHeader(
           secrets.map((s) => s.secret),

@@ -2,9 +2,9 @@ import { defineEntity, p, table, type RowOf } from '../../platform/db/table';
 
 /**
  * Delivery state of an outbox event: pending (due at next_attempt_at), delivering (claimed, leased until next_attempt_at),
- * delivered, failed (schedule exhausted).
+ * delivered, failed (schedule exhausted), undeliverable (its tenant has no webhook_url: kept, no attempt, until one is set).
  */
-export type EventStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
+export type EventStatus = 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
 
 /**
  * One event for a tenant's webhook: a row of the transactional outbox. Times are epoch

@@ -3,7 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../../platform/tokens';
 import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
-import { isSqlite, run } from '../../platform/db/sql';
+import { isSqlite, rows, run } from '../../platform/db/sql';
 import {
   EVENT as T,
   EVENT_DELIVERY_ATTEMPT as A,
@@ -68,10 +68,10 @@ export class EventRepository {
     return A.findBy(this.db.read(), { eventId }, 'order by attempt');
   }
 
-  /** A delivered or failed event starts a fresh retry schedule now (guarded: repeated calls queue it once). */
+  /** A delivered, failed or undeliverable event starts a fresh retry schedule now (guarded: repeated calls queue it once). */
   async restart(id: string, now: number, em: Em = this.db.read()): Promise<void> {
-    const sql = `update ${T.name} set status = 'pending', next_attempt_at = ?, retry_base = attempts where id = ? and status in (?, ?)`;
-    await run(em, sql, [now, id, 'delivered', 'failed']);
+    const sql = `update ${T.name} set status = 'pending', next_attempt_at = ?, retry_base = attempts where id = ? and status in (?, ?, ?)`;
+    await run(em, sql, [now, id, 'delivered', 'failed', 'undeliverable']);
   }
 
   /** A pending event due later is brought forward to now. */
@@ -126,6 +126,36 @@ export class EventRepository {
       if ((await run(em, sql, [now, leaseUntil, r.id, r.attempts, now])) === 1) claimed.push(r);
     }
     return claimed;
+  }
+
+  /**
+   * Parks a claimed event of a tenant without a webhook_url as `undeliverable`: no attempt is recorded
+   * and the claim's count is undone (guarded like settle, so a superseded claim changes nothing).
+   */
+  async park(eventId: string, attempt: number): Promise<boolean> {
+    const sql =
+      `update ${T.name} set status = 'undeliverable', attempts = attempts - 1,` +
+      ' last_attempt_at = case when attempts = 1 then null else last_attempt_at end' +
+      ` where id = ? and status = 'delivering' and attempts = ?`;
+    return (await run(this.db.read(), sql, [eventId, attempt])) === 1;
+  }
+
+  /** Tenants that have undeliverable events (a bounded read of the status index). */
+  async undeliverableTenants(limit: number): Promise<string[]> {
+    const list = await rows<{ tenant_id: string }>(
+      this.db.read(),
+      `select distinct tenant_id from ${T.name} where status = 'undeliverable' limit ${Number(limit)}`,
+    );
+    return list.map((r) => String(r.tenant_id));
+  }
+
+  /** A tenant's undeliverable events become due now (its webhook_url has been set). Answers how many. */
+  async release(tenantId: string, now: number): Promise<number> {
+    return run(
+      this.db.read(),
+      `update ${T.name} set status = 'pending', next_attempt_at = ? where tenant_id = ? and status = 'undeliverable'`,
+      [now, tenantId],
+    );
   }
 
   /**

@@ -124,7 +124,8 @@ export class EventQueries {
     const after = await this.repo.db.tx(async (em) => {
       const row = await this.repo.findById(id, em);
       if (!row) throw AppError.notFound('event');
-      if (row.status === 'delivered' || row.status === 'failed') await this.repo.restart(id, now, em);
+      // An undeliverable one is tried again too (parked again, without an attempt, while its tenant has no webhook_url).
+      if (row.status === 'delivered' || row.status === 'failed' || row.status === 'undeliverable') await this.repo.restart(id, now, em);
       else if (row.status === 'pending') await this.repo.bringForward(id, now, em);
       const fresh = (await this.repo.findById(id, em))!;
       if (ctx && this.audit)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from './outbox';
 
-export const EVENT_STATUSES = ['pending', 'delivering', 'delivered', 'failed'] as const;
+export const EVENT_STATUSES = ['pending', 'delivering', 'delivered', 'failed', 'undeliverable'] as const;
 
 const time = z.string().describe('RFC 3339');
 

@@ -14,7 +14,10 @@ export type EventType =
   | 'profit_sharing.finished'
   | 'profit_sharing.returned'
   | 'reconciliation.completed'
-  | 'app.authorization_changed';
+  | 'app.authorization_changed'
+  | 'complaint.created'
+  | 'complaint.updated'
+  | 'complaint.overdue';
 
 export const EVENT_TYPES: readonly EventType[] = [
   'order.paid',
@@ -26,6 +29,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'profit_sharing.returned',
   'reconciliation.completed',
   'app.authorization_changed',
+  'complaint.created',
+  'complaint.updated',
+  'complaint.overdue',
 ];
 
 export interface NewEvent {

@@ -8,6 +8,13 @@ export const MAX_TOTAL_FEN = 2_147_483_647;
 // WeChat Pay accepts UTF-8 of 1-3 bytes per character only: no emoji or other 4-byte characters (spec §14).
 const noFourByteChars = (s: string) => !/[\u{10000}-\u{10FFFF}]/u.test(s);
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+/**
+ * Text that WeChat Pay writes into its trade bill (description → 商品名称, attach → 商户数据包) must not
+ * hold a backtick, the bill's value marker, nor control characters (tab, line breaks, NUL): either
+ * would break the bill's layout for the provider's reconciliation.
+ */
+export const billSafeText = (s: string) => !/[`\u0000-\u001f\u007f-\u009f]/.test(s);
+const BILL_SAFE = 'must not contain a backtick (`) or control characters such as tab or line breaks (WeChat Pay bills cannot carry them)';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?([+-](\d{2}):(\d{2})|Z)$/;
 
@@ -33,7 +40,8 @@ export const createOrderBody = z.strictObject({
     .string()
     .min(1, 'must not be empty')
     .max(127, 'must be at most 127 characters')
-    .refine(noFourByteChars, 'must not contain emoji or other 4-byte characters (WeChat Pay refuses them)'),
+    .refine(noFourByteChars, 'must not contain emoji or other 4-byte characters (WeChat Pay refuses them)')
+    .refine(billSafeText, BILL_SAFE),
   amount: z.strictObject({
     total: z
       .number()
@@ -49,6 +57,7 @@ export const createOrderBody = z.strictObject({
     .string()
     .refine((s) => utf8Bytes(s) <= 128, 'must be at most 128 bytes of UTF-8')
     .refine(noFourByteChars, 'must not contain emoji or other 4-byte characters')
+    .refine(billSafeText, BILL_SAFE)
     .optional(),
   /** settle_info.profit_sharing: freeze the funds for profit sharing (分账). */
   profit_sharing: z.boolean().optional(),

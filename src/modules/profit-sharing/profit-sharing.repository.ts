@@ -52,14 +52,20 @@ export class ProfitSharingRepository {
     return (await RECEIVER.findBy(this.db.read(), { tenantId, account }))[0];
   }
   /** Records a registration at WeChat Pay (replacing an earlier one of the same receiver). */
-  async saveReceiver(r: ReceiverRow): Promise<void> {
+  /** Records a receiver's registration; `also` (its audit entry) commits with it. */
+  async saveReceiver(r: ReceiverRow, also?: (em: Em) => Promise<void>): Promise<void> {
     await this.db.tx(async (em) => {
       await this.deleteReceiverIn(em, r.tenantId, r.type, r.account);
       await RECEIVER.insert(em, r);
+      await also?.(em);
     });
   }
-  async deleteReceiver(tenantId: string, type: string, account: string): Promise<void> {
-    await this.deleteReceiverIn(this.db.read(), tenantId, type, account);
+  /** Forgets a receiver's registration; `also` (its audit entry) commits with it. */
+  async deleteReceiver(tenantId: string, type: string, account: string, also?: (em: Em) => Promise<void>): Promise<void> {
+    await this.db.tx(async (em) => {
+      await this.deleteReceiverIn(em, tenantId, type, account);
+      await also?.(em);
+    });
   }
   private async deleteReceiverIn(em: Em, tenantId: string, type: string, account: string): Promise<void> {
     await em.execute(

@@ -3,7 +3,7 @@ import { TOKENS } from '../../platform/tokens';
 import { AppError } from '../../platform/errors/errors';
 import type { Clock } from '../../platform/clock';
 import { newId } from '../../platform/ids';
-import type { WriteContext } from '../operators';
+import { AuditLog, type WriteContext } from '../operators';
 import { encryptSensitive, addReceiver, deleteReceiver, isUpstream, type PlatformKeys, type WxpayClient } from '@partnerpay/wxpay';
 import { TenantsService, ProviderCredentials, type TenantDirectory, type TenantView, type Receiver } from '../tenancy';
 import { MAX_RECEIVERS, type AddReceiverInput } from './profit-sharing.input';
@@ -25,6 +25,7 @@ export class ReceiversService {
     @inject(TOKENS.Tenants) private readonly directory: TenantDirectory,
     @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
     @inject(TenantsService) private readonly tenants: TenantsService,
+    @inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   private async tenant(id: string): Promise<TenantView> {
@@ -79,7 +80,14 @@ export class ReceiversService {
       nameMask: maskName(input.name),
       createdAt: this.clock.now(),
     };
-    await this.repo.saveReceiver(reg);
+    // Audited as what it is (not only as the tenant update that approves it), name masked.
+    await this.repo.saveReceiver(reg, (em) =>
+      this.audit.record(em, ctx, {
+        action: 'receiver.add',
+        target: `tenant:${tenantId}`,
+        after: { type: input.type, account: input.account, relation_type: input.relation_type, name: reg.nameMask },
+      }),
+    );
     if (!known)
       await this.tenants.update(
         tenantId,
@@ -129,7 +137,13 @@ export class ReceiversService {
       // Approved (e.g. by tenants:sync) but never registered at WeChat Pay: nothing to delete there.
       if (!isUpstream(err, 'INVALID_REQUEST')) throw err;
     }
-    await this.repo.deleteReceiver(tenantId, target.type, account);
+    await this.repo.deleteReceiver(tenantId, target.type, account, (em) =>
+      this.audit.record(em, ctx, {
+        action: 'receiver.remove',
+        target: `tenant:${tenantId}`,
+        before: { type: target.type, account, name: reg?.nameMask ?? null },
+      }),
+    );
     const rest = approved.filter((r) => !(r.type === target.type && r.account === account));
     if (rest.length !== approved.length)
       await this.tenants.update(

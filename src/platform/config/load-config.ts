@@ -26,6 +26,7 @@ function trustProxyValue(v: string): unknown {
 /** Which environment variable feeds which key (the contract's names first). */
 const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PORT', ['server', 'port'], Number],
+  ['PARTNERPAY_COMPLAINTS_SYNC_SECONDS', ['complaints', 'syncSeconds'], Number],
   ['HOST', ['server', 'host'], String],
   ['PARTNERPAY_TRUST_PROXY', ['server', 'trustProxy'], trustProxyValue],
   ['PUBLIC_BASE_URL', ['server', 'publicBaseUrl'], String],
@@ -33,6 +34,7 @@ const ENV_KEYS: Array<[string, string[], (v: string) => unknown]> = [
   ['PARTNERPAY_MIGRATE_ON_START', ['db', 'migrateOnStart'], (v) => v === '1' || v === 'true'],
   ['REDIS_URL', ['redis', 'url'], String],
   ['REDIS_KEY_PREFIX', ['redis', 'keyPrefix'], String],
+  ['REDIS_COMMAND_TIMEOUT_MS', ['redis', 'commandTimeoutMs'], Number],
   ['WXPAY_BASE_URL', ['wxpay', 'baseUrl'], String],
   ['WXPAY_BACKUP_BASE_URL', ['wxpay', 'backupBaseUrl'], String],
   ['WECHAT_API_BASE_URL', ['wechatApi', 'baseUrl'], String],
@@ -130,7 +132,9 @@ export function loadConfig(
       parsed.error.issues.map((i) => {
         const key = i.path.join('.');
         const hint = envFor.get(key);
-        return `${key}${hint ? ` (${hint})` : ''}: ${i.message}`;
+        // zod's "expected string, received undefined" says nothing to someone starting the server.
+        const message = /received undefined$/.test(i.message) ? 'is missing (required in this profile)' : i.message;
+        return `${key}${hint ? ` (${hint})` : ''}: ${message}`;
       }),
     );
   }

@@ -50,6 +50,10 @@ export const configSchema = z
       keyPrefix: z.string().default('pp:'),
       /** At start-up, give up on an unreachable Redis after this long (exit non-zero, saying why). */
       startTimeoutMs: z.number().int().positive().default(5000),
+      /** A command unanswered after this long means Redis is away (a stalled server): callers fall back to per-process stand-ins. */
+      commandTimeoutMs: z.number().int().positive().default(500),
+      /** While Redis is away, PING it this often to notice its return. */
+      probeIntervalMs: z.number().int().positive().default(1000),
     }),
     wxpay: z.object({
       /** WeChat Pay API root; unset in the demo means the embedded simulator. */
@@ -76,12 +80,23 @@ export const configSchema = z
       perOrderPerMinute: z.number().int().positive().default(30),
       /** /mp/v1 calls allowed per client address per minute. */
       perAddressPerMinute: z.number().int().positive().default(120),
+      /** /mp/v1 calls with a wrong or unknown client_secret allowed per client address per minute (guessing). */
+      wrongSecretsPerAddressPerMinute: z.number().int().positive().default(10),
     }),
     security: z.object({
       /** The first operator token (bootstrap). */
-      adminToken: z.string().min(24, 'must be at least 24 characters'),
+      adminToken: z
+        .string({ error: (i) => (i.input === undefined ? 'is missing: generate one with `openssl rand -hex 32`' : undefined) })
+        .min(24, 'must be at least 24 characters'),
       /** base64 of 32 bytes; wraps the data keys that encrypt secrets at rest. */
-      masterKey: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes'),
+      masterKey: z
+        .string({
+          error: (i) =>
+            i.input === undefined
+              ? 'is missing: generate one with `openssl rand -base64 32` and keep it safe (it decrypts every stored secret)'
+              : undefined,
+        })
+        .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes (`openssl rand -base64 32`)'),
       /** Previous master keys still accepted for unwrapping during a rotation. */
       previousMasterKeys: z.array(z.string()).default([]),
       allowPrivateWebhooks: z.boolean(),
@@ -156,6 +171,16 @@ export const configSchema = z
         pollMinutes: z.array(z.number().positive()).min(1).default([2, 5, 10, 20, 30, 60]),
         /** How long one node holds an applyment while polling it. */
         leaseSeconds: z.number().int().positive().default(60),
+      })
+      .prefault({}),
+    complaints: z
+      .object({
+        /** Seconds between syncs of each provider's complaint list (PARTNERPAY_COMPLAINTS_SYNC_SECONDS). */
+        syncSeconds: z.number().int().positive().default(300),
+        /** Hours after a complaint arrives by which the shop must answer (respond_by); then it is overdue. */
+        respondWithinHours: z.number().positive().default(24),
+        /** How long one node holds a provider's sync. */
+        leaseSeconds: z.number().int().positive().default(120),
       })
       .prefault({}),
     metrics: z

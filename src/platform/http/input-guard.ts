@@ -37,6 +37,21 @@ export function findBadStrings(value: unknown, prefix: string, out: FieldIssue[]
   return out;
 }
 
+/** JSON bodies nest at most this deep (the deepest contract body, an applyment, is under 10). */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `max` (iterative: a 100,000-deep array must not overflow the stack). */
+export function deeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Decodes the request path once: a malformed percent-escape is 400, so is a control character or lone surrogate in it. */
 function pathIssues(req: Request): FieldIssue[] {
   let decoded: string;
@@ -64,6 +79,9 @@ export function inputGuard(req: Request, _res: Response, next: NextFunction): vo
       issues.push({ field: '(query)', issue: 'has a malformed percent-encoding' });
     }
   }
-  if (issues.length === 0 && req.body !== undefined && !Buffer.isBuffer(req.body)) findBadStrings(req.body, '', issues);
+  const json = req.body !== undefined && !Buffer.isBuffer(req.body);
+  if (issues.length === 0 && json && deeperThan(req.body, MAX_JSON_DEPTH))
+    issues.push({ field: '(body)', issue: `must not nest objects or arrays more than ${MAX_JSON_DEPTH} levels deep` });
+  if (issues.length === 0 && json) findBadStrings(req.body, '', issues);
   next(issues.length ? AppError.invalid(issues) : undefined);
 }

@@ -5,8 +5,8 @@ import { AppError } from '../errors/errors';
 export const SEND_JSON = 'send JSON (Content-Type: application/json)';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-/** Routes that take another body: the media upload (multipart/form-data). */
-const MULTIPART_PATHS = ['/admin/v1/media'];
+/** Routes that take another body: the media uploads (multipart/form-data). */
+const MULTIPART_PATHS = ['/admin/v1/media', '/v1/complaints/media'];
 
 function hasBody(req: Request): boolean {
   const length = req.get('content-length');

@@ -11,9 +11,14 @@ export interface StoredAnswer {
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
-/** Answers worth replaying: successes and deterministic refusals; never our faults or rate limits. */
+/**
+ * Answers worth replaying: final ones, successes and definite refusals (Stripe's rule). Never a
+ * temporary refusal: a 409 (a timing conflict such as a split asked for too soon, or a concurrent
+ * change; a definite 409 such as OUT_TRADE_NO_USED answers the same when run again anyway), a 429,
+ * or our or WeChat Pay's fault (5xx).
+ */
 function replayable(status: number): boolean {
-  return status < 500 && status !== 429;
+  return status < 500 && status !== 429 && status !== 409;
 }
 
 /**
@@ -48,7 +53,10 @@ export class IdempotencyService {
             body?: unknown;
           };
           // A refusal is replayed as the same refusal.
-          if (stored.error) throw new AppError(stored.error.code, stored.error.message, stored.error.detail);
+          if (stored.error)
+            throw new AppError(stored.error.code, stored.error.message, stored.error.detail, {
+              headers: { 'Idempotent-Replayed': 'true' },
+            });
           return { status: existing.status, body: stored.body, replayed: true };
         }
         let answer: StoredAnswer;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { LockTimeoutError, type KeyValueStore, type LockService, type RateLimiter, type RateLimitResult } from './kv';
+import type { RedisLink } from './redis-link';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -42,25 +43,26 @@ export async function connectRedis(url: string, startTimeoutMs = 5000): Promise<
   }
 }
 
+/** Key-value store in Redis; every command through the link (bounded, RedisAwayError when away). */
 export class RedisKeyValueStore implements KeyValueStore {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly link: RedisLink,
     private readonly prefix: string,
   ) {}
   async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(this.prefix + key)) ?? undefined;
+    return (await this.link.run((r) => r.get(this.prefix + key))) ?? undefined;
   }
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.prefix + key, value, { PX: ttlMs });
+    await this.link.run((r) => r.set(this.prefix + key, value, { PX: ttlMs }));
   }
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(this.prefix + key, value, { PX: ttlMs, NX: true })) === 'OK';
+    return (await this.link.run((r) => r.set(this.prefix + key, value, { PX: ttlMs, NX: true }))) === 'OK';
   }
   async del(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await this.link.run((r) => r.del(this.prefix + key));
   }
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await this.link.run((r) => r.ping());
   }
 }
 
@@ -72,7 +74,7 @@ const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
 /** Redis lock (SET NX PX + owner token); waiters poll with a short backoff. */
 export class RedisLockService implements LockService {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly link: RedisLink,
     private readonly prefix: string,
   ) {}
 
@@ -82,14 +84,14 @@ export class RedisLockService implements LockService {
     const token = randomBytes(12).toString('hex');
     const k = `${this.prefix}lock:${key}`;
     let delay = 5;
-    while ((await this.redis.set(k, token, { PX: ttlMs, NX: true })) !== 'OK') {
+    while ((await this.link.run((r) => r.set(k, token, { PX: ttlMs, NX: true }))) !== 'OK') {
       if (Date.now() >= deadline) throw new LockTimeoutError(key);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 100);
     }
     // Renewed while fn runs, so the TTL can be short: a holder killed with -9 blocks others for ttlMs at most.
     const renew = setInterval(
-      () => void this.redis.eval(RENEW, { keys: [k], arguments: [token, String(ttlMs)] }).catch(() => undefined),
+      () => void this.link.run((r) => r.eval(RENEW, { keys: [k], arguments: [token, String(ttlMs)] })).catch(() => undefined),
       Math.max(50, Math.floor(ttlMs / 3)),
     );
     renew.unref();
@@ -97,22 +99,24 @@ export class RedisLockService implements LockService {
       return await fn();
     } finally {
       clearInterval(renew);
-      await this.redis.eval(RELEASE, { keys: [k], arguments: [token] }).catch(() => undefined);
+      await this.link.run((r) => r.eval(RELEASE, { keys: [k], arguments: [token] })).catch(() => undefined);
     }
   }
 }
 
-/** Redis fixed-window rate limiter (INCR + PEXPIRE on first hit). */
+/** Redis fixed-window rate limiter (SET NX PX + INCR in one MULTI). */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly link: RedisLink,
     private readonly prefix: string,
   ) {}
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
     const k = `${this.prefix}rl:${key}`;
-    const [count, ttl] = (await this.redis.multi().incr(k).pTTL(k).exec()) as unknown as [number, number];
-    if (ttl < 0) await this.redis.pExpire(k, windowMs);
+    // One MULTI: the window's expiry is set with its first hit, so a connection lost mid-way never leaves a counter without one.
+    const [, count, ttl] = (await this.link.run((r) =>
+      r.multi().set(k, '0', { NX: true, PX: windowMs }).incr(k).pTTL(k).exec(),
+    )) as unknown as [unknown, number, number];
     const retryAfterMs = count <= limit ? 0 : ttl > 0 ? ttl : windowMs;
     return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterMs };
   }

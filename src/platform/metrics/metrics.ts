@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { complaintGauges, type ComplaintGaugeRow } from './complaint-gauges';
 import type { WxpayCallObserver } from '@partnerpay/wxpay';
 
 /** Label used when a message names no tenant we know (an unknown notify path): never the raw value. */
@@ -76,6 +77,7 @@ export class Metrics implements WxpayCallObserver {
   private readonly openPlatformPushes: Counter<'component_appid' | 'info_type' | 'outcome'>;
   private backlogSource?: () => Promise<BacklogRow[]>;
   private openPlatformSource?: () => Promise<OpenPlatformGaugeRow[]>;
+  private complaintSource?: () => Promise<ComplaintGaugeRow[]>;
   /** tenant_id → sp_mchid, learned where both are at hand, so callers that know only the tenant still label both. */
   private readonly providerOf = new Map<string, string>();
 
@@ -173,6 +175,7 @@ export class Metrics implements WxpayCallObserver {
           if (r.tokenExpiresInSeconds !== null) this.set({ component_appid: r.componentAppid }, r.tokenExpiresInSeconds);
       },
     });
+    complaintGauges(registers, () => this.complaintSource?.() ?? Promise.resolve([]));
     const backlog = () => this.backlogSource?.() ?? Promise.resolve([]);
     new Gauge({
       name: 'partnerpay_outbox_backlog',
@@ -206,6 +209,11 @@ export class Metrics implements WxpayCallObserver {
   /** Where the open-platform gauges read from on scrape (bound by the open-platform module). */
   setOpenPlatformSource(source: () => Promise<OpenPlatformGaugeRow[]>): void {
     this.openPlatformSource = source;
+  }
+
+  /** Where the complaint gauges read from on scrape (bound by the complaints module). */
+  setComplaintSource(source: () => Promise<ComplaintGaugeRow[]>): void {
+    this.complaintSource = source;
   }
 
   /** One component_access_token fetch. */

@@ -32,7 +32,15 @@ export class DashboardQueries {
           "where received_at >= ? and outcome in ('refused', 'unmatched', 'conflict') group by tenant_id",
         [since],
       ),
-      rows<Count>(em, "select tenant_id, count(*) as n from event where created_at >= ? and status = 'failed' group by tenant_id", [since]),
+      // Real failures: failed for good, or awaiting a retry after a failed attempt (an undeliverable event, of a
+      // tenant without webhook_url, has had no attempt and is not one).
+      rows<Count>(
+        em,
+        'select tenant_id, count(*) as n from event where created_at >= ? and ' +
+          "(status = 'failed' or (status in ('pending', 'delivering') and attempts > retry_base" +
+          ' and (last_error is not null or last_status is not null))) group by tenant_id',
+        [since],
+      ),
     ]);
     const byTenant = (list: Count[]) => new Map(list.map((r) => [r.tenant_id, r]));
     const [o, p, r, f] = [byTenant(orders), byTenant(paid), byTenant(refused), byTenant(failed)];

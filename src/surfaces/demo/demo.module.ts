@@ -9,6 +9,7 @@ import type { Logger } from '../../platform/logging/logger';
 import type { CredentialsProvider } from '@partnerpay/wxpay';
 import { ServiceProvidersService, syncTenants, TenantsService, type SyncResult } from '../../modules/tenancy';
 import type { WxpaySimulator } from '@partnerpay/wxpay-simulator';
+import { ComplaintService } from '../../modules/complaints';
 import { tenancyMerchantSource } from './demo-merchants';
 import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
 
@@ -63,10 +64,28 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
   const learned = await sim.followMerchants(tenancyMerchantSource(c));
   await seedDemoAppSecrets(c, sim);
   printDemoKeys(config, report.results);
+  registerDemoComplaintUrl(c);
   logger.info(
     { sp_mchid: DEMO_SP.spMchid, tenants_created: report.results.filter((r) => r.action === 'created').length, ...learned },
     'demo seeded: service provider, tenants; the simulator knows every provider and tenant',
   );
+}
+
+/**
+ * Registers the demo provider's complaint URL at the simulated WeChat Pay (docs/complaints.md), once
+ * the listener serves requests (it answers 503 while starting): a few tries, half a second apart.
+ */
+function registerDemoComplaintUrl(c: DependencyContainer, triesLeft = 20): void {
+  const logger = c.resolve<Logger>(TOKENS.Logger);
+  setTimeout(() => {
+    c.resolve(ComplaintService)
+      .ensureNotificationUrl(DEMO_SP.spMchid)
+      .then((r) => logger.info({ sp_mchid: DEMO_SP.spMchid, url: r?.url }, 'demo: complaint notification URL registered'))
+      .catch((err: unknown) => {
+        if (triesLeft > 1) registerDemoComplaintUrl(c, triesLeft - 1);
+        else logger.warn({ err, sp_mchid: DEMO_SP.spMchid }, 'demo: registering the complaint URL failed');
+      });
+  }, 500).unref();
 }
 
 /**

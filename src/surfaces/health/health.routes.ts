@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiRouter } from '../../platform/http/route';
 import { AppError } from '../../platform/errors/errors';
 import type { Orm } from '../../platform/db/orm';
-import type { KeyValueStore } from '../../platform/kv/kv';
+import type { RedisLink } from '../../platform/kv/redis-link';
 import type { Lifecycle } from '../../platform/lifecycle';
 
 const status = z.object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() });
@@ -23,8 +23,24 @@ function notReady(message: string, checks: Record<string, string>): AppError {
   return new AppError('SERVICE_UNAVAILABLE', message, { checks, retryable: true }, { headers: { 'Retry-After': '5' } });
 }
 
-/** /healthz (the process is up) and /readyz (started, not draining, database and Redis reachable within 2 s; else 503). */
-export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boolean, lifecycle?: Lifecycle): ApiRouter {
+/** What readiness says of Redis: `ok`, `degraded` (away: the node serves on per-process stand-ins) or `in-process` (none configured). */
+async function redisCheck(redis: RedisLink | undefined): Promise<string> {
+  if (!redis) return 'in-process';
+  if (redis.state === 'away') return 'degraded';
+  // A failed or stalled PING marks the link away (bounded by its command timeout).
+  return redis
+    .run((r) => r.ping())
+    .then(
+      () => 'ok',
+      () => 'degraded',
+    );
+}
+
+/**
+ * /healthz (the process is up) and /readyz (started, not draining, database reachable within 2 s;
+ * else 503). Redis away does not make a node unready: it serves without it (`checks.redis: degraded`).
+ */
+export function healthRouter(orm: Orm, redis: RedisLink | undefined, lifecycle?: Lifecycle): ApiRouter {
   return new ApiRouter()
     .route(
       {
@@ -41,7 +57,7 @@ export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boole
       {
         method: 'get',
         path: '/readyz',
-        summary: 'Readiness: started, not draining, database and Redis reachable',
+        summary: 'Readiness: started, not draining, database reachable (Redis away: checks.redis degraded, still ready)',
         tags: ['health'],
         auth: 'none',
         responses: { 200: { description: 'ready', schema: status }, 503: { description: 'a dependency is down' } },
@@ -49,12 +65,9 @@ export function healthRouter(orm: Orm, kv: KeyValueStore, redisConfigured: boole
       async () => {
         const state = lifecycle?.state ?? 'ready';
         if (state !== 'ready') throw notReady(`not ready: ${state}`, { lifecycle: state });
-        const [database, redis] = await Promise.all([
-          check(() => orm.em.getConnection().execute('select 1')),
-          redisConfigured ? check(() => kv.ping()) : Promise.resolve('in-process'),
-        ]);
-        const checks = { lifecycle: state, database, redis };
-        if (database !== 'ok' || redis.startsWith('down')) throw notReady('not ready', checks);
+        const [database, redisState] = await Promise.all([check(() => orm.em.getConnection().execute('select 1')), redisCheck(redis)]);
+        const checks = { lifecycle: state, database, redis: redisState };
+        if (database !== 'ok') throw notReady('not ready', checks);
         return { status: 'ready', checks };
       },
     );

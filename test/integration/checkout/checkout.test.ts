@@ -18,7 +18,7 @@ let spAppSecret: string;
 before(async () => {
   keys = rsaPems();
   // Generous address budget: every call of this file comes from 127.0.0.1 (the throttle test has its own app).
-  t = await startTestApp({ checkout: { perAddressPerMinute: 10_000, perOrderPerMinute: 10 } });
+  t = await startTestApp({ checkout: { perAddressPerMinute: 10_000, perOrderPerMinute: 10, wrongSecretsPerAddressPerMinute: 10_000 } });
   spAppSecret = anAppSecret();
   provider = await givenWechatProvider(t, keys, 'public_key', { sp_app_secret: spAppSecret });
   simulatorOf(t).login.registerApp({ appid: provider.spAppid, secret: spAppSecret });

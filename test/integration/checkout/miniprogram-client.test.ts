@@ -18,7 +18,7 @@ let t: TestApp;
 let provider: Provider;
 let tenant: Tenant;
 before(async () => {
-  t = await startTestApp({ checkout: { perAddressPerMinute: 10_000 } });
+  t = await startTestApp({ checkout: { perAddressPerMinute: 10_000, wrongSecretsPerAddressPerMinute: 10_000 } });
   provider = await givenWechatProvider(t, rsaPems());
   tenant = await givenWechatTenant(t, provider);
   await givenAppSecret(t, tenant);

@@ -20,7 +20,7 @@ test('When buyers pay and fail through /mp/v1 with trace logging, then no log li
     },
   });
   const t = await startTestApp(
-    { log: { level: 'trace' }, checkout: { perAddressPerMinute: 1000 } },
+    { log: { level: 'trace' }, checkout: { perAddressPerMinute: 1000, wrongSecretsPerAddressPerMinute: 1000 } },
     { logger: createLogger('trace', sink) },
   );
   try {

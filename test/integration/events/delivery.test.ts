@@ -250,15 +250,26 @@ test('When the webhook answers a redirect, then it is not followed and the attem
   }
 });
 
-test('When the tenant has no webhook_url, then the attempt fails and the event waits on the schedule', async () => {
+test('When the tenant has no webhook_url, then the event is kept undeliverable with no attempt, and delivered once a URL is set', async () => {
   const { tenant } = h.tenants.add(null);
   const id = await h.record(tenant.id);
-  await h.dispatcher.runOnce();
+  for (let i = 0; i < 3; i++) {
+    await h.dispatcher.runOnce();
+    h.clock.advance(RETRY_SCHEDULE_MS[i]);
+  }
   const row = await h.row(id);
-  assert.equal(row.status, 'pending');
-  assert.equal(row.last_error, 'the tenant has no webhook_url');
+  assert.equal(row.status, 'undeliverable');
+  assert.equal(Number(row.attempts), 0, 'no attempt is counted');
+  assert.equal(row.last_error, null);
+  const view = await request(h.t.http).get(`/admin/v1/events/${id}`).set(admin());
+  assert.equal(view.body.event.delivery.status, 'undeliverable');
+  assert.deepEqual(view.body.event.delivery_attempts, [], 'no attempt was made');
+  h.clock.advance(86_400_000 * 2);
+  await h.dispatcher.runOnce();
+  assert.equal((await h.row(id)).status, 'undeliverable', 'still kept after the retry window');
+
   h.tenants.setWebhookUrl(tenant.id, h.receiver.url);
-  h.clock.advance(RETRY_SCHEDULE_MS[0]);
   await h.dispatcher.runOnce();
   assert.equal((await h.row(id)).status, 'delivered');
+  assert.equal(h.receiver.for(id).length, 1);
 });

@@ -121,3 +121,22 @@ test('When a string carries a lone surrogate, then 400 instead of storing U+FFFD
   assert.equal(res.status, 400, JSON.stringify(res.body));
   assert.equal(res.body.detail.fields[0].field, 'description');
 });
+
+test('When a JSON body nests deeper than 32 levels, then 400 PARAM_ERROR naming (body), on every route, not 500', async () => {
+  const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  for (const [path, body] of [
+    ['/admin/v1/applyments', `{"sp_mchid":"1900000100","application":${deep(10_000)}}`],
+    ['/admin/v1/applyments', `{"sp_mchid":"1900000100","application":${'['.repeat(5000)}${']'.repeat(5000)}}`],
+    ['/admin/v1/tenants', deep(40)],
+  ] as const) {
+    const res = await request(t.http)
+      .post(path)
+      .set(...admin(t))
+      .set('Content-Type', 'application/json')
+      .send(body);
+    assert.equal(res.status, 400, `${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+    assert.equal(res.body.code, 'PARAM_ERROR');
+    assert.equal(res.body.detail.fields[0].field, '(body)');
+    assert.match(res.body.detail.fields[0].issue, /more than 32 levels deep/);
+  }
+});

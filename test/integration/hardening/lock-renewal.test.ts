@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { connectRedis, RedisLockService } from '../../../src/platform/kv/redis';
+import { RedisLink } from '../../../src/platform/kv/redis-link';
+import { createLogger } from '../../../src/platform/logging/logger';
 import { deleteRedisPrefix } from '../../support/app';
 
 const url = process.env.REDIS_URL;
@@ -14,7 +16,10 @@ test(
     const prefix = `test:${randomUUID()}:`;
     const redis = await connectRedis(url!);
     try {
-      const locks = new RedisLockService(redis, prefix);
+      const locks = new RedisLockService(
+        new RedisLink(redis, createLogger('silent'), { commandTimeoutMs: 2000, probeIntervalMs: 1000 }),
+        prefix,
+      );
       const order: string[] = [];
       const first = locks.withLock(
         'k',

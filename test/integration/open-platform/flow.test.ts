@@ -12,7 +12,7 @@ let t: TestApp;
 let provider: Provider;
 
 before(async () => {
-  t = await startTestApp({ checkout: { perAddressPerMinute: 10_000, perOrderPerMinute: 100 } });
+  t = await startTestApp({ checkout: { perAddressPerMinute: 10_000, perOrderPerMinute: 100, wrongSecretsPerAddressPerMinute: 10_000 } });
   provider = await givenWechatProvider(t, rsaPems());
 });
 after(() => t.close());

@@ -136,6 +136,14 @@ test('An operator approves a receiver: added at WeChat Pay with the name encrypt
     .get(`/admin/v1/tenants/${tenant.id}/receivers`)
     .set(...admin(t));
   assert.deepEqual(after.body.data, []);
+  // Adding and removing a receiver are audited as such, the name masked (issue 30 item 6).
+  const audit = await request(t.http)
+    .get(`/admin/v1/audit-log?target=tenant:${tenant.id}&limit=50`)
+    .set(...admin(t));
+  const entries = audit.body.data.filter((e: { action: string }) => e.action.startsWith('receiver.'));
+  assert.deepEqual(entries.map((e: { action: string }) => e.action).sort(), ['receiver.add', 'receiver.remove']);
+  assert.ok(JSON.stringify(entries).includes(mchids[0]));
+  assert.ok(!JSON.stringify(entries).includes('平台科技'), 'the name is masked in the audit log');
   const out = await paidOrder(tenant);
   const res = await split(tenant, { out_trade_no: out, out_order_no: no('P'), receivers: [to(mchids[0], 10)] });
   assert.equal(res.status, 422);

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
@@ -9,8 +9,8 @@ import { ManualClock } from '../../../src/platform/clock';
 import { beijingDate } from '@partnerpay/wxpay-simulator';
 import { aProvider, mchid, orderBody, outNo, Receiver, signedRequest, startSim, type RunningSim, type TestProvider } from './harness';
 
-// The published trade bill (shared vectors; read in place, never copied into the project).
-const FIXTURE = resolve(__dirname, '../../../../../shared/vectors/tradebill-ALL.csv');
+// The published trade bill (WeChat Pay's sample), shipped as a fixture (dist/test/integration/simulator → repo root).
+const FIXTURE = resolve(__dirname, '../../../../test/fixtures/bills/tradebill-ALL.csv');
 
 let s: RunningSim;
 let rx: Receiver;
@@ -95,12 +95,10 @@ test('When the ALL trade bill is downloaded, then it has the real format: BOM, t
     assert.equal(row.split(',`').length, 27);
   }
 
-  if (existsSync(FIXTURE)) {
-    const fixture = readFileSync(FIXTURE).toString('utf8').slice(1).split('\r\n');
-    assert.equal(lines[0], fixture[0], 'same detail header as the published bill');
-    assert.equal(lines[4], fixture[fixture.length - 3], 'same summary header as the published bill');
-    assert.equal(fixture[1].split(',`').length, 27);
-  }
+  const fixture = readFileSync(FIXTURE).toString('utf8').slice(1).split('\r\n');
+  assert.equal(lines[0], fixture[0], 'same detail header as the published bill');
+  assert.equal(lines[4], fixture[fixture.length - 3], 'same summary header as the published bill');
+  assert.equal(fixture[1].split(',`').length, 27);
 
   // The plugin's bill parser reads it like a real bill.
   const { rows, summary } = Formatter.castCsvBill(bytes) as { rows: Array<Record<string, string>>; summary: Record<string, string> };

@@ -255,6 +255,8 @@ export class PrivateMariadb {
 /** A private redis-server on its own port, no persistence. */
 export class PrivateRedis {
   private child?: ChildProcess;
+  /** Its own working directory (nothing is saved there: no RDB, no AOF), removed by close(). */
+  private readonly dir = mkdtempSync(join(tmpdir(), 'pp-redis-'));
   private constructor(
     readonly port: number,
     private readonly bin: string,
@@ -274,7 +276,7 @@ export class PrivateRedis {
 
   async start(): Promise<void> {
     this.child = track(
-      spawn(this.bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
+      spawn(this.bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], {
         stdio: 'ignore',
       }),
     );
@@ -285,8 +287,20 @@ export class PrivateRedis {
     if (this.child) await stopChild(this.child, 'SIGKILL');
   }
 
+  /** SIGSTOP: connections stay open and nothing answers (a stalled server, not a refused one). */
+  stall(): void {
+    if (this.child?.pid && this.child.exitCode === null) process.kill(this.child.pid, 'SIGSTOP');
+  }
+
+  /** SIGCONT after stall(). */
+  resume(): void {
+    if (this.child?.pid && this.child.exitCode === null && this.child.signalCode === null) process.kill(this.child.pid, 'SIGCONT');
+  }
+
   async close(): Promise<void> {
+    this.resume();
     if (this.child) await stopChild(this.child, 'SIGTERM');
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

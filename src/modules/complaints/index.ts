@@ -1,0 +1,4 @@
+/** Complaints' public face. */
+export { complaintsModule } from './complaints.module';
+export { ComplaintService } from './complaint.service';
+export { ComplaintFollower, type SyncResult } from './complaint.follower';
