@@ -5,8 +5,10 @@
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { contractSummary } from './support/contract-summary';
 import { openDatabase, dialectOf } from '../src/app/schema';
 import { createScratchDatabase } from '../src/app/cli/server-database';
 
@@ -27,7 +29,8 @@ async function main(): Promise<number> {
       .filter((d) => existsSync(d)),
   ];
   const files = (targets.length ? targets : all).flatMap(testFiles).sort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const contractDir = mkdtempSync(join(tmpdir(), 'pp-contract-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PARTNERPAY_CONTRACT_DIR: contractDir };
   const baseUrl = process.env.DATABASE_URL;
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   if (baseUrl && dialectOf(baseUrl) === 'mysql') {
@@ -48,6 +51,8 @@ async function main(): Promise<number> {
     child.on('exit', (c) => resolveCode(c ?? 1));
   });
   await scratch?.drop();
+  console.log(contractSummary(contractDir));
+  rmSync(contractDir, { recursive: true, force: true });
   return code;
 }
 

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContainer } from './container';
 import { TOKENS } from '../platform/tokens';
 import type { Logger } from '../platform/logging/logger';
@@ -18,8 +18,11 @@ import { version } from '../../package.json';
 /** Paths whose handlers read the raw body themselves (WeChat Pay signs the exact bytes; the open platform pushes XML). */
 const RAW_BODY_PREFIXES = ['/notify/', '/open-platform/'];
 
-/** Assembles middleware, the modules' routers and the error handler; does not listen. */
-export function buildApp(app: AppContainer): express.Application {
+/**
+ * Assembles middleware, the modules' routers and the error handler; does not listen.
+ * `observe` runs first on every request (the contract test's recorder).
+ */
+export function buildApp(app: AppContainer, observe?: RequestHandler): express.Application {
   const c = app.container;
   const config = app.config;
   const logger = c.resolve<Logger>(TOKENS.Logger);
@@ -32,6 +35,7 @@ export function buildApp(app: AppContainer): express.Application {
   server.set('etag', false);
   // Behind a TLS proxy req.ip is the client's address only when the proxy is trusted (PARTNERPAY_TRUST_PROXY).
   server.set('trust proxy', config.server.trustProxy);
+  if (observe) server.use(observe);
   server.use(requestId);
   server.use(securityHeaders(config.profile === 'production'));
   // The embedded simulator's requests are logged as the simulator's (component: simulator), not as partnerpay's.
@@ -54,6 +58,7 @@ export function buildApp(app: AppContainer): express.Application {
     openApiRouter(
       routers.flatMap((r) => r.specs),
       { version },
+      routers.flatMap((r) => r.webhooks),
     ),
   );
   // The hot paths (creating orders, WeChat Pay's notifications) are matched first: express walks

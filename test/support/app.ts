@@ -8,10 +8,13 @@ import type { Config } from '../../src/platform/config/schema';
 import { buildContainer, type AppContainer, type BuildOptions } from '../../src/app/container';
 import { buildApp } from '../../src/app/app';
 import { connectRedis } from '../../src/platform/kv/redis';
+import { ContractChecker } from './contract';
 
 export interface TestApp {
   /** The express app, for supertest. */
   http: express.Application;
+  /** Holds every answer to /openapi.json; close() fails the file on a violation. */
+  contract: ContractChecker;
   /** The real listener (WeChat Pay notifications and the embedded simulator need one). */
   server: Server;
   baseUrl: string;
@@ -43,8 +46,12 @@ export async function startTestApp(overrides: DeepPartial<Config> = {}, opts: Bu
   };
   const config = loadConfig({}, merge(base as Record<string, unknown>, overrides as Record<string, unknown>) as DeepPartial<Config>);
   const app = await buildContainer(config, opts);
-  const http = buildApp(app);
+  // The checker needs the document the app serves, so it starts watching once the app is built.
+  const watch: { contract?: ContractChecker } = {};
+  const http = buildApp(app, (req, res, next) => (watch.contract ? watch.contract.middleware()(req, res, next) : next()));
   server.on('request', http);
+  const contract = new ContractChecker((await (await fetch(`${baseUrl}/openapi.json`)).json()) as Record<string, unknown>);
+  watch.contract = contract;
   await app.start();
   return {
     http,
@@ -52,11 +59,14 @@ export async function startTestApp(overrides: DeepPartial<Config> = {}, opts: Bu
     baseUrl,
     app,
     config,
+    contract,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await app.close();
       if (process.env.REDIS_URL) await deleteRedisPrefix(process.env.REDIS_URL, keyPrefix);
+      contract.flush();
+      contract.failOnViolations();
     },
   };
 }

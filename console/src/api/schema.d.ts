@@ -9,41 +9,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Liveness: the process is up */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description up */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              status: string;
-              checks?: {
-                [key: string]: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Liveness: the process is up
+     * @description Liveness: the process is up
+     */
+    get: operations['getHealthz'];
     put?: never;
     post?: never;
     delete?: never;
@@ -59,48 +29,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness: started, not draining, database reachable (Redis away: checks.redis degraded, still ready) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description ready */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              status: string;
-              checks?: {
-                [key: string]: string;
-              };
-            };
-          };
-        };
-        /** @description a dependency is down */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Readiness: started, not draining, database reachable (Redis away: checks.redis degraded, still ready)
+     * @description Readiness: started, not draining, database reachable (Redis away: checks.redis degraded, still ready)
+     */
+    get: operations['getReadyz'];
     put?: never;
     post?: never;
     delete?: never;
@@ -116,42 +49,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The audit log of admin writes, newest first (secrets masked) */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          actor?: string;
-          action?: string;
-          target?: string;
-          since?: string;
-          until?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of entries */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The audit log of admin writes, newest first (secrets masked)
+     * @description The audit log of admin writes, newest first (secrets masked)
+     */
+    get: operations['getAuditLog'];
     put?: never;
     post?: never;
     delete?: never;
@@ -167,41 +69,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The operator this token belongs to (id, name, role): the console hides write controls from a viewer */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the caller */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              name: string;
-              /** @enum {string} */
-              role: 'admin' | 'viewer';
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The operator this token belongs to (id, name, role): the console hides write controls from a viewer
+     * @description The operator this token belongs to (id, name, role): the console hides write controls from a viewer
+     */
+    get: operations['getOperatorMe'];
     put?: never;
     post?: never;
     delete?: never;
@@ -217,94 +89,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List live operators */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                id: string;
-                name: string;
-                /** @enum {string} */
-                role: 'admin' | 'viewer';
-                created_at: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List live operators
+     * @description List live operators
+     */
+    get: operations['listOperators'];
     put?: never;
-    /** Create an operator; its token is answered this once only */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name: string;
-            /** @enum {string} */
-            role: 'admin' | 'viewer';
-          };
-        };
-      };
-      responses: {
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              name: string;
-              /** @enum {string} */
-              role: 'admin' | 'viewer';
-              created_at: string;
-              token: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Create an operator; its token is answered this once only
+     * @description Create an operator; its token is answered this once only
+     */
+    post: operations['createOperator'];
     delete?: never;
     options?: never;
     head?: never;
@@ -321,36 +116,11 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Revoke an operator token */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description revoked */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Revoke an operator token
+     * @description Revoke an operator token
+     */
+    delete: operations['deleteOperator'];
     options?: never;
     head?: never;
     patch?: never;
@@ -363,131 +133,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One service provider */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the provider */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              sp_mchid: string;
-              sp_appid: string;
-              name: string;
-              merchant_serial_no: string;
-              verification: {
-                /** @enum {string} */
-                mode: 'public_key' | 'certificate';
-                wechatpay_public_key_id?: string;
-              };
-              sp_app_secret_set: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** Create or replace a service provider's credentials (never echoed) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name: string;
-            sp_appid: string;
-            merchant_serial_no: string;
-            merchant_private_key: string;
-            apiv3_key: string;
-            wechatpay_public_key_id?: string;
-            wechatpay_public_key?: string;
-            sp_app_secret?: string | null;
-          };
-        };
-      };
-      responses: {
-        /** @description replaced */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              sp_mchid: string;
-              sp_appid: string;
-              name: string;
-              merchant_serial_no: string;
-              verification: {
-                /** @enum {string} */
-                mode: 'public_key' | 'certificate';
-                wechatpay_public_key_id?: string;
-              };
-              sp_app_secret_set: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              sp_mchid: string;
-              sp_appid: string;
-              name: string;
-              merchant_serial_no: string;
-              verification: {
-                /** @enum {string} */
-                mode: 'public_key' | 'certificate';
-                wechatpay_public_key_id?: string;
-              };
-              sp_app_secret_set: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One service provider
+     * @description One service provider
+     */
+    get: operations['getServiceProvider'];
+    /**
+     * Create or replace a service provider's credentials (never echoed)
+     * @description Create or replace a service provider's credentials (never echoed)
+     */
+    put: operations['putServiceProvider'];
     post?: never;
     delete?: never;
     options?: never;
@@ -502,55 +157,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List service providers */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                sp_mchid: string;
-                sp_appid: string;
-                name: string;
-                merchant_serial_no: string;
-                verification: {
-                  /** @enum {string} */
-                  mode: 'public_key' | 'certificate';
-                  wechatpay_public_key_id?: string;
-                };
-                sp_app_secret_set: boolean;
-                created_at: string;
-                updated_at: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List service providers
+     * @description List service providers
+     */
+    get: operations['listServiceProviders'];
     put?: never;
     post?: never;
     delete?: never;
@@ -566,177 +177,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List tenants, newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          sp_mchid?: string;
-          sub_mchid?: string;
-          status?: 'active' | 'suspended';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                id: string;
-                sp_mchid: string;
-                sub_mchid: string;
-                name: string;
-                status: string;
-                apps: {
-                  appid: string;
-                  type: string;
-                  dev_mode: string;
-                  app_secret_set: boolean;
-                }[];
-                webhook_url: string | null;
-                notify_urls: {
-                  transactions: string;
-                  refunds: string;
-                };
-                order_expire_minutes: number;
-                limits: {
-                  orders_per_minute: number;
-                };
-                profit_sharing: {
-                  max_ratio: number;
-                  receivers: {
-                    type: string;
-                    account: string;
-                  }[];
-                };
-                created_at: string;
-                updated_at: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List tenants, newest first
+     * @description List tenants, newest first
+     */
+    get: operations['listTenants'];
     put?: never;
-    /** Onboard a sub-merchant (特约商户); secret_key and webhook_secret are answered this once only */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            sp_mchid: string;
-            sub_mchid: string;
-            name: string;
-            /**
-             * @default active
-             * @enum {string}
-             */
-            status?: 'active' | 'suspended';
-            /** @default [] */
-            apps?: {
-              appid: string;
-              /** @enum {string} */
-              type: 'miniprogram' | 'official_account' | 'app';
-              /** @enum {string} */
-              dev_mode: 'outsourced' | 'third_party' | 'centralized';
-            }[];
-            /**
-             * Format: uri
-             * @default null
-             */
-            webhook_url?: string | null;
-            order_expire_minutes?: number;
-            limits?: {
-              orders_per_minute?: number;
-            };
-            profit_sharing?: {
-              max_ratio?: number;
-              receivers?: {
-                /** @enum {string} */
-                type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
-                account: string;
-              }[];
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              sp_mchid: string;
-              sub_mchid: string;
-              name: string;
-              status: string;
-              apps: {
-                appid: string;
-                type: string;
-                dev_mode: string;
-                app_secret_set: boolean;
-              }[];
-              webhook_url: string | null;
-              notify_urls: {
-                transactions: string;
-                refunds: string;
-              };
-              order_expire_minutes: number;
-              limits: {
-                orders_per_minute: number;
-              };
-              profit_sharing: {
-                max_ratio: number;
-                receivers: {
-                  type: string;
-                  account: string;
-                }[];
-              };
-              created_at: string;
-              updated_at: string;
-              secret_key: string;
-              secret_key_id: string;
-              webhook_secret: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Onboard a sub-merchant (特约商户); secret_key and webhook_secret are answered this once only
+     * @description Onboard a sub-merchant (特约商户); secret_key and webhook_secret are answered this once only
+     */
+    post: operations['createTenant'];
     delete?: never;
     options?: never;
     head?: never;
@@ -750,157 +201,21 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One tenant */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the tenant */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              sp_mchid: string;
-              sub_mchid: string;
-              name: string;
-              status: string;
-              apps: {
-                appid: string;
-                type: string;
-                dev_mode: string;
-                app_secret_set: boolean;
-              }[];
-              webhook_url: string | null;
-              notify_urls: {
-                transactions: string;
-                refunds: string;
-              };
-              order_expire_minutes: number;
-              limits: {
-                orders_per_minute: number;
-              };
-              profit_sharing: {
-                max_ratio: number;
-                receivers: {
-                  type: string;
-                  account: string;
-                }[];
-              };
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One tenant
+     * @description One tenant
+     */
+    get: operations['getTenant'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    /** Change name, status (active|suspended), webhook_url, order_expire_minutes, limits or profit_sharing */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name?: string;
-            /** @enum {string} */
-            status?: 'active' | 'suspended';
-            /** Format: uri */
-            webhook_url?: string | null;
-            order_expire_minutes?: number;
-            limits?: {
-              orders_per_minute?: number;
-            };
-            profit_sharing?: {
-              max_ratio?: number;
-              receivers?: {
-                /** @enum {string} */
-                type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
-                account: string;
-              }[];
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description the tenant */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              sp_mchid: string;
-              sub_mchid: string;
-              name: string;
-              status: string;
-              apps: {
-                appid: string;
-                type: string;
-                dev_mode: string;
-                app_secret_set: boolean;
-              }[];
-              webhook_url: string | null;
-              notify_urls: {
-                transactions: string;
-                refunds: string;
-              };
-              order_expire_minutes: number;
-              limits: {
-                orders_per_minute: number;
-              };
-              profit_sharing: {
-                max_ratio: number;
-                receivers: {
-                  type: string;
-                  account: string;
-                }[];
-              };
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Change name, status (active|suspended), webhook_url, order_expire_minutes, limits or profit_sharing
+     * @description Change name, status (active|suspended), webhook_url, order_expire_minutes, limits or profit_sharing
+     */
+    patch: operations['updateTenant'];
     trace?: never;
   };
   '/admin/v1/tenants/{id}/apps': {
@@ -912,79 +227,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Bind an AppID to the tenant (app_secret: its AppSecret for mini-program checkout, stored encrypted, never echoed) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            appid: string;
-            /** @enum {string} */
-            type: 'miniprogram' | 'official_account' | 'app';
-            /** @enum {string} */
-            dev_mode: 'outsourced' | 'third_party' | 'centralized';
-            app_secret?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the tenant */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              sp_mchid: string;
-              sub_mchid: string;
-              name: string;
-              status: string;
-              apps: {
-                appid: string;
-                type: string;
-                dev_mode: string;
-                app_secret_set: boolean;
-              }[];
-              webhook_url: string | null;
-              notify_urls: {
-                transactions: string;
-                refunds: string;
-              };
-              order_expire_minutes: number;
-              limits: {
-                orders_per_minute: number;
-              };
-              profit_sharing: {
-                max_ratio: number;
-                receivers: {
-                  type: string;
-                  account: string;
-                }[];
-              };
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Bind an AppID to the tenant (app_secret: its AppSecret for mini-program checkout, stored encrypted, never echoed)
+     * @description Bind an AppID to the tenant (app_secret: its AppSecret for mini-program checkout, stored encrypted, never echoed)
+     */
+    post: operations['createTenantApp'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1001,140 +248,18 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Unbind an AppID */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          appid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the tenant */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              sp_mchid: string;
-              sub_mchid: string;
-              name: string;
-              status: string;
-              apps: {
-                appid: string;
-                type: string;
-                dev_mode: string;
-                app_secret_set: boolean;
-              }[];
-              webhook_url: string | null;
-              notify_urls: {
-                transactions: string;
-                refunds: string;
-              };
-              order_expire_minutes: number;
-              limits: {
-                orders_per_minute: number;
-              };
-              profit_sharing: {
-                max_ratio: number;
-                receivers: {
-                  type: string;
-                  account: string;
-                }[];
-              };
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Unbind an AppID
+     * @description Unbind an AppID
+     */
+    delete: operations['deleteTenantApp'];
     options?: never;
     head?: never;
-    /** Set or rotate (null: remove) the AppSecret of a bound AppID; answers app_secret_set, never the secret */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          appid: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            app_secret: string | null;
-          };
-        };
-      };
-      responses: {
-        /** @description the tenant */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              sp_mchid: string;
-              sub_mchid: string;
-              name: string;
-              status: string;
-              apps: {
-                appid: string;
-                type: string;
-                dev_mode: string;
-                app_secret_set: boolean;
-              }[];
-              webhook_url: string | null;
-              notify_urls: {
-                transactions: string;
-                refunds: string;
-              };
-              order_expire_minutes: number;
-              limits: {
-                orders_per_minute: number;
-              };
-              profit_sharing: {
-                max_ratio: number;
-                receivers: {
-                  type: string;
-                  account: string;
-                }[];
-              };
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Set or rotate (null: remove) the AppSecret of a bound AppID; answers app_secret_set, never the secret
+     * @description Set or rotate (null: remove) the AppSecret of a bound AppID; answers app_secret_set, never the secret
+     */
+    patch: operations['updateTenantApp'];
     trace?: never;
   };
   '/admin/v1/tenants/{id}/secret-keys': {
@@ -1144,88 +269,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The tenant's secret keys (prefix and times only) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description keys */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                id: string;
-                prefix: string;
-                created_at: string;
-                last_used_at: string | null;
-                revoked_at: string | null;
-              }[];
-              /** @enum {string|null} */
-              next_cursor: null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The tenant's secret keys (prefix and times only)
+     * @description The tenant's secret keys (prefix and times only)
+     */
+    get: operations['listTenantSecretKeys'];
     put?: never;
-    /** A new secret key, answered this once; older keys stay valid until revoked */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the key */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              prefix: string;
-              created_at: string;
-              last_used_at: string | null;
-              revoked_at: string | null;
-              secret_key: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * A new secret key, answered this once; older keys stay valid until revoked
+     * @description A new secret key, answered this once; older keys stay valid until revoked
+     */
+    post: operations['createTenantSecretKey'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1242,37 +296,11 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Revoke a secret key */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          key_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description revoked */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Revoke a secret key
+     * @description Revoke a secret key
+     */
+    delete: operations['deleteTenantSecretKey'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1287,50 +315,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** A new webhook secret, answered this once; the previous ones keep signing (one v1 each) until previous_expires_at */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @default 86400 */
-            previous_expires_in_seconds?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description the new secret */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string;
-              webhook_secret: string;
-              created_at: string;
-              previous_expires_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * A new webhook secret, answered this once; the previous ones keep signing (one v1 each) until previous_expires_at
+     * @description A new webhook secret, answered this once; the previous ones keep signing (one v1 each) until previous_expires_at
+     */
+    post: operations['rotateTenantWebhookSecret'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1344,94 +333,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List this tenant's events and their delivery state, newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          type?:
-            | 'order.paid'
-            | 'order.closed'
-            | 'order.payment_failed'
-            | 'order.reversed'
-            | 'refund.succeeded'
-            | 'refund.closed'
-            | 'refund.abnormal'
-            | 'profit_sharing.finished'
-            | 'profit_sharing.returned'
-            | 'reconciliation.completed'
-            | 'app.authorization_changed'
-            | 'complaint.created'
-            | 'complaint.updated'
-            | 'complaint.overdue';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of events */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                /** @description evt_... */
-                id: string;
-                /** @enum {string} */
-                type:
-                  | 'order.paid'
-                  | 'order.closed'
-                  | 'order.payment_failed'
-                  | 'order.reversed'
-                  | 'refund.succeeded'
-                  | 'refund.closed'
-                  | 'refund.abnormal'
-                  | 'profit_sharing.finished'
-                  | 'profit_sharing.returned'
-                  | 'reconciliation.completed'
-                  | 'app.authorization_changed'
-                  | 'complaint.created'
-                  | 'complaint.updated'
-                  | 'complaint.overdue';
-                /** @description RFC 3339 */
-                created_at: string;
-                data: {
-                  [key: string]: unknown;
-                };
-                delivery: {
-                  /** @enum {string} */
-                  status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                  attempts: number;
-                  /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                  next_attempt_at: string | null;
-                  /** @description RFC 3339 */
-                  last_attempt_at: string | null;
-                  last_http_status: number | null;
-                  last_error: string | null;
-                  /** @description RFC 3339 */
-                  delivered_at: string | null;
-                };
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List this tenant's events and their delivery state, newest first
+     * @description List this tenant's events and their delivery state, newest first
+     */
+    get: operations['listEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1447,99 +353,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List events of all tenants, newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          type?:
-            | 'order.paid'
-            | 'order.closed'
-            | 'order.payment_failed'
-            | 'order.reversed'
-            | 'refund.succeeded'
-            | 'refund.closed'
-            | 'refund.abnormal'
-            | 'profit_sharing.finished'
-            | 'profit_sharing.returned'
-            | 'reconciliation.completed'
-            | 'app.authorization_changed'
-            | 'complaint.created'
-            | 'complaint.updated'
-            | 'complaint.overdue';
-          tenant_id?: string;
-          status?: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-          created_from?: string;
-          created_to?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of events */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                /** @description evt_... */
-                id: string;
-                /** @enum {string} */
-                type:
-                  | 'order.paid'
-                  | 'order.closed'
-                  | 'order.payment_failed'
-                  | 'order.reversed'
-                  | 'refund.succeeded'
-                  | 'refund.closed'
-                  | 'refund.abnormal'
-                  | 'profit_sharing.finished'
-                  | 'profit_sharing.returned'
-                  | 'reconciliation.completed'
-                  | 'app.authorization_changed'
-                  | 'complaint.created'
-                  | 'complaint.updated'
-                  | 'complaint.overdue';
-                /** @description RFC 3339 */
-                created_at: string;
-                data: {
-                  [key: string]: unknown;
-                };
-                delivery: {
-                  /** @enum {string} */
-                  status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                  attempts: number;
-                  /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                  next_attempt_at: string | null;
-                  /** @description RFC 3339 */
-                  last_attempt_at: string | null;
-                  last_http_status: number | null;
-                  last_error: string | null;
-                  /** @description RFC 3339 */
-                  delivered_at: string | null;
-                };
-                tenant_id: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List events of all tenants, newest first
+     * @description List events of all tenants, newest first
+     */
+    get: operations['listAdminEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1555,89 +373,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One event with every delivery attempt */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the event */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              event: {
-                /** @description evt_... */
-                id: string;
-                /** @enum {string} */
-                type:
-                  | 'order.paid'
-                  | 'order.closed'
-                  | 'order.payment_failed'
-                  | 'order.reversed'
-                  | 'refund.succeeded'
-                  | 'refund.closed'
-                  | 'refund.abnormal'
-                  | 'profit_sharing.finished'
-                  | 'profit_sharing.returned'
-                  | 'reconciliation.completed'
-                  | 'app.authorization_changed'
-                  | 'complaint.created'
-                  | 'complaint.updated'
-                  | 'complaint.overdue';
-                /** @description RFC 3339 */
-                created_at: string;
-                data: {
-                  [key: string]: unknown;
-                };
-                delivery: {
-                  /** @enum {string} */
-                  status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                  attempts: number;
-                  /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                  next_attempt_at: string | null;
-                  /** @description RFC 3339 */
-                  last_attempt_at: string | null;
-                  last_http_status: number | null;
-                  last_error: string | null;
-                  /** @description RFC 3339 */
-                  delivered_at: string | null;
-                };
-                tenant_id: string;
-                delivery_attempts: {
-                  attempt: number;
-                  /** @description RFC 3339 */
-                  at: string;
-                  url: string;
-                  http_status: number | null;
-                  duration_ms: number;
-                  /** @description first 200 characters of the answer */
-                  response_snippet: string | null;
-                  error: string | null;
-                }[];
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One event with every delivery attempt
+     * @description One event with every delivery attempt
+     */
+    get: operations['getEvent'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1655,78 +395,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Queue an event for delivery now (a delivered or failed one starts a fresh retry schedule) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description queued */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              event: {
-                /** @description evt_... */
-                id: string;
-                /** @enum {string} */
-                type:
-                  | 'order.paid'
-                  | 'order.closed'
-                  | 'order.payment_failed'
-                  | 'order.reversed'
-                  | 'refund.succeeded'
-                  | 'refund.closed'
-                  | 'refund.abnormal'
-                  | 'profit_sharing.finished'
-                  | 'profit_sharing.returned'
-                  | 'reconciliation.completed'
-                  | 'app.authorization_changed'
-                  | 'complaint.created'
-                  | 'complaint.updated'
-                  | 'complaint.overdue';
-                /** @description RFC 3339 */
-                created_at: string;
-                data: {
-                  [key: string]: unknown;
-                };
-                delivery: {
-                  /** @enum {string} */
-                  status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                  attempts: number;
-                  /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                  next_attempt_at: string | null;
-                  /** @description RFC 3339 */
-                  last_attempt_at: string | null;
-                  last_http_status: number | null;
-                  last_error: string | null;
-                  /** @description RFC 3339 */
-                  delivered_at: string | null;
-                };
-                tenant_id: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Queue an event for delivery now (a delivered or failed one starts a fresh retry schedule)
+     * @description Queue an event for delivery now (a delivered or failed one starts a fresh retry schedule)
+     */
+    post: operations['redeliverEvent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1742,93 +415,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Create an order in its trade_type and what the buyer's client needs (JSAPI: wx.requestPayment parameters, or without payer payment null and order.client_secret for /mp/v1; NATIVE: code_url; H5: h5_url; APP: the OpenSDK PayReq; MICROPAY: the charge, payment null) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional, at most 64 printable ASCII characters; the first answer is replayed for 24 h */
-          'Idempotency-Key'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * @default JSAPI
-             * @enum {string}
-             */
-            trade_type?: 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
-            appid?: string;
-            out_trade_no: string;
-            description: string;
-            amount: {
-              total: number;
-              /**
-               * @default CNY
-               * @enum {string}
-               */
-              currency?: 'CNY';
-            };
-            payer?: {
-              openid?: string;
-              auth_code?: string;
-            };
-            scene_info?: {
-              [key: string]: unknown;
-            };
-            time_expire?: string;
-            attach?: string;
-            profit_sharing?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description the existing order with this out_trade_no and body */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              order: {
-                [key: string]: unknown;
-              };
-              payment: {
-                [key: string]: unknown;
-              } | null;
-            };
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              order: {
-                [key: string]: unknown;
-              };
-              payment: {
-                [key: string]: unknown;
-              } | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Create an order in its trade_type and what the buyer's client needs (JSAPI: wx.requestPayment parameters, or without payer payment null and order.client_secret for /mp/v1; NATIVE: code_url; H5: h5_url; APP: the OpenSDK PayReq; MICROPAY: the charge, payment null)
+     * @description Create an order in its trade_type and what the buyer's client needs (JSAPI: wx.requestPayment parameters, or without payer payment null and order.client_secret for /mp/v1; NATIVE: code_url; H5: h5_url; APP: the OpenSDK PayReq; MICROPAY: the charge, payment null)
+     */
+    post: operations['createOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1842,44 +433,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get an order (sync=true asks WeChat Pay first) */
-    get: {
-      parameters: {
-        query?: {
-          sync?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          out_trade_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the order */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              order: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Get an order (sync=true asks WeChat Pay first)
+     * @description Get an order (sync=true asks WeChat Pay first)
+     */
+    get: operations['getOrder'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1897,45 +455,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Fresh wx.requestPayment parameters for an unpaid order */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          out_trade_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description order and payment */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              order: {
-                [key: string]: unknown;
-              };
-              payment: {
-                [key: string]: unknown;
-              } | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Fresh wx.requestPayment parameters for an unpaid order
+     * @description Fresh wx.requestPayment parameters for an unpaid order
+     */
+    post: operations['createOrderPayment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1951,42 +475,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Close an unpaid order */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          out_trade_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the closed order */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              order: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Close an unpaid order
+     * @description Close an unpaid order
+     */
+    post: operations['closeOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2002,42 +495,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          out_trade_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the reversed order */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              order: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise
+     * @description Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise
+     */
+    post: operations['createOrderReverse'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2051,42 +513,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List orders (filters: tenant_id, state, out_trade_no, created_from/created_to), newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          tenant_id?: string;
-          state?: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
-          out_trade_no?: string;
-          created_from?: string;
-          created_to?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of orders */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List orders (filters: tenant_id, state, out_trade_no, created_from/created_to), newest first
+     * @description List orders (filters: tenant_id, state, out_trade_no, created_from/created_to), newest first
+     */
+    get: operations['listOrders'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2102,36 +533,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get any order by id */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the order */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Get any order by id
+     * @description Get any order by id
+     */
+    get: operations['getAdminOrder'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2149,73 +555,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Refund (part of) a paid order */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional, at most 64 printable ASCII characters */
-          'Idempotency-Key'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            out_trade_no?: string;
-            transaction_id?: string;
-            out_refund_no: string;
-            amount: {
-              refund: number;
-              /**
-               * @default CNY
-               * @enum {string}
-               */
-              currency?: 'CNY';
-            };
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the existing refund with this out_refund_no */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              refund: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description accepted (status PROCESSING or final) */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              refund: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Refund (part of) a paid order
+     * @description Refund (part of) a paid order
+     */
+    post: operations['createRefund'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2229,44 +573,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get a refund (sync=true asks WeChat Pay first) */
-    get: {
-      parameters: {
-        query?: {
-          sync?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          out_refund_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the refund */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              refund: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Get a refund (sync=true asks WeChat Pay first)
+     * @description Get a refund (sync=true asks WeChat Pay first)
+     */
+    get: operations['getRefund'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2282,40 +593,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List refunds (filters: tenant_id, status, out_trade_no), newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          tenant_id?: string;
-          status?: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
-          out_trade_no?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of refunds */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List refunds (filters: tenant_id, status, out_trade_no), newest first
+     * @description List refunds (filters: tenant_id, status, out_trade_no), newest first
+     */
+    get: operations['listRefunds'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2333,36 +615,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Close any tenant's unpaid order (admin; audited; 409 ORDER_PAID if paid, a closed order answers as is) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the order, closed */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Close any tenant's unpaid order (admin; audited; 409 ORDER_PAID if paid, a closed order answers as is)
+     * @description Close any tenant's unpaid order (admin; audited; 409 ORDER_PAID if paid, a closed order answers as is)
+     */
+    post: operations['closeAdminOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2378,58 +635,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Refund (part of) any tenant's paid order (admin; audited; the tenant's refund rules) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            out_refund_no: string;
-            amount: {
-              refund: number;
-              /**
-               * @default CNY
-               * @enum {string}
-               */
-              currency?: 'CNY';
-            };
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the existing refund with this out_refund_no and body */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description accepted (status PROCESSING or final) */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Refund (part of) any tenant's paid order (admin; audited; the tenant's refund rules)
+     * @description Refund (part of) any tenant's paid order (admin; audited; the tenant's refund rules)
+     */
+    post: operations['createOrderRefund'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2445,72 +655,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Split a profit-sharing payment among approved receivers (分账), within the authorised ratio */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional, at most 64 printable ASCII characters */
-          'Idempotency-Key'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            out_trade_no: string;
-            out_order_no: string;
-            receivers: {
-              /** @enum {string} */
-              type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
-              account: string;
-              amount: number;
-              description: string;
-            }[];
-            /** @default false */
-            unfreeze_unsplit?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description the existing split with this out_order_no */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              profit_sharing_order: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description accepted (state PROCESSING); follow it with GET or the profit_sharing.finished event */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              profit_sharing_order: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Split a profit-sharing payment among approved receivers (分账), within the authorised ratio
+     * @description Split a profit-sharing payment among approved receivers (分账), within the authorised ratio
+     */
+    post: operations['createProfitSharingOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2524,42 +673,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A split or unfreeze, with each receiver result */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          out_order_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the split */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              profit_sharing_order: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * A split or unfreeze, with each receiver result
+     * @description A split or unfreeze, with each receiver result
+     */
+    get: operations['getProfitSharingOrder'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2577,65 +695,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Release what is still frozen of a payment to the sub-merchant; no split after it */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional, at most 64 printable ASCII characters */
-          'Idempotency-Key'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            out_trade_no: string;
-            out_order_no: string;
-            /** @default 解冻全部剩余资金 */
-            description?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the existing unfreeze with this out_order_no */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              profit_sharing_order: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description accepted */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              profit_sharing_order: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Release what is still frozen of a payment to the sub-merchant; no split after it
+     * @description Release what is still frozen of a payment to the sub-merchant; no split after it
+     */
+    post: operations['createProfitSharingUnfreeze'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2651,66 +715,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Return (回退) part of what a merchant receiver got from a split */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional, at most 64 printable ASCII characters */
-          'Idempotency-Key'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            out_order_no: string;
-            out_return_no: string;
-            return_mchid: string;
-            amount: number;
-            description: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the existing return with this out_return_no */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              profit_sharing_return: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description accepted (result PROCESSING, SUCCESS or FAILED) */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              profit_sharing_return: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Return (回退) part of what a merchant receiver got from a split
+     * @description Return (回退) part of what a merchant receiver got from a split
+     */
+    post: operations['createProfitSharingReturn'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2724,42 +733,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A return */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          out_return_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the return */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              profit_sharing_return: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * A return
+     * @description A return
+     */
+    get: operations['getProfitSharingReturn'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2775,112 +753,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The tenant's approved receivers */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description receivers */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                type: string;
-                account: string;
-                relation_type: string | null;
-                custom_relation: string | null;
-                name: string | null;
-                registered_at_wechat_pay: boolean;
-                created_at: string | null;
-              }[];
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The tenant's approved receivers
+     * @description The tenant's approved receivers
+     */
+    get: operations['listTenantReceivers'];
     put?: never;
-    /** Approve a receiver for the tenant's splits and add it at WeChat Pay (name encrypted) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
-            account: string;
-            name?: string;
-            /** @enum {string} */
-            relation_type:
-              | 'SERVICE_PROVIDER'
-              | 'STORE'
-              | 'STAFF'
-              | 'STORE_OWNER'
-              | 'PARTNER'
-              | 'HEADQUARTER'
-              | 'BRAND'
-              | 'DISTRIBUTOR'
-              | 'USER'
-              | 'SUPPLIER'
-              | 'CUSTOM';
-            custom_relation?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description approved and registered */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              type: string;
-              account: string;
-              relation_type: string | null;
-              custom_relation: string | null;
-              name: string | null;
-              registered_at_wechat_pay: boolean;
-              created_at: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Approve a receiver for the tenant's splits and add it at WeChat Pay (name encrypted)
+     * @description Approve a receiver for the tenant's splits and add it at WeChat Pay (name encrypted)
+     */
+    post: operations['createTenantReceiver'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2897,37 +780,11 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Remove a receiver: deleted at WeChat Pay and no longer approved */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          account: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description removed */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Remove a receiver: deleted at WeChat Pay and no longer approved
+     * @description Remove a receiver: deleted at WeChat Pay and no longer approved
+     */
+    delete: operations['deleteTenantReceiver'];
     options?: never;
     head?: never;
     patch?: never;
@@ -2942,51 +799,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** WeChat Pay notification (TRANSACTION.SUCCESS, REFUND.*) for one tenant */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          tenant_id: string;
-          kind: 'transactions' | 'refunds';
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description applied or already applied */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description refused: {"code":"FAIL"} */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description signature refused */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * WeChat Pay notification (TRANSACTION.SUCCESS, REFUND.*) for one tenant
+     * @description WeChat Pay notification (TRANSACTION.SUCCESS, REFUND.*) for one tenant
+     */
+    post: operations['createNotify'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3000,39 +817,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every notification received, with its verification result and outcome */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          tenant_id?: string;
-          outcome?: 'applied' | 'duplicate' | 'replayed' | 'refused' | 'unmatched' | 'conflict' | 'error';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Every notification received, with its verification result and outcome
+     * @description Every notification received, with its verification result and outcome
+     */
+    get: operations['listNotifications'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3050,40 +839,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Upload one image (JPG, PNG or BMP, at most 2 MB; multipart fields sp_mchid and file) to WeChat Pay for a provider */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description uploaded */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              media_id: string;
-              sha256: string;
-              size: number;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Upload one image (JPG, PNG or BMP, at most 2 MB; multipart fields sp_mchid and file) to WeChat Pay for a provider
+     * @description Upload one image (JPG, PNG or BMP, at most 2 MB; multipart fields sp_mchid and file) to WeChat Pay for a provider
+     */
+    post: operations['createMedia'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3097,210 +857,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List applyments, newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          sp_mchid?: string;
-          state?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                id: string;
-                sp_mchid: string;
-                business_code: string;
-                applyment_id: number | null;
-                state: string;
-                state_desc: string | null;
-                audit_detail: {
-                  field: string;
-                  field_name: string;
-                  reject_reason: string;
-                }[];
-                sign_url: string | null;
-                sub_mchid: string | null;
-                tenant_id: string | null;
-                /** @description the application, every personal value masked */
-                application: {
-                  [key: string]: unknown;
-                };
-                tenant: {
-                  [key: string]: unknown;
-                };
-                last_error: {
-                  [key: string]: unknown;
-                } | null;
-                purged: boolean;
-                created_at: string;
-                updated_at: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List applyments, newest first
+     * @description List applyments, newest first
+     */
+    get: operations['listApplyments'];
     put?: never;
-    /** Submit a sub-merchant application (特约商户进件); sensitive fields in plain text, encrypted here */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional; replays the first answer for 24 h */
-          'Idempotency-Key'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            sp_mchid: string;
-            business_code?: string;
-            application: {
-              [key: string]: unknown;
-            };
-            tenant: {
-              name: string;
-              /** @default [] */
-              apps?: {
-                appid: string;
-                /** @enum {string} */
-                type: 'miniprogram' | 'official_account' | 'app';
-                /** @enum {string} */
-                dev_mode: 'outsourced' | 'third_party' | 'centralized';
-              }[];
-              /**
-               * Format: uri
-               * @default null
-               */
-              webhook_url?: string | null;
-              order_expire_minutes?: number;
-              profit_sharing?: {
-                max_ratio?: number;
-                receivers?: {
-                  /** @enum {string} */
-                  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
-                  account: string;
-                }[];
-              };
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description the same business_code and body again */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              applyment: {
-                id: string;
-                sp_mchid: string;
-                business_code: string;
-                applyment_id: number | null;
-                state: string;
-                state_desc: string | null;
-                audit_detail: {
-                  field: string;
-                  field_name: string;
-                  reject_reason: string;
-                }[];
-                sign_url: string | null;
-                sub_mchid: string | null;
-                tenant_id: string | null;
-                /** @description the application, every personal value masked */
-                application: {
-                  [key: string]: unknown;
-                };
-                tenant: {
-                  [key: string]: unknown;
-                };
-                last_error: {
-                  [key: string]: unknown;
-                } | null;
-                purged: boolean;
-                created_at: string;
-                updated_at: string;
-              };
-            };
-          };
-        };
-        /** @description submitted */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              applyment: {
-                id: string;
-                sp_mchid: string;
-                business_code: string;
-                applyment_id: number | null;
-                state: string;
-                state_desc: string | null;
-                audit_detail: {
-                  field: string;
-                  field_name: string;
-                  reject_reason: string;
-                }[];
-                sign_url: string | null;
-                sub_mchid: string | null;
-                tenant_id: string | null;
-                /** @description the application, every personal value masked */
-                application: {
-                  [key: string]: unknown;
-                };
-                tenant: {
-                  [key: string]: unknown;
-                };
-                last_error: {
-                  [key: string]: unknown;
-                } | null;
-                purged: boolean;
-                created_at: string;
-                updated_at: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Submit a sub-merchant application (特约商户进件); sensitive fields in plain text, encrypted here
+     * @description Submit a sub-merchant application (特约商户进件); sensitive fields in plain text, encrypted here
+     */
+    post: operations['createApplyment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3314,70 +881,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One applyment (?sync=true asks WeChat Pay first) */
-    get: {
-      parameters: {
-        query?: {
-          sync?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the applyment */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              applyment: {
-                id: string;
-                sp_mchid: string;
-                business_code: string;
-                applyment_id: number | null;
-                state: string;
-                state_desc: string | null;
-                audit_detail: {
-                  field: string;
-                  field_name: string;
-                  reject_reason: string;
-                }[];
-                sign_url: string | null;
-                sub_mchid: string | null;
-                tenant_id: string | null;
-                /** @description the application, every personal value masked */
-                application: {
-                  [key: string]: unknown;
-                };
-                tenant: {
-                  [key: string]: unknown;
-                };
-                last_error: {
-                  [key: string]: unknown;
-                } | null;
-                purged: boolean;
-                created_at: string;
-                updated_at: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One applyment (?sync=true asks WeChat Pay first)
+     * @description One applyment (?sync=true asks WeChat Pay first)
+     */
+    get: operations['getApplyment'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3395,76 +903,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Resubmit an EDITTING or REJECTED applyment, optionally with a corrected application, under the same business_code */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            application?: {
-              [key: string]: unknown;
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description resubmitted */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              applyment: {
-                id: string;
-                sp_mchid: string;
-                business_code: string;
-                applyment_id: number | null;
-                state: string;
-                state_desc: string | null;
-                audit_detail: {
-                  field: string;
-                  field_name: string;
-                  reject_reason: string;
-                }[];
-                sign_url: string | null;
-                sub_mchid: string | null;
-                tenant_id: string | null;
-                /** @description the application, every personal value masked */
-                application: {
-                  [key: string]: unknown;
-                };
-                tenant: {
-                  [key: string]: unknown;
-                };
-                last_error: {
-                  [key: string]: unknown;
-                } | null;
-                purged: boolean;
-                created_at: string;
-                updated_at: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Resubmit an EDITTING or REJECTED applyment, optionally with a corrected application, under the same business_code
+     * @description Resubmit an EDITTING or REJECTED applyment, optionally with a corrected application, under the same business_code
+     */
+    post: operations['submitApplyment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3478,96 +921,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The tenant's settlement account as WeChat Pay has it (masked) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the account */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The tenant's settlement account as WeChat Pay has it (masked)
+     * @description The tenant's settlement account as WeChat Pay has it (masked)
+     */
+    get: operations['getTenantSettlement'];
     put?: never;
-    /** Change the settlement account (MODIFY_MODE_ASYNC; the 二清 ownership rule applies; WeChat Pay allows 5 a day) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            account_type: 'ACCOUNT_TYPE_BUSINESS' | 'ACCOUNT_TYPE_PRIVATE';
-            account_bank: string;
-            bank_address_code: string;
-            bank_name?: string;
-            bank_branch_id?: string;
-            account_number: string;
-            account_name: string;
-            subject?: {
-              /** @enum {string} */
-              subject_type:
-                | 'SUBJECT_TYPE_INDIVIDUAL'
-                | 'SUBJECT_TYPE_ENTERPRISE'
-                | 'SUBJECT_TYPE_GOVERNMENT'
-                | 'SUBJECT_TYPE_INSTITUTIONS'
-                | 'SUBJECT_TYPE_OTHERS';
-              merchant_name: string;
-              legal_person?: string;
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description accepted */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              application_no: string;
-              verify_result: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Change the settlement account (MODIFY_MODE_ASYNC; the 二清 ownership rule applies; WeChat Pay allows 5 a day)
+     * @description Change the settlement account (MODIFY_MODE_ASYNC; the 二清 ownership rule applies; WeChat Pay allows 5 a day)
+     */
+    post: operations['createTenantSettlement'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3581,37 +945,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One settlement-account change application */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          application_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the application (masked) */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One settlement-account change application
+     * @description One settlement-account change application
+     */
+    get: operations['getTenantSettlementApplication'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3627,82 +965,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List reconciliation runs, newest first (filters: sp_mchid, bill_date) */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          sp_mchid?: string;
-          bill_date?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of runs */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List reconciliation runs, newest first (filters: sp_mchid, bill_date)
+     * @description List reconciliation runs, newest first (filters: sp_mchid, bill_date)
+     */
+    get: operations['listReconciliations'];
     put?: never;
-    /** Reconcile a provider's trade bill of a Beijing day (the same provider and day answer the current run; rerun starts a new one) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            sp_mchid: string;
-            bill_date: string;
-            rerun?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description the run (running, done or failed) */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              reconciliation: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Reconcile a provider's trade bill of a Beijing day (the same provider and day answer the current run; rerun starts a new one)
+     * @description Reconcile a provider's trade bill of a Beijing day (the same provider and day answer the current run; rerun starts a new one)
+     */
+    post: operations['createReconciliation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3716,42 +989,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get a reconciliation run */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the run */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              reconciliation: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Get a reconciliation run
+     * @description Get a reconciliation run
+     */
+    get: operations['getAdminReconciliation'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3767,41 +1009,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Discrepancies of a finished run (filters: tenant_id, kind); none while it runs or when it failed */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          tenant_id?: string;
-          kind?: 'missing_local' | 'missing_upstream' | 'amount_mismatch' | 'state_mismatch';
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of discrepancies */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Discrepancies of a finished run (filters: tenant_id, kind); none while it runs or when it failed
+     * @description Discrepancies of a finished run (filters: tenant_id, kind); none while it runs or when it failed
+     */
+    get: operations['listReconciliationDiscrepancies'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3817,40 +1029,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A provider's own fund-flow bill (type=fundflow, account_type BASIC|OPERATION|FEES), as WeChat Pay's CSV */
-    get: {
-      parameters: {
-        query: {
-          type: 'fundflow';
-          account_type?: 'BASIC' | 'OPERATION' | 'FEES';
-        };
-        header?: never;
-        path: {
-          sp_mchid: string;
-          bill_date: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description text/csv */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * A provider's own fund-flow bill (type=fundflow, account_type BASIC|OPERATION|FEES), as WeChat Pay's CSV
+     * @description A provider's own fund-flow bill (type=fundflow, account_type BASIC|OPERATION|FEES), as WeChat Pay's CSV
+     */
+    get: operations['getAdminBill'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3866,39 +1049,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** This tenant's reconciliation of a Beijing day: summary, totals (fen) and its discrepancies (paged) */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-        };
-        header?: never;
-        path: {
-          bill_date: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the reconciliation */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * This tenant's reconciliation of a Beijing day: summary, totals (fen) and its discrepancies (paged)
+     * @description This tenant's reconciliation of a Beijing day: summary, totals (fen) and its discrepancies (paged)
+     */
+    get: operations['getReconciliation'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3914,38 +1069,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** This tenant's rows of the day's trade bill in WeChat Pay's columns (text/csv); type=fundflow: its fund-flow bill */
-    get: {
-      parameters: {
-        query?: {
-          type?: 'trade' | 'fundflow';
-        };
-        header?: never;
-        path: {
-          bill_date: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description text/csv */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * This tenant's rows of the day's trade bill in WeChat Pay's columns (text/csv); type=fundflow: its fund-flow bill
+     * @description This tenant's rows of the day's trade bill in WeChat Pay's columns (text/csv); type=fundflow: its fund-flow bill
+     */
+    get: operations['getBill'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3961,40 +1089,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Demo only: events the built-in webhook receiver got, with their signature check */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description newest first */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                [key: string]: unknown;
-              }[];
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Demo only: events the built-in webhook receiver got, with their signature check
+     * @description Demo only: events the built-in webhook receiver got, with their signature check
+     */
+    get: operations['listDemoInboxEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4010,42 +1109,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Demo only: one tenant's received events (tenant id or sub_mchid) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description newest first */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                [key: string]: unknown;
-              }[];
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Demo only: one tenant's received events (tenant id or sub_mchid)
+     * @description Demo only: one tenant's received events (tenant id or sub_mchid)
+     */
+    get: operations['listDemoInboxTenantEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4061,181 +1129,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One open-platform account: ticket age, token expiry and every authorisation */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          component_appid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the account */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              component_appid: string;
-              name: string;
-              secrets: {
-                component_appsecret_set: boolean;
-                token_set: boolean;
-                encoding_aes_key_set: boolean;
-                previous_encoding_aes_key_set: boolean;
-              };
-              events_url: string;
-              ticket: {
-                received: boolean;
-                created_at: string | null;
-                received_at: string | null;
-                age_seconds: number;
-                stale: boolean;
-              };
-              access_token: {
-                present: boolean;
-                expires_at: string | null;
-                fetched_at: string | null;
-                version: number;
-                last_error: string | null;
-                last_error_at: string | null;
-              };
-              created_at: string;
-              updated_at: string;
-              authorizations: {
-                component_appid: string;
-                authorizer_appid: string;
-                tenant_id: string | null;
-                /** @enum {string} */
-                state: 'authorized' | 'unauthorized';
-                authorized: boolean;
-                func_info: number[];
-                authorized_at: string | null;
-                unauthorized_at: string | null;
-                updated_at: string;
-              }[];
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** Register or update the ISV's open-platform account (secrets encrypted, never echoed; omitted secrets are kept) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          component_appid: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name: string;
-            component_appsecret?: string;
-            token?: string;
-            encoding_aes_key?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description updated */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              component_appid: string;
-              name: string;
-              secrets: {
-                component_appsecret_set: boolean;
-                token_set: boolean;
-                encoding_aes_key_set: boolean;
-                previous_encoding_aes_key_set: boolean;
-              };
-              events_url: string;
-              ticket: {
-                received: boolean;
-                created_at: string | null;
-                received_at: string | null;
-                age_seconds: number;
-                stale: boolean;
-              };
-              access_token: {
-                present: boolean;
-                expires_at: string | null;
-                fetched_at: string | null;
-                version: number;
-                last_error: string | null;
-                last_error_at: string | null;
-              };
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description registered */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              component_appid: string;
-              name: string;
-              secrets: {
-                component_appsecret_set: boolean;
-                token_set: boolean;
-                encoding_aes_key_set: boolean;
-                previous_encoding_aes_key_set: boolean;
-              };
-              events_url: string;
-              ticket: {
-                received: boolean;
-                created_at: string | null;
-                received_at: string | null;
-                age_seconds: number;
-                stale: boolean;
-              };
-              access_token: {
-                present: boolean;
-                expires_at: string | null;
-                fetched_at: string | null;
-                version: number;
-                last_error: string | null;
-                last_error_at: string | null;
-              };
-              created_at: string;
-              updated_at: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One open-platform account: ticket age, token expiry and every authorisation
+     * @description One open-platform account: ticket age, token expiry and every authorisation
+     */
+    get: operations['getOpenPlatform'];
+    /**
+     * Register or update the ISV's open-platform account (secrets encrypted, never echoed; omitted secrets are kept)
+     * @description Register or update the ISV's open-platform account (secrets encrypted, never echoed; omitted secrets are kept)
+     */
+    put: operations['putOpenPlatform'];
     post?: never;
     delete?: never;
     options?: never;
@@ -4250,67 +1153,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every open-platform account with its ticket age and token expiry */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the accounts */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                component_appid: string;
-                name: string;
-                secrets: {
-                  component_appsecret_set: boolean;
-                  token_set: boolean;
-                  encoding_aes_key_set: boolean;
-                  previous_encoding_aes_key_set: boolean;
-                };
-                events_url: string;
-                ticket: {
-                  received: boolean;
-                  created_at: string | null;
-                  received_at: string | null;
-                  age_seconds: number;
-                  stale: boolean;
-                };
-                access_token: {
-                  present: boolean;
-                  expires_at: string | null;
-                  fetched_at: string | null;
-                  version: number;
-                  last_error: string | null;
-                  last_error_at: string | null;
-                };
-                created_at: string;
-                updated_at: string;
-              }[];
-              /** @enum {string|null} */
-              next_cursor: null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Every open-platform account with its ticket age and token expiry
+     * @description Every open-platform account with its ticket age and token expiry
+     */
+    get: operations['listOpenPlatforms'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4328,50 +1175,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** A tenant's authorisation link: the page its shop owner opens (QR code) to authorise the mini-program */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          component_appid: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            tenant_id: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the link */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              link_id: string;
-              url: string;
-              expires_at: string;
-              authorization_url: string;
-              mobile_authorization_url: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * A tenant's authorisation link: the page its shop owner opens (QR code) to authorise the mini-program
+     * @description A tenant's authorisation link: the page its shop owner opens (QR code) to authorise the mini-program
+     */
+    post: operations['createOpenPlatformAuthorization'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4387,56 +1195,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** WeChat open platform push (component_verify_ticket, authorized, updateauthorized, unauthorized): XML, WXBizMsgCrypt */
-    post: {
-      parameters: {
-        query: {
-          signature?: string;
-          timestamp: string;
-          nonce: string;
-          encrypt_type?: 'aes';
-          msg_signature: string;
-        };
-        header?: never;
-        path: {
-          component_appid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the plain text `success`: verified, decrypted and stored */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description refused (signature, decryption, AppID, timestamp): nothing stored; detail.wxbizmsgcrypt holds the code */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description the component AppID is not registered */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * WeChat open platform push (component_verify_ticket, authorized, updateauthorized, unauthorized): XML, WXBizMsgCrypt
+     * @description WeChat open platform push (component_verify_ticket, authorized, updateauthorized, unauthorized): XML, WXBizMsgCrypt
+     */
+    post: operations['createOpenPlatformEvent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4450,55 +1213,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** WeChat's redirect after the owner authorised: exchanges auth_code and binds the mini-program to the link's tenant */
-    get: {
-      parameters: {
-        query: {
-          link: string;
-          auth_code: string;
-          expires_in?: string;
-        };
-        header?: never;
-        path: {
-          component_appid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the authorisation (HTML for a browser) */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              authorization: {
-                component_appid: string;
-                authorizer_appid: string;
-                tenant_id: string | null;
-                /** @enum {string} */
-                state: 'authorized' | 'unauthorized';
-                authorized: boolean;
-                func_info: number[];
-                authorized_at: string | null;
-                unauthorized_at: string | null;
-                updated_at: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * WeChat's redirect after the owner authorised: exchanges auth_code and binds the mini-program to the link's tenant
+     * @description WeChat's redirect after the owner authorised: exchanges auth_code and binds the mini-program to the link's tenant
+     */
+    get: operations['getOpenPlatformAuthorized'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4514,37 +1233,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The shop owner's landing page of an authorisation link (HTML): a click from here opens WeChat's authorisation page */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          component_appid: string;
-          link_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description an HTML page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The shop owner's landing page of an authorisation link (HTML): a click from here opens WeChat's authorisation page
+     * @description The shop owner's landing page of an authorisation link (HTML): a click from here opens WeChat's authorisation page
+     */
+    get: operations['getOpenPlatformAuthorize'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4562,65 +1255,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Pay an order from the mini-program: client_secret + wx.login code → exactly what wx.requestPayment takes */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          order_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            client_secret: string;
-            code: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the order and wx.requestPayment parameters */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              order: {
-                id: string;
-                out_trade_no: string;
-                description: string;
-                amount: {
-                  total: number;
-                  currency: string;
-                };
-                trade_state: string;
-              };
-              payment: {
-                appId: string;
-                timeStamp: string;
-                nonceStr: string;
-                package: string;
-                /** @enum {string} */
-                signType: 'RSA';
-                paySign: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Pay an order from the mini-program: client_secret + wx.login code → exactly what wx.requestPayment takes
+     * @description Pay an order from the mini-program: client_secret + wx.login code → exactly what wx.requestPayment takes
+     */
+    post: operations['payCheckoutOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4634,51 +1273,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The order for the mini-program's result page (wx.requestPayment's callback is not proof of payment) */
-    get: {
-      parameters: {
-        query: {
-          client_secret: string;
-        };
-        header?: never;
-        path: {
-          order_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the order */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              order: {
-                id: string;
-                out_trade_no: string;
-                description: string;
-                amount: {
-                  total: number;
-                  currency: string;
-                };
-                trade_state: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The order for the mini-program's result page (wx.requestPayment's callback is not proof of payment)
+     * @description The order for the mini-program's result page (wx.requestPayment's callback is not proof of payment)
+     */
+    get: operations['getCheckoutOrder'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4696,50 +1295,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** WeChat Pay complaint notification (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE) for every sub-merchant of a provider */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description applied or already applied */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description refused: {"code":"FAIL"} */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description signature refused */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * WeChat Pay complaint notification (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE) for every sub-merchant of a provider
+     * @description WeChat Pay complaint notification (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE) for every sub-merchant of a provider
+     */
+    post: operations['createNotifySpComplaint'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4753,45 +1313,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The tenant's consumer complaints, newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          state?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                [key: string]: unknown;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The tenant's consumer complaints, newest first
+     * @description The tenant's consumer complaints, newest first
+     */
+    get: operations['listComplaints'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4809,38 +1335,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Upload one reply image (multipart field file: JPG, PNG or BMP, at most 2 MB); answers its media_id */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description uploaded */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              media_id: string;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Upload one reply image (multipart field file: JPG, PNG or BMP, at most 2 MB); answers its media_id
+     * @description Upload one reply image (multipart field file: JPG, PNG or BMP, at most 2 MB); answers its media_id
+     */
+    post: operations['createComplaintMedia'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4854,43 +1353,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One complaint: detail, negotiation history, the local order it is about */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          complaint_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the complaint */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-              complaint: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One complaint: detail, negotiation history, the local order it is about
+     * @description One complaint: detail, negotiation history, the local order it is about
+     */
+    get: operations['getComplaint'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4908,53 +1375,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Reply to the buyer (at WeChat Pay, as the sub-merchant); the first reply moves PENDING to PROCESSING */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional; replays the first answer for 24 h */
-          'Idempotency-Key'?: string;
-        };
-        path: {
-          complaint_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            response_content: string;
-            response_images?: string[];
-          };
-        };
-      };
-      responses: {
-        /** @description the complaint after the reply */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-              complaint: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Reply to the buyer (at WeChat Pay, as the sub-merchant); the first reply moves PENDING to PROCESSING
+     * @description Reply to the buyer (at WeChat Pay, as the sub-merchant); the first reply moves PENDING to PROCESSING
+     */
+    post: operations['createComplaintResponse'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4970,57 +1395,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Approve (then refund through /v1/refunds) or reject the buyer's refund request */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional; replays the first answer for 24 h */
-          'Idempotency-Key'?: string;
-        };
-        path: {
-          complaint_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            action: 'APPROVE' | 'REJECT';
-            launch_refund_day?: number;
-            reject_reason?: string;
-            reject_media_list?: string[];
-            remark?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the complaint after the decision */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-              complaint: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Approve (then refund through /v1/refunds) or reject the buyer's refund request
+     * @description Approve (then refund through /v1/refunds) or reject the buyer's refund request
+     */
+    post: operations['createComplaintRefundDecision'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5036,46 +1415,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Mark the complaint handled (the buyer then gets a satisfaction survey); 409 CONFLICT when already completed */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description optional; replays the first answer for 24 h */
-          'Idempotency-Key'?: string;
-        };
-        path: {
-          complaint_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the completed complaint */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-              complaint: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Mark the complaint handled (the buyer then gets a satisfaction survey); 409 CONFLICT when already completed
+     * @description Mark the complaint handled (the buyer then gets a satisfaction survey); 409 CONFLICT when already completed
+     */
+    post: operations['createComplaintComplete'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5089,47 +1433,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Complaints across tenants (tenant_id=none: sub-merchants partnerpay does not know), newest first */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          state?: string;
-          tenant_id?: string;
-          overdue?: 'true' | 'false';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                [key: string]: unknown;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Complaints across tenants (tenant_id=none: sub-merchants partnerpay does not know), newest first
+     * @description Complaints across tenants (tenant_id=none: sub-merchants partnerpay does not know), newest first
+     */
+    get: operations['listAdminComplaints'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5145,43 +1453,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One complaint with its history and local order */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          complaint_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the complaint */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-              complaint: {
-                [key: string]: unknown;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One complaint with its history and local order
+     * @description One complaint with its history and local order
+     */
+    get: operations['getAdminComplaint'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5197,167 +1473,26 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The complaint URL WeChat Pay has for this provider (404 NOT_FOUND when none) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the registration */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              registration: {
-                mchid: string;
-                url: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** Replace the registered complaint URL */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * Format: uri
-             * @description default: PUBLIC_BASE_URL + /notify/sp/{sp_mchid}/complaints
-             */
-            url?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description replaced */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              registration: {
-                mchid: string;
-                url: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** Register partnerpay's complaint URL at WeChat Pay for this provider (default PUBLIC_BASE_URL/notify/sp/{sp_mchid}/complaints) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * Format: uri
-             * @description default: PUBLIC_BASE_URL + /notify/sp/{sp_mchid}/complaints
-             */
-            url?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description registered */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              registration: {
-                mchid: string;
-                url: string;
-              };
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** Delete the registered complaint URL (the periodic sync still finds every complaint) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The complaint URL WeChat Pay has for this provider (404 NOT_FOUND when none)
+     * @description The complaint URL WeChat Pay has for this provider (404 NOT_FOUND when none)
+     */
+    get: operations['listServiceProviderComplaintNotifications'];
+    /**
+     * Replace the registered complaint URL
+     * @description Replace the registered complaint URL
+     */
+    put: operations['putServiceProviderComplaintNotification'];
+    /**
+     * Register partnerpay's complaint URL at WeChat Pay for this provider (default PUBLIC_BASE_URL/notify/sp/{sp_mchid}/complaints)
+     * @description Register partnerpay's complaint URL at WeChat Pay for this provider (default PUBLIC_BASE_URL/notify/sp/{sp_mchid}/complaints)
+     */
+    post: operations['createServiceProviderComplaintNotification'];
+    /**
+     * Delete the registered complaint URL (the periodic sync still finds every complaint)
+     * @description Delete the registered complaint URL (the periodic sync still finds every complaint)
+     */
+    delete: operations['deleteServiceProviderComplaintNotification'];
     options?: never;
     head?: never;
     patch?: never;
@@ -5370,75 +1505,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The tenant's portal users (never a password or secret) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description { data: users } */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The tenant's portal users (never a password or secret)
+     * @description The tenant's portal users (never a password or secret)
+     */
+    get: operations['listTenantUsers'];
     put?: never;
-    /** Invite a portal user (owner, staff or viewer): answers the one-time invitation link, valid 72 h, this once only */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            login: string;
-            /** @enum {string} */
-            role: 'owner' | 'staff' | 'viewer';
-          };
-        };
-      };
-      responses: {
-        /** @description the user and invitation { url, token, expires_at } */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Invite a portal user (owner, staff or viewer): answers the one-time invitation link, valid 72 h, this once only
+     * @description Invite a portal user (owner, staff or viewer): answers the one-time invitation link, valid 72 h, this once only
+     */
+    post: operations['createTenantUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5455,37 +1532,11 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Remove a portal user: its sessions end at once */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          user_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description removed */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Remove a portal user: its sessions end at once
+     * @description Remove a portal user: its sessions end at once
+     */
+    delete: operations['deleteTenantUser'];
     options?: never;
     head?: never;
     patch?: never;
@@ -5500,41 +1551,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Accept a portal invitation: set the password once (at least 12 characters (at most 128), at least 6 different characters, and not containing the login); 409 if used, 422 if expired */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            token: string;
-            password: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the user, ready to sign in */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Accept a portal invitation: set the password once (at least 12 characters (at most 128), at least 6 different characters, and not containing the login); 409 if used, 422 if expired
+     * @description Accept a portal invitation: set the password once (at least 12 characters (at most 128), at least 6 different characters, and not containing the login); 409 if used, 422 if expired
+     */
+    post: operations['createPortalInvitationAccept'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5548,99 +1569,22 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The signed-in portal user, its tenant and the session's CSRF token (send it as X-CSRF-Token on every write) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the session */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The signed-in portal user, its tenant and the session's CSRF token (send it as X-CSRF-Token on every write)
+     * @description The signed-in portal user, its tenant and the session's CSRF token (send it as X-CSRF-Token on every write)
+     */
+    get: operations['getPortalSession'];
     put?: never;
-    /** Sign in to the portal: sets the httpOnly SameSite=Strict session cookie; 5 failures in a row lock the account for 15 minutes */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            login: string;
-            password: string;
-            totp?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description signed in: user, tenant and csrf_token */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** Sign out (CSRF token required) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description signed out */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Sign in to the portal: sets the httpOnly SameSite=Strict session cookie; 5 failures in a row lock the account for 15 minutes
+     * @description Sign in to the portal: sets the httpOnly SameSite=Strict session cookie; 5 failures in a row lock the account for 15 minutes
+     */
+    post: operations['createPortalSession'];
+    /**
+     * Sign out (CSRF token required)
+     * @description Sign out (CSRF token required)
+     */
+    delete: operations['deletePortalSession'];
     options?: never;
     head?: never;
     patch?: never;
@@ -5655,34 +1599,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start TOTP for the signed-in user: a new secret and its otpauth:// URI (on only after /portal/v1/totp/confirm) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description secret and otpauth_uri */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Start TOTP for the signed-in user: a new secret and its otpauth:// URI (on only after /portal/v1/totp/confirm)
+     * @description Start TOTP for the signed-in user: a new secret and its otpauth:// URI (on only after /portal/v1/totp/confirm)
+     */
+    post: operations['createPortalTotp'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5698,40 +1619,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Turn TOTP on with the first right code; sign-ins then need it */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            code: string;
-          };
-        };
-      };
-      responses: {
-        /** @description TOTP on */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Turn TOTP on with the first right code; sign-ins then need it
+     * @description Turn TOTP on with the first right code; sign-ins then need it
+     */
+    post: operations['createPortalTotpConfirm'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5745,40 +1637,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The signed-in tenant's orders, newest first (filters: out_trade_no, transaction_id, state) */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          out_trade_no?: string;
-          transaction_id?: string;
-          state?: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of orders */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The signed-in tenant's orders, newest first (filters: out_trade_no, transaction_id, state)
+     * @description The signed-in tenant's orders, newest first (filters: out_trade_no, transaction_id, state)
+     */
+    get: operations['listPortalOrders'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5794,36 +1657,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One of the tenant's orders with its refunds (another tenant's: 404) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          out_trade_no: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description { order, refunds } */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * One of the tenant's orders with its refunds (another tenant's: 404)
+     * @description One of the tenant's orders with its refunds (another tenant's: 404)
+     */
+    get: operations['getPortalOrder'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5839,95 +1677,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The tenant's refunds, newest first (filters: out_trade_no, status) */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          cursor?: string;
-          out_trade_no?: string;
-          status?: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description a page of refunds */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The tenant's refunds, newest first (filters: out_trade_no, status)
+     * @description The tenant's refunds, newest first (filters: out_trade_no, status)
+     */
+    get: operations['listPortalRefunds'];
     put?: never;
-    /** Refund (part of) one of the tenant's paid orders (owner and staff; X-CSRF-Token; the tenant API's rules) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description the session's csrf_token (GET /portal/v1/session) */
-          'X-CSRF-Token'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            out_trade_no?: string;
-            transaction_id?: string;
-            out_refund_no: string;
-            amount: {
-              refund: number;
-              /**
-               * @default CNY
-               * @enum {string}
-               */
-              currency?: 'CNY';
-            };
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description the existing refund with this out_refund_no and body */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description accepted (status PROCESSING or final) */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Refund (part of) one of the tenant's paid orders (owner and staff; X-CSRF-Token; the tenant API's rules)
+     * @description Refund (part of) one of the tenant's paid orders (owner and staff; X-CSRF-Token; the tenant API's rules)
+     */
+    post: operations['createPortalRefund'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5941,38 +1701,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The tenant's rows of a Beijing day's trade bill (text/csv, WeChat Pay's columns); type=fundflow: its fund-flow bill */
-    get: {
-      parameters: {
-        query?: {
-          type?: 'trade' | 'fundflow';
-        };
-        header?: never;
-        path: {
-          bill_date: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description text/csv */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The tenant's rows of a Beijing day's trade bill (text/csv, WeChat Pay's columns); type=fundflow: its fund-flow bill
+     * @description The tenant's rows of a Beijing day's trade bill (text/csv, WeChat Pay's columns); type=fundflow: its fund-flow bill
+     */
+    get: operations['getPortalBill'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5988,34 +1721,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Where the tenant's onboarding (特约商户进件) stands: state, rejection reasons by field, the sign_url to scan */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description { applyment } (null when the tenant was onboarded without an applyment here) */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Where the tenant's onboarding (特约商户进件) stands: state, rejection reasons by field, the sign_url to scan
+     * @description Where the tenant's onboarding (特约商户进件) stands: state, rejection reasons by field, the sign_url to scan
+     */
+    get: operations['getPortalOnboarding'];
     put?: never;
     post?: never;
     delete?: never;
@@ -6031,34 +1741,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Prometheus metrics (PARTNERPAY_METRICS_TOKEN or an operator token) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Prometheus text exposition format */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Prometheus metrics (PARTNERPAY_METRICS_TOKEN or an operator token)
+     * @description Prometheus metrics (PARTNERPAY_METRICS_TOKEN or an operator token)
+     */
+    get: operations['getMetrics'];
     put?: never;
     post?: never;
     delete?: never;
@@ -6074,74 +1761,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Key mode, public key id, platform certificates, which key verified recent messages, failures and warnings */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          sp_mchid: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the key report */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              sp_mchid: string;
-              /** @enum {string} */
-              mode: 'public_key' | 'certificate';
-              public_key: {
-                public_key_id: string;
-                last_used_at: string | null;
-              } | null;
-              certificates: {
-                [key: string]: unknown;
-              }[];
-              recent_notifications: {
-                [key: string]: unknown;
-              }[];
-              recent_checks: {
-                [key: string]: unknown;
-              }[];
-              failures: {
-                window: string;
-                by_reason: {
-                  [key: string]: number;
-                };
-                last_hour: number;
-              };
-              warnings: {
-                code: string;
-                message: string;
-                serial_no?: string;
-              }[];
-            };
-          };
-        };
-        /** @description no such provider */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Key mode, public key id, platform certificates, which key verified recent messages, failures and warnings
+     * @description Key mode, public key id, platform certificates, which key verified recent messages, failures and warnings
+     */
+    get: operations['listServiceProviderKeys'];
     put?: never;
     post?: never;
     delete?: never;
@@ -6157,34 +1781,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The 二清 rules and the dev-mode x payment-mode matrix, explained */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description rules and matrix */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * The 二清 rules and the dev-mode x payment-mode matrix, explained
+     * @description The 二清 rules and the dev-mode x payment-mode matrix, explained
+     */
+    get: operations['getCompliance'];
     put?: never;
     post?: never;
     delete?: never;
@@ -6200,64 +1801,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Each 二清 rule for this tenant, and whether it holds */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description rules evaluated */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              tenant_id: string;
-              compliant: boolean;
-              rules: {
-                rule: string;
-                holds: boolean;
-                explanation: string;
-              }[];
-              profit_sharing: {
-                max_ratio: number;
-                orders_split: number;
-                split_total: number;
-                paid_total: number;
-                highest_share: number;
-              };
-              apps: {
-                appid: string;
-                dev_mode: string;
-                authorized: boolean;
-                open_platform: {
-                  component_appid: string;
-                  state: string;
-                  authorized_at: string | null;
-                  unauthorized_at: string | null;
-                } | null;
-              }[];
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Each 二清 rule for this tenant, and whether it holds
+     * @description Each 二清 rule for this tenant, and whether it holds
+     */
+    get: operations['getTenantCompliance'];
     put?: never;
     post?: never;
     delete?: never;
@@ -6273,52 +1821,31 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Per tenant since `since` (default today 00:00 Beijing): orders, paid, success rate, refused notifications, failed deliveries */
-    get: {
-      parameters: {
-        query?: {
-          since?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description figures per tenant */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              since: string;
-              tenants: {
-                tenant_id: string;
-                name: string;
-                sub_mchid: string;
-                status: string;
-                orders: number;
-                paid: number;
-                paid_amount: number;
-                success_rate: number | null;
-                notifications_refused: number;
-                deliveries_failed: number;
-              }[];
-            };
-          };
-        };
-        /** @description Error */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+    /**
+     * Per tenant since `since` (default today 00:00 Beijing): orders, paid, success rate, refused notifications, failed deliveries
+     * @description Per tenant since `since` (default today 00:00 Beijing): orders, paid, success rate, refused notifications, failed deliveries
+     */
+    get: operations['getDashboard'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/openapi.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    /**
+     * This OpenAPI 3.1 document
+     * @description This OpenAPI 3.1 document
+     */
+    get: operations['getOpenApiDocument'];
     put?: never;
     post?: never;
     delete?: never;
@@ -6328,11 +1855,868 @@ export interface paths {
     trace?: never;
   };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  'order.paid': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * An order was paid
+     * @description An order was paid. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveOrderPaidEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.closed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * An unpaid order was closed
+     * @description An unpaid order was closed. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveOrderClosedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'refund.succeeded': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A refund reached the buyer
+     * @description A refund reached the buyer. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveRefundSucceededEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'refund.closed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A refund was closed
+     * @description A refund was closed. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveRefundClosedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'refund.abnormal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A refund needs the merchant (ABNORMAL)
+     * @description A refund needs the merchant (ABNORMAL). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveRefundAbnormalEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
+    /** @description An order as operators see it */
+    AdminOrder: {
+      /** @description ord_... */
+      id: string;
+      out_trade_no: string;
+      sub_mchid: string;
+      appid: string;
+      /**
+       * @description how the buyer pays (JSAPI by default)
+       * @enum {string}
+       */
+      trade_type: 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
+      description: string;
+      /** @enum {string} */
+      trade_state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND' | 'USERPAYING' | 'REVOKED';
+      trade_state_desc: string | null;
+      amount: {
+        /** @description integer fen */
+        total: number;
+        /** @description CNY */
+        currency: string;
+        /** @description integer fen */
+        payer_total?: number;
+      };
+      payer: {
+        openid: string;
+      } | null;
+      attach: string | null;
+      prepay_id: string | null;
+      transaction_id: string | null;
+      success_time: string | null;
+      /** @description integer fen */
+      refunded_total: number;
+      profit_sharing: boolean;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      /** @description RFC 3339, +08:00 */
+      expires_at: string;
+      tenant_id: string;
+      sp_mchid: string;
+    };
+    /** @description A refund as operators see it */
+    AdminRefund: {
+      id: string;
+      out_refund_no: string;
+      out_trade_no: string;
+      transaction_id: string | null;
+      refund_id: string | null;
+      /** @enum {string} */
+      status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+      amount: {
+        /** @description integer fen */
+        refund: number;
+        /** @description integer fen */
+        total: number;
+        /** @constant */
+        currency: 'CNY';
+      };
+      reason: string | null;
+      user_received_account: string | null;
+      success_time: string | null;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      tenant_id: string;
+      sub_mchid: string;
+    };
+    /** @description The OpenSDK PayReq parameters (trade_type APP), signed */
+    AppPayReq: {
+      appid: string;
+      /** @description the sub-merchant's mchid */
+      partnerid: string;
+      prepayid: string;
+      /** @constant */
+      package: 'Sign=WXPay';
+      noncestr: string;
+      timestamp: string;
+      sign: string;
+    };
+    /** @description One admin write */
+    AuditEntry: {
+      id: number;
+      actor: string;
+      action: string;
+      target: string;
+      request_id: string | null;
+      /** @description the state before (secrets masked), or null */
+      before: unknown;
+      /** @description the state after (secrets masked), or null */
+      after: unknown;
+      at: string;
+    };
+    /** @description The 二清 rules and the dev-mode x payment-mode matrix */
+    ComplianceCatalogue: {
+      summary: string;
+      rules: {
+        rule: string;
+        title: string;
+        why: string;
+        enforced_at: string;
+      }[];
+      matrix: {
+        dev_modes: {
+          [key: string]: string;
+        };
+        payment_modes: {
+          [key: string]: string;
+        };
+        cells: {
+          dev_mode: string;
+          payment_mode: string;
+          verdict: string;
+          why: string;
+        }[];
+        note: string;
+      };
+    };
+    DemoInboxEntry: {
+      received_at: string;
+      tenant_id: string;
+      event_id: string | null;
+      type: string | null;
+      signature_valid: boolean;
+      /** @description the event's data as received */
+      data: unknown;
+    };
+    /** @description A difference between WeChat Pay's bill and partnerpay's records */
+    Discrepancy: {
+      id: string;
+      reconciliation_id: string;
+      tenant_id: string | null;
+      sub_mchid: string | null;
+      kind: string;
+      out_trade_no: string | null;
+      out_refund_no: string | null;
+      bill: {
+        amount: number | null;
+        state: string | null;
+      };
+      local: {
+        amount: number | null;
+        state: string | null;
+      };
+      status: string;
+      note: string | null;
+      /** @description RFC 3339 */
+      created_at: string;
+    };
+    H5Payment: {
+      /** @description H5: the page the mobile browser opens */
+      h5_url: string;
+    };
+    NativePayment: {
+      /** @description NATIVE: the QR code content */
+      code_url: string;
+    };
+    /** @description A tenant's order */
+    Order: {
+      /** @description ord_... */
+      id: string;
+      out_trade_no: string;
+      sub_mchid: string;
+      appid: string;
+      /**
+       * @description how the buyer pays (JSAPI by default)
+       * @enum {string}
+       */
+      trade_type: 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
+      description: string;
+      /** @enum {string} */
+      trade_state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND' | 'USERPAYING' | 'REVOKED';
+      trade_state_desc: string | null;
+      amount: {
+        /** @description integer fen */
+        total: number;
+        /** @description CNY */
+        currency: string;
+        /** @description integer fen */
+        payer_total?: number;
+      };
+      payer: {
+        openid: string;
+      } | null;
+      attach: string | null;
+      prepay_id: string | null;
+      transaction_id: string | null;
+      success_time: string | null;
+      /** @description integer fen */
+      refunded_total: number;
+      profit_sharing: boolean;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      /** @description RFC 3339, +08:00 */
+      expires_at: string;
+      /** @description only on orders created without payer: what the mini-program passes to /mp/v1 (ord_..._secret_...) */
+      client_secret?: string;
+    };
+    /** @description The order.closed event as POSTed to the tenant's webhook_url */
+    OrderClosedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'order.closed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        order: components['schemas']['Order'];
+      };
+    };
+    /** @description The order.paid event as POSTed to the tenant's webhook_url */
+    OrderPaidEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'order.paid';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        order: components['schemas']['Order'];
+      };
+    };
+    /** @description The wx.requestPayment parameters, signed */
+    Payment: {
+      appId: string;
+      timeStamp: string;
+      nonceStr: string;
+      /** @description prepay_id=... */
+      package: string;
+      /** @constant */
+      signType: 'RSA';
+      paySign: string;
+    };
+    /** @description One notification WeChat Pay sent, and what became of it */
+    ReceivedNotification: {
+      id: string;
+      tenant_id: string | null;
+      kind: string;
+      event_id: string | null;
+      event_type: string | null;
+      serial: string | null;
+      verification: string;
+      verified_by: string | null;
+      /** @enum {string} */
+      outcome: 'applied' | 'duplicate' | 'replayed' | 'refused' | 'unmatched' | 'conflict' | 'error';
+      /** @description why it was refused or what it conflicted with, or null */
+      detail: unknown;
+      received_at: string;
+    };
+    /** @description A reconciliation run of one provider's bill of one Beijing day */
+    Reconciliation: {
+      id: string;
+      sp_mchid: string;
+      /** @description YYYY-MM-DD, Beijing */
+      bill_date: string;
+      /** @enum {string} */
+      status: 'running' | 'done' | 'failed';
+      error: string | null;
+      attempts: number;
+      next_attempt_at: string | null;
+      bill: {
+        rows: number | null;
+        hash_verified: boolean | null;
+        rows_purged_at: string | null;
+      };
+      summary: {
+        matched: number;
+        missing_local: number;
+        missing_upstream: number;
+        amount_mismatch: number;
+        state_mismatch: number;
+        fixed: number;
+      } | null;
+      tenants: {
+        tenant_id: string;
+        sub_mchid: string;
+        /** @description rows matched, discrepancies per kind, discrepancies fixed */
+        summary: {
+          matched: number;
+          missing_local: number;
+          missing_upstream: number;
+          amount_mismatch: number;
+          state_mismatch: number;
+          fixed: number;
+        };
+        /** @description fen totals of the day */
+        totals: {
+          paid: number;
+          refunded: number;
+          fee: number;
+        };
+        fundflow: {
+          fee: number | null;
+          fee_ties: boolean | null;
+        };
+      }[];
+      started_at: string | null;
+      finished_at: string | null;
+    };
+    /** @description A refund of a tenant's paid order */
+    Refund: {
+      id: string;
+      out_refund_no: string;
+      out_trade_no: string;
+      transaction_id: string | null;
+      refund_id: string | null;
+      /** @enum {string} */
+      status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+      amount: {
+        /** @description integer fen */
+        refund: number;
+        /** @description integer fen */
+        total: number;
+        /** @constant */
+        currency: 'CNY';
+      };
+      reason: string | null;
+      user_received_account: string | null;
+      success_time: string | null;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+    };
+    /** @description The refund.abnormal event as POSTed to the tenant's webhook_url */
+    RefundAbnormalEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'refund.abnormal';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        refund: components['schemas']['Refund'];
+      };
+    };
+    /** @description The refund.closed event as POSTed to the tenant's webhook_url */
+    RefundClosedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'refund.closed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        refund: components['schemas']['Refund'];
+      };
+    };
+    /** @description The refund.succeeded event as POSTed to the tenant's webhook_url */
+    RefundSucceededEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'refund.succeeded';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        refund: components['schemas']['Refund'];
+      };
+    };
+    /** @description WeChat Pay's settlement-account answer (account_type, account_bank, account_number masked, ...) */
+    SettlementAccount: {
+      [key: string]: unknown;
+    };
+    /** @description WeChat Pay's settlement-change application (verify_result, account masked, ...) */
+    SettlementApplication: {
+      [key: string]: unknown;
+    };
+    /** @description A tenant: one sub-merchant (特约商户) */
+    Tenant: {
+      id: string;
+      sp_mchid: string;
+      sub_mchid: string;
+      name: string;
+      status: string;
+      apps: components['schemas']['TenantApp'][];
+      webhook_url: string | null;
+      notify_urls: {
+        transactions: string;
+        refunds: string;
+      };
+      order_expire_minutes: number;
+      limits: {
+        orders_per_minute: number;
+      };
+      profit_sharing: {
+        max_ratio: number;
+        receivers: {
+          type: string;
+          account: string;
+        }[];
+      };
+      created_at: string;
+      updated_at: string;
+    };
+    /** @description One of a tenant's AppIDs (the AppSecret itself is never shown) */
+    TenantApp: {
+      appid: string;
+      type: string;
+      dev_mode: string;
+      authorized: boolean;
+      app_secret_set: boolean;
+    };
+    /** @description A tenant's part of a day's reconciliation */
+    TenantReconciliation: {
+      id: string;
+      bill_date: string;
+      /** @enum {string} */
+      status: 'running' | 'done' | 'failed';
+      error: string | null;
+      sub_mchid: string | null;
+      summary: {
+        matched: number;
+        missing_local: number;
+        missing_upstream: number;
+        amount_mismatch: number;
+        state_mismatch: number;
+        fixed: number;
+      } | null;
+      totals: {
+        paid: number;
+        refunded: number;
+        fee: number;
+      } | null;
+      fundflow: {
+        fee: number | null;
+        fee_ties: boolean | null;
+      } | null;
+      finished_at: string | null;
+    };
+    /** @description A tenant's secret key, without the key itself */
+    TenantSecretKey: {
+      id: string;
+      prefix: string;
+      created_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
+    };
+    /** @description The answer WeChat Pay reads: SUCCESS, or FAIL to be retried */
+    WechatpayNotificationAnswer: {
+      /** @enum {string} */
+      code: 'SUCCESS' | 'FAIL';
+      message?: string;
+    };
+    /** @description Every 4xx/5xx answer */
     Error: {
-      code: string;
+      /** @enum {string} */
+      code:
+        | 'PARAM_ERROR'
+        | 'INVALID_LOGIN_CODE'
+        | 'UNAUTHENTICATED'
+        | 'FORBIDDEN'
+        | 'TENANT_SUSPENDED'
+        | 'NOT_FOUND'
+        | 'OUT_TRADE_NO_USED'
+        | 'OUT_REFUND_NO_USED'
+        | 'BUSINESS_CODE_USED'
+        | 'IDEMPOTENCY_CONFLICT'
+        | 'TENANT_EXISTS'
+        | 'CONFLICT'
+        | 'ORDER_PAID'
+        | 'ORDER_CLOSED'
+        | 'ORDER_NOT_REVERSIBLE'
+        | 'PAYER_MISMATCH'
+        | 'APP_SECRET_MISSING'
+        | 'APP_NOT_AUTHORIZED'
+        | 'ORDER_NOT_REFUNDABLE'
+        | 'ORDER_NOT_SPLITTABLE'
+        | 'OUT_ORDER_NO_USED'
+        | 'OUT_RETURN_NO_USED'
+        | 'RETURN_AMOUNT_EXCEEDED'
+        | 'APPID_MCHID_NOT_MATCH'
+        | 'SECONDARY_CLEARING_FORBIDDEN'
+        | 'REFUND_AMOUNT_EXCEEDED'
+        | 'UNPROCESSABLE'
+        | 'UNSUPPORTED_MEDIA_TYPE'
+        | 'FREQUENCY_LIMITED'
+        | 'UPSTREAM_ERROR'
+        | 'UPSTREAM_TIMEOUT'
+        | 'SERVICE_UNAVAILABLE'
+        | 'INTERNAL_ERROR';
+      /** @description what went wrong and what to fix */
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 400 PARAM_ERROR */
+    ParamError: {
+      /** @constant */
+      code: 'PARAM_ERROR';
+      message: string;
+      /** @description fields: each bad input; a signed push refused adds what failed (wxbizmsgcrypt, check) */
+      detail?: {
+        fields?: {
+          /** @description dotted path, e.g. amount.total */
+          field: string;
+          /** @description what to fix */
+          issue: string;
+        }[];
+      };
+      request_id: string;
+    };
+    /** @description HTTP 400 INVALID_LOGIN_CODE */
+    InvalidLoginCodeError: {
+      /** @constant */
+      code: 'INVALID_LOGIN_CODE';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 401 UNAUTHENTICATED */
+    UnauthenticatedError: {
+      /** @constant */
+      code: 'UNAUTHENTICATED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 403 FORBIDDEN */
+    ForbiddenError: {
+      /** @constant */
+      code: 'FORBIDDEN';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 403 TENANT_SUSPENDED */
+    TenantSuspendedError: {
+      /** @constant */
+      code: 'TENANT_SUSPENDED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 404 NOT_FOUND */
+    NotFoundError: {
+      /** @constant */
+      code: 'NOT_FOUND';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 OUT_TRADE_NO_USED */
+    OutTradeNoUsedError: {
+      /** @constant */
+      code: 'OUT_TRADE_NO_USED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 OUT_REFUND_NO_USED */
+    OutRefundNoUsedError: {
+      /** @constant */
+      code: 'OUT_REFUND_NO_USED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 BUSINESS_CODE_USED */
+    BusinessCodeUsedError: {
+      /** @constant */
+      code: 'BUSINESS_CODE_USED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 IDEMPOTENCY_CONFLICT */
+    IdempotencyConflictError: {
+      /** @constant */
+      code: 'IDEMPOTENCY_CONFLICT';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 TENANT_EXISTS */
+    TenantExistsError: {
+      /** @constant */
+      code: 'TENANT_EXISTS';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 CONFLICT */
+    ConflictError: {
+      /** @constant */
+      code: 'CONFLICT';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 ORDER_PAID */
+    OrderPaidError: {
+      /** @constant */
+      code: 'ORDER_PAID';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 ORDER_CLOSED */
+    OrderClosedError: {
+      /** @constant */
+      code: 'ORDER_CLOSED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 ORDER_NOT_REVERSIBLE */
+    OrderNotReversibleError: {
+      /** @constant */
+      code: 'ORDER_NOT_REVERSIBLE';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 PAYER_MISMATCH */
+    PayerMismatchError: {
+      /** @constant */
+      code: 'PAYER_MISMATCH';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 422 APP_SECRET_MISSING */
+    AppSecretMissingError: {
+      /** @constant */
+      code: 'APP_SECRET_MISSING';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 422 APP_NOT_AUTHORIZED */
+    AppNotAuthorizedError: {
+      /** @constant */
+      code: 'APP_NOT_AUTHORIZED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 422 ORDER_NOT_REFUNDABLE */
+    OrderNotRefundableError: {
+      /** @constant */
+      code: 'ORDER_NOT_REFUNDABLE';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 ORDER_NOT_SPLITTABLE */
+    OrderNotSplittableError: {
+      /** @constant */
+      code: 'ORDER_NOT_SPLITTABLE';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 OUT_ORDER_NO_USED */
+    OutOrderNoUsedError: {
+      /** @constant */
+      code: 'OUT_ORDER_NO_USED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 409 OUT_RETURN_NO_USED */
+    OutReturnNoUsedError: {
+      /** @constant */
+      code: 'OUT_RETURN_NO_USED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 422 RETURN_AMOUNT_EXCEEDED */
+    ReturnAmountExceededError: {
+      /** @constant */
+      code: 'RETURN_AMOUNT_EXCEEDED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 422 APPID_MCHID_NOT_MATCH */
+    AppidMchidNotMatchError: {
+      /** @constant */
+      code: 'APPID_MCHID_NOT_MATCH';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 422 SECONDARY_CLEARING_FORBIDDEN */
+    SecondaryClearingForbiddenError: {
+      /** @constant */
+      code: 'SECONDARY_CLEARING_FORBIDDEN';
+      message: string;
+      detail?: {
+        /** @description the named 二清 rule that refused the request */
+        rule?: string;
+      };
+      request_id: string;
+    };
+    /** @description HTTP 422 REFUND_AMOUNT_EXCEEDED */
+    RefundAmountExceededError: {
+      /** @constant */
+      code: 'REFUND_AMOUNT_EXCEEDED';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 422 UNPROCESSABLE */
+    UnprocessableError: {
+      /** @constant */
+      code: 'UNPROCESSABLE';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 415 UNSUPPORTED_MEDIA_TYPE */
+    UnsupportedMediaTypeError: {
+      /** @constant */
+      code: 'UNSUPPORTED_MEDIA_TYPE';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 429 FREQUENCY_LIMITED */
+    FrequencyLimitedError: {
+      /** @constant */
+      code: 'FREQUENCY_LIMITED';
+      message: string;
+      detail?: {
+        /** @description seconds, as in Retry-After */
+        retry_after: number;
+      };
+      request_id: string;
+    };
+    /** @description HTTP 502 UPSTREAM_ERROR */
+    UpstreamError: {
+      /** @constant */
+      code: 'UPSTREAM_ERROR';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 504 UPSTREAM_TIMEOUT */
+    UpstreamTimeoutError: {
+      /** @constant */
+      code: 'UPSTREAM_TIMEOUT';
+      message: string;
+      detail?: Record<string, never>;
+      request_id: string;
+    };
+    /** @description HTTP 503 SERVICE_UNAVAILABLE */
+    ServiceUnavailableError: {
+      /** @constant */
+      code: 'SERVICE_UNAVAILABLE';
+      message: string;
+      detail?: {
+        retryable?: boolean;
+      };
+      request_id: string;
+    };
+    /** @description HTTP 500 INTERNAL_ERROR */
+    InternalError: {
+      /** @constant */
+      code: 'INTERNAL_ERROR';
       message: string;
       detail?: Record<string, never>;
       request_id: string;
@@ -6341,8 +2725,12292 @@ export interface components {
   responses: never;
   parameters: never;
   requestBodies: never;
-  headers: never;
+  headers: {
+    /** @description this request’s id (the caller’s X-Request-Id when it sent a sane one); quote it in support requests */
+    'Request-Id': string;
+    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+    'Idempotent-Replayed': 'true';
+    /** @description seconds to wait before retrying */
+    'Retry-After': number;
+    /** @description `Bearer` */
+    'WWW-Authenticate': string;
+    /** @description where the created resource or the next page lives */
+    Location: string;
+    /** @description caching policy of this answer */
+    'Cache-Control': string;
+    /** @description the file name of a download */
+    'Content-Disposition': string;
+  };
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  getHealthz: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description up */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            status: string;
+            checks?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getReadyz: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description ready */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            status: string;
+            checks?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getAuditLog: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        actor?: string;
+        action?: string;
+        target?: string;
+        since?: string;
+        until?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of entries */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['AuditEntry'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getOperatorMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the caller */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: 'admin' | 'viewer';
+          };
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listOperators: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              role: 'admin' | 'viewer';
+              created_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createOperator: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          /** @enum {string} */
+          role: 'admin' | 'viewer';
+        };
+      };
+    };
+    responses: {
+      /** @description created */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: 'admin' | 'viewer';
+            created_at: string;
+            token: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  deleteOperator: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description revoked */
+      204: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getServiceProvider: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the provider */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            sp_mchid: string;
+            sp_appid: string;
+            name: string;
+            merchant_serial_no: string;
+            verification: {
+              /** @enum {string} */
+              mode: 'public_key' | 'certificate';
+              wechatpay_public_key_id?: string;
+            };
+            sp_app_secret_set: boolean;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  putServiceProvider: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          sp_appid: string;
+          merchant_serial_no: string;
+          merchant_private_key: string;
+          apiv3_key: string;
+          wechatpay_public_key_id?: string;
+          wechatpay_public_key?: string;
+          sp_app_secret?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description replaced */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            sp_mchid: string;
+            sp_appid: string;
+            name: string;
+            merchant_serial_no: string;
+            verification: {
+              /** @enum {string} */
+              mode: 'public_key' | 'certificate';
+              wechatpay_public_key_id?: string;
+            };
+            sp_app_secret_set: boolean;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            sp_mchid: string;
+            sp_appid: string;
+            name: string;
+            merchant_serial_no: string;
+            verification: {
+              /** @enum {string} */
+              mode: 'public_key' | 'certificate';
+              wechatpay_public_key_id?: string;
+            };
+            sp_app_secret_set: boolean;
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  listServiceProviders: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              sp_mchid: string;
+              sp_appid: string;
+              name: string;
+              merchant_serial_no: string;
+              verification: {
+                /** @enum {string} */
+                mode: 'public_key' | 'certificate';
+                wechatpay_public_key_id?: string;
+              };
+              sp_app_secret_set: boolean;
+              created_at: string;
+              updated_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listTenants: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        sp_mchid?: string;
+        sub_mchid?: string;
+        status?: 'active' | 'suspended';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['Tenant'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createTenant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          sp_mchid: string;
+          sub_mchid: string;
+          name: string;
+          /**
+           * @default active
+           * @enum {string}
+           */
+          status?: 'active' | 'suspended';
+          /** @default [] */
+          apps?: {
+            appid: string;
+            /** @enum {string} */
+            type: 'miniprogram' | 'official_account' | 'app';
+            /** @enum {string} */
+            dev_mode: 'outsourced' | 'third_party' | 'centralized';
+          }[];
+          /** @default null */
+          webhook_url?: string | null;
+          order_expire_minutes?: number;
+          limits?: {
+            orders_per_minute?: number;
+          };
+          profit_sharing?: {
+            max_ratio?: number;
+            receivers?: {
+              /** @enum {string} */
+              type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+              account: string;
+            }[];
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description created */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            sp_mchid: string;
+            sub_mchid: string;
+            name: string;
+            status: string;
+            apps: components['schemas']['TenantApp'][];
+            webhook_url: string | null;
+            notify_urls: {
+              transactions: string;
+              refunds: string;
+            };
+            order_expire_minutes: number;
+            limits: {
+              orders_per_minute: number;
+            };
+            profit_sharing: {
+              max_ratio: number;
+              receivers: {
+                type: string;
+                account: string;
+              }[];
+            };
+            created_at: string;
+            updated_at: string;
+            secret_key: string;
+            secret_key_id: string;
+            webhook_secret: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description TENANT_EXISTS, CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantExistsError'] | components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description APPID_MCHID_NOT_MATCH, SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AppidMchidNotMatchError'] | components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getTenant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the tenant */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tenant'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  updateTenant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          /** @enum {string} */
+          status?: 'active' | 'suspended';
+          webhook_url?: string | null;
+          order_expire_minutes?: number;
+          limits?: {
+            orders_per_minute?: number;
+          };
+          profit_sharing?: {
+            max_ratio?: number;
+            receivers?: {
+              /** @enum {string} */
+              type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+              account: string;
+            }[];
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description the tenant */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tenant'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createTenantApp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          appid: string;
+          /** @enum {string} */
+          type: 'miniprogram' | 'official_account' | 'app';
+          /** @enum {string} */
+          dev_mode: 'outsourced' | 'third_party' | 'centralized';
+          app_secret?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the tenant */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tenant'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description APPID_MCHID_NOT_MATCH, SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AppidMchidNotMatchError'] | components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  deleteTenantApp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        appid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the tenant */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tenant'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  updateTenantApp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        appid: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          app_secret: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description the tenant */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tenant'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description APPID_MCHID_NOT_MATCH, SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AppidMchidNotMatchError'] | components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listTenantSecretKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description keys */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['TenantSecretKey'][];
+            next_cursor: null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createTenantSecretKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the key */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            prefix: string;
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+            secret_key: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  deleteTenantSecretKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        key_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description revoked */
+      204: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  rotateTenantWebhookSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @default 86400 */
+          previous_expires_in_seconds?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description the new secret */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            webhook_secret: string;
+            created_at: string;
+            previous_expires_at: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listEvents: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        type?:
+          | 'order.paid'
+          | 'order.closed'
+          | 'order.payment_failed'
+          | 'order.reversed'
+          | 'refund.succeeded'
+          | 'refund.closed'
+          | 'refund.abnormal'
+          | 'profit_sharing.finished'
+          | 'profit_sharing.returned'
+          | 'reconciliation.completed'
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of events */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description evt_... */
+              id: string;
+              /** @enum {string} */
+              type:
+                | 'order.paid'
+                | 'order.closed'
+                | 'order.payment_failed'
+                | 'order.reversed'
+                | 'refund.succeeded'
+                | 'refund.closed'
+                | 'refund.abnormal'
+                | 'profit_sharing.finished'
+                | 'profit_sharing.returned'
+                | 'reconciliation.completed'
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
+              /** @description RFC 3339 */
+              created_at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              delivery: {
+                /** @enum {string} */
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+                attempts: number;
+                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+                next_attempt_at: string | null;
+                last_attempt_at: string | null;
+                last_http_status: number | null;
+                last_error: string | null;
+                delivered_at: string | null;
+              };
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listAdminEvents: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        type?:
+          | 'order.paid'
+          | 'order.closed'
+          | 'order.payment_failed'
+          | 'order.reversed'
+          | 'refund.succeeded'
+          | 'refund.closed'
+          | 'refund.abnormal'
+          | 'profit_sharing.finished'
+          | 'profit_sharing.returned'
+          | 'reconciliation.completed'
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
+        tenant_id?: string;
+        status?: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+        created_from?: string;
+        created_to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of events */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description evt_... */
+              id: string;
+              /** @enum {string} */
+              type:
+                | 'order.paid'
+                | 'order.closed'
+                | 'order.payment_failed'
+                | 'order.reversed'
+                | 'refund.succeeded'
+                | 'refund.closed'
+                | 'refund.abnormal'
+                | 'profit_sharing.finished'
+                | 'profit_sharing.returned'
+                | 'reconciliation.completed'
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
+              /** @description RFC 3339 */
+              created_at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              delivery: {
+                /** @enum {string} */
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+                attempts: number;
+                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+                next_attempt_at: string | null;
+                last_attempt_at: string | null;
+                last_http_status: number | null;
+                last_error: string | null;
+                delivered_at: string | null;
+              };
+              tenant_id: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the event */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            event: {
+              /** @description evt_... */
+              id: string;
+              /** @enum {string} */
+              type:
+                | 'order.paid'
+                | 'order.closed'
+                | 'order.payment_failed'
+                | 'order.reversed'
+                | 'refund.succeeded'
+                | 'refund.closed'
+                | 'refund.abnormal'
+                | 'profit_sharing.finished'
+                | 'profit_sharing.returned'
+                | 'reconciliation.completed'
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
+              /** @description RFC 3339 */
+              created_at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              delivery: {
+                /** @enum {string} */
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+                attempts: number;
+                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+                next_attempt_at: string | null;
+                last_attempt_at: string | null;
+                last_http_status: number | null;
+                last_error: string | null;
+                delivered_at: string | null;
+              };
+              tenant_id: string;
+              delivery_attempts: {
+                attempt: number;
+                /** @description RFC 3339 */
+                at: string;
+                url: string;
+                http_status: number | null;
+                duration_ms: number;
+                /** @description first 200 characters of the answer */
+                response_snippet: string | null;
+                error: string | null;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  redeliverEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description queued */
+      202: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            event: {
+              /** @description evt_... */
+              id: string;
+              /** @enum {string} */
+              type:
+                | 'order.paid'
+                | 'order.closed'
+                | 'order.payment_failed'
+                | 'order.reversed'
+                | 'refund.succeeded'
+                | 'refund.closed'
+                | 'refund.abnormal'
+                | 'profit_sharing.finished'
+                | 'profit_sharing.returned'
+                | 'reconciliation.completed'
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
+              /** @description RFC 3339 */
+              created_at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              delivery: {
+                /** @enum {string} */
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+                attempts: number;
+                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+                next_attempt_at: string | null;
+                last_attempt_at: string | null;
+                last_http_status: number | null;
+                last_error: string | null;
+                delivered_at: string | null;
+              };
+              tenant_id: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional, at most 64 printable ASCII characters; the first answer is replayed for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @default JSAPI
+           * @enum {string}
+           */
+          trade_type?: 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
+          appid?: string;
+          out_trade_no: string;
+          description: string;
+          amount: {
+            total: number;
+            /**
+             * @default CNY
+             * @constant
+             */
+            currency?: 'CNY';
+          };
+          payer?: {
+            openid?: string;
+            auth_code?: string;
+          };
+          scene_info?: {
+            [key: string]: unknown;
+          };
+          time_expire?: string;
+          attach?: string;
+          profit_sharing?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the existing order with this out_trade_no and body */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: components['schemas']['Order'];
+            payment:
+              | (
+                  | components['schemas']['Payment']
+                  | components['schemas']['AppPayReq']
+                  | components['schemas']['NativePayment']
+                  | components['schemas']['H5Payment']
+                )
+              | null;
+          };
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: components['schemas']['Order'];
+            payment:
+              | (
+                  | components['schemas']['Payment']
+                  | components['schemas']['AppPayReq']
+                  | components['schemas']['NativePayment']
+                  | components['schemas']['H5Payment']
+                )
+              | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description OUT_TRADE_NO_USED, IDEMPOTENCY_CONFLICT, CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['OutTradeNoUsedError']
+            | components['schemas']['IdempotencyConflictError']
+            | components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED, APPID_MCHID_NOT_MATCH, SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['AppSecretMissingError']
+            | components['schemas']['AppNotAuthorizedError']
+            | components['schemas']['AppidMchidNotMatchError']
+            | components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getOrder: {
+    parameters: {
+      query?: {
+        sync?: 'true' | 'false';
+      };
+      header?: never;
+      path: {
+        out_trade_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the order */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: components['schemas']['Order'];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  createOrderPayment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        out_trade_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description order and payment */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: components['schemas']['Order'];
+            payment:
+              | (
+                  | components['schemas']['Payment']
+                  | components['schemas']['AppPayReq']
+                  | components['schemas']['NativePayment']
+                  | components['schemas']['H5Payment']
+                )
+              | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT, ORDER_PAID, ORDER_CLOSED */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'] | components['schemas']['OrderClosedError'];
+        };
+      };
+      /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED, APPID_MCHID_NOT_MATCH */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['AppSecretMissingError']
+            | components['schemas']['AppNotAuthorizedError']
+            | components['schemas']['AppidMchidNotMatchError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  closeOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        out_trade_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the closed order */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: components['schemas']['Order'];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT, ORDER_PAID */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  createOrderReverse: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        out_trade_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the reversed order */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: components['schemas']['Order'];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listOrders: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        tenant_id?: string;
+        state?: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
+        out_trade_no?: string;
+        created_from?: string;
+        created_to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of orders */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['AdminOrder'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getAdminOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the order */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: components['schemas']['AdminOrder'];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createRefund: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional, at most 64 printable ASCII characters */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          out_trade_no?: string;
+          transaction_id?: string;
+          out_refund_no: string;
+          amount: {
+            refund: number;
+            /**
+             * @default CNY
+             * @constant
+             */
+            currency?: 'CNY';
+          };
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the existing refund with this out_refund_no */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            refund: components['schemas']['Refund'];
+          };
+        };
+      };
+      /** @description accepted (status PROCESSING or final) */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            refund: components['schemas']['Refund'];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description OUT_REFUND_NO_USED, IDEMPOTENCY_CONFLICT, CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['OutRefundNoUsedError']
+            | components['schemas']['IdempotencyConflictError']
+            | components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description ORDER_NOT_REFUNDABLE, SECONDARY_CLEARING_FORBIDDEN, REFUND_AMOUNT_EXCEEDED */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['OrderNotRefundableError']
+            | components['schemas']['SecondaryClearingForbiddenError']
+            | components['schemas']['RefundAmountExceededError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getRefund: {
+    parameters: {
+      query?: {
+        sync?: 'true' | 'false';
+      };
+      header?: never;
+      path: {
+        out_refund_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the refund */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            refund: components['schemas']['Refund'];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  listRefunds: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        tenant_id?: string;
+        status?: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+        out_trade_no?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of refunds */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['AdminRefund'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  closeAdminOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the order, closed */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createOrderRefund: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          out_refund_no: string;
+          amount: {
+            refund: number;
+            /**
+             * @default CNY
+             * @constant
+             */
+            currency?: 'CNY';
+          };
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the existing refund with this out_refund_no and body */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description accepted (status PROCESSING or final) */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createProfitSharingOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional, at most 64 printable ASCII characters */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          out_trade_no: string;
+          out_order_no: string;
+          receivers: {
+            /** @enum {string} */
+            type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+            account: string;
+            amount: number;
+            description: string;
+          }[];
+          /** @default false */
+          unfreeze_unsplit?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the existing split with this out_order_no */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profit_sharing_order: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description accepted (state PROCESSING); follow it with GET or the profit_sharing.finished event */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profit_sharing_order: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT, CONFLICT, ORDER_NOT_SPLITTABLE, OUT_ORDER_NO_USED */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['IdempotencyConflictError']
+            | components['schemas']['ConflictError']
+            | components['schemas']['OrderNotSplittableError']
+            | components['schemas']['OutOrderNoUsedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description SECONDARY_CLEARING_FORBIDDEN, UNPROCESSABLE */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondaryClearingForbiddenError'] | components['schemas']['UnprocessableError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getProfitSharingOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        out_order_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the split */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profit_sharing_order: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  createProfitSharingUnfreeze: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional, at most 64 printable ASCII characters */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          out_trade_no: string;
+          out_order_no: string;
+          /** @default 解冻全部剩余资金 */
+          description?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the existing unfreeze with this out_order_no */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profit_sharing_order: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description accepted */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profit_sharing_order: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT, CONFLICT, ORDER_NOT_SPLITTABLE, OUT_ORDER_NO_USED */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['IdempotencyConflictError']
+            | components['schemas']['ConflictError']
+            | components['schemas']['OrderNotSplittableError']
+            | components['schemas']['OutOrderNoUsedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description UNPROCESSABLE */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnprocessableError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  createProfitSharingReturn: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional, at most 64 printable ASCII characters */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          out_order_no: string;
+          out_return_no: string;
+          return_mchid: string;
+          amount: number;
+          description: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the existing return with this out_return_no */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profit_sharing_return: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description accepted (result PROCESSING, SUCCESS or FAILED) */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profit_sharing_return: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT, CONFLICT, OUT_RETURN_NO_USED */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['IdempotencyConflictError']
+            | components['schemas']['ConflictError']
+            | components['schemas']['OutReturnNoUsedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description RETURN_AMOUNT_EXCEEDED, UNPROCESSABLE */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReturnAmountExceededError'] | components['schemas']['UnprocessableError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getProfitSharingReturn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        out_return_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the return */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            profit_sharing_return: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  listTenantReceivers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description receivers */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              type: string;
+              account: string;
+              relation_type: string | null;
+              custom_relation: string | null;
+              name: string | null;
+              registered_at_wechat_pay: boolean;
+              created_at: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createTenantReceiver: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+          account: string;
+          name?: string;
+          /** @enum {string} */
+          relation_type:
+            | 'SERVICE_PROVIDER'
+            | 'STORE'
+            | 'STAFF'
+            | 'STORE_OWNER'
+            | 'PARTNER'
+            | 'HEADQUARTER'
+            | 'BRAND'
+            | 'DISTRIBUTOR'
+            | 'USER'
+            | 'SUPPLIER'
+            | 'CUSTOM';
+          custom_relation?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description approved and registered */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            type: string;
+            account: string;
+            relation_type: string | null;
+            custom_relation: string | null;
+            name: string | null;
+            registered_at_wechat_pay: boolean;
+            created_at: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description SECONDARY_CLEARING_FORBIDDEN, UNPROCESSABLE */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondaryClearingForbiddenError'] | components['schemas']['UnprocessableError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  deleteTenantReceiver: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        account: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description removed */
+      204: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  createNotify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        tenant_id: string;
+        kind: 'transactions' | 'refunds';
+      };
+      cookie?: never;
+    };
+    /** @description WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly) */
+    requestBody: {
+      content: {
+        'application/json': unknown;
+      };
+    };
+    responses: {
+      /** @description applied or already applied */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
+      };
+      /** @description refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL) */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['WechatpayNotificationAnswer']
+            | {
+                /** @constant */
+                code: 'PARAM_ERROR';
+                message: string;
+                detail?: unknown;
+                request_id: string;
+              };
+        };
+      };
+      /** @description signature refused */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
+      };
+      /** @description no such tenant: {"code":"FAIL"} */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
+      };
+      /** @description our fault: WeChat Pay retries later */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listNotifications: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        tenant_id?: string;
+        outcome?: 'applied' | 'duplicate' | 'replayed' | 'refused' | 'unmatched' | 'conflict' | 'error';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['ReceivedNotification'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createMedia: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description fields sp_mchid and file (JPG, PNG or BMP, at most 2 MB) */
+    requestBody: {
+      content: {
+        'multipart/form-data': unknown;
+      };
+    };
+    responses: {
+      /** @description uploaded */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            media_id: string;
+            sha256: string;
+            size: number;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  listApplyments: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        sp_mchid?: string;
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              id: string;
+              sp_mchid: string;
+              business_code: string;
+              applyment_id: number | null;
+              state: string;
+              state_desc: string | null;
+              audit_detail: {
+                field: string;
+                field_name: string;
+                reject_reason: string;
+              }[];
+              sign_url: string | null;
+              sub_mchid: string | null;
+              tenant_id: string | null;
+              /** @description the application, every personal value masked */
+              application: {
+                [key: string]: unknown;
+              };
+              tenant: {
+                [key: string]: unknown;
+              };
+              last_error: {
+                [key: string]: unknown;
+              } | null;
+              purged: boolean;
+              created_at: string;
+              updated_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createApplyment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional; replays the first answer for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          sp_mchid: string;
+          business_code?: string;
+          application: {
+            [key: string]: unknown;
+          };
+          tenant: {
+            name: string;
+            /** @default [] */
+            apps?: {
+              appid: string;
+              /** @enum {string} */
+              type: 'miniprogram' | 'official_account' | 'app';
+              /** @enum {string} */
+              dev_mode: 'outsourced' | 'third_party' | 'centralized';
+            }[];
+            /** @default null */
+            webhook_url?: string | null;
+            order_expire_minutes?: number;
+            profit_sharing?: {
+              max_ratio?: number;
+              receivers?: {
+                /** @enum {string} */
+                type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
+                account: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description the same business_code and body again */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            applyment: {
+              id: string;
+              sp_mchid: string;
+              business_code: string;
+              applyment_id: number | null;
+              state: string;
+              state_desc: string | null;
+              audit_detail: {
+                field: string;
+                field_name: string;
+                reject_reason: string;
+              }[];
+              sign_url: string | null;
+              sub_mchid: string | null;
+              tenant_id: string | null;
+              /** @description the application, every personal value masked */
+              application: {
+                [key: string]: unknown;
+              };
+              tenant: {
+                [key: string]: unknown;
+              };
+              last_error: {
+                [key: string]: unknown;
+              } | null;
+              purged: boolean;
+              created_at: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+      /** @description submitted */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            applyment: {
+              id: string;
+              sp_mchid: string;
+              business_code: string;
+              applyment_id: number | null;
+              state: string;
+              state_desc: string | null;
+              audit_detail: {
+                field: string;
+                field_name: string;
+                reject_reason: string;
+              }[];
+              sign_url: string | null;
+              sub_mchid: string | null;
+              tenant_id: string | null;
+              /** @description the application, every personal value masked */
+              application: {
+                [key: string]: unknown;
+              };
+              tenant: {
+                [key: string]: unknown;
+              };
+              last_error: {
+                [key: string]: unknown;
+              } | null;
+              purged: boolean;
+              created_at: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description BUSINESS_CODE_USED, IDEMPOTENCY_CONFLICT, CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['BusinessCodeUsedError']
+            | components['schemas']['IdempotencyConflictError']
+            | components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getApplyment: {
+    parameters: {
+      query?: {
+        sync?: 'true' | 'false';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the applyment */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            applyment: {
+              id: string;
+              sp_mchid: string;
+              business_code: string;
+              applyment_id: number | null;
+              state: string;
+              state_desc: string | null;
+              audit_detail: {
+                field: string;
+                field_name: string;
+                reject_reason: string;
+              }[];
+              sign_url: string | null;
+              sub_mchid: string | null;
+              tenant_id: string | null;
+              /** @description the application, every personal value masked */
+              application: {
+                [key: string]: unknown;
+              };
+              tenant: {
+                [key: string]: unknown;
+              };
+              last_error: {
+                [key: string]: unknown;
+              } | null;
+              purged: boolean;
+              created_at: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  submitApplyment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          application?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description resubmitted */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            applyment: {
+              id: string;
+              sp_mchid: string;
+              business_code: string;
+              applyment_id: number | null;
+              state: string;
+              state_desc: string | null;
+              audit_detail: {
+                field: string;
+                field_name: string;
+                reject_reason: string;
+              }[];
+              sign_url: string | null;
+              sub_mchid: string | null;
+              tenant_id: string | null;
+              /** @description the application, every personal value masked */
+              application: {
+                [key: string]: unknown;
+              };
+              tenant: {
+                [key: string]: unknown;
+              };
+              last_error: {
+                [key: string]: unknown;
+              } | null;
+              purged: boolean;
+              created_at: string;
+              updated_at: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getTenantSettlement: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the account */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettlementAccount'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  createTenantSettlement: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          account_type: 'ACCOUNT_TYPE_BUSINESS' | 'ACCOUNT_TYPE_PRIVATE';
+          account_bank: string;
+          bank_address_code: string;
+          bank_name?: string;
+          bank_branch_id?: string;
+          account_number: string;
+          account_name: string;
+          subject?: {
+            /** @enum {string} */
+            subject_type:
+              | 'SUBJECT_TYPE_INDIVIDUAL'
+              | 'SUBJECT_TYPE_ENTERPRISE'
+              | 'SUBJECT_TYPE_GOVERNMENT'
+              | 'SUBJECT_TYPE_INSTITUTIONS'
+              | 'SUBJECT_TYPE_OTHERS';
+            merchant_name: string;
+            legal_person?: string;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description accepted */
+      202: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            application_no: string;
+            verify_result: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getTenantSettlementApplication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        application_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the application (masked) */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettlementApplication'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  listReconciliations: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        sp_mchid?: string;
+        bill_date?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of runs */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['Reconciliation'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createReconciliation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          sp_mchid: string;
+          bill_date: string;
+          rerun?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the run (running, done or failed) */
+      202: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            reconciliation: components['schemas']['Reconciliation'];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getAdminReconciliation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the run */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            reconciliation: components['schemas']['Reconciliation'];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listReconciliationDiscrepancies: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        tenant_id?: string;
+        kind?: 'missing_local' | 'missing_upstream' | 'amount_mismatch' | 'state_mismatch';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of discrepancies */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['Discrepancy'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getAdminBill: {
+    parameters: {
+      query: {
+        type: 'fundflow';
+        account_type?: 'BASIC' | 'OPERATION' | 'FEES';
+      };
+      header?: never;
+      path: {
+        sp_mchid: string;
+        bill_date: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the bill in WeChat Pay's columns */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Content-Disposition': components['headers']['Content-Disposition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getReconciliation: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        bill_date: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the reconciliation */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            reconciliation: components['schemas']['TenantReconciliation'];
+            discrepancies: {
+              data: components['schemas']['Discrepancy'][];
+              next_cursor: string | null;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getBill: {
+    parameters: {
+      query?: {
+        type?: 'trade' | 'fundflow';
+      };
+      header?: never;
+      path: {
+        bill_date: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the tenant's rows in WeChat Pay's columns */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Content-Disposition': components['headers']['Content-Disposition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listDemoInboxEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description newest first */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['DemoInboxEntry'][];
+          };
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listDemoInboxTenantEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        tenant: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description newest first */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['DemoInboxEntry'][];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getOpenPlatform: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        component_appid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the account */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            component_appid: string;
+            name: string;
+            secrets: {
+              component_appsecret_set: boolean;
+              token_set: boolean;
+              encoding_aes_key_set: boolean;
+              previous_encoding_aes_key_set: boolean;
+            };
+            events_url: string;
+            ticket: {
+              received: boolean;
+              created_at: string | null;
+              received_at: string | null;
+              age_seconds: number;
+              stale: boolean;
+            };
+            access_token: {
+              present: boolean;
+              expires_at: string | null;
+              fetched_at: string | null;
+              version: number;
+              last_error: string | null;
+              last_error_at: string | null;
+            };
+            created_at: string;
+            updated_at: string;
+            authorizations: {
+              component_appid: string;
+              authorizer_appid: string;
+              tenant_id: string | null;
+              /** @enum {string} */
+              state: 'authorized' | 'unauthorized';
+              authorized: boolean;
+              func_info: number[];
+              authorized_at: string | null;
+              unauthorized_at: string | null;
+              updated_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  putOpenPlatform: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        component_appid: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          component_appsecret?: string;
+          token?: string;
+          encoding_aes_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description updated */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            component_appid: string;
+            name: string;
+            secrets: {
+              component_appsecret_set: boolean;
+              token_set: boolean;
+              encoding_aes_key_set: boolean;
+              previous_encoding_aes_key_set: boolean;
+            };
+            events_url: string;
+            ticket: {
+              received: boolean;
+              created_at: string | null;
+              received_at: string | null;
+              age_seconds: number;
+              stale: boolean;
+            };
+            access_token: {
+              present: boolean;
+              expires_at: string | null;
+              fetched_at: string | null;
+              version: number;
+              last_error: string | null;
+              last_error_at: string | null;
+            };
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+      /** @description registered */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            component_appid: string;
+            name: string;
+            secrets: {
+              component_appsecret_set: boolean;
+              token_set: boolean;
+              encoding_aes_key_set: boolean;
+              previous_encoding_aes_key_set: boolean;
+            };
+            events_url: string;
+            ticket: {
+              received: boolean;
+              created_at: string | null;
+              received_at: string | null;
+              age_seconds: number;
+              stale: boolean;
+            };
+            access_token: {
+              present: boolean;
+              expires_at: string | null;
+              fetched_at: string | null;
+              version: number;
+              last_error: string | null;
+              last_error_at: string | null;
+            };
+            created_at: string;
+            updated_at: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  listOpenPlatforms: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the accounts */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              component_appid: string;
+              name: string;
+              secrets: {
+                component_appsecret_set: boolean;
+                token_set: boolean;
+                encoding_aes_key_set: boolean;
+                previous_encoding_aes_key_set: boolean;
+              };
+              events_url: string;
+              ticket: {
+                received: boolean;
+                created_at: string | null;
+                received_at: string | null;
+                age_seconds: number;
+                stale: boolean;
+              };
+              access_token: {
+                present: boolean;
+                expires_at: string | null;
+                fetched_at: string | null;
+                version: number;
+                last_error: string | null;
+                last_error_at: string | null;
+              };
+              created_at: string;
+              updated_at: string;
+            }[];
+            next_cursor: null;
+          };
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createOpenPlatformAuthorization: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        component_appid: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          tenant_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the link */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            link_id: string;
+            url: string;
+            expires_at: string;
+            authorization_url: string;
+            mobile_authorization_url: string;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  createOpenPlatformEvent: {
+    parameters: {
+      query: {
+        signature?: string;
+        timestamp: string;
+        nonce: string;
+        encrypt_type?: 'aes';
+        msg_signature: string;
+      };
+      header?: never;
+      path: {
+        component_appid: string;
+      };
+      cookie?: never;
+    };
+    /** @description The XML push, its Encrypt element under WXBizMsgCrypt */
+    requestBody: {
+      content: {
+        'text/xml': unknown;
+      };
+    };
+    responses: {
+      /** @description the plain text `success`: verified, decrypted and stored */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getOpenPlatformAuthorized: {
+    parameters: {
+      query: {
+        link: string;
+        auth_code: string;
+        expires_in?: string;
+      };
+      header?: never;
+      path: {
+        component_appid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the authorisation (HTML for a browser) */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            authorization: {
+              component_appid: string;
+              authorizer_appid: string;
+              tenant_id: string | null;
+              /** @enum {string} */
+              state: 'authorized' | 'unauthorized';
+              authorized: boolean;
+              func_info: number[];
+              authorized_at: string | null;
+              unauthorized_at: string | null;
+              updated_at: string;
+            };
+          };
+          'text/html': string;
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+          'text/html': string;
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+          'text/html': string;
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+          'text/html': string;
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+          'text/html': string;
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+          'text/html': string;
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+          'text/html': string;
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+          'text/html': string;
+        };
+      };
+    };
+  };
+  getOpenPlatformAuthorize: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        component_appid: string;
+        link_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description an HTML page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  payCheckoutOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        order_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          client_secret: string;
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the order and wx.requestPayment parameters */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: {
+              id: string;
+              out_trade_no: string;
+              description: string;
+              amount: {
+                total: number;
+                currency: string;
+              };
+              trade_state: string;
+            };
+            payment: {
+              appId: string;
+              timeStamp: string;
+              nonceStr: string;
+              package: string;
+              /** @constant */
+              signType: 'RSA';
+              paySign: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR, INVALID_LOGIN_CODE */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'] | components['schemas']['InvalidLoginCodeError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT, ORDER_PAID, ORDER_CLOSED, PAYER_MISMATCH */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['ConflictError']
+            | components['schemas']['OrderPaidError']
+            | components['schemas']['OrderClosedError']
+            | components['schemas']['PayerMismatchError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AppSecretMissingError'] | components['schemas']['AppNotAuthorizedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getCheckoutOrder: {
+    parameters: {
+      query: {
+        client_secret: string;
+      };
+      header?: never;
+      path: {
+        order_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the order */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            order: {
+              id: string;
+              out_trade_no: string;
+              description: string;
+              amount: {
+                total: number;
+                currency: string;
+              };
+              trade_state: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createNotifySpComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description applied or already applied */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listComplaints: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              [key: string]: unknown;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createComplaintMedia: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description uploaded */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            media_id: string;
+          };
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the complaint */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createComplaintResponse: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional; replays the first answer for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          response_content: string;
+          response_images?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the reply */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IdempotencyConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createComplaintRefundDecision: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional; replays the first answer for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          action: 'APPROVE' | 'REJECT';
+          launch_refund_day?: number;
+          reject_reason?: string;
+          reject_media_list?: string[];
+          remark?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the decision */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IdempotencyConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createComplaintComplete: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional; replays the first answer for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the completed complaint */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IdempotencyConflictError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listAdminComplaints: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        state?: string;
+        tenant_id?: string;
+        overdue?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              [key: string]: unknown;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getAdminComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the complaint */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listServiceProviderComplaintNotifications: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the registration */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            registration: {
+              mchid: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  putServiceProviderComplaintNotification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uri
+           * @description default: PUBLIC_BASE_URL + /notify/sp/{sp_mchid}/complaints
+           */
+          url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description replaced */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            registration: {
+              mchid: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createServiceProviderComplaintNotification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uri
+           * @description default: PUBLIC_BASE_URL + /notify/sp/{sp_mchid}/complaints
+           */
+          url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description registered */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            registration: {
+              mchid: string;
+              url: string;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  deleteServiceProviderComplaintNotification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted */
+      204: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listTenantUsers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { data: users } */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createTenantUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          login: string;
+          /** @enum {string} */
+          role: 'owner' | 'staff' | 'viewer';
+        };
+      };
+    };
+    responses: {
+      /** @description the user and invitation { url, token, expires_at } */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  deleteTenantUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description removed */
+      204: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createPortalInvitationAccept: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          token: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the user, ready to sign in */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getPortalSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the session */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createPortalSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          login: string;
+          password: string;
+          totp?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description signed in: user, tenant and csrf_token */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  deletePortalSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description signed out */
+      204: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createPortalTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description secret and otpauth_uri */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createPortalTotpConfirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description TOTP on */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listPortalOrders: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        out_trade_no?: string;
+        transaction_id?: string;
+        state?: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of orders */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getPortalOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        out_trade_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { order, refunds } */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listPortalRefunds: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        out_trade_no?: string;
+        status?: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of refunds */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createPortalRefund: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the session's csrf_token (GET /portal/v1/session) */
+        'X-CSRF-Token'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          out_trade_no?: string;
+          transaction_id?: string;
+          out_refund_no: string;
+          amount: {
+            refund: number;
+            /**
+             * @default CNY
+             * @constant
+             */
+            currency?: 'CNY';
+          };
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the existing refund with this out_refund_no and body */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description accepted (status PROCESSING or final) */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getPortalBill: {
+    parameters: {
+      query?: {
+        type?: 'trade' | 'fundflow';
+      };
+      header?: never;
+      path: {
+        bill_date: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description text/csv */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getPortalOnboarding: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { applyment } (null when the tenant was onboarded without an applyment here) */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Prometheus text exposition format */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listServiceProviderKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the key report */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            sp_mchid: string;
+            /** @enum {string} */
+            mode: 'public_key' | 'certificate';
+            public_key: {
+              public_key_id: string;
+              last_used_at: string | null;
+            } | null;
+            certificates: {
+              [key: string]: unknown;
+            }[];
+            recent_notifications: {
+              [key: string]: unknown;
+            }[];
+            recent_checks: {
+              [key: string]: unknown;
+            }[];
+            failures: {
+              window: string;
+              by_reason: {
+                [key: string]: number;
+              };
+              last_hour: number;
+            };
+            warnings: {
+              code: string;
+              message: string;
+              serial_no?: string;
+            }[];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getCompliance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description rules and matrix */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComplianceCatalogue'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getTenantCompliance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description rules evaluated */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            tenant_id: string;
+            compliant: boolean;
+            rules: {
+              rule: string;
+              holds: boolean;
+              explanation: string;
+            }[];
+            profit_sharing: {
+              max_ratio: number;
+              orders_split: number;
+              split_total: number;
+              paid_total: number;
+              highest_share: number;
+            };
+            apps: {
+              appid: string;
+              dev_mode: string;
+              authorized: boolean;
+              open_platform: {
+                component_appid: string;
+                state: string;
+                authorized_at: string | null;
+                unauthorized_at: string | null;
+              } | null;
+            }[];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getDashboard: {
+    parameters: {
+      query?: {
+        since?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description figures per tenant */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            since: string;
+            tenants: {
+              tenant_id: string;
+              name: string;
+              sub_mchid: string;
+              status: string;
+              orders: number;
+              paid: number;
+              paid_amount: number;
+              success_rate: number | null;
+              notifications_refused: number;
+              deliveries_failed: number;
+            }[];
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getOpenApiDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OpenAPI 3.1 document */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  receiveOrderPaidEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OrderPaidEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveOrderClosedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OrderClosedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveRefundSucceededEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefundSucceededEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveRefundClosedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefundClosedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveRefundAbnormalEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefundAbnormalEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+}

@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
+import { discrepancyPage, reconciliationSchema } from './bills.schemas';
 import { ApiRouter } from '../../platform/http/route';
 import { AppError, knownAppError } from '../../platform/errors/errors';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
@@ -16,7 +17,7 @@ import type { Clock } from '../../platform/clock';
 
 const spMchid = z.string().regex(/^\d{1,16}$/, 'must be a mchid (digits)');
 const billDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-MM-dd');
-const runSchema = z.object({ reconciliation: z.record(z.string(), z.unknown()) });
+const runSchema = z.object({ reconciliation: reconciliationSchema });
 
 /** Operators: reconciliation runs, their discrepancies, and each provider's own fund-flow bills. */
 export function adminBillsRouter(c: DependencyContainer): ApiRouter {
@@ -52,7 +53,12 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
       tags: ['admin', 'bills'],
       auth: 'operator',
       query: pageQuery.extend({ sp_mchid: spMchid.optional(), bill_date: billDate.optional() }),
-      responses: { 200: { description: 'a page of runs' } },
+      responses: {
+        200: {
+          description: 'a page of runs',
+          schema: z.object({ data: z.array(reconciliationSchema), next_cursor: z.string().nullable() }),
+        },
+      },
     },
     viewer,
     async ({ query }) => {
@@ -97,7 +103,7 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
         tenant_id: z.string().max(40).optional(),
         kind: z.enum(DISCREPANCY_KINDS as [DiscrepancyKind, ...DiscrepancyKind[]]).optional(),
       }),
-      responses: { 200: { description: 'a page of discrepancies' } },
+      responses: { 200: { description: 'a page of discrepancies', schema: discrepancyPage } },
     },
     viewer,
     async ({ params, query }) => {
@@ -127,7 +133,7 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
       auth: 'operator',
       params: z.object({ sp_mchid: spMchid, bill_date: billDate }),
       query: z.object({ type: z.literal('fundflow'), account_type: z.enum(['BASIC', 'OPERATION', 'FEES']).default('BASIC') }),
-      responses: { 200: { description: 'text/csv' } },
+      responses: { 200: { description: "the bill in WeChat Pay's columns", contentType: 'text/csv', headers: ['Content-Disposition'] } },
     },
     viewer,
     async ({ params, query, res }) => {

@@ -4,25 +4,25 @@ import type { DiscrepancyRow, ReconciliationRow, TenantResult } from './bills.en
 const time = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : rfc3339(ms));
 
 /** A run as operators see it (contract: "Bills and reconciliation"). */
-export function runView(r: ReconciliationRow): Record<string, unknown> {
+export function runView(r: ReconciliationRow) {
   return {
     id: r.id,
     sp_mchid: r.spMchid,
     bill_date: r.billDate,
     status: r.status === 'pending' ? 'running' : r.status,
-    error: r.error,
+    error: r.error ?? null,
     attempts: r.attempts,
     next_attempt_at: r.status === 'pending' ? time(r.nextAttemptAt) : null,
     // rows_purged_at: when retention deleted the staged rows (tenants' trade CSVs are gone from then on).
-    bill: { rows: r.billRows, hash_verified: r.hashVerified, rows_purged_at: time(r.rowsPurgedAt) },
-    summary: r.status === 'done' ? r.summary : null,
+    bill: { rows: r.billRows ?? null, hash_verified: r.hashVerified ?? null, rows_purged_at: time(r.rowsPurgedAt) },
+    summary: r.status === 'done' ? (r.summary ?? null) : null,
     tenants: r.status === 'done' ? (r.tenants ?? []).map(tenantPart) : [],
     started_at: time(r.startedAt),
     finished_at: time(r.finishedAt),
   };
 }
 
-function tenantPart(t: TenantResult): Record<string, unknown> {
+function tenantPart(t: TenantResult) {
   return {
     tenant_id: t.tenant_id,
     sub_mchid: t.sub_mchid,
@@ -33,7 +33,7 @@ function tenantPart(t: TenantResult): Record<string, unknown> {
 }
 
 /** One tenant's part of a run (its GET /v1/reconciliations answer and its reconciliation.completed event). */
-export function tenantRunView(r: ReconciliationRow, t: TenantResult | undefined): Record<string, unknown> {
+export function tenantRunView(r: ReconciliationRow, t: TenantResult | undefined) {
   const done = r.status === 'done' && t !== undefined;
   return {
     id: r.id,
@@ -49,19 +49,19 @@ export function tenantRunView(r: ReconciliationRow, t: TenantResult | undefined)
 }
 
 /** A discrepancy as the API shows it. */
-export function discrepancyView(d: DiscrepancyRow): Record<string, unknown> {
+export function discrepancyView(d: DiscrepancyRow) {
   return {
     id: d.id,
     reconciliation_id: d.reconciliationId,
-    tenant_id: d.tenantId,
-    sub_mchid: d.subMchid,
+    tenant_id: d.tenantId ?? null,
+    sub_mchid: d.subMchid ?? null,
     kind: d.kind,
-    out_trade_no: d.outTradeNo,
-    out_refund_no: d.outRefundNo,
-    bill: { amount: d.billAmount, state: d.billState },
-    local: { amount: d.localAmount, state: d.localState },
+    out_trade_no: d.outTradeNo ?? null,
+    out_refund_no: d.outRefundNo ?? null,
+    bill: { amount: d.billAmount ?? null, state: d.billState ?? null },
+    local: { amount: d.localAmount ?? null, state: d.localState ?? null },
     status: d.status,
-    note: d.note,
+    note: d.note ?? null,
     created_at: rfc3339(d.createdAt),
   };
 }

@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
+import { discrepancyPage, tenantReconciliationSchema } from './bills.schemas';
 import { ApiRouter } from '../../platform/http/route';
 import { encodeCursor, pageQuery } from '../../platform/http/paging';
 import { tenantAuth, tenantOf } from '../tenancy';
@@ -25,13 +26,18 @@ export function tenantBillsRouter(c: DependencyContainer): ApiRouter {
       auth: 'tenant',
       params,
       query: pageQuery,
-      responses: { 200: { description: 'the reconciliation' } },
+      responses: {
+        200: {
+          description: 'the reconciliation',
+          schema: z.object({ reconciliation: tenantReconciliationSchema, discrepancies: discrepancyPage }),
+        },
+      },
     },
     auth,
     async ({ params: p, query, req }) => {
       const tenant = tenantOf(req);
       const { run, result } = await service.forTenant(tenant.id, tenant.spMchid, p.bill_date);
-      let discrepancies: { data: unknown[]; next_cursor: string | null } = { data: [], next_cursor: null };
+      let discrepancies: { data: ReturnType<typeof discrepancyView>[]; next_cursor: string | null } = { data: [], next_cursor: null };
       if (run.status === 'done') {
         const page = await service.repo.discrepancies(run.id, { tenantId: tenant.id }, query.limit + 1, cursorId(query.cursor));
         const data = page.slice(0, query.limit);
@@ -54,7 +60,9 @@ export function tenantBillsRouter(c: DependencyContainer): ApiRouter {
       auth: 'tenant',
       params,
       query: z.object({ type: z.enum(['trade', 'fundflow']).default('trade') }),
-      responses: { 200: { description: 'text/csv' } },
+      responses: {
+        200: { description: "the tenant's rows in WeChat Pay's columns", contentType: 'text/csv', headers: ['Content-Disposition'] },
+      },
     },
     auth,
     async ({ params: p, query, req, res }) => {

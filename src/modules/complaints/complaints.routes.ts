@@ -158,6 +158,8 @@ export function adminComplaintsRouter(c: DependencyContainer): ApiRouter {
     const sp = await service.provider(spMchid);
     const target = url ?? service.defaultNotificationUrl(spMchid);
     const out = await complaintNotificationUrl(wxpay, sp, method, target);
+    // Only DELETE answers nothing; a POST or PUT without its registration is WeChat Pay's fault (502).
+    if (!out) throw new AppError('UPSTREAM_ERROR', 'WeChat Pay answered no complaint notification registration');
     await service.repo.db.tx((em) =>
       audit.record(em, writeContext(req), {
         action: `complaint_url.${method === 'POST' ? 'create' : 'replace'}`,
@@ -240,7 +242,9 @@ export function adminComplaintsRouter(c: DependencyContainer): ApiRouter {
       async ({ params }) => {
         const sp = await service.provider(params.sp_mchid);
         try {
-          return { registration: await complaintNotificationUrl(wxpay, sp, 'GET') };
+          const registration = await complaintNotificationUrl(wxpay, sp, 'GET');
+          if (!registration) throw AppError.notFound('complaint notification URL');
+          return { registration };
         } catch (e) {
           if (e instanceof WxpayApiError && e.status === 404) throw AppError.notFound('complaint notification URL');
           throw e;

@@ -3,14 +3,15 @@ import { rfc3339, type Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors/errors';
 import { rows } from '../../platform/db/sql';
 import type { EventRecord, EventStatus } from './event.entity';
+import type { EventType } from './outbox';
 import type { EventRepository } from './event.repository';
 
 /** An event as the APIs show it: the delivered body plus its delivery state. */
 export interface EventView {
   id: string;
-  type: string;
+  type: EventType;
   created_at: string;
-  data: unknown;
+  data: Record<string, unknown>;
   tenant_id?: string;
   delivery: {
     status: EventStatus;
@@ -46,7 +47,7 @@ export interface EventFilter {
 const time = (v: number | null | undefined) => (v === null || v === undefined ? null : rfc3339(v));
 
 function view(r: EventRecord, withTenant: boolean): EventView {
-  const body = JSON.parse(r.payload) as { type: string; created_at: string; data: unknown };
+  const body = JSON.parse(r.payload) as { type: EventType; created_at: string; data: Record<string, unknown> };
   const inFlight = r.status === 'pending' || r.status === 'delivering';
   return {
     id: r.id,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiRouter } from '../../platform/http/route';
 import { tenantAuth, tenantOf } from '../tenancy';
 import { operatorAuth, writeContext } from '../operators';
-import { EventQueries } from './events.queries';
+import { type EventView, EventQueries } from './events.queries';
 import { adminEventSchema, adminListQuery, attemptSchema, eventIdParams, eventSchema, pageQuery } from './events.schemas';
 
 /** `GET /v1/events`: the authenticated tenant's own events with their delivery state, newest first. */
@@ -27,6 +27,12 @@ export function tenantEventsRouter(c: DependencyContainer): ApiRouter {
 }
 
 /** Operators: list, inspect (with attempts) and redeliver events of any tenant. */
+/** Operators' views always carry tenant_id (EventQueries adds it when no tenant is given). */
+function operatorView<V extends EventView>(v: V): V & { tenant_id: string } {
+  if (v.tenant_id === undefined) throw new Error(`event ${v.id} answered to an operator without tenant_id`);
+  return { ...v, tenant_id: v.tenant_id };
+}
+
 export function adminEventsRouter(c: DependencyContainer): ApiRouter {
   return new ApiRouter()
     .route(
@@ -45,8 +51,8 @@ export function adminEventsRouter(c: DependencyContainer): ApiRouter {
         },
       },
       operatorAuth(c, 'viewer'),
-      ({ query }) =>
-        c.resolve(EventQueries).list(
+      async ({ query }) => {
+        const page = await c.resolve(EventQueries).list(
           {
             tenantId: query.tenant_id,
             type: query.type,
@@ -57,7 +63,9 @@ export function adminEventsRouter(c: DependencyContainer): ApiRouter {
             cursor: query.cursor,
           },
           true,
-        ),
+        );
+        return { data: page.data.map(operatorView), next_cursor: page.next_cursor };
+      },
     )
     .route(
       {
@@ -75,7 +83,7 @@ export function adminEventsRouter(c: DependencyContainer): ApiRouter {
         },
       },
       operatorAuth(c, 'viewer'),
-      async ({ params }) => ({ event: await c.resolve(EventQueries).get(params.id) }),
+      async ({ params }) => ({ event: operatorView(await c.resolve(EventQueries).get(params.id)) }),
     )
     .route(
       {
@@ -91,7 +99,7 @@ export function adminEventsRouter(c: DependencyContainer): ApiRouter {
       async ({ params, req, res }) => {
         const event = await c.resolve(EventQueries).redeliver(params.id, writeContext(req));
         res.status(202);
-        return { event };
+        return { event: operatorView(event) };
       },
     );
 }

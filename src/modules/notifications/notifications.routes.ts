@@ -12,6 +12,17 @@ import { NotificationRepository } from './notification.repository';
 
 const params = z.object({ tenant_id: z.string().min(1).max(64), kind: z.enum(['transactions', 'refunds']) });
 
+/** What WeChat Pay expects back from a notify_url. */
+const wechatpayAnswer = z
+  .object({ code: z.enum(['SUCCESS', 'FAIL']), message: z.string().optional() })
+  .meta({ id: 'WechatpayNotificationAnswer', description: 'The answer WeChat Pay reads: SUCCESS, or FAIL to be retried' });
+
+/** A refusal WeChat Pay reads as FAIL; a path that is not a notify URL gets partnerpay's PARAM_ERROR. */
+const refusal = z.union([
+  wechatpayAnswer,
+  z.object({ code: z.literal('PARAM_ERROR'), message: z.string(), detail: z.unknown().optional(), request_id: z.string() }),
+]);
+
 /** WeChat Pay's way in: POST /notify/{tenant_id}/transactions|refunds, read raw (the signature covers the exact bytes). */
 export function notifyRouter(c: DependencyContainer): ApiRouter {
   const gate = c.resolve<NotificationGate>(TOKENS.NotificationGate);
@@ -25,10 +36,16 @@ export function notifyRouter(c: DependencyContainer): ApiRouter {
       tags: ['notifications'],
       auth: 'wechatpay',
       params,
+      rawBody: {
+        contentType: 'application/json',
+        description: "WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly)",
+      },
       responses: {
-        200: { description: 'applied or already applied' },
-        400: { description: 'refused: {"code":"FAIL"}' },
-        401: { description: 'signature refused' },
+        200: { description: 'applied or already applied', schema: wechatpayAnswer },
+        400: { description: 'refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL)', schema: refusal },
+        404: { description: 'no such tenant: {"code":"FAIL"}', schema: wechatpayAnswer },
+        401: { description: 'signature refused', schema: wechatpayAnswer },
+        500: { description: 'our fault: WeChat Pay retries later', schema: wechatpayAnswer },
       },
     },
     express.raw({ type: () => true, limit: '64kb' }),
@@ -41,7 +58,7 @@ export function notifyRouter(c: DependencyContainer): ApiRouter {
         // Our fault (database down...): 5xx so that WeChat Pay tries again later.
         logger.error({ err, tenant_id: p.tenant_id, kind: p.kind }, 'notification processing failed');
         res.status(500);
-        return { code: 'FAIL', message: 'temporarily unavailable' };
+        return { code: 'FAIL' as const, message: 'temporarily unavailable' };
       }
     },
   );
@@ -52,6 +69,22 @@ const listQuery = pageQuery.extend({
   tenant_id: z.string().max(64).optional(),
   outcome: z.enum(['applied', 'duplicate', 'replayed', 'refused', 'unmatched', 'conflict', 'error']).optional(),
 });
+
+const notification = z
+  .object({
+    id: z.string(),
+    tenant_id: z.string().nullable(),
+    kind: z.string(),
+    event_id: z.string().nullable(),
+    event_type: z.string().nullable(),
+    serial: z.string().nullable(),
+    verification: z.string(),
+    verified_by: z.string().nullable(),
+    outcome: z.enum(['applied', 'duplicate', 'replayed', 'refused', 'unmatched', 'conflict', 'error']),
+    detail: z.unknown().describe('why it was refused or what it conflicted with, or null'),
+    received_at: z.string(),
+  })
+  .meta({ id: 'ReceivedNotification', description: 'One notification WeChat Pay sent, and what became of it' });
 
 /** GET /admin/v1/notifications: every notification received, newest first. */
 export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
@@ -65,7 +98,7 @@ export function adminNotificationsRouter(c: DependencyContainer): ApiRouter {
       tags: ['admin'],
       auth: 'operator',
       query: listQuery,
-      responses: { 200: { description: 'a page' } },
+      responses: { 200: { description: 'a page', schema: z.object({ data: z.array(notification), next_cursor: z.string().nullable() }) } },
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {

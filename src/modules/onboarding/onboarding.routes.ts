@@ -33,6 +33,14 @@ const applyment = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
+// WeChat Pay's own answers passed through with every account number and name masked: their fields are WeChat Pay's.
+const settlementAccount = z.record(z.string(), z.unknown()).meta({
+  id: 'SettlementAccount',
+  description: "WeChat Pay's settlement-account answer (account_type, account_bank, account_number masked, ...)",
+});
+const settlementApplication = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'SettlementApplication', description: "WeChat Pay's settlement-change application (verify_result, account masked, ...)" });
 const idParams = z.object({ id: z.string().regex(/^apl_[A-Za-z0-9_-]{10,40}$/, 'must be an applyment id (apl_...)') });
 const tenantParams = z.object({ id: tenantId });
 const settlementQuery = z.object({ sync: z.enum(['true', 'false']).optional() });
@@ -51,6 +59,8 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/media',
+        rawBody: { contentType: 'multipart/form-data', description: 'fields sp_mchid and file (JPG, PNG or BMP, at most 2 MB)' },
+        errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: 'Upload one image (JPG, PNG or BMP, at most 2 MB; multipart fields sp_mchid and file) to WeChat Pay for a provider',
         tags,
         auth: 'operator',
@@ -77,6 +87,7 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/applyments',
+        errors: ['BUSINESS_CODE_USED', 'SECONDARY_CLEARING_FORBIDDEN', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: 'Submit a sub-merchant application (特约商户进件); sensitive fields in plain text, encrypted here',
         tags,
         auth: 'operator',
@@ -114,6 +125,7 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: '/admin/v1/applyments/:id',
+        errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: 'One applyment (?sync=true asks WeChat Pay first)',
         tags,
         auth: 'operator',
@@ -131,6 +143,7 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/applyments/:id/submit',
+        errors: ['CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: 'Resubmit an EDITTING or REJECTED applyment, optionally with a corrected application, under the same business_code',
         tags,
         auth: 'operator',
@@ -145,11 +158,12 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: '/admin/v1/tenants/:id/settlement',
+        errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: "The tenant's settlement account as WeChat Pay has it (masked)",
         tags,
         auth: 'operator',
         params: tenantParams,
-        responses: { 200: { description: 'the account' } },
+        responses: { 200: { description: 'the account', schema: settlementAccount } },
       },
       viewer,
       ({ params }) => settlement.get(params.id),
@@ -158,6 +172,7 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/tenants/:id/settlement',
+        errors: ['SECONDARY_CLEARING_FORBIDDEN', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: 'Change the settlement account (MODIFY_MODE_ASYNC; the 二清 ownership rule applies; WeChat Pay allows 5 a day)',
         tags,
         auth: 'operator',
@@ -176,11 +191,12 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: '/admin/v1/tenants/:id/settlement/applications/:application_no',
+        errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: 'One settlement-account change application',
         tags,
         auth: 'operator',
         params: tenantParams.extend({ application_no: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/) }),
-        responses: { 200: { description: 'the application (masked)' } },
+        responses: { 200: { description: 'the application (masked)', schema: settlementApplication } },
       },
       viewer,
       ({ params }) => settlement.application(params.id, params.application_no),

@@ -22,13 +22,15 @@ export function openPlatformCallbacksRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/open-platform/:component_appid/events',
+        errors: ['CONFLICT'],
         summary: 'WeChat open platform push (component_verify_ticket, authorized, updateauthorized, unauthorized): XML, WXBizMsgCrypt',
         tags,
         auth: 'wechat',
         params,
         query: pushQuery,
+        rawBody: { contentType: 'text/xml', description: 'The XML push, its Encrypt element under WXBizMsgCrypt' },
         responses: {
-          200: { description: 'the plain text `success`: verified, decrypted and stored' },
+          200: { description: 'the plain text `success`: verified, decrypted and stored', contentType: 'text/plain' },
           400: { description: 'refused (signature, decryption, AppID, timestamp): nothing stored; detail.wxbizmsgcrypt holds the code' },
           404: { description: 'the component AppID is not registered' },
         },
@@ -43,14 +45,20 @@ export function openPlatformCallbacksRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: '/open-platform/:component_appid/authorized',
+        errors: ['CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: "WeChat's redirect after the owner authorised: exchanges auth_code and binds the mini-program to the link's tenant",
         tags,
         auth: 'none',
         params,
         query: authorizedQuery,
         responses: {
-          200: { description: 'the authorisation (HTML for a browser)', schema: z.object({ authorization: authorizationSchema }) },
+          200: {
+            description: 'the authorisation (HTML for a browser)',
+            schema: z.object({ authorization: authorizationSchema }),
+            contentType: 'text/html',
+          },
         },
+        errorContentTypes: ['text/html'],
       },
       async ({ params: p, query, req, res }) => {
         try {
@@ -68,11 +76,12 @@ export function openPlatformCallbacksRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: '/open-platform/:component_appid/authorize/:link_id',
+        errors: ['CONFLICT'],
         summary: "The shop owner's landing page of an authorisation link (HTML): a click from here opens WeChat's authorisation page",
         tags,
         auth: 'none',
         params: params.extend({ link_id: z.string().regex(/^opl_[A-Za-z0-9_-]{10,40}$/, 'must be an authorisation link id') }),
-        responses: { 200: { description: 'an HTML page' } },
+        responses: { 200: { description: 'an HTML page', contentType: 'text/html', headers: ['Cache-Control'] } },
       },
       async ({ params: p, req, res }) => {
         const link = await authorizations.link(p.component_appid, p.link_id);

@@ -11,7 +11,7 @@ export function authorizationJson(a: AuthorizationRow) {
   return {
     component_appid: a.componentAppid,
     authorizer_appid: a.authorizerAppid,
-    tenant_id: a.tenantId,
+    tenant_id: a.tenantId ?? null,
     state: a.state,
     authorized: a.state === 'authorized',
     func_info: JSON.parse(a.funcInfo) as number[],
@@ -49,7 +49,7 @@ export function openPlatformJson(r: OpenPlatformRow, now: number, publicBaseUrl:
       expires_at: time(r.accessTokenExpiresAt && r.accessTokenExpiresAt > 0 ? r.accessTokenExpiresAt : null),
       fetched_at: time(r.tokenFetchedAt),
       version: r.accessTokenVersion,
-      last_error: r.tokenError,
+      last_error: r.tokenError ?? null,
       last_error_at: time(r.tokenErrorAt),
     },
     created_at: rfc3339(r.createdAt),

@@ -25,6 +25,7 @@ export function openPlatformsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'put',
         path: '/admin/v1/open-platforms/:component_appid',
+        errors: ['CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: "Register or update the ISV's open-platform account (secrets encrypted, never echoed; omitted secrets are kept)",
         tags,
         auth: 'operator',
@@ -74,6 +75,7 @@ export function openPlatformsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/open-platforms/:component_appid/authorizations',
+        errors: ['CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: "A tenant's authorisation link: the page its shop owner opens (QR code) to authorise the mini-program",
         tags,
         auth: 'operator',

@@ -79,7 +79,7 @@ export function auditJson(r: AuditLogRow) {
     actor: r.actor,
     action: r.action,
     target: r.target,
-    request_id: r.requestId,
+    request_id: r.requestId ?? null,
     before: r.beforeJson ? (JSON.parse(r.beforeJson) as unknown) : null,
     after: r.afterJson ? (JSON.parse(r.afterJson) as unknown) : null,
     at: rfc3339(r.at),

@@ -10,6 +10,19 @@ const time = z
   .datetime({ offset: true })
   .transform((s) => Date.parse(s));
 
+const entry = z
+  .object({
+    id: z.number().int(),
+    actor: z.string(),
+    action: z.string(),
+    target: z.string(),
+    request_id: z.string().nullable(),
+    before: z.unknown().describe('the state before (secrets masked), or null'),
+    after: z.unknown().describe('the state after (secrets masked), or null'),
+    at: z.string(),
+  })
+  .meta({ id: 'AuditEntry', description: 'One admin write' });
+
 /** GET /admin/v1/audit-log?actor=&action=&target=&since=&until=&limit=&cursor= */
 export function auditRouter(c: DependencyContainer): ApiRouter {
   const audit = c.resolve(AuditLog);
@@ -27,7 +40,9 @@ export function auditRouter(c: DependencyContainer): ApiRouter {
         since: time.optional(),
         until: time.optional(),
       }),
-      responses: { 200: { description: 'a page of entries' } },
+      responses: {
+        200: { description: 'a page of entries', schema: z.object({ data: z.array(entry), next_cursor: z.string().nullable() }) },
+      },
     },
     operatorAuth(c, 'viewer'),
     ({ query }) => audit.list(query),

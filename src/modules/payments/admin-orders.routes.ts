@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
+import { adminOrderSchema, pageOf } from './payments.schemas';
 import { ApiRouter } from '../../platform/http/route';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
 import { operatorAuth } from '../operators';
@@ -29,7 +30,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
       tags: ['admin'],
       auth: 'operator',
       query: listQuery,
-      responses: { 200: { description: 'a page of orders' } },
+      responses: { 200: { description: 'a page of orders', schema: pageOf(adminOrderSchema) } },
     },
     viewer,
     async ({ query }) => {
@@ -59,7 +60,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
       tags: ['admin'],
       auth: 'operator',
       params: z.object({ id: z.string().max(40) }),
-      responses: { 200: { description: 'the order' } },
+      responses: { 200: { description: 'the order', schema: z.object({ order: adminOrderSchema }) } },
     },
     viewer,
     async ({ params }) => ({ order: adminOrderView(await orders.byId(params.id)) }),

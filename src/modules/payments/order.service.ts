@@ -455,13 +455,14 @@ export class OrderService {
   }
 
   /** The tenant's view of an order: orderView plus, for orders awaiting (or bound to) a mini-program buyer, its client_secret. */
-  async tenantView(order: PaymentOrderRow): Promise<Record<string, unknown>> {
+  async tenantView(order: PaymentOrderRow): Promise<ReturnType<typeof orderView> & { client_secret?: string }> {
     const view = orderView(order);
-    return order.clientSecret ? { ...view, client_secret: await this.clientSecrets.reveal(order) } : view;
+    const secret = await this.clientSecrets.reveal(order);
+    return secret === null ? view : { ...view, client_secret: secret };
   }
 
   /** Serialises a create result for the API. */
-  static createAnswer(r: CreateResult): { status: number; body: Record<string, unknown> } {
+  static createAnswer(r: CreateResult) {
     return { status: r.created ? 201 : 200, body: { order: orderView(r.order), payment: r.payment } };
   }
 }

@@ -2,7 +2,7 @@ import { rfc3339 } from '../../platform/clock';
 import type { PaymentOrderRow } from './order.entity';
 
 /** The order as the tenant and operator APIs show it (WeChat Pay's field names, RFC 3339 times). */
-export function orderView(o: PaymentOrderRow): Record<string, unknown> {
+export function orderView(o: PaymentOrderRow) {
   return {
     id: o.id,
     out_trade_no: o.outTradeNo,
@@ -26,6 +26,6 @@ export function orderView(o: PaymentOrderRow): Record<string, unknown> {
 }
 
 /** The operator view adds the tenant. */
-export function adminOrderView(o: PaymentOrderRow): Record<string, unknown> {
+export function adminOrderView(o: PaymentOrderRow) {
   return { ...orderView(o), tenant_id: o.tenantId, sp_mchid: o.spMchid };
 }

@@ -1,5 +1,4 @@
 import type { DependencyContainer } from 'tsyringe';
-import { z } from 'zod';
 import { ApiRouter } from '../../platform/http/route';
 import { TOKENS } from '../../platform/tokens';
 import { tenantAuth, tenantOf } from '../tenancy';
@@ -9,9 +8,7 @@ import { OrderService } from './order.service';
 import { MicropayService } from './micropay.service';
 import { createOrderBody, outTradeNoParams, syncQuery, type CreateOrderInput } from './order.input';
 import { Metrics } from '../../platform/metrics/metrics';
-
-const orderSchema = z.object({ order: z.record(z.string(), z.unknown()) });
-const createdSchema = z.object({ order: z.record(z.string(), z.unknown()), payment: z.record(z.string(), z.unknown()).nullable() });
+import { orderAnswer as orderSchema, orderPaymentAnswer as createdSchema, PAYMENT_WEBHOOKS } from './payments.schemas';
 
 /** The body as the idempotency record hashes it: a 付款码's auth_code is kept nowhere, not even hashed. */
 const withoutAuthCode = (b: CreateOrderInput) => (b.payer?.auth_code ? { ...b, payer: { ...b.payer, auth_code: undefined } } : b);
@@ -24,6 +21,11 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
   const auth = tenantAuth(c);
   const metrics = c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined;
   const r = new ApiRouter();
+  for (const w of PAYMENT_WEBHOOKS)
+    r.webhook({
+      ...w,
+      description: `${w.summary}. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.`,
+    });
 
   r.route(
     {
@@ -33,6 +35,16 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
         "Create an order in its trade_type and what the buyer's client needs (JSAPI: wx.requestPayment parameters, or without payer " +
         'payment null and order.client_secret for /mp/v1; NATIVE: code_url; H5: h5_url; APP: the OpenSDK PayReq; ' +
         'MICROPAY: the charge, payment null)',
+      errors: [
+        'OUT_TRADE_NO_USED',
+        'APPID_MCHID_NOT_MATCH',
+        'SECONDARY_CLEARING_FORBIDDEN',
+        'APP_SECRET_MISSING',
+        'APP_NOT_AUTHORIZED',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       tags: ['orders'],
       auth: 'tenant',
       body: createOrderBody,
@@ -45,9 +57,9 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     auth,
     async ({ body, req, res }) => {
       const tenant = tenantOf(req);
-      const answer = (await answerIdempotently(idempotency, req, res, tenant.id, withoutAuthCode(body), async () =>
+      const answer = await answerIdempotently(idempotency, req, res, tenant.id, withoutAuthCode(body), async () =>
         OrderService.createAnswer(await (body.trade_type === 'MICROPAY' ? micropay.create(tenant, body) : orders.create(tenant, body))),
-      )) as { order?: { out_trade_no?: unknown }; payment?: unknown };
+      );
       // The client_secret is added here, not in the stored answer: the idempotency record never holds it in clear.
       // Only orders without payer have one, and they are answered with payment null.
       // 201 is a new order; 200 and replays answer one that was counted already.
@@ -61,6 +73,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/v1/orders/:out_trade_no',
+      errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Get an order (sync=true asks WeChat Pay first)',
       tags: ['orders'],
       auth: 'tenant',
@@ -78,6 +91,16 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders/:out_trade_no/payment',
+      errors: [
+        'ORDER_PAID',
+        'ORDER_CLOSED',
+        'CONFLICT',
+        'APPID_MCHID_NOT_MATCH',
+        'APP_NOT_AUTHORIZED',
+        'APP_SECRET_MISSING',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       summary: 'Fresh wx.requestPayment parameters for an unpaid order',
       tags: ['orders'],
       auth: 'tenant',
@@ -95,6 +118,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders/:out_trade_no/close',
+      errors: ['ORDER_PAID', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Close an unpaid order',
       tags: ['orders'],
       auth: 'tenant',

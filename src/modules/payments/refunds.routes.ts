@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
+import { adminRefundSchema, pageOf, refundAnswer as refundSchema } from './payments.schemas';
 import { ApiRouter } from '../../platform/http/route';
 import { TOKENS } from '../../platform/tokens';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
@@ -13,8 +14,6 @@ import { createRefundBody, outRefundNoParams } from './refund.input';
 import { RefundRepository } from './refund.repository';
 import { adminRefundView, refundView } from './refund.view';
 
-const refundSchema = z.object({ refund: z.record(z.string(), z.unknown()) });
-
 /** The tenant's refund API (/v1/refunds) and the operators' listing (/admin/v1/refunds). */
 export function refundsRouter(c: DependencyContainer): ApiRouter {
   const refunds = c.resolve(RefundService);
@@ -27,6 +26,16 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/refunds',
+      errors: [
+        'NOT_FOUND',
+        'OUT_REFUND_NO_USED',
+        'ORDER_NOT_REFUNDABLE',
+        'REFUND_AMOUNT_EXCEEDED',
+        'SECONDARY_CLEARING_FORBIDDEN',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       summary: 'Refund (part of) a paid order',
       tags: ['refunds'],
       auth: 'tenant',
@@ -51,6 +60,7 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/v1/refunds/:out_refund_no',
+      errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Get a refund (sync=true asks WeChat Pay first)',
       tags: ['refunds'],
       auth: 'tenant',
@@ -76,7 +86,7 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
         status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(),
         out_trade_no: z.string().max(32).optional(),
       }),
-      responses: { 200: { description: 'a page of refunds' } },
+      responses: { 200: { description: 'a page of refunds', schema: pageOf(adminRefundSchema) } },
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {

@@ -44,6 +44,16 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/profit-sharing/orders',
+      errors: [
+        'NOT_FOUND',
+        'OUT_ORDER_NO_USED',
+        'ORDER_NOT_SPLITTABLE',
+        'SECONDARY_CLEARING_FORBIDDEN',
+        'UNPROCESSABLE',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       summary: 'Split a profit-sharing payment among approved receivers (分账), within the authorised ratio',
       tags,
       auth: 'tenant',
@@ -67,6 +77,7 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/v1/profit-sharing/orders/:out_order_no',
+      errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'A split or unfreeze, with each receiver result',
       tags,
       auth: 'tenant',
@@ -80,6 +91,7 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/profit-sharing/unfreeze',
+      errors: ['NOT_FOUND', 'OUT_ORDER_NO_USED', 'ORDER_NOT_SPLITTABLE', 'UNPROCESSABLE', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Release what is still frozen of a payment to the sub-merchant; no split after it',
       tags,
       auth: 'tenant',
@@ -103,6 +115,15 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/profit-sharing/returns',
+      errors: [
+        'NOT_FOUND',
+        'OUT_RETURN_NO_USED',
+        'RETURN_AMOUNT_EXCEEDED',
+        'UNPROCESSABLE',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       summary: 'Return (回退) part of what a merchant receiver got from a split',
       tags,
       auth: 'tenant',
@@ -126,6 +147,7 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/v1/profit-sharing/returns/:out_return_no',
+      errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'A return',
       tags,
       auth: 'tenant',
@@ -143,6 +165,7 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/admin/v1/tenants/:id/receivers',
+      errors: ['SECONDARY_CLEARING_FORBIDDEN', 'CONFLICT', 'UNPROCESSABLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: "Approve a receiver for the tenant's splits and add it at WeChat Pay (name encrypted)",
       tags: adminTags,
       auth: 'operator',
@@ -174,6 +197,7 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'delete',
       path: '/admin/v1/tenants/:id/receivers/:account',
+      errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Remove a receiver: deleted at WeChat Pay and no longer approved',
       tags: adminTags,
       auth: 'operator',

@@ -2,7 +2,7 @@ import { rfc3339 } from '../../platform/clock';
 import type { ReceiverRow, ReturnRow, SplitReceiver, SplitRow } from './profit-sharing.entity';
 
 /** A split or unfreeze as the tenant API and its events show it (RESERVED is still PROCESSING to the tenant). */
-export function splitView(s: SplitRow): Record<string, unknown> {
+export function splitView(s: SplitRow) {
   return {
     out_order_no: s.outOrderNo,
     out_trade_no: s.outTradeNo,
@@ -29,7 +29,7 @@ export function splitView(s: SplitRow): Record<string, unknown> {
 }
 
 /** A return as the tenant API and its events show it. */
-export function returnView(r: ReturnRow): Record<string, unknown> {
+export function returnView(r: ReturnRow) {
   return {
     out_return_no: r.outReturnNo,
     out_order_no: r.outOrderNo,
@@ -45,7 +45,7 @@ export function returnView(r: ReturnRow): Record<string, unknown> {
 }
 
 /** A receiver for operators: approved (in the tenant's profit_sharing list) and, when added here, registered at WeChat Pay. */
-export function receiverView(approved: { type: string; account: string }, reg: ReceiverRow | undefined): Record<string, unknown> {
+export function receiverView(approved: { type: string; account: string }, reg: ReceiverRow | undefined) {
   return {
     type: approved.type,
     account: approved.account,

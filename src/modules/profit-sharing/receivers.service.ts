@@ -40,7 +40,7 @@ export class ReceiversService {
   }
 
   /** POST /admin/v1/tenants/{id}/receivers: registers at WeChat Pay, then approves for the tenant. */
-  async add(tenantId: string, input: AddReceiverInput, ctx: WriteContext): Promise<Record<string, unknown>> {
+  async add(tenantId: string, input: AddReceiverInput, ctx: WriteContext) {
     const t = await this.tenant(tenantId);
     if (input.type === 'MERCHANT_ID' && !input.name)
       throw AppError.invalid([{ field: 'name', issue: "is required for MERCHANT_ID (the merchant's full registered name)" }]);
@@ -105,7 +105,7 @@ export class ReceiversService {
   }
 
   /** GET /admin/v1/tenants/{id}/receivers: every approved receiver, with its WeChat Pay registration when made here. */
-  async list(tenantId: string): Promise<Array<Record<string, unknown>>> {
+  async list(tenantId: string) {
     await this.tenant(tenantId);
     const approved = (await this.tenants.get(tenantId)).profit_sharing.receivers;
     const regs = await this.repo.receivers(tenantId);

@@ -27,6 +27,7 @@ export function serviceProvidersRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'put',
         path: '/admin/v1/service-providers/:sp_mchid',
+        errors: ['SECONDARY_CLEARING_FORBIDDEN', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         summary: "Create or replace a service provider's credentials (never echoed)",
         tags,
         auth: 'operator',

@@ -24,7 +24,7 @@ export function tenantJson(t: TenantRow, apps: AppBindingRow[], publicBaseUrl: s
       authorized: a.authorized,
       app_secret_set: a.appSecret != null,
     })),
-    webhook_url: t.webhookUrl,
+    webhook_url: t.webhookUrl ?? null,
     notify_urls: notifyUrls(publicBaseUrl, t.id),
     order_expire_minutes: t.orderExpireMinutes,
     limits: { orders_per_minute: t.ordersPerMinute },

@@ -7,29 +7,35 @@ import { TenantsService } from './tenants.service';
 import { DEFAULT_WEBHOOK_GRACE_SECONDS, TenantKeysService } from './tenant-keys.service';
 import { appCreateBody, appid, appPatchBody, mchid, tenantCreateBody, tenantId, tenantPatchBody, tenantStatus } from './tenancy.schemas';
 
-const app = z.object({ appid: z.string(), type: z.string(), dev_mode: z.string(), app_secret_set: z.boolean() });
-const tenant = z.object({
-  id: z.string(),
-  sp_mchid: z.string(),
-  sub_mchid: z.string(),
-  name: z.string(),
-  status: z.string(),
-  apps: z.array(app),
-  webhook_url: z.string().nullable(),
-  notify_urls: z.object({ transactions: z.string(), refunds: z.string() }),
-  order_expire_minutes: z.number(),
-  limits: z.object({ orders_per_minute: z.number() }),
-  profit_sharing: z.object({ max_ratio: z.number(), receivers: z.array(z.object({ type: z.string(), account: z.string() })) }),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-const key = z.object({
-  id: z.string(),
-  prefix: z.string(),
-  created_at: z.string(),
-  last_used_at: z.string().nullable(),
-  revoked_at: z.string().nullable(),
-});
+const app = z
+  .object({ appid: z.string(), type: z.string(), dev_mode: z.string(), authorized: z.boolean(), app_secret_set: z.boolean() })
+  .meta({ id: 'TenantApp', description: "One of a tenant's AppIDs (the AppSecret itself is never shown)" });
+const tenant = z
+  .object({
+    id: z.string(),
+    sp_mchid: z.string(),
+    sub_mchid: z.string(),
+    name: z.string(),
+    status: z.string(),
+    apps: z.array(app),
+    webhook_url: z.string().nullable(),
+    notify_urls: z.object({ transactions: z.string(), refunds: z.string() }),
+    order_expire_minutes: z.number(),
+    limits: z.object({ orders_per_minute: z.number() }),
+    profit_sharing: z.object({ max_ratio: z.number(), receivers: z.array(z.object({ type: z.string(), account: z.string() })) }),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Tenant', description: 'A tenant: one sub-merchant (特约商户)' });
+const key = z
+  .object({
+    id: z.string(),
+    prefix: z.string(),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+  })
+  .meta({ id: 'TenantSecretKey', description: "A tenant's secret key, without the key itself" });
 const idParams = z.object({ id: tenantId });
 
 /** The tenant routes of the admin API. */
@@ -44,6 +50,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/tenants',
+        errors: ['TENANT_EXISTS', 'CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN', 'APPID_MCHID_NOT_MATCH'],
         summary: 'Onboard a sub-merchant (特约商户); secret_key and webhook_secret are answered this once only',
         tags,
         auth: 'operator',
@@ -97,6 +104,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'patch',
         path: '/admin/v1/tenants/:id',
+        errors: ['CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN'],
         summary: 'Change name, status (active|suspended), webhook_url, order_expire_minutes, limits or profit_sharing',
         tags,
         auth: 'operator',
@@ -111,6 +119,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'post',
         path: '/admin/v1/tenants/:id/apps',
+        errors: ['CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN', 'APPID_MCHID_NOT_MATCH'],
         summary: 'Bind an AppID to the tenant (app_secret: its AppSecret for mini-program checkout, stored encrypted, never echoed)',
         tags,
         auth: 'operator',
@@ -129,6 +138,7 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'patch',
         path: '/admin/v1/tenants/:id/apps/:appid',
+        errors: ['CONFLICT', 'SECONDARY_CLEARING_FORBIDDEN', 'APPID_MCHID_NOT_MATCH'],
         summary: 'Set or rotate (null: remove) the AppSecret of a bound AppID; answers app_secret_set, never the secret',
         tags,
         auth: 'operator',

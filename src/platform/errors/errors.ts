@@ -75,6 +75,14 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500,
 };
 
+/** The HTTP status each error code is answered with (the OpenAPI document groups codes by it). */
+export function errorStatus(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** Every error code, in the contract's order. */
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
+
 /** One field that failed validation: `field` is a dotted path (`amount.total`), `issue` says what to fix. */
 export interface FieldIssue {
   field: string;

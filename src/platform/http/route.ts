@@ -1,23 +1,83 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../errors/errors';
+import { AppError, type ErrorCode, type FieldIssue } from '../errors/errors';
 
-/** Who may call a route; documents it in OpenAPI (the middleware that enforces it is passed alongside). */
-export type RouteAuth = 'none' | 'operator' | 'tenant' | 'wechatpay' | 'wechat' | 'portal';
+/**
+ * Who may call a route; documents it in OpenAPI (the middleware that enforces it is passed alongside):
+ * tenant secret keys, operator tokens, platform keys, an order's client secret, a portal session,
+ * WeChat Pay's signed notifications, the open platform's signed pushes, or anyone.
+ */
+export type RouteAuth = 'none' | 'operator' | 'tenant' | 'platform' | 'client' | 'portal' | 'wechatpay' | 'wechat';
 
-export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> {
+/** A response header the contract declares (src/surfaces/openapi/openapi.ts describes each). */
+export type ResponseHeaderName = 'Idempotent-Replayed' | 'Retry-After' | 'Location' | 'Cache-Control' | 'Content-Disposition';
+
+/** One answer of a route: JSON described by `schema` (named with `.meta({ id })`), or another content type. */
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** A non-JSON answer (HTML, CSV, text), described but not schema-checked; with `schema`, an alternative to the JSON. */
+  contentType?: string;
+  headers?: ResponseHeaderName[];
+}
+
+export type ResponseSpecs = Record<number, ResponseSpec>;
+
+/** An example request/answer pair shown in the document for one operation. */
+export interface RouteExample {
+  body?: unknown;
+  response?: { status: number; body: unknown };
+}
+
+export interface RouteSpec<
+  B extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+  R extends ResponseSpecs = ResponseSpecs,
+> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express path, `:name` for parameters (OpenAPI shows `{name}`). */
   path: string;
+  /** verb-noun, e.g. `createOrder`; derived from method and path when absent (the document refuses duplicates). */
+  operationId?: string;
   summary: string;
   tags: string[];
   auth: RouteAuth;
   body?: B;
+  /** A body the handler reads itself (multipart upload, signed raw notification, XML push). */
+  rawBody?: { contentType: string; description: string; schema?: z.ZodType };
   query?: Q;
   params?: P;
   /** Extra request headers worth documenting (e.g. Idempotency-Key). */
   headers?: Record<string, string>;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: R;
+  /** Error codes this operation can answer beyond those its auth, inputs and parameters imply. */
+  errors?: ErrorCode[];
+  /** Content types errors may also come in (an HTML page for a browser), besides JSON. */
+  errorContentTypes?: string[];
+  example?: RouteExample;
+}
+
+/** What a handler may return: the input of one of its declared JSON schemas, or undefined (204 / written itself). */
+export type AnswerOf<R extends ResponseSpecs> = [
+  { [K in keyof R]: R[K] extends { schema: infer S extends z.ZodType } ? z.input<S> : never }[keyof R],
+] extends [never]
+  ? unknown
+  : { [K in keyof R]: R[K] extends { schema: infer S extends z.ZodType } ? z.input<S> : never }[keyof R] | undefined | void;
+
+/** Types an answer by its schema where a handler builds it away from the route (a drifting field does not compile). */
+export function respond<S extends z.ZodType>(schema: S, value: z.input<S>): z.input<S> {
+  void schema;
+  return value;
+}
+
+/** A webhook partnerpay sends to tenants, documented under `webhooks`. */
+export interface WebhookSpec {
+  name: string;
+  summary: string;
+  description: string;
+  /** The whole POSTed body. */
+  payload: z.ZodType;
 }
 
 export interface HandlerInput<B, Q, P> {
@@ -47,10 +107,22 @@ export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, prefi
 export class ApiRouter {
   readonly router = express.Router();
   readonly specs: RouteSpec[] = [];
+  readonly webhooks: WebhookSpec[] = [];
 
-  route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown>(
-    spec: RouteSpec<B, Q, P>,
-    ...chain: [...RequestHandler[], (input: HandlerInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown> | unknown]
+  /** Documents a webhook this module sends (the document's `webhooks` section). */
+  webhook(spec: WebhookSpec): this {
+    this.webhooks.push(spec);
+    return this;
+  }
+
+  route<
+    B extends z.ZodType = z.ZodUnknown,
+    Q extends z.ZodType = z.ZodUnknown,
+    P extends z.ZodType = z.ZodUnknown,
+    const R extends ResponseSpecs = ResponseSpecs,
+  >(
+    spec: RouteSpec<B, Q, P, R>,
+    ...chain: [...RequestHandler[], (input: HandlerInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<AnswerOf<R>> | AnswerOf<R>]
   ): this {
     this.specs.push(spec as unknown as RouteSpec);
     const handler = chain[chain.length - 1] as (input: HandlerInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown> | unknown;

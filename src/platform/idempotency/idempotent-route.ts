@@ -10,14 +10,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
  * just runs; with one, the first answer for (tenant, key) is replayed (`Idempotent-Replayed: true`)
  * and another request under the key is 409. Sets the status and returns the body for ApiRouter.
  */
-export async function answerIdempotently(
+export async function answerIdempotently<T = unknown>(
   idempotency: IdempotencyService,
   req: Request,
   res: Response,
   tenantId: string,
   body: unknown,
-  run: () => Promise<StoredAnswer>,
-): Promise<unknown> {
+  run: () => Promise<{ status: number; body: T }>,
+): Promise<T> {
   const key = req.get('Idempotency-Key');
   let answer: StoredAnswer;
   if (key === undefined) answer = await run();
@@ -34,5 +34,6 @@ export async function answerIdempotently(
     answer = replay;
   }
   res.status(answer.status);
-  return answer.body;
+  // A replay is the stored JSON of an earlier `run()` answer of this same route, so it has T's shape.
+  return answer.body as T;
 }

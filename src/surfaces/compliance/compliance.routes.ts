@@ -21,7 +21,23 @@ export function complianceRouter(c: DependencyContainer): ApiRouter {
         summary: 'The 二清 rules and the dev-mode x payment-mode matrix, explained',
         tags: ['admin: compliance'],
         auth: 'operator',
-        responses: { 200: { description: 'rules and matrix' } },
+        responses: {
+          200: {
+            description: 'rules and matrix',
+            schema: z
+              .object({
+                summary: z.string(),
+                rules: z.array(z.object({ rule: z.string(), title: z.string(), why: z.string(), enforced_at: z.string() })),
+                matrix: z.object({
+                  dev_modes: z.record(z.string(), z.string()),
+                  payment_modes: z.record(z.string(), z.string()),
+                  cells: z.array(z.object({ dev_mode: z.string(), payment_mode: z.string(), verdict: z.string(), why: z.string() })),
+                  note: z.string(),
+                }),
+              })
+              .meta({ id: 'ComplianceCatalogue', description: 'The 二清 rules and the dev-mode x payment-mode matrix' }),
+          },
+        },
       },
       viewer,
       () => catalogue,

@@ -94,7 +94,17 @@ export function mountDemoInbox(app: Application, c: DependencyContainer): void {
   });
 }
 
-const listSchema = z.object({ data: z.array(z.record(z.string(), z.unknown())) });
+const entrySchema = z
+  .object({
+    received_at: z.string(),
+    tenant_id: z.string(),
+    event_id: z.string().nullable(),
+    type: z.string().nullable(),
+    signature_valid: z.boolean(),
+    data: z.unknown().describe("the event's data as received"),
+  })
+  .meta({ id: 'DemoInboxEntry' });
+const listSchema = z.object({ data: z.array(entrySchema) });
 
 /** GET /demo/inbox and GET /demo/inbox/{tenant}: what arrived, newest first (demo only, no auth: it holds demo data). */
 export function demoInboxRouter(c: DependencyContainer): ApiRouter {
@@ -104,6 +114,7 @@ export function demoInboxRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: DEMO_INBOX_PATH,
+        operationId: 'listDemoInboxEvents',
         summary: 'Demo only: events the built-in webhook receiver got, with their signature check',
         tags: ['demo'],
         auth: 'none',
@@ -115,6 +126,7 @@ export function demoInboxRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: `${DEMO_INBOX_PATH}/:tenant`,
+        operationId: 'listDemoInboxTenantEvents',
         summary: "Demo only: one tenant's received events (tenant id or sub_mchid)",
         tags: ['demo'],
         auth: 'none',

@@ -34,7 +34,7 @@ export class KeyReport {
     private readonly now: () => number,
   ) {}
 
-  async report(spMchid: string): Promise<Record<string, unknown>> {
+  async report(spMchid: string) {
     const sp = await this.credentials.get(spMchid);
     if (!sp) throw AppError.notFound('service provider');
     const now = this.now();

@@ -34,7 +34,8 @@ export function metricsRouter(c: DependencyContainer): ApiRouter {
       summary: 'Prometheus metrics (PARTNERPAY_METRICS_TOKEN or an operator token)',
       tags: ['meta'],
       auth: 'operator',
-      responses: { 200: { description: 'Prometheus text exposition format' } },
+      operationId: 'getMetrics',
+      responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain' } },
     },
     auth,
     async ({ res }) => {

@@ -1,116 +1,219 @@
-import { z } from 'zod';
-import { ApiRouter, type RouteSpec } from '../../platform/http/route';
+import { ApiRouter, type RouteSpec, type WebhookSpec } from '../../platform/http/route';
+import { ERROR_CODES, errorStatus, type ErrorCode } from '../../platform/errors/errors';
+import { SchemaCollector } from './json-schema';
+import { operationIdOf } from './operation-id';
+import { errorComponents, errorSchemaName, STANDARD_HEADERS } from './errors.components';
+import { SECURITY_SCHEMES, securityOf } from './security.components';
+import { TAG_DESCRIPTIONS } from './tags';
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
-}
+type Json = Record<string, unknown>;
 
-function parameters(spec: RouteSpec): unknown[] {
+function parameters(spec: RouteSpec, schemas: SchemaCollector): unknown[] {
   const out: unknown[] = [];
   for (const [where, schema] of [
     ['path', spec.params],
     ['query', spec.query],
   ] as const) {
     if (!schema) continue;
-    const js = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+    const js = schemas.inline(schema, 'input') as { properties?: Json; required?: string[] };
     for (const [name, s] of Object.entries(js.properties ?? {}))
       out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
   }
   for (const [name, description] of Object.entries(spec.headers ?? {}))
-    out.push({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+    out.push({ name, in: 'header', required: false, description, schema: { type: 'string', maxLength: 64 } });
   return out;
 }
 
-const SECURITY: Record<RouteSpec['auth'], unknown[] | undefined> = {
-  none: [],
-  operator: [{ operatorToken: [] }],
-  tenant: [{ tenantSecretKey: [] }],
-  wechatpay: [{ wechatpaySignature: [] }],
-  wechat: [{ wechatMsgSignature: [] }],
-  portal: [{ portalSession: [] }],
-};
+/** The codes an operation can answer: those its auth, inputs and parameters imply, plus its own `errors`. */
+export function errorCodesOf(spec: RouteSpec): ErrorCode[] {
+  const codes = new Set<ErrorCode>(['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE']);
+  if (spec.body || spec.query || spec.params || spec.rawBody) codes.add('PARAM_ERROR');
+  if (spec.body) codes.add('UNSUPPORTED_MEDIA_TYPE');
+  if (spec.params) codes.add('NOT_FOUND');
+  if (spec.headers?.['Idempotency-Key']) codes.add('IDEMPOTENCY_CONFLICT');
+  if (['operator', 'tenant', 'platform', 'portal', 'client', 'wechatpay', 'wechat'].includes(spec.auth)) codes.add('UNAUTHENTICATED');
+  if (['operator', 'tenant', 'platform', 'portal', 'client'].includes(spec.auth)) {
+    codes.add('FORBIDDEN');
+    codes.add('FREQUENCY_LIMITED');
+  }
+  if (['tenant', 'client', 'platform', 'portal'].includes(spec.auth)) codes.add('TENANT_SUSPENDED');
+  for (const c of spec.errors ?? []) codes.add(c);
+  return ERROR_CODES.filter((c) => codes.has(c));
+}
 
-/** Builds the OpenAPI 3.0 document from the routes' own validation schemas. */
-export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string }): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const spec of specs) {
-    const path = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
-    const responses: Record<string, unknown> = {};
-    for (const [status, r] of Object.entries(spec.responses)) {
-      responses[status] = r.schema
-        ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } }
-        : { description: r.description };
-    }
-    responses.default = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-    (paths[path] ??= {})[spec.method] = {
-      summary: spec.summary,
-      tags: spec.tags,
-      security: SECURITY[spec.auth],
-      parameters: parameters(spec),
-      ...(spec.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
-        : {}),
-      responses,
+function errorResponses(spec: RouteSpec): Json {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errorCodesOf(spec)) byStatus.set(errorStatus(code), [...(byStatus.get(errorStatus(code)) ?? []), code]);
+  const out: Json = {};
+  for (const [status, codes] of byStatus) {
+    const refs = codes.map((c) => ({ $ref: `#/components/schemas/${errorSchemaName(c)}` }));
+    const headers: Json = { 'Request-Id': { $ref: '#/components/headers/Request-Id' } };
+    if (status === 429 || status === 503) headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
+    if (status === 401) headers['WWW-Authenticate'] = { $ref: '#/components/headers/WWW-Authenticate' };
+    out[status] = {
+      description: codes.join(', '),
+      headers,
+      content: {
+        'application/json': { schema: refs.length === 1 ? refs[0] : { oneOf: refs } },
+        ...Object.fromEntries((spec.errorContentTypes ?? []).map((t) => [t, { schema: { type: 'string' } }])),
+      },
     };
   }
+  return out;
+}
+
+function successResponses(spec: RouteSpec, schemas: SchemaCollector): Json {
+  const out: Json = {};
+  for (const [status, r] of Object.entries(spec.responses)) {
+    // An error status declared without its own schema is the standard Error answer (errorResponses).
+    if (Number(status) >= 400 && !r.schema && !r.contentType) continue;
+    const headers: Json = { 'Request-Id': { $ref: '#/components/headers/Request-Id' } };
+    for (const h of r.headers ?? []) headers[h] = { $ref: `#/components/headers/${h}` };
+    if (spec.headers?.['Idempotency-Key'] && Number(status) < 300)
+      headers['Idempotent-Replayed'] = { $ref: '#/components/headers/Idempotent-Replayed' };
+    const example = spec.example?.response?.status === Number(status) ? { example: spec.example.response.body } : {};
+    const other = r.contentType && r.contentType !== 'application/json' ? { [r.contentType]: { schema: { type: 'string' } } } : {};
+    const content = r.schema
+      ? { 'application/json': { schema: schemas.ref(r.schema, 'output'), ...example }, ...other }
+      : r.contentType
+        ? { [r.contentType]: { schema: r.contentType === 'application/json' ? { type: 'object' } : { type: 'string' } } }
+        : undefined;
+    out[status] = { description: r.description, headers, ...(content ? { content } : {}) };
+  }
+  return out;
+}
+
+function requestBody(spec: RouteSpec, schemas: SchemaCollector): Json | undefined {
+  if (spec.rawBody)
+    return {
+      required: true,
+      description: spec.rawBody.description,
+      content: { [spec.rawBody.contentType]: { schema: spec.rawBody.schema ? schemas.inline(spec.rawBody.schema, 'input') : {} } },
+    };
+  if (!spec.body) return undefined;
+  const example = spec.example?.body === undefined ? {} : { example: spec.example.body };
   return {
-    openapi: '3.0.3',
-    info: {
-      title: 'partnerpay',
-      version: info.version,
-      description: 'Multi-tenant WeChat Pay service-provider platform. Money is integer fen.',
-    },
-    paths,
-    components: {
-      securitySchemes: {
-        operatorToken: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'Operator token (PARTNERPAY_ADMIN_TOKEN or one made by POST /admin/v1/operators)',
-        },
-        tenantSecretKey: { type: 'http', scheme: 'bearer', description: 'Tenant secret key sk_...' },
-        wechatpaySignature: {
-          type: 'apiKey',
+    // A body whose every field is optional may be left out (e.g. the webhook-secret rotation).
+    required: !spec.body.safeParse({}).success,
+    content: { 'application/json': { schema: schemas.ref(spec.body, 'input'), ...example } },
+  };
+}
+
+function webhookItem(w: WebhookSpec, schemas: SchemaCollector): Json {
+  return {
+    post: {
+      operationId: `receive${w.name
+        .split(/[._]/)
+        .map((p) => p[0]!.toUpperCase() + p.slice(1))
+        .join('')}Event`,
+      summary: w.summary,
+      description: w.description,
+      tags: ['webhooks'],
+      security: [{ partnerpaySignature: [] }],
+      parameters: [
+        {
+          name: 'Partnerpay-Signature',
           in: 'header',
-          name: 'Wechatpay-Signature',
-          description: 'WeChat Pay APIv3 signature headers',
+          required: true,
+          description:
+            't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>' +
+            '[,v1=... one per secret still valid during a rotation]',
+          schema: { type: 'string', maxLength: 512 },
         },
-        portalSession: {
-          type: 'apiKey',
-          in: 'cookie',
-          name: 'pp_portal',
-          description: "A portal user's session (POST /portal/v1/session); every write also sends X-CSRF-Token (GET /portal/v1/session)",
-        },
-        wechatMsgSignature: {
-          type: 'apiKey',
-          in: 'query',
-          name: 'msg_signature',
-          description: "WeChat open platform push (WXBizMsgCrypt): msg_signature over the component's token, timestamp, nonce and Encrypt",
-        },
-      },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['code', 'message', 'request_id'],
-          properties: { code: { type: 'string' }, message: { type: 'string' }, detail: { type: 'object' }, request_id: { type: 'string' } },
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: schemas.ref(w.payload, 'output') } } },
+      responses: {
+        '2XX': { description: 'received: any 2xx within 10 s ends the retries' },
+        default: {
+          description:
+            'anything else (or no answer in 10 s) is retried on WeChat Pay\u2019s schedule: ' +
+            '15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h',
         },
       },
     },
   };
 }
 
+/** Each route's operationId: its own, or derived; an operator route whose derived id a tenant route has gets `Admin` after the verb. */
+function operationIds(specs: RouteSpec[]): Map<RouteSpec, string> {
+  const derived = new Map(specs.map((s) => [s, s.operationId ?? operationIdOf(s.method, s.path)]));
+  const count = new Map<string, number>();
+  for (const id of derived.values()) count.set(id, (count.get(id) ?? 0) + 1);
+  for (const [s, id] of derived)
+    if (!s.operationId && (count.get(id) ?? 0) > 1 && s.path.startsWith('/admin/')) derived.set(s, id.replace(/^([a-z]+)/, '$1Admin'));
+  return derived;
+}
+
+/** Builds the OpenAPI 3.1 document from the routes' own validation and answer schemas. */
+export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string }, webhooks: WebhookSpec[] = []): Json {
+  const schemas = new SchemaCollector();
+  const paths: Record<string, Json> = {};
+  const seen = new Map<string, string>();
+  const ids = operationIds(specs);
+  for (const spec of specs) {
+    const path = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const operationId = ids.get(spec)!;
+    const where = `${spec.method.toUpperCase()} ${spec.path}`;
+    if (seen.has(operationId))
+      throw new Error(`operationId ${operationId} of ${where} is also ${seen.get(operationId)}'s: give one an explicit operationId`);
+    seen.set(operationId, where);
+    const body = requestBody(spec, schemas);
+    (paths[path] ??= {})[spec.method] = {
+      operationId,
+      summary: spec.summary,
+      description: spec.summary,
+      tags: spec.tags,
+      security: securityOf(spec.auth),
+      parameters: parameters(spec, schemas),
+      ...(body ? { requestBody: body } : {}),
+      responses: { ...errorResponses(spec), ...successResponses(spec, schemas) },
+    };
+  }
+  const tags = [...new Set([...specs.flatMap((s) => s.tags), ...(webhooks.length ? ['webhooks'] : [])])].sort();
+  const webhookItems = Object.fromEntries(webhooks.map((w) => [w.name, webhookItem(w, schemas)]));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'partnerpay',
+      version: info.version,
+      description:
+        'Multi-tenant WeChat Pay service-provider platform. Money is integer fen. Every answer carries `Request-Id`; ' +
+        'errors are `{ code, message, detail?, request_id }` with the codes listed per operation.',
+      license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+    },
+    servers: [
+      { url: 'http://127.0.0.1:3000', description: 'the demo (npm start)' },
+      { url: '{base}', description: 'a deployment', variables: { base: { default: 'https://partnerpay.example.com' } } },
+    ],
+    tags: tags.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? `Operations on ${name.replace(/^admin: /, '')}` })),
+    paths,
+    webhooks: webhookItems,
+    components: {
+      securitySchemes: SECURITY_SCHEMES,
+      headers: STANDARD_HEADERS,
+      schemas: { ...schemas.components(), ...errorComponents() },
+    },
+  };
+}
+
 /** GET /openapi.json: the document built once from every route's spec. */
-export function openApiRouter(specs: RouteSpec[], info: { version: string }): ApiRouter {
-  const document = buildOpenApiDocument(specs, info);
-  return new ApiRouter().route(
+export function openApiRouter(specs: RouteSpec[], info: { version: string }, webhooks: WebhookSpec[] = []): ApiRouter {
+  const router = new ApiRouter();
+  let document: Json = {};
+  router.route(
     {
       method: 'get',
       path: '/openapi.json',
-      summary: 'This OpenAPI document',
+      operationId: 'getOpenApiDocument',
+      summary: 'This OpenAPI 3.1 document',
       tags: ['meta'],
       auth: 'none',
-      responses: { 200: { description: 'OpenAPI 3.0 document' } },
+      responses: { 200: { description: 'OpenAPI 3.1 document', contentType: 'application/json' } },
     },
+    // Built on first request so that it includes this route too.
     () => document,
   );
+  // Built at start-up, so a bad spec (a duplicate operationId) stops the start; it includes this route too.
+  document = buildOpenApiDocument([...specs, ...router.specs], info, webhooks);
+  return router;
 }

@@ -40,11 +40,19 @@ test('When the process is up, then /healthz answers ok and /readyz reports the d
   assert.equal(ready.body.checks.redis, process.env.REDIS_URL ? 'ok' : 'in-process');
 });
 
-test('When /openapi.json is fetched, then it is an OpenAPI 3 document listing the routes', async () => {
+test('When /openapi.json is fetched, then it is an OpenAPI 3.1 document naming every operation and its answers', async () => {
   const res = await request(t.http).get('/openapi.json');
   assert.equal(res.status, 200);
-  assert.equal(res.body.openapi, '3.0.3');
-  assert.ok(res.body.paths['/readyz'].get);
+  assert.equal(res.body.openapi, '3.1.0');
+  assert.equal(res.body.paths['/readyz'].get.operationId, 'getReadyz');
+  assert.equal(res.body.paths['/v1/orders'].post.operationId, 'createOrder');
+  assert.deepEqual(res.body.paths['/v1/orders'].post.security, [{ tenantSecretKey: [] }]);
+  assert.equal(
+    res.body.paths['/v1/orders/{out_trade_no}'].get.responses['200'].content['application/json'].schema.properties.order.$ref,
+    '#/components/schemas/Order',
+  );
+  assert.equal(res.body.components.schemas.Order.additionalProperties, false);
+  assert.ok(res.body.paths['/v1/orders'].post.responses['409'], 'conflicts are declared');
 });
 
 test('When the database becomes unreachable, then /readyz answers 503 SERVICE_UNAVAILABLE', async () => {

@@ -1,4 +1,5 @@
 import { test, before, after } from 'node:test';
+import { z } from 'zod';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
@@ -15,7 +16,14 @@ const probe: AppModule = {
   routers: (c) => [
     new ApiRouter()
       .route(
-        { method: 'get', path: '/v1/whoami', summary: 'probe', tags: ['test'], auth: 'tenant', responses: { 200: { description: 'ok' } } },
+        {
+          method: 'get',
+          path: '/v1/whoami',
+          summary: 'probe',
+          tags: ['test'],
+          auth: 'tenant',
+          responses: { 200: { description: 'ok', schema: z.object({ tenant_id: z.string() }) } },
+        },
         tenantAuth(c),
         ({ req }) => ({ tenant_id: tenantOf(req).id }),
       )
@@ -26,7 +34,9 @@ const probe: AppModule = {
           summary: 'probe',
           tags: ['test'],
           auth: 'operator',
-          responses: { 200: { description: 'ok' } },
+          responses: {
+            200: { description: 'ok', schema: z.object({ id: z.string(), name: z.string(), role: z.enum(['admin', 'viewer']) }) },
+          },
         },
         operatorAuth(c, 'viewer'),
         ({ req }) => operatorOf(req),

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { z } from 'zod';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import request from 'supertest';
@@ -25,7 +26,14 @@ test('When service providers, tenants, keys and operators are made and used, the
     name: 'probe',
     routers: (c: import('tsyringe').DependencyContainer) => [
       new ApiRouter().route(
-        { method: 'get', path: '/v1/whoami', summary: 'p', tags: ['t'], auth: 'tenant', responses: { 200: { description: 'ok' } } },
+        {
+          method: 'get',
+          path: '/v1/whoami',
+          summary: 'p',
+          tags: ['t'],
+          auth: 'tenant',
+          responses: { 200: { description: 'ok', schema: z.object({ id: z.string() }) } },
+        },
         tenantAuth(c),
         ({ req }) => ({ id: tenantOf(req).id }),
       ),

@@ -69,11 +69,11 @@ export function NotificationsPage() {
             render: (_: unknown, n) => {
               const d = (n.detail ?? {}) as { out_trade_no?: string; out_refund_no?: string };
               return d.out_trade_no ? (
-                <Link to="/console/orders" search={{ out_trade_no: d.out_trade_no, tenant_id: n.tenant_id }}>
+                <Link to="/console/orders" search={{ out_trade_no: d.out_trade_no, tenant_id: n.tenant_id ?? undefined }}>
                   {d.out_trade_no}
                 </Link>
               ) : d.out_refund_no ? (
-                <Link to="/console/refunds" search={{ tenant_id: n.tenant_id }}>
+                <Link to="/console/refunds" search={{ tenant_id: n.tenant_id ?? undefined }}>
                   {d.out_refund_no}
                 </Link>
               ) : null;

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+const time = z.string().describe('RFC 3339, +08:00');
+const fen = z.number().int().describe('integer fen');
+
+/** An order as the tenant API shows it (WeChat Pay's field names). */
+export const orderSchema = z
+  .object({
+    id: z.string().describe('ord_...'),
+    out_trade_no: z.string().max(32),
+    sub_mchid: z.string(),
+    appid: z.string(),
+    trade_type: z.enum(['JSAPI', 'NATIVE', 'H5', 'APP', 'MICROPAY']).describe('how the buyer pays (JSAPI by default)'),
+    description: z.string(),
+    trade_state: z.enum(['NOTPAY', 'SUCCESS', 'CLOSED', 'PAYERROR', 'REFUND', 'USERPAYING', 'REVOKED']),
+    trade_state_desc: z.string().nullable(),
+    amount: z.object({ total: fen, currency: z.string().describe('CNY'), payer_total: fen.optional() }),
+    payer: z.object({ openid: z.string() }).nullable(),
+    attach: z.string().nullable(),
+    prepay_id: z.string().nullable(),
+    transaction_id: z.string().nullable(),
+    success_time: time.nullable(),
+    refunded_total: fen,
+    profit_sharing: z.boolean(),
+    created_at: time,
+    expires_at: time,
+    client_secret: z
+      .string()
+      .optional()
+      .describe('only on orders created without payer: what the mini-program passes to /mp/v1 (ord_..._secret_...)'),
+  })
+  .meta({ id: 'Order', description: "A tenant's order" });
+
+/** The operator view of an order adds its tenant and provider. */
+export const adminOrderSchema = orderSchema
+  .omit({ client_secret: true })
+  .extend({ tenant_id: z.string(), sp_mchid: z.string() })
+  .meta({ id: 'AdminOrder', description: 'An order as operators see it' });
+
+/** Exactly what the mini-program passes to wx.requestPayment. */
+export const paymentSchema = z
+  .object({
+    appId: z.string(),
+    timeStamp: z.string(),
+    nonceStr: z.string(),
+    package: z.string().describe('prepay_id=...'),
+    signType: z.literal('RSA'),
+    paySign: z.string(),
+  })
+  .meta({ id: 'Payment', description: 'The wx.requestPayment parameters, signed' });
+
+/** What an app passes to the OpenSDK's PayReq (trade_type APP), signed for the app's AppID. */
+export const appPayReqSchema = z
+  .object({
+    appid: z.string(),
+    partnerid: z.string().describe("the sub-merchant's mchid"),
+    prepayid: z.string(),
+    package: z.literal('Sign=WXPay'),
+    noncestr: z.string(),
+    timestamp: z.string(),
+    sign: z.string(),
+  })
+  .meta({ id: 'AppPayReq', description: 'The OpenSDK PayReq parameters (trade_type APP), signed' });
+
+/** What the buyer's client needs to pay, by trade_type: JSAPI parameters, APP PayReq, NATIVE code_url or H5 h5_url. */
+export const modePaymentSchema = z.union([
+  paymentSchema,
+  appPayReqSchema,
+  z.object({ code_url: z.string().describe('NATIVE: the QR code content') }).meta({ id: 'NativePayment' }),
+  z.object({ h5_url: z.string().describe('H5: the page the mobile browser opens') }).meta({ id: 'H5Payment' }),
+]);
+
+/** A refund as the tenant API and events show it. */
+export const refundSchema = z
+  .object({
+    id: z.string(),
+    out_refund_no: z.string().max(64),
+    out_trade_no: z.string().max(32),
+    transaction_id: z.string().nullable(),
+    refund_id: z.string().nullable(),
+    status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']),
+    amount: z.object({ refund: fen, total: fen, currency: z.literal('CNY') }),
+    reason: z.string().nullable(),
+    user_received_account: z.string().nullable(),
+    success_time: time.nullable(),
+    created_at: time,
+  })
+  .meta({ id: 'Refund', description: "A refund of a tenant's paid order" });
+
+export const adminRefundSchema = refundSchema
+  .extend({ tenant_id: z.string(), sub_mchid: z.string() })
+  .meta({ id: 'AdminRefund', description: 'A refund as operators see it' });
+
+/** `{ order }` */
+export const orderAnswer = z.object({ order: orderSchema });
+/** `{ order, payment }`: payment null for an order created without payer. */
+export const orderPaymentAnswer = z.object({ order: orderSchema, payment: modePaymentSchema.nullable() });
+/** `{ refund }` */
+export const refundAnswer = z.object({ refund: refundSchema });
+
+/** A page of `item`s, newest first; next_cursor null on the last page. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+}
+
+/** The envelope of every webhook: exactly the body POSTed, named per type (`OrderPaidEvent`, ...). */
+export function eventSchema<T extends string, D extends z.ZodType>(type: T, id: string, data: D) {
+  return z
+    .object({ id: z.string().describe('evt_...'), type: z.literal(type), created_at: time, data })
+    .meta({ id, description: `The ${type} event as POSTed to the tenant's webhook_url` });
+}
+
+/** The events this module sends, for the document's `webhooks`. */
+export const PAYMENT_WEBHOOKS = [
+  { name: 'order.paid', summary: 'An order was paid', payload: eventSchema('order.paid', 'OrderPaidEvent', orderAnswer.omit({})) },
+  {
+    name: 'order.closed',
+    summary: 'An unpaid order was closed',
+    payload: eventSchema('order.closed', 'OrderClosedEvent', orderAnswer.omit({})),
+  },
+  {
+    name: 'refund.succeeded',
+    summary: 'A refund reached the buyer',
+    payload: eventSchema('refund.succeeded', 'RefundSucceededEvent', refundAnswer.omit({})),
+  },
+  {
+    name: 'refund.closed',
+    summary: 'A refund was closed',
+    payload: eventSchema('refund.closed', 'RefundClosedEvent', refundAnswer.omit({})),
+  },
+  {
+    name: 'refund.abnormal',
+    summary: 'A refund needs the merchant (ABNORMAL)',
+    payload: eventSchema('refund.abnormal', 'RefundAbnormalEvent', refundAnswer.omit({})),
+  },
+];
