@@ -17,7 +17,8 @@ export async function createOrder(outTradeNo: string): Promise<Order> {
     },
   });
   if (error) throw new Error(`${response.status} ${error.code}: ${error.message}`);
-  if (data.payment) console.log('wx.requestPayment:', data.payment.package, data.payment.paySign);
+  // payment depends on trade_type (JSAPI here): narrow it by its fields, no cast needed.
+  if (data.payment && 'paySign' in data.payment) console.log('wx.requestPayment:', data.payment.package, data.payment.paySign);
   return data.order;
 }
 
