@@ -2,8 +2,8 @@ import { ApiRouter, type RouteSpec, type WebhookSpec } from '../../platform/http
 import { ERROR_CODES, errorStatus, type ErrorCode } from '../../platform/errors/errors';
 import { SchemaCollector } from './json-schema';
 import { operationIdOf } from './operation-id';
-import { errorComponents, errorSchemaName, STANDARD_HEADERS } from './errors.components';
-import { SECURITY_SCHEMES, securityOf } from './security.components';
+import { errorComponents, errorSchemaName, STANDARD_HEADERS } from './error-components';
+import { SECURITY_SCHEMES, securityOf } from './security-components';
 import { TAG_DESCRIPTIONS } from './tags';
 
 type Json = Record<string, unknown>;
