@@ -123,7 +123,8 @@ test('kill -9 while 付款码 charges are USERPAYING: each ends paid or reversed
   }
 
   const raw = await db.raw();
-  const { byKey } = await eventsInDb(raw);
+  // The raw pool must be closed, or its MariaDB connection keeps this test file (and the suite) from exiting.
+  const { byKey } = await eventsInDb(raw).finally(() => raw.close());
   const calls = await sim.control<{ data: Array<{ path: string; body?: { out_trade_no?: string } }> }>('GET', '/calls');
   const reverses = new Map<string, number>();
   for (const c of charges) {
