@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
+import { isolatedDatabase } from '../support/isolated-database';
 import { admin, rsaPems } from '../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../support/payments';
 import { beijingDay } from '../../src/platform/clock';
@@ -32,10 +33,12 @@ let shop: Tenant;
 let browser: Browser;
 const bounded = { timeout: 30_000 };
 
+// Reconciliation runs are claimed by any app on the same database: each file reconciles in a database of its own.
+let db: Awaited<ReturnType<typeof isolatedDatabase>> | undefined;
 before(async () => {
   if (missing) return;
   mkdirSync(SHOTS, { recursive: true });
-  t = await startTestApp({ bills: { boundaryMinutes: 0 } });
+  t = await startTestApp({ db: { url: (db = await isolatedDatabase()).url }, bills: { boundaryMinutes: 0 } });
   provider = await givenWechatProvider(t, rsaPems());
   shop = await givenWechatTenant(t, provider);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
@@ -43,6 +46,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await t?.close();
+  await db?.drop();
 });
 
 async function newPage(): Promise<Page> {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { startTestApp, type TestApp } from '../../support/app';
+import { isolatedDatabase } from '../../support/isolated-database';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 import { ManualClock, beijingDay } from '../../../src/platform/clock';
@@ -49,9 +50,11 @@ async function reconcile(): Promise<Json> {
   }
 }
 
+// Reconciliation runs are claimed by any app on the same database: each file reconciles in a database of its own.
+let db: Awaited<ReturnType<typeof isolatedDatabase>> | undefined;
 before(async () => {
   const clock = new ManualClock();
-  t = await startTestApp({ bills: { boundaryMinutes: 0 } }, { clock });
+  t = await startTestApp({ db: { url: (db = await isolatedDatabase()).url }, bills: { boundaryMinutes: 0 } }, { clock });
   provider = await givenWechatProvider(t, rsaPems());
   a = await givenWechatTenant(t, provider);
   b = await givenWechatTenant(t, provider);
@@ -62,6 +65,7 @@ before(async () => {
 });
 after(async () => {
   await t.close();
+  await db?.drop();
 });
 
 test('When a description or attach holds a backtick or a control character, then 400 names the field and no order is made', async () => {

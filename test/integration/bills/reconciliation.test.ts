@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, uniqueMchid, type TestApp } from '../../support/app';
+import { isolatedDatabase } from '../../support/isolated-database';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 import { eventRows } from '../../support/notifications';
@@ -75,9 +76,11 @@ async function discrepancies(id: string, query = ''): Promise<Array<Json>> {
   return res.body.data;
 }
 
+// Reconciliation runs are claimed by any app on the same database: each file reconciles in a database of its own.
+let db: Awaited<ReturnType<typeof isolatedDatabase>> | undefined;
 before(async () => {
   clock = new ManualClock();
-  t = await startTestApp({ bills: { boundaryMinutes: 0 } }, { clock });
+  t = await startTestApp({ db: { url: (db = await isolatedDatabase()).url }, bills: { boundaryMinutes: 0 } }, { clock });
   provider = await givenWechatProvider(t, rsaPems());
   a = await givenWechatTenant(t, provider);
   b = await givenWechatTenant(t, provider);
@@ -95,6 +98,7 @@ before(async () => {
 });
 after(async () => {
   await t.close();
+  await db?.drop();
 });
 
 test('When the bill disagrees with the records, each difference is reported by kind, the lost payment is confirmed and fixed', async () => {

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
+import { isolatedDatabase } from '../../support/isolated-database';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 import { ManualClock, beijingDay } from '../../../src/platform/clock';
@@ -14,14 +15,19 @@ let provider: Provider;
 let shop: Tenant;
 let other: Tenant;
 
+// Reconciliation runs are claimed by any app on the same database: each file reconciles in a database of its own.
+let db: Awaited<ReturnType<typeof isolatedDatabase>> | undefined;
 before(async () => {
   clock = new ManualClock();
-  t = await startTestApp({ bills: { boundaryMinutes: 0 } }, { clock });
+  t = await startTestApp({ db: { url: (db = await isolatedDatabase()).url }, bills: { boundaryMinutes: 0 } }, { clock });
   provider = await givenWechatProvider(t, rsaPems());
   shop = await givenWechatTenant(t, provider);
   other = await givenWechatTenant(t, provider);
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  await db?.drop();
+});
 
 async function pay(tenant: Tenant, total: number): Promise<string> {
   const body = orderBody(tenant, { amount: { total, currency: 'CNY' } });
