@@ -2,14 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AesGcmError,
-  decryptResource,
-  encryptResource,
-  loadPublicKey,
-  verifyWechatpaySignature,
-  type WechatpayHeaders,
-} from '../../src/crypto';
+import { AesGcmError, decryptResource, encryptResource, loadPublicKey, verifyWechatpaySignature, type WechatpayHeaders } from '../../src';
 
 // Negative cases beyond vectors.test.ts, on the published response vector (spec §15.4).
 const vectors = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'wxpay-apiv3.vectors.json'), 'utf8'));

@@ -15,7 +15,7 @@ import {
   AesGcmError,
   KeyError,
   paySignMessage,
-} from '../../src/crypto';
+} from '../../src';
 import { generateKeyPairSync } from 'node:crypto';
 
 // Published test vectors, copied from shared/vectors/wxpay-apiv3.json into the project's fixtures.
