@@ -7,6 +7,7 @@ import { buildContainer } from './container';
 import { buildApp } from './app';
 import { createLogger, prettyDestination } from '../platform/logging/logger';
 import { Lifecycle } from '../platform/lifecycle';
+import { answerSlowClients, serverOptions } from '../platform/http/server-limits';
 
 /** Process entry: config, container, listen, graceful shutdown. */
 async function main(): Promise<void> {
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.log.level, config.log.pretty ? prettyDestination() : undefined);
   // The handler is attached before listening: a request during start-up or shutdown gets 503, never a hang.
   const lifecycle = new Lifecycle();
-  const server = createServer(lifecycle.listener);
+  const server = createServer(serverOptions(config.server), lifecycle.listener);
+  answerSlowClients(server);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.server.port, config.server.host, resolve)).catch(
     (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EADDRINUSE') throw err;

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
+import { answerSlowClients, DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from '../../src/platform/http/server-limits';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type express from 'express';
@@ -33,7 +34,9 @@ export function testDatabaseUrl(): string {
  * at /simulator, the run's database, Redis under a key prefix of its own (removed on close).
  */
 export async function startTestApp(overrides: DeepPartial<Config> = {}, opts: BuildOptions = {}): Promise<TestApp> {
-  const server = createServer();
+  // The listener exists before the configuration (which needs its port): its limits come from the overrides.
+  const server = createServer(serverOptions({ ...DEFAULT_SERVER_LIMITS, ...(overrides.server as Partial<ServerLimits> | undefined) }));
+  answerSlowClients(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const keyPrefix = `test:${randomUUID()}:`;

@@ -26,14 +26,31 @@ export interface Upload {
 
 const bad = (field: string, issue: string) => AppError.invalid([{ field, issue }]);
 
+/** Room for the multipart framing and the small fields around the file. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+/**
+ * 400 for a file over the cap, answered at once and with the connection closed afterwards: the rest
+ * of the body is never read (an attacker cannot make us read gigabytes to refuse them).
+ */
+const tooLarge = () =>
+  new AppError(
+    'PARAM_ERROR',
+    `invalid request: file is larger than ${MAX_IMAGE_BYTES} bytes (2 MB)`,
+    { fields: [{ field: 'file', issue: `is larger than ${MAX_IMAGE_BYTES} bytes (2 MB)` }] },
+    { headers: { Connection: 'close' } },
+  );
+
 /**
  * Reads a multipart/form-data request with busboy: small text fields, at most one file part named
- * `file`, stopping at MAX_IMAGE_BYTES + 1 (so an oversized file is known without buffering it all).
+ * `file`. A file over MAX_IMAGE_BYTES (or a Content-Length that cannot fit under it) is refused as
+ * soon as it is known, without reading the rest of the body.
  */
 export function readUpload(req: Request): Promise<Upload> {
   const type = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(type))
     return Promise.reject(bad('file', 'send multipart/form-data with the fields sp_mchid and file'));
+  if (Number(req.headers['content-length'] ?? 0) > MAX_IMAGE_BYTES + FORM_OVERHEAD_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
@@ -47,7 +64,12 @@ export function readUpload(req: Request): Promise<Upload> {
       if (name !== 'file') return void stream.resume();
       const chunks: Buffer[] = [];
       stream.on('data', (d: Buffer) => chunks.push(d));
-      stream.on('limit', () => (out.file = { bytes: Buffer.alloc(0), truncated: true }));
+      stream.on('limit', () => {
+        out.file = { bytes: Buffer.alloc(0), truncated: true };
+        req.unpipe(bb);
+        req.pause();
+        reject(tooLarge());
+      });
       stream.on('close', () => {
         if (!out.file?.truncated) out.file = { bytes: Buffer.concat(chunks), truncated: false };
       });

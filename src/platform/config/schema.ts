@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SERVER_LIMITS } from '../http/server-limits';
 
 /**
  * The one typed configuration schema. Profile files (config/<profile>.json) and the environment
@@ -30,6 +31,10 @@ export const configSchema = z
       publicBaseUrl: httpUrl,
       /** Largest JSON body accepted. */
       bodyLimit: z.string().default('256kb'),
+      /** A client must send a request's headers within this long (408 and the connection closed otherwise). */
+      headersTimeoutMs: z.number().int().positive().default(DEFAULT_SERVER_LIMITS.headersTimeoutMs),
+      /** ... and the whole request, body included, within this long: a slow client cannot hold a connection. */
+      requestTimeoutMs: z.number().int().positive().default(DEFAULT_SERVER_LIMITS.requestTimeoutMs),
       /** Seconds to wait for in-flight requests on shutdown. */
       shutdownGraceSeconds: z.number().int().min(0).default(10),
     }),

@@ -17,6 +17,7 @@ for (const [net, bits] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24], // 6to4 relay anycast (deprecated): relays into IPv6 on the provider's behalf
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
@@ -28,12 +29,18 @@ for (const [net, bits] of [
 for (const [net, bits] of [
   ['::', 96], // unspecified, loopback (::1) and the deprecated IPv4-compatible block
   ['::ffff:0:0', 96], // IPv4-mapped: a public name resolving to one is a smuggling attempt
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT, RFC 2765): a translator reaches the embedded IPv4 address, private ones included
   ['64:ff9b::', 96], // NAT64 can reach any IPv4 address, private ones included
   ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215)
   ['2002::', 16], // 6to4: embeds an IPv4 address, private ones included
   ['2001::', 32], // Teredo: embeds the server's and (obfuscated) client's IPv4 addresses
   ['100::', 64], // discard-only
+  ['2001:2::', 48], // benchmarking
+  ['2001:10::', 28], // ORCHID (deprecated)
+  ['2001:20::', 28], // ORCHIDv2
   ['2001:db8::', 32],
+  ['3fff::', 20], // documentation (RFC 9637)
+  ['5f00::', 16], // SRv6 segment identifiers
   ['fc00::', 7], // unique local (ULA)
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)

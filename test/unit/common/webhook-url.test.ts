@@ -20,6 +20,16 @@ test('isForbiddenAddress refuses loopback, private, link-local, CGNAT, metadata,
     'fe80::1',
     '::ffff:127.0.0.1',
     '::ffff:8.8.8.8',
+    '::ffff:0:7f00:1', // IPv4-translated 127.0.0.1 (SIIT)
+    '::ffff:0:a00:1', // IPv4-translated 10.0.0.1
+    '192.88.99.1', // 6to4 relay anycast
+    '198.18.0.1', // benchmarking
+    '198.19.255.254',
+    '0.1.2.3',
+    '100.127.255.254',
+    '3fff::1',
+    '2001:10::1',
+    '2001:20::1',
     '64:ff9b::a00:1',
     '64:ff9b:1::a00:1', // local-use NAT64
     '2002:7f00:1::1', // 6to4 of 127.0.0.1
@@ -67,6 +77,11 @@ test('validateWebhookUrl: https required, no credentials, and every resolved add
   await refused('https://127.0.0.1/hook', opts, /private/);
   await refused('https://[::1]/hook', opts, /private/);
   await refused('https://[::ffff:7f00:1]/hook', opts, /private/);
+  await refused('https://[::ffff:0:127.0.0.1]/hook', opts, /private/); // IPv4-translated
+  await refused('https://[::ffff:127.0.0.1]/hook', opts, /private/);
+  // Hosts written in decimal, octal or hex are read by URL as the IPv4 address they name.
+  for (const host of ['2130706433', '0177.0.0.1', '0x7f.1', '127.1', '017700000001', '0', '0x0a000001', '192.88.99.1'])
+    await refused(`https://${host}/hook`, opts, /private/);
   const warnings: string[] = [];
   await validateWebhookUrl('https://nowhere.example.com/hook', { ...opts, warn: (m) => warnings.push(m) });
   assert.match(warnings[0], /nowhere\.example\.com does not resolve/);
