@@ -11477,14 +11477,18 @@ export interface operations {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
-      /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED */
+      /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED, APPID_MCHID_NOT_MATCH, SECONDARY_CLEARING_FORBIDDEN */
       422: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['AppSecretMissingError'] | components['schemas']['AppNotAuthorizedError'];
+          'application/json':
+            | components['schemas']['AppSecretMissingError']
+            | components['schemas']['AppNotAuthorizedError']
+            | components['schemas']['AppidMchidNotMatchError']
+            | components['schemas']['SecondaryClearingForbiddenError'];
         };
       };
       /** @description FREQUENCY_LIMITED */

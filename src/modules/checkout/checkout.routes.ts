@@ -47,6 +47,8 @@ export function checkoutRouter(c: DependencyContainer): ApiRouter {
           'CONFLICT',
           'APP_SECRET_MISSING',
           'APP_NOT_AUTHORIZED',
+          'APPID_MCHID_NOT_MATCH',
+          'SECONDARY_CLEARING_FORBIDDEN',
           'UPSTREAM_ERROR',
           'UPSTREAM_TIMEOUT',
         ],

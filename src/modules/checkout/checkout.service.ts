@@ -1,10 +1,11 @@
 import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../../platform/tokens';
-import { AppError } from '../../platform/errors/errors';
+import { AppError, type ErrorCode } from '../../platform/errors/errors';
+import type { Logger } from '../../platform/logging/logger';
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/schema';
 import type { RateLimiter } from '../../platform/kv/kv';
-import { LoginSecrets, ProviderCredentials, assertAppAuthorized, type TenantDirectory, type TenantView } from '../tenancy';
+import { LoginSecrets, ProviderCredentials, type TenantDirectory, type TenantView } from '../tenancy';
 import { ComponentErrcodeError, ComponentLogin } from '../open-platform';
 import type { WechatApi } from './wechat-api';
 import {
@@ -23,6 +24,18 @@ import { WechatErrcodeError } from './wechat-errors';
 /** A NOTPAY order read by the result page asks WeChat Pay at most this often. */
 const SYNC_EVERY_MS = 10_000;
 
+/** Refusals the buyer cannot fix: the shop's or the platform's set-up is wrong (see forBuyer). */
+const SETUP_CODES = new Set<ErrorCode>([
+  'APP_SECRET_MISSING',
+  'APP_NOT_AUTHORIZED',
+  'APPID_MCHID_NOT_MATCH',
+  'SECONDARY_CLEARING_FORBIDDEN',
+  'UNPROCESSABLE',
+]);
+
+/** What the buyer reads for any of them. */
+const BUYER_MESSAGE = 'this shop cannot take WeChat payments in this mini-program at the moment; please contact the shop';
+
 /**
  * Mini-program checkout (/mp/v1): the buyer's phone holds only the order's client_secret and a
  * wx.login code. Every check that needs no network runs before WeChat is called, so bad input
@@ -33,6 +46,7 @@ export class CheckoutService {
   constructor(
     @inject(TOKENS.Config) private readonly config: Config,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.RateLimiter) private readonly limiter: RateLimiter,
     @inject(TOKENS.Tenants) private readonly tenants: TenantDirectory,
     @inject(TOKENS.WechatApi) private readonly wechat: WechatApi,
@@ -93,25 +107,44 @@ export class CheckoutService {
     this.orders.assertOpen(order);
     if (this.clock.now() >= order.timeExpire)
       throw new AppError('ORDER_CLOSED', `order ${order.outTradeNo} has expired; the shop must create a new order`);
-    const binding = tenant.apps.find((a) => a.appid === order.appid);
-    if (binding) assertAppAuthorized(binding, tenant.id);
-    const openid = await this.login(tenant, order.appid, binding?.devMode === 'third_party', code);
-    const sp = await this.providers.require(tenant.spMchid);
-    const bound = await this.bind(order, openid);
-    const ready = await this.orders.ensurePrepay(sp, bound);
-    this.orders.assertOpen(ready);
-    return {
-      order: checkoutOrderView(ready),
-      payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()),
-    };
+    try {
+      // The same checks as the tenant's POST /payment: bound and authorised AppID, and the 二清 guard.
+      const binding = await this.orders.assertPayable(tenant, order);
+      const openid = await this.login(tenant, order.appid, binding.devMode, code);
+      const sp = await this.providers.require(tenant.spMchid);
+      const bound = await this.bind(order, openid);
+      const ready = await this.orders.ensurePrepay(sp, bound);
+      this.orders.assertOpen(ready);
+      return {
+        order: checkoutOrderView(ready),
+        payment: paymentParams(ready.appid, ready.prepayId!, sp.merchantPrivateKey, this.clock.now()),
+      };
+    } catch (err) {
+      throw this.forBuyer(err, tenant, order);
+    }
+  }
+
+  /**
+   * A refusal caused by the shop's or the platform's set-up (no AppSecret, app unbound or not
+   * authorised, 二清 guard) reaches the buyer as its code with a generic message: the buyer is not
+   * authenticated and can fix none of it. The detail (tenant, AppID, what the operator must do) is
+   * logged as a warning for the operator.
+   */
+  private forBuyer(err: unknown, tenant: TenantView, order: PaymentOrderRow): unknown {
+    if (!(err instanceof AppError) || !SETUP_CODES.has(err.code)) return err;
+    this.logger.warn(
+      { tenant_id: tenant.id, sp_mchid: tenant.spMchid, appid: order.appid, order_id: order.id, code: err.code, detail: err.detail },
+      `mini-program checkout refused by the shop's set-up: ${err.message}`,
+    );
+    return new AppError(err.code, BUYER_MESSAGE, undefined, { cause: err });
   }
 
   /**
    * The buyer's openid for a wx.login code: through the open platform's component API for a
    * third_party app authorised there (no AppSecret), else with the app's AppSecret.
    */
-  private async login(tenant: TenantView, appid: string, thirdParty: boolean, code: string): Promise<string> {
-    const component = thirdParty ? await this.componentLogin.componentOf(appid) : undefined;
+  private async login(tenant: TenantView, appid: string, devMode: string, code: string): Promise<string> {
+    const component = devMode === 'third_party' ? await this.componentLogin.componentOf(appid) : undefined;
     try {
       if (component) return (await this.componentLogin.code2Session(component, appid, code)).openid;
       const login = await this.loginSecrets.forApp(tenant.id, tenant.spMchid, appid);
@@ -119,7 +152,12 @@ export class CheckoutService {
       return (await this.wechat.code2Session(appid, login.secret, code)).openid;
     } catch (err) {
       // The component API refuses a code with the same errcodes as jscode2session: one explanation for both.
-      throw loginError(err instanceof ComponentErrcodeError ? new WechatErrcodeError(err.errcode, err.errmsg) : err, appid, tenant.id);
+      throw loginError(
+        err instanceof ComponentErrcodeError ? new WechatErrcodeError(err.errcode, err.errmsg) : err,
+        appid,
+        tenant.id,
+        devMode,
+      );
     }
   }
 

@@ -5,7 +5,7 @@ import { WechatErrcodeError } from './wechat-errors';
  * Turns WeChat's refusal of a wx.login code into the contract's error, with what the caller should
  * do. Anything else (transport, malformed) keeps its own 502/504 through toAppError().
  */
-export function loginError(err: unknown, appid: string, tenantId: string): unknown {
+export function loginError(err: unknown, appid: string, tenantId: string, devMode?: string): unknown {
   if (!(err instanceof WechatErrcodeError)) return err;
   const upstream = { service: 'api.weixin.qq.com', errcode: err.errcode, errmsg: err.errmsg };
   switch (err.errcode) {
@@ -37,7 +37,9 @@ export function loginError(err: unknown, appid: string, tenantId: string): unkno
       return new AppError(
         'APP_SECRET_MISSING',
         `WeChat rejects the AppID or AppSecret on file for ${appid} (${err.errcode}); an operator must set the current AppSecret ` +
-          `with PATCH /admin/v1/tenants/${tenantId}/apps/${appid} {"app_secret": "..."}`,
+          (devMode === 'centralized'
+            ? "of the service provider's mini-program (sp_app_secret) with PUT /admin/v1/service-providers/{sp_mchid}"
+            : `with PATCH /admin/v1/tenants/${tenantId}/apps/${appid} {"app_secret": "..."}`),
         { appid, upstream },
         { cause: err },
       );

@@ -387,6 +387,19 @@ export class OrderService {
         `order ${outTradeNo} awaits its buyer: the mini-program pays it with the order's client_secret ` +
           `(POST /mp/v1/orders/${order.id}/pay)`,
       );
+    await this.assertPayable(tenant, order);
+    const sp = await this.providers.require(tenant.spMchid);
+    const r = await this.modePayment(sp, order);
+    this.assertOpen(r.order);
+    return { order: r.order, payment: r.payment! };
+  }
+
+  /**
+   * The checks every payment of an existing order runs before WeChat Pay is asked (the tenant's
+   * POST /payment and the mini-program's /mp/v1 pay alike): the AppID is still bound and authorised,
+   * the 二清 guard agrees, and the order has not expired. Answers the binding.
+   */
+  async assertPayable(tenant: TenantView, order: PaymentOrderRow): Promise<AppBinding> {
     // The AppID may have been unbound (or the tenant re-checked by the 二清 guard) since the order was made.
     const binding = tenant.apps.find((a) => a.appid === order.appid);
     if (!binding)
@@ -396,11 +409,8 @@ export class OrderService {
     assertAppAuthorized(binding, tenant.id);
     await this.guard.checkOrder(tenant, binding);
     if (this.clock.now() >= order.timeExpire)
-      throw new AppError('ORDER_CLOSED', `order ${outTradeNo} expired at ${rfc3339(order.timeExpire)}; create a new order`);
-    const sp = await this.providers.require(tenant.spMchid);
-    const r = await this.modePayment(sp, order);
-    this.assertOpen(r.order);
-    return { order: r.order, payment: r.payment! };
+      throw new AppError('ORDER_CLOSED', `order ${order.outTradeNo} expired at ${rfc3339(order.timeExpire)}; create a new order`);
+    return binding;
   }
 
   /** 409 ORDER_PAID / ORDER_CLOSED unless the order is open. */

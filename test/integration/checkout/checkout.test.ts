@@ -9,6 +9,28 @@ import { givenWechatProvider, givenWechatTenant, simulatorOf, type Provider } fr
 import { TOKENS } from '../../../src/platform/tokens';
 import type { Orm } from '../../../src/platform/db/orm';
 import { anAppSecret, anOpenid, givenAppSecret, loginCode, orderAwaitingBuyer, pay } from './support';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../../src/platform/logging/logger';
+
+/** The app's log lines (the operator's side of a refusal the buyer sees only generically). */
+const logLines: Array<Record<string, unknown>> = [];
+const sink = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) logLines.push(JSON.parse(l) as Record<string, unknown>);
+    done();
+  },
+});
+/** The warning logged for the operator when a buyer was refused because of the shop's set-up. */
+const setupWarning = (orderId: string) =>
+  logLines.find((l) => l.order_id === orderId && String(l.msg).startsWith("mini-program checkout refused by the shop's set-up"));
+
+/** A buyer's refusal names neither the tenant nor an admin route, and is the same whatever the cause. */
+function assertGenericForBuyer(body: { message: string; detail?: unknown }, tenantId: string): void {
+  assert.equal(body.message, 'this shop cannot take WeChat payments in this mini-program at the moment; please contact the shop');
+  assert.equal(body.detail, undefined);
+  assert.ok(!JSON.stringify(body).includes(tenantId), 'no tenant id');
+  assert.ok(!JSON.stringify(body).includes('/admin'), 'no admin route');
+}
 
 let t: TestApp;
 let keys: { privateKey: string; publicKey: string };
@@ -18,7 +40,10 @@ let spAppSecret: string;
 before(async () => {
   keys = rsaPems();
   // Generous address budget: every call of this file comes from 127.0.0.1 (the throttle test has its own app).
-  t = await startTestApp({ checkout: { perAddressPerMinute: 10_000, perOrderPerMinute: 10, wrongSecretsPerAddressPerMinute: 10_000 } });
+  t = await startTestApp(
+    { checkout: { perAddressPerMinute: 10_000, perOrderPerMinute: 10, wrongSecretsPerAddressPerMinute: 10_000 } },
+    { logger: createLogger('info', sink) },
+  );
   spAppSecret = anAppSecret();
   provider = await givenWechatProvider(t, keys, 'public_key', { sp_app_secret: spAppSecret });
   simulatorOf(t).login.registerApp({ appid: provider.spAppid, secret: spAppSecret });
@@ -277,7 +302,8 @@ test('When the order is closed, the tenant suspended or the app has no AppSecret
   const r3 = await pay(t, order.id, { client_secret: order.client_secret, code });
   assert.equal(r3.status, 422);
   assert.equal(r3.body.code, 'APP_SECRET_MISSING');
-  assert.match(r3.body.message, /PATCH \/admin\/v1\/tenants\//);
+  assertGenericForBuyer(r3.body, tenant.id);
+  assert.match(String(setupWarning(order.id)?.msg), new RegExp(`PATCH /admin/v1/tenants/${tenant.id}/apps/`), 'the operator is told');
 
   assert.equal(jsapiCalls(closed.out_trade_no).length + jsapiCalls(order.out_trade_no).length, 0);
   assert.equal((await tenantOrder(tenant.auth, order.out_trade_no)).payer, null);
@@ -298,8 +324,46 @@ test('When a third-party-platform app is neither authorised on an open platform 
   const r = await pay(t, order.id, { client_secret: order.client_secret, code: loginCode(t, appid, anOpenid()) });
   assert.equal(r.status, 422);
   assert.equal(r.body.code, 'APP_SECRET_MISSING');
-  assert.match(r.body.message, /POST \/admin\/v1\/open-platforms\/\{component_appid\}\/authorizations/);
-  assert.match(r.body.message, /payer\.openid/);
+  assertGenericForBuyer(r.body, tenant.id);
+  const warning = setupWarning(order.id);
+  assert.equal(warning?.tenant_id, tenant.id);
+  assert.match(String(warning?.msg), /POST \/admin\/v1\/open-platforms\/\{component_appid\}\/authorizations/);
+  assert.match(String(warning?.msg), /payer\.openid/);
+});
+
+test("When WeChat rejects a centralized app's AppSecret, then the buyer gets a generic 422 and the operator is told to set sp_app_secret", async () => {
+  const tenant = await givenWechatTenant(t, provider, { devMode: 'centralized' });
+  const order = await orderAwaitingBuyer(t, tenant);
+  simulatorOf(t).login.registerApp({ appid: provider.spAppid, secret: anAppSecret() }); // rotated at WeChat, not here
+  try {
+    const r = await pay(t, order.id, { client_secret: order.client_secret, code: loginCode(t, provider.spAppid, anOpenid()) });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.equal(r.body.code, 'APP_SECRET_MISSING');
+    assertGenericForBuyer(r.body, tenant.id);
+    const msg = String(setupWarning(order.id)?.msg);
+    assert.match(msg, /sp_app_secret/);
+    assert.doesNotMatch(msg, /\/tenants\//, 'not the tenant app route, which cannot fix a centralized app');
+  } finally {
+    simulatorOf(t).login.registerApp({ appid: provider.spAppid, secret: spAppSecret });
+  }
+});
+
+test('When the AppID of an order awaiting its buyer is unbound, then /mp/v1 pay is 422 APPID_MCHID_NOT_MATCH (as POST /payment) and WeChat is not asked', async () => {
+  const tenant = await givenWechatTenant(t, provider);
+  await givenAppSecret(t, tenant);
+  const order = await orderAwaitingBuyer(t, tenant);
+  await request(t.http)
+    .delete(`/admin/v1/tenants/${tenant.id}/apps/${tenant.appid}`)
+    .set(...admin(t))
+    .expect(200);
+  const calls = simulatorOf(t).calls().length;
+  const r = await pay(t, order.id, { client_secret: order.client_secret, code: loginCode(t, tenant.appid, anOpenid()) });
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.equal(r.body.code, 'APPID_MCHID_NOT_MATCH');
+  assertGenericForBuyer(r.body, tenant.id);
+  assert.equal(simulatorOf(t).calls().length, calls, 'no call to WeChat Pay');
+  assert.equal(jsapiCalls(order.out_trade_no).length, 0);
+  assert.equal((await tenantOrder(tenant.auth, order.out_trade_no)).payer, null, 'no buyer bound');
 });
 
 test('When an operator sets and rotates an AppSecret, then answers and the audit log say app_secret_set and never the value', async () => {
