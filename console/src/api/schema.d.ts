@@ -882,8 +882,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * One applyment (?sync=true asks WeChat Pay first)
-     * @description One applyment (?sync=true asks WeChat Pay first)
+     * One applyment (?sync=true asks WeChat Pay first: admins only, throttled)
+     * @description One applyment (?sync=true asks WeChat Pay first: admins only, throttled)
      */
     get: operations['getApplyment'];
     put?: never;

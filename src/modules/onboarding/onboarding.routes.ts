@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { ApiRouter } from '../../platform/http/route';
 import { pageQuery } from '../../platform/http/paging';
 import { TOKENS } from '../../platform/tokens';
-import { operatorAuth, writeContext } from '../operators';
+import { operatorAuth, operatorOf, writeContext } from '../operators';
+import type { Config } from '../../platform/config/schema';
+import type { RateLimiter } from '../../platform/kv/kv';
 import type { IdempotencyService } from '../../platform/idempotency/idempotency.service';
 import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
 import { mchid, tenantId } from '../tenancy';
@@ -53,6 +55,23 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
   const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
   const admin = operatorAuth(c, 'admin');
   const viewer = operatorAuth(c, 'viewer');
+  const config = c.resolve<Config>(TOKENS.Config);
+  const limiter = c.resolve<RateLimiter>(TOKENS.RateLimiter);
+  /**
+   * ?sync=true asks WeChat Pay and applies its answer (it may create the tenant): a write, so admins
+   * only, and at most onboarding.syncPerMinutePerOperator a minute. A viewer reads the stored state,
+   * which the follower keeps current.
+   */
+  const allowSync = async (req: Parameters<typeof operatorOf>[0]) => {
+    const who = operatorOf(req);
+    if (who.role !== 'admin')
+      throw AppError.forbidden(
+        '?sync=true asks WeChat Pay and applies its answer: operators with role admin only; ' +
+          'read without it (the follower keeps the state current)',
+      );
+    const r = await limiter.hit(`applyment:sync:${who.id}`, config.onboarding.syncPerMinutePerOperator, 60_000);
+    if (!r.allowed) throw AppError.rateLimited(r.retryAfterMs / 1000, 'too many ?sync=true reads of applyments by this operator');
+  };
   const tags = ['admin: onboarding'];
   return new ApiRouter()
     .route(
@@ -125,8 +144,8 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
       {
         method: 'get',
         path: '/admin/v1/applyments/:id',
-        errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
-        summary: 'One applyment (?sync=true asks WeChat Pay first)',
+        errors: ['FORBIDDEN', 'FREQUENCY_LIMITED', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+        summary: 'One applyment (?sync=true asks WeChat Pay first: admins only, throttled)',
         tags,
         auth: 'operator',
         params: idParams,
@@ -134,7 +153,8 @@ export function onboardingRouter(c: DependencyContainer): ApiRouter {
         responses: { 200: { description: 'the applyment', schema: z.object({ applyment }) } },
       },
       viewer,
-      async ({ params, query }) => {
+      async ({ params, query, req }) => {
+        if (query.sync === 'true') await allowSync(req);
         const row = await applyments.get(params.id);
         return { applyment: applymentJson(query.sync === 'true' ? await applyments.sync(row) : row) };
       },

@@ -176,6 +176,8 @@ export const configSchema = z
         pollMinutes: z.array(z.number().positive()).min(1).default([2, 5, 10, 20, 30, 60]),
         /** How long one node holds an applyment while polling it. */
         leaseSeconds: z.number().int().positive().default(60),
+        /** GET /admin/v1/applyments/{id}?sync=true calls to WeChat Pay per admin operator per minute. */
+        syncPerMinutePerOperator: z.number().int().positive().default(30),
       })
       .prefault({}),
     complaints: z
