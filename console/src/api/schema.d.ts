@@ -496,8 +496,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise
-     * @description Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise
+     * Reverse (撤销) a 付款码 (MICROPAY) charge: unpaid, trade_state REVOKED; paid, refunded in full (REFUND); 409 ORDER_NOT_REVERSIBLE with the reason otherwise
+     * @description Reverse (撤销) a 付款码 (MICROPAY) charge: unpaid, trade_state REVOKED; paid, refunded in full (REFUND); 409 ORDER_NOT_REVERSIBLE with the reason otherwise
      */
     post: operations['createOrderReverse'];
     delete?: never;
@@ -6237,6 +6237,16 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
+      /** @description ORDER_NOT_REVERSIBLE */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderNotReversibleError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -6258,6 +6268,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -6267,6 +6287,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };

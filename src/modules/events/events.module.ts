@@ -17,6 +17,9 @@ import { AuditLog } from '../operators';
 import { WebhookSender } from './webhook-sender';
 import { adminEventsRouter, tenantEventsRouter } from './events.routes';
 
+/** The paid order's trade_type, from the event's data (`{order: {trade_type}}`). */
+const tradeTypeOf = (data: Record<string, unknown>): unknown => (data.order as { trade_type?: unknown } | undefined)?.trade_type;
+
 /** The outbound half of notifications: the transactional outbox, its webhook dispatcher and the events APIs. */
 export const eventsModule: AppModule = {
   name: 'events',
@@ -28,7 +31,7 @@ export const eventsModule: AppModule = {
     bindOutboxClock(orm, () => c.resolve<Clock>(TOKENS.Clock));
     c.registerSingleton(EventRepository);
     const metrics = c.isRegistered(Metrics, true) ? c.resolve(Metrics) : undefined;
-    if (metrics) bindOutboxObserver(orm, (e) => (e.type === 'order.paid' ? metrics.orderPaid(e.tenantId) : undefined));
+    if (metrics) bindOutboxObserver(orm, (e) => (e.type === 'order.paid' ? metrics.orderPaid(e.tenantId, tradeTypeOf(e.data)) : undefined));
     c.register(WebhookSender, {
       useFactory: instancePerContainerCachingFactory(
         () => new WebhookSender({ allowPrivate: config.security.allowPrivateWebhooks, userAgent: `partnerpay/${version} (webhooks)` }),

@@ -15,10 +15,12 @@ import {
 import { ProviderCredentials, type TenantView } from '../tenancy';
 import { recordEvent } from '../events';
 import type { PaymentOrderRow } from './order.entity';
+import { orderView } from './order.view';
 import type { CreateOrderInput } from './order.input';
 import { OrderRepository } from './order.repository';
 import { OrderService, type CreateResult } from './order.service';
 import { failOrder, reverseOrder, type TransitionDeps } from './order.state';
+import { FundsLedger } from './funds';
 
 /** Follow an open charge every 5 s (WeChat Pay's advice, spec wave3 §3.4). */
 export const FOLLOW_EVERY_MS = 5_000;
@@ -26,6 +28,8 @@ export const FOLLOW_EVERY_MS = 5_000;
 export const REVERSE_NOT_BEFORE_MS = 15_000;
 export const REVERSE_AFTER_MS = 30_000;
 const REVERSIBLE_FOR_MS = 7 * 86_400_000;
+/** trade_state_desc of a paid 付款码 charge reversed: WeChat Pay refunded it in full (so a repeated reverse answers it). */
+export const REVERSED_PAID_DESC = '已撤销，全额退款 (reversed after payment: refunded in full)';
 
 /** An auth_code as logs may show it: the first 4 digits (user region) only. */
 export const maskAuthCode = (code: string) => `${code.slice(0, 4)}${'*'.repeat(code.length - 4)}`;
@@ -48,6 +52,7 @@ export class MicropayService {
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
+    @inject(FundsLedger) private readonly funds: FundsLedger,
   ) {
     this.deps = { recordEvent, logger };
   }
@@ -108,12 +113,11 @@ export class MicropayService {
   }
 
   /**
-   * One look at an open charge whose follow-up is due. The claim (a guarded UPDATE of follow_at)
-   * lets one node look per 5 s; the REVOKED transition is guarded too, so a charge is reversed once.
+   * One look at an open charge its follower claimed (micropay.follower.ts: one node per 5 s); the
+   * REVOKED transition is guarded too, so a charge is reversed once.
    */
   async follow(order: PaymentOrderRow): Promise<void> {
     const now = this.clock.now();
-    if (!(await this.repo.claimFollow(order, now + FOLLOW_EVERY_MS))) return;
     const sp = await this.providers.require(order.spMchid);
     const age = now - order.createdAt;
     let current = order;
@@ -128,7 +132,11 @@ export class MicropayService {
     await this.reverseNow(sp, current, 'not paid within 30 s: reversed by partnerpay');
   }
 
-  /** POST /v1/orders/{out_trade_no}/reverse: reverses an unpaid 付款码 charge (409 ORDER_NOT_REVERSIBLE with the reason otherwise). */
+  /**
+   * POST /v1/orders/{out_trade_no}/reverse: reverses a 付款码 charge within WeChat Pay's rules (not
+   * within 15 s of the charge, not after 7 days). Unpaid: REVOKED. Paid: WeChat Pay refunds it in
+   * full, and the order is REFUND with refunded_total = amount. 409 ORDER_NOT_REVERSIBLE with the reason otherwise.
+   */
   async reverse(tenant: TenantView, outTradeNo: string): Promise<PaymentOrderRow> {
     const order = await this.orders.get(tenant, outTradeNo);
     const refuse = (reason: string) =>
@@ -136,16 +144,61 @@ export class MicropayService {
     if (order.tradeType !== 'MICROPAY')
       throw refuse(`only 付款码 (MICROPAY) charges are reversed; close a ${order.tradeType} order instead`);
     if (order.tradeState === 'REVOKED') return order;
-    if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND') throw refuse(`it is paid; refund it (POST /v1/refunds)`);
-    if (!open(order)) throw refuse(`it is ${order.tradeState}: no money was taken`);
+    if (order.tradeState === 'REFUND' && order.tradeStateDesc === REVERSED_PAID_DESC) return order;
+    if (order.tradeState === 'REFUND') throw refuse('it is already (partly) refunded; refund the rest with POST /v1/refunds');
+    if (order.tradeState !== 'SUCCESS' && !open(order)) throw refuse(`it is ${order.tradeState}: no money was taken`);
     const age = this.clock.now() - order.createdAt;
     if (age < REVERSE_NOT_BEFORE_MS)
       throw refuse(
         `WeChat Pay reverses a charge no sooner than 15 s after it; retry in ${Math.ceil((REVERSE_NOT_BEFORE_MS - age) / 1000)} s`,
       );
-    if (age > REVERSIBLE_FOR_MS) throw refuse('it is older than 7 days');
+    if (age > REVERSIBLE_FOR_MS) throw refuse('it is older than 7 days; refund it with POST /v1/refunds instead');
     const sp = await this.providers.require(tenant.spMchid);
+    if (order.tradeState === 'SUCCESS') return this.reversePaid(sp, order, refuse);
     return this.reverseNow(sp, order, 'reversed at the cashier');
+  }
+
+  /**
+   * A paid charge reversed: WeChat Pay refunds it in full. The whole amount is reserved in the funds
+   * ledger first (so no refund or split races it), released again if WeChat Pay refuses or does not
+   * answer (the cashier retries; WeChat Pay's reverse is re-entrant), settled when it reverses.
+   */
+  private async reversePaid(
+    sp: ServiceProviderCredentials,
+    order: PaymentOrderRow,
+    refuse: (reason: string) => AppError,
+  ): Promise<PaymentOrderRow> {
+    const already = await this.repo.db.tx(async (em) => {
+      const f = await this.funds.lock(em, order.id);
+      const now = await this.repo.findById(order.id, em);
+      // A concurrent reverse of the same charge won: answer its outcome.
+      if (now?.tradeState === 'REFUND' && now.tradeStateDesc === REVERSED_PAID_DESC) return now;
+      if (f.refunds > 0) throw refuse(`a refund of ${f.refunds} fen was already asked for; refund the rest with POST /v1/refunds`);
+      if (f.splits > 0) throw refuse(`${f.splits} fen of it was split to profit-sharing receivers; refund it with POST /v1/refunds`);
+      if (!(await this.funds.reserve(em, order.id, 'refund', f.paid))) throw refuse('its funds are no longer all refundable');
+      return null;
+    });
+    if (already) return already;
+    try {
+      await reverseUpstream(this.wxpay, sp, order.subMchid, order.outTradeNo, order.appSide === 'sub' ? order.appid : undefined);
+    } catch (err) {
+      await this.repo.db.tx(async (em) => {
+        await this.funds.lock(em, order.id);
+        await this.funds.release(em, order.id, 'refund', order.amountTotal);
+      });
+      if (err instanceof WxpayApiError && err.status < 500)
+        throw refuse(`WeChat Pay refused to reverse it: ${err.wechatMessage ?? err.code}`);
+      throw err;
+    }
+    return this.repo.db.tx(async (em) => {
+      const now = this.clock.now();
+      if (await this.repo.markReversedPaid(em, order.id, REVERSED_PAID_DESC, now)) {
+        const row = (await this.repo.findById(order.id, em))!;
+        await recordEvent(em, { tenantId: row.tenantId, type: 'order.reversed', data: { order: orderView(row) } });
+        return row;
+      }
+      return (await this.repo.findById(order.id, em))!;
+    });
   }
 
   /** Reverses at WeChat Pay, then here. A charge that turned out paid stays paid (applied by a query first). */

@@ -24,7 +24,7 @@ export const PaymentOrderEntity = defineEntity({
     tradeType: p.string().length(8).$type<OrderTradeType>(),
     /** H5 and MICROPAY: the scene_info sent to WeChat Pay (JSON), so that a fresh h5_url is asked with identical params. */
     sceneInfo: p.text().nullable(),
-    /** MICROPAY: when the follow-up (micropay.follow.ts) next asks WeChat Pay about an open charge; null when not followed. */
+    /** MICROPAY: when the follow-up (micropay.follower.ts) next asks WeChat Pay about an open charge; null when not followed. */
     followAt: p.bigint('number').nullable(),
     /** 'sub': the tenant's own AppID (sub_appid + sub_openid); 'sp': the ISV's centralized sp_appid (sp_openid). */
     appSide: p.string().length(3).$type<'sub' | 'sp'>(),

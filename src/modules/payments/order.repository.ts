@@ -111,6 +111,17 @@ export class OrderRepository {
   }
 
   /**
+   * A paid 付款码 charge WeChat Pay reversed (refunded in full): SUCCESS -> REFUND with refunded_total
+   * = amount_total (its funds_refunds was reserved before the reverse). False when already so.
+   */
+  async markReversedPaid(em: Em, id: string, desc: string, now: number): Promise<boolean> {
+    const sql =
+      `update ${T.name} set refunded_total = amount_total, trade_state = ?, trade_state_desc = ?, follow_at = null, updated_at = ? ` +
+      `where id = ? and trade_state = ? and refunded_total = 0 and trade_type = ?`;
+    return (await run(em, sql, ['REFUND', desc, now, id, 'SUCCESS', 'MICROPAY'])) === 1;
+  }
+
+  /**
    * Claims up to `limit` open orders due for a query (补单) or an automatic close, oldest first: at
    * least `quietMs` old and not asked about for `quietMs`. The follow-up claim, with last_synced_at
    * as the lease: claiming moves it to `now`, so the row is due again `quietMs` later (a lease of
@@ -118,7 +129,7 @@ export class OrderRepository {
    */
   claimUnpaidDue(now: number, quietMs: number, limit: number): Promise<PaymentOrderRow[]> {
     return claimDue(this.db.read(), T, {
-      // 付款码 charges are followed (and reversed, never closed) by micropay.follow.ts.
+      // 付款码 charges are followed (and reversed, never closed) by micropay.follower.ts.
       due: 'trade_state = ? and trade_type <> ? and created_at <= ?',
       params: ['NOTPAY', 'MICROPAY', now - quietMs],
       lease: 'lastSyncedAt',
@@ -130,22 +141,21 @@ export class OrderRepository {
     });
   }
 
-  /** 付款码 charges still open whose follow-up is due (micropay.follow.ts), the longest waiting first. */
-  findFollowDue(now: number, limit: number, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
-    return T.select(
-      em,
-      'follow_at is not null and follow_at <= ? and trade_state in (?, ?)',
-      [now, 'NOTPAY', 'USERPAYING'],
-      `order by follow_at limit ${Number(limit)}`,
-    );
-  }
-
   /**
-   * Claims one look at an open 付款码 charge until `next`: false when another node (or an earlier run)
-   * claimed it first, so two nodes never follow (or reverse) the same charge at once.
+   * Claims up to `limit` open 付款码 charges whose follow-up is due (micropay.follower.ts), the longest
+   * waiting first. follow_at is both the due time and the lease: the claim moves it `everyMs` ahead,
+   * guarded on the value read, so of several nodes one looks at a charge per step.
    */
-  async claimFollow(o: PaymentOrderRow, next: number, em: Em = this.db.read()): Promise<boolean> {
-    return (await T.update(em, { followAt: next }, { id: o.id, followAt: o.followAt })) === 1;
+  claimFollowDue(now: number, everyMs: number, limit: number): Promise<PaymentOrderRow[]> {
+    return claimDue(this.db.read(), T, {
+      due: 'follow_at is not null and trade_state in (?, ?)',
+      params: ['NOTPAY', 'USERPAYING'],
+      lease: 'followAt',
+      now,
+      leaseMs: everyMs,
+      limit,
+      order: 'followAt',
+    });
   }
 
   /** A page of orders, newest first, after the (created_at, id) cursor. */

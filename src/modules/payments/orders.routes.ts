@@ -63,7 +63,8 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
       // The client_secret is added here, not in the stored answer: the idempotency record never holds it in clear.
       // Only orders without payer have one, and they are answered with payment null.
       // 201 is a new order; 200 and replays answer one that was counted already.
-      if (res.statusCode === 201 && !res.getHeader('Idempotent-Replayed')) metrics?.orderCreated(tenant.spMchid, tenant.id);
+      if (res.statusCode === 201 && !res.getHeader('Idempotent-Replayed'))
+        metrics?.orderCreated(tenant.spMchid, tenant.id, body.trade_type ?? 'JSAPI');
       if (res.statusCode >= 300 || answer.payment !== null || typeof answer.order?.out_trade_no !== 'string') return answer;
       return { ...answer, order: await orders.tenantView(await orders.get(tenant, answer.order.out_trade_no)) };
     },
@@ -133,7 +134,10 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders/:out_trade_no/reverse',
-      summary: 'Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise',
+      errors: ['ORDER_NOT_REVERSIBLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+      summary:
+        'Reverse (撤销) a 付款码 (MICROPAY) charge: unpaid, trade_state REVOKED; paid, refunded in full (REFUND); ' +
+        '409 ORDER_NOT_REVERSIBLE with the reason otherwise',
       tags: ['orders'],
       auth: 'tenant',
       params: outTradeNoParams,

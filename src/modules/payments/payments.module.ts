@@ -17,7 +17,7 @@ import { ordersRouter } from './orders.routes';
 import { adminOrdersRouter } from './admin-orders.routes';
 import { orderReconcilerJob } from './order.jobs';
 import { MicropayService } from './micropay.service';
-import { micropayFollowJob } from './micropay.jobs';
+import { MicropayFollower, micropayFollowJob } from './micropay.follower';
 import { RefundService } from './refund.service';
 import { RefundRepository } from './refund.repository';
 import { refundsRouter } from './refunds.routes';
@@ -38,6 +38,7 @@ export const paymentsModule: AppModule = {
     c.registerSingleton(FundsLedger);
     c.registerSingleton(OrderService);
     c.registerSingleton(MicropayService);
+    c.registerSingleton(MicropayFollower);
     c.register(TOKENS.NotificationHandler, {
       useFactory: instanceCachingFactory((cc) =>
         transactionNotificationHandler(cc.resolve(OrderRepository), cc.resolve(OrderService), cc.resolve<WxpayClient>(TOKENS.Wxpay)),
@@ -70,7 +71,7 @@ export const paymentsModule: AppModule = {
           idOf: (refund) => ({ refund_id: refund.id }),
         });
       }),
-      micropayFollowJob(c.resolve(OrderRepository), c.resolve(MicropayService), config, clock, logger),
+      micropayFollowJob(c.resolve(MicropayFollower), config),
     ];
   },
 };

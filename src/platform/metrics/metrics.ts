@@ -56,6 +56,10 @@ export function backlogSource(read: () => Promise<BacklogRow[]>, cacheMs: number
 const DELAY_BUCKETS = [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600];
 const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+const TRADE_TYPES = new Set(['JSAPI', 'NATIVE', 'H5', 'APP', 'MICROPAY']);
+/** A bounded trade_type label: the contract's modes, `other` for anything else. */
+const tradeTypeLabel = (t: unknown): string => (typeof t === 'string' && TRADE_TYPES.has(t) ? t : 'other');
+
 /**
  * The app's Prometheus metrics, in a Registry of its own (tests run many apps in one process, so
  * nothing goes to prom-client's global registry). Every method is a counter or histogram update:
@@ -64,8 +68,8 @@ const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
  */
 export class Metrics implements WxpayCallObserver {
   readonly registry = new Registry();
-  private readonly ordersCreated: Counter<'sp_mchid' | 'tenant_id'>;
-  private readonly ordersPaid: Counter<'sp_mchid' | 'tenant_id'>;
+  private readonly ordersCreated: Counter<'sp_mchid' | 'tenant_id' | 'trade_type'>;
+  private readonly ordersPaid: Counter<'sp_mchid' | 'tenant_id' | 'trade_type'>;
   private readonly notifications: Counter<'sp_mchid' | 'tenant_id' | 'kind' | 'outcome' | 'check'>;
   private readonly notificationDelay: Histogram<'sp_mchid' | 'tenant_id' | 'kind'>;
   private readonly verifications: Counter<'sp_mchid' | 'key' | 'result'>;
@@ -86,14 +90,14 @@ export class Metrics implements WxpayCallObserver {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'partnerpay_' });
     this.ordersCreated = new Counter({
       name: 'partnerpay_orders_created_total',
-      help: 'Orders created (201) through POST /v1/orders',
-      labelNames: ['sp_mchid', 'tenant_id'],
+      help: 'Orders created (201) through POST /v1/orders, by payment mode (trade_type)',
+      labelNames: ['sp_mchid', 'tenant_id', 'trade_type'],
       registers,
     });
     this.ordersPaid = new Counter({
       name: 'partnerpay_orders_paid_total',
-      help: 'Orders that became paid (SUCCESS), by notification, query or reconciliation',
-      labelNames: ['sp_mchid', 'tenant_id'],
+      help: 'Orders that became paid (SUCCESS), by notification, query or reconciliation, by payment mode (trade_type)',
+      labelNames: ['sp_mchid', 'tenant_id', 'trade_type'],
       registers,
     });
     this.notifications = new Counter({
@@ -239,13 +243,15 @@ export class Metrics implements WxpayCallObserver {
     return this.providerOf.get(tenantId) ?? UNKNOWN;
   }
 
-  orderCreated(spMchid: string, tenantId: string): void {
+  /** One order created; `tradeType` is the order's mode (JSAPI, NATIVE, H5, APP, MICROPAY; `other` for anything else). */
+  orderCreated(spMchid: string, tenantId: string, tradeType: unknown = 'JSAPI'): void {
     this.learnTenant(tenantId, spMchid);
-    this.ordersCreated.inc({ sp_mchid: spMchid, tenant_id: tenantId });
+    this.ordersCreated.inc({ sp_mchid: spMchid, tenant_id: tenantId, trade_type: tradeTypeLabel(tradeType) });
   }
 
-  orderPaid(tenantId: string): void {
-    this.ordersPaid.inc({ sp_mchid: this.sp(tenantId), tenant_id: tenantId });
+  /** One order became paid, by mode (see orderCreated). */
+  orderPaid(tenantId: string, tradeType: unknown = 'JSAPI'): void {
+    this.ordersPaid.inc({ sp_mchid: this.sp(tenantId), tenant_id: tenantId, trade_type: tradeTypeLabel(tradeType) });
   }
 
   /** One notification's fate; `check` names the refusal check (`none` when not refused). */

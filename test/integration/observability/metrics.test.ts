@@ -76,6 +76,10 @@ test('When a scripted flow runs, then /metrics counts orders, paid orders, notif
   assert.equal(sample(m, 'partnerpay_orders_created_total', B), 1);
   assert.equal(sample(m, 'partnerpay_orders_paid_total', A), 1);
   assert.equal(sample(m, 'partnerpay_orders_paid_total', B), 1);
+  // Each order is counted under its payment mode (a mini-program order is JSAPI).
+  assert.equal(sample(m, 'partnerpay_orders_created_total', { ...A, trade_type: 'JSAPI' }), 1);
+  assert.equal(sample(m, 'partnerpay_orders_paid_total', { ...A, trade_type: 'JSAPI' }), 1);
+  assert.equal(sample(m, 'partnerpay_orders_paid_total', { ...A, trade_type: 'MICROPAY' }), 0);
   assert.equal(sample(m, 'partnerpay_notifications_received_total', { ...A, kind: 'transactions', outcome: 'applied', check: 'none' }), 1);
   assert.equal(sample(m, 'partnerpay_notifications_received_total', { ...A, outcome: 'refused', check: 'signature' }), 1);
   // A path nobody owns is counted, but its made-up id never becomes a label value.

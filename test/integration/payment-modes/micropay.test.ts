@@ -6,12 +6,9 @@ import { ManualClock } from '../../../src/platform/clock';
 import { TOKENS } from '../../../src/platform/tokens';
 import type { Orm } from '../../../src/platform/db/orm';
 import { reader, rows } from '../../../src/platform/db/sql';
-import type { Config } from '../../../src/platform/config/schema';
-import type { Logger } from '../../../src/platform/logging/logger';
-import { OrderRepository } from '../../../src/modules/payments/order.repository';
-import { MicropayService } from '../../../src/modules/payments/micropay.service';
-import { micropayFollowJob } from '../../../src/modules/payments/micropay.jobs';
+import { MicropayFollower } from '../../../src/modules/payments/micropay.follower';
 import { startTestApp, type TestApp } from '../../support/app';
+import { sample, scrape } from '../../support/metrics';
 import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, outTradeNo, simulatorOf, type Provider, type Tenant } from '../../support/payments';
 
@@ -47,15 +44,8 @@ const script = async (body: Record<string, unknown>) => {
 };
 
 /** One run of the follow-up job, as one node's job runner would do it. */
-function follow(): Promise<void> {
-  const c = t.app.container;
-  return micropayFollowJob(
-    c.resolve(OrderRepository),
-    c.resolve(MicropayService),
-    c.resolve<Config>(TOKENS.Config),
-    clock,
-    c.resolve<Logger>(TOKENS.Logger),
-  ).run();
+async function follow(): Promise<void> {
+  await t.app.container.resolve(MicropayFollower).runOnce();
 }
 
 async function eventsOf(type: string, outNo: string): Promise<number> {
@@ -95,6 +85,10 @@ test('When the buyer pays a 付款码 at once, then 201 SUCCESS with order.paid,
   assert.equal(res.body.payment, null);
   assert.match(res.body.order.transaction_id, /^\d+$/);
   assert.equal(await eventsOf('order.paid', body.out_trade_no), 1);
+  const m = await scrape(t);
+  const mine = { tenant_id: tenant.id, trade_type: 'MICROPAY' };
+  assert.equal(sample(m, 'partnerpay_orders_created_total', mine), 1, 'counted under its mode');
+  assert.equal(sample(m, 'partnerpay_orders_paid_total', mine), 1);
   assert.equal(JSON.stringify(res.body).includes(code), false);
   const orm = t.app.container.resolve<Orm>(TOKENS.Orm);
   const stored = await rows(reader(orm), 'select * from payment_order where out_trade_no = ?', [body.out_trade_no]);
@@ -219,7 +213,7 @@ test('When the charge answers 500 but went through, then the order is not failed
   assert.equal(callsTo('/reverse', body.out_trade_no).length, 0);
 });
 
-test('When the cashier reverses a waiting charge after 15 s, then REVOKED once; a paid or non-付款码 order is not reversible', async () => {
+test('When the cashier reverses a waiting charge after 15 s, then REVOKED once; a non-付款码 order is not reversible', async () => {
   const code = nextAuthCode();
   await script({ auth_code: code, outcome: 'USERPAYING' });
   const body = charge(code);
@@ -240,20 +234,6 @@ test('When the cashier reverses a waiting charge after 15 s, then REVOKED once; 
   assert.equal(again.status, 200);
   assert.equal(await eventsOf('order.reversed', body.out_trade_no), 1);
 
-  const paid = charge(nextAuthCode());
-  await request(t.http)
-    .post('/v1/orders')
-    .set(...tenant.auth)
-    .send(paid)
-    .expect(201);
-  await simulatorOf(t).advance(16_000);
-  const refused = await request(t.http)
-    .post(`/v1/orders/${paid.out_trade_no}/reverse`)
-    .set(...tenant.auth);
-  assert.equal(refused.status, 409);
-  assert.equal(refused.body.code, 'ORDER_NOT_REVERSIBLE');
-  assert.match(refused.body.message, /refund/);
-
   const native = { trade_type: 'NATIVE', out_trade_no: outTradeNo('N'), description: 'QR', amount: { total: 100 } };
   await request(t.http)
     .post('/v1/orders')
@@ -265,4 +245,78 @@ test('When the cashier reverses a waiting charge after 15 s, then REVOKED once; 
     .set(...tenant.auth);
   assert.equal(notMicropay.status, 409);
   assert.equal(notMicropay.body.code, 'ORDER_NOT_REVERSIBLE');
+});
+
+test('When the cashier reverses a paid charge, then it is refunded in full once, and not within 15 s nor after 7 days', async () => {
+  const paid = charge(nextAuthCode());
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(paid)
+    .expect(201);
+  const reverse = () =>
+    request(t.http)
+      .post(`/v1/orders/${paid.out_trade_no}/reverse`)
+      .set(...tenant.auth);
+
+  const tooSoon = await reverse();
+  assert.equal(tooSoon.status, 409, JSON.stringify(tooSoon.body));
+  assert.equal(tooSoon.body.code, 'ORDER_NOT_REVERSIBLE');
+  assert.match(tooSoon.body.detail.reason, /15 s.*retry in \d+ s/);
+  assert.equal(callsTo('/reverse', paid.out_trade_no).length, 0, 'refused before asking WeChat Pay');
+
+  await simulatorOf(t).advance(16_000);
+  const reversed = await reverse();
+  assert.equal(reversed.status, 200, JSON.stringify(reversed.body));
+  assert.equal(reversed.body.order.trade_state, 'REFUND');
+  assert.equal(reversed.body.order.refunded_total, 1800);
+  const again = await reverse();
+  assert.equal(again.status, 200, 'a repeated reverse answers the same');
+  assert.equal(again.body.order.refunded_total, 1800);
+  assert.equal(callsTo('/reverse', paid.out_trade_no).length, 1);
+  assert.equal(await eventsOf('order.reversed', paid.out_trade_no), 1);
+
+  // Nothing is left to refund.
+  const refund = await request(t.http)
+    .post('/v1/refunds')
+    .set(...tenant.auth)
+    .send({ out_trade_no: paid.out_trade_no, out_refund_no: `R${paid.out_trade_no}`, amount: { refund: 1 } });
+  assert.equal(refund.status >= 400 && refund.status < 500, true, JSON.stringify(refund.body));
+
+  // A paid charge with a refund asked for already is refunded through refunds, not reversed.
+  const partly = charge(nextAuthCode());
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(partly)
+    .expect(201);
+  await request(t.http)
+    .post('/v1/refunds')
+    .set(...tenant.auth)
+    .send({ out_trade_no: partly.out_trade_no, out_refund_no: `R${partly.out_trade_no}`, amount: { refund: 100 } })
+    .expect((r) => assert.ok(r.status === 201 || r.status === 200, JSON.stringify(r.body)));
+  await simulatorOf(t).advance(16_000);
+  const refused = await request(t.http)
+    .post(`/v1/orders/${partly.out_trade_no}/reverse`)
+    .set(...tenant.auth);
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body.code, 'ORDER_NOT_REVERSIBLE');
+  assert.match(refused.body.message, /refund/);
+  assert.equal(callsTo('/reverse', partly.out_trade_no).length, 0);
+
+  // After 7 days WeChat Pay no longer reverses: refund instead.
+  const old = charge(nextAuthCode());
+  await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(old)
+    .expect(201);
+  await simulatorOf(t).advance(7 * 86_400_000 + 60_000);
+  const late = await request(t.http)
+    .post(`/v1/orders/${old.out_trade_no}/reverse`)
+    .set(...tenant.auth);
+  assert.equal(late.status, 409);
+  assert.equal(late.body.code, 'ORDER_NOT_REVERSIBLE');
+  assert.match(late.body.detail.reason, /7 days/);
+  assert.equal((await read(old.out_trade_no)).trade_state, 'SUCCESS');
 });
