@@ -514,8 +514,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List orders (filters: tenant_id, state, out_trade_no, created_from/created_to), newest first
-     * @description List orders (filters: tenant_id, state, out_trade_no, created_from/created_to), newest first
+     * List orders (filters: tenant_id, state, out_trade_no, transaction_id, created_from/created_to), newest first
+     * @description List orders (filters: tenant_id, state, out_trade_no, transaction_id, created_from/created_to), newest first
      */
     get: operations['listOrders'];
     put?: never;
@@ -594,8 +594,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List refunds (filters: tenant_id, status, out_trade_no), newest first
-     * @description List refunds (filters: tenant_id, status, out_trade_no), newest first
+     * List refunds (filters: tenant_id, status, out_trade_no, out_refund_no), newest first
+     * @description List refunds (filters: tenant_id, status, out_trade_no, out_refund_no), newest first
      */
     get: operations['listRefunds'];
     put?: never;
@@ -1678,8 +1678,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The tenant's refunds, newest first (filters: out_trade_no, status)
-     * @description The tenant's refunds, newest first (filters: out_trade_no, status)
+     * The tenant's refunds, newest first (filters: out_trade_no, out_refund_no, status)
+     * @description The tenant's refunds, newest first (filters: out_trade_no, out_refund_no, status)
      */
     get: operations['listPortalRefunds'];
     put?: never;
@@ -6309,6 +6309,7 @@ export interface operations {
         tenant_id?: string;
         state?: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
         out_trade_no?: string;
+        transaction_id?: string;
         created_from?: string;
         created_to?: string;
       };
@@ -6808,6 +6809,7 @@ export interface operations {
         tenant_id?: string;
         status?: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
         out_trade_no?: string;
+        out_refund_no?: string;
       };
       header?: never;
       path?: never;
@@ -13981,6 +13983,7 @@ export interface operations {
         limit?: number;
         cursor?: string;
         out_trade_no?: string;
+        out_refund_no?: string;
         status?: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
       };
       header?: never;

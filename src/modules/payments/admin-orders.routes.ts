@@ -12,6 +12,7 @@ const listQuery = pageQuery.extend({
   tenant_id: z.string().max(40).optional(),
   state: z.enum(['NOTPAY', 'SUCCESS', 'CLOSED', 'PAYERROR', 'REFUND']).optional(),
   out_trade_no: z.string().max(32).optional(),
+  transaction_id: z.string().max(32).optional(),
   created_from: z.iso.datetime({ offset: true }).optional(),
   created_to: z.iso.datetime({ offset: true }).optional(),
 });
@@ -26,7 +27,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/admin/v1/orders',
-      summary: 'List orders (filters: tenant_id, state, out_trade_no, created_from/created_to), newest first',
+      summary: 'List orders (filters: tenant_id, state, out_trade_no, transaction_id, created_from/created_to), newest first',
       tags: ['admin'],
       auth: 'operator',
       query: listQuery,
@@ -40,6 +41,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
           tenantId: query.tenant_id,
           state: query.state,
           outTradeNo: query.out_trade_no,
+          transactionId: query.transaction_id,
           createdFrom: query.created_from ? Date.parse(query.created_from) : undefined,
           createdTo: query.created_to ? Date.parse(query.created_to) : undefined,
         },

@@ -66,6 +66,8 @@ export const PaymentOrderEntity = defineEntity({
     { name: 'payment_order_tenant_created_idx', properties: ['tenantId', 'createdAt'] },
     { name: 'payment_order_state_created_idx', properties: ['tradeState', 'createdAt'] },
     { name: 'payment_order_follow_idx', properties: ['followAt'] },
+    // Operators and portal users look an order up by WeChat Pay's transaction_id (from the buyer's receipt).
+    { name: 'payment_order_transaction_idx', properties: ['transactionId'] },
     // Reconciliation's missing_upstream and day-boundary scan: one provider's payments paid in a time
     // window, out_trade_no included so the anti-join against the staged bill reads this index alone.
     { name: 'payment_order_sp_success_idx', properties: ['spMchid', 'successTime', 'outTradeNo'] },

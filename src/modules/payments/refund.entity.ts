@@ -41,6 +41,8 @@ export const RefundEntity = defineEntity({
     { name: 'refund_status_created_idx', properties: ['status', 'createdAt'] },
     // Reconciliation's missing_upstream scan: one provider's refunds in a time window.
     { name: 'refund_sp_created_idx', properties: ['spMchid', 'createdAt'] },
+    // Operators look a refund up by out_refund_no across providers (the unique key leads with sp_mchid).
+    { name: 'refund_out_refund_no_idx', properties: ['outRefundNo'] },
   ],
 });
 

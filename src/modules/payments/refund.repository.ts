@@ -11,6 +11,7 @@ export interface RefundFilter {
   tenantId?: string;
   status?: RefundStatus;
   outTradeNo?: string;
+  outRefundNo?: string;
 }
 
 /** The refund table's only SQL; methods take the caller's transaction as `em` when there is one. */
@@ -80,6 +81,7 @@ export class RefundRepository {
     if (f.tenantId) add('tenant_id = ?', f.tenantId);
     if (f.status) add('status = ?', f.status);
     if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
+    if (f.outRefundNo) add('out_refund_no = ?', f.outRefundNo);
     const page = keyset(T, 'createdAt', after, limit);
     if (page.where) add(page.where.sql, ...page.where.params);
     return T.select(em, where.join(' and '), args, page.tail);

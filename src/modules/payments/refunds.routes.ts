@@ -78,20 +78,21 @@ export function refundsRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/admin/v1/refunds',
-      summary: 'List refunds (filters: tenant_id, status, out_trade_no), newest first',
+      summary: 'List refunds (filters: tenant_id, status, out_trade_no, out_refund_no), newest first',
       tags: ['admin'],
       auth: 'operator',
       query: pageQuery.extend({
         tenant_id: z.string().max(40).optional(),
         status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(),
         out_trade_no: z.string().max(32).optional(),
+        out_refund_no: z.string().max(64).optional(),
       }),
       responses: { 200: { description: 'a page of refunds', schema: pageOf(adminRefundSchema) } },
     },
     operatorAuth(c, 'viewer'),
     async ({ query }) => {
       const page = await repo.list(
-        { tenantId: query.tenant_id, status: query.status, outTradeNo: query.out_trade_no },
+        { tenantId: query.tenant_id, status: query.status, outTradeNo: query.out_trade_no, outRefundNo: query.out_refund_no },
         query.limit + 1,
         query.cursor ? decodeCursor(query.cursor) : undefined,
       );

@@ -73,11 +73,12 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/portal/v1/refunds',
-      summary: "The tenant's refunds, newest first (filters: out_trade_no, status)",
+      summary: "The tenant's refunds, newest first (filters: out_trade_no, out_refund_no, status)",
       tags: ['portal'],
       auth: 'portal',
       query: pageQuery.extend({
         out_trade_no: z.string().max(32).optional(),
+        out_refund_no: z.string().max(64).optional(),
         status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(),
       }),
       responses: { 200: { description: 'a page of refunds' } },
@@ -86,7 +87,7 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
     async ({ query, req }) => {
       const { tenant } = principalOf(req);
       const page = await refundRows.list(
-        { tenantId: tenant.id, outTradeNo: query.out_trade_no, status: query.status },
+        { tenantId: tenant.id, outTradeNo: query.out_trade_no, outRefundNo: query.out_refund_no, status: query.status },
         query.limit + 1,
         query.cursor ? decodeCursor(query.cursor) : undefined,
       );

@@ -502,7 +502,7 @@ test('When WeChat Pay finished a refund but its notification is late, then GET ?
   assert.equal((await eventRows(t, tenant.id, 'refund.succeeded')).length, 2);
 });
 
-test('When operators list refunds, then filters by tenant, status and out_trade_no and cursor paging work; tenants cannot use it', async () => {
+test('When operators list refunds, then filters by tenant, status, out_trade_no and out_refund_no (and orders by transaction_id) and cursor paging work; tenants cannot use it', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const o1 = await paidOrder(tenant, 100);
   const o2 = await paidOrder(tenant, 100);
@@ -537,6 +537,20 @@ test('When operators list refunds, then filters by tenant, status and out_trade_
   assert.deepEqual(
     ofOrder.body.data.map((r: { out_refund_no: string }) => r.out_refund_no),
     [nos[2]],
+  );
+  // Across every tenant: the one refund, and the one order, a buyer's receipt names.
+  const byRefundNo = await list(`out_refund_no=${nos[1]}`);
+  assert.deepEqual(
+    byRefundNo.body.data.map((r: { out_refund_no: string; tenant_id: string }) => [r.out_refund_no, r.tenant_id]),
+    [[nos[1], tenant.id]],
+  );
+  const byTransaction = await request(t.http)
+    .get(`/admin/v1/orders?transaction_id=${o2.transactionId}`)
+    .set(...admin(t));
+  assert.equal(byTransaction.status, 200);
+  assert.deepEqual(
+    byTransaction.body.data.map((o: { out_trade_no: string }) => o.out_trade_no),
+    [o2.outTradeNo],
   );
   assert.equal((await list('status=NOPE')).status, 400);
   assert.equal(

@@ -4,7 +4,7 @@
  * click WeChat requires before its own authorisation page).
  */
 import { useState } from 'react';
-import { Descriptions, Form, Input, Table, Tag, Typography } from 'antd';
+import { Descriptions, Flex, Form, Input, Table, Tag, Typography } from 'antd';
 import { QRCodeSVG } from 'qrcode.react';
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -16,6 +16,7 @@ import { FormDialog } from '../../../ui/actions';
 import { Page, Section } from '../../../ui/Page';
 import { Time } from '../../../ui/format';
 import { TicketAge } from './TicketAge';
+import { OpenPlatformForm } from './OpenPlatformForm';
 import { openPlatformQuery, openPlatformRoute } from './route';
 
 type Account = Data<'/admin/v1/open-platforms/{component_appid}'>;
@@ -34,22 +35,25 @@ export function OpenPlatformDetail() {
       title={`${t('nav.openPlatforms')} ${a.name}`}
       extra={
         canWrite && (
-          <FormDialog<{ tenant_id: string }>
-            open={t('openPlatforms.link')}
-            buttonType="primary"
-            title={t('openPlatforms.link')}
-            okText={t('common.create')}
-            testId="open-platform-link"
-            submit={async (v) => {
-              const made = (await create.mutateAsync({ params: { path: { component_appid: componentAppid } }, body: v })) as LinkAnswer;
-              setLink(made);
-              return t('openPlatforms.linkMade', { tenant: v.tenant_id });
-            }}
-          >
-            <Form.Item name="tenant_id" label="tenant_id" htmlFor="op-tenant" rules={[{ required: true }]}>
-              <Input id="op-tenant" placeholder="ten_..." />
-            </Form.Item>
-          </FormDialog>
+          <Flex gap={8}>
+            <OpenPlatformForm componentAppid={componentAppid} name={a.name} />
+            <FormDialog<{ tenant_id: string }>
+              open={t('openPlatforms.link')}
+              buttonType="primary"
+              title={t('openPlatforms.link')}
+              okText={t('common.create')}
+              testId="open-platform-link"
+              submit={async (v) => {
+                const made = (await create.mutateAsync({ params: { path: { component_appid: componentAppid } }, body: v })) as LinkAnswer;
+                setLink(made);
+                return t('openPlatforms.linkMade', { tenant: v.tenant_id });
+              }}
+            >
+              <Form.Item name="tenant_id" label="tenant_id" htmlFor="op-tenant" rules={[{ required: true }]}>
+                <Input id="op-tenant" placeholder="ten_..." />
+              </Form.Item>
+            </FormDialog>
+          </Flex>
         )
       }
     >

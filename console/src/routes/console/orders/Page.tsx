@@ -22,6 +22,7 @@ export function OrdersPage() {
         onSearch={(v) => void navigate({ search: { ...v, cursor: undefined } })}
         fields={[
           { name: 'out_trade_no', label: 'out_trade_no', placeholder: t('orders.searchHint'), width: 260 },
+          { name: 'transaction_id', label: 'transaction_id', width: 260 },
           { name: 'tenant_id', label: 'tenant_id', width: 240 },
           { name: 'state', label: 'trade_state', options: TRADE_STATES },
           { name: 'from', label: t('common.from'), day: true },

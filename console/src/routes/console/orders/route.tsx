@@ -11,6 +11,7 @@ export const TRADE_STATES = ['NOTPAY', 'SUCCESS', 'REFUND', 'CLOSED', 'PAYERROR'
 
 const search = z.object({
   out_trade_no: text(32),
+  transaction_id: text(32),
   tenant_id: text(40),
   state: oneOf(TRADE_STATES),
   from: day,

@@ -1,7 +1,7 @@
 /**
  * One provider: its credentials' public parts, and the key report: the verification mode, the
  * public key or platform certificates, which key verified each recent message, failures and warnings.
- * Also its own fund-flow bills (CSV) and its reconciliations.
+ * Also its complaint notification URL at WeChat Pay, its own fund-flow bills (CSV) and its reconciliations.
  */
 import { Alert, Button, Descriptions, Form, Input, Select, Table, Tag } from 'antd';
 import { useSuspenseQuery } from '@tanstack/react-query';
@@ -15,6 +15,7 @@ import { useFeedback } from '../../../ui/feedback';
 import { Page, Section } from '../../../ui/Page';
 import { StateTag, Time } from '../../../ui/format';
 import { ProviderForm } from './ProviderForm';
+import { ComplaintUrl } from './ComplaintUrl';
 import { keyReportQuery, providerQuery, providerRoute } from './route';
 
 type Report = Data<'/admin/v1/service-providers/{sp_mchid}/keys'>;
@@ -124,6 +125,10 @@ export function ProviderDetail() {
             { title: 'outcome', dataIndex: 'outcome', render: (v: string) => <StateTag value={v} /> },
           ]}
         />
+      </Section>
+
+      <Section title={t('complaintUrl.title')}>
+        <ComplaintUrl spMchid={p.sp_mchid} />
       </Section>
 
       <Section title={t('providers.fundflow')}>

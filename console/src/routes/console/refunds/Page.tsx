@@ -20,6 +20,7 @@ export function RefundsPage() {
         onSearch={(v) => void navigate({ search: { ...v, cursor: undefined } })}
         fields={[
           { name: 'out_trade_no', label: 'out_trade_no', width: 260 },
+          { name: 'out_refund_no', label: 'out_refund_no', width: 260 },
           { name: 'tenant_id', label: 'tenant_id', width: 240 },
           { name: 'status', label: 'status', options: REFUND_STATUSES },
         ]}

@@ -9,7 +9,7 @@ export const REFUND_STATUSES = ['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL'] a
   Query<'/admin/v1/refunds'>['status']
 >[];
 
-const search = z.object({ out_trade_no: text(32), tenant_id: text(40), status: oneOf(REFUND_STATUSES), cursor });
+const search = z.object({ out_trade_no: text(32), out_refund_no: text(64), tenant_id: text(40), status: oneOf(REFUND_STATUSES), cursor });
 export type RefundsSearch = z.infer<typeof search>;
 
 export const refundsQuery = (s: RefundsSearch) => apiQuery('/admin/v1/refunds', { params: { query: { limit: PAGE_SIZE, ...s } } });
