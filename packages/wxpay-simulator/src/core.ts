@@ -85,6 +85,8 @@ export class SimCore {
   /** The user pays (or fails to pay) the order; on success WeChat Pay sends TRANSACTION.SUCCESS. */
   async pay(sel: OrderSelector, outcome: 'SUCCESS' | 'PAYERROR' = 'SUCCESS'): Promise<Record<string, unknown>> {
     const o = this.findOrder(sel);
+    if (o.combine_out_trade_no)
+      throw new ControlError(409, 'COMBINE_SUB_ORDER', `a 合单 sub-order is paid with its combine order: POST /control/combine/pay`);
     if (o.state === 'SUCCESS' || o.state === 'REFUND') throw new ControlError(409, 'ORDER_PAID', 'the order is already paid');
     if (o.state !== 'NOTPAY') throw new ControlError(409, 'ORDER_CLOSED', `the order cannot be paid: ${o.state}`);
     if ('prepay_id' in sel && this.wall.now() - o.prepayCreatedAt > PREPAY_TTL_MS)

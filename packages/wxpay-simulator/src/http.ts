@@ -118,10 +118,14 @@ export class ApiRoutes {
     res.on('finish', () => (call.status = res.statusCode));
 
     if (this.learn) {
-      const sub = (body as { sub_mchid?: unknown } | undefined)?.sub_mchid ?? query.sub_mchid;
-      await this.learn(call.sp_mchid, typeof sub === 'string' ? sub : undefined).catch((err: unknown) =>
-        this.logger?.warn({ err, sp_mchid: call.sp_mchid }, 'simulator: the merchant source failed; answering with what is known'),
-      );
+      const b = body as { sub_mchid?: unknown; sub_orders?: Array<{ sub_mchid?: unknown }> } | undefined;
+      const sub = b?.sub_mchid ?? query.sub_mchid;
+      // A 合单 names its sub-merchants in sub_orders: each is learned.
+      const subs = Array.isArray(b?.sub_orders) ? b.sub_orders.map((o) => o?.sub_mchid) : [sub];
+      for (const s of subs.length ? subs : [undefined])
+        await this.learn(call.sp_mchid, typeof s === 'string' ? s : undefined).catch((err: unknown) =>
+          this.logger?.warn({ err, sp_mchid: call.sp_mchid }, 'simulator: the merchant source failed; answering with what is known'),
+        );
     }
     const fault = this.faults.takeApi(path);
     if (fault?.kind === 'http_500') {

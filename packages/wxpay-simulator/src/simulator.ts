@@ -12,6 +12,8 @@ import { registerTransactionRoutes } from './routes/transactions';
 import { registerPaymentModeRoutes } from './routes/payment-modes';
 import { CodepaySim, registerCodepayRoutes } from './routes/codepay';
 import { registerRefundRoutes } from './routes/refunds';
+import { registerCombineRoutes } from './routes/combine';
+import { CombineSim, combineView } from './combine';
 import { registerCertificateRoutes } from './routes/certificates';
 import { registerBillRoutes } from './routes/bills';
 import type { BillFaults } from './bills';
@@ -134,6 +136,8 @@ export class WxpaySimulator {
   readonly codepay = new CodepaySim();
   /** Consumer complaints 2.0: complaints, replies, refund decisions, images, the notification URL. */
   readonly complaints: SimComplaints;
+  /** 合单: combine orders over sub-orders of several sub-merchants (control API POST /combine/pay). */
+  private readonly combine: CombineSim;
 
   constructor(private readonly opts: WxpaySimulatorOptions = {}) {
     const wall = opts.clock ?? systemClock;
@@ -155,6 +159,8 @@ export class WxpaySimulator {
     registerTransactionRoutes(this.api, this.core);
     registerPaymentModeRoutes(this.api, this.core);
     registerCodepayRoutes(this.api, this.core, this.codepay);
+    this.combine = new CombineSim(this.core);
+    registerCombineRoutes(this.api, this.core, this.combine);
     registerRefundRoutes(this.api, this.core);
     registerCertificateRoutes(this.api, this.core);
     registerBillRoutes(this.api, this.core, () => this.billFaultSet);
@@ -377,6 +383,19 @@ export class WxpaySimulator {
    */
   pay(sel: PaySelector): Promise<Record<string, unknown>> {
     return this.core.pay(sel, sel.outcome ?? 'SUCCESS');
+  }
+
+  /**
+   * The buyer pays a 合单 as a whole, or with the sub-orders named in `fail` failing (PAYERROR); WeChat
+   * Pay's one TRANSACTION.SUCCESS with the combine resource follows. Resolves after the first delivery attempt.
+   */
+  payCombine(sel: { combine_out_trade_no: string; sp_mchid?: string; fail?: string[] }): Promise<Record<string, unknown>> {
+    return this.combine.pay(sel);
+  }
+
+  /** A 合单 as the combine query would show it now. */
+  combineOrder(sel: { combine_out_trade_no: string; sp_mchid?: string }): Record<string, unknown> {
+    return combineView(this.combine.find(sel.combine_out_trade_no, sel.sp_mchid));
   }
 
   /** Finishes a PROCESSING (or ABNORMAL) refund and sends REFUND.SUCCESS / REFUND.CLOSED / REFUND.ABNORMAL. */

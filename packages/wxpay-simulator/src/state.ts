@@ -54,6 +54,8 @@ export interface Order {
   closedAt?: number;
   /** settle_info.profit_sharing: the funds stay frozen for profit sharing (addendum §2.1). */
   profit_sharing?: boolean;
+  /** Set on a 合单 sub-order: the combine order it belongs to (closed only with it, spec wave3 §3.6). */
+  combine_out_trade_no?: string;
   /** Profit sharing: fen split to receivers so far (the 解冻给分账方 row excluded). */
   psSplit?: number;
   /** Profit sharing: set once the remainder was released (unfreeze, unfreeze_unsplit or the 30-day auto release). */

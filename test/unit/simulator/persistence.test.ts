@@ -80,6 +80,7 @@ test('When the simulator lists what it keeps, then every area a restart must kee
     'ProfitSharingSim.splits',
     'LoginSimulator.secrets',
     'ComponentState.authorizations',
+    'CombineSim.combines',
   ])
     assert.ok(kept.includes(f), `${f} is kept (kept: ${kept.join(', ')})`);
   void sim.close();

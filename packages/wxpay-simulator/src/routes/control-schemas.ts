@@ -46,6 +46,12 @@ export const controlBodies = {
   }),
   pay: orderSelector.and(z.object({ outcome: z.enum(['SUCCESS', 'PAYERROR']).optional() })),
   expire: orderSelector,
+  /** 合单: pay the combine order; the sub-orders named in `fail` fail (PAYERROR), the others succeed. */
+  payCombine: z.object({
+    combine_out_trade_no: id('combine_out_trade_no'),
+    sp_mchid: optionalMchid('sp_mchid'),
+    fail: z.array(id('fail[]')).optional(),
+  }),
   finishRefund: z.object({
     out_refund_no: id('out_refund_no'),
     sub_mchid: mchid('sub_mchid'),

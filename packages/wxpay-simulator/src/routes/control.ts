@@ -18,6 +18,8 @@ export interface SimulatorControl {
   orders(): unknown;
   pay(sel: OrderSelector & { outcome?: 'SUCCESS' | 'PAYERROR' }): unknown;
   expire(sel: OrderSelector): unknown;
+  payCombine(sel: { combine_out_trade_no: string; sp_mchid?: string; fail?: string[] }): unknown;
+  combineOrder(sel: { combine_out_trade_no: string; sp_mchid?: string }): unknown;
   finishRefund: Call;
   finishSplit: Call;
   finishReturn: Call;
@@ -74,6 +76,13 @@ export function controlRouter(sim: SimulatorControl): Router {
   on('post', '/codepay/outcomes', (req) => sim.codepay.script(body(req)), 201);
   on('get', '/orders', () => ({ data: sim.orders() }));
   on('post', '/pay', (req) => sim.pay(selector(checked(bodies.pay, req.body))));
+  on('post', '/combine/pay', (req) => sim.payCombine(checked(bodies.payCombine, req.body)));
+  on('get', '/combine/:combine_out_trade_no', (req) =>
+    sim.combineOrder({
+      combine_out_trade_no: String(req.params.combine_out_trade_no),
+      ...(typeof req.query.sp_mchid === 'string' ? { sp_mchid: req.query.sp_mchid } : {}),
+    }),
+  );
   on('post', '/expire', (req) => sim.expire(selector(checked(bodies.expire, req.body))));
   on('post', '/refunds/finish', (req) => sim.finishRefund(checked(bodies.finishRefund, req.body) as never));
   on('post', '/profit-sharing/finish', (req) => sim.finishSplit(checked(bodies.finishSplit, req.body) as never));

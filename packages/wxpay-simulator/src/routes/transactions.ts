@@ -158,6 +158,8 @@ export function registerTransactionRoutes(api: ApiRoutes, core: SimCore): void {
     requireSub(core, provider.sp_mchid, b.sub_mchid);
     const o = core.state.order(provider.sp_mchid, params.out_trade_no);
     if (!o || o.sub_mchid !== b.sub_mchid) throw WxError.orderNotExist();
+    // 合单支付关单接口不支持关闭部分子单: a sub-order closes only with its combine order (spec wave3 §3.6).
+    if (o.combine_out_trade_no) throw WxError.invalid('合单子单不能单独关单，请调用合单关单接口');
     core.refresh(o);
     if (o.state === 'SUCCESS' || o.state === 'REFUND') throw WxError.orderPaid();
     // Closing is re-entrant: an order already CLOSED (or failed) answers 204 again.
