@@ -6,15 +6,7 @@ import jsxA11y from 'eslint-plugin-jsx-a11y';
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/**',
-      'packages/*/dist/**',
-      'node_modules/**',
-      'data/**',
-      'console/dist/**',
-      'clients/**/*.d.ts',
-      'console/src/api/schema.d.ts',
-    ],
+    ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', 'data/**', 'console/dist/**', 'clients/**/*.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,5 +1,5 @@
 // The server's own /openapi.json, read from the built server (package.json `main`) started on a free port with a
-// throwaway in-memory database and no background jobs. Used by `npm run console:api` and `npm run contract`.
+// throwaway in-memory database and no background jobs. Used by `npm run contract` (also `npm run console:api`).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';

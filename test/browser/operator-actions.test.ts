@@ -7,11 +7,13 @@ import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
 import { admin, rsaPems } from '../support/tenancy';
-import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Tenant } from '../support/payments';
+import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../support/payments';
 
 /**
- * The operator's refund and close in the console (contract "Operator actions on payments"), in Debian's
- * Chromium as console.test.ts runs it: bounded waits, screenshots to test-results/console/.
+ * The operator's writes in the console: refund and close (contract "Operator actions on payments"),
+ * inviting portal users, the provider's complaint URL, an open-platform account and an AppSecret
+ * rotation; in Debian's Chromium as console.test.ts runs it: bounded waits, screenshots to
+ * test-results/console/.
  */
 const ROOT = join(__dirname, '..', '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,6 +26,7 @@ const missing = !existsSync(CHROMIUM)
 if (missing && process.env.CI) throw new Error(`browser tests need ${missing}`);
 
 let t: TestApp;
+let provider: Provider;
 let tenant: Tenant;
 let browser: Browser;
 const bounded = { timeout: 30_000 };
@@ -32,7 +35,8 @@ before(async () => {
   if (missing) return;
   mkdirSync(SHOTS, { recursive: true });
   t = await startTestApp();
-  tenant = await givenWechatTenant(t, await givenWechatProvider(t, rsaPems()));
+  provider = await givenWechatProvider(t, rsaPems());
+  tenant = await givenWechatTenant(t, provider);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
 });
 after(async () => {
@@ -148,6 +152,72 @@ test(
       assert.match(link, /\/portal\/invitation#inv_/);
       await page.getByRole('cell', { name: login }).waitFor(bounded);
       await page.screenshot({ path: join(SHOTS, '33-tenant-users.png'), fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+  },
+);
+
+test(
+  "When an admin registers and deletes the provider's complaint URL, registers an open platform and rotates an AppSecret, then each shows its result",
+  { skip: missing || false },
+  async () => {
+    const page = await openAs(t.config.security.adminToken, `/providers/${provider.spMchid}`);
+    try {
+      await page
+        .getByTestId('complaint-url')
+        .getByText(/None registered/)
+        .waitFor(bounded);
+      await page.getByTestId('complaint-url-save').click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+      const url = `/notify/sp/${provider.spMchid}/complaints`;
+      await page.getByTestId('feedback').getByText(`WeChat Pay now notifies complaints to`).waitFor(bounded);
+      await page.getByTestId('complaint-url').getByText(url, { exact: false }).waitFor(bounded);
+      await page.screenshot({ path: join(SHOTS, '34-provider-complaint-url.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Remove' }).click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByTestId('feedback').getByText(`Complaint URL of ${provider.spMchid} deleted`).waitFor(bounded);
+      await page
+        .getByTestId('complaint-url')
+        .getByText(/None registered/)
+        .waitFor(bounded);
+
+      const appid = `wx${Date.now().toString(36).padStart(16, '0').slice(-16)}`;
+      await page.goto(`${t.baseUrl}/console/open-platforms`);
+      await page.getByTestId('open-platform-register').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('component_appid').fill(appid);
+      await dialog.getByLabel('Name').fill('ISV 第三方平台');
+      await dialog.getByLabel('component_appsecret').fill('A'.repeat(32));
+      await dialog.getByLabel(/Message token/).fill('tok3n');
+      await dialog.getByLabel(/EncodingAESKey/).fill('b'.repeat(43));
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await page.getByTestId('feedback').getByText(`Open platform ${appid} registered`).waitFor(bounded);
+      await page.getByTestId('open-platforms-table').getByRole('link', { name: appid }).waitFor(bounded);
+      await page.screenshot({ path: join(SHOTS, '35-open-platform-registered.png'), fullPage: true });
+
+      await page.goto(`${t.baseUrl}/console/tenants/${tenant.id}?tab=apps`);
+      await page
+        .getByRole('button', { name: /(Set|Rotate) AppSecret/ })
+        .first()
+        .click();
+      await page.getByRole('dialog').getByLabel('AppSecret').fill('C'.repeat(32));
+      await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+      await page
+        .getByTestId('feedback')
+        .getByText(/AppSecret of wx\w+ (set|rotated)/)
+        .waitFor(bounded);
+      await page.getByRole('button', { name: 'Rotate AppSecret' }).first().waitFor(bounded);
+      await page.screenshot({ path: join(SHOTS, '36-app-secret-rotated.png'), fullPage: true });
+      const audit = await request(t.http)
+        .get('/admin/v1/audit-log')
+        .set(...admin(t))
+        .query({ limit: 100 });
+      const actions = (audit.body.data as Array<{ action: string }>).map((e) => e.action);
+      assert.ok(actions.includes('complaint_url.create'), actions.join(','));
+    } catch (e) {
+      await page.screenshot({ path: join(SHOTS, 'FAILED-operator-writes.png'), fullPage: true }).catch(() => undefined);
+      throw e;
     } finally {
       await page.context().close();
     }

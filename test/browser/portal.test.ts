@@ -11,10 +11,13 @@ import { admin, rsaPems } from '../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../support/payments';
 import { beijingDay } from '../../src/platform/clock';
 import { GOOD_PASSWORD, invite, portalUser } from '../integration/portal/support';
+import { raise, registerUrl } from '../integration/complaints/harness';
+import { totpCode } from '../../src/modules/portal/totp';
 
 /**
  * The sub-merchant portal at /portal in Debian's Chromium (as console.test.ts runs it): a shop user's
- * day, the viewer's absent write controls, the CSRF refusal and the lock-out. Bounded waits;
+ * day (refund, bill, answering a complaint, events, profit sharing, turning TOTP on), the viewer's
+ * absent write controls, the CSRF refusal and the lock-out. Bounded waits;
  * screenshots to test-results/console/ (portal-*.png).
  */
 const ROOT = join(__dirname, '..', '..', '..');
@@ -41,6 +44,7 @@ before(async () => {
   t = await startTestApp({ db: { url: (db = await isolatedDatabase()).url }, bills: { boundaryMinutes: 0 } });
   provider = await givenWechatProvider(t, rsaPems());
   shop = await givenWechatTenant(t, provider);
+  await registerUrl(t, provider);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
 });
 after(async () => {
@@ -94,7 +98,7 @@ async function reconcileToday(): Promise<string> {
 }
 
 test(
-  "When a shop user accepts the invitation, signs in, finds an order, refunds it and downloads the day's bill, then each step shows its result",
+  "When a shop user accepts the invitation, signs in, finds an order, refunds it, downloads the day's bill, answers a complaint and turns TOTP on, then each step shows its result",
   { skip: missing || false },
   async () => {
     const no = await paidOrder(2500);
@@ -154,6 +158,49 @@ test(
       await page.getByRole('link', { name: 'Onboarding' }).click();
       await page.getByText(shop.subMchid).waitFor(bounded);
       await shot(page, '05-onboarding');
+
+      // A buyer complains about the order: the shop answers before the deadline, from the complaint's page.
+      const complaint = await raise(t, provider, shop.subMchid, { out_trade_no: no });
+      await page.getByRole('link', { name: 'Complaints' }).click();
+      const complaintLink = page.getByTestId('portal-complaints-table').getByRole('link', { name: complaint.complaint_id });
+      await complaintLink.waitFor(bounded);
+      await shot(page, '08-complaints');
+      await complaintLink.click();
+      await page.getByTestId('respond-by').waitFor(bounded);
+      await page.getByRole('link', { name: no }).waitFor(bounded);
+      await page.getByTestId('complaint-respond').click();
+      const answer = page.getByRole('dialog');
+      await answer.getByLabel(/Your answer/).fill('您好，已为您退款 5 元，如有问题请联系门店。');
+      await answer.getByRole('button', { name: 'Send' }).click();
+      await page
+        .getByTestId('feedback')
+        .getByText(`Answer to ${complaint.complaint_id} sent to WeChat Pay: now PROCESSING`)
+        .waitFor(bounded);
+      await page.getByRole('cell', { name: '您好，已为您退款 5 元，如有问题请联系门店。' }).waitFor(bounded);
+      await shot(page, '09-complaint-answered');
+      const seen = await request(t.http)
+        .get(`/admin/v1/complaints/${complaint.complaint_id}`)
+        .set(...admin(t));
+      assert.equal(seen.body.complaint.complaint_state, 'PROCESSING');
+
+      await page.getByRole('link', { name: 'Events' }).click();
+      await page.getByTestId('portal-events-table').getByText('complaint.created').first().waitFor(bounded);
+      await shot(page, '10-events');
+      await page.getByRole('link', { name: 'Profit sharing' }).click();
+      await page.getByTestId('portal-splits-table').waitFor(bounded);
+      await shot(page, '11-profit-sharing');
+
+      // Two-step sign-in: start, scan (here: read the secret), confirm with the current code.
+      await page.getByRole('link', { name: 'Sign-in security' }).click();
+      await page.getByTestId('totp-begin').click();
+      const secret = (await page.getByTestId('totp-secret').textContent({ timeout: 30_000 }))!.trim();
+      await page.getByLabel('Authenticator code').fill(totpCode(secret, Date.now()));
+      await shot(page, '12-totp-setup');
+      await page.getByTestId('totp-confirm').click();
+      await page.getByTestId('totp-state').getByText('on').waitFor(bounded);
+      await shot(page, '13-totp-on');
+      const withoutCode = await request(t.http).post('/portal/v1/session').send({ login: inv.login, password: GOOD_PASSWORD });
+      assert.equal(withoutCode.status, 401, 'a sign-in without the code is refused once TOTP is on');
     } catch (e) {
       await shot(page, 'FAILED-day').catch(() => undefined);
       throw e;
@@ -164,7 +211,7 @@ test(
 );
 
 test(
-  'When a viewer opens a paid order, then no refund is offered; a write without the CSRF token is refused 403',
+  'When a viewer opens a paid order or a complaint, then no refund or answer is offered; a write without the CSRF token is refused 403',
   { skip: missing || false },
   async () => {
     const no = await paidOrder(300);
@@ -177,6 +224,10 @@ test(
       await page.getByText('CN¥3.00').first().waitFor(bounded);
       assert.equal(await page.getByRole('button', { name: /Refund/ }).count(), 0);
       await shot(page, '06-viewer');
+      const complaint = await raise(t, provider, shop.subMchid);
+      await page.goto(`${t.baseUrl}/portal/complaints/${complaint.complaint_id}`);
+      await page.getByTestId('respond-by').waitFor(bounded);
+      assert.equal(await page.getByTestId('complaint-respond').count(), 0, 'a viewer is offered no answer');
       // The page's own cookie, but no X-CSRF-Token: what a forged cross-site form would send.
       const answer = await page.evaluate(async (outTradeNo) => {
         const res = await fetch('/portal/v1/refunds', {

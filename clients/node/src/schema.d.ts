@@ -1734,6 +1734,106 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/portal/v1/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The tenant's consumer complaints, newest first (filter: state), each with respond_by and overdue
+     * @description The tenant's consumer complaints, newest first (filter: state), each with respond_by and overdue
+     */
+    get: operations['listPortalComplaints'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/complaints/{complaint_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the tenant's complaints: detail, negotiation history, the order it is about
+     * @description One of the tenant's complaints: detail, negotiation history, the order it is about
+     */
+    get: operations['getPortalComplaint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/complaints/{complaint_id}/responses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reply to the buyer at WeChat Pay (owner and staff; X-CSRF-Token); the first reply moves PENDING to PROCESSING
+     * @description Reply to the buyer at WeChat Pay (owner and staff; X-CSRF-Token); the first reply moves PENDING to PROCESSING
+     */
+    post: operations['createPortalComplaintResponse'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The tenant's events and their delivery state, newest first (filter: type)
+     * @description The tenant's events and their delivery state, newest first (filter: type)
+     */
+    get: operations['listPortalEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/events/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the tenant's events with every delivery attempt (another tenant's: 404)
+     * @description One of the tenant's events with every delivery attempt (another tenant's: 404)
+     */
+    get: operations['getPortalEvent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -14317,6 +14417,605 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listPortalComplaints: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              [key: string]: unknown;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getPortalComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the complaint */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createPortalComplaintResponse: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the session's csrf_token (GET /portal/v1/session) */
+        'X-CSRF-Token'?: string;
+      };
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          response_content: string;
+          response_images?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the reply */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listPortalEvents: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        type?:
+          | 'order.paid'
+          | 'order.closed'
+          | 'order.payment_failed'
+          | 'order.reversed'
+          | 'refund.succeeded'
+          | 'refund.closed'
+          | 'refund.abnormal'
+          | 'profit_sharing.finished'
+          | 'profit_sharing.returned'
+          | 'reconciliation.completed'
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of events */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description evt_... */
+              id: string;
+              /** @enum {string} */
+              type:
+                | 'order.paid'
+                | 'order.closed'
+                | 'order.payment_failed'
+                | 'order.reversed'
+                | 'refund.succeeded'
+                | 'refund.closed'
+                | 'refund.abnormal'
+                | 'profit_sharing.finished'
+                | 'profit_sharing.returned'
+                | 'reconciliation.completed'
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
+              /** @description RFC 3339 */
+              created_at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              delivery: {
+                /** @enum {string} */
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+                attempts: number;
+                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+                next_attempt_at: string | null;
+                last_attempt_at: string | null;
+                last_http_status: number | null;
+                last_error: string | null;
+                delivered_at: string | null;
+              };
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getPortalEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the event */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            event: {
+              /** @description evt_... */
+              id: string;
+              /** @enum {string} */
+              type:
+                | 'order.paid'
+                | 'order.closed'
+                | 'order.payment_failed'
+                | 'order.reversed'
+                | 'refund.succeeded'
+                | 'refund.closed'
+                | 'refund.abnormal'
+                | 'profit_sharing.finished'
+                | 'profit_sharing.returned'
+                | 'reconciliation.completed'
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
+              /** @description RFC 3339 */
+              created_at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              delivery: {
+                /** @enum {string} */
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+                attempts: number;
+                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+                next_attempt_at: string | null;
+                last_attempt_at: string | null;
+                last_http_status: number | null;
+                last_error: string | null;
+                delivered_at: string | null;
+              };
+              delivery_attempts: {
+                attempt: number;
+                /** @description RFC 3339 */
+                at: string;
+                url: string;
+                http_status: number | null;
+                duration_ms: number;
+                /** @description first 200 characters of the answer */
+                response_snippet: string | null;
+                error: string | null;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
         };
       };
       /** @description FREQUENCY_LIMITED */

@@ -1,13 +1,15 @@
 /**
- * The console's names for the API's types, derived from the generated `paths` (./schema.d.ts).
+ * The console's names for the API's types, derived from the generated `paths` of the typed client
+ * (clients/node/src/schema.d.ts, written by `npm run contract`): one generated file for the client
+ * and the console, so they never disagree.
  *
  * The server's document does not describe every answer yet: many are free-form objects or have no
  * schema at all. Where it is silent, `Data` falls back to a loose JSON object; where it says
- * `unknown`, `Loosen` reads it as `any`. When `npm run console:api` picks up a tighter document,
+ * `unknown`, `Loosen` reads it as `any`. When `npm run contract` picks up a tighter document,
  * these types tighten by themselves and any page that reads a field the API does not have stops
  * compiling: pages never need rewriting to profit from a better document.
  */
-import type { paths } from './schema';
+import type { paths } from '../../../clients/node/src/schema';
 
 export type { paths };
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

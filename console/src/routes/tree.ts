@@ -2,8 +2,7 @@
  * Every route of the app. A surface is a subtree (routes/<surface>/route.tsx and its page folders);
  * a page is a folder with its `route.tsx` (path, search params, loader, nav entry) and lazily loaded
  * components. The portal (routes/portal/, pages chosen by the tenant user's role) joins as a sibling
- * subtree of the console; the operator-only pages still to come (platform keys, tenant
- * users) are new folders under routes/console/ with their own nav entry.
+ * subtree of the console; a new page is a new folder with its own nav entry.
  */
 import { indexRoute, rootRoute } from './root';
 import { consoleRoute } from './console/route';
@@ -28,6 +27,10 @@ import { portalInvitationRoute } from './portal/invitation/route';
 import { portalOrderRoute, portalOrdersRoute } from './portal/orders/route';
 import { portalBillsRoute } from './portal/bills/route';
 import { portalOnboardingRoute } from './portal/onboarding/route';
+import { portalComplaintRoute, portalComplaintsRoute } from './portal/complaints/route';
+import { portalEventRoute, portalEventsRoute } from './portal/events/route';
+import { portalProfitSharingRoute } from './portal/profit-sharing/route';
+import { portalSecurityRoute } from './portal/security/route';
 
 export const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -58,5 +61,17 @@ export const routeTree = rootRoute.addChildren([
   ]),
   portalSignInRoute,
   portalInvitationRoute,
-  portalRoute.addChildren([portalIndexRoute, portalOrdersRoute, portalOrderRoute, portalBillsRoute, portalOnboardingRoute]),
+  portalRoute.addChildren([
+    portalIndexRoute,
+    portalOrdersRoute,
+    portalOrderRoute,
+    portalComplaintsRoute,
+    portalComplaintRoute,
+    portalBillsRoute,
+    portalProfitSharingRoute,
+    portalEventsRoute,
+    portalEventRoute,
+    portalOnboardingRoute,
+    portalSecurityRoute,
+  ]),
 ]);

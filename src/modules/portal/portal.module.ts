@@ -6,6 +6,8 @@ import { portalUsersRouter } from './portal-users.routes';
 import { portalSessionRouter } from './portal-session.routes';
 import { portalPaymentsRouter } from './portal-payments.routes';
 import { portalAccountRouter } from './portal-account.routes';
+import { portalComplaintsRouter } from './portal-complaints.routes';
+import { portalEventsRouter } from './portal-events.routes';
 
 /**
  * The sub-merchant portal's back end: tenant users invited by operators, password (scrypt) and
@@ -19,5 +21,12 @@ export const portalModule: AppModule = {
     c.registerSingleton(PortalRepository);
     c.registerSingleton(PortalUsersService);
   },
-  routers: (c) => [portalUsersRouter(c), portalSessionRouter(c), portalPaymentsRouter(c), portalAccountRouter(c)],
+  routers: (c) => [
+    portalUsersRouter(c),
+    portalSessionRouter(c),
+    portalPaymentsRouter(c),
+    portalAccountRouter(c),
+    portalComplaintsRouter(c),
+    portalEventsRouter(c),
+  ],
 };

@@ -42,8 +42,8 @@ interface Split {
   finished_at?: string | null;
 }
 
-/** The split or return an event carries (its `data`, or the object inside it). */
-function splitOf(e: Event): Split {
+/** The split or return an event carries (its `data`, or the object inside it); the portal's page reads it too. */
+export function splitOf(e: Pick<Event, 'data'>): Split {
   const d = e.data as Record<string, unknown>;
   return ((d.profit_sharing_order ?? d.profit_sharing_return ?? d) as Split) ?? {};
 }
@@ -154,7 +154,8 @@ function common(t: ReturnType<typeof useT>) {
   ];
 }
 
-function Receivers({ list }: { list: SplitReceiver[] }) {
+/** Each receiver's share and result (the portal's page shows it too). */
+export function Receivers({ list }: { list: SplitReceiver[] }) {
   const t = useT();
   return (
     <Table<SplitReceiver>

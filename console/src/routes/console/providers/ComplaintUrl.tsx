@@ -22,7 +22,8 @@ export function ComplaintUrl({ spMchid }: { spMchid: string }) {
   const replace = useApiMutation('put', PATH);
   const remove = useApiMutation('delete', PATH);
   const none = current.error instanceof ApiError && current.error.status === 404;
-  const url = current.data?.registration.url;
+  // After a delete the refetch answers 404 while the query still holds the old data: the 404 wins.
+  const url = none ? undefined : current.data?.registration.url;
   const save = async (v: { url?: string }) => {
     const body = v.url?.trim() ? { url: v.url.trim() } : {};
     const out = url ? await replace.mutateAsync({ ...at, body }) : await register.mutateAsync({ ...at, body });
