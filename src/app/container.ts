@@ -57,6 +57,7 @@ export async function buildContainer(config: Config, opts: BuildOptions = {}): P
     poolMax: config.db.poolMax,
     debug: config.db.debug,
     migrate: config.db.migrateOnStart,
+    createDatabase: config.profile !== 'production',
     log: (message) => logger.info({ component: 'orm' }, message),
   });
   c.register(TOKENS.Orm, { useValue: orm });

@@ -15,7 +15,7 @@ import { DataKeyRepository } from '../../platform/secrets/data-key.repository';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const keyring = masterKeyring(config.security.masterKey, config.security.previousMasterKeys);
-  const orm = await openDatabase(config.db.url, { migrate: config.db.migrateOnStart });
+  const orm = await openDatabase(config.db.url, { migrate: config.db.migrateOnStart, createDatabase: config.profile !== 'production' });
   try {
     const r = await rotateMasterKey(new DataKeyRepository(new Database(orm)), keyring, systemClock);
     console.log(

@@ -8,7 +8,7 @@ import { openDatabase, dialectOf } from '../schema';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const orm = await openDatabase(config.db.url, { migrate: true });
+  const orm = await openDatabase(config.db.url, { migrate: true, createDatabase: config.profile !== 'production' });
   const applied =
     dialectOf(config.db.url) === 'mysql'
       ? (await orm.getMigrator().getExecutedMigrations()).map((m) => m.name)

@@ -13,6 +13,7 @@ import { DISCREPANCY_KINDS, type DiscrepancyKind } from './bills.entity';
 import { discrepancyView, runView } from './bills.view';
 import { assertBillDate } from './dates';
 import { providerFundflow } from './fundflow';
+import { safeBillCsv } from './safe-bill-csv';
 import type { Clock } from '../../platform/clock';
 
 const spMchid = z.string().regex(/^\d{1,16}$/, 'must be a mchid (digits)');
@@ -143,7 +144,7 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
         throw knownAppError(err) ? err : new AppError('UPSTREAM_ERROR', (err as Error).message, { retryable: true });
       });
       if (csv === undefined) throw AppError.notFound(`fund-flow bill ${params.bill_date} ${query.account_type} (no movements that day)`);
-      res.type('text/csv; charset=utf-8').send(csv);
+      res.type('text/csv; charset=utf-8').send(safeBillCsv(csv));
       return undefined;
     },
   );

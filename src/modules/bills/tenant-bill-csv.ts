@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors/errors';
 import type { ReconciliationService } from './reconciliation.service';
 import { yuanText } from './money';
 import { tenantCsvLine } from './trade-bill-parser';
+import { safeBillCsv } from './safe-bill-csv';
 
 const HEADER =
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,' +
@@ -28,7 +29,7 @@ export async function writeTenantBill(
   if (type === 'fundflow') {
     const file = await service.repo.file(run.id, tenant.id);
     if (!file) throw AppError.notFound(`fund-flow bill of ${billDate}`);
-    res.send(file.content);
+    res.send(safeBillCsv(file.content));
     return;
   }
   if (run.rowsPurgedAt !== null) throw AppError.notFound(`trade bill rows of ${billDate} (deleted bills.keepStagedDays after the run)`);

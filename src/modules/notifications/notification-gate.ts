@@ -1,7 +1,7 @@
 import { decryptResource, type CredentialsProvider, type PlatformKeys } from '@partnerpay/wxpay';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logging/logger';
-import type { KeyValueStore } from '../../platform/kv/kv';
+import type { KeyValueStore, RateLimiter } from '../../platform/kv/kv';
 import { newId } from '../../platform/ids';
 import type { TenantDirectory } from '../tenancy';
 import type { HandlerResult, NotificationEnvelope, NotificationHandler } from './notification-handler';
@@ -21,6 +21,18 @@ export interface GateAnswer {
 
 /** Signatures are only valid for 5 minutes, so a nonce needs remembering a little longer than that. */
 const REPLAY_WINDOW_MS = 10 * 60_000;
+
+/** Bytes of an unauthenticated refused body kept in its sample row (the rest is never stored). */
+const BODY_SAMPLE_CHARS = 512;
+
+/** Refusals that anyone can cause without a key (no valid signature): sampled, not logged one row each. */
+const UNAUTHENTICATED_CHECKS = new Set(['signature', 'tenant_suspended']);
+
+/** How many unauthenticated refusals per tenant and minute keep a notification_log row (the rest are only counted). */
+export interface RefusalSampling {
+  limiter: RateLimiter;
+  perMinute: number;
+}
 
 const ok = (message = '成功'): GateAnswer => ({ status: 200, body: { code: 'SUCCESS', message } });
 const fail = (status: number, message: string): GateAnswer => ({ status, body: { code: 'FAIL', message } });
@@ -61,6 +73,7 @@ export class NotificationGate {
     private readonly logger: Logger,
     handlers: NotificationHandler[],
     private readonly metrics?: Metrics,
+    private readonly sampling?: RefusalSampling,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.kind, h]));
     this.unknownPaths = new UnknownNotifyPaths(logger, clock);
@@ -115,7 +128,7 @@ export class NotificationGate {
           envelope: claimed,
           verification: verified.reason,
           outcome: 'refused',
-          detail: { check: 'signature', reason: verified.reason },
+          detail: { check: 'signature', reason: verified.reason, body_sample: printable(body.slice(0, BODY_SAMPLE_CHARS)) },
         },
         401,
         `signature refused: ${verified.reason}`,
@@ -185,9 +198,27 @@ export class NotificationGate {
   }
 
   private async refuse(r: Record_, status: number, message: string): Promise<GateAnswer> {
-    this.logger.warn({ security: true, tenant_id: r.tenantId, kind: r.kind, serial: r.serial, ...r.detail }, 'notification refused');
+    if (UNAUTHENTICATED_CHECKS.has(String(r.detail?.check)) && !(await this.sampled(r.tenantId))) {
+      // Past this tenant's sample for the minute: counted in the metrics only, no row and no line.
+      this.countOutcome(r);
+      return fail(status, message);
+    }
+    const { body_sample: _sample, ...detail } = r.detail ?? {};
+    this.logger.warn({ security: true, tenant_id: r.tenantId, kind: r.kind, serial: r.serial, ...detail }, 'notification refused');
     await this.log(r);
     return fail(status, message);
+  }
+
+  /**
+   * Whether this unauthenticated refusal is one of the tenant's sample for the minute (a row with
+   * its first bytes). Unsigned POSTs cost anyone nothing to send: without a cap each would be a row.
+   */
+  private async sampled(tenantId: string): Promise<boolean> {
+    if (!this.sampling) return true;
+    const hit = await this.sampling.limiter
+      .hit(`notify:refused:${tenantId}`, this.sampling.perMinute, 60_000)
+      .catch(() => ({ allowed: false }));
+    return hit.allowed;
   }
 
   private observeDelay(spMchid: string, tenantId: string, kind: string, successTime: unknown): void {

@@ -35,6 +35,10 @@ export const notificationsModule: AppModule = {
             cc.resolve(TOKENS.Logger),
             cc.isRegistered(TOKENS.NotificationHandler, true) ? cc.resolveAll<NotificationHandler>(TOKENS.NotificationHandler) : [],
             cc.isRegistered(Metrics, true) ? cc.resolve(Metrics) : undefined,
+            {
+              limiter: cc.resolve(TOKENS.RateLimiter),
+              perMinute: cc.resolve<Config>(TOKENS.Config).notifications.refusedSamplesPerMinute,
+            },
           ),
       ),
     });

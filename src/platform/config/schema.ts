@@ -133,6 +133,12 @@ export const configSchema = z
     notifications: z.object({
       /** notification_log rows older than this are deleted by a background job. */
       retentionDays: z.number().int().min(1).default(90),
+      /**
+       * Unsigned (or badly signed) POSTs to a real tenant's notify path that keep a notification_log
+       * row, with the body's first 512 characters, per tenant per minute; the rest are only counted
+       * (partnerpay_notifications_received_total{outcome="refused"}).
+       */
+      refusedSamplesPerMinute: z.number().int().min(0).default(10),
     }),
     bills: z
       .object({

@@ -35,6 +35,11 @@ export interface DatabaseSchema {
 
 export interface OrmOptions {
   schema: DatabaseSchema;
+  /**
+   * Whether a missing MySQL database may be created (demo and tests). Production refuses: a
+   * mistyped DB_NAME must not start an empty partnerpay. Default true.
+   */
+  createDatabase?: boolean;
   poolMax?: number;
   debug?: boolean;
   log?: OrmLog;
@@ -83,6 +88,7 @@ export function ormOptions(url: string, opts: OrmOptions): Options<AbstractSqlDr
     clientUrl: url.replace(/^mariadb:/, 'mysql:'),
     pool: { min: 0, max: opts.poolMax ?? 10 },
     // utf8mb4 so descriptions with any character round-trip; timezone pinned so DATETIMEs are UTC.
+    ensureDatabase: opts.createDatabase !== false,
     charset: 'utf8mb4',
     timezone: '+00:00',
   } as Options<AbstractSqlDriver>;
@@ -94,6 +100,7 @@ export function ormOptions(url: string, opts: OrmOptions): Options<AbstractSqlDr
  */
 export async function openDatabase(url: string, opts: OrmOptions & { migrate?: boolean }): Promise<Orm> {
   const orm = (await MikroORM.init(ormOptions(url, opts))) as Orm;
+  if (dialectOf(url) === 'mysql' && opts.createDatabase === false) await assertDatabaseExists(orm, url);
   if (dialectOf(url) === 'sqlite') {
     // A file database journals in WAL mode: a commit appends to the log and syncs it once, instead of
     // creating, syncing and deleting a rollback journal per write (measured in bench/README.md).
@@ -102,4 +109,24 @@ export async function openDatabase(url: string, opts: OrmOptions & { migrate?: b
     await orm.schema.updateSchema();
   } else if (opts.migrate !== false) await orm.getMigrator().up();
   return orm;
+}
+
+/** MySQL's "Unknown database". */
+const ER_BAD_DB_ERROR = 1049;
+
+/**
+ * Throws, naming the database and the server, when `url`'s database does not exist (before the
+ * migrator could create it: it always would). Other connection failures surface later as they are.
+ */
+async function assertDatabaseExists(orm: Orm, url: string): Promise<void> {
+  const check = await orm.em.getConnection().checkConnection();
+  if (check.ok || (check.error as { errno?: number } | undefined)?.errno !== ER_BAD_DB_ERROR) return;
+  await orm.close(true);
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const name = decodeURIComponent(u.pathname.slice(1));
+  throw new Error(
+    `database "${name}" does not exist on ${u.hostname}:${u.port || '3306'}; partnerpay creates a missing database only ` +
+      `in the demo and tests. Create it (CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci) ` +
+      'or correct DB_NAME / DATABASE_URL',
+  );
 }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { appendDemoKeys } from './demo-keys-file';
 import type { DependencyContainer } from 'tsyringe';
 import type { AppModule } from '../../platform/module';
 import { TOKENS } from '../../platform/tokens';
@@ -90,7 +90,8 @@ function registerDemoComplaintUrl(c: DependencyContainer, triesLeft = 20): void 
 
 /**
  * New demo tenants' keys, once, as one block a person can read (never into the JSON log), and into
- * <stateDir>/demo-tenant-keys.txt (mode 600) so a scrolled-away terminal does not lose them.
+ * <stateDir>/demo-tenant-keys.txt (mode 600, appended under the database's name) so a scrolled-away
+ * terminal or a start against another database does not lose them.
  */
 function printDemoKeys(config: Config, results: SyncResult[]): void {
   const created = results.filter((r) => r.secret_key);
@@ -103,9 +104,7 @@ function printDemoKeys(config: Config, results: SyncResult[]): void {
   let saved = '';
   if (config.simulator.stateDir) {
     const file = join(resolve(config.simulator.stateDir), 'demo-tenant-keys.txt');
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600);
+    appendDemoKeys(file, config.db.url, lines.join('\n'));
     saved = `\n  (also in ${file}, mode 600)`;
   }
   const rule = '='.repeat(72);

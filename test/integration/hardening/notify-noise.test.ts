@@ -10,6 +10,9 @@ import type { Logger } from '../../../src/platform/logging/logger';
 import type { NotificationGate } from '../../../src/modules/notifications/notification-gate';
 import { notificationRetentionJob } from '../../../src/modules/notifications/notification-retention';
 import { NotificationRepository } from '../../../src/modules/notifications/notification.repository';
+import { rsaPems } from '../../support/tenancy';
+import { givenWechatProvider, givenWechatTenant } from '../../support/payments';
+import { sample, scrape } from '../../support/metrics';
 
 let t: TestApp;
 before(async () => {
@@ -40,6 +43,38 @@ test('When unauthenticated POSTs hit /notify for tenants that do not exist, then
   }
   assert.equal(await logCount(), before);
   assert.equal(gate.unknownPaths.pending, 59, 'one warning line for the first, the rest counted until the minute is over');
+});
+
+test("When 100 unsigned POSTs hit a real tenant's notify path, then each is 401 and counted, and only a bounded sample is kept", async () => {
+  const tenant = await givenWechatTenant(t, await givenWechatProvider(t, rsaPems()));
+  const perMinute = t.config.notifications.refusedSamplesPerMinute;
+  assert.equal(perMinute, 10, 'the default');
+  const big = 'x'.repeat(4000);
+  for (let i = 0; i < 100; i++) {
+    const res = await request(t.http)
+      .post(`/notify/${tenant.id}/transactions`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ id: `EV-${i}`, event_type: 'TRANSACTION.SUCCESS', padding: big }));
+    assert.equal(res.status, 401);
+    assert.equal(res.body.code, 'FAIL');
+  }
+  assert.equal(await logCount('tenant_id = ?', [tenant.id]), perMinute, 'one row each for the sample only');
+  const rows = (await orm()
+    .em.fork()
+    .getConnection()
+    .execute('select detail from notification_log where tenant_id = ?', [tenant.id])) as Array<{ detail: string }>;
+  for (const r of rows) {
+    const detail = JSON.parse(r.detail) as { check: string; body_sample: string };
+    assert.equal(detail.check, 'signature');
+    assert.equal(detail.body_sample.length, 512, 'the body is kept capped');
+    assert.match(detail.body_sample, /^\{"id":"EV-\d+"/);
+  }
+  const refused = sample(await scrape(t), 'partnerpay_notifications_received_total', {
+    tenant_id: tenant.id,
+    outcome: 'refused',
+    check: 'signature',
+  });
+  assert.equal(refused, 100, 'every refusal is counted');
 });
 
 test('When the retention job runs, then notification_log rows older than retentionDays are deleted and newer ones kept', async () => {
