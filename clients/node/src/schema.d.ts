@@ -514,8 +514,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List orders (filters: tenant_id, state, out_trade_no, created_from/created_to), newest first
-     * @description List orders (filters: tenant_id, state, out_trade_no, created_from/created_to), newest first
+     * List orders (filters: tenant_id, state, trade_type, out_trade_no, created_from/created_to), newest first
+     * @description List orders (filters: tenant_id, state, trade_type, out_trade_no, created_from/created_to), newest first
      */
     get: operations['listOrders'];
     put?: never;
@@ -6307,7 +6307,8 @@ export interface operations {
         limit?: number;
         cursor?: string;
         tenant_id?: string;
-        state?: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
+        state?: 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND' | 'REVOKED';
+        trade_type?: 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
         out_trade_no?: string;
         created_from?: string;
         created_to?: string;
