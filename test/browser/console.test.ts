@@ -196,6 +196,7 @@ test(
       const row = page.getByTestId('orders-table').getByRole('row', { name: new RegExp(paid.outTradeNo) });
       await row.getByText('REFUND').waitFor(bounded);
       await row.getByText('CN¥1.00').waitFor(bounded);
+      await row.getByRole('cell', { name: 'JSAPI', exact: true }).waitFor(bounded);
       await row.getByText('CN¥0.50').waitFor(bounded);
       assert.match(page.url(), new RegExp(`out_trade_no=${paid.outTradeNo}`), 'the search is in the URL');
       await row.getByRole('link', { name: paid.outTradeNo }).click();

@@ -7,10 +7,12 @@ import { operatorAuth } from '../operators';
 import { OrderService } from './order.service';
 import { OrderRepository } from './order.repository';
 import { adminOrderView } from './order.view';
+import { TRADE_TYPES } from './order.input';
 
 const listQuery = pageQuery.extend({
   tenant_id: z.string().max(40).optional(),
-  state: z.enum(['NOTPAY', 'SUCCESS', 'CLOSED', 'PAYERROR', 'REFUND']).optional(),
+  state: z.enum(['NOTPAY', 'USERPAYING', 'SUCCESS', 'CLOSED', 'PAYERROR', 'REFUND', 'REVOKED']).optional(),
+  trade_type: z.enum(TRADE_TYPES).optional(),
   out_trade_no: z.string().max(32).optional(),
   transaction_id: z.string().max(32).optional(),
   created_from: z.iso.datetime({ offset: true }).optional(),
@@ -27,7 +29,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'get',
       path: '/admin/v1/orders',
-      summary: 'List orders (filters: tenant_id, state, out_trade_no, transaction_id, created_from/created_to), newest first',
+      summary: 'List orders (filters: tenant_id, state, trade_type, out_trade_no, transaction_id, created_from/created_to), newest first',
       tags: ['admin'],
       auth: 'operator',
       query: listQuery,
@@ -40,6 +42,7 @@ export function adminOrdersRouter(c: DependencyContainer): ApiRouter {
         {
           tenantId: query.tenant_id,
           state: query.state,
+          tradeType: query.trade_type,
           outTradeNo: query.out_trade_no,
           transactionId: query.transaction_id,
           createdFrom: query.created_from ? Date.parse(query.created_from) : undefined,

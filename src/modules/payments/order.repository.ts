@@ -15,6 +15,7 @@ export const REFUND_STATE_DESC = '转入退款';
 export interface OrderFilter {
   tenantId?: string;
   state?: TradeState;
+  tradeType?: string;
   outTradeNo?: string;
   transactionId?: string;
   createdFrom?: number;
@@ -168,6 +169,7 @@ export class OrderRepository {
     };
     if (f.tenantId) add('tenant_id = ?', f.tenantId);
     if (f.state) add('trade_state = ?', f.state);
+    if (f.tradeType) add('trade_type = ?', f.tradeType);
     if (f.outTradeNo) add('out_trade_no = ?', f.outTradeNo);
     if (f.transactionId) add('transaction_id = ?', f.transactionId);
     if (f.createdFrom !== undefined) add('created_at >= ?', f.createdFrom);

@@ -277,6 +277,8 @@ export class OrderService {
         try {
           prepayId = await this.prepay(sp, fresh);
         } catch (err) {
+          const settled = isUpstream(err, 'OUT_TRADE_NO_USED') ? await this.afterOutTradeNoUsed(sp, fresh, live) : undefined;
+          if (settled) return settled;
           throw await this.explainCreateFailure(sp, fresh, err);
         }
         const now = this.clock.now();
@@ -286,6 +288,30 @@ export class OrderService {
       // Short and renewed while held (Redis): after a kill -9 mid-order a retry waits seconds, not a minute.
       { ttlMs: 5_000, waitMs: 60_000 },
     );
+  }
+
+  /**
+   * WeChat Pay answered OUT_TRADE_NO_USED for our own order: when two nodes raced past the prepay
+   * lock (a stalled Redis), the other node's call may have placed it a moment ago, or the buyer has
+   * paid it since. Re-read the row for the prepay_id the other node saves (a few bounded looks) and
+   * ask WeChat Pay once how the order stands; undefined when neither explains it (a different order
+   * holds the number upstream: the caller answers 409 OUT_TRADE_NO_USED).
+   */
+  private async afterOutTradeNoUsed(
+    sp: ServiceProviderCredentials,
+    order: PaymentOrderRow,
+    live: (o: PaymentOrderRow) => boolean,
+  ): Promise<PaymentOrderRow | undefined> {
+    for (let look = 0; look < 5; look++) {
+      const row = await this.repo.findById(order.id);
+      if (row && (live(row) || row.tradeState !== 'NOTPAY')) return row;
+      if (look === 0) {
+        const synced = await this.sync(sp, row ?? order).catch(() => undefined);
+        if (synced && synced.tradeState !== 'NOTPAY') return synced;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return undefined;
   }
 
   /** Turns WeChat Pay's refusal of an order into the contract's error, syncing first when the order moved on. */

@@ -5,6 +5,9 @@ import request from 'supertest';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { startTestApp, type TestApp } from '../../support/app';
 import { rfc3339 } from '../../../src/platform/clock';
+import { TOKENS } from '../../../src/platform/tokens';
+import type { Orm } from '../../../src/platform/db/orm';
+import { reader, run } from '../../../src/platform/db/sql';
 import { rsaPems, admin } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, outTradeNo, simulatorOf, type Provider } from '../../support/payments';
 
@@ -378,4 +381,62 @@ test('When operators list orders, then filters and cursor paging work; tenants c
     .get('/admin/v1/orders')
     .set(...tenant.auth);
   assert.equal(asTenant.status, 401);
+});
+
+/**
+ * Makes the order look as it does to a second node that raced past the prepay lock: no prepay_id of
+ * its own yet, and a body WeChat Pay no longer matches (so WeChat Pay answers OUT_TRADE_NO_USED).
+ */
+async function asSecondNodeSeesIt(outNo: string): Promise<void> {
+  const orm = t.app.container.resolve<Orm>(TOKENS.Orm);
+  await run(reader(orm), 'update payment_order set prepay_id = null, prepay_at = null, description = ? where out_trade_no = ?', [
+    'raced',
+    outNo,
+  ]);
+}
+
+test('When WeChat Pay answers OUT_TRADE_NO_USED for an order another node placed, then its prepay_id is reused; for one paid since, 409 ORDER_PAID', async () => {
+  const tenant = await givenWechatTenant(t, provider);
+  const orm = t.app.container.resolve<Orm>(TOKENS.Orm);
+  const body = orderBody(tenant);
+  const first = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(body)
+    .expect(201);
+  const prepayId = first.body.order.prepay_id as string;
+  const outNo = body.out_trade_no as string;
+  await asSecondNodeSeesIt(outNo);
+  // WeChat Pay answers slowly; meanwhile the other node saves the prepay_id its own call got.
+  simulatorOf(t).fault({ kind: 'latency', delay_ms: 1_000, count: 1, path_prefix: '/v3/pay/partner/transactions/jsapi' });
+  const asking = request(t.http)
+    .post(`/v1/orders/${outNo}/payment`)
+    .set(...tenant.auth)
+    .then((r) => r);
+  const deadline = Date.now() + 20_000;
+  while (jsapiCalls(outNo).length < 2) {
+    if (Date.now() > deadline) assert.fail('the second prepay call never reached WeChat Pay');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await run(reader(orm), 'update payment_order set prepay_id = ?, prepay_at = ? where out_trade_no = ?', [prepayId, Date.now(), outNo]);
+  const reused = await asking;
+  assert.equal(reused.status, 200, JSON.stringify(reused.body));
+  assert.equal(reused.body.order.prepay_id, prepayId, "the other node's prepay_id");
+  assert.equal(reused.body.payment.package, `prepay_id=${prepayId}`);
+
+  // Paid since (its notification not yet here): the query tells, and the answer says so.
+  const paid = orderBody(tenant);
+  const placed = await request(t.http)
+    .post('/v1/orders')
+    .set(...tenant.auth)
+    .send(paid)
+    .expect(201);
+  simulatorOf(t).fault({ kind: 'drop_notifications', count: 1 });
+  await simulatorOf(t).pay({ prepay_id: placed.body.order.prepay_id });
+  await asSecondNodeSeesIt(paid.out_trade_no as string);
+  const answer = await request(t.http)
+    .post(`/v1/orders/${paid.out_trade_no}/payment`)
+    .set(...tenant.auth);
+  assert.equal(answer.status, 409, JSON.stringify(answer.body));
+  assert.equal(answer.body.code, 'ORDER_PAID');
 });

@@ -258,3 +258,31 @@ test('When a NATIVE order is closed, then WeChat Pay closes it and it reads CLOS
   assert.equal(closed.body.order.trade_state, 'CLOSED');
   assert.equal(closed.body.order.trade_type, 'NATIVE');
 });
+
+test('When operators list orders by trade_type, then only that mode is answered, each row naming its mode; an unknown mode is 400', async () => {
+  const shop = await givenShop();
+  const native = base({ trade_type: 'NATIVE', appid: shop.appid });
+  const h5 = base({ trade_type: 'H5', appid: shop.appid, scene_info: h5Scene });
+  for (const body of [native, h5])
+    await request(t.http)
+      .post('/v1/orders')
+      .set(...shop.auth)
+      .send(body)
+      .expect(201);
+  const list = async (q: string) => {
+    const r = await request(t.http)
+      .get(`/admin/v1/orders?tenant_id=${shop.id}${q}`)
+      .set(...admin(t));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return (r.body.data as Array<{ out_trade_no: string; trade_type: string }>).map((o) => [o.out_trade_no, o.trade_type]);
+  };
+  assert.deepEqual(await list('&trade_type=NATIVE'), [[native.out_trade_no, 'NATIVE']]);
+  assert.deepEqual(await list('&trade_type=H5'), [[h5.out_trade_no, 'H5']]);
+  assert.deepEqual(await list('&trade_type=MICROPAY'), []);
+  assert.equal((await list('')).length, 2);
+  const bad = await request(t.http)
+    .get(`/admin/v1/orders?trade_type=MWEB`)
+    .set(...admin(t));
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.detail.fields[0].field, 'trade_type');
+});

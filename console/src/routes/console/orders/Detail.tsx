@@ -40,6 +40,7 @@ export function OrderDetail() {
           {order.sp_mchid} / {order.sub_mchid}
         </Descriptions.Item>
         <Descriptions.Item label="appid">{order.appid}</Descriptions.Item>
+        <Descriptions.Item label="trade_type">{order.trade_type}</Descriptions.Item>
         <Descriptions.Item label="description">{order.description}</Descriptions.Item>
         <Descriptions.Item label="trade_state">
           <StateTag value={order.trade_state} /> {order.trade_state_desc}

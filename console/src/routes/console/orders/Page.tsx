@@ -1,4 +1,4 @@
-/** Orders of every tenant: search by out_trade_no, tenant, state and Beijing days; paged by the API's cursor. */
+/** Orders of every tenant: search by out_trade_no, tenant, state, payment mode (trade_type) and Beijing days; paged by the API's cursor. */
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import type { Row } from '../../../api/types';
@@ -6,7 +6,7 @@ import { useT } from '../../../i18n';
 import { Filters, ListTable } from '../../../ui/list';
 import { Page } from '../../../ui/Page';
 import { Money, StateTag, Time } from '../../../ui/format';
-import { ordersQuery, ordersRoute, TRADE_STATES } from './route';
+import { ordersQuery, ordersRoute, TRADE_STATES, TRADE_TYPES } from './route';
 
 type Order = Row<'/admin/v1/orders'>;
 
@@ -25,6 +25,7 @@ export function OrdersPage() {
           { name: 'transaction_id', label: 'transaction_id', width: 260 },
           { name: 'tenant_id', label: 'tenant_id', width: 240 },
           { name: 'state', label: 'trade_state', options: TRADE_STATES },
+          { name: 'trade_type', label: 'trade_type', options: TRADE_TYPES },
           { name: 'from', label: t('common.from'), day: true },
           { name: 'to', label: t('common.to'), day: true },
         ]}
@@ -54,6 +55,7 @@ export function OrdersPage() {
               </Link>
             ),
           },
+          { title: 'trade_type', dataIndex: 'trade_type' },
           { title: 'trade_state', dataIndex: 'trade_state', render: (v: string) => <StateTag value={v} /> },
           { title: t('orders.amount'), dataIndex: ['amount', 'total'], align: 'right', render: (v: number) => <Money fen={v} /> },
           {

@@ -5,8 +5,18 @@ import type { Query } from '../../../api/types';
 import { cursor, day, dayRange, oneOf, PAGE_SIZE, text } from '../../../lib/search';
 import { consoleRoute } from '../route';
 
-export const TRADE_STATES = ['NOTPAY', 'SUCCESS', 'REFUND', 'CLOSED', 'PAYERROR'] as const satisfies readonly NonNullable<
-  Query<'/admin/v1/orders'>['state']
+export const TRADE_STATES = [
+  'NOTPAY',
+  'USERPAYING',
+  'SUCCESS',
+  'REFUND',
+  'CLOSED',
+  'PAYERROR',
+  'REVOKED',
+] as const satisfies readonly NonNullable<Query<'/admin/v1/orders'>['state']>[];
+/** The payment modes (trade_type) an order is created with. */
+export const TRADE_TYPES = ['JSAPI', 'NATIVE', 'H5', 'APP', 'MICROPAY'] as const satisfies readonly NonNullable<
+  Query<'/admin/v1/orders'>['trade_type']
 >[];
 
 const search = z.object({
@@ -14,6 +24,7 @@ const search = z.object({
   transaction_id: text(32),
   tenant_id: text(40),
   state: oneOf(TRADE_STATES),
+  trade_type: oneOf(TRADE_TYPES),
   from: day,
   to: day,
   cursor,
