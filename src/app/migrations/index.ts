@@ -18,6 +18,7 @@ import { Migration20261127002509_InitialSchema } from './Migration20261127002509
 import { Migration20261205120000_FundsLedger } from './Migration20261205120000_FundsLedger';
 import { Migration20261205171500_PaymentModes } from './Migration20261205171500_PaymentModes';
 import { Migration20261205173000_MicropayFollow } from './Migration20261205173000_MicropayFollow';
+import { Migration20261205200000_CombinedOrders } from './Migration20261205200000_CombinedOrders';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205173230_Portal', class: Migration20261205173230_Portal },
   { name: 'Migration20261205171500_PaymentModes', class: Migration20261205171500_PaymentModes },
   { name: 'Migration20261205173000_MicropayFollow', class: Migration20261205173000_MicropayFollow },
+  { name: 'Migration20261205200000_CombinedOrders', class: Migration20261205200000_CombinedOrders },
 ];
