@@ -61,7 +61,12 @@ export class CombineSim {
    * (PAYERROR); then WeChat Pay's one TRANSACTION.SUCCESS notification with the combine resource
    * (none when no sub-order was paid). Resolves after the first delivery attempt.
    */
-  async pay(sel: { combine_out_trade_no?: string; prepay_id?: string; sp_mchid?: string; fail?: string[] }): Promise<Record<string, unknown>> {
+  async pay(sel: {
+    combine_out_trade_no?: string;
+    prepay_id?: string;
+    sp_mchid?: string;
+    fail?: string[];
+  }): Promise<Record<string, unknown>> {
     const c = this.find(sel.combine_out_trade_no, sel.sp_mchid, sel.prepay_id);
     const fail = new Set(sel.fail ?? []);
     const unknown = [...fail].filter((n) => !c.subs.some((o) => o.out_trade_no === n));
