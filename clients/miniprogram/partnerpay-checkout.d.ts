@@ -19,6 +19,7 @@ export type CheckoutErrorCode =
   | 'NOT_CONFIRMED'
   | 'NETWORK_ERROR'
   | 'PARAM_ERROR'
+  | 'PARTIALLY_PAID'
   | 'NOT_FOUND'
   | 'ORDER_CLOSED'
   | 'PAYER_MISMATCH'
@@ -43,6 +44,18 @@ export interface CheckoutError {
 
 export type CheckoutResult = { ok: true; order: CheckoutOrder } | { ok: false; error: CheckoutError; order?: CheckoutOrder };
 
+/** A combined order (合单) as GET /platform/v1/combined-orders/{combine_out_trade_no} shows it (what `check` resolves to). */
+export interface CombinedOrderView {
+  id: string;
+  combine_out_trade_no: string;
+  /** SUCCESS: every sub-order paid; PARTIAL: they ended differently; CLOSED; NOTPAY. */
+  state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PARTIAL';
+  sub_orders: Array<CheckoutOrder & { tenant_id: string }>;
+}
+
+export type CombinedResult =
+  { ok: true; combinedOrder: CombinedOrderView } | { ok: false; error: CheckoutError; combinedOrder?: CombinedOrderView };
+
 export interface CheckoutOptions {
   /** partnerpay's API root (configure it as a request-legal domain of the mini-program). */
   baseUrl: string;
@@ -60,6 +73,16 @@ export interface Checkout {
   getOrder(orderId: string, clientSecret: string): Promise<CheckoutResult>;
   /** Polls until the order is final or the poll timeout passes (`NOT_CONFIRMED`). */
   waitForResult(orderId: string, clientSecret: string): Promise<CheckoutResult>;
+  /**
+   * Pays a combined order (合单): `payment` from your back end's POST /platform/v1/combined-orders, `check`
+   * asks your back end for the combined order (`{combined_order}` or the view itself). Never rejects.
+   */
+  payCombined(input: {
+    payment: Record<string, string>;
+    check: () => Promise<CombinedOrderView | { combined_order: CombinedOrderView }>;
+  }): Promise<CombinedResult>;
+  /** Polls `check` until the combined order is final or the poll timeout passes (`NOT_CONFIRMED`). */
+  waitForCombined(check: () => Promise<CombinedOrderView | { combined_order: CombinedOrderView }>): Promise<CombinedResult>;
 }
 
 export function createCheckout(options: CheckoutOptions): Checkout;

@@ -10,6 +10,10 @@
  * Flow: wx.login -> POST /mp/v1/orders/{id}/pay -> wx.requestPayment -> poll GET /mp/v1/orders/{id}
  * until the order is final (wx.requestPayment's success callback is not proof of payment).
  * It never rejects: every outcome is a value, { ok: true, order } or { ok: false, error, order? }.
+ *
+ * A combined order (合单) of several shops, placed by the ISV's back end with its platform key:
+ *   const result = await checkout.payCombined({ payment, check: () => myBackEnd.combinedOrder(no) });
+ *   // { ok: true, combinedOrder } once every sub-order is paid
  */
 'use strict';
 
@@ -158,7 +162,70 @@ function createCheckout(options) {
     });
   }
 
-  return { pay: pay, getOrder: getOrder, waitForResult: waitForResult };
+  /**
+   * Polls `check` (your back end's read of GET /platform/v1/combined-orders/{combine_out_trade_no}: the
+   * mini-program never holds the platform key) until the combined order is final or pollTimeoutMs passed.
+   */
+  function waitForCombined(check) {
+    var deadline = Date.now() + pollTimeoutMs;
+    function once() {
+      return Promise.resolve()
+        .then(check)
+        .then(
+          function (c) {
+            return { combinedOrder: c && c.combined_order ? c.combined_order : c };
+          },
+          function (err) {
+            return { error: (err && err.message) || 'check failed' };
+          },
+        )
+        .then(function (r) {
+          var c = r.combinedOrder;
+          if (c && c.state === 'SUCCESS') return { ok: true, combinedOrder: c };
+          if (c && (c.state === 'CLOSED' || c.state === 'PARTIAL')) {
+            var f =
+              c.state === 'CLOSED'
+                ? failure('ORDER_CLOSED', 'the combined order is closed')
+                : failure('PARTIALLY_PAID', 'some sub-orders were paid and others were not: the shops refund what was paid');
+            f.combinedOrder = c;
+            return f;
+          }
+          if (Date.now() >= deadline) {
+            var pending = failure('NOT_CONFIRMED', r.error || 'the payment is not confirmed yet; check the combined order again later', {
+              retryable: true,
+            });
+            if (c) pending.combinedOrder = c;
+            return pending;
+          }
+          return sleep(pollIntervalMs).then(once);
+        });
+    }
+    return once();
+  }
+
+  /**
+   * Pays a combined order (合单) of several shops: `payment` is what your back end got from
+   * POST /platform/v1/combined-orders (signed for the ISV's own AppID: call this in the ISV's
+   * mini-program), `check` a function that asks your back end for the combined order. The sheet's
+   * success is not proof: the combined order's state decides.
+   */
+  function payCombined(input) {
+    var payment = input && input.payment;
+    var check = input && input.check;
+    if (!payment || !payment.package || typeof check !== 'function')
+      return Promise.resolve(
+        failure('PARAM_ERROR', 'payment (from POST /platform/v1/combined-orders, via your back end) and check (a function) are required'),
+      );
+    return requestPayment(payment).then(function (p) {
+      if (!p.ok && p.cancelled) return failure('USER_CANCELLED', 'the buyer closed the payment sheet', { retryable: true });
+      return waitForCombined(check).then(function (result) {
+        if (!p.ok && !result.ok && result.error.code === 'NOT_CONFIRMED') return failure('PAYMENT_FAILED', p.message);
+        return result;
+      });
+    });
+  }
+
+  return { pay: pay, getOrder: getOrder, waitForResult: waitForResult, payCombined: payCombined, waitForCombined: waitForCombined };
 }
 
 module.exports = { createCheckout: createCheckout };

@@ -16,6 +16,7 @@ import { billsModule } from '../modules/bills';
 import { openPlatformModule } from '../modules/open-platform';
 import { checkoutModule } from '../modules/checkout';
 import { complaintsModule } from '../modules/complaints';
+import { combinedOrdersModule } from '../modules/combined-orders';
 import { portalModule } from '../modules/portal';
 import { simulatorModule } from '../surfaces/demo/simulator.module';
 import { demoModule } from '../surfaces/demo/demo.module';
@@ -40,6 +41,7 @@ export const MODULES: AppModule[] = [
   openPlatformModule,
   checkoutModule,
   complaintsModule,
+  combinedOrdersModule,
   portalModule,
   observabilityModule,
   complianceModule,

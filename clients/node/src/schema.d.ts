@@ -1498,6 +1498,130 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/v1/service-providers/{sp_mchid}/platform-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The provider's platform keys (live first; never the keys themselves)
+     * @description The provider's platform keys (live first; never the keys themselves)
+     */
+    get: operations['listPlatformKeys'];
+    put?: never;
+    /**
+     * Mint a platform key (pk_..., shown once) for the provider: it acts on that provider's tenants through /platform/v1 only
+     * @description Mint a platform key (pk_..., shown once) for the provider: it acts on that provider's tenants through /platform/v1 only
+     */
+    post: operations['createPlatformKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/service-providers/{sp_mchid}/platform-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke a platform key: from the next request on it is 401
+     * @description Revoke a platform key: from the next request on it is 401
+     */
+    delete: operations['revokePlatformKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/platform/v1/combined-orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a combined order (合单) over 2-50 sub-orders of the provider's active tenants, one upstream combine order, and what the buyer's client needs (signed for the provider's sp_appid)
+     * @description Create a combined order (合单) over 2-50 sub-orders of the provider's active tenants, one upstream combine order, and what the buyer's client needs (signed for the provider's sp_appid)
+     */
+    post: operations['createCombinedOrder'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/platform/v1/combined-orders/{combine_out_trade_no}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a combined order with its sub-orders (sync=true asks WeChat Pay first)
+     * @description Get a combined order with its sub-orders (sync=true asks WeChat Pay first)
+     */
+    get: operations['getCombinedOrder'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/platform/v1/combined-orders/{combine_out_trade_no}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Close every sub-order of an unpaid combined order together; 409 ORDER_PAID when any is paid
+     * @description Close every sub-order of an unpaid combined order together; 409 ORDER_PAID when any is paid
+     */
+    post: operations['closeCombinedOrder'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notify/sp/{sp_mchid}/combine-transactions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * WeChat Pay's one TRANSACTION.SUCCESS for a paid combined order (合单), applied to every sub-order once
+     * @description WeChat Pay's one TRANSACTION.SUCCESS for a paid combined order (合单), applied to every sub-order once
+     */
+    post: operations['receiveCombineNotification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/v1/tenants/{id}/users': {
     parameters: {
       query?: never;
@@ -1997,6 +2121,8 @@ export interface components {
       created_at: string;
       /** @description RFC 3339, +08:00 */
       expires_at: string;
+      /** @description only on a sub-order of a combined order (合单): the combined order it was paid with */
+      combine_out_trade_no?: string;
       tenant_id: string;
       sp_mchid: string;
     };
@@ -2050,6 +2176,79 @@ export interface components {
       after: unknown;
       at: string;
     };
+    /** @description A combined order (合单) across sub-merchants of one service provider */
+    CombinedOrder: {
+      /** @description cmb_... */
+      id: string;
+      combine_out_trade_no: string;
+      /** @enum {string} */
+      trade_type: 'JSAPI' | 'NATIVE' | 'H5' | 'APP';
+      /**
+       * @description from the sub-orders: all paid SUCCESS, all closed CLOSED, any unpaid NOTPAY, else PARTIAL (they ended differently)
+       * @enum {string}
+       */
+      state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PARTIAL';
+      sub_orders: {
+        /** @description ord_... */
+        id: string;
+        out_trade_no: string;
+        sub_mchid: string;
+        appid: string;
+        /**
+         * @description how the buyer pays (JSAPI by default)
+         * @enum {string}
+         */
+        trade_type: 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
+        description: string;
+        /** @enum {string} */
+        trade_state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND' | 'USERPAYING' | 'REVOKED';
+        trade_state_desc: string | null;
+        amount: {
+          /** @description integer fen */
+          total: number;
+          /** @description CNY */
+          currency: string;
+          /** @description integer fen */
+          payer_total?: number;
+        };
+        payer: {
+          openid: string;
+        } | null;
+        attach: string | null;
+        prepay_id: string | null;
+        transaction_id: string | null;
+        success_time: string | null;
+        /** @description integer fen */
+        refunded_total: number;
+        profit_sharing: boolean;
+        /** @description RFC 3339, +08:00 */
+        created_at: string;
+        /** @description RFC 3339, +08:00 */
+        expires_at: string;
+        /** @description only on a sub-order of a combined order (合单): the combined order it was paid with */
+        combine_out_trade_no?: string;
+        tenant_id: string;
+      }[];
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      /** @description RFC 3339, +08:00 */
+      expires_at: string;
+    };
+    CombinedOrderAnswer: {
+      combined_order: components['schemas']['CombinedOrder'];
+    };
+    /** @description A combined order and what the buyer's client needs to pay it */
+    CombinedOrderPaymentAnswer: {
+      combined_order: components['schemas']['CombinedOrder'];
+      payment:
+        | (
+            | components['schemas']['Payment']
+            | components['schemas']['AppPayReq']
+            | components['schemas']['NativePayment']
+            | components['schemas']['H5Payment']
+          )
+        | null;
+    };
     /** @description The 二清 rules and the dev-mode x payment-mode matrix */
     ComplianceCatalogue: {
       summary: string;
@@ -2074,6 +2273,20 @@ export interface components {
         }[];
         note: string;
       };
+    };
+    CreatedPlatformKey: {
+      /** @description pkey_... */
+      id: string;
+      sp_mchid: string;
+      name: string | null;
+      /** @description the first characters of the key, to tell keys apart */
+      prefix: string;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
+      /** @description pk_...: shown only in this answer */
+      platform_key: string;
     };
     DemoInboxEntry: {
       received_at: string;
@@ -2152,6 +2365,8 @@ export interface components {
       created_at: string;
       /** @description RFC 3339, +08:00 */
       expires_at: string;
+      /** @description only on a sub-order of a combined order (合单): the combined order it was paid with */
+      combine_out_trade_no?: string;
       /** @description only on orders created without payer: what the mini-program passes to /mp/v1 (ord_..._secret_...) */
       client_secret?: string;
     };
@@ -2189,6 +2404,22 @@ export interface components {
       /** @constant */
       signType: 'RSA';
       paySign: string;
+    };
+    /** @description A service provider's platform key (the key itself is shown once, at creation) */
+    PlatformKey: {
+      /** @description pkey_... */
+      id: string;
+      sp_mchid: string;
+      name: string | null;
+      /** @description the first characters of the key, to tell keys apart */
+      prefix: string;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
+    };
+    PlatformKeyList: {
+      data: components['schemas']['PlatformKey'][];
     };
     /** @description One notification WeChat Pay sent, and what became of it */
     ReceivedNotification: {
@@ -13025,6 +13256,822 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listPlatformKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the keys */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlatformKeyList'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createPlatformKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          name?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the key, shown only here */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedPlatformKey'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  revokePlatformKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description revoked */
+      204: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createCombinedOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description optional, at most 64 printable ASCII characters; the first answer is replayed for 24 h */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          combine_out_trade_no: string;
+          /**
+           * @default JSAPI
+           * @enum {string}
+           */
+          trade_type?: 'JSAPI' | 'NATIVE' | 'H5' | 'APP';
+          payer?: {
+            /** @description the buyer's openid under the provider's sp_appid */
+            openid: string;
+          };
+          scene_info?: {
+            payer_client_ip: string;
+            h5_info?: {
+              /** @enum {string} */
+              type: 'Wap' | 'iOS' | 'Android';
+              app_name?: string;
+              app_url?: string;
+              bundle_id?: string;
+              package_name?: string;
+            };
+          };
+          sub_orders: {
+            tenant_id: string;
+            out_trade_no: string;
+            description: string;
+            amount: {
+              total: number;
+              /**
+               * @default CNY
+               * @constant
+               */
+              currency?: 'CNY';
+            };
+            attach?: string;
+            profit_sharing?: boolean;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description the existing combined order with this combine_out_trade_no and body */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CombinedOrderPaymentAnswer'];
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CombinedOrderPaymentAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description OUT_TRADE_NO_USED, IDEMPOTENCY_CONFLICT, CONFLICT, ORDER_PAID, ORDER_CLOSED */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['OutTradeNoUsedError']
+            | components['schemas']['IdempotencyConflictError']
+            | components['schemas']['ConflictError']
+            | components['schemas']['OrderPaidError']
+            | components['schemas']['OrderClosedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description SECONDARY_CLEARING_FORBIDDEN */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondaryClearingForbiddenError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  getCombinedOrder: {
+    parameters: {
+      query?: {
+        sync?: 'true' | 'false';
+      };
+      header?: never;
+      path: {
+        combine_out_trade_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the combined order */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CombinedOrderAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  closeCombinedOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        combine_out_trade_no: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the closed combined order */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CombinedOrderAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description ORDER_PAID */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrderPaidError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
+        };
+      };
+    };
+  };
+  receiveCombineNotification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sp_mchid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description applied (to every sub-order) or already applied */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
+      };
+      /** @description refused by a cross-check: {"code":"FAIL"} */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
+      };
+      /** @description signature refused */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
+      };
+      /** @description no such service provider */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
+      };
+      /** @description our fault: WeChat Pay retries later */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
       /** @description SERVICE_UNAVAILABLE */

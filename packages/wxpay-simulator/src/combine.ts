@@ -41,10 +41,13 @@ export class CombineSim {
     this.combines.set(`${c.combine_mchid}:${c.combine_out_trade_no}`, c);
   }
 
-  /** Finds a combine order for the control API (sp_mchid needed only when several providers share the number). */
-  find(combineOutTradeNo: string, spMchid?: string): CombineOrder {
-    const found = [...this.combines.values()].filter(
-      (c) => c.combine_out_trade_no === combineOutTradeNo && (!spMchid || c.combine_mchid === spMchid),
+  /**
+   * Finds a combine order for the control API: by its prepay_id (what the buyer's WeChat app pays), or by
+   * combine_out_trade_no (and sp_mchid, needed only when several providers share the number).
+   */
+  find(combineOutTradeNo: string | undefined, spMchid?: string, prepayId?: string): CombineOrder {
+    const found = [...this.combines.values()].filter((c) =>
+      prepayId ? c.prepay_id === prepayId : c.combine_out_trade_no === combineOutTradeNo && (!spMchid || c.combine_mchid === spMchid),
     );
     if (found.length > 1)
       throw new ControlError(409, 'AMBIGUOUS', 'several service providers have this combine_out_trade_no: give sp_mchid');
@@ -58,8 +61,13 @@ export class CombineSim {
    * (PAYERROR); then WeChat Pay's one TRANSACTION.SUCCESS notification with the combine resource
    * (none when no sub-order was paid). Resolves after the first delivery attempt.
    */
-  async pay(sel: { combine_out_trade_no: string; sp_mchid?: string; fail?: string[] }): Promise<Record<string, unknown>> {
-    const c = this.find(sel.combine_out_trade_no, sel.sp_mchid);
+  async pay(sel: {
+    combine_out_trade_no?: string;
+    prepay_id?: string;
+    sp_mchid?: string;
+    fail?: string[];
+  }): Promise<Record<string, unknown>> {
+    const c = this.find(sel.combine_out_trade_no, sel.sp_mchid, sel.prepay_id);
     const fail = new Set(sel.fail ?? []);
     const unknown = [...fail].filter((n) => !c.subs.some((o) => o.out_trade_no === n));
     if (unknown.length) throw new ControlError(400, 'PARAM_ERROR', `fail names no sub-order of this combine order: ${unknown.join(', ')}`);

@@ -389,7 +389,12 @@ export class WxpaySimulator {
    * The buyer pays a 合单 as a whole, or with the sub-orders named in `fail` failing (PAYERROR); WeChat
    * Pay's one TRANSACTION.SUCCESS with the combine resource follows. Resolves after the first delivery attempt.
    */
-  payCombine(sel: { combine_out_trade_no: string; sp_mchid?: string; fail?: string[] }): Promise<Record<string, unknown>> {
+  payCombine(sel: {
+    combine_out_trade_no?: string;
+    prepay_id?: string;
+    sp_mchid?: string;
+    fail?: string[];
+  }): Promise<Record<string, unknown>> {
     return this.combine.pay(sel);
   }
 

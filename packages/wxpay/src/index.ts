@@ -20,3 +20,4 @@ export * from './resources';
 export * from './resources/onboarding';
 export * from './resources/profit-sharing';
 export * from './resources/complaints';
+export * from './resources/combine';

@@ -19,6 +19,7 @@ import { Migration20261205120000_FundsLedger } from './Migration20261205120000_F
 import { Migration20261205171500_PaymentModes } from './Migration20261205171500_PaymentModes';
 import { Migration20261205173000_MicropayFollow } from './Migration20261205173000_MicropayFollow';
 import { Migration20261205200000_LookupIndexes } from './Migration20261205200000_LookupIndexes';
+import { Migration20261205201000_CombinedOrders } from './Migration20261205201000_CombinedOrders';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205171500_PaymentModes', class: Migration20261205171500_PaymentModes },
   { name: 'Migration20261205173000_MicropayFollow', class: Migration20261205173000_MicropayFollow },
   { name: 'Migration20261205200000_LookupIndexes', class: Migration20261205200000_LookupIndexes },
+  { name: 'Migration20261205201000_CombinedOrders', class: Migration20261205201000_CombinedOrders },
 ];

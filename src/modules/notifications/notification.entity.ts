@@ -13,7 +13,7 @@ export const NotificationEntity = defineEntity({
   properties: {
     id: p.string().length(40).primary(),
     tenantId: p.string().length(64),
-    kind: p.string().length(16).$type<'transactions' | 'refunds' | 'complaints'>(),
+    kind: p.string().length(16).$type<'transactions' | 'refunds' | 'complaints' | 'combine'>(),
     eventId: p.string().length(64).nullable(),
     eventType: p.string().length(32).nullable(),
     serial: p.string().length(64).nullable(),

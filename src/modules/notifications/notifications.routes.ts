@@ -13,7 +13,8 @@ import { NotificationRepository } from './notification.repository';
 const params = z.object({ tenant_id: z.string().min(1).max(64), kind: z.enum(['transactions', 'refunds']) });
 
 /** What WeChat Pay expects back from a notify_url. */
-const wechatpayAnswer = z
+/** What WeChat Pay reads back from every notification URL (exported for the other notify routes). */
+export const wechatpayAnswer = z
   .object({ code: z.enum(['SUCCESS', 'FAIL']), message: z.string().optional() })
   .meta({ id: 'WechatpayNotificationAnswer', description: 'The answer WeChat Pay reads: SUCCESS, or FAIL to be retried' });
 

@@ -56,6 +56,8 @@ export const PaymentOrderEntity = defineEntity({
     fundsSplits: p.integer().default(0),
     /** The funds ledger: 1 once profit sharing ended (unfreeze): the unsplit rest is the sub-merchant's. */
     fundsUnfrozen: p.integer().default(0),
+    /** A 合单 sub-order: its combined order's number (closed and paid with it; refunded and split alone). */
+    combineOutTradeNo: p.string().length(32).nullable(),
     lastSyncedAt: p.bigint('number').nullable(),
     createdAt: p.bigint('number'),
     updatedAt: p.bigint('number'),

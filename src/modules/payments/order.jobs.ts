@@ -35,7 +35,9 @@ export function orderReconcilerJob(
         const sp = await providers.require(order.spMchid);
         const synced = await orders.sync(sp, order);
         const oldEnough = clock.now() - synced.createdAt >= config.orders.minCloseAgeSeconds * 1000;
-        if (synced.tradeState === 'NOTPAY' && clock.now() >= synced.timeExpire && oldEnough) await orders.closeNow(sp, synced);
+        // A 合单 sub-order closes only with its combined order (WeChat Pay refuses to close one alone); it expires upstream.
+        if (synced.tradeState === 'NOTPAY' && clock.now() >= synced.timeExpire && oldEnough && !synced.combineOutTradeNo)
+          await orders.closeNow(sp, synced);
       } catch (err) {
         // Backs off: the order waits reconcileAfterSeconds again instead of being retried on every run (every 2 s in the demo).
         await repo.markSynced(order.id, clock.now()).catch(() => undefined);

@@ -35,6 +35,11 @@ export class OrderRepository {
     return T.insert(em, o);
   }
 
+  /** The sub-orders of a 合单 of the provider, oldest first (the order they were placed in). */
+  findByCombine(spMchid: string, combineOutTradeNo: string, em: Em = this.db.read()): Promise<PaymentOrderRow[]> {
+    return T.findBy(em, { spMchid, combineOutTradeNo }, 'order by created_at, id');
+  }
+
   /** The tenant's order by out_trade_no (the unique key is per service provider, so both are given). */
   findTenantOrder(tenantId: string, spMchid: string, outTradeNo: string, em: Em = this.db.read()): Promise<PaymentOrderRow | undefined> {
     return T.findBy(em, { spMchid, outTradeNo, tenantId }).then((r) => r[0]);

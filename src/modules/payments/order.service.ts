@@ -144,6 +144,7 @@ export class OrderService {
       fundsRefunds: 0,
       fundsSplits: 0,
       fundsUnfrozen: 0,
+      combineOutTradeNo: null,
       lastSyncedAt: null,
       createdAt: now,
       updatedAt: now,
@@ -405,6 +406,7 @@ export class OrderService {
   async payment(tenant: TenantView, outTradeNo: string): Promise<{ order: PaymentOrderRow; payment: ModePayment }> {
     const order = await this.get(tenant, outTradeNo);
     this.assertOpen(order);
+    this.assertNotCombined(order, 'paid');
     if (order.tradeType === 'MICROPAY')
       throw new AppError('CONFLICT', `order ${outTradeNo} is a 付款码 charge: there is nothing for the buyer's client to pay with`);
     if (order.tradeType === 'JSAPI' && !order.payerOpenid)
@@ -439,6 +441,16 @@ export class OrderService {
     return binding;
   }
 
+  /** 409 CONFLICT for a 合单 sub-order: it is paid and closed only with its combined order (refunds and splits are its own). */
+  private assertNotCombined(order: PaymentOrderRow, what: 'paid' | 'closed'): void {
+    if (order.combineOutTradeNo)
+      throw new AppError(
+        'CONFLICT',
+        `order ${order.outTradeNo} is a sub-order of combined order ${order.combineOutTradeNo}: it is ${what} only with it ` +
+          `(POST /platform/v1/combined-orders/${order.combineOutTradeNo}${what === 'closed' ? '/close' : ''})`,
+      );
+  }
+
   /** 409 ORDER_PAID / ORDER_CLOSED unless the order is open. */
   assertOpen(order: PaymentOrderRow): void {
     if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
@@ -452,6 +464,7 @@ export class OrderService {
     const order = await this.get(tenant, outTradeNo);
     if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
       throw new AppError('ORDER_PAID', `order ${outTradeNo} is paid; refund it instead of closing it`);
+    this.assertNotCombined(order, 'closed');
     if (order.tradeType === 'MICROPAY')
       throw new AppError(
         'CONFLICT',
@@ -481,6 +494,11 @@ export class OrderService {
     if (outcome.result === 'conflict' && (outcome.order.tradeState === 'SUCCESS' || outcome.order.tradeState === 'REFUND'))
       throw new AppError('ORDER_PAID', `order ${order.outTradeNo} was paid before it could be closed; refund it instead`);
     return outcome.order;
+  }
+
+  /** Moves an order WeChat Pay has closed (a 合单 sub-order closed with its combined order) to CLOSED here, once. */
+  async closeLocally(orderId: string): Promise<PaymentOrderRow> {
+    return (await this.repo.db.tx((em) => closeOrder(em, this.deps, orderId, this.clock.now()))).order;
   }
 
   /** The order by id for operators (any tenant). */

@@ -22,6 +22,7 @@ export function orderView(o: PaymentOrderRow) {
     profit_sharing: o.profitSharing === 1,
     created_at: rfc3339(o.createdAt),
     expires_at: rfc3339(o.timeExpire),
+    ...(o.combineOutTradeNo ? { combine_out_trade_no: o.combineOutTradeNo } : {}),
   };
 }
 

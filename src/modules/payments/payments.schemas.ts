@@ -24,6 +24,10 @@ export const orderSchema = z
     profit_sharing: z.boolean(),
     created_at: time,
     expires_at: time,
+    combine_out_trade_no: z
+      .string()
+      .optional()
+      .describe('only on a sub-order of a combined order (合单): the combined order it was paid with'),
     client_secret: z
       .string()
       .optional()

@@ -118,6 +118,27 @@ export class SecondaryClearingGuard {
       );
   }
 
+  /**
+   * A 合单 sub-order placed by provider `spMchid` for `tenant` (undefined: no such tenant): refuses
+   * another provider's tenant (or an unknown one, alike, so nothing is revealed), a tenant that is a
+   * provider's own mchid, and an inactive tenant.
+   */
+  async checkCombineSubOrder(spMchid: string, tenantId: string, tenant: TenantView | undefined): Promise<TenantView> {
+    if (!tenant || tenant.spMchid !== spMchid)
+      throw refuse('tenant_of_another_provider', `tenant ${tenantId} is not a tenant of service provider ${spMchid}`, {
+        tenant_id: tenantId,
+      });
+    if (tenant.subMchid === spMchid || (await this.providerMchids()).has(tenant.subMchid))
+      throw refuse('isv_collects_own_account', `sub_mchid ${tenant.subMchid} is a service provider's own sp_mchid`, {
+        tenant_id: tenant.id,
+      });
+    if (tenant.status !== 'active')
+      throw new AppError('TENANT_SUSPENDED', `tenant ${tenant.id} is ${tenant.status}: it cannot take part in a combined order`, {
+        tenant_id: tenant.id,
+      });
+    return tenant;
+  }
+
   /** A profit-sharing split for the tenant: within its authorised ratio (default 30%), to approved receivers only. */
   async checkProfitSharing(tenant: TenantView, split: SplitRequest): Promise<void> {
     if (!Number.isInteger(split.ratio) || split.ratio < 0 || split.ratio > 10_000)

@@ -12,7 +12,8 @@ export type ClearingRule =
   | 'sp_appid_is_tenant_app'
   | 'ratio_above_cap'
   | 'receiver_not_approved'
-  | 'settlement_account_not_owned';
+  | 'settlement_account_not_owned'
+  | 'tenant_of_another_provider';
 
 export interface RuleInfo {
   rule: ClearingRule;
@@ -92,6 +93,15 @@ export const RULES: RuleInfo[] = [
       'subject; an individual business (个体户) to a corporate account in its name or a personal account in its legal ' +
       "person's name.",
     enforced_at: 'every applyment submit and resubmit, and every settlement-account change, before any call to WeChat Pay',
+  },
+  {
+    rule: 'tenant_of_another_provider',
+    title: "A combined order (合单) holds only the placing provider's own tenants",
+    why:
+      'A 合单 is placed by one service provider (combine_mchid) for sub-orders that each settle to their sub-merchant. A ' +
+      "sub-order for another provider's merchant, or for the provider's own mchid, would route money through an account " +
+      'that has no business holding it: 二清.',
+    enforced_at: 'every combined order, before any call to WeChat Pay',
   },
 ];
 

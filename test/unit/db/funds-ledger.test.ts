@@ -40,6 +40,7 @@ function paid(id: string, profitSharing: 0 | 1): PaymentOrderRow {
     fundsRefunds: 0,
     fundsSplits: 0,
     fundsUnfrozen: 0,
+    combineOutTradeNo: null,
     tradeType: 'JSAPI',
     sceneInfo: null,
     followAt: null,

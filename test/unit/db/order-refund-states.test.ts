@@ -50,6 +50,7 @@ function order(id: string, tradeState: TradeState): PaymentOrderRow {
     fundsRefunds: 0,
     fundsSplits: 0,
     fundsUnfrozen: 0,
+    combineOutTradeNo: null,
     tradeType: 'JSAPI',
     sceneInfo: null,
     followAt: null,

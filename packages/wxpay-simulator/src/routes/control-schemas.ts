@@ -47,11 +47,17 @@ export const controlBodies = {
   pay: orderSelector.and(z.object({ outcome: z.enum(['SUCCESS', 'PAYERROR']).optional() })),
   expire: orderSelector,
   /** 合单: pay the combine order; the sub-orders named in `fail` fail (PAYERROR), the others succeed. */
-  payCombine: z.object({
-    combine_out_trade_no: id('combine_out_trade_no'),
-    sp_mchid: optionalMchid('sp_mchid'),
-    fail: z.array(id('fail[]')).optional(),
-  }),
+  payCombine: z
+    .object({
+      combine_out_trade_no: id('combine_out_trade_no').optional(),
+      prepay_id: id('prepay_id').optional(),
+      sp_mchid: optionalMchid('sp_mchid'),
+      fail: z.array(id('fail[]')).optional(),
+    })
+    .refine((b) => b.combine_out_trade_no || b.prepay_id, {
+      message: 'give combine_out_trade_no (and sp_mchid when several providers share it) or the prepay_id the buyer pays',
+      path: ['combine_out_trade_no'],
+    }),
   finishRefund: z.object({
     out_refund_no: id('out_refund_no'),
     sub_mchid: mchid('sub_mchid'),

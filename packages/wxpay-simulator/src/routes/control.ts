@@ -18,7 +18,7 @@ export interface SimulatorControl {
   orders(): unknown;
   pay(sel: OrderSelector & { outcome?: 'SUCCESS' | 'PAYERROR' }): unknown;
   expire(sel: OrderSelector): unknown;
-  payCombine(sel: { combine_out_trade_no: string; sp_mchid?: string; fail?: string[] }): unknown;
+  payCombine(sel: { combine_out_trade_no?: string; prepay_id?: string; sp_mchid?: string; fail?: string[] }): unknown;
   combineOrder(sel: { combine_out_trade_no: string; sp_mchid?: string }): unknown;
   finishRefund: Call;
   finishSplit: Call;
