@@ -43,7 +43,9 @@ test('When a client sends its headers too slowly, then it gets 408 REQUEST_TIMEO
 test('When a client sends a body too slowly, then it gets 408 REQUEST_TIMEOUT and nothing is written', async () => {
   const { socket, answer } = await rawConnection();
   const [name, value] = admin(t);
-  socket.write(`POST /admin/v1/tenants HTTP/1.1\r\nHost: x\r\n${name}: ${value}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"na`);
+  socket.write(
+    `POST /admin/v1/tenants HTTP/1.1\r\nHost: x\r\n${name}: ${value}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"na`,
+  );
   const got = await answer;
   assert.match(got, /^HTTP\/1\.1 408 /);
 });
@@ -76,7 +78,7 @@ test('When a chunked upload passes 2 MB, then it is refused at that point, witho
   socket.write(`${Buffer.byteLength(formStart()).toString(16)}\r\n${formStart()}\r\n`);
   const png = Buffer.alloc(256 * 1024, 0x41);
   png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  for (let i = 0; i < 12; i++) socket.write(Buffer.concat([Buffer.from(`${png.length.toString(16)}\r\n`), png, Buffer.from("\r\n")])); // 3 MB, never finished
+  for (let i = 0; i < 12; i++) socket.write(Buffer.concat([Buffer.from(`${png.length.toString(16)}\r\n`), png, Buffer.from('\r\n')])); // 3 MB, never finished
   const got = await answer;
   assert.match(got, /^HTTP\/1\.1 400 /);
   assert.match(got, /larger than 2097152 bytes/);
