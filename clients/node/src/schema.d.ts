@@ -514,8 +514,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List orders (filters: tenant_id, state, trade_type, out_trade_no, created_from/created_to), newest first
-     * @description List orders (filters: tenant_id, state, trade_type, out_trade_no, created_from/created_to), newest first
+     * List orders (filters: tenant_id, state, trade_type, out_trade_no, transaction_id, created_from/created_to), newest first
+     * @description List orders (filters: tenant_id, state, trade_type, out_trade_no, transaction_id, created_from/created_to), newest first
      */
     get: operations['listOrders'];
     put?: never;
@@ -594,8 +594,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List refunds (filters: tenant_id, status, out_trade_no), newest first
-     * @description List refunds (filters: tenant_id, status, out_trade_no), newest first
+     * List refunds (filters: tenant_id, status, out_trade_no, out_refund_no), newest first
+     * @description List refunds (filters: tenant_id, status, out_trade_no, out_refund_no), newest first
      */
     get: operations['listRefunds'];
     put?: never;
@@ -882,8 +882,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * One applyment (?sync=true asks WeChat Pay first)
-     * @description One applyment (?sync=true asks WeChat Pay first)
+     * One applyment (?sync=true asks WeChat Pay first: admins only, throttled)
+     * @description One applyment (?sync=true asks WeChat Pay first: admins only, throttled)
      */
     get: operations['getApplyment'];
     put?: never;
@@ -1802,8 +1802,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The tenant's refunds, newest first (filters: out_trade_no, status)
-     * @description The tenant's refunds, newest first (filters: out_trade_no, status)
+     * The tenant's refunds, newest first (filters: out_trade_no, out_refund_no, status)
+     * @description The tenant's refunds, newest first (filters: out_trade_no, out_refund_no, status)
      */
     get: operations['listPortalRefunds'];
     put?: never;
@@ -1850,6 +1850,106 @@ export interface paths {
      * @description Where the tenant's onboarding (特约商户进件) stands: state, rejection reasons by field, the sign_url to scan
      */
     get: operations['getPortalOnboarding'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The tenant's consumer complaints, newest first (filter: state), each with respond_by and overdue
+     * @description The tenant's consumer complaints, newest first (filter: state), each with respond_by and overdue
+     */
+    get: operations['listPortalComplaints'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/complaints/{complaint_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the tenant's complaints: detail, negotiation history, the order it is about
+     * @description One of the tenant's complaints: detail, negotiation history, the order it is about
+     */
+    get: operations['getPortalComplaint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/complaints/{complaint_id}/responses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reply to the buyer at WeChat Pay (owner and staff; X-CSRF-Token); the first reply moves PENDING to PROCESSING
+     * @description Reply to the buyer at WeChat Pay (owner and staff; X-CSRF-Token); the first reply moves PENDING to PROCESSING
+     */
+    post: operations['createPortalComplaintResponse'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The tenant's events and their delivery state, newest first (filter: type)
+     * @description The tenant's events and their delivery state, newest first (filter: type)
+     */
+    get: operations['listPortalEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/v1/events/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the tenant's events with every delivery attempt (another tenant's: 404)
+     * @description One of the tenant's events with every delivery attempt (another tenant's: 404)
+     */
+    get: operations['getPortalEvent'];
     put?: never;
     post?: never;
     delete?: never;
@@ -6541,6 +6641,7 @@ export interface operations {
         state?: 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND' | 'REVOKED';
         trade_type?: 'JSAPI' | 'NATIVE' | 'H5' | 'APP' | 'MICROPAY';
         out_trade_no?: string;
+        transaction_id?: string;
         created_from?: string;
         created_to?: string;
       };
@@ -7040,6 +7141,7 @@ export interface operations {
         tenant_id?: string;
         status?: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
         out_trade_no?: string;
+        out_refund_no?: string;
       };
       header?: never;
       path?: never;
@@ -11739,14 +11841,18 @@ export interface operations {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
-      /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED */
+      /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED, APPID_MCHID_NOT_MATCH, SECONDARY_CLEARING_FORBIDDEN */
       422: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['AppSecretMissingError'] | components['schemas']['AppNotAuthorizedError'];
+          'application/json':
+            | components['schemas']['AppSecretMissingError']
+            | components['schemas']['AppNotAuthorizedError']
+            | components['schemas']['AppidMchidNotMatchError']
+            | components['schemas']['SecondaryClearingForbiddenError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -15025,6 +15131,7 @@ export interface operations {
         limit?: number;
         cursor?: string;
         out_trade_no?: string;
+        out_refund_no?: string;
         status?: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
       };
       header?: never;
@@ -15358,6 +15465,605 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listPortalComplaints: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              [key: string]: unknown;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getPortalComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the complaint */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  createPortalComplaintResponse: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the session's csrf_token (GET /portal/v1/session) */
+        'X-CSRF-Token'?: string;
+      };
+      path: {
+        complaint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          response_content: string;
+          response_images?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the reply */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+            complaint: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  listPortalEvents: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        type?:
+          | 'order.paid'
+          | 'order.closed'
+          | 'order.payment_failed'
+          | 'order.reversed'
+          | 'refund.succeeded'
+          | 'refund.closed'
+          | 'refund.abnormal'
+          | 'profit_sharing.finished'
+          | 'profit_sharing.returned'
+          | 'reconciliation.completed'
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of events */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description evt_... */
+              id: string;
+              /** @enum {string} */
+              type:
+                | 'order.paid'
+                | 'order.closed'
+                | 'order.payment_failed'
+                | 'order.reversed'
+                | 'refund.succeeded'
+                | 'refund.closed'
+                | 'refund.abnormal'
+                | 'profit_sharing.finished'
+                | 'profit_sharing.returned'
+                | 'reconciliation.completed'
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
+              /** @description RFC 3339 */
+              created_at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              delivery: {
+                /** @enum {string} */
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+                attempts: number;
+                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+                next_attempt_at: string | null;
+                last_attempt_at: string | null;
+                last_http_status: number | null;
+                last_error: string | null;
+                delivered_at: string | null;
+              };
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
+        };
+      };
+      /** @description INTERNAL_ERROR */
+      500: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InternalError'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+    };
+  };
+  getPortalEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the event */
+      200: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            event: {
+              /** @description evt_... */
+              id: string;
+              /** @enum {string} */
+              type:
+                | 'order.paid'
+                | 'order.closed'
+                | 'order.payment_failed'
+                | 'order.reversed'
+                | 'refund.succeeded'
+                | 'refund.closed'
+                | 'refund.abnormal'
+                | 'profit_sharing.finished'
+                | 'profit_sharing.returned'
+                | 'reconciliation.completed'
+                | 'app.authorization_changed'
+                | 'complaint.created'
+                | 'complaint.updated'
+                | 'complaint.overdue';
+              /** @description RFC 3339 */
+              created_at: string;
+              data: {
+                [key: string]: unknown;
+              };
+              delivery: {
+                /** @enum {string} */
+                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+                attempts: number;
+                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+                next_attempt_at: string | null;
+                last_attempt_at: string | null;
+                last_http_status: number | null;
+                last_error: string | null;
+                delivered_at: string | null;
+              };
+              delivery_attempts: {
+                attempt: number;
+                /** @description RFC 3339 */
+                at: string;
+                url: string;
+                http_status: number | null;
+                duration_ms: number;
+                /** @description first 200 characters of the answer */
+                response_snippet: string | null;
+                error: string | null;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
+      /** @description FORBIDDEN, TENANT_SUSPENDED */
+      403: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
