@@ -1896,6 +1896,46 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'order.payment_failed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A payment failed (trade_state PAYERROR, e.g. a 付款码 charge the buyer did not confirm)
+     * @description A payment failed (trade_state PAYERROR, e.g. a 付款码 charge the buyer did not confirm). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveOrderPaymentFailedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.reversed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A 付款码 (MICROPAY) charge was reversed (撤销: trade_state REVOKED)
+     * @description A 付款码 (MICROPAY) charge was reversed (撤销: trade_state REVOKED). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveOrderReversedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'refund.succeeded': {
     parameters: {
       query?: never;
@@ -1956,9 +1996,177 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'profit_sharing.finished': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A split or unfreeze finished at WeChat Pay (each receiver line has its result)
+     * @description A split or unfreeze finished at WeChat Pay (each receiver line has its result). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveProfitSharingFinishedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'profit_sharing.returned': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A return reached its final result (SUCCESS or FAILED)
+     * @description A return reached its final result (SUCCESS or FAILED). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveProfitSharingReturnedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'reconciliation.completed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A Beijing day's reconciliation finished: the tenant's totals and discrepancy count
+     * @description The tenant's part of the day's reconciliation (its discrepancies: GET /v1/reconciliations/{bill_date}). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveReconciliationCompletedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'app.authorization_changed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A tenant's AppID was authorised to, updated at, or withdrawn from an open platform (第三方平台)
+     * @description Sent to the AppID's tenant in the transaction of the change. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveAppAuthorizationChangedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'complaint.created': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A buyer complained about the tenant
+     * @description A buyer complained about the tenant. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveComplaintCreatedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'complaint.updated': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A complaint changed (state, negotiation, refund decision)
+     * @description A complaint changed (state, negotiation, refund decision). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveComplaintUpdatedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'complaint.overdue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A complaint passed respond_by unanswered
+     * @description A complaint passed respond_by unanswered. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveComplaintOverdueEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface components {
   schemas: {
+    /** @description An event as operators see it */
+    AdminEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @enum {string} */
+      type:
+        | 'order.paid'
+        | 'order.closed'
+        | 'order.payment_failed'
+        | 'order.reversed'
+        | 'refund.succeeded'
+        | 'refund.closed'
+        | 'refund.abnormal'
+        | 'profit_sharing.finished'
+        | 'profit_sharing.returned'
+        | 'reconciliation.completed'
+        | 'app.authorization_changed'
+        | 'complaint.created'
+        | 'complaint.updated'
+        | 'complaint.overdue';
+      /** @description RFC 3339 */
+      created_at: string;
+      data: {
+        [key: string]: unknown;
+      };
+      delivery: components['schemas']['EventDelivery'];
+      tenant_id: string;
+    };
     /** @description An order as operators see it */
     AdminOrder: {
       /** @description ord_... */
@@ -2000,6 +2208,10 @@ export interface components {
       tenant_id: string;
       sp_mchid: string;
     };
+    /** @description An order as operators see it */
+    AdminOrderAnswer: {
+      order: components['schemas']['AdminOrder'];
+    };
     /** @description A refund as operators see it */
     AdminRefund: {
       id: string;
@@ -2024,6 +2236,36 @@ export interface components {
       created_at: string;
       tenant_id: string;
       sub_mchid: string;
+    };
+    /** @description A refund as operators see it */
+    AdminRefundAnswer: {
+      refund: components['schemas']['AdminRefund'];
+    };
+    /** @description A change of a tenant AppID's open-platform authorisation */
+    AppAuthorizationChange: {
+      /** @description the tenant's AppID (authorizer_appid) */
+      appid: string;
+      /** @constant */
+      dev_mode: 'third_party';
+      component_appid: string;
+      /** @description false once withdrawn: the AppID takes no new orders */
+      authorized: boolean;
+      /** @enum {string} */
+      change: 'authorized' | 'updated' | 'unauthorized';
+      /** @description the permission sets granted */
+      func_info: number[];
+      /** @description RFC 3339, +08:00 */
+      changed_at: string;
+    };
+    /** @description The app.authorization_changed event as POSTed to the tenant's webhook_url */
+    AppAuthorizationChangedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'app.authorization_changed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['AppAuthorizationChange'];
     };
     /** @description The OpenSDK PayReq parameters (trade_type APP), signed */
     AppPayReq: {
@@ -2050,6 +2292,90 @@ export interface components {
       after: unknown;
       at: string;
     };
+    /** @description A buyer's complaint (WeChat Pay's fields; ones it adds later are kept) */
+    Complaint: {
+      complaint_id: string;
+      /** @description WeChat Pay's, RFC 3339 */
+      complaint_time?: string;
+      complaint_detail?: string;
+      /** @description PENDING, PROCESSING or PROCESSED */
+      complaint_state: string;
+      /** @description the sub-merchant complained about */
+      complainted_mchid: string;
+      complaint_order_info?: {
+        [key: string]: unknown;
+      }[];
+      /** @description masked: 138****5678 */
+      payer_phone: string | null;
+      /** @description answer before this (partnerpay enforces it) */
+      respond_by: string;
+      overdue: boolean;
+      responded_at: string | null;
+      /** @description operators only */
+      sp_mchid?: string;
+      /** @description operators only */
+      tenant_id?: string | null;
+      /** @description detail answers only */
+      negotiation_history?: {
+        [key: string]: unknown;
+      }[];
+      /** @description detail answers only: the local order the complaint is about */
+      order?: {
+        id: string;
+        out_trade_no: string;
+        transaction_id: string | null;
+        trade_state: string;
+        amount: {
+          total: number;
+        };
+      } | null;
+      /** @description RFC 3339, +08:00 */
+      updated_at: string;
+    } & {
+      [key: string]: unknown;
+    };
+    ComplaintAnswer: {
+      complaint: components['schemas']['Complaint'];
+    };
+    /** @description The complaint.created event as POSTed to the tenant's webhook_url */
+    ComplaintCreatedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'complaint.created';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['Complaint'];
+    };
+    /** @description An uploaded reply image */
+    ComplaintMedia: {
+      media_id: string;
+    };
+    /** @description The complaint.overdue event as POSTed to the tenant's webhook_url */
+    ComplaintOverdueEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'complaint.overdue';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['Complaint'];
+    };
+    /** @description A page of complaints */
+    ComplaintPage: {
+      data: components['schemas']['Complaint'][];
+      next_cursor: string | null;
+    };
+    /** @description The complaint.updated event as POSTed to the tenant's webhook_url */
+    ComplaintUpdatedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'complaint.updated';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['Complaint'];
+    };
     /** @description The 二清 rules and the dev-mode x payment-mode matrix */
     ComplianceCatalogue: {
       summary: string;
@@ -2074,6 +2400,150 @@ export interface components {
         }[];
         note: string;
       };
+    };
+    CreateApplymentAnswer: {
+      applyment: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      };
+    };
+    CreateApplymentAnswer2: {
+      applyment: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      };
+    };
+    CreateMediaAnswer: {
+      media_id: string;
+      sha256: string;
+      size: number;
+    };
+    CreateOpenPlatformAuthorizationAnswer: {
+      link_id: string;
+      url: string;
+      expires_at: string;
+      authorization_url: string;
+      mobile_authorization_url: string;
+    };
+    CreateOperatorAnswer: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'viewer';
+      created_at: string;
+      token: string;
+    };
+    CreateReconciliationAnswer: {
+      reconciliation: components['schemas']['Reconciliation'];
+    };
+    CreateServiceProviderComplaintNotificationAnswer: {
+      registration: {
+        mchid: string;
+        url: string;
+      };
+    };
+    CreateTenantAnswer: {
+      id: string;
+      sp_mchid: string;
+      sub_mchid: string;
+      name: string;
+      status: string;
+      apps: components['schemas']['TenantApp'][];
+      webhook_url: string | null;
+      notify_urls: {
+        transactions: string;
+        refunds: string;
+      };
+      order_expire_minutes: number;
+      limits: {
+        orders_per_minute: number;
+      };
+      profit_sharing: {
+        max_ratio: number;
+        receivers: {
+          type: string;
+          account: string;
+        }[];
+      };
+      created_at: string;
+      updated_at: string;
+      secret_key: string;
+      secret_key_id: string;
+      webhook_secret: string;
+    };
+    CreateTenantSecretKeyAnswer: {
+      id: string;
+      prefix: string;
+      created_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
+      secret_key: string;
+    };
+    CreateTenantSettlementAnswer: {
+      application_no: string;
+      verify_result: string;
+    };
+    /** @description One POST of an event to the webhook_url */
+    DeliveryAttempt: {
+      attempt: number;
+      /** @description RFC 3339 */
+      at: string;
+      url: string;
+      http_status: number | null;
+      duration_ms: number;
+      /** @description first 200 characters of the answer */
+      response_snippet: string | null;
+      error: string | null;
     };
     DemoInboxEntry: {
       received_at: string;
@@ -2106,13 +2576,416 @@ export interface components {
       /** @description RFC 3339 */
       created_at: string;
     };
+    /** @description An event sent to the tenant (the body POSTed to its webhook_url) and its delivery */
+    Event: {
+      /** @description evt_... */
+      id: string;
+      /** @enum {string} */
+      type:
+        | 'order.paid'
+        | 'order.closed'
+        | 'order.payment_failed'
+        | 'order.reversed'
+        | 'refund.succeeded'
+        | 'refund.closed'
+        | 'refund.abnormal'
+        | 'profit_sharing.finished'
+        | 'profit_sharing.returned'
+        | 'reconciliation.completed'
+        | 'app.authorization_changed'
+        | 'complaint.created'
+        | 'complaint.updated'
+        | 'complaint.overdue';
+      /** @description RFC 3339 */
+      created_at: string;
+      data: {
+        [key: string]: unknown;
+      };
+      delivery: components['schemas']['EventDelivery'];
+    };
+    /** @description Where the delivery of one event stands */
+    EventDelivery: {
+      /** @enum {string} */
+      status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+      attempts: number;
+      /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+      next_attempt_at: string | null;
+      last_attempt_at: string | null;
+      last_http_status: number | null;
+      last_error: string | null;
+      delivered_at: string | null;
+    };
+    GetAdminOrderAnswer: {
+      order: components['schemas']['AdminOrder'];
+    };
+    GetApplymentAnswer: {
+      applyment: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      };
+    };
+    GetAuditLogAnswer: {
+      data: components['schemas']['AuditEntry'][];
+      next_cursor: string | null;
+    };
+    GetCheckoutOrderAnswer: {
+      order: {
+        id: string;
+        out_trade_no: string;
+        description: string;
+        amount: {
+          total: number;
+          currency: string;
+        };
+        trade_state: string;
+      };
+    };
+    GetDashboardAnswer: {
+      since: string;
+      tenants: {
+        tenant_id: string;
+        name: string;
+        sub_mchid: string;
+        status: string;
+        orders: number;
+        paid: number;
+        paid_amount: number;
+        success_rate: number | null;
+        notifications_refused: number;
+        deliveries_failed: number;
+      }[];
+    };
+    GetEventAnswer: {
+      event: {
+        /** @description evt_... */
+        id: string;
+        /** @enum {string} */
+        type:
+          | 'order.paid'
+          | 'order.closed'
+          | 'order.payment_failed'
+          | 'order.reversed'
+          | 'refund.succeeded'
+          | 'refund.closed'
+          | 'refund.abnormal'
+          | 'profit_sharing.finished'
+          | 'profit_sharing.returned'
+          | 'reconciliation.completed'
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
+        /** @description RFC 3339 */
+        created_at: string;
+        data: {
+          [key: string]: unknown;
+        };
+        delivery: components['schemas']['EventDelivery'];
+        tenant_id: string;
+        delivery_attempts: components['schemas']['DeliveryAttempt'][];
+      };
+    };
+    GetHealthzAnswer: {
+      status: string;
+      checks?: {
+        [key: string]: string;
+      };
+    };
+    GetOpenPlatformAnswer: {
+      component_appid: string;
+      name: string;
+      secrets: {
+        component_appsecret_set: boolean;
+        token_set: boolean;
+        encoding_aes_key_set: boolean;
+        previous_encoding_aes_key_set: boolean;
+      };
+      events_url: string;
+      ticket: {
+        received: boolean;
+        created_at: string | null;
+        received_at: string | null;
+        age_seconds: number;
+        stale: boolean;
+      };
+      access_token: {
+        present: boolean;
+        expires_at: string | null;
+        fetched_at: string | null;
+        version: number;
+        last_error: string | null;
+        last_error_at: string | null;
+      };
+      created_at: string;
+      updated_at: string;
+      authorizations: {
+        component_appid: string;
+        authorizer_appid: string;
+        tenant_id: string | null;
+        /** @enum {string} */
+        state: 'authorized' | 'unauthorized';
+        authorized: boolean;
+        func_info: number[];
+        authorized_at: string | null;
+        unauthorized_at: string | null;
+        updated_at: string;
+      }[];
+    };
+    GetOpenPlatformAuthorizedAnswer: {
+      authorization: {
+        component_appid: string;
+        authorizer_appid: string;
+        tenant_id: string | null;
+        /** @enum {string} */
+        state: 'authorized' | 'unauthorized';
+        authorized: boolean;
+        func_info: number[];
+        authorized_at: string | null;
+        unauthorized_at: string | null;
+        updated_at: string;
+      };
+    };
+    GetOperatorMeAnswer: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'viewer';
+    };
+    GetReconciliationAnswer: {
+      reconciliation: components['schemas']['TenantReconciliation'];
+      discrepancies: {
+        data: components['schemas']['Discrepancy'][];
+        next_cursor: string | null;
+      };
+    };
+    GetTenantComplianceAnswer: {
+      tenant_id: string;
+      compliant: boolean;
+      rules: {
+        rule: string;
+        holds: boolean;
+        explanation: string;
+      }[];
+      profit_sharing: {
+        max_ratio: number;
+        orders_split: number;
+        split_total: number;
+        paid_total: number;
+        highest_share: number;
+      };
+      apps: {
+        appid: string;
+        dev_mode: string;
+        authorized: boolean;
+        open_platform: {
+          component_appid: string;
+          state: string;
+          authorized_at: string | null;
+          unauthorized_at: string | null;
+        } | null;
+      }[];
+    };
     H5Payment: {
       /** @description H5: the page the mobile browser opens */
       h5_url: string;
     };
+    ListAdminEventsAnswer: {
+      data: components['schemas']['AdminEvent'][];
+      next_cursor: string | null;
+    };
+    ListApplymentsAnswer: {
+      data: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      }[];
+      next_cursor: string | null;
+    };
+    ListDemoInboxEventsAnswer: {
+      data: components['schemas']['DemoInboxEntry'][];
+    };
+    ListEventsAnswer: {
+      data: components['schemas']['Event'][];
+      next_cursor: string | null;
+    };
+    ListNotificationsAnswer: {
+      data: components['schemas']['ReceivedNotification'][];
+      next_cursor: string | null;
+    };
+    ListOpenPlatformsAnswer: {
+      data: {
+        component_appid: string;
+        name: string;
+        secrets: {
+          component_appsecret_set: boolean;
+          token_set: boolean;
+          encoding_aes_key_set: boolean;
+          previous_encoding_aes_key_set: boolean;
+        };
+        events_url: string;
+        ticket: {
+          received: boolean;
+          created_at: string | null;
+          received_at: string | null;
+          age_seconds: number;
+          stale: boolean;
+        };
+        access_token: {
+          present: boolean;
+          expires_at: string | null;
+          fetched_at: string | null;
+          version: number;
+          last_error: string | null;
+          last_error_at: string | null;
+        };
+        created_at: string;
+        updated_at: string;
+      }[];
+      next_cursor: null;
+    };
+    ListOperatorsAnswer: {
+      data: {
+        id: string;
+        name: string;
+        /** @enum {string} */
+        role: 'admin' | 'viewer';
+        created_at: string;
+      }[];
+      next_cursor: string | null;
+    };
+    ListOrdersAnswer: {
+      data: components['schemas']['AdminOrder'][];
+      next_cursor: string | null;
+    };
+    ListReconciliationDiscrepanciesAnswer: {
+      data: components['schemas']['Discrepancy'][];
+      next_cursor: string | null;
+    };
+    ListReconciliationsAnswer: {
+      data: components['schemas']['Reconciliation'][];
+      next_cursor: string | null;
+    };
+    ListRefundsAnswer: {
+      data: components['schemas']['AdminRefund'][];
+      next_cursor: string | null;
+    };
+    ListServiceProviderComplaintNotificationsAnswer: {
+      registration: {
+        mchid: string;
+        url: string;
+      };
+    };
+    ListServiceProviderKeysAnswer: {
+      sp_mchid: string;
+      /** @enum {string} */
+      mode: 'public_key' | 'certificate';
+      public_key: {
+        public_key_id: string;
+        last_used_at: string | null;
+      } | null;
+      certificates: {
+        [key: string]: unknown;
+      }[];
+      recent_notifications: {
+        [key: string]: unknown;
+      }[];
+      recent_checks: {
+        [key: string]: unknown;
+      }[];
+      failures: {
+        window: string;
+        by_reason: {
+          [key: string]: number;
+        };
+        last_hour: number;
+      };
+      warnings: {
+        code: string;
+        message: string;
+        serial_no?: string;
+      }[];
+    };
+    ListServiceProvidersAnswer: {
+      data: {
+        sp_mchid: string;
+        sp_appid: string;
+        name: string;
+        merchant_serial_no: string;
+        verification: {
+          /** @enum {string} */
+          mode: 'public_key' | 'certificate';
+          wechatpay_public_key_id?: string;
+        };
+        sp_app_secret_set: boolean;
+        created_at: string;
+        updated_at: string;
+      }[];
+      next_cursor: string | null;
+    };
+    ListTenantsAnswer: {
+      data: components['schemas']['Tenant'][];
+      next_cursor: string | null;
+    };
+    ListTenantSecretKeysAnswer: {
+      data: components['schemas']['TenantSecretKey'][];
+      next_cursor: null;
+    };
     NativePayment: {
       /** @description NATIVE: the QR code content */
       code_url: string;
+    };
+    /** @description This OpenAPI 3.1 document */
+    OpenApiDocument: {
+      [key: string]: unknown;
     };
     /** @description A tenant's order */
     Order: {
@@ -2155,6 +3028,10 @@ export interface components {
       /** @description only on orders created without payer: what the mini-program passes to /mp/v1 (ord_..._secret_...) */
       client_secret?: string;
     };
+    /** @description An order */
+    OrderAnswer: {
+      order: components['schemas']['Order'];
+    };
     /** @description The order.closed event as POSTed to the tenant's webhook_url */
     OrderClosedEvent: {
       /** @description evt_... */
@@ -2166,6 +3043,11 @@ export interface components {
       data: {
         order: components['schemas']['Order'];
       };
+    };
+    /** @description A page of orders, newest first */
+    OrderPage: {
+      data: components['schemas']['Order'][];
+      next_cursor: string | null;
     };
     /** @description The order.paid event as POSTed to the tenant's webhook_url */
     OrderPaidEvent: {
@@ -2179,6 +3061,69 @@ export interface components {
         order: components['schemas']['Order'];
       };
     };
+    /** @description An order and what the buyer needs to pay it */
+    OrderPaymentAnswer: {
+      order: components['schemas']['Order'];
+      payment:
+        | (
+            | components['schemas']['Payment']
+            | components['schemas']['AppPayReq']
+            | components['schemas']['NativePayment']
+            | components['schemas']['H5Payment']
+          )
+        | null;
+    };
+    /** @description The order.payment_failed event as POSTed to the tenant's webhook_url */
+    OrderPaymentFailedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'order.payment_failed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        order: components['schemas']['Order'];
+      };
+    };
+    /** @description The order.reversed event as POSTed to the tenant's webhook_url */
+    OrderReversedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'order.reversed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        order: components['schemas']['Order'];
+      };
+    };
+    /** @description An order and its refunds */
+    OrderWithRefunds: {
+      order: components['schemas']['Order'];
+      /** @description at most 100, newest first */
+      refunds: components['schemas']['Refund'][];
+    };
+    PayCheckoutOrderAnswer: {
+      order: {
+        id: string;
+        out_trade_no: string;
+        description: string;
+        amount: {
+          total: number;
+          currency: string;
+        };
+        trade_state: string;
+      };
+      payment: {
+        appId: string;
+        timeStamp: string;
+        nonceStr: string;
+        package: string;
+        /** @constant */
+        signType: 'RSA';
+        paySign: string;
+      };
+    };
     /** @description The wx.requestPayment parameters, signed */
     Payment: {
       appId: string;
@@ -2189,6 +3134,240 @@ export interface components {
       /** @constant */
       signType: 'RSA';
       paySign: string;
+    };
+    /** @description A new portal user and its one-time invitation link */
+    PortalInvitation: {
+      user: components['schemas']['PortalUser'];
+      invitation: {
+        /** @description the link to send the user (the token is in its fragment) */
+        url: string;
+        /** @description inv_...: shown this once only */
+        token: string;
+        /** @description 72 h after the invitation */
+        expires_at: string;
+      };
+    };
+    PortalInvitationAccepted: {
+      user: components['schemas']['PortalUser'];
+    };
+    /** @description Where the tenant's onboarding (特约商户进件) stands */
+    PortalOnboarding: {
+      tenant: components['schemas']['PortalTenant'];
+      /** @description null when the tenant was onboarded without an applyment here */
+      applyment: {
+        /** @description WeChat Pay's applyment_state */
+        state: string;
+        state_desc: string | null;
+        applyment_id: number | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        /** @description the page the legal person scans to sign */
+        sign_url: string | null;
+        /** @description RFC 3339, +08:00 */
+        updated_at: string;
+      } | null;
+    };
+    /** @description The signed-in portal user, its tenant and the CSRF token for writes */
+    PortalSession: {
+      user: components['schemas']['PortalUser'];
+      tenant: components['schemas']['PortalTenant'];
+      /** @description send it in csrf_header on every write */
+      csrf_token: string;
+      /** @description X-CSRF-Token */
+      csrf_header: string;
+    };
+    /** @description The tenant a portal user belongs to */
+    PortalTenant: {
+      id: string;
+      name: string;
+      sub_mchid: string;
+      status: string;
+    };
+    PortalTotpOn: {
+      /** @constant */
+      totp: true;
+    };
+    /** @description A new TOTP secret, on only after /portal/v1/totp/confirm */
+    PortalTotpSecret: {
+      /** @description base32, for an authenticator app */
+      secret: string;
+      /** @description otpauth://totp/... to show as a QR code */
+      otpauth_uri: string;
+    };
+    /** @description One of a tenant's portal users */
+    PortalUser: {
+      /** @description tu_... */
+      id: string;
+      tenant_id: string;
+      login: string;
+      /** @enum {string} */
+      role: 'owner' | 'staff' | 'viewer';
+      /**
+       * @description invited until the invitation is accepted
+       * @enum {string}
+       */
+      state: 'invited' | 'active';
+      /** @description sign-ins need a TOTP code */
+      totp: boolean;
+      /** @description while invited */
+      invitation_expires_at: string | null;
+      /** @description set after repeated failed sign-ins */
+      locked_until: string | null;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+    };
+    /** @description A tenant's portal users */
+    PortalUserPage: {
+      data: components['schemas']['PortalUser'][];
+      /** @description always one page */
+      next_cursor: null;
+    };
+    /** @description The profit_sharing.finished event as POSTed to the tenant's webhook_url */
+    ProfitSharingFinishedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'profit_sharing.finished';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['ProfitSharingOrder'];
+    };
+    /** @description A profit-sharing split (分账) or unfreeze of one payment */
+    ProfitSharingOrder: {
+      out_order_no: string;
+      out_trade_no: string;
+      /** @description WeChat Pay's order_id, once it accepted the request */
+      order_id: string | null;
+      transaction_id: string;
+      /** @enum {string} */
+      type: 'split' | 'unfreeze';
+      /** @enum {string} */
+      state: 'PROCESSING' | 'FINISHED';
+      /** @description the total split (0 for an unfreeze) */
+      amount: number;
+      unfreeze_unsplit: boolean;
+      receivers: {
+        /** @description MERCHANT_ID or PERSONAL_OPENID */
+        type: string;
+        account: string;
+        /** @description integer fen */
+        amount: number;
+        description: string;
+        /** @enum {string} */
+        result: 'PENDING' | 'SUCCESS' | 'CLOSED';
+        fail_reason: string | null;
+        detail_id: string | null;
+        finish_time: string | null;
+        /**
+         * @description the row WeChat Pay adds for the paying sub-merchant itself (解冻给分账方)
+         * @constant
+         */
+        unfreeze?: true;
+      }[];
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      finished_at: string | null;
+    };
+    /** @description A split or unfreeze */
+    ProfitSharingOrderAnswer: {
+      profit_sharing_order: components['schemas']['ProfitSharingOrder'];
+    };
+    /** @description One of a tenant's profit-sharing receivers */
+    ProfitSharingReceiver: {
+      type: string;
+      account: string;
+      relation_type: string | null;
+      custom_relation: string | null;
+      /** @description masked (张*) */
+      name: string | null;
+      registered_at_wechat_pay: boolean;
+      created_at: string | null;
+    };
+    /** @description A tenant's profit-sharing receivers */
+    ProfitSharingReceiverList: {
+      data: components['schemas']['ProfitSharingReceiver'][];
+    };
+    /** @description A return of split money (分账回退) from a receiver */
+    ProfitSharingReturn: {
+      out_return_no: string;
+      out_order_no: string;
+      return_id: string | null;
+      /** @description the receiver that gives the money back */
+      return_mchid: string;
+      /** @description integer fen */
+      amount: number;
+      description: string;
+      /** @enum {string} */
+      result: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+      fail_reason: string | null;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      finished_at: string | null;
+    };
+    /** @description A return */
+    ProfitSharingReturnAnswer: {
+      profit_sharing_return: components['schemas']['ProfitSharingReturn'];
+    };
+    /** @description The profit_sharing.returned event as POSTed to the tenant's webhook_url */
+    ProfitSharingReturnedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'profit_sharing.returned';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['ProfitSharingReturn'];
+    };
+    PutOpenPlatformAnswer: {
+      component_appid: string;
+      name: string;
+      secrets: {
+        component_appsecret_set: boolean;
+        token_set: boolean;
+        encoding_aes_key_set: boolean;
+        previous_encoding_aes_key_set: boolean;
+      };
+      events_url: string;
+      ticket: {
+        received: boolean;
+        created_at: string | null;
+        received_at: string | null;
+        age_seconds: number;
+        stale: boolean;
+      };
+      access_token: {
+        present: boolean;
+        expires_at: string | null;
+        fetched_at: string | null;
+        version: number;
+        last_error: string | null;
+        last_error_at: string | null;
+      };
+      created_at: string;
+      updated_at: string;
+    };
+    PutServiceProviderAnswer: {
+      sp_mchid: string;
+      sp_appid: string;
+      name: string;
+      merchant_serial_no: string;
+      verification: {
+        /** @enum {string} */
+        mode: 'public_key' | 'certificate';
+        wechatpay_public_key_id?: string;
+      };
+      sp_app_secret_set: boolean;
+      created_at: string;
+      updated_at: string;
+    };
+    PutServiceProviderComplaintNotificationAnswer: {
+      registration: {
+        mchid: string;
+        url: string;
+      };
     };
     /** @description One notification WeChat Pay sent, and what became of it */
     ReceivedNotification: {
@@ -2256,6 +3435,21 @@ export interface components {
       started_at: string | null;
       finished_at: string | null;
     };
+    /** @description The reconciliation.completed event as POSTed to the tenant's webhook_url */
+    ReconciliationCompletedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'reconciliation.completed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        reconciliation: components['schemas']['TenantReconciliation'];
+      };
+    };
+    RedeliverEventAnswer: {
+      event: components['schemas']['AdminEvent'];
+    };
     /** @description A refund of a tenant's paid order */
     Refund: {
       id: string;
@@ -2291,6 +3485,10 @@ export interface components {
         refund: components['schemas']['Refund'];
       };
     };
+    /** @description A refund */
+    RefundAnswer: {
+      refund: components['schemas']['Refund'];
+    };
     /** @description The refund.closed event as POSTed to the tenant's webhook_url */
     RefundClosedEvent: {
       /** @description evt_... */
@@ -2302,6 +3500,11 @@ export interface components {
       data: {
         refund: components['schemas']['Refund'];
       };
+    };
+    /** @description A page of refunds, newest first */
+    RefundPage: {
+      data: components['schemas']['Refund'][];
+      next_cursor: string | null;
     };
     /** @description The refund.succeeded event as POSTed to the tenant's webhook_url */
     RefundSucceededEvent: {
@@ -2315,6 +3518,12 @@ export interface components {
         refund: components['schemas']['Refund'];
       };
     };
+    RotateTenantWebhookSecretAnswer: {
+      id: string;
+      webhook_secret: string;
+      created_at: string;
+      previous_expires_at: string;
+    };
     /** @description WeChat Pay's settlement-account answer (account_type, account_bank, account_number masked, ...) */
     SettlementAccount: {
       [key: string]: unknown;
@@ -2322,6 +3531,37 @@ export interface components {
     /** @description WeChat Pay's settlement-change application (verify_result, account masked, ...) */
     SettlementApplication: {
       [key: string]: unknown;
+    };
+    SubmitApplymentAnswer: {
+      applyment: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      };
     };
     /** @description A tenant: one sub-merchant (特约商户) */
     Tenant: {
@@ -2761,12 +4001,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            status: string;
-            checks?: {
-              [key: string]: string;
-            };
-          };
+          'application/json': components['schemas']['GetHealthzAnswer'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -2808,12 +4043,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            status: string;
-            checks?: {
-              [key: string]: string;
-            };
-          };
+          'application/json': components['schemas']['GetHealthzAnswer'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -2863,10 +4093,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['AuditEntry'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['GetAuditLogAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -2950,12 +4177,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            name: string;
-            /** @enum {string} */
-            role: 'admin' | 'viewer';
-          };
+          'application/json': components['schemas']['GetOperatorMeAnswer'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -3032,16 +4254,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              id: string;
-              name: string;
-              /** @enum {string} */
-              role: 'admin' | 'viewer';
-              created_at: string;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListOperatorsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3133,14 +4346,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            name: string;
-            /** @enum {string} */
-            role: 'admin' | 'viewer';
-            created_at: string;
-            token: string;
-          };
+          'application/json': components['schemas']['CreateOperatorAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3330,20 +4536,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            sp_mchid: string;
-            sp_appid: string;
-            name: string;
-            merchant_serial_no: string;
-            verification: {
-              /** @enum {string} */
-              mode: 'public_key' | 'certificate';
-              wechatpay_public_key_id?: string;
-            };
-            sp_app_secret_set: boolean;
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3452,20 +4645,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            sp_mchid: string;
-            sp_appid: string;
-            name: string;
-            merchant_serial_no: string;
-            verification: {
-              /** @enum {string} */
-              mode: 'public_key' | 'certificate';
-              wechatpay_public_key_id?: string;
-            };
-            sp_app_secret_set: boolean;
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
       /** @description created */
@@ -3475,20 +4655,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            sp_mchid: string;
-            sp_appid: string;
-            name: string;
-            merchant_serial_no: string;
-            verification: {
-              /** @enum {string} */
-              mode: 'public_key' | 'certificate';
-              wechatpay_public_key_id?: string;
-            };
-            sp_app_secret_set: boolean;
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3625,23 +4792,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              sp_mchid: string;
-              sp_appid: string;
-              name: string;
-              merchant_serial_no: string;
-              verification: {
-                /** @enum {string} */
-                mode: 'public_key' | 'certificate';
-                wechatpay_public_key_id?: string;
-              };
-              sp_app_secret_set: boolean;
-              created_at: string;
-              updated_at: string;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListServiceProvidersAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3731,10 +4882,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['Tenant'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListTenantsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3853,35 +5001,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            sp_mchid: string;
-            sub_mchid: string;
-            name: string;
-            status: string;
-            apps: components['schemas']['TenantApp'][];
-            webhook_url: string | null;
-            notify_urls: {
-              transactions: string;
-              refunds: string;
-            };
-            order_expire_minutes: number;
-            limits: {
-              orders_per_minute: number;
-            };
-            profit_sharing: {
-              max_ratio: number;
-              receivers: {
-                type: string;
-                account: string;
-              }[];
-            };
-            created_at: string;
-            updated_at: string;
-            secret_key: string;
-            secret_key_id: string;
-            webhook_secret: string;
-          };
+          'application/json': components['schemas']['CreateTenantAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -4607,10 +5727,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['TenantSecretKey'][];
-            next_cursor: null;
-          };
+          'application/json': components['schemas']['ListTenantSecretKeysAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -4706,14 +5823,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            prefix: string;
-            created_at: string;
-            last_used_at: string | null;
-            revoked_at: string | null;
-            secret_key: string;
-          };
+          'application/json': components['schemas']['CreateTenantSecretKeyAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -4911,12 +6021,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            webhook_secret: string;
-            created_at: string;
-            previous_expires_at: string;
-          };
+          'application/json': components['schemas']['RotateTenantWebhookSecretAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5038,45 +6143,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListEventsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5182,46 +6249,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-              tenant_id: string;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListAdminEventsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5307,56 +6335,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            event: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-              tenant_id: string;
-              delivery_attempts: {
-                attempt: number;
-                /** @description RFC 3339 */
-                at: string;
-                url: string;
-                http_status: number | null;
-                duration_ms: number;
-                /** @description first 200 characters of the answer */
-                response_snippet: string | null;
-                error: string | null;
-              }[];
-            };
-          };
+          'application/json': components['schemas']['GetEventAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5452,45 +6431,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            event: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-              tenant_id: string;
-            };
-          };
+          'application/json': components['schemas']['RedeliverEventAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5619,17 +6560,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-            payment:
-              | (
-                  | components['schemas']['Payment']
-                  | components['schemas']['AppPayReq']
-                  | components['schemas']['NativePayment']
-                  | components['schemas']['H5Payment']
-                )
-              | null;
-          };
+          'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
       /** @description created */
@@ -5640,17 +6571,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-            payment:
-              | (
-                  | components['schemas']['Payment']
-                  | components['schemas']['AppPayReq']
-                  | components['schemas']['NativePayment']
-                  | components['schemas']['H5Payment']
-                )
-              | null;
-          };
+          'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5795,9 +6716,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-          };
+          'application/json': components['schemas']['OrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5913,17 +6832,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-            payment:
-              | (
-                  | components['schemas']['Payment']
-                  | components['schemas']['AppPayReq']
-                  | components['schemas']['NativePayment']
-                  | components['schemas']['H5Payment']
-                )
-              | null;
-          };
+          'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6063,9 +6972,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-          };
+          'application/json': components['schemas']['OrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6191,9 +7098,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-          };
+          'application/json': components['schemas']['OrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6237,6 +7142,16 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
+      /** @description CONFLICT, ORDER_NOT_REVERSIBLE */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderNotReversibleError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -6258,6 +7173,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -6267,6 +7192,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -6295,10 +7230,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['AdminOrder'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListOrdersAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6384,9 +7316,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['AdminOrder'];
-          };
+          'application/json': components['schemas']['GetAdminOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6501,9 +7431,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            refund: components['schemas']['Refund'];
-          };
+          'application/json': components['schemas']['RefundAnswer'];
         };
       };
       /** @description accepted (status PROCESSING or final) */
@@ -6514,9 +7442,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            refund: components['schemas']['Refund'];
-          };
+          'application/json': components['schemas']['RefundAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6670,9 +7596,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            refund: components['schemas']['Refund'];
-          };
+          'application/json': components['schemas']['RefundAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6792,10 +7716,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['AdminRefund'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListRefundsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6880,7 +7801,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AdminOrderAnswer'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -6923,6 +7846,16 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
+      /** @description CONFLICT, ORDER_PAID */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -6944,6 +7877,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -6953,6 +7896,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -6989,7 +7942,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AdminRefundAnswer'];
+        };
       };
       /** @description accepted (status PROCESSING or final) */
       201: {
@@ -6997,7 +7952,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AdminRefundAnswer'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -7040,6 +7997,16 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
+      /** @description OUT_REFUND_NO_USED, CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutRefundNoUsedError'] | components['schemas']['ConflictError'];
+        };
+      };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
         headers: {
@@ -7048,6 +8015,19 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description ORDER_NOT_REFUNDABLE, SECONDARY_CLEARING_FORBIDDEN, REFUND_AMOUNT_EXCEEDED */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['OrderNotRefundableError']
+            | components['schemas']['SecondaryClearingForbiddenError']
+            | components['schemas']['RefundAmountExceededError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -7071,6 +8051,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -7080,6 +8070,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -7120,11 +8120,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description accepted (state PROCESSING); follow it with GET or the profit_sharing.finished event */
@@ -7135,11 +8131,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7289,11 +8281,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7420,11 +8408,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description accepted */
@@ -7435,11 +8419,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7601,11 +8581,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_return: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
       /** @description accepted (result PROCESSING, SUCCESS or FAILED) */
@@ -7616,11 +8592,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_return: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7769,11 +8741,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_return: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7889,17 +8857,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              type: string;
-              account: string;
-              relation_type: string | null;
-              custom_relation: string | null;
-              name: string | null;
-              registered_at_wechat_pay: boolean;
-              created_at: string | null;
-            }[];
-          };
+          'application/json': components['schemas']['ProfitSharingReceiverList'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8018,15 +8976,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            type: string;
-            account: string;
-            relation_type: string | null;
-            custom_relation: string | null;
-            name: string | null;
-            registered_at_wechat_pay: boolean;
-            created_at: string | null;
-          };
+          'application/json': components['schemas']['ProfitSharingReceiver'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8378,10 +9328,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['ReceivedNotification'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListNotificationsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8470,11 +9417,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            media_id: string;
-            sha256: string;
-            size: number;
-          };
+          'application/json': components['schemas']['CreateMediaAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8583,38 +9526,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListApplymentsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8734,37 +9646,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            applyment: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['CreateApplymentAnswer'];
         };
       };
       /** @description submitted */
@@ -8775,37 +9657,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            applyment: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['CreateApplymentAnswer2'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8946,37 +9798,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            applyment: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['GetApplymentAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9100,37 +9922,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            applyment: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['SubmitApplymentAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9416,10 +10208,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            application_no: string;
-            verify_result: string;
-          };
+          'application/json': components['schemas']['CreateTenantSettlementAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9685,10 +10474,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['Reconciliation'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListReconciliationsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9780,9 +10566,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            reconciliation: components['schemas']['Reconciliation'];
-          };
+          'application/json': components['schemas']['CreateReconciliationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9878,9 +10662,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            reconciliation: components['schemas']['Reconciliation'];
-          };
+          'application/json': components['schemas']['CreateReconciliationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9981,10 +10763,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['Discrepancy'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListReconciliationDiscrepanciesAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10184,13 +10963,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            reconciliation: components['schemas']['TenantReconciliation'];
-            discrepancies: {
-              data: components['schemas']['Discrepancy'][];
-              next_cursor: string | null;
-            };
-          };
+          'application/json': components['schemas']['GetReconciliationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10383,9 +11156,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['DemoInboxEntry'][];
-          };
+          'application/json': components['schemas']['ListDemoInboxEventsAnswer'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -10429,9 +11200,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['DemoInboxEntry'][];
-          };
+          'application/json': components['schemas']['ListDemoInboxEventsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10495,46 +11264,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            component_appid: string;
-            name: string;
-            secrets: {
-              component_appsecret_set: boolean;
-              token_set: boolean;
-              encoding_aes_key_set: boolean;
-              previous_encoding_aes_key_set: boolean;
-            };
-            events_url: string;
-            ticket: {
-              received: boolean;
-              created_at: string | null;
-              received_at: string | null;
-              age_seconds: number;
-              stale: boolean;
-            };
-            access_token: {
-              present: boolean;
-              expires_at: string | null;
-              fetched_at: string | null;
-              version: number;
-              last_error: string | null;
-              last_error_at: string | null;
-            };
-            created_at: string;
-            updated_at: string;
-            authorizations: {
-              component_appid: string;
-              authorizer_appid: string;
-              tenant_id: string | null;
-              /** @enum {string} */
-              state: 'authorized' | 'unauthorized';
-              authorized: boolean;
-              func_info: number[];
-              authorized_at: string | null;
-              unauthorized_at: string | null;
-              updated_at: string;
-            }[];
-          };
+          'application/json': components['schemas']['GetOpenPlatformAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10639,34 +11369,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            component_appid: string;
-            name: string;
-            secrets: {
-              component_appsecret_set: boolean;
-              token_set: boolean;
-              encoding_aes_key_set: boolean;
-              previous_encoding_aes_key_set: boolean;
-            };
-            events_url: string;
-            ticket: {
-              received: boolean;
-              created_at: string | null;
-              received_at: string | null;
-              age_seconds: number;
-              stale: boolean;
-            };
-            access_token: {
-              present: boolean;
-              expires_at: string | null;
-              fetched_at: string | null;
-              version: number;
-              last_error: string | null;
-              last_error_at: string | null;
-            };
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutOpenPlatformAnswer'];
         };
       };
       /** @description registered */
@@ -10676,34 +11379,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            component_appid: string;
-            name: string;
-            secrets: {
-              component_appsecret_set: boolean;
-              token_set: boolean;
-              encoding_aes_key_set: boolean;
-              previous_encoding_aes_key_set: boolean;
-            };
-            events_url: string;
-            ticket: {
-              received: boolean;
-              created_at: string | null;
-              received_at: string | null;
-              age_seconds: number;
-              stale: boolean;
-            };
-            access_token: {
-              present: boolean;
-              expires_at: string | null;
-              fetched_at: string | null;
-              version: number;
-              last_error: string | null;
-              last_error_at: string | null;
-            };
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutOpenPlatformAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10837,37 +11513,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              component_appid: string;
-              name: string;
-              secrets: {
-                component_appsecret_set: boolean;
-                token_set: boolean;
-                encoding_aes_key_set: boolean;
-                previous_encoding_aes_key_set: boolean;
-              };
-              events_url: string;
-              ticket: {
-                received: boolean;
-                created_at: string | null;
-                received_at: string | null;
-                age_seconds: number;
-                stale: boolean;
-              };
-              access_token: {
-                present: boolean;
-                expires_at: string | null;
-                fetched_at: string | null;
-                version: number;
-                last_error: string | null;
-                last_error_at: string | null;
-              };
-              created_at: string;
-              updated_at: string;
-            }[];
-            next_cursor: null;
-          };
+          'application/json': components['schemas']['ListOpenPlatformsAnswer'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -10949,13 +11595,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            link_id: string;
-            url: string;
-            expires_at: string;
-            authorization_url: string;
-            mobile_authorization_url: string;
-          };
+          'application/json': components['schemas']['CreateOpenPlatformAuthorizationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -11191,20 +11831,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            authorization: {
-              component_appid: string;
-              authorizer_appid: string;
-              tenant_id: string | null;
-              /** @enum {string} */
-              state: 'authorized' | 'unauthorized';
-              authorized: boolean;
-              func_info: number[];
-              authorized_at: string | null;
-              unauthorized_at: string | null;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['GetOpenPlatformAuthorizedAnswer'];
           'text/html': string;
         };
       };
@@ -11389,27 +12016,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: {
-              id: string;
-              out_trade_no: string;
-              description: string;
-              amount: {
-                total: number;
-                currency: string;
-              };
-              trade_state: string;
-            };
-            payment: {
-              appId: string;
-              timeStamp: string;
-              nonceStr: string;
-              package: string;
-              /** @constant */
-              signType: 'RSA';
-              paySign: string;
-            };
-          };
+          'application/json': components['schemas']['PayCheckoutOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR, INVALID_LOGIN_CODE */
@@ -11561,18 +12168,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: {
-              id: string;
-              out_trade_no: string;
-              description: string;
-              amount: {
-                total: number;
-                currency: string;
-              };
-              trade_state: string;
-            };
-          };
+          'application/json': components['schemas']['GetCheckoutOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -11659,7 +12255,12 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly) */
+    requestBody: {
+      content: {
+        'application/json': unknown;
+      };
+    };
     responses: {
       /** @description applied or already applied */
       200: {
@@ -11667,47 +12268,56 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
       };
-      /** @description PARAM_ERROR */
+      /** @description refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL) */
       400: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ParamError'];
+          'application/json':
+            | components['schemas']['WechatpayNotificationAnswer']
+            | {
+                /** @constant */
+                code: 'PARAM_ERROR';
+                message: string;
+                detail?: unknown;
+                request_id: string;
+              };
         };
       };
-      /** @description UNAUTHENTICATED */
+      /** @description signature refused */
       401: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
-          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['UnauthenticatedError'];
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description no such provider: {"code":"FAIL"} */
       404: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['NotFoundError'];
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
-      /** @description INTERNAL_ERROR */
+      /** @description our fault: WeChat Pay retries later */
       500: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['InternalError'];
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
       /** @description SERVICE_UNAVAILABLE */
@@ -11743,12 +12353,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              [key: string]: unknown;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ComplaintPage'];
         };
       };
       /** @description PARAM_ERROR */
@@ -11823,7 +12428,12 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description field file: one JPG, PNG or BMP image, at most 2 MB */
+    requestBody: {
+      content: {
+        'multipart/form-data': unknown;
+      };
+    };
     responses: {
       /** @description uploaded */
       201: {
@@ -11832,9 +12442,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            media_id: string;
-          };
+          'application/json': components['schemas']['ComplaintMedia'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -11879,6 +12497,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -11888,6 +12516,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -11910,12 +12548,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12022,12 +12655,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12158,12 +12786,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12283,12 +12906,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12332,14 +12950,14 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
-      /** @description IDEMPOTENCY_CONFLICT */
+      /** @description IDEMPOTENCY_CONFLICT, CONFLICT */
       409: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['IdempotencyConflictError'];
+          'application/json': components['schemas']['IdempotencyConflictError'] | components['schemas']['ConflictError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -12363,6 +12981,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -12372,6 +13000,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -12398,12 +13036,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              [key: string]: unknown;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ComplaintPage'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12489,12 +13122,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12590,12 +13218,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            registration: {
-              mchid: string;
-              url: string;
-            };
-          };
+          'application/json': components['schemas']['ListServiceProviderComplaintNotificationsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12701,12 +13324,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            registration: {
-              mchid: string;
-              url: string;
-            };
-          };
+          'application/json': components['schemas']['PutServiceProviderComplaintNotificationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12822,12 +13440,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            registration: {
-              mchid: string;
-              url: string;
-            };
-          };
+          'application/json': components['schemas']['CreateServiceProviderComplaintNotificationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -13020,13 +13633,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { data: users } */
+      /** @description the tenant's users, one page */
       200: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalUserPage'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -13128,7 +13743,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalInvitation'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -13169,6 +13786,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE */
@@ -13332,7 +13959,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalInvitationAccepted'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -13344,6 +13973,26 @@ export interface operations {
           'application/json': components['schemas']['ParamError'];
         };
       };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
         headers: {
@@ -13352,6 +14001,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description UNPROCESSABLE */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnprocessableError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -13392,7 +14051,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalSession'];
+        };
       };
       /** @description UNAUTHENTICATED */
       401: {
@@ -13472,7 +14133,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalSession'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -13484,6 +14147,17 @@ export interface operations {
           'application/json': components['schemas']['ParamError'];
         };
       };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
         headers: {
@@ -13492,6 +14166,17 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -13604,7 +14289,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalTotpSecret'];
+        };
       };
       /** @description UNAUTHENTICATED */
       401: {
@@ -13682,7 +14369,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalTotpOn'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -13780,7 +14469,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderPage'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -13858,13 +14549,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { order, refunds } */
+      /** @description the order and its refunds */
       200: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderWithRefunds'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -13961,7 +14654,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RefundPage'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -14063,7 +14758,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RefundAnswer'];
+        };
       };
       /** @description accepted (status PROCESSING or final) */
       201: {
@@ -14071,7 +14768,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RefundAnswer'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -14104,6 +14803,26 @@ export interface operations {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
         };
       };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description OUT_REFUND_NO_USED, CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutRefundNoUsedError'] | components['schemas']['ConflictError'];
+        };
+      };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
         headers: {
@@ -14112,6 +14831,19 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description ORDER_NOT_REFUNDABLE, SECONDARY_CLEARING_FORBIDDEN, REFUND_AMOUNT_EXCEEDED */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['OrderNotRefundableError']
+            | components['schemas']['SecondaryClearingForbiddenError']
+            | components['schemas']['RefundAmountExceededError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -14135,6 +14867,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -14144,6 +14886,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -14161,13 +14913,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description text/csv */
+      /** @description the bill in WeChat Pay's columns */
       200: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
+          'Content-Disposition': components['headers']['Content-Disposition'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/csv': string;
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -14253,13 +15008,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { applyment } (null when the tenant was onboarded without an applyment here) */
+      /** @description the tenant and its applyment (null when onboarded without one here) */
       200: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalOnboarding'];
+        };
       };
       /** @description UNAUTHENTICATED */
       401: {
@@ -14408,36 +15165,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            sp_mchid: string;
-            /** @enum {string} */
-            mode: 'public_key' | 'certificate';
-            public_key: {
-              public_key_id: string;
-              last_used_at: string | null;
-            } | null;
-            certificates: {
-              [key: string]: unknown;
-            }[];
-            recent_notifications: {
-              [key: string]: unknown;
-            }[];
-            recent_checks: {
-              [key: string]: unknown;
-            }[];
-            failures: {
-              window: string;
-              by_reason: {
-                [key: string]: number;
-              };
-              last_hour: number;
-            };
-            warnings: {
-              code: string;
-              message: string;
-              serial_no?: string;
-            }[];
-          };
+          'application/json': components['schemas']['ListServiceProviderKeysAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -14607,33 +15335,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            tenant_id: string;
-            compliant: boolean;
-            rules: {
-              rule: string;
-              holds: boolean;
-              explanation: string;
-            }[];
-            profit_sharing: {
-              max_ratio: number;
-              orders_split: number;
-              split_total: number;
-              paid_total: number;
-              highest_share: number;
-            };
-            apps: {
-              appid: string;
-              dev_mode: string;
-              authorized: boolean;
-              open_platform: {
-                component_appid: string;
-                state: string;
-                authorized_at: string | null;
-                unauthorized_at: string | null;
-              } | null;
-            }[];
-          };
+          'application/json': components['schemas']['GetTenantComplianceAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -14729,21 +15431,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            since: string;
-            tenants: {
-              tenant_id: string;
-              name: string;
-              sub_mchid: string;
-              status: string;
-              orders: number;
-              paid: number;
-              paid_amount: number;
-              success_rate: number | null;
-              notifications_refused: number;
-              deliveries_failed: number;
-            }[];
-          };
+          'application/json': components['schemas']['GetDashboardAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -14827,7 +15515,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['OpenApiDocument'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -14898,6 +15586,70 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['OrderClosedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveOrderPaymentFailedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OrderPaymentFailedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveOrderReversedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OrderReversedEvent'];
       };
     };
     responses: {
@@ -14994,6 +15746,230 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['RefundAbnormalEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveProfitSharingFinishedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProfitSharingFinishedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveProfitSharingReturnedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProfitSharingReturnedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveReconciliationCompletedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReconciliationCompletedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveAppAuthorizationChangedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AppAuthorizationChangedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveComplaintCreatedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ComplaintCreatedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveComplaintUpdatedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ComplaintUpdatedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveComplaintOverdueEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ComplaintOverdueEvent'];
       };
     };
     responses: {

@@ -3,3 +3,4 @@ export { eventsModule } from './events.module';
 export { recordEvent, type EventType, type RecordEvent } from './outbox';
 export { verifyWebhookSignature, webhookSignatureHeader } from './webhook-signature';
 export { EventQueries } from './events.queries';
+export { webhookEnvelope } from './events.schemas';

@@ -13,12 +13,12 @@ import { NotificationRepository } from './notification.repository';
 const params = z.object({ tenant_id: z.string().min(1).max(64), kind: z.enum(['transactions', 'refunds']) });
 
 /** What WeChat Pay expects back from a notify_url. */
-const wechatpayAnswer = z
+export const wechatpayAnswer = z
   .object({ code: z.enum(['SUCCESS', 'FAIL']), message: z.string().optional() })
   .meta({ id: 'WechatpayNotificationAnswer', description: 'The answer WeChat Pay reads: SUCCESS, or FAIL to be retried' });
 
 /** A refusal WeChat Pay reads as FAIL; a path that is not a notify URL gets partnerpay's PARAM_ERROR. */
-const refusal = z.union([
+export const wechatpayRefusal = z.union([
   wechatpayAnswer,
   z.object({ code: z.literal('PARAM_ERROR'), message: z.string(), detail: z.unknown().optional(), request_id: z.string() }),
 ]);
@@ -42,7 +42,7 @@ export function notifyRouter(c: DependencyContainer): ApiRouter {
       },
       responses: {
         200: { description: 'applied or already applied', schema: wechatpayAnswer },
-        400: { description: 'refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL)', schema: refusal },
+        400: { description: 'refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL)', schema: wechatpayRefusal },
         404: { description: 'no such tenant: {"code":"FAIL"}', schema: wechatpayAnswer },
         401: { description: 'signature refused', schema: wechatpayAnswer },
         500: { description: 'our fault: WeChat Pay retries later', schema: wechatpayAnswer },

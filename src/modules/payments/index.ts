@@ -12,3 +12,4 @@ export { OUT_TRADE_NO } from './order.input';
 export { orderView } from './order.view';
 export { refundView } from './refund.view';
 export { createRefundBody } from './refund.input';
+export { orderSchema, refundSchema, orderAnswer, refundAnswer, pageOf } from './payments.schemas';

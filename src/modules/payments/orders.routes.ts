@@ -133,6 +133,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders/:out_trade_no/reverse',
+      errors: ['ORDER_NOT_REVERSIBLE', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary: 'Reverse (撤销) an unpaid 付款码 (MICROPAY) charge: trade_state REVOKED; 409 ORDER_NOT_REVERSIBLE with the reason otherwise',
       tags: ['orders'],
       auth: 'tenant',
