@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { contractSummary } from './support/contract-summary';
+import { contractIsStrict } from './support/contract';
 import { openDatabase, dialectOf } from '../src/app/schema';
 import { createScratchDatabase } from '../src/app/cli/server-database';
 
@@ -51,9 +52,10 @@ async function main(): Promise<number> {
     child.on('exit', (c) => resolveCode(c ?? 1));
   });
   await scratch?.drop();
-  console.log(contractSummary(contractDir));
+  const summary = contractSummary(contractDir, { wholeSuite: targets.length === 0, strict: contractIsStrict() });
+  console.log(summary.text);
   rmSync(contractDir, { recursive: true, force: true });
-  return code;
+  return code === 0 && summary.failed ? 1 : code;
 }
 
 main().then(

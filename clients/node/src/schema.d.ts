@@ -2120,6 +2120,46 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'order.payment_failed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A payment failed (trade_state PAYERROR, e.g. a 付款码 charge the buyer did not confirm)
+     * @description A payment failed (trade_state PAYERROR, e.g. a 付款码 charge the buyer did not confirm). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveOrderPaymentFailedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'order.reversed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A 付款码 (MICROPAY) charge was reversed (撤销: trade_state REVOKED)
+     * @description A 付款码 (MICROPAY) charge was reversed (撤销: trade_state REVOKED). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveOrderReversedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'refund.succeeded': {
     parameters: {
       query?: never;
@@ -2180,9 +2220,177 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'profit_sharing.finished': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A split or unfreeze finished at WeChat Pay (each receiver line has its result)
+     * @description A split or unfreeze finished at WeChat Pay (each receiver line has its result). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveProfitSharingFinishedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'profit_sharing.returned': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A return reached its final result (SUCCESS or FAILED)
+     * @description A return reached its final result (SUCCESS or FAILED). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveProfitSharingReturnedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'reconciliation.completed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A Beijing day's reconciliation finished: the tenant's totals and discrepancy count
+     * @description The tenant's part of the day's reconciliation (its discrepancies: GET /v1/reconciliations/{bill_date}). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveReconciliationCompletedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'app.authorization_changed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A tenant's AppID was authorised to, updated at, or withdrawn from an open platform (第三方平台)
+     * @description Sent to the AppID's tenant in the transaction of the change. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveAppAuthorizationChangedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'complaint.created': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A buyer complained about the tenant
+     * @description A buyer complained about the tenant. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveComplaintCreatedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'complaint.updated': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A complaint changed (state, negotiation, refund decision)
+     * @description A complaint changed (state, negotiation, refund decision). Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveComplaintUpdatedEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'complaint.overdue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A complaint passed respond_by unanswered
+     * @description A complaint passed respond_by unanswered. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.
+     */
+    post: operations['receiveComplaintOverdueEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface components {
   schemas: {
+    /** @description An event as operators see it */
+    AdminEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @enum {string} */
+      type:
+        | 'order.paid'
+        | 'order.closed'
+        | 'order.payment_failed'
+        | 'order.reversed'
+        | 'refund.succeeded'
+        | 'refund.closed'
+        | 'refund.abnormal'
+        | 'profit_sharing.finished'
+        | 'profit_sharing.returned'
+        | 'reconciliation.completed'
+        | 'app.authorization_changed'
+        | 'complaint.created'
+        | 'complaint.updated'
+        | 'complaint.overdue';
+      /** @description RFC 3339 */
+      created_at: string;
+      data: {
+        [key: string]: unknown;
+      };
+      delivery: components['schemas']['EventDelivery'];
+      tenant_id: string;
+    };
     /** @description An order as operators see it */
     AdminOrder: {
       /** @description ord_... */
@@ -2226,6 +2434,10 @@ export interface components {
       tenant_id: string;
       sp_mchid: string;
     };
+    /** @description An order as operators see it */
+    AdminOrderAnswer: {
+      order: components['schemas']['AdminOrder'];
+    };
     /** @description A refund as operators see it */
     AdminRefund: {
       id: string;
@@ -2250,6 +2462,36 @@ export interface components {
       created_at: string;
       tenant_id: string;
       sub_mchid: string;
+    };
+    /** @description A refund as operators see it */
+    AdminRefundAnswer: {
+      refund: components['schemas']['AdminRefund'];
+    };
+    /** @description A change of a tenant AppID's open-platform authorisation */
+    AppAuthorizationChange: {
+      /** @description the tenant's AppID (authorizer_appid) */
+      appid: string;
+      /** @constant */
+      dev_mode: 'third_party';
+      component_appid: string;
+      /** @description false once withdrawn: the AppID takes no new orders */
+      authorized: boolean;
+      /** @enum {string} */
+      change: 'authorized' | 'updated' | 'unauthorized';
+      /** @description the permission sets granted */
+      func_info: number[];
+      /** @description RFC 3339, +08:00 */
+      changed_at: string;
+    };
+    /** @description The app.authorization_changed event as POSTed to the tenant's webhook_url */
+    AppAuthorizationChangedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'app.authorization_changed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['AppAuthorizationChange'];
     };
     /** @description The OpenSDK PayReq parameters (trade_type APP), signed */
     AppPayReq: {
@@ -2349,6 +2591,90 @@ export interface components {
           )
         | null;
     };
+    /** @description A buyer's complaint (WeChat Pay's fields; ones it adds later are kept) */
+    Complaint: {
+      complaint_id: string;
+      /** @description WeChat Pay's, RFC 3339 */
+      complaint_time?: string;
+      complaint_detail?: string;
+      /** @description PENDING, PROCESSING or PROCESSED */
+      complaint_state: string;
+      /** @description the sub-merchant complained about */
+      complainted_mchid: string;
+      complaint_order_info?: {
+        [key: string]: unknown;
+      }[];
+      /** @description masked: 138****5678 */
+      payer_phone: string | null;
+      /** @description answer before this (partnerpay enforces it) */
+      respond_by: string;
+      overdue: boolean;
+      responded_at: string | null;
+      /** @description operators only */
+      sp_mchid?: string;
+      /** @description operators only */
+      tenant_id?: string | null;
+      /** @description detail answers only */
+      negotiation_history?: {
+        [key: string]: unknown;
+      }[];
+      /** @description detail answers only: the local order the complaint is about */
+      order?: {
+        id: string;
+        out_trade_no: string;
+        transaction_id: string | null;
+        trade_state: string;
+        amount: {
+          total: number;
+        };
+      } | null;
+      /** @description RFC 3339, +08:00 */
+      updated_at: string;
+    } & {
+      [key: string]: unknown;
+    };
+    ComplaintAnswer: {
+      complaint: components['schemas']['Complaint'];
+    };
+    /** @description The complaint.created event as POSTed to the tenant's webhook_url */
+    ComplaintCreatedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'complaint.created';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['Complaint'];
+    };
+    /** @description An uploaded reply image */
+    ComplaintMedia: {
+      media_id: string;
+    };
+    /** @description The complaint.overdue event as POSTed to the tenant's webhook_url */
+    ComplaintOverdueEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'complaint.overdue';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['Complaint'];
+    };
+    /** @description A page of complaints */
+    ComplaintPage: {
+      data: components['schemas']['Complaint'][];
+      next_cursor: string | null;
+    };
+    /** @description The complaint.updated event as POSTed to the tenant's webhook_url */
+    ComplaintUpdatedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'complaint.updated';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['Complaint'];
+    };
     /** @description The 二清 rules and the dev-mode x payment-mode matrix */
     ComplianceCatalogue: {
       summary: string;
@@ -2374,6 +2700,68 @@ export interface components {
         note: string;
       };
     };
+    CreateApplymentAnswer: {
+      applyment: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      };
+    };
+    CreateApplymentAnswer2: {
+      applyment: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      };
+    };
     CreatedPlatformKey: {
       /** @description pkey_... */
       id: string;
@@ -2387,6 +2775,88 @@ export interface components {
       revoked_at: string | null;
       /** @description pk_...: shown only in this answer */
       platform_key: string;
+    };
+    CreateMediaAnswer: {
+      media_id: string;
+      sha256: string;
+      size: number;
+    };
+    CreateOpenPlatformAuthorizationAnswer: {
+      link_id: string;
+      url: string;
+      expires_at: string;
+      authorization_url: string;
+      mobile_authorization_url: string;
+    };
+    CreateOperatorAnswer: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'viewer';
+      created_at: string;
+      token: string;
+    };
+    CreateReconciliationAnswer: {
+      reconciliation: components['schemas']['Reconciliation'];
+    };
+    CreateServiceProviderComplaintNotificationAnswer: {
+      registration: {
+        mchid: string;
+        url: string;
+      };
+    };
+    CreateTenantAnswer: {
+      id: string;
+      sp_mchid: string;
+      sub_mchid: string;
+      name: string;
+      status: string;
+      apps: components['schemas']['TenantApp'][];
+      webhook_url: string | null;
+      notify_urls: {
+        transactions: string;
+        refunds: string;
+      };
+      order_expire_minutes: number;
+      limits: {
+        orders_per_minute: number;
+      };
+      profit_sharing: {
+        max_ratio: number;
+        receivers: {
+          type: string;
+          account: string;
+        }[];
+      };
+      created_at: string;
+      updated_at: string;
+      secret_key: string;
+      secret_key_id: string;
+      webhook_secret: string;
+    };
+    CreateTenantSecretKeyAnswer: {
+      id: string;
+      prefix: string;
+      created_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
+      secret_key: string;
+    };
+    CreateTenantSettlementAnswer: {
+      application_no: string;
+      verify_result: string;
+    };
+    /** @description One POST of an event to the webhook_url */
+    DeliveryAttempt: {
+      attempt: number;
+      /** @description RFC 3339 */
+      at: string;
+      url: string;
+      http_status: number | null;
+      duration_ms: number;
+      /** @description first 200 characters of the answer */
+      response_snippet: string | null;
+      error: string | null;
     };
     DemoInboxEntry: {
       received_at: string;
@@ -2419,13 +2889,461 @@ export interface components {
       /** @description RFC 3339 */
       created_at: string;
     };
+    /** @description An event sent to the tenant (the body POSTed to its webhook_url) and its delivery */
+    Event: {
+      /** @description evt_... */
+      id: string;
+      /** @enum {string} */
+      type:
+        | 'order.paid'
+        | 'order.closed'
+        | 'order.payment_failed'
+        | 'order.reversed'
+        | 'refund.succeeded'
+        | 'refund.closed'
+        | 'refund.abnormal'
+        | 'profit_sharing.finished'
+        | 'profit_sharing.returned'
+        | 'reconciliation.completed'
+        | 'app.authorization_changed'
+        | 'complaint.created'
+        | 'complaint.updated'
+        | 'complaint.overdue';
+      /** @description RFC 3339 */
+      created_at: string;
+      data: {
+        [key: string]: unknown;
+      };
+      delivery: components['schemas']['EventDelivery'];
+    };
+    /** @description Where the delivery of one event stands */
+    EventDelivery: {
+      /** @enum {string} */
+      status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
+      attempts: number;
+      /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
+      next_attempt_at: string | null;
+      last_attempt_at: string | null;
+      last_http_status: number | null;
+      last_error: string | null;
+      delivered_at: string | null;
+    };
+    GetAdminOrderAnswer: {
+      order: components['schemas']['AdminOrder'];
+    };
+    GetApplymentAnswer: {
+      applyment: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      };
+    };
+    GetAuditLogAnswer: {
+      data: components['schemas']['AuditEntry'][];
+      next_cursor: string | null;
+    };
+    GetCheckoutOrderAnswer: {
+      order: {
+        id: string;
+        out_trade_no: string;
+        description: string;
+        amount: {
+          total: number;
+          currency: string;
+        };
+        trade_state: string;
+      };
+    };
+    GetDashboardAnswer: {
+      since: string;
+      tenants: {
+        tenant_id: string;
+        name: string;
+        sub_mchid: string;
+        status: string;
+        orders: number;
+        paid: number;
+        paid_amount: number;
+        success_rate: number | null;
+        notifications_refused: number;
+        deliveries_failed: number;
+      }[];
+    };
+    GetEventAnswer: {
+      event: {
+        /** @description evt_... */
+        id: string;
+        /** @enum {string} */
+        type:
+          | 'order.paid'
+          | 'order.closed'
+          | 'order.payment_failed'
+          | 'order.reversed'
+          | 'refund.succeeded'
+          | 'refund.closed'
+          | 'refund.abnormal'
+          | 'profit_sharing.finished'
+          | 'profit_sharing.returned'
+          | 'reconciliation.completed'
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
+        /** @description RFC 3339 */
+        created_at: string;
+        data: {
+          [key: string]: unknown;
+        };
+        delivery: components['schemas']['EventDelivery'];
+        tenant_id: string;
+        delivery_attempts: components['schemas']['DeliveryAttempt'][];
+      };
+    };
+    GetHealthzAnswer: {
+      status: string;
+      checks?: {
+        [key: string]: string;
+      };
+    };
+    GetOpenPlatformAnswer: {
+      component_appid: string;
+      name: string;
+      secrets: {
+        component_appsecret_set: boolean;
+        token_set: boolean;
+        encoding_aes_key_set: boolean;
+        previous_encoding_aes_key_set: boolean;
+      };
+      events_url: string;
+      ticket: {
+        received: boolean;
+        created_at: string | null;
+        received_at: string | null;
+        age_seconds: number;
+        stale: boolean;
+      };
+      access_token: {
+        present: boolean;
+        expires_at: string | null;
+        fetched_at: string | null;
+        version: number;
+        last_error: string | null;
+        last_error_at: string | null;
+      };
+      created_at: string;
+      updated_at: string;
+      authorizations: {
+        component_appid: string;
+        authorizer_appid: string;
+        tenant_id: string | null;
+        /** @enum {string} */
+        state: 'authorized' | 'unauthorized';
+        authorized: boolean;
+        func_info: number[];
+        authorized_at: string | null;
+        unauthorized_at: string | null;
+        updated_at: string;
+      }[];
+    };
+    GetOpenPlatformAuthorizedAnswer: {
+      authorization: {
+        component_appid: string;
+        authorizer_appid: string;
+        tenant_id: string | null;
+        /** @enum {string} */
+        state: 'authorized' | 'unauthorized';
+        authorized: boolean;
+        func_info: number[];
+        authorized_at: string | null;
+        unauthorized_at: string | null;
+        updated_at: string;
+      };
+    };
+    GetOperatorMeAnswer: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'viewer';
+    };
+    GetPortalComplaintAnswer: {
+      /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
+      complaint: {
+        [key: string]: unknown;
+      };
+    };
+    GetPortalEventAnswer: {
+      event: {
+        /** @description evt_... */
+        id: string;
+        /** @enum {string} */
+        type:
+          | 'order.paid'
+          | 'order.closed'
+          | 'order.payment_failed'
+          | 'order.reversed'
+          | 'refund.succeeded'
+          | 'refund.closed'
+          | 'refund.abnormal'
+          | 'profit_sharing.finished'
+          | 'profit_sharing.returned'
+          | 'reconciliation.completed'
+          | 'app.authorization_changed'
+          | 'complaint.created'
+          | 'complaint.updated'
+          | 'complaint.overdue';
+        /** @description RFC 3339 */
+        created_at: string;
+        data: {
+          [key: string]: unknown;
+        };
+        delivery: components['schemas']['EventDelivery'];
+        delivery_attempts: components['schemas']['DeliveryAttempt'][];
+      };
+    };
+    GetReconciliationAnswer: {
+      reconciliation: components['schemas']['TenantReconciliation'];
+      discrepancies: {
+        data: components['schemas']['Discrepancy'][];
+        next_cursor: string | null;
+      };
+    };
+    GetTenantComplianceAnswer: {
+      tenant_id: string;
+      compliant: boolean;
+      rules: {
+        rule: string;
+        holds: boolean;
+        explanation: string;
+      }[];
+      profit_sharing: {
+        max_ratio: number;
+        orders_split: number;
+        split_total: number;
+        paid_total: number;
+        highest_share: number;
+      };
+      apps: {
+        appid: string;
+        dev_mode: string;
+        authorized: boolean;
+        open_platform: {
+          component_appid: string;
+          state: string;
+          authorized_at: string | null;
+          unauthorized_at: string | null;
+        } | null;
+      }[];
+    };
     H5Payment: {
       /** @description H5: the page the mobile browser opens */
       h5_url: string;
     };
+    ListAdminEventsAnswer: {
+      data: components['schemas']['AdminEvent'][];
+      next_cursor: string | null;
+    };
+    ListApplymentsAnswer: {
+      data: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      }[];
+      next_cursor: string | null;
+    };
+    ListDemoInboxEventsAnswer: {
+      data: components['schemas']['DemoInboxEntry'][];
+    };
+    ListEventsAnswer: {
+      data: components['schemas']['Event'][];
+      next_cursor: string | null;
+    };
+    ListNotificationsAnswer: {
+      data: components['schemas']['ReceivedNotification'][];
+      next_cursor: string | null;
+    };
+    ListOpenPlatformsAnswer: {
+      data: {
+        component_appid: string;
+        name: string;
+        secrets: {
+          component_appsecret_set: boolean;
+          token_set: boolean;
+          encoding_aes_key_set: boolean;
+          previous_encoding_aes_key_set: boolean;
+        };
+        events_url: string;
+        ticket: {
+          received: boolean;
+          created_at: string | null;
+          received_at: string | null;
+          age_seconds: number;
+          stale: boolean;
+        };
+        access_token: {
+          present: boolean;
+          expires_at: string | null;
+          fetched_at: string | null;
+          version: number;
+          last_error: string | null;
+          last_error_at: string | null;
+        };
+        created_at: string;
+        updated_at: string;
+      }[];
+      next_cursor: null;
+    };
+    ListOperatorsAnswer: {
+      data: {
+        id: string;
+        name: string;
+        /** @enum {string} */
+        role: 'admin' | 'viewer';
+        created_at: string;
+      }[];
+      next_cursor: string | null;
+    };
+    ListOrdersAnswer: {
+      data: components['schemas']['AdminOrder'][];
+      next_cursor: string | null;
+    };
+    ListPortalComplaintsAnswer: {
+      data: {
+        [key: string]: unknown;
+      }[];
+      next_cursor: string | null;
+    };
+    ListPortalEventsAnswer: {
+      data: components['schemas']['Event'][];
+      next_cursor: string | null;
+    };
+    ListReconciliationDiscrepanciesAnswer: {
+      data: components['schemas']['Discrepancy'][];
+      next_cursor: string | null;
+    };
+    ListReconciliationsAnswer: {
+      data: components['schemas']['Reconciliation'][];
+      next_cursor: string | null;
+    };
+    ListRefundsAnswer: {
+      data: components['schemas']['AdminRefund'][];
+      next_cursor: string | null;
+    };
+    ListServiceProviderComplaintNotificationsAnswer: {
+      registration: {
+        mchid: string;
+        url: string;
+      };
+    };
+    ListServiceProviderKeysAnswer: {
+      sp_mchid: string;
+      /** @enum {string} */
+      mode: 'public_key' | 'certificate';
+      public_key: {
+        public_key_id: string;
+        last_used_at: string | null;
+      } | null;
+      certificates: {
+        [key: string]: unknown;
+      }[];
+      recent_notifications: {
+        [key: string]: unknown;
+      }[];
+      recent_checks: {
+        [key: string]: unknown;
+      }[];
+      failures: {
+        window: string;
+        by_reason: {
+          [key: string]: number;
+        };
+        last_hour: number;
+      };
+      warnings: {
+        code: string;
+        message: string;
+        serial_no?: string;
+      }[];
+    };
+    ListServiceProvidersAnswer: {
+      data: {
+        sp_mchid: string;
+        sp_appid: string;
+        name: string;
+        merchant_serial_no: string;
+        verification: {
+          /** @enum {string} */
+          mode: 'public_key' | 'certificate';
+          wechatpay_public_key_id?: string;
+        };
+        sp_app_secret_set: boolean;
+        created_at: string;
+        updated_at: string;
+      }[];
+      next_cursor: string | null;
+    };
+    ListTenantsAnswer: {
+      data: components['schemas']['Tenant'][];
+      next_cursor: string | null;
+    };
+    ListTenantSecretKeysAnswer: {
+      data: components['schemas']['TenantSecretKey'][];
+      next_cursor: null;
+    };
     NativePayment: {
       /** @description NATIVE: the QR code content */
       code_url: string;
+    };
+    /** @description This OpenAPI 3.1 document */
+    OpenApiDocument: {
+      [key: string]: unknown;
     };
     /** @description A tenant's order */
     Order: {
@@ -2470,6 +3388,10 @@ export interface components {
       /** @description only on orders created without payer: what the mini-program passes to /mp/v1 (ord_..._secret_...) */
       client_secret?: string;
     };
+    /** @description An order */
+    OrderAnswer: {
+      order: components['schemas']['Order'];
+    };
     /** @description The order.closed event as POSTed to the tenant's webhook_url */
     OrderClosedEvent: {
       /** @description evt_... */
@@ -2482,6 +3404,11 @@ export interface components {
         order: components['schemas']['Order'];
       };
     };
+    /** @description A page of orders, newest first */
+    OrderPage: {
+      data: components['schemas']['Order'][];
+      next_cursor: string | null;
+    };
     /** @description The order.paid event as POSTed to the tenant's webhook_url */
     OrderPaidEvent: {
       /** @description evt_... */
@@ -2492,6 +3419,69 @@ export interface components {
       created_at: string;
       data: {
         order: components['schemas']['Order'];
+      };
+    };
+    /** @description An order and what the buyer needs to pay it */
+    OrderPaymentAnswer: {
+      order: components['schemas']['Order'];
+      payment:
+        | (
+            | components['schemas']['Payment']
+            | components['schemas']['AppPayReq']
+            | components['schemas']['NativePayment']
+            | components['schemas']['H5Payment']
+          )
+        | null;
+    };
+    /** @description The order.payment_failed event as POSTed to the tenant's webhook_url */
+    OrderPaymentFailedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'order.payment_failed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        order: components['schemas']['Order'];
+      };
+    };
+    /** @description The order.reversed event as POSTed to the tenant's webhook_url */
+    OrderReversedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'order.reversed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        order: components['schemas']['Order'];
+      };
+    };
+    /** @description An order and its refunds */
+    OrderWithRefunds: {
+      order: components['schemas']['Order'];
+      /** @description at most 100, newest first */
+      refunds: components['schemas']['Refund'][];
+    };
+    PayCheckoutOrderAnswer: {
+      order: {
+        id: string;
+        out_trade_no: string;
+        description: string;
+        amount: {
+          total: number;
+          currency: string;
+        };
+        trade_state: string;
+      };
+      payment: {
+        appId: string;
+        timeStamp: string;
+        nonceStr: string;
+        package: string;
+        /** @constant */
+        signType: 'RSA';
+        paySign: string;
       };
     };
     /** @description The wx.requestPayment parameters, signed */
@@ -2520,6 +3510,240 @@ export interface components {
     };
     PlatformKeyList: {
       data: components['schemas']['PlatformKey'][];
+    };
+    /** @description A new portal user and its one-time invitation link */
+    PortalInvitation: {
+      user: components['schemas']['PortalUser'];
+      invitation: {
+        /** @description the link to send the user (the token is in its fragment) */
+        url: string;
+        /** @description inv_...: shown this once only */
+        token: string;
+        /** @description 72 h after the invitation */
+        expires_at: string;
+      };
+    };
+    PortalInvitationAccepted: {
+      user: components['schemas']['PortalUser'];
+    };
+    /** @description Where the tenant's onboarding (特约商户进件) stands */
+    PortalOnboarding: {
+      tenant: components['schemas']['PortalTenant'];
+      /** @description null when the tenant was onboarded without an applyment here */
+      applyment: {
+        /** @description WeChat Pay's applyment_state */
+        state: string;
+        state_desc: string | null;
+        applyment_id: number | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        /** @description the page the legal person scans to sign */
+        sign_url: string | null;
+        /** @description RFC 3339, +08:00 */
+        updated_at: string;
+      } | null;
+    };
+    /** @description The signed-in portal user, its tenant and the CSRF token for writes */
+    PortalSession: {
+      user: components['schemas']['PortalUser'];
+      tenant: components['schemas']['PortalTenant'];
+      /** @description send it in csrf_header on every write */
+      csrf_token: string;
+      /** @description X-CSRF-Token */
+      csrf_header: string;
+    };
+    /** @description The tenant a portal user belongs to */
+    PortalTenant: {
+      id: string;
+      name: string;
+      sub_mchid: string;
+      status: string;
+    };
+    PortalTotpOn: {
+      /** @constant */
+      totp: true;
+    };
+    /** @description A new TOTP secret, on only after /portal/v1/totp/confirm */
+    PortalTotpSecret: {
+      /** @description base32, for an authenticator app */
+      secret: string;
+      /** @description otpauth://totp/... to show as a QR code */
+      otpauth_uri: string;
+    };
+    /** @description One of a tenant's portal users */
+    PortalUser: {
+      /** @description tu_... */
+      id: string;
+      tenant_id: string;
+      login: string;
+      /** @enum {string} */
+      role: 'owner' | 'staff' | 'viewer';
+      /**
+       * @description invited until the invitation is accepted
+       * @enum {string}
+       */
+      state: 'invited' | 'active';
+      /** @description sign-ins need a TOTP code */
+      totp: boolean;
+      /** @description while invited */
+      invitation_expires_at: string | null;
+      /** @description set after repeated failed sign-ins */
+      locked_until: string | null;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+    };
+    /** @description A tenant's portal users */
+    PortalUserPage: {
+      data: components['schemas']['PortalUser'][];
+      /** @description always one page */
+      next_cursor: null;
+    };
+    /** @description The profit_sharing.finished event as POSTed to the tenant's webhook_url */
+    ProfitSharingFinishedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'profit_sharing.finished';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['ProfitSharingOrder'];
+    };
+    /** @description A profit-sharing split (分账) or unfreeze of one payment */
+    ProfitSharingOrder: {
+      out_order_no: string;
+      out_trade_no: string;
+      /** @description WeChat Pay's order_id, once it accepted the request */
+      order_id: string | null;
+      transaction_id: string;
+      /** @enum {string} */
+      type: 'split' | 'unfreeze';
+      /** @enum {string} */
+      state: 'PROCESSING' | 'FINISHED';
+      /** @description the total split (0 for an unfreeze) */
+      amount: number;
+      unfreeze_unsplit: boolean;
+      receivers: {
+        /** @description MERCHANT_ID or PERSONAL_OPENID */
+        type: string;
+        account: string;
+        /** @description integer fen */
+        amount: number;
+        description: string;
+        /** @enum {string} */
+        result: 'PENDING' | 'SUCCESS' | 'CLOSED';
+        fail_reason: string | null;
+        detail_id: string | null;
+        finish_time: string | null;
+        /**
+         * @description the row WeChat Pay adds for the paying sub-merchant itself (解冻给分账方)
+         * @constant
+         */
+        unfreeze?: true;
+      }[];
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      finished_at: string | null;
+    };
+    /** @description A split or unfreeze */
+    ProfitSharingOrderAnswer: {
+      profit_sharing_order: components['schemas']['ProfitSharingOrder'];
+    };
+    /** @description One of a tenant's profit-sharing receivers */
+    ProfitSharingReceiver: {
+      type: string;
+      account: string;
+      relation_type: string | null;
+      custom_relation: string | null;
+      /** @description masked (张*) */
+      name: string | null;
+      registered_at_wechat_pay: boolean;
+      created_at: string | null;
+    };
+    /** @description A tenant's profit-sharing receivers */
+    ProfitSharingReceiverList: {
+      data: components['schemas']['ProfitSharingReceiver'][];
+    };
+    /** @description A return of split money (分账回退) from a receiver */
+    ProfitSharingReturn: {
+      out_return_no: string;
+      out_order_no: string;
+      return_id: string | null;
+      /** @description the receiver that gives the money back */
+      return_mchid: string;
+      /** @description integer fen */
+      amount: number;
+      description: string;
+      /** @enum {string} */
+      result: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+      fail_reason: string | null;
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      finished_at: string | null;
+    };
+    /** @description A return */
+    ProfitSharingReturnAnswer: {
+      profit_sharing_return: components['schemas']['ProfitSharingReturn'];
+    };
+    /** @description The profit_sharing.returned event as POSTed to the tenant's webhook_url */
+    ProfitSharingReturnedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'profit_sharing.returned';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: components['schemas']['ProfitSharingReturn'];
+    };
+    PutOpenPlatformAnswer: {
+      component_appid: string;
+      name: string;
+      secrets: {
+        component_appsecret_set: boolean;
+        token_set: boolean;
+        encoding_aes_key_set: boolean;
+        previous_encoding_aes_key_set: boolean;
+      };
+      events_url: string;
+      ticket: {
+        received: boolean;
+        created_at: string | null;
+        received_at: string | null;
+        age_seconds: number;
+        stale: boolean;
+      };
+      access_token: {
+        present: boolean;
+        expires_at: string | null;
+        fetched_at: string | null;
+        version: number;
+        last_error: string | null;
+        last_error_at: string | null;
+      };
+      created_at: string;
+      updated_at: string;
+    };
+    PutServiceProviderAnswer: {
+      sp_mchid: string;
+      sp_appid: string;
+      name: string;
+      merchant_serial_no: string;
+      verification: {
+        /** @enum {string} */
+        mode: 'public_key' | 'certificate';
+        wechatpay_public_key_id?: string;
+      };
+      sp_app_secret_set: boolean;
+      created_at: string;
+      updated_at: string;
+    };
+    PutServiceProviderComplaintNotificationAnswer: {
+      registration: {
+        mchid: string;
+        url: string;
+      };
     };
     /** @description One notification WeChat Pay sent, and what became of it */
     ReceivedNotification: {
@@ -2587,6 +3811,21 @@ export interface components {
       started_at: string | null;
       finished_at: string | null;
     };
+    /** @description The reconciliation.completed event as POSTed to the tenant's webhook_url */
+    ReconciliationCompletedEvent: {
+      /** @description evt_... */
+      id: string;
+      /** @constant */
+      type: 'reconciliation.completed';
+      /** @description RFC 3339, +08:00 */
+      created_at: string;
+      data: {
+        reconciliation: components['schemas']['TenantReconciliation'];
+      };
+    };
+    RedeliverEventAnswer: {
+      event: components['schemas']['AdminEvent'];
+    };
     /** @description A refund of a tenant's paid order */
     Refund: {
       id: string;
@@ -2622,6 +3861,10 @@ export interface components {
         refund: components['schemas']['Refund'];
       };
     };
+    /** @description A refund */
+    RefundAnswer: {
+      refund: components['schemas']['Refund'];
+    };
     /** @description The refund.closed event as POSTed to the tenant's webhook_url */
     RefundClosedEvent: {
       /** @description evt_... */
@@ -2633,6 +3876,11 @@ export interface components {
       data: {
         refund: components['schemas']['Refund'];
       };
+    };
+    /** @description A page of refunds, newest first */
+    RefundPage: {
+      data: components['schemas']['Refund'][];
+      next_cursor: string | null;
     };
     /** @description The refund.succeeded event as POSTed to the tenant's webhook_url */
     RefundSucceededEvent: {
@@ -2646,6 +3894,12 @@ export interface components {
         refund: components['schemas']['Refund'];
       };
     };
+    RotateTenantWebhookSecretAnswer: {
+      id: string;
+      webhook_secret: string;
+      created_at: string;
+      previous_expires_at: string;
+    };
     /** @description WeChat Pay's settlement-account answer (account_type, account_bank, account_number masked, ...) */
     SettlementAccount: {
       [key: string]: unknown;
@@ -2653,6 +3907,37 @@ export interface components {
     /** @description WeChat Pay's settlement-change application (verify_result, account masked, ...) */
     SettlementApplication: {
       [key: string]: unknown;
+    };
+    SubmitApplymentAnswer: {
+      applyment: {
+        id: string;
+        sp_mchid: string;
+        business_code: string;
+        applyment_id: number | null;
+        state: string;
+        state_desc: string | null;
+        audit_detail: {
+          field: string;
+          field_name: string;
+          reject_reason: string;
+        }[];
+        sign_url: string | null;
+        sub_mchid: string | null;
+        tenant_id: string | null;
+        /** @description the application, every personal value masked */
+        application: {
+          [key: string]: unknown;
+        };
+        tenant: {
+          [key: string]: unknown;
+        };
+        last_error: {
+          [key: string]: unknown;
+        } | null;
+        purged: boolean;
+        created_at: string;
+        updated_at: string;
+      };
     };
     /** @description A tenant: one sub-merchant (特约商户) */
     Tenant: {
@@ -3092,12 +4377,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            status: string;
-            checks?: {
-              [key: string]: string;
-            };
-          };
+          'application/json': components['schemas']['GetHealthzAnswer'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -3139,12 +4419,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            status: string;
-            checks?: {
-              [key: string]: string;
-            };
-          };
+          'application/json': components['schemas']['GetHealthzAnswer'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -3194,10 +4469,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['AuditEntry'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['GetAuditLogAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3281,12 +4553,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            name: string;
-            /** @enum {string} */
-            role: 'admin' | 'viewer';
-          };
+          'application/json': components['schemas']['GetOperatorMeAnswer'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -3363,16 +4630,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              id: string;
-              name: string;
-              /** @enum {string} */
-              role: 'admin' | 'viewer';
-              created_at: string;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListOperatorsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3464,14 +4722,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            name: string;
-            /** @enum {string} */
-            role: 'admin' | 'viewer';
-            created_at: string;
-            token: string;
-          };
+          'application/json': components['schemas']['CreateOperatorAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3661,20 +4912,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            sp_mchid: string;
-            sp_appid: string;
-            name: string;
-            merchant_serial_no: string;
-            verification: {
-              /** @enum {string} */
-              mode: 'public_key' | 'certificate';
-              wechatpay_public_key_id?: string;
-            };
-            sp_app_secret_set: boolean;
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3783,20 +5021,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            sp_mchid: string;
-            sp_appid: string;
-            name: string;
-            merchant_serial_no: string;
-            verification: {
-              /** @enum {string} */
-              mode: 'public_key' | 'certificate';
-              wechatpay_public_key_id?: string;
-            };
-            sp_app_secret_set: boolean;
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
       /** @description created */
@@ -3806,20 +5031,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            sp_mchid: string;
-            sp_appid: string;
-            name: string;
-            merchant_serial_no: string;
-            verification: {
-              /** @enum {string} */
-              mode: 'public_key' | 'certificate';
-              wechatpay_public_key_id?: string;
-            };
-            sp_app_secret_set: boolean;
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -3956,23 +5168,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              sp_mchid: string;
-              sp_appid: string;
-              name: string;
-              merchant_serial_no: string;
-              verification: {
-                /** @enum {string} */
-                mode: 'public_key' | 'certificate';
-                wechatpay_public_key_id?: string;
-              };
-              sp_app_secret_set: boolean;
-              created_at: string;
-              updated_at: string;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListServiceProvidersAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -4062,10 +5258,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['Tenant'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListTenantsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -4184,35 +5377,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            sp_mchid: string;
-            sub_mchid: string;
-            name: string;
-            status: string;
-            apps: components['schemas']['TenantApp'][];
-            webhook_url: string | null;
-            notify_urls: {
-              transactions: string;
-              refunds: string;
-            };
-            order_expire_minutes: number;
-            limits: {
-              orders_per_minute: number;
-            };
-            profit_sharing: {
-              max_ratio: number;
-              receivers: {
-                type: string;
-                account: string;
-              }[];
-            };
-            created_at: string;
-            updated_at: string;
-            secret_key: string;
-            secret_key_id: string;
-            webhook_secret: string;
-          };
+          'application/json': components['schemas']['CreateTenantAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -4938,10 +6103,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['TenantSecretKey'][];
-            next_cursor: null;
-          };
+          'application/json': components['schemas']['ListTenantSecretKeysAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5037,14 +6199,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            prefix: string;
-            created_at: string;
-            last_used_at: string | null;
-            revoked_at: string | null;
-            secret_key: string;
-          };
+          'application/json': components['schemas']['CreateTenantSecretKeyAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5242,12 +6397,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            id: string;
-            webhook_secret: string;
-            created_at: string;
-            previous_expires_at: string;
-          };
+          'application/json': components['schemas']['RotateTenantWebhookSecretAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5369,45 +6519,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListEventsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5513,46 +6625,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-              tenant_id: string;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListAdminEventsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5638,56 +6711,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            event: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-              tenant_id: string;
-              delivery_attempts: {
-                attempt: number;
-                /** @description RFC 3339 */
-                at: string;
-                url: string;
-                http_status: number | null;
-                duration_ms: number;
-                /** @description first 200 characters of the answer */
-                response_snippet: string | null;
-                error: string | null;
-              }[];
-            };
-          };
+          'application/json': components['schemas']['GetEventAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5783,45 +6807,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            event: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-              tenant_id: string;
-            };
-          };
+          'application/json': components['schemas']['RedeliverEventAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -5950,17 +6936,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-            payment:
-              | (
-                  | components['schemas']['Payment']
-                  | components['schemas']['AppPayReq']
-                  | components['schemas']['NativePayment']
-                  | components['schemas']['H5Payment']
-                )
-              | null;
-          };
+          'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
       /** @description created */
@@ -5971,17 +6947,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-            payment:
-              | (
-                  | components['schemas']['Payment']
-                  | components['schemas']['AppPayReq']
-                  | components['schemas']['NativePayment']
-                  | components['schemas']['H5Payment']
-                )
-              | null;
-          };
+          'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6126,9 +7092,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-          };
+          'application/json': components['schemas']['OrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6244,17 +7208,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-            payment:
-              | (
-                  | components['schemas']['Payment']
-                  | components['schemas']['AppPayReq']
-                  | components['schemas']['NativePayment']
-                  | components['schemas']['H5Payment']
-                )
-              | null;
-          };
+          'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6394,9 +7348,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-          };
+          'application/json': components['schemas']['OrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6522,9 +7474,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['Order'];
-          };
+          'application/json': components['schemas']['OrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6568,14 +7518,14 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
-      /** @description ORDER_NOT_REVERSIBLE */
+      /** @description CONFLICT, ORDER_NOT_REVERSIBLE */
       409: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['OrderNotReversibleError'];
+          'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderNotReversibleError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -6658,10 +7608,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['AdminOrder'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListOrdersAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6747,9 +7694,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: components['schemas']['AdminOrder'];
-          };
+          'application/json': components['schemas']['GetAdminOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -6864,9 +7809,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            refund: components['schemas']['Refund'];
-          };
+          'application/json': components['schemas']['RefundAnswer'];
         };
       };
       /** @description accepted (status PROCESSING or final) */
@@ -6877,9 +7820,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            refund: components['schemas']['Refund'];
-          };
+          'application/json': components['schemas']['RefundAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7033,9 +7974,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            refund: components['schemas']['Refund'];
-          };
+          'application/json': components['schemas']['RefundAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7156,10 +8095,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['AdminRefund'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListRefundsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7244,7 +8180,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AdminOrderAnswer'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -7287,6 +8225,16 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
+      /** @description CONFLICT, ORDER_PAID */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -7308,6 +8256,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -7317,6 +8275,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -7353,7 +8321,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AdminRefundAnswer'];
+        };
       };
       /** @description accepted (status PROCESSING or final) */
       201: {
@@ -7361,7 +8331,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AdminRefundAnswer'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -7404,6 +8376,16 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
+      /** @description OUT_REFUND_NO_USED, CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutRefundNoUsedError'] | components['schemas']['ConflictError'];
+        };
+      };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
         headers: {
@@ -7412,6 +8394,19 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description ORDER_NOT_REFUNDABLE, SECONDARY_CLEARING_FORBIDDEN, REFUND_AMOUNT_EXCEEDED */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['OrderNotRefundableError']
+            | components['schemas']['SecondaryClearingForbiddenError']
+            | components['schemas']['RefundAmountExceededError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -7435,6 +8430,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -7444,6 +8449,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -7484,11 +8499,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description accepted (state PROCESSING); follow it with GET or the profit_sharing.finished event */
@@ -7499,11 +8510,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7653,11 +8660,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7784,11 +8787,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description accepted */
@@ -7799,11 +8798,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_order: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -7965,11 +8960,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_return: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
       /** @description accepted (result PROCESSING, SUCCESS or FAILED) */
@@ -7980,11 +8971,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_return: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8133,11 +9120,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            profit_sharing_return: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8253,17 +9236,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              type: string;
-              account: string;
-              relation_type: string | null;
-              custom_relation: string | null;
-              name: string | null;
-              registered_at_wechat_pay: boolean;
-              created_at: string | null;
-            }[];
-          };
+          'application/json': components['schemas']['ProfitSharingReceiverList'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8382,15 +9355,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            type: string;
-            account: string;
-            relation_type: string | null;
-            custom_relation: string | null;
-            name: string | null;
-            registered_at_wechat_pay: boolean;
-            created_at: string | null;
-          };
+          'application/json': components['schemas']['ProfitSharingReceiver'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8742,10 +9707,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['ReceivedNotification'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListNotificationsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8834,11 +9796,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            media_id: string;
-            sha256: string;
-            size: number;
-          };
+          'application/json': components['schemas']['CreateMediaAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -8947,38 +9905,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListApplymentsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9098,37 +10025,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            applyment: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['CreateApplymentAnswer'];
         };
       };
       /** @description submitted */
@@ -9139,37 +10036,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            applyment: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['CreateApplymentAnswer2'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9310,37 +10177,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            applyment: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['GetApplymentAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9464,37 +10301,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            applyment: {
-              id: string;
-              sp_mchid: string;
-              business_code: string;
-              applyment_id: number | null;
-              state: string;
-              state_desc: string | null;
-              audit_detail: {
-                field: string;
-                field_name: string;
-                reject_reason: string;
-              }[];
-              sign_url: string | null;
-              sub_mchid: string | null;
-              tenant_id: string | null;
-              /** @description the application, every personal value masked */
-              application: {
-                [key: string]: unknown;
-              };
-              tenant: {
-                [key: string]: unknown;
-              };
-              last_error: {
-                [key: string]: unknown;
-              } | null;
-              purged: boolean;
-              created_at: string;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['SubmitApplymentAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -9780,10 +10587,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            application_no: string;
-            verify_result: string;
-          };
+          'application/json': components['schemas']['CreateTenantSettlementAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10049,10 +10853,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['Reconciliation'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListReconciliationsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10144,9 +10945,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            reconciliation: components['schemas']['Reconciliation'];
-          };
+          'application/json': components['schemas']['CreateReconciliationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10242,9 +11041,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            reconciliation: components['schemas']['Reconciliation'];
-          };
+          'application/json': components['schemas']['CreateReconciliationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10345,10 +11142,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['Discrepancy'][];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListReconciliationDiscrepanciesAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10548,13 +11342,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            reconciliation: components['schemas']['TenantReconciliation'];
-            discrepancies: {
-              data: components['schemas']['Discrepancy'][];
-              next_cursor: string | null;
-            };
-          };
+          'application/json': components['schemas']['GetReconciliationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10747,9 +11535,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['DemoInboxEntry'][];
-          };
+          'application/json': components['schemas']['ListDemoInboxEventsAnswer'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -10793,9 +11579,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['DemoInboxEntry'][];
-          };
+          'application/json': components['schemas']['ListDemoInboxEventsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -10859,46 +11643,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            component_appid: string;
-            name: string;
-            secrets: {
-              component_appsecret_set: boolean;
-              token_set: boolean;
-              encoding_aes_key_set: boolean;
-              previous_encoding_aes_key_set: boolean;
-            };
-            events_url: string;
-            ticket: {
-              received: boolean;
-              created_at: string | null;
-              received_at: string | null;
-              age_seconds: number;
-              stale: boolean;
-            };
-            access_token: {
-              present: boolean;
-              expires_at: string | null;
-              fetched_at: string | null;
-              version: number;
-              last_error: string | null;
-              last_error_at: string | null;
-            };
-            created_at: string;
-            updated_at: string;
-            authorizations: {
-              component_appid: string;
-              authorizer_appid: string;
-              tenant_id: string | null;
-              /** @enum {string} */
-              state: 'authorized' | 'unauthorized';
-              authorized: boolean;
-              func_info: number[];
-              authorized_at: string | null;
-              unauthorized_at: string | null;
-              updated_at: string;
-            }[];
-          };
+          'application/json': components['schemas']['GetOpenPlatformAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -11003,34 +11748,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            component_appid: string;
-            name: string;
-            secrets: {
-              component_appsecret_set: boolean;
-              token_set: boolean;
-              encoding_aes_key_set: boolean;
-              previous_encoding_aes_key_set: boolean;
-            };
-            events_url: string;
-            ticket: {
-              received: boolean;
-              created_at: string | null;
-              received_at: string | null;
-              age_seconds: number;
-              stale: boolean;
-            };
-            access_token: {
-              present: boolean;
-              expires_at: string | null;
-              fetched_at: string | null;
-              version: number;
-              last_error: string | null;
-              last_error_at: string | null;
-            };
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutOpenPlatformAnswer'];
         };
       };
       /** @description registered */
@@ -11040,34 +11758,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            component_appid: string;
-            name: string;
-            secrets: {
-              component_appsecret_set: boolean;
-              token_set: boolean;
-              encoding_aes_key_set: boolean;
-              previous_encoding_aes_key_set: boolean;
-            };
-            events_url: string;
-            ticket: {
-              received: boolean;
-              created_at: string | null;
-              received_at: string | null;
-              age_seconds: number;
-              stale: boolean;
-            };
-            access_token: {
-              present: boolean;
-              expires_at: string | null;
-              fetched_at: string | null;
-              version: number;
-              last_error: string | null;
-              last_error_at: string | null;
-            };
-            created_at: string;
-            updated_at: string;
-          };
+          'application/json': components['schemas']['PutOpenPlatformAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -11201,37 +11892,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              component_appid: string;
-              name: string;
-              secrets: {
-                component_appsecret_set: boolean;
-                token_set: boolean;
-                encoding_aes_key_set: boolean;
-                previous_encoding_aes_key_set: boolean;
-              };
-              events_url: string;
-              ticket: {
-                received: boolean;
-                created_at: string | null;
-                received_at: string | null;
-                age_seconds: number;
-                stale: boolean;
-              };
-              access_token: {
-                present: boolean;
-                expires_at: string | null;
-                fetched_at: string | null;
-                version: number;
-                last_error: string | null;
-                last_error_at: string | null;
-              };
-              created_at: string;
-              updated_at: string;
-            }[];
-            next_cursor: null;
-          };
+          'application/json': components['schemas']['ListOpenPlatformsAnswer'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -11313,13 +11974,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            link_id: string;
-            url: string;
-            expires_at: string;
-            authorization_url: string;
-            mobile_authorization_url: string;
-          };
+          'application/json': components['schemas']['CreateOpenPlatformAuthorizationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -11555,20 +12210,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            authorization: {
-              component_appid: string;
-              authorizer_appid: string;
-              tenant_id: string | null;
-              /** @enum {string} */
-              state: 'authorized' | 'unauthorized';
-              authorized: boolean;
-              func_info: number[];
-              authorized_at: string | null;
-              unauthorized_at: string | null;
-              updated_at: string;
-            };
-          };
+          'application/json': components['schemas']['GetOpenPlatformAuthorizedAnswer'];
           'text/html': string;
         };
       };
@@ -11753,27 +12395,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: {
-              id: string;
-              out_trade_no: string;
-              description: string;
-              amount: {
-                total: number;
-                currency: string;
-              };
-              trade_state: string;
-            };
-            payment: {
-              appId: string;
-              timeStamp: string;
-              nonceStr: string;
-              package: string;
-              /** @constant */
-              signType: 'RSA';
-              paySign: string;
-            };
-          };
+          'application/json': components['schemas']['PayCheckoutOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR, INVALID_LOGIN_CODE */
@@ -11929,18 +12551,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            order: {
-              id: string;
-              out_trade_no: string;
-              description: string;
-              amount: {
-                total: number;
-                currency: string;
-              };
-              trade_state: string;
-            };
-          };
+          'application/json': components['schemas']['GetCheckoutOrderAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12027,7 +12638,12 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly) */
+    requestBody: {
+      content: {
+        'application/json': unknown;
+      };
+    };
     responses: {
       /** @description applied or already applied */
       200: {
@@ -12035,47 +12651,56 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+        };
       };
-      /** @description PARAM_ERROR */
+      /** @description refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL) */
       400: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ParamError'];
+          'application/json':
+            | components['schemas']['WechatpayNotificationAnswer']
+            | {
+                /** @constant */
+                code: 'PARAM_ERROR';
+                message: string;
+                detail?: unknown;
+                request_id: string;
+              };
         };
       };
-      /** @description UNAUTHENTICATED */
+      /** @description signature refused */
       401: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
-          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['UnauthenticatedError'];
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
-      /** @description NOT_FOUND */
+      /** @description no such provider: {"code":"FAIL"} */
       404: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['NotFoundError'];
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
-      /** @description INTERNAL_ERROR */
+      /** @description our fault: WeChat Pay retries later */
       500: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['InternalError'];
+          'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
       /** @description SERVICE_UNAVAILABLE */
@@ -12111,12 +12736,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              [key: string]: unknown;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ComplaintPage'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12191,7 +12811,12 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description field file: one JPG, PNG or BMP image, at most 2 MB */
+    requestBody: {
+      content: {
+        'multipart/form-data': unknown;
+      };
+    };
     responses: {
       /** @description uploaded */
       201: {
@@ -12200,9 +12825,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            media_id: string;
-          };
+          'application/json': components['schemas']['ComplaintMedia'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -12247,6 +12880,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -12256,6 +12899,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -12278,12 +12931,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12390,12 +13038,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12526,12 +13169,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12651,12 +13289,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12700,14 +13333,14 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
-      /** @description IDEMPOTENCY_CONFLICT */
+      /** @description IDEMPOTENCY_CONFLICT, CONFLICT */
       409: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['IdempotencyConflictError'];
+          'application/json': components['schemas']['IdempotencyConflictError'] | components['schemas']['ConflictError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -12731,6 +13364,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -12740,6 +13383,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -12766,12 +13419,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              [key: string]: unknown;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ComplaintPage'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12857,12 +13505,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -12958,12 +13601,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            registration: {
-              mchid: string;
-              url: string;
-            };
-          };
+          'application/json': components['schemas']['ListServiceProviderComplaintNotificationsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -13069,12 +13707,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            registration: {
-              mchid: string;
-              url: string;
-            };
-          };
+          'application/json': components['schemas']['PutServiceProviderComplaintNotificationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -13190,12 +13823,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            registration: {
-              mchid: string;
-              url: string;
-            };
-          };
+          'application/json': components['schemas']['CreateServiceProviderComplaintNotificationAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -14204,13 +14832,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { data: users } */
+      /** @description the tenant's users, one page */
       200: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalUserPage'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -14312,7 +14942,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalInvitation'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -14353,6 +14985,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
         };
       };
       /** @description UNSUPPORTED_MEDIA_TYPE */
@@ -14516,7 +15158,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalInvitationAccepted'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -14528,6 +15172,26 @@ export interface operations {
           'application/json': components['schemas']['ParamError'];
         };
       };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictError'];
+        };
+      };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
         headers: {
@@ -14536,6 +15200,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description UNPROCESSABLE */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnprocessableError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -14576,7 +15250,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalSession'];
+        };
       };
       /** @description UNAUTHENTICATED */
       401: {
@@ -14656,7 +15332,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalSession'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -14668,6 +15346,17 @@ export interface operations {
           'application/json': components['schemas']['ParamError'];
         };
       };
+      /** @description UNAUTHENTICATED */
+      401: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnauthenticatedError'];
+        };
+      };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
         headers: {
@@ -14676,6 +15365,17 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description FREQUENCY_LIMITED */
+      429: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FrequencyLimitedError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -14788,7 +15488,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalTotpSecret'];
+        };
       };
       /** @description UNAUTHENTICATED */
       401: {
@@ -14866,7 +15568,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalTotpOn'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -14964,7 +15668,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderPage'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -15042,13 +15748,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { order, refunds } */
+      /** @description the order and its refunds */
       200: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrderWithRefunds'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -15146,7 +15854,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RefundPage'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -15248,7 +15958,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RefundAnswer'];
+        };
       };
       /** @description accepted (status PROCESSING or final) */
       201: {
@@ -15256,7 +15968,9 @@ export interface operations {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RefundAnswer'];
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -15289,6 +16003,26 @@ export interface operations {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
         };
       };
+      /** @description NOT_FOUND */
+      404: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description OUT_REFUND_NO_USED, CONFLICT */
+      409: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutRefundNoUsedError'] | components['schemas']['ConflictError'];
+        };
+      };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
         headers: {
@@ -15297,6 +16031,19 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
+      /** @description ORDER_NOT_REFUNDABLE, SECONDARY_CLEARING_FORBIDDEN, REFUND_AMOUNT_EXCEEDED */
+      422: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['OrderNotRefundableError']
+            | components['schemas']['SecondaryClearingForbiddenError']
+            | components['schemas']['RefundAmountExceededError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -15320,6 +16067,16 @@ export interface operations {
           'application/json': components['schemas']['InternalError'];
         };
       };
+      /** @description UPSTREAM_ERROR */
+      502: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamError'];
+        };
+      };
       /** @description SERVICE_UNAVAILABLE */
       503: {
         headers: {
@@ -15329,6 +16086,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ServiceUnavailableError'];
+        };
+      };
+      /** @description UPSTREAM_TIMEOUT */
+      504: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpstreamTimeoutError'];
         };
       };
     };
@@ -15346,13 +16113,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description text/csv */
+      /** @description the bill in WeChat Pay's columns */
       200: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
+          'Content-Disposition': components['headers']['Content-Disposition'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/csv': string;
+        };
       };
       /** @description PARAM_ERROR */
       400: {
@@ -15438,13 +16208,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { applyment } (null when the tenant was onboarded without an applyment here) */
+      /** @description the tenant and its applyment (null when onboarded without one here) */
       200: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PortalOnboarding'];
+        };
       };
       /** @description UNAUTHENTICATED */
       401: {
@@ -15521,12 +16293,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              [key: string]: unknown;
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListPortalComplaintsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -15612,12 +16379,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['GetPortalComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -15723,12 +16485,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @description WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue */
-            complaint: {
-              [key: string]: unknown;
-            };
-          };
+          'application/json': components['schemas']['GetPortalComplaintAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -15850,45 +16607,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-            }[];
-            next_cursor: string | null;
-          };
+          'application/json': components['schemas']['ListPortalEventsAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -15974,55 +16693,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            event: {
-              /** @description evt_... */
-              id: string;
-              /** @enum {string} */
-              type:
-                | 'order.paid'
-                | 'order.closed'
-                | 'order.payment_failed'
-                | 'order.reversed'
-                | 'refund.succeeded'
-                | 'refund.closed'
-                | 'refund.abnormal'
-                | 'profit_sharing.finished'
-                | 'profit_sharing.returned'
-                | 'reconciliation.completed'
-                | 'app.authorization_changed'
-                | 'complaint.created'
-                | 'complaint.updated'
-                | 'complaint.overdue';
-              /** @description RFC 3339 */
-              created_at: string;
-              data: {
-                [key: string]: unknown;
-              };
-              delivery: {
-                /** @enum {string} */
-                status: 'pending' | 'delivering' | 'delivered' | 'failed' | 'undeliverable';
-                attempts: number;
-                /** @description when the next attempt is due (pending), or the lease of the one in flight (delivering) */
-                next_attempt_at: string | null;
-                last_attempt_at: string | null;
-                last_http_status: number | null;
-                last_error: string | null;
-                delivered_at: string | null;
-              };
-              delivery_attempts: {
-                attempt: number;
-                /** @description RFC 3339 */
-                at: string;
-                url: string;
-                http_status: number | null;
-                duration_ms: number;
-                /** @description first 200 characters of the answer */
-                response_snippet: string | null;
-                error: string | null;
-              }[];
-            };
-          };
+          'application/json': components['schemas']['GetPortalEventAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -16192,36 +16863,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            sp_mchid: string;
-            /** @enum {string} */
-            mode: 'public_key' | 'certificate';
-            public_key: {
-              public_key_id: string;
-              last_used_at: string | null;
-            } | null;
-            certificates: {
-              [key: string]: unknown;
-            }[];
-            recent_notifications: {
-              [key: string]: unknown;
-            }[];
-            recent_checks: {
-              [key: string]: unknown;
-            }[];
-            failures: {
-              window: string;
-              by_reason: {
-                [key: string]: number;
-              };
-              last_hour: number;
-            };
-            warnings: {
-              code: string;
-              message: string;
-              serial_no?: string;
-            }[];
-          };
+          'application/json': components['schemas']['ListServiceProviderKeysAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -16391,33 +17033,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            tenant_id: string;
-            compliant: boolean;
-            rules: {
-              rule: string;
-              holds: boolean;
-              explanation: string;
-            }[];
-            profit_sharing: {
-              max_ratio: number;
-              orders_split: number;
-              split_total: number;
-              paid_total: number;
-              highest_share: number;
-            };
-            apps: {
-              appid: string;
-              dev_mode: string;
-              authorized: boolean;
-              open_platform: {
-                component_appid: string;
-                state: string;
-                authorized_at: string | null;
-                unauthorized_at: string | null;
-              } | null;
-            }[];
-          };
+          'application/json': components['schemas']['GetTenantComplianceAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -16513,21 +17129,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            since: string;
-            tenants: {
-              tenant_id: string;
-              name: string;
-              sub_mchid: string;
-              status: string;
-              orders: number;
-              paid: number;
-              paid_amount: number;
-              success_rate: number | null;
-              notifications_refused: number;
-              deliveries_failed: number;
-            }[];
-          };
+          'application/json': components['schemas']['GetDashboardAnswer'];
         };
       };
       /** @description PARAM_ERROR */
@@ -16611,7 +17213,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['OpenApiDocument'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -16682,6 +17284,70 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['OrderClosedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveOrderPaymentFailedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OrderPaymentFailedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveOrderReversedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OrderReversedEvent'];
       };
     };
     responses: {
@@ -16778,6 +17444,230 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['RefundAbnormalEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveProfitSharingFinishedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProfitSharingFinishedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveProfitSharingReturnedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProfitSharingReturnedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveReconciliationCompletedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReconciliationCompletedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveAppAuthorizationChangedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AppAuthorizationChangedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveComplaintCreatedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ComplaintCreatedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveComplaintUpdatedEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ComplaintUpdatedEvent'];
+      };
+    };
+    responses: {
+      /** @description received: any 2xx within 10 s ends the retries */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description anything else (or no answer in 10 s) is retried on WeChat Pay’s schedule: 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min, 30 min, 30 min, 60 min, 3 h, 3 h, 3 h, 6 h, 6 h */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  receiveComplaintOverdueEvent: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret>[,v1=... one per secret still valid during a rotation] */
+        'Partnerpay-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ComplaintOverdueEvent'];
       };
     };
     responses: {

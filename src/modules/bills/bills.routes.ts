@@ -139,11 +139,15 @@ export function adminBillsRouter(c: DependencyContainer): ApiRouter {
     viewer,
     async ({ params, query, res }) => {
       assertBillDate(params.bill_date, clock.now());
-      const sp = await providers.require(params.sp_mchid);
+      const sp = await providers.named(params.sp_mchid);
       const csv = await providerFundflow(wxpay, sp, params.bill_date, query.account_type).catch((err) => {
         throw knownAppError(err) ? err : new AppError('UPSTREAM_ERROR', (err as Error).message, { retryable: true });
       });
       if (csv === undefined) throw AppError.notFound(`fund-flow bill ${params.bill_date} ${query.account_type} (no movements that day)`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="fundflow-${params.sp_mchid}-${params.bill_date}-${query.account_type}.csv"`,
+      );
       res.type('text/csv; charset=utf-8').send(safeBillCsv(csv));
       return undefined;
     },

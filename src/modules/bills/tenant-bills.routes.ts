@@ -8,6 +8,7 @@ import { ReconciliationService } from './reconciliation.service';
 import { discrepancyView, tenantRunView } from './bills.view';
 import { cursorId } from './bills.routes';
 import { writeTenantBill } from './tenant-bill-csv';
+import { webhookEnvelope } from '../events';
 
 const params = z.object({ bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-MM-dd') });
 
@@ -16,6 +17,18 @@ export function tenantBillsRouter(c: DependencyContainer): ApiRouter {
   const service = c.resolve(ReconciliationService);
   const auth = tenantAuth(c);
   const r = new ApiRouter();
+  r.webhook({
+    name: 'reconciliation.completed',
+    summary: "A Beijing day's reconciliation finished: the tenant's totals and discrepancy count",
+    description:
+      "The tenant's part of the day's reconciliation (its discrepancies: GET /v1/reconciliations/{bill_date}). " +
+      "Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.",
+    payload: webhookEnvelope(
+      'reconciliation.completed',
+      'ReconciliationCompletedEvent',
+      z.object({ reconciliation: tenantReconciliationSchema }),
+    ),
+  });
 
   r.route(
     {

@@ -34,6 +34,7 @@ import { ComplaintRepository } from './complaint.repository';
 import type { ComplaintRow } from './complaint.entity';
 import { DONE_STATE, MERCHANT_ANSWERS } from './complaint.state';
 import { complaintJson, maskPhone } from './complaint.view';
+import type { ComplaintView } from './complaints.schemas';
 
 type Json = Record<string, unknown>;
 /** How a complaint changed when WeChat Pay's description of it was applied. */
@@ -220,14 +221,20 @@ export class ComplaintService {
   }
 
   /** The tenant's complaints, newest first. */
-  async list(tenant: TenantView, q: { state?: string; limit: number; cursor?: string }): Promise<Page<Json>> {
+  async list(tenant: TenantView, q: { state?: string; limit: number; cursor?: string }): Promise<Page<ComplaintView>> {
     const now = this.clock.now();
     const page = await this.repo.list({ tenantId: tenant.id, state: q.state, limit: q.limit, cursor: q.cursor, now });
     return { data: page.data.map((r) => complaintJson(r, now)), next_cursor: page.next_cursor };
   }
 
   /** Every tenant's complaints (operators), filtered. */
-  async listAll(q: { tenant_id?: string; state?: string; overdue?: boolean; limit: number; cursor?: string }): Promise<Page<Json>> {
+  async listAll(q: {
+    tenant_id?: string;
+    state?: string;
+    overdue?: boolean;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<ComplaintView>> {
     const now = this.clock.now();
     const tenantId = q.tenant_id === 'none' ? null : q.tenant_id;
     const page = await this.repo.list({ tenantId, state: q.state, overdue: q.overdue, limit: q.limit, cursor: q.cursor, now });
@@ -235,12 +242,12 @@ export class ComplaintService {
   }
 
   /** One complaint of the tenant with its history and local order; another tenant's is 404. */
-  async get(tenant: TenantView, complaintId: string): Promise<Json> {
+  async get(tenant: TenantView, complaintId: string): Promise<ComplaintView> {
     return this.full(await this.own(tenant, complaintId));
   }
 
   /** One complaint for operators. */
-  async getAny(complaintId: string): Promise<Json> {
+  async getAny(complaintId: string): Promise<ComplaintView> {
     const row = await this.repo.anyByComplaintId(complaintId);
     if (!row) throw AppError.notFound('complaint');
     return this.full(row, true);
@@ -252,7 +259,7 @@ export class ComplaintService {
     complaintId: string,
     body: { response_content: string; response_images?: string[] },
     ctx: WriteContext,
-  ): Promise<Json> {
+  ): Promise<ComplaintView> {
     const row = await this.open(tenant, complaintId);
     const sp = await this.provider(row.spMchid);
     await respondToComplaint(this.wxpay, sp, complaintId, { complainted_mchid: row.subMchid, ...body });
@@ -274,7 +281,7 @@ export class ComplaintService {
       remark?: string;
     },
     ctx: WriteContext,
-  ): Promise<Json> {
+  ): Promise<ComplaintView> {
     const row = await this.open(tenant, complaintId);
     const sp = await this.provider(row.spMchid);
     await updateComplaintRefundProgress(this.wxpay, sp, complaintId, { complainted_mchid: row.subMchid, ...body });
@@ -282,7 +289,7 @@ export class ComplaintService {
   }
 
   /** Marks the complaint handled; a completed one is 409 without calling WeChat Pay. */
-  async complete(tenant: TenantView, complaintId: string, ctx: WriteContext): Promise<Json> {
+  async complete(tenant: TenantView, complaintId: string, ctx: WriteContext): Promise<ComplaintView> {
     const row = await this.open(tenant, complaintId);
     const sp = await this.provider(row.spMchid);
     await completeComplaint(this.wxpay, sp, complaintId, row.subMchid);
@@ -301,7 +308,7 @@ export class ComplaintService {
     ctx: WriteContext,
     action: string,
     after: Json,
-  ): Promise<Json> {
+  ): Promise<ComplaintView> {
     // WeChat Pay changed it: read it back (state, history) so the answer shows what the buyer sees.
     let current = row;
     try {
@@ -335,13 +342,13 @@ export class ComplaintService {
     return row;
   }
 
-  private async full(row: ComplaintRow, operator = false): Promise<Json> {
+  private async full(row: ComplaintRow, operator = false): Promise<ComplaintView> {
     const order = row.tenantId && row.outTradeNo ? await this.orders.findTenantOrder(row.tenantId, row.spMchid, row.outTradeNo) : undefined;
     const orderJson = order
       ? {
           id: order.id,
           out_trade_no: order.outTradeNo,
-          transaction_id: order.transactionId,
+          transaction_id: order.transactionId ?? null,
           trade_state: order.tradeState,
           amount: { total: order.amountTotal },
         }

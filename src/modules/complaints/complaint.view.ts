@@ -1,8 +1,7 @@
 import { rfc3339 } from '../../platform/clock';
 import type { ComplaintRow } from './complaint.entity';
 import { OPEN_STATES } from './complaint.state';
-
-type Json = Record<string, unknown>;
+import type { ComplaintView } from './complaints.schemas';
 
 /** Masks a phone number: 138****5678 (or all but the last 2 digits when short). */
 export function maskPhone(phone: string): string {
@@ -21,14 +20,14 @@ export function isOverdue(row: ComplaintRow, now: number): boolean {
  * buyer's phone masked, plus partnerpay's `respond_by` and `overdue`. `full` adds the negotiation
  * history and the local order it is about.
  */
-export function complaintJson(row: ComplaintRow, now: number, full?: { order: Json | null }, operator = false): Json {
+export function complaintJson(row: ComplaintRow, now: number, full?: { order: ComplaintView['order'] }, operator = false): ComplaintView {
   const { payer_phone: _phone, ...detail } = row.detail;
   return {
     ...detail,
     complaint_id: row.complaintId,
     complaint_state: row.state,
     complainted_mchid: row.subMchid,
-    payer_phone: row.payerPhoneMasked,
+    payer_phone: row.payerPhoneMasked ?? null,
     respond_by: rfc3339(row.respondBy),
     overdue: isOverdue(row, now),
     responded_at: row.respondedAt ? rfc3339(row.respondedAt) : null,

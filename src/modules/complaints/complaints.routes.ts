@@ -11,6 +11,7 @@ import { AppError } from '../../platform/errors/errors';
 import { mchid, tenantAuth, tenantOf } from '../tenancy';
 import { AuditLog, operatorAuth, writeContext } from '../operators';
 import { checkImage, readUpload } from '../onboarding';
+import { wechatpayAnswer, wechatpayRefusal } from '../notifications';
 import { ComplaintService } from './complaint.service';
 import { ComplaintInbox } from './complaint-inbox.service';
 import {
@@ -21,12 +22,10 @@ import {
   responseBody,
   tenantListQuery,
 } from './complaints.input';
+import { COMPLAINT_WEBHOOKS, complaintAnswer, complaintMedia, complaintPage } from './complaints.schemas';
 
-const complaint = z
-  .record(z.string(), z.unknown())
-  .describe("WeChat Pay's complaint fields (unknown ones kept), payer_phone masked, respond_by, overdue");
-const one = z.object({ complaint });
-const page = z.object({ data: z.array(complaint), next_cursor: z.string().nullable() });
+const one = complaintAnswer;
+const page = complaintPage;
 const idem = { 'Idempotency-Key': 'optional; replays the first answer for 24 h' };
 const tags = ['complaints'];
 
@@ -36,7 +35,13 @@ export function tenantComplaintsRouter(c: DependencyContainer): ApiRouter {
   const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
   const auth = tenantAuth(c);
   const ctx = (req: express.Request) => ({ actor: `tenant:${tenantOf(req).id}`, requestId: req.id });
-  return new ApiRouter()
+  const r = new ApiRouter();
+  for (const w of COMPLAINT_WEBHOOKS)
+    r.webhook({
+      ...w,
+      description: `${w.summary}. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.`,
+    });
+  return r
     .route(
       {
         method: 'get',
@@ -57,7 +62,9 @@ export function tenantComplaintsRouter(c: DependencyContainer): ApiRouter {
         summary: 'Upload one reply image (multipart field file: JPG, PNG or BMP, at most 2 MB); answers its media_id',
         tags,
         auth: 'tenant',
-        responses: { 201: { description: 'uploaded', schema: z.object({ media_id: z.string() }) } },
+        rawBody: { contentType: 'multipart/form-data', description: 'field file: one JPG, PNG or BMP image, at most 2 MB' },
+        errors: ['UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+        responses: { 201: { description: 'uploaded', schema: complaintMedia } },
       },
       auth,
       async ({ req, res }) => {
@@ -134,6 +141,7 @@ export function tenantComplaintsRouter(c: DependencyContainer): ApiRouter {
         auth: 'tenant',
         params: complaintIdParams,
         headers: idem,
+        errors: ['CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
         responses: { 200: { description: 'the completed complaint', schema: one } },
       },
       auth,
@@ -291,10 +299,16 @@ export function complaintNotifyRouter(c: DependencyContainer): ApiRouter {
       tags: ['notifications'],
       auth: 'wechatpay',
       params: z.object({ sp_mchid: mchid }),
+      rawBody: {
+        contentType: 'application/json',
+        description: "WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly)",
+      },
       responses: {
-        200: { description: 'applied or already applied' },
-        400: { description: 'refused: {"code":"FAIL"}' },
-        401: { description: 'signature refused' },
+        200: { description: 'applied or already applied', schema: wechatpayAnswer },
+        404: { description: 'no such provider: {"code":"FAIL"}', schema: wechatpayAnswer },
+        400: { description: 'refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL)', schema: wechatpayRefusal },
+        401: { description: 'signature refused', schema: wechatpayAnswer },
+        500: { description: 'our fault: WeChat Pay retries later', schema: wechatpayAnswer },
       },
     },
     express.raw({ type: () => true, limit: '64kb' }),
@@ -306,7 +320,7 @@ export function complaintNotifyRouter(c: DependencyContainer): ApiRouter {
       } catch (err) {
         logger.error({ err, sp_mchid: params.sp_mchid }, 'complaint notification processing failed');
         res.status(500);
-        return { code: 'FAIL', message: 'temporarily unavailable' };
+        return { code: 'FAIL' as const, message: 'temporarily unavailable' };
       }
     },
   );

@@ -3,4 +3,4 @@ export { notificationsModule } from './notifications.module';
 export type { HandlerResult, NotificationHandler, VerifiedNotification } from './notification-handler';
 export type { NotificationKeyQueries } from './notification-key.queries';
 export { NotificationRepository } from './notification.repository';
-export { wechatpayAnswer } from './notifications.routes';
+export { wechatpayAnswer, wechatpayRefusal } from './notifications.routes';

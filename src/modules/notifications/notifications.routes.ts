@@ -19,7 +19,7 @@ export const wechatpayAnswer = z
   .meta({ id: 'WechatpayNotificationAnswer', description: 'The answer WeChat Pay reads: SUCCESS, or FAIL to be retried' });
 
 /** A refusal WeChat Pay reads as FAIL; a path that is not a notify URL gets partnerpay's PARAM_ERROR. */
-const refusal = z.union([
+export const wechatpayRefusal = z.union([
   wechatpayAnswer,
   z.object({ code: z.literal('PARAM_ERROR'), message: z.string(), detail: z.unknown().optional(), request_id: z.string() }),
 ]);
@@ -43,7 +43,7 @@ export function notifyRouter(c: DependencyContainer): ApiRouter {
       },
       responses: {
         200: { description: 'applied or already applied', schema: wechatpayAnswer },
-        400: { description: 'refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL)', schema: refusal },
+        400: { description: 'refused: {"code":"FAIL"} (or PARAM_ERROR for a path that is not a notify URL)', schema: wechatpayRefusal },
         404: { description: 'no such tenant: {"code":"FAIL"}', schema: wechatpayAnswer },
         401: { description: 'signature refused', schema: wechatpayAnswer },
         500: { description: 'our fault: WeChat Pay retries later', schema: wechatpayAnswer },

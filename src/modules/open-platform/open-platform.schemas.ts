@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tenantId } from '../tenancy';
+import { webhookEnvelope } from '../events';
 
 /*
  * The open platform's request and response schemas. Messages never quote the input: a rejected
@@ -103,3 +104,20 @@ export const pushQuery = z.object({
   encrypt_type: z.literal('aes', 'must be aes: partnerpay accepts encrypted pushes only').optional(),
   msg_signature: z.string().max(64),
 });
+
+/** app.authorization_changed: a tenant's AppID was authorised to, updated at, or withdrawn from an open platform. */
+export const appAuthorizationChangedEvent = webhookEnvelope(
+  'app.authorization_changed',
+  'AppAuthorizationChangedEvent',
+  z
+    .object({
+      appid: z.string().describe("the tenant's AppID (authorizer_appid)"),
+      dev_mode: z.literal('third_party'),
+      component_appid: z.string(),
+      authorized: z.boolean().describe('false once withdrawn: the AppID takes no new orders'),
+      change: z.enum(['authorized', 'updated', 'unauthorized']),
+      func_info: z.array(z.number().int()).describe('the permission sets granted'),
+      changed_at: z.string().describe('RFC 3339, +08:00'),
+    })
+    .meta({ id: 'AppAuthorizationChange', description: "A change of a tenant AppID's open-platform authorisation" }),
+);

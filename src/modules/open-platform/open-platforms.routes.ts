@@ -11,6 +11,7 @@ import {
   openPlatformBody,
   openPlatformDetailSchema,
   openPlatformSchema,
+  appAuthorizationChangedEvent,
 } from './open-platform.schemas';
 
 const params = z.object({ component_appid: componentAppid });
@@ -21,6 +22,14 @@ export function openPlatformsRouter(c: DependencyContainer): ApiRouter {
   const authorizations = c.resolve(AuthorizationsService);
   const tags = ['admin: open platforms'];
   return new ApiRouter()
+    .webhook({
+      name: 'app.authorization_changed',
+      summary: "A tenant's AppID was authorised to, updated at, or withdrawn from an open platform (第三方平台)",
+      description:
+        "Sent to the AppID's tenant in the transaction of the change. Signed (Partnerpay-Signature), " +
+        "retried on WeChat Pay's schedule until a 2xx; may arrive twice.",
+      payload: appAuthorizationChangedEvent,
+    })
     .route(
       {
         method: 'put',

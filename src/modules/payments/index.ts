@@ -12,4 +12,4 @@ export { OUT_TRADE_NO } from './order.input';
 export { orderView } from './order.view';
 export { refundView } from './refund.view';
 export { createRefundBody } from './refund.input';
-export { orderSchema, modePaymentSchema, PAYMENT_WEBHOOKS } from './payments.schemas';
+export { orderSchema, modePaymentSchema, PAYMENT_WEBHOOKS, refundSchema, orderAnswer, refundAnswer, pageOf } from './payments.schemas';

@@ -7,7 +7,14 @@ import { OperatorPaymentActions, type OperatorActor } from './operator-actions.s
 import { adminOrderView } from './order.view';
 import { createRefundBody } from './refund.input';
 import { adminRefundView } from './refund.view';
+import { adminOrderSchema, adminRefundSchema } from './payments.schemas';
 
+const adminOrderAnswer = z
+  .object({ order: adminOrderSchema })
+  .meta({ id: 'AdminOrderAnswer', description: 'An order as operators see it' });
+const adminRefundAnswer = z
+  .object({ refund: adminRefundSchema })
+  .meta({ id: 'AdminRefundAnswer', description: 'A refund as operators see it' });
 const orderParams = z.object({ id: z.string().max(40) });
 /** The tenant's refund body, minus out_trade_no/transaction_id: the order is the one in the path. */
 const { out_refund_no, amount, reason } = createRefundBody.shape;
@@ -28,7 +35,8 @@ export function operatorActionsRouter(c: DependencyContainer): ApiRouter {
       tags: ['admin'],
       auth: 'operator',
       params: orderParams,
-      responses: { 200: { description: 'the order, closed' } },
+      responses: { 200: { description: 'the order, closed', schema: adminOrderAnswer } },
+      errors: ['ORDER_PAID', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
     },
     adminOnly,
     async ({ params, req }) => ({ order: adminOrderView(await actions.close(params.id, actor(req))) }),
@@ -42,9 +50,18 @@ export function operatorActionsRouter(c: DependencyContainer): ApiRouter {
       auth: 'operator',
       params: orderParams,
       body: operatorRefundBody,
+      errors: [
+        'OUT_REFUND_NO_USED',
+        'ORDER_NOT_REFUNDABLE',
+        'REFUND_AMOUNT_EXCEEDED',
+        'SECONDARY_CLEARING_FORBIDDEN',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       responses: {
-        201: { description: 'accepted (status PROCESSING or final)' },
-        200: { description: 'the existing refund with this out_refund_no and body' },
+        201: { description: 'accepted (status PROCESSING or final)', schema: adminRefundAnswer },
+        200: { description: 'the existing refund with this out_refund_no and body', schema: adminRefundAnswer },
       },
     },
     adminOnly,

@@ -134,7 +134,7 @@ export function ordersRouter(c: DependencyContainer): ApiRouter {
     {
       method: 'post',
       path: '/v1/orders/:out_trade_no/reverse',
-      errors: ['ORDER_NOT_REVERSIBLE', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
+      errors: ['ORDER_NOT_REVERSIBLE', 'CONFLICT', 'UPSTREAM_ERROR', 'UPSTREAM_TIMEOUT'],
       summary:
         'Reverse (撤销) a 付款码 (MICROPAY) charge: unpaid, trade_state REVOKED; paid, refunded in full (REFUND); ' +
         '409 ORDER_NOT_REVERSIBLE with the reason otherwise',

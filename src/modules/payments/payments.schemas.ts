@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookEnvelope } from '../events';
 
 const time = z.string().describe('RFC 3339, +08:00');
 const fen = z.number().int().describe('integer fen');
@@ -96,45 +97,50 @@ export const adminRefundSchema = refundSchema
   .meta({ id: 'AdminRefund', description: 'A refund as operators see it' });
 
 /** `{ order }` */
-export const orderAnswer = z.object({ order: orderSchema });
+export const orderAnswer = z.object({ order: orderSchema }).meta({ id: 'OrderAnswer', description: 'An order' });
 /** `{ order, payment }`: payment null for an order created without payer. */
-export const orderPaymentAnswer = z.object({ order: orderSchema, payment: modePaymentSchema.nullable() });
+export const orderPaymentAnswer = z
+  .object({ order: orderSchema, payment: modePaymentSchema.nullable() })
+  .meta({ id: 'OrderPaymentAnswer', description: 'An order and what the buyer needs to pay it' });
 /** `{ refund }` */
-export const refundAnswer = z.object({ refund: refundSchema });
+export const refundAnswer = z.object({ refund: refundSchema }).meta({ id: 'RefundAnswer', description: 'A refund' });
 
 /** A page of `item`s, newest first; next_cursor null on the last page. */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 }
 
-/** The envelope of every webhook: exactly the body POSTed, named per type (`OrderPaidEvent`, ...). */
-export function eventSchema<T extends string, D extends z.ZodType>(type: T, id: string, data: D) {
-  return z
-    .object({ id: z.string().describe('evt_...'), type: z.literal(type), created_at: time, data })
-    .meta({ id, description: `The ${type} event as POSTed to the tenant's webhook_url` });
-}
-
 /** The events this module sends, for the document's `webhooks`. */
 export const PAYMENT_WEBHOOKS = [
-  { name: 'order.paid', summary: 'An order was paid', payload: eventSchema('order.paid', 'OrderPaidEvent', orderAnswer.omit({})) },
+  { name: 'order.paid', summary: 'An order was paid', payload: webhookEnvelope('order.paid', 'OrderPaidEvent', orderAnswer.omit({})) },
   {
     name: 'order.closed',
     summary: 'An unpaid order was closed',
-    payload: eventSchema('order.closed', 'OrderClosedEvent', orderAnswer.omit({})),
+    payload: webhookEnvelope('order.closed', 'OrderClosedEvent', orderAnswer.omit({})),
+  },
+  {
+    name: 'order.payment_failed',
+    summary: 'A payment failed (trade_state PAYERROR, e.g. a 付款码 charge the buyer did not confirm)',
+    payload: webhookEnvelope('order.payment_failed', 'OrderPaymentFailedEvent', orderAnswer.omit({})),
+  },
+  {
+    name: 'order.reversed',
+    summary: 'A 付款码 (MICROPAY) charge was reversed (撤销: trade_state REVOKED)',
+    payload: webhookEnvelope('order.reversed', 'OrderReversedEvent', orderAnswer.omit({})),
   },
   {
     name: 'refund.succeeded',
     summary: 'A refund reached the buyer',
-    payload: eventSchema('refund.succeeded', 'RefundSucceededEvent', refundAnswer.omit({})),
+    payload: webhookEnvelope('refund.succeeded', 'RefundSucceededEvent', refundAnswer.omit({})),
   },
   {
     name: 'refund.closed',
     summary: 'A refund was closed',
-    payload: eventSchema('refund.closed', 'RefundClosedEvent', refundAnswer.omit({})),
+    payload: webhookEnvelope('refund.closed', 'RefundClosedEvent', refundAnswer.omit({})),
   },
   {
     name: 'refund.abnormal',
     summary: 'A refund needs the merchant (ABNORMAL)',
-    payload: eventSchema('refund.abnormal', 'RefundAbnormalEvent', refundAnswer.omit({})),
+    payload: webhookEnvelope('refund.abnormal', 'RefundAbnormalEvent', refundAnswer.omit({})),
   },
 ];

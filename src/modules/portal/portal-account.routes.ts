@@ -5,6 +5,7 @@ import { rfc3339 } from '../../platform/clock';
 import { ReconciliationService, writeTenantBill } from '../bills';
 import { ApplymentRepository } from '../onboarding';
 import { portalAuth, principalOf } from './portal-auth';
+import { portalOnboardingSchema } from './portal.schemas';
 
 /** The portal's bills (CSV of the tenant's own rows) and onboarding state. */
 export function portalAccountRouter(c: DependencyContainer): ApiRouter {
@@ -22,7 +23,7 @@ export function portalAccountRouter(c: DependencyContainer): ApiRouter {
       auth: 'portal',
       params: z.object({ bill_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be yyyy-MM-dd') }),
       query: z.object({ type: z.enum(['trade', 'fundflow']).default('trade') }),
-      responses: { 200: { description: 'text/csv' } },
+      responses: { 200: { description: "the bill in WeChat Pay's columns", contentType: 'text/csv', headers: ['Content-Disposition'] } },
     },
     anyone,
     async ({ params, query, req, res }) => {
@@ -40,7 +41,9 @@ export function portalAccountRouter(c: DependencyContainer): ApiRouter {
       summary: "Where the tenant's onboarding (特约商户进件) stands: state, rejection reasons by field, the sign_url to scan",
       tags: ['portal'],
       auth: 'portal',
-      responses: { 200: { description: '{ applyment } (null when the tenant was onboarded without an applyment here)' } },
+      responses: {
+        200: { description: 'the tenant and its applyment (null when onboarded without one here)', schema: portalOnboardingSchema },
+      },
     },
     anyone,
     async ({ req }) => {
@@ -51,10 +54,10 @@ export function portalAccountRouter(c: DependencyContainer): ApiRouter {
         applyment: a
           ? {
               state: a.state,
-              state_desc: a.stateDesc,
+              state_desc: a.stateDesc ?? null,
               applyment_id: a.applymentId === null ? null : Number(a.applymentId),
               audit_detail: a.auditDetail ?? [],
-              sign_url: a.signUrl,
+              sign_url: a.signUrl ?? null,
               updated_at: rfc3339(a.updatedAt),
             }
           : null,

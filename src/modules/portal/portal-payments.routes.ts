@@ -3,10 +3,27 @@ import { z } from 'zod';
 import { ApiRouter } from '../../platform/http/route';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/paging';
 import { AuditLog } from '../operators';
-import { OrderRepository, OrderService, RefundRepository, RefundService, orderView, refundView, createRefundBody } from '../payments';
+import {
+  OrderRepository,
+  OrderService,
+  RefundRepository,
+  RefundService,
+  orderView,
+  refundView,
+  createRefundBody,
+  orderSchema,
+  refundSchema,
+  refundAnswer,
+  pageOf,
+} from '../payments';
 import { portalAuth, principalOf } from './portal-auth';
 
 const outTradeNo = z.object({ out_trade_no: z.string().max(32) });
+const orderPage = pageOf(orderSchema).meta({ id: 'OrderPage', description: 'A page of orders, newest first' });
+const refundPage = pageOf(refundSchema).meta({ id: 'RefundPage', description: 'A page of refunds, newest first' });
+const orderWithRefunds = z
+  .object({ order: orderSchema, refunds: z.array(refundSchema).describe('at most 100, newest first') })
+  .meta({ id: 'OrderWithRefunds', description: 'An order and its refunds' });
 
 /**
  * The portal's view of its tenant's payments: orders (search, detail with refunds), refunds, and
@@ -33,7 +50,7 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
         transaction_id: z.string().max(32).optional(),
         state: z.enum(['NOTPAY', 'SUCCESS', 'CLOSED', 'PAYERROR', 'REFUND']).optional(),
       }),
-      responses: { 200: { description: 'a page of orders' } },
+      responses: { 200: { description: 'a page of orders', schema: orderPage } },
     },
     anyone,
     async ({ query, req }) => {
@@ -58,7 +75,7 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
       tags: ['portal'],
       auth: 'portal',
       params: outTradeNo,
-      responses: { 200: { description: '{ order, refunds }' } },
+      responses: { 200: { description: 'the order and its refunds', schema: orderWithRefunds } },
     },
     anyone,
     async ({ params, req }) => {
@@ -81,7 +98,7 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
         out_refund_no: z.string().max(64).optional(),
         status: z.enum(['PROCESSING', 'SUCCESS', 'CLOSED', 'ABNORMAL']).optional(),
       }),
-      responses: { 200: { description: 'a page of refunds' } },
+      responses: { 200: { description: 'a page of refunds', schema: refundPage } },
     },
     anyone,
     async ({ query, req }) => {
@@ -105,10 +122,20 @@ export function portalPaymentsRouter(c: DependencyContainer): ApiRouter {
       tags: ['portal'],
       auth: 'portal',
       body: createRefundBody,
+      errors: [
+        'NOT_FOUND',
+        'OUT_REFUND_NO_USED',
+        'ORDER_NOT_REFUNDABLE',
+        'REFUND_AMOUNT_EXCEEDED',
+        'SECONDARY_CLEARING_FORBIDDEN',
+        'CONFLICT',
+        'UPSTREAM_ERROR',
+        'UPSTREAM_TIMEOUT',
+      ],
       headers: { 'X-CSRF-Token': "the session's csrf_token (GET /portal/v1/session)" },
       responses: {
-        201: { description: 'accepted (status PROCESSING or final)' },
-        200: { description: 'the existing refund with this out_refund_no and body' },
+        201: { description: 'accepted (status PROCESSING or final)', schema: refundAnswer },
+        200: { description: 'the existing refund with this out_refund_no and body', schema: refundAnswer },
       },
     },
     portalAuth(c, ['owner', 'staff']),

@@ -8,6 +8,7 @@ import { authFailures, clientIp } from '../../platform/http/auth-failures';
 import { AppError } from '../../platform/errors/errors';
 import { CSRF_HEADER, SESSION_COOKIE, cookieOf, portalAuth, principalOf } from './portal-auth';
 import { PASSWORD_RULE } from './password';
+import { portalAcceptedSchema, portalSessionSchema, portalTotpOnSchema, portalTotpSecretSchema } from './portal.schemas';
 import { csrfTokenOf, PortalUsersService, SESSION_TTL_MS, userJson, type PortalPrincipal } from './portal-users.service';
 
 const signInBody = z.strictObject({
@@ -53,7 +54,8 @@ export function portalSessionRouter(c: DependencyContainer): ApiRouter {
       tags: ['portal'],
       auth: 'none',
       body: acceptBody,
-      responses: { 200: { description: 'the user, ready to sign in' } },
+      responses: { 200: { description: 'the user, ready to sign in', schema: portalAcceptedSchema } },
+      errors: ['NOT_FOUND', 'CONFLICT', 'UNPROCESSABLE'],
     },
     async ({ body }) => ({ user: userJson(await users.acceptInvitation(body.token, body.password)) }),
   );
@@ -67,7 +69,8 @@ export function portalSessionRouter(c: DependencyContainer): ApiRouter {
       tags: ['portal'],
       auth: 'none',
       body: signInBody,
-      responses: { 201: { description: 'signed in: user, tenant and csrf_token' } },
+      responses: { 201: { description: 'signed in: user, tenant and csrf_token', schema: portalSessionSchema } },
+      errors: ['UNAUTHENTICATED', 'FREQUENCY_LIMITED'],
     },
     async ({ body, req, res }) => {
       const ip = clientIp(req);
@@ -92,7 +95,7 @@ export function portalSessionRouter(c: DependencyContainer): ApiRouter {
       summary: "The signed-in portal user, its tenant and the session's CSRF token (send it as X-CSRF-Token on every write)",
       tags: ['portal'],
       auth: 'portal',
-      responses: { 200: { description: 'the session' } },
+      responses: { 200: { description: 'the session', schema: portalSessionSchema } },
     },
     signedIn,
     ({ req }) => sessionJson(principalOf(req), cookieOf(req, SESSION_COOKIE)!),
@@ -122,7 +125,7 @@ export function portalSessionRouter(c: DependencyContainer): ApiRouter {
       summary: 'Start TOTP for the signed-in user: a new secret and its otpauth:// URI (on only after /portal/v1/totp/confirm)',
       tags: ['portal'],
       auth: 'portal',
-      responses: { 200: { description: 'secret and otpauth_uri' } },
+      responses: { 200: { description: 'secret and otpauth_uri', schema: portalTotpSecretSchema } },
     },
     signedIn,
     ({ req }) => users.beginTotp(principalOf(req)),
@@ -136,12 +139,12 @@ export function portalSessionRouter(c: DependencyContainer): ApiRouter {
       tags: ['portal'],
       auth: 'portal',
       body: codeBody,
-      responses: { 200: { description: 'TOTP on' } },
+      responses: { 200: { description: 'TOTP on', schema: portalTotpOnSchema } },
     },
     signedIn,
     async ({ body, req }) => {
       await users.confirmTotp(principalOf(req), body.code);
-      return { totp: true };
+      return { totp: true as const };
     },
   );
   return r;

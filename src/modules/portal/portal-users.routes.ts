@@ -5,6 +5,7 @@ import { rfc3339 } from '../../platform/clock';
 import { operatorAuth, writeContext } from '../operators';
 import { tenantId } from '../tenancy';
 import { PortalUsersService, userJson } from './portal-users.service';
+import { portalInvitationSchema, portalUserPageSchema } from './portal.schemas';
 
 const inviteBody = z.strictObject({
   login: z
@@ -29,7 +30,8 @@ export function portalUsersRouter(c: DependencyContainer): ApiRouter {
       auth: 'operator',
       params: tenantParams,
       body: inviteBody,
-      responses: { 201: { description: 'the user and invitation { url, token, expires_at }' } },
+      responses: { 201: { description: 'the user and invitation { url, token, expires_at }', schema: portalInvitationSchema } },
+      errors: ['CONFLICT'],
     },
     operatorAuth(c, 'admin'),
     async ({ params, body, req, res }) => {
@@ -46,7 +48,7 @@ export function portalUsersRouter(c: DependencyContainer): ApiRouter {
       tags: ['admin'],
       auth: 'operator',
       params: tenantParams,
-      responses: { 200: { description: '{ data: users }' } },
+      responses: { 200: { description: "the tenant's users, one page", schema: portalUserPageSchema } },
     },
     operatorAuth(c, 'viewer'),
     async ({ params }) => ({ data: (await users.repo.usersOf(params.id)).map(userJson), next_cursor: null }),

@@ -203,7 +203,7 @@ export class PortalUsersService {
 
 /** A tenant user as the APIs show it (never a hash or secret). */
 export function userJson(u: TenantUserRow) {
-  const state = u.passwordHash ? 'active' : 'invited';
+  const state = u.passwordHash ? ('active' as const) : ('invited' as const);
   return {
     id: u.id,
     tenant_id: u.tenantId,

@@ -17,18 +17,13 @@ import {
   unfreezeBody,
 } from './profit-sharing.input';
 import { returnView, splitView } from './profit-sharing.view';
+import { PROFIT_SHARING_WEBHOOKS, profitSharingOrderAnswer, profitSharingReturnAnswer, receiverSchema } from './profit-sharing.schemas';
 
-const splitSchema = z.object({ profit_sharing_order: z.record(z.string(), z.unknown()) });
-const returnSchema = z.object({ profit_sharing_return: z.record(z.string(), z.unknown()) });
-const receiverSchema = z.object({
-  type: z.string(),
-  account: z.string(),
-  relation_type: z.string().nullable(),
-  custom_relation: z.string().nullable(),
-  name: z.string().nullable(),
-  registered_at_wechat_pay: z.boolean(),
-  created_at: z.string().nullable(),
-});
+const splitSchema = profitSharingOrderAnswer;
+const returnSchema = profitSharingReturnAnswer;
+const receiverPage = z
+  .object({ data: z.array(receiverSchema) })
+  .meta({ id: 'ProfitSharingReceiverList', description: "A tenant's profit-sharing receivers" });
 const idem = { 'Idempotency-Key': 'optional, at most 64 printable ASCII characters' };
 const tags = ['profit sharing'];
 
@@ -39,6 +34,11 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
   const idempotency = c.resolve<IdempotencyService>(TOKENS.Idempotency);
   const auth = tenantAuth(c);
   const r = new ApiRouter();
+  for (const w of PROFIT_SHARING_WEBHOOKS)
+    r.webhook({
+      ...w,
+      description: `${w.summary}. Signed (Partnerpay-Signature), retried on WeChat Pay's schedule until a 2xx; may arrive twice.`,
+    });
 
   r.route(
     {
@@ -188,7 +188,7 @@ export function profitSharingRouter(c: DependencyContainer): ApiRouter {
       tags: adminTags,
       auth: 'operator',
       params: z.object({ id: tenantId }),
-      responses: { 200: { description: 'receivers', schema: z.object({ data: z.array(receiverSchema) }) } },
+      responses: { 200: { description: 'receivers', schema: receiverPage } },
     },
     viewer,
     async ({ params }) => ({ data: await receivers.list(params.id) }),

@@ -6,10 +6,10 @@ export function splitView(s: SplitRow) {
   return {
     out_order_no: s.outOrderNo,
     out_trade_no: s.outTradeNo,
-    order_id: s.wxOrderId,
+    order_id: s.wxOrderId ?? null,
     transaction_id: s.transactionId,
     type: s.kind,
-    state: s.state === 'FINISHED' ? 'FINISHED' : 'PROCESSING',
+    state: s.state === 'FINISHED' ? ('FINISHED' as const) : ('PROCESSING' as const),
     amount: s.amount,
     unfreeze_unsplit: s.unfreezeUnsplit,
     receivers: s.receivers.map((r: SplitReceiver) => ({
@@ -21,7 +21,7 @@ export function splitView(s: SplitRow) {
       fail_reason: r.fail_reason,
       detail_id: r.detail_id,
       finish_time: r.finish_time,
-      ...(r.unfreeze ? { unfreeze: true } : {}),
+      ...(r.unfreeze ? { unfreeze: true as const } : {}),
     })),
     created_at: rfc3339(s.createdAt),
     finished_at: s.finishedAt ? rfc3339(s.finishedAt) : null,
@@ -33,12 +33,12 @@ export function returnView(r: ReturnRow) {
   return {
     out_return_no: r.outReturnNo,
     out_order_no: r.outOrderNo,
-    return_id: r.returnId,
+    return_id: r.returnId ?? null,
     return_mchid: r.returnMchid,
     amount: r.amount,
     description: r.description,
-    result: r.state === 'RESERVED' ? 'PROCESSING' : r.state,
-    fail_reason: r.failReason,
+    result: r.state === 'RESERVED' ? ('PROCESSING' as const) : r.state,
+    fail_reason: r.failReason ?? null,
     created_at: rfc3339(r.createdAt),
     finished_at: r.finishedAt ? rfc3339(r.finishedAt) : null,
   };

@@ -20,4 +20,11 @@ export class ProviderCredentials {
       );
     return sp;
   }
+
+  /** The credentials of a provider an operator names in the path; 404 NOT_FOUND when there is no such provider. */
+  async named(spMchid: string): Promise<ServiceProviderCredentials> {
+    const sp = await this.credentials.get(spMchid);
+    if (!sp) throw AppError.notFound(`service provider ${spMchid} (PUT /admin/v1/service-providers/${spMchid} first)`);
+    return sp;
+  }
 }

@@ -8,6 +8,7 @@ type Json = Record<string, unknown>;
  */
 export class SchemaCollector {
   private readonly named = new Map<string, { json: Json; source: z.ZodType; io: 'input' | 'output' }>();
+  private readonly answerNames = new WeakMap<z.ZodType, string>();
 
   /** The schema with its named parts as `$ref`s into components/schemas. */
   inline(schema: z.ZodType, io: 'input' | 'output'): Json {
@@ -34,6 +35,22 @@ export class SchemaCollector {
   /** Same as inline: named schemas become references, others stay inline. */
   ref(schema: z.ZodType, io: 'input' | 'output'): Json {
     return this.inline(schema, io);
+  }
+
+  /**
+   * An answer's schema, always a reference: its own name (`.meta({ id })`), or `name` (from the operation)
+   * when it has none, so that every answer is a named component and generated clients get a type name.
+   */
+  answer(schema: z.ZodType, name: string): Json {
+    if ((z.globalRegistry.get(schema) as { id?: string } | undefined)?.id) return this.inline(schema, 'output');
+    let given = this.answerNames.get(schema);
+    if (!given) {
+      given = name;
+      for (let i = 2; this.named.has(given); i++) given = `${name}${i}`;
+      this.answerNames.set(schema, given);
+      this.named.set(given, { json: this.inline(schema, 'output'), source: schema, io: 'output' });
+    }
+    return { $ref: `#/components/schemas/${given}` };
   }
 
   /** components/schemas: every named schema met so far. */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ApiRouter, type RouteSpec, type WebhookSpec } from '../../platform/http/route';
 import { ERROR_CODES, errorStatus, type ErrorCode } from '../../platform/errors/errors';
 import { SchemaCollector } from './json-schema';
@@ -62,7 +63,7 @@ function errorResponses(spec: RouteSpec): Json {
   return out;
 }
 
-function successResponses(spec: RouteSpec, schemas: SchemaCollector): Json {
+function successResponses(spec: RouteSpec, schemas: SchemaCollector, operationId: string): Json {
   const out: Json = {};
   for (const [status, r] of Object.entries(spec.responses)) {
     // An error status declared without its own schema is the standard Error answer (errorResponses).
@@ -74,13 +75,25 @@ function successResponses(spec: RouteSpec, schemas: SchemaCollector): Json {
     const example = spec.example?.response?.status === Number(status) ? { example: spec.example.response.body } : {};
     const other = r.contentType && r.contentType !== 'application/json' ? { [r.contentType]: { schema: { type: 'string' } } } : {};
     const content = r.schema
-      ? { 'application/json': { schema: schemas.ref(r.schema, 'output'), ...example }, ...other }
+      ? {
+          'application/json': {
+            // Success answers are always named; an error status with its own schema (WeChat Pay's FAIL) stays inline.
+            schema: Number(status) < 400 ? schemas.answer(r.schema, answerName(operationId)) : schemas.ref(r.schema, 'output'),
+            ...example,
+          },
+          ...other,
+        }
       : r.contentType
         ? { [r.contentType]: { schema: r.contentType === 'application/json' ? { type: 'object' } : { type: 'string' } } }
         : undefined;
     out[status] = { description: r.description, headers, ...(content ? { content } : {}) };
   }
   return out;
+}
+
+/** `getOrder` -> `GetOrderAnswer`: the component name of an answer schema that has none of its own. */
+function answerName(operationId: string): string {
+  return `${operationId[0]!.toUpperCase()}${operationId.slice(1)}Answer`;
 }
 
 function requestBody(spec: RouteSpec, schemas: SchemaCollector): Json | undefined {
@@ -166,7 +179,7 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
       security: securityOf(spec.auth),
       parameters: parameters(spec, schemas),
       ...(body ? { requestBody: body } : {}),
-      responses: { ...errorResponses(spec), ...successResponses(spec, schemas) },
+      responses: { ...errorResponses(spec), ...successResponses(spec, schemas, operationId) },
     };
   }
   const tags = [...new Set([...specs.flatMap((s) => s.tags), ...(webhooks.length ? ['webhooks'] : [])])].sort();
@@ -208,7 +221,12 @@ export function openApiRouter(specs: RouteSpec[], info: { version: string }, web
       summary: 'This OpenAPI 3.1 document',
       tags: ['meta'],
       auth: 'none',
-      responses: { 200: { description: 'OpenAPI 3.1 document', contentType: 'application/json' } },
+      responses: {
+        200: {
+          description: 'OpenAPI 3.1 document',
+          schema: z.record(z.string(), z.unknown()).meta({ id: 'OpenApiDocument', description: 'This OpenAPI 3.1 document' }),
+        },
+      },
     },
     // Built on first request so that it includes this route too.
     () => document,

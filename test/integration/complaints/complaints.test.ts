@@ -163,6 +163,31 @@ test("Complaints are routed by complainted_mchid: another tenant neither sees no
   assert.ok(found, 'kept for operators');
   assert.equal(found.tenant_id, null);
   assert.equal(found.complainted_mchid, stranger);
+
+  // An operator opens any complaint: its tenant (or none), provider, history, the masked phone.
+  const detail = await request(t.http)
+    .get(`/admin/v1/complaints/${cb.complaint_id}`)
+    .set(...admin(t))
+    .expect(200);
+  assert.equal(detail.body.complaint.complaint_id, cb.complaint_id);
+  assert.equal(detail.body.complaint.tenant_id, b.id);
+  assert.equal(detail.body.complaint.sp_mchid, p.spMchid);
+  assert.ok(Array.isArray(detail.body.complaint.negotiation_history));
+  assert.ok(!JSON.stringify(detail.body).includes(cb.payer_phone), 'the plain phone is in no answer');
+  const orphan = await request(t.http)
+    .get(`/admin/v1/complaints/${cu.complaint_id}`)
+    .set(...admin(t))
+    .expect(200);
+  assert.equal(orphan.body.complaint.tenant_id, null);
+  const missing = await request(t.http)
+    .get('/admin/v1/complaints/200000020250101000000000001')
+    .set(...admin(t));
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.code, 'NOT_FOUND');
+  const tenantKey = await request(t.http)
+    .get(`/admin/v1/complaints/${cb.complaint_id}`)
+    .set(...a.auth);
+  assert.equal(tenantKey.status, 401, 'a tenant key is no operator token');
 });
 
 test('A complaint whose notification was lost arrives with the sync; a second sync fetches nothing again', async () => {

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import { TOKENS } from '../../../src/platform/tokens';
 import type { Orm } from '../../../src/platform/db/orm';
+import { EVENT_TYPES } from '../../../src/modules/events/outbox';
 
 let t: TestApp;
 before(async () => {
@@ -48,11 +49,40 @@ test('When /openapi.json is fetched, then it is an OpenAPI 3.1 document naming e
   assert.equal(res.body.paths['/v1/orders'].post.operationId, 'createOrder');
   assert.deepEqual(res.body.paths['/v1/orders'].post.security, [{ tenantSecretKey: [] }]);
   assert.equal(
-    res.body.paths['/v1/orders/{out_trade_no}'].get.responses['200'].content['application/json'].schema.properties.order.$ref,
-    '#/components/schemas/Order',
+    res.body.paths['/v1/orders/{out_trade_no}'].get.responses['200'].content['application/json'].schema.$ref,
+    '#/components/schemas/OrderAnswer',
   );
+  assert.equal(res.body.components.schemas.OrderAnswer.properties.order.$ref, '#/components/schemas/Order');
   assert.equal(res.body.components.schemas.Order.additionalProperties, false);
   assert.ok(res.body.paths['/v1/orders'].post.responses['409'], 'conflicts are declared');
+});
+
+test('When /openapi.json is read, then every successful JSON answer is a named schema and every event partnerpay sends is a webhook with its payload', async () => {
+  const doc = (await request(t.http).get('/openapi.json')).body as {
+    paths: Record<
+      string,
+      Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>
+    >;
+    webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: { $ref?: string } }> } } }>;
+    components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+  };
+  const unnamed: string[] = [];
+  for (const item of Object.values(doc.paths))
+    for (const op of Object.values(item))
+      for (const [status, answer] of Object.entries(op.responses)) {
+        const json = answer.content?.['application/json'];
+        if (status.startsWith('2') && json && !json.schema.$ref) unnamed.push(`${op.operationId} ${status}`);
+        if (status.startsWith('2') && status !== '204' && !answer.content) unnamed.push(`${op.operationId} ${status} (no content)`);
+      }
+  assert.deepEqual(unnamed, [], 'answers without a named schema');
+  assert.deepEqual(Object.keys(doc.webhooks).sort(), [...EVENT_TYPES].sort(), 'one webhook per event type partnerpay records');
+  for (const [type, hook] of Object.entries(doc.webhooks)) {
+    const ref = hook.post.requestBody.content['application/json']!.schema.$ref;
+    assert.ok(ref, `${type}: a named payload`);
+    const payload = doc.components.schemas[ref.split('/').pop()!]!;
+    assert.deepEqual(Object.keys(payload.properties ?? {}), ['id', 'type', 'created_at', 'data'], `${type}: the envelope`);
+  }
+  assert.ok(doc.components.schemas.ProfitSharingOrder, 'ProfitSharingOrder is named');
 });
 
 test('When the database becomes unreachable, then /readyz answers 503 SERVICE_UNAVAILABLE', async () => {

@@ -285,3 +285,87 @@ test('When an operator removes a user, then its session ends at once; a viewer o
   assert.equal(badRole.status, 400);
   assert.match(JSON.stringify(badRole.body.detail), /role/);
 });
+
+test("When a portal user lists refunds, then it sees only its own tenant's, newest first, filtered by out_trade_no and status", async () => {
+  const owner = await portalUser(t, shop.id, 'owner');
+  const otherOwner = await portalUser(t, other.id, 'owner');
+  const [first, second] = [await paidOrder(shop), await paidOrder(shop)];
+  const theirs = await paidOrder(other);
+  const refund = async (who: typeof owner, outTradeNo: string, amount: number) => {
+    const res = await request(t.http)
+      .post('/portal/v1/refunds')
+      .set(...who.session.cookie)
+      .set(...who.session.csrf)
+      .send({ out_trade_no: outTradeNo, out_refund_no: refundNo(), amount: { refund: amount } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body.refund.out_refund_no as string;
+  };
+  const a = await refund(owner, first, 10);
+  clock.advance(1000); // newest first is by creation time
+  const b = await refund(owner, second, 20);
+  const c = await refund(otherOwner, theirs, 30);
+
+  const all = await request(t.http)
+    .get('/portal/v1/refunds?limit=100')
+    .set(...owner.session.cookie);
+  assert.equal(all.status, 200, JSON.stringify(all.body));
+  const nos = all.body.data.map((r: { out_refund_no: string }) => r.out_refund_no);
+  assert.ok(nos.includes(a) && nos.includes(b), 'both of its refunds are listed');
+  assert.ok(!nos.includes(c), "another tenant's refund is not");
+  assert.ok(nos.indexOf(b) < nos.indexOf(a), 'newest first');
+
+  const one = await request(t.http)
+    .get(`/portal/v1/refunds?out_trade_no=${first}`)
+    .set(...owner.session.cookie);
+  assert.deepEqual(
+    one.body.data.map((r: { out_refund_no: string }) => r.out_refund_no),
+    [a],
+  );
+  const foreign = await request(t.http)
+    .get(`/portal/v1/refunds?out_trade_no=${theirs}`)
+    .set(...owner.session.cookie);
+  assert.deepEqual(foreign.body.data, [], "filtering by another tenant's order shows nothing");
+  const closed = await request(t.http)
+    .get(`/portal/v1/refunds?status=CLOSED&out_trade_no=${first}`)
+    .set(...owner.session.cookie);
+  assert.deepEqual(closed.body.data, []);
+  const paged = await request(t.http)
+    .get('/portal/v1/refunds?limit=1')
+    .set(...owner.session.cookie);
+  assert.equal(paged.body.data.length, 1);
+  assert.equal(typeof paged.body.next_cursor, 'string', 'more than one refund: a cursor to the next page');
+  const badStatus = await request(t.http)
+    .get('/portal/v1/refunds?status=DONE')
+    .set(...owner.session.cookie);
+  assert.equal(badStatus.status, 400);
+  assert.match(JSON.stringify(badStatus.body.detail), /status/);
+});
+
+test('When a user signs out, then without the CSRF token it is refused and the session lives; with it the cookie is cleared and the session ends', async () => {
+  const u = await portalUser(t, shop.id, 'viewer');
+  const forged = await request(t.http)
+    .delete('/portal/v1/session')
+    .set(...u.session.cookie);
+  assert.equal(forged.status, 403, JSON.stringify(forged.body));
+  const still = await request(t.http)
+    .get('/portal/v1/session')
+    .set(...u.session.cookie);
+  assert.equal(still.status, 200, 'a refused sign-out ends nothing');
+
+  const out = await request(t.http)
+    .delete('/portal/v1/session')
+    .set(...u.session.cookie)
+    .set(...u.session.csrf);
+  assert.equal(out.status, 204, JSON.stringify(out.body));
+  const cleared = ([] as string[]).concat(out.headers['set-cookie'] ?? []);
+  assert.ok(
+    cleared.some((c) => /Expires=Thu, 01 Jan 1970/.test(c)),
+    `the session cookie is cleared: ${cleared.join(' | ')}`,
+  );
+  const gone = await request(t.http)
+    .get('/portal/v1/session')
+    .set(...u.session.cookie);
+  assert.equal(gone.status, 401, 'the old cookie no longer signs in');
+  const again = await signIn(t, u.login);
+  assert.equal((again.body.user as { login: string }).login, u.login, 'the user can sign in again');
+});

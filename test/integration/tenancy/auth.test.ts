@@ -67,6 +67,11 @@ test('When operators are created, listed and deleted, then tokens are shown once
     .get('/admin/v1/whoami')
     .set(...opAuth);
   assert.deepEqual(me.body, { id: made.body.id, name: 'Li Lei', role: 'admin' });
+  const operatorsMe = await request(t.http)
+    .get('/admin/v1/operators/me')
+    .set(...opAuth);
+  assert.equal(operatorsMe.status, 200, JSON.stringify(operatorsMe.body));
+  assert.deepEqual(operatorsMe.body, { id: made.body.id, name: 'Li Lei', role: 'admin' }, 'the console reads who it is, no token');
 
   const viewer = await request(t.http)
     .post('/admin/v1/operators')
