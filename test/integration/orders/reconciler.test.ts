@@ -21,7 +21,7 @@ let provider: Provider;
 const clock = new ManualClock();
 
 before(async () => {
-  t = await startTestApp({ wxpay: { requestTimeoutMs: 400, retryBudgetMs: 600, maxAttempts: 1 } }, { clock });
+  t = await startTestApp({ wxpay: { requestTimeoutMs: 2500, retryBudgetMs: 3000, maxAttempts: 1 } }, { clock });
   provider = await givenWechatProvider(t, rsaPems());
 });
 after(() => t.close());
@@ -122,7 +122,7 @@ test('When WeChat Pay does not answer in time, then 504 UPSTREAM_TIMEOUT, the or
   const tenant = await givenWechatTenant(t, provider);
   const body = orderBody(tenant);
   // WeChat Pay processes the order but the answer never reaches us.
-  simulatorOf(t).fault({ kind: 'timeout', count: 1, hang_ms: 1500, path_prefix: '/v3/pay/partner/transactions/jsapi' });
+  simulatorOf(t).fault({ kind: 'timeout', count: 1, hang_ms: 6000, path_prefix: '/v3/pay/partner/transactions/jsapi' });
   const timedOut = await request(t.http)
     .post('/v1/orders')
     .set(...tenant.auth)
