@@ -32,6 +32,7 @@ import { LoadClient, type MeasuredLoad } from './support/load';
 import { startSimulatorProcess, type SimulatorProcess } from './support/simulator-process';
 import { provision, startPartnerpay, type BenchProfile, type BenchProvider, type Partnerpay } from './support/partnerpay';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { outboxDrain } from './support/outbox';
 import { measureOrders, orderCryptoMicros, orderRequests, type BenchOrder } from './support/orders-phase';
 import { buildNotifications, notificationCryptoMicros, rawBaseline, resetOrders, type Throughput } from './support/notifications-phase';
 import { mysqlRaw, sqliteRaw, type RawDb } from './support/raw-db';
@@ -88,19 +89,6 @@ interface Ctx {
   tag: string;
   /** production: waits until every event is delivered (no pending or delivering row); minimal: undefined. */
   drain?: () => Promise<void>;
-}
-
-/** Polls the outbox (every 50 ms, at most `timeoutMs`) until no event is pending or being delivered. */
-function outboxDrain(raw: RawDb, timeoutMs: number): () => Promise<void> {
-  return async () => {
-    const start = Date.now();
-    for (;;) {
-      const [r] = await raw.all<{ c: number }>("select count(*) as c from event where status in ('pending', 'delivering')");
-      if (Number(r.c) === 0) return;
-      if (Date.now() - start > timeoutMs) throw new Error(`${r.c} events still undelivered after ${timeoutMs} ms`);
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  };
 }
 
 /** Creates `n` orders (closed loop), throwing unless every one is 201; answers them and the window's measurement. */

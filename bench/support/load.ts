@@ -57,7 +57,7 @@ export class LoadClient {
    * CPU time (and that of the watched pids) over exactly the load window. Nothing else of the bench
    * runs in this process during the window.
    */
-  async run(origin: string, requests: LoadRequest[], concurrency: number, opts: RunOptions = {}): Promise<MeasuredLoad> {
+  async run(origin: string | string[], requests: LoadRequest[], concurrency: number, opts: RunOptions = {}): Promise<MeasuredLoad> {
     const watch = opts.watch ?? {};
     this.send({ type: 'load', requests });
     await this.next('loaded');
