@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
  * Starts `node dist/src/app/main.js` in the test profile's frame with the production profile's
  * settings by environment: MariaDB, Redis (own prefix), WeChat Pay = `wxpayBase`, jobs on every
  * 5 s, info logs to `logFile` (stdout redirected), private webhooks allowed (the receiver is on
- * loopback). Resolves once /readyz answers 200 (at most 60 s).
+ * loopback). Resolves once /readyz answers 200 (at most 180 s: a loaded machine).
  */
 export async function startNode(opts: {
   dbUrl: string;
@@ -55,7 +55,7 @@ export async function startNode(opts: {
       LOG_LEVEL: 'info',
     },
   });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`partnerpay node exited (${child.exitCode}) while starting`);
     const ok = await fetch(`${baseUrl}/readyz`)
@@ -64,7 +64,7 @@ export async function startNode(opts: {
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error('partnerpay node not ready after 60 s');
+      throw new Error('partnerpay node not ready after 180 s');
     }
     await new Promise((r) => setTimeout(r, 200));
   }

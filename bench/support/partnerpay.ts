@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { request } from 'undici';
-import { bufferedDestination, createLogger } from '../../src/platform/logging/logger';
+import pino from 'pino';
+import { createLogger } from '../../src/platform/logging/logger';
 import { loadConfig } from '../../src/platform/config/load-config';
 import type { Config } from '../../src/platform/config/schema';
 import { buildContainer, type AppContainer } from '../../src/app/container';
@@ -11,7 +12,7 @@ import type { SimulatorProcess } from './simulator-process';
 
 /**
  * `production`: as `npm start` runs a node in production: Redis on, request logs at info to a file
- * (main.ts's destination, as stdout redirected to a file), background jobs on at
+ * (pino's default asynchronous destination, as main.ts's stdout redirected to a file), background jobs on at
  * their production interval (so event delivery to tenants' webhooks runs). `minimal`: the previous
  * bench's setting, per-request work only: in-process KV, log level warn, no background jobs.
  */
@@ -63,7 +64,8 @@ export async function startPartnerpay(
       log: { level: (process.env.BENCH_LOG_LEVEL as Config['log']['level'] | undefined) ?? (production ? 'info' : 'warn') },
     },
   );
-  const logger = production && opts.logFile ? createLogger(config.log.level, bufferedDestination(opts.logFile)) : undefined;
+  const logger =
+    production && opts.logFile ? createLogger(config.log.level, pino.destination({ dest: opts.logFile, sync: false })) : undefined;
   const app = await buildContainer(config, { logger });
   server.on('request', buildApp(app));
   await app.start();

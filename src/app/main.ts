@@ -5,13 +5,13 @@ import { loadConfig, ConfigError } from '../platform/config/load-config';
 import { listenOverrides } from '../platform/config/listen-overrides';
 import { buildContainer } from './container';
 import { buildApp } from './app';
-import { bufferedDestination, createLogger, prettyDestination } from '../platform/logging/logger';
+import { createLogger, prettyDestination } from '../platform/logging/logger';
 import { Lifecycle } from '../platform/lifecycle';
 
 /** Process entry: config, container, listen, graceful shutdown. */
 async function main(): Promise<void> {
   let config = loadConfig();
-  const logger = createLogger(config.log.level, (config.log.pretty ? prettyDestination() : undefined) ?? bufferedDestination());
+  const logger = createLogger(config.log.level, config.log.pretty ? prettyDestination() : undefined);
   // The handler is attached before listening: a request during start-up or shutdown gets 503, never a hang.
   const lifecycle = new Lifecycle();
   const server = createServer(lifecycle.listener);

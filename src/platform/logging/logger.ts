@@ -97,15 +97,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 /**
- * The JSON lines' destination when not pretty: stdout (or a file), written asynchronously and in
- * chunks of at least 4 KB, flushed at least every 250 ms and at exit. One write per chunk instead
- * of one per line; a process killed with -9 loses at most the last 250 ms of lines.
- */
-export function bufferedDestination(dest: number | string = 1): pino.DestinationStream {
-  return pino.destination({ dest, sync: false, minLength: 4096, periodicFlush: 250 } as Parameters<typeof pino.destination>[0]);
-}
-
-/**
  * LOG_PRETTY=1: human-readable lines through pino-pretty (a devDependency, so absent from a pruned
  * production install: then the JSON lines stay, with one line saying why). Colours only on a terminal.
  */
