@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     dbUrl = `sqlite:${join(dir, 'bench.sqlite')}`;
   }
   let closeFiles = async () => {};
-  const pp = await startPartnerpay(dbUrl, 'http://127.0.0.1:9', 1_000_000);
+  const pp = await startPartnerpay(dbUrl, 'http://127.0.0.1:9', 1_000_000, { profile: 'minimal', tag: 'bills' });
   try {
     const c = pp.app.container;
     // BENCH_BATCH_ROWS: staging rows per INSERT (bills.batchRows), for tuning.

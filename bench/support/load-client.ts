@@ -20,8 +20,11 @@ function p99(values: number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)] ?? 0;
 }
 
-async function run(origin: string, concurrency: number, ratePerSecond?: number): Promise<LoadResult> {
-  const pool = new Pool(origin, { connections: concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
+async function run(origin: string | string[], concurrency: number, ratePerSecond?: number): Promise<LoadResult> {
+  // Several origins (partnerpay nodes): request i goes to origin i mod n, each over its own keep-alive pool.
+  const pools = (Array.isArray(origin) ? origin : [origin]).map(
+    (o) => new Pool(o, { connections: concurrency, pipelining: 1, keepAliveTimeout: 30_000 }),
+  );
   const latencies = new Array<number>(requests.length);
   const statuses: Record<string, number> = {};
   const samples: string[] = [];
@@ -29,7 +32,7 @@ async function run(origin: string, concurrency: number, ratePerSecond?: number):
     const r = requests[i];
     let status = 'error';
     try {
-      const res = await pool.request({ method: r.method, path: r.path, headers: r.headers, body: r.body });
+      const res = await pools[i % pools.length].request({ method: r.method, path: r.path, headers: r.headers, body: r.body });
       const text = await res.body.text();
       status = String(res.statusCode);
       if (res.statusCode >= 400 && samples.length < 5) samples.push(`${r.method} ${r.path} -> ${res.statusCode} ${text.slice(0, 300)}`);
@@ -47,7 +50,7 @@ async function run(origin: string, concurrency: number, ratePerSecond?: number):
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
     const wallMs = performance.now() - started;
-    await pool.close();
+    await Promise.all(pools.map((p) => p.close()));
     return { wallMs, latencies, statuses, samples };
   }
   // Open loop: request i is due at started + i * interval; latency counts from that due time, so a
@@ -72,7 +75,7 @@ async function run(origin: string, concurrency: number, ratePerSecond?: number):
   }
   await Promise.all(inFlight);
   const wallMs = performance.now() - started;
-  await pool.close();
+  await Promise.all(pools.map((p) => p.close()));
   return { wallMs, latencies, statuses, samples, maxInFlight, sendLagP99Ms: p99(lags) };
 }
 

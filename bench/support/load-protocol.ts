@@ -25,7 +25,7 @@ export interface LoadResult {
  */
 export type ToClient =
   | { type: 'load'; requests: LoadRequest[] }
-  | { type: 'go'; origin: string; concurrency: number; ratePerSecond?: number }
+  | { type: 'go'; origin: string | string[]; concurrency: number; ratePerSecond?: number }
   | { type: 'exit' };
 export type FromClient =
   { type: 'ready' } | { type: 'loaded' } | { type: 'done'; result: LoadResult } | { type: 'failed'; message: string };

@@ -26,6 +26,11 @@ export interface RunOptions {
   profileName?: string;
   /** Open loop at this rate instead of a closed loop of `concurrency` (which then sizes the connection pool). */
   ratePerSecond?: number;
+  /**
+   * Awaited after the last answer, inside the measured window: the background work the requests
+   * caused (event delivery) is counted with them. Polls from this process cost a little CPU too.
+   */
+  settle?: () => Promise<void>;
 }
 
 /** A forked load generator (./load-client.js): requests go over loopback, its CPU is its own. */
@@ -52,7 +57,7 @@ export class LoadClient {
    * CPU time (and that of the watched pids) over exactly the load window. Nothing else of the bench
    * runs in this process during the window.
    */
-  async run(origin: string, requests: LoadRequest[], concurrency: number, opts: RunOptions = {}): Promise<MeasuredLoad> {
+  async run(origin: string | string[], requests: LoadRequest[], concurrency: number, opts: RunOptions = {}): Promise<MeasuredLoad> {
     const watch = opts.watch ?? {};
     this.send({ type: 'load', requests });
     await this.next('loaded');
@@ -62,6 +67,7 @@ export class LoadClient {
     const before = process.cpuUsage();
     this.send({ type: 'go', origin, concurrency, ratePerSecond: opts.ratePerSecond });
     const m = await this.next('done');
+    await opts.settle?.();
     const d = process.cpuUsage(before);
     const mainAfter = threadCpuMicros();
     await profile?.stop(opts.profileName!);

@@ -2,11 +2,31 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { request } from 'undici';
+import pino from 'pino';
+import { createLogger } from '../../src/platform/logging/logger';
 import { loadConfig } from '../../src/platform/config/load-config';
 import type { Config } from '../../src/platform/config/schema';
 import { buildContainer, type AppContainer } from '../../src/app/container';
 import { buildApp } from '../../src/app/app';
 import type { SimulatorProcess } from './simulator-process';
+
+/**
+ * `production`: as `npm start` runs a node in production: Redis on, request logs at info to a file
+ * (pino's default asynchronous destination, as main.ts's stdout redirected to a file), background jobs on at
+ * their production interval (so event delivery to tenants' webhooks runs). `minimal`: the previous
+ * bench's setting, per-request work only: in-process KV, log level warn, no background jobs.
+ */
+export type BenchProfile = 'production' | 'minimal';
+
+export interface ProfileOptions {
+  profile: BenchProfile;
+  /** production: Redis to use (its keys under a prefix of their own). */
+  redisUrl?: string;
+  /** production: file the logs go to. */
+  logFile?: string;
+  /** Key prefix in Redis (unique per run). */
+  tag: string;
+}
 
 export interface Partnerpay {
   baseUrl: string;
@@ -16,11 +36,17 @@ export interface Partnerpay {
 }
 
 /**
- * partnerpay in this process, as `npm start` runs it: buildContainer + buildApp on a real listener,
- * WeChat Pay = the simulator process, no embedded simulator, no background jobs (they would add
- * CPU that is not per-order work), log level warn unless BENCH_LOG_LEVEL says otherwise.
+ * partnerpay in this process, as `npm start` builds it: buildContainer + buildApp on a real listener,
+ * WeChat Pay = the simulator process, no embedded simulator; the rest per `opts.profile`
+ * (BENCH_LOG_LEVEL overrides the log level of either).
  */
-export async function startPartnerpay(dbUrl: string, wxpayBase: string, createPerMinute: number): Promise<Partnerpay> {
+export async function startPartnerpay(
+  dbUrl: string,
+  wxpayBase: string,
+  createPerMinute: number,
+  opts: ProfileOptions,
+): Promise<Partnerpay> {
+  const production = opts.profile === 'production';
   const server: Server = createServer({ keepAliveTimeout: 30_000 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,12 +58,15 @@ export async function startPartnerpay(dbUrl: string, wxpayBase: string, createPe
       db: { url: dbUrl, migrateOnStart: true },
       wxpay: { baseUrl: wxpayBase },
       simulator: { embedded: false },
-      jobs: { enabled: false },
+      jobs: production ? { enabled: true, intervalMs: 5000 } : { enabled: false },
+      redis: production ? { url: opts.redisUrl, keyPrefix: `ppbench:${opts.tag}:` } : {},
       orders: { createPerMinutePerTenant: createPerMinute },
-      log: { level: (process.env.BENCH_LOG_LEVEL as Config['log']['level'] | undefined) ?? 'warn' },
+      log: { level: (process.env.BENCH_LOG_LEVEL as Config['log']['level'] | undefined) ?? (production ? 'info' : 'warn') },
     },
   );
-  const app = await buildContainer(config);
+  const logger =
+    production && opts.logFile ? createLogger(config.log.level, pino.destination({ dest: opts.logFile, sync: false })) : undefined;
+  const app = await buildContainer(config, { logger });
   server.on('request', buildApp(app));
   await app.start();
   return {
@@ -85,9 +114,14 @@ async function call(method: 'POST' | 'PUT', url: string, token: string, body: un
 
 /**
  * One service provider in public-key mode (WeChat Pay's key = the simulator's) and `n` tenants with
- * one outsourced mini-program each, registered in partnerpay (admin API) and in the simulator (control API).
+ * one outsourced mini-program each (their webhook_url = `webhookUrl`), registered in partnerpay (admin API) and in the simulator (control API).
  */
-export async function provision(pp: Partnerpay, sim: SimulatorProcess, n: number): Promise<BenchProvider> {
+export async function provision(
+  pp: Partnerpay,
+  sim: SimulatorProcess,
+  n: number,
+  webhookUrl: string | null = null,
+): Promise<BenchProvider> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const spMchid = `1${digits(9)}`;
   const p: BenchProvider = {
@@ -124,7 +158,7 @@ export async function provision(pp: Partnerpay, sim: SimulatorProcess, n: number
       sub_mchid: t.subMchid,
       name: `Bench shop ${i + 1}`,
       apps: [{ appid: t.appid, type: 'miniprogram', dev_mode: 'outsourced' }],
-      webhook_url: null,
+      webhook_url: webhookUrl,
     });
     await sim.control('POST', '/sub-merchants', { sp_mchid: spMchid, sub_mchid: t.subMchid, appids: [t.appid] });
     p.tenants.push({ id: String(created.id), secretKey: String(created.secret_key), ...t });

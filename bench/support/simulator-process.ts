@@ -44,7 +44,7 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
   process.once('exit', killChild);
   const base = await new Promise<string>((ok, fail) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`simulator did not start within 20 s:\n${out}`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`simulator did not start within 90 s (a loaded machine):\n${out}`)), 90_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const m = /listening on (http:\/\/[0-9.]+:\d+)/.exec(out);

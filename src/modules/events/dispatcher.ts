@@ -1,4 +1,5 @@
 import type { EventRepository } from './event.repository';
+import type { EventDeliveryAttemptRecord } from './event.entity';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logging/logger';
 import { webhookSignatureHeader } from './webhook-signature';
@@ -59,7 +60,8 @@ export class EventDispatcher {
     let total = 0;
     for (let round = 0; round < this.maxRounds; round++) {
       const claimed = await this.claim(this.batchSize);
-      await Promise.all(claimed.map((e) => this.deliver(e)));
+      const sent = await Promise.all(claimed.map((e) => this.attempt(e)));
+      await this.settleBatch(sent.filter((a): a is Attempted => a !== undefined));
       total += claimed.length;
       if (claimed.length < this.batchSize) break;
     }
@@ -85,6 +87,73 @@ export class EventDispatcher {
 
   /** Sends one claimed event to its own tenant's current webhook_url and settles the outcome; never throws. */
   async deliver(e: ClaimedEvent): Promise<void> {
+    const a = await this.attempt(e);
+    if (a) await this.settleOne(a);
+  }
+
+  /**
+   * Settles a batch's attempts: the successful ones (grouped by HTTP status) in one transaction per
+   * group, the rest, and any group in which some event was claimed anew meanwhile, one by one. Never throws.
+   */
+  private async settleBatch(list: Attempted[]): Promise<void> {
+    const groups = new Map<number, Attempted[]>();
+    const single: Attempted[] = [];
+    for (const a of list) {
+      if (a.result.ok && a.result.httpStatus !== null) groups.set(a.result.httpStatus, [...(groups.get(a.result.httpStatus) ?? []), a]);
+      else single.push(a);
+    }
+    for (const [httpStatus, group] of groups) {
+      if (group.length === 1) {
+        single.push(group[0]);
+        continue;
+      }
+      const now = this.clock.now();
+      let settled = false;
+      try {
+        settled = await this.repo.settleDelivered(
+          group.map((a) => attemptRecord(a)),
+          httpStatus,
+          now,
+        );
+      } catch (err) {
+        this.logger.error({ err, events: group.length }, 'a batch of event outcomes could not be recorded; recording them one by one');
+      }
+      if (!settled) {
+        single.push(...group);
+        continue;
+      }
+      for (const a of group) {
+        this.logger.info(
+          {
+            event_id: a.e.id,
+            tenant_id: a.e.tenantId,
+            attempt: a.e.attempts,
+            http_status: httpStatus,
+            duration_ms: a.result.durationMs,
+            status: 'delivered',
+          },
+          'event delivered',
+        );
+        this.onSettled?.({ tenantId: a.e.tenantId, spMchid: a.spMchid }, 'delivered', recordedAgoSeconds(a.e.payload, now));
+      }
+    }
+    await Promise.all(single.map((a) => this.settleOne(a)));
+  }
+
+  /** Records one attempt's outcome; never throws. */
+  private async settleOne(a: Attempted): Promise<void> {
+    try {
+      const status = await this.settle(a.e, a.at, a.url, a.result);
+      if (status && this.onSettled)
+        this.onSettled({ tenantId: a.e.tenantId, spMchid: a.spMchid }, status, recordedAgoSeconds(a.e.payload, this.clock.now()));
+    } catch (err) {
+      // The lease runs out and the event is claimed again: delivered at least once.
+      this.logger.error({ err, event_id: a.e.id }, 'event outcome could not be recorded');
+    }
+  }
+
+  /** POSTs one claimed event to its tenant's webhook (or parks it: undefined); never throws. */
+  private async attempt(e: ClaimedEvent): Promise<Attempted | undefined> {
     const at = this.clock.now();
     let url = '';
     let spMchid: string | undefined;
@@ -99,7 +168,7 @@ export class EventDispatcher {
       else if (!url) {
         // Nowhere to send it: kept as undeliverable, no attempt and no warning, until a URL is set.
         await this.repo.park(e.id, e.attempts);
-        return;
+        return undefined;
       } else if (secrets.length === 0) result = failure('the tenant has no active webhook secret');
       else {
         const signature = webhookSignatureHeader(
@@ -114,14 +183,7 @@ export class EventDispatcher {
       this.logger.error({ err, event_id: e.id }, 'event delivery could not be attempted');
       result = failure('internal error before sending');
     }
-    try {
-      const status = await this.settle(e, at, url, result);
-      if (status && this.onSettled)
-        this.onSettled({ tenantId: e.tenantId, spMchid }, status, recordedAgoSeconds(e.payload, this.clock.now()));
-    } catch (err) {
-      // The lease runs out and the event is claimed again: delivered at least once.
-      this.logger.error({ err, event_id: e.id }, 'event outcome could not be recorded');
-    }
+    return { e, at, url, spMchid, result };
   }
 
   /** Records the attempt's outcome; answers what became of the event (undefined when a newer claim superseded this one). */
@@ -137,25 +199,13 @@ export class EventDispatcher {
       duration_ms: r.durationMs,
       status,
     };
-    const settled = await this.repo.settle(
-      {
-        eventId: e.id,
-        attempt: e.attempts,
-        at,
-        url: url.slice(0, 2048),
-        httpStatus: r.httpStatus,
-        durationMs: r.durationMs,
-        responseSnippet: r.snippet?.slice(0, 255) ?? null,
-        error: r.error?.slice(0, 255) ?? null,
-      },
-      {
-        status,
-        nextAttemptAt: now + (delay ?? 0),
-        lastStatus: r.httpStatus,
-        lastError: r.error?.slice(0, 255) ?? null,
-        deliveredAt: r.ok ? now : null,
-      },
-    );
+    const settled = await this.repo.settle(attemptRecord({ e, at, url, result: r }), {
+      status,
+      nextAttemptAt: now + (delay ?? 0),
+      lastStatus: r.httpStatus,
+      lastError: r.error?.slice(0, 255) ?? null,
+      deliveredAt: r.ok ? now : null,
+    });
     if (!settled) this.logger.warn(log, 'event outcome discarded: the claim was superseded after its lease ran out');
     else if (r.ok) this.logger.info(log, 'event delivered');
     else
@@ -166,6 +216,29 @@ export class EventDispatcher {
     if (!settled) return undefined;
     return status === 'pending' ? 'retry' : status;
   }
+}
+
+/** One POST made (or refused before sending) for a claimed event, not yet recorded. */
+interface Attempted {
+  e: ClaimedEvent;
+  at: number;
+  url: string;
+  spMchid?: string;
+  result: SendResult;
+}
+
+/** The event_delivery_attempt row of an attempt. */
+function attemptRecord(a: Pick<Attempted, 'e' | 'at' | 'url' | 'result'>): EventDeliveryAttemptRecord {
+  return {
+    eventId: a.e.id,
+    attempt: a.e.attempts,
+    at: a.at,
+    url: a.url.slice(0, 2048),
+    httpStatus: a.result.httpStatus,
+    durationMs: a.result.durationMs,
+    responseSnippet: a.result.snippet?.slice(0, 255) ?? null,
+    error: a.result.error?.slice(0, 255) ?? null,
+  };
 }
 
 /** Seconds since the event's created_at, read from the head of its serialized body (no JSON parse). */

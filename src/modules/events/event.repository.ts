@@ -159,6 +159,31 @@ export class EventRepository {
   }
 
   /**
+   * Settles successful attempts of one claimed batch in one transaction: one UPDATE guarded by
+   * (id, attempts, delivering) for all of them, then one multi-row INSERT of the attempts. When any
+   * event is no longer held by its claim (a lease ran out and another claim took it) nothing is
+   * written and it answers false: the caller then settles each on its own (`settle`).
+   */
+  settleDelivered(attempts: readonly EventDeliveryAttemptRecord[], httpStatus: number, now: number): Promise<boolean> {
+    if (attempts.length === 0) return Promise.resolve(true);
+    return this.db
+      .tx(async (em) => {
+        const pairs = attempts.map(() => '(?, ?)').join(', ');
+        const sql =
+          `update ${T.name} set status = 'delivered', next_attempt_at = ?, last_status = ?, last_error = null, delivered_at = ?` +
+          ` where status = 'delivering' and (id, attempts) in (${pairs})`;
+        const changed = await run(em, sql, [now, httpStatus, now, ...attempts.flatMap((a) => [a.eventId, a.attempt])]);
+        if (changed !== attempts.length) throw new BatchSuperseded();
+        await A.insertMany(em, attempts);
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof BatchSuperseded) return false;
+        throw err;
+      });
+  }
+
+  /**
    * Records an attempt and its outcome in one transaction; the outcome UPDATE is guarded by
    * (delivering, attempts), so a superseded claim changes nothing. Answers whether it settled.
    */
@@ -173,3 +198,6 @@ export class EventRepository {
     });
   }
 }
+
+/** Rolls a batch settle back: some event of it was claimed anew meanwhile. */
+class BatchSuperseded extends Error {}

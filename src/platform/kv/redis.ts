@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { LockTimeoutError, type KeyValueStore, type LockService, type RateLimiter, type RateLimitResult } from './kv';
 import type { RedisLink } from './redis-link';
@@ -104,7 +104,18 @@ export class RedisLockService implements LockService {
   }
 }
 
-/** Redis fixed-window rate limiter (SET NX PX + INCR in one MULTI). */
+// One hit of a fixed window: INCR, the window's expiry set with its first hit (or restored if ever missing),
+// and the time left. A script runs atomically, so no counter is ever left without an expiry.
+const HIT = `local c = redis.call('incr', KEYS[1])
+local t = redis.call('pttl', KEYS[1])
+if t < 0 then redis.call('pexpire', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
+return {c, t}`;
+const HIT_SHA = createHash('sha1').update(HIT).digest('hex');
+
+/**
+ * Redis fixed-window rate limiter: one EVALSHA per hit (one command to encode and parse, where a
+ * MULTI of SET NX + INCR + PTTL + EXEC was five); EVAL once when Redis does not know the script yet.
+ */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
     private readonly link: RedisLink,
@@ -113,10 +124,13 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
     const k = `${this.prefix}rl:${key}`;
-    // One MULTI: the window's expiry is set with its first hit, so a connection lost mid-way never leaves a counter without one.
-    const [, count, ttl] = (await this.link.run((r) =>
-      r.multi().set(k, '0', { NX: true, PX: windowMs }).incr(k).pTTL(k).exec(),
-    )) as unknown as [unknown, number, number];
+    const opts = { keys: [k], arguments: [String(windowMs)] };
+    const [count, ttl] = (await this.link.run((r) =>
+      r.evalSha(HIT_SHA, opts).catch((err: unknown) => {
+        if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return r.eval(HIT, opts);
+        throw err;
+      }),
+    )) as [number, number];
     const retryAfterMs = count <= limit ? 0 : ttl > 0 ? ttl : windowMs;
     return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterMs };
   }

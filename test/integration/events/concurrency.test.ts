@@ -98,3 +98,28 @@ test("When a stale process settles after its lease was taken over, then its outc
   const [{ n }] = await h.orm.em.fork().execute('select count(*) as n from event_delivery_attempt where event_id = ?', [id]);
   assert.equal(Number(n), 2, 'both attempts are in the log');
 });
+
+test('When some events of a batch were taken over before the batch settles, then nothing of the batch is written twice: each is settled on its own and the newer claims stand', async () => {
+  const { tenant } = h.tenants.add(h.receiver.url);
+  const ids = [await h.record(tenant.id), await h.record(tenant.id)];
+  const stale = d1();
+  // The stale dispatcher's POSTs are held until the other dispatcher has taken both events over and delivered them.
+  const held: Array<() => void> = [];
+  h.receiver.reply = (res) => held.push(() => res.writeHead(200).end());
+  const staleRun = stale.runOnce();
+  const deadline = Date.now() + 20_000;
+  while (held.length < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(held.length >= ids.length, `the stale dispatcher sent ${held.length} of ${ids.length} events`);
+  h.receiver.reply = (res) => setTimeout(() => res.writeHead(200).end(), 3);
+  h.clock.advance(stale.leaseMs);
+  await d2.runOnce(); // attempt 2 of each, delivered
+  for (const release of held) release();
+  await staleRun;
+  for (const id of ids) {
+    const row = await h.row(id);
+    assert.equal(row.status, 'delivered');
+    assert.equal(Number(row.attempts), 2, 'the newer claim stands');
+    const [{ n }] = await h.orm.em.fork().execute('select count(*) as n from event_delivery_attempt where event_id = ?', [id]);
+    assert.equal(Number(n), 2, 'each attempt is logged once');
+  }
+});
