@@ -13,6 +13,7 @@ import { orderReconcilerJob } from '../../../src/modules/payments/order.jobs';
 import { OrderRepository } from '../../../src/modules/payments/order.repository';
 import { ProviderCredentials } from '../../../src/modules/tenancy';
 import { startTestApp, type TestApp } from '../../support/app';
+import { isolatedDatabase } from '../../support/isolated-database';
 import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider } from '../../support/payments';
 
@@ -20,11 +21,20 @@ let t: TestApp;
 let provider: Provider;
 const clock = new ManualClock();
 
+// A database of its own: any other file's app whose clock runs days ahead (the 付款码 tests) would
+// otherwise find this file's orders due and reconcile them first.
+let db: Awaited<ReturnType<typeof isolatedDatabase>> | undefined;
 before(async () => {
-  t = await startTestApp({ wxpay: { requestTimeoutMs: 2500, retryBudgetMs: 3000, maxAttempts: 1 } }, { clock });
+  t = await startTestApp(
+    { db: { url: (db = await isolatedDatabase()).url }, wxpay: { requestTimeoutMs: 2500, retryBudgetMs: 3000, maxAttempts: 1 } },
+    { clock },
+  );
   provider = await givenWechatProvider(t, rsaPems());
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  await db?.drop();
+});
 
 /** One run of the reconciler, as the job runner would do it. */
 function reconcile(): Promise<void> {

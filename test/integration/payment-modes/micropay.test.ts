@@ -8,6 +8,7 @@ import type { Orm } from '../../../src/platform/db/orm';
 import { reader, rows } from '../../../src/platform/db/sql';
 import { MicropayFollower } from '../../../src/modules/payments/micropay.follower';
 import { startTestApp, type TestApp } from '../../support/app';
+import { isolatedDatabase } from '../../support/isolated-database';
 import { sample, scrape } from '../../support/metrics';
 import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, outTradeNo, simulatorOf, type Provider, type Tenant } from '../../support/payments';
@@ -17,12 +18,18 @@ let t: TestApp;
 let provider: Provider;
 let tenant: Tenant;
 
+// A database of its own: this file's clock runs days ahead, and its app's jobs would find other
+// files' orders due (seen: the reconciler test's order closed here before its own nodes asked).
+let db: Awaited<ReturnType<typeof isolatedDatabase>> | undefined;
 before(async () => {
-  t = await startTestApp({}, { clock });
+  t = await startTestApp({ db: { url: (db = await isolatedDatabase()).url } }, { clock });
   provider = await givenWechatProvider(t, rsaPems());
   tenant = await givenWechatTenant(t, provider);
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  await db?.drop();
+});
 
 // Deterministic 付款码s: 18 digits starting 13, unique per test run.
 let codeSeq = Math.floor(Date.now() / 1000) % 1_000_000;
