@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
+import { isolatedDatabase } from '../../support/isolated-database';
 import { admin, rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, simulatorOf, type Provider } from '../../support/payments';
 import { ONBOARDING_TIMES } from '@partnerpay/wxpay-simulator';
@@ -12,12 +13,18 @@ let t: TestApp;
 let provider: Provider;
 const seed = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
 
+// A database of its own: the first test counts every tenant, and other files create tenants meanwhile
+// (seen in CI: 64 !== 63).
+let db: Awaited<ReturnType<typeof isolatedDatabase>> | undefined;
 before(async () => {
   console.log(`# onboarding sync-roles seed ${seed}`);
-  t = await startTestApp({ onboarding: { syncPerMinutePerOperator: 3 } });
+  t = await startTestApp({ db: { url: (db = await isolatedDatabase()).url }, onboarding: { syncPerMinutePerOperator: 3 } });
   provider = await givenWechatProvider(t, rsaPems());
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  await db?.drop();
+});
 
 const control = (applymentId: number, action: string) =>
   request(t.http).post(`/simulator/control/applyments/${applymentId}/${action}`).send({});
