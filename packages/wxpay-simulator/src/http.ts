@@ -47,8 +47,6 @@ export type ApiHandler = (ctx: ApiContext) => ApiResult | Promise<ApiResult>;
 export class ApiRoutes {
   readonly router: Router = express.Router();
   readonly calls: CallRecord[] = [];
-  /** Called before each request is verified, with its mchid and sub_mchid (a merchant source teaches the simulator who they are). */
-  learn?: (spMchid: string | undefined, subMchid: string | undefined) => Promise<void>;
   private readonly hung = new Set<{ timer: NodeJS.Timeout; res: Response }>();
 
   constructor(
@@ -117,16 +115,6 @@ export class ApiRoutes {
     if (this.calls.length > LOG_CAP) this.calls.splice(0, this.calls.length - LOG_CAP);
     res.on('finish', () => (call.status = res.statusCode));
 
-    if (this.learn) {
-      const b = body as { sub_mchid?: unknown; sub_orders?: Array<{ sub_mchid?: unknown }> } | undefined;
-      const sub = b?.sub_mchid ?? query.sub_mchid;
-      // A 合单 names its sub-merchants in sub_orders: each is learned.
-      const subs = Array.isArray(b?.sub_orders) ? b.sub_orders.map((o) => o?.sub_mchid) : [sub];
-      for (const s of subs.length ? subs : [undefined])
-        await this.learn(call.sp_mchid, typeof s === 'string' ? s : undefined).catch((err: unknown) =>
-          this.logger?.warn({ err, sp_mchid: call.sp_mchid }, 'simulator: the merchant source failed; answering with what is known'),
-        );
-    }
     const fault = this.faults.takeApi(path);
     if (fault?.kind === 'http_500') {
       const known = call.sp_mchid ? this.state.providers.get(call.sp_mchid) : undefined;

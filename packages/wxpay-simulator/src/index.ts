@@ -1,7 +1,7 @@
 /**
  * @partnerpay/wxpay-simulator: a stand-in for WeChat Pay's partner APIs with real signatures,
- * certificates, notifications, bills and faults. It depends on @partnerpay/wxpay only; the host
- * that embeds it tells it its merchants (MerchantSource, or registerServiceProvider/registerSubMerchant).
+ * certificates, notifications, bills and faults. It depends on @partnerpay/wxpay only; merchants come
+ * from its control API (or `sim.control(...)` in-process), a merchants file, or registerServiceProvider/registerSubMerchant.
  */
 export * from './simulator';
 export * from './config';
@@ -16,3 +16,4 @@ export * from './component/component-state';
 export * from './component/msg-crypt';
 export * from './persistence';
 export * from './merchants-file';
+export type { ControlAnswer, ControlCall } from './routes/control';

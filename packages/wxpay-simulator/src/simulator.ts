@@ -18,7 +18,7 @@ import { registerCertificateRoutes } from './routes/certificates';
 import { registerBillRoutes } from './routes/bills';
 import type { BillFaults } from './bills';
 import { registerDirectRoutes } from './routes/direct';
-import { controlRouter } from './routes/control';
+import { controlRoutes, type ControlAnswer, type ControlCall } from './routes/control';
 import { loopbackOnly } from './loopback-only';
 import { registerOnboardingRoutes } from './routes/onboarding';
 import { SimOnboarding } from './onboarding';
@@ -77,19 +77,6 @@ export interface SubMerchantRegistration {
   sub_mchid: string;
   /** sub_appids bound to this sub_mchid. */
   appids?: string[];
-}
-
-/**
- * Where an embedded simulator learns the merchants of the platform it serves (the demo: partnerpay's
- * own providers and tenants), so it knows every one at once and after restarts, as WeChat Pay would.
- */
-export interface MerchantSource {
-  /** Every provider and sub-merchant known now (asked once, at start). */
-  all(): Promise<{ providers: ServiceProviderRegistration[]; subMerchants: SubMerchantRegistration[] }>;
-  /** One provider, or undefined when unknown. */
-  provider(spMchid: string): Promise<ServiceProviderRegistration | undefined>;
-  /** One sub-merchant of a provider, or undefined when unknown. */
-  subMerchant(spMchid: string, subMchid: string): Promise<SubMerchantRegistration | undefined>;
 }
 
 export interface PlatformInfo {
@@ -229,7 +216,7 @@ export class WxpaySimulator {
     const guard = this.opts.controlFrom === 'any' ? (_q: Request, _s: Response, next: NextFunction) => next() : loopbackOnly;
     r.use('/control/open-platform', guard, componentControlRouter(this.component));
     r.use('/control/complaints', guard, complaintsControlRouter(this.complaints));
-    r.use('/control', guard, controlRouter(this));
+    r.use('/control', guard, this.controlApi().router);
     // api.weixin.qq.com's open-platform API and mp.weixin.qq.com's authorisation page.
     r.use(componentApiRouter(this.component, this.opts.clock ?? systemClock));
     // api.weixin.qq.com's login (GET only, JSON errors with HTTP 200), so WECHAT_API_BASE_URL can point here.
@@ -249,6 +236,23 @@ export class WxpaySimulator {
         .json(status < 500 ? WxError.param('/', (err as Error).message).body() : WxError.system().body());
     });
     return (this.built = r);
+  }
+
+  private controlApiBuilt?: ReturnType<typeof controlRoutes>;
+  private controlApi(): ReturnType<typeof controlRoutes> {
+    return (this.controlApiBuilt ??= controlRoutes(this));
+  }
+
+  /**
+   * One call of the control API without HTTP (`<mount>/control` + `path`, parameterless routes): the
+   * same zod checks and answers (`{status, body}`; 400 naming the field). A host that embeds the
+   * simulator registers its merchants with it before its own listener serves requests.
+   */
+  control(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<ControlAnswer> {
+    const call: ControlCall = this.controlApi().call;
+    const answer = call(method, path, body);
+    void answer.then(() => this.keeper.touch());
+    return answer;
   }
 
   /**
@@ -278,43 +282,6 @@ export class WxpaySimulator {
       certificate_serial: id.certificateSerial,
       certificate_pem: id.certificatePem,
     };
-  }
-
-  /**
-   * Follows `source`: everything it knows now, then, before each API request, the caller's provider and
-   * the sub-merchant it names (so one created or changed a moment ago is known, and one removed keeps
-   * what it had). Returns how many providers and sub-merchants were registered at once.
-   */
-  async followMerchants(source: MerchantSource): Promise<{ providers: number; sub_merchants: number }> {
-    const known = new Map<string, string>();
-    const learnProvider = (r: ServiceProviderRegistration) => {
-      // Re-registering parses the key; skipped while nothing changed.
-      const fingerprint = JSON.stringify(r);
-      if (known.get(r.sp_mchid) === fingerprint) return;
-      this.registerServiceProvider(r);
-      known.set(r.sp_mchid, fingerprint);
-    };
-    const all = await source.all();
-    for (const p of all.providers) this.tryRegister(() => learnProvider(p));
-    for (const s of all.subMerchants) this.tryRegister(() => this.registerSubMerchant(s));
-    this.api.learn = async (spMchid, subMchid) => {
-      if (!spMchid) return;
-      const p = await source.provider(spMchid);
-      if (!p) return;
-      learnProvider(p);
-      const s = subMchid ? await source.subMerchant(spMchid, subMchid) : undefined;
-      if (s) this.registerSubMerchant(s);
-    };
-    return { providers: all.providers.length, sub_merchants: all.subMerchants.length };
-  }
-
-  private tryRegister(f: () => unknown): void {
-    try {
-      f();
-    } catch (err) {
-      // A merchant WeChat Pay would refuse (e.g. an APIv3 key of the wrong length) stays unknown, as it would there.
-      this.opts.logger?.warn({ err }, 'simulator: a merchant of the source was not registered');
-    }
   }
 
   /** Adds or replaces a service provider (idempotent upsert). */

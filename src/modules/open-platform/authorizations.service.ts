@@ -193,7 +193,7 @@ export class AuthorizationsService {
         await this.changed(em, row.tenantId, moved.row, 'unauthorized');
       return row.tenantId;
     });
-    if (tenantId) this.tenants.invalidate(tenantId);
+    if (tenantId) await this.tenants.changed(tenantId);
     this.logger.info(
       { component_appid: componentAppid, authorizer_appid: authorizerAppid, tenant_id: tenantId },
       'open platform: authorisation withdrawn',
@@ -318,7 +318,7 @@ export class AuthorizationsService {
       if (!isUniqueViolation(err) && !(err instanceof DeadlockException)) throw err;
       row = await once();
     }
-    if (row.tenantId) this.tenants.invalidate(row.tenantId);
+    if (row.tenantId) await this.tenants.changed(row.tenantId);
     this.logger.info(
       { component_appid: componentAppid, authorizer_appid: q.authorizerAppid, tenant_id: row.tenantId },
       'open platform: authorisation applied',

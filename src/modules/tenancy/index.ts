@@ -4,6 +4,7 @@ export { ProviderCredentials } from './provider-credentials.service';
 export { TenantsService } from './tenants.service';
 export { ServiceProvidersService } from './service-providers.service';
 export { LoginSecrets } from './login-secrets';
+export { TenancyEvents, type TenancyChange, type TenancyListener } from './tenancy-events';
 export { assertAppAuthorized } from './app-authorization';
 export { syncTenants, TenantsSyncError, type SyncResult } from './tenants-sync';
 export { tenantAuth, tenantOf } from './tenant-auth';

@@ -22,6 +22,12 @@ export class LoginSecrets {
     private readonly box: SecretBox,
   ) {}
 
+  /** The provider's own mini-program AppSecret (sp_app_secret, for centralized bindings), or undefined. */
+  async forProvider(spMchid: string): Promise<string | undefined> {
+    const sp = await this.providers.find(spMchid);
+    return sp?.spAppSecret ? this.box.open(sp.spAppSecret, spSecretPurpose(spMchid, 'sp_app_secret')) : undefined;
+  }
+
   async forApp(tenantId: string, spMchid: string, appid: string): Promise<LoginSecret> {
     const binding = await this.tenants.findApp(tenantId, appid);
     if (!binding) return { secret: undefined, devMode: undefined };

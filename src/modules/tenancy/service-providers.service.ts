@@ -10,6 +10,7 @@ import type { ServiceProviderRow } from './tenancy.entity';
 import type { ServiceProviderRepository } from './service-provider.repository';
 import type { TenantRepository } from './tenant.repository';
 import type { ServiceProviderInput } from './tenancy.schemas';
+import type { TenancyEvents } from './tenancy-events';
 
 /** The API shape of a service provider: never its private key or APIv3 key. */
 export function serviceProviderJson(r: ServiceProviderRow) {
@@ -38,6 +39,7 @@ export class ServiceProvidersService {
     private readonly audit: AuditLog,
     private readonly guard: SecondaryClearingGuard,
     private readonly credentials: CachedCredentialsProvider,
+    private readonly events?: TenancyEvents,
   ) {}
 
   /** Creates or replaces `spMchid`'s credentials; `created` tells which. */
@@ -88,6 +90,7 @@ export class ServiceProvidersService {
     });
     this.credentials.invalidate(spMchid);
     this.guard.invalidateProviders();
+    await this.events?.emit({ kind: 'provider', sp_mchid: spMchid });
     return result;
   }
 

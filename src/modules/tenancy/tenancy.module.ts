@@ -16,6 +16,7 @@ import { ServiceProvidersService } from './service-providers.service';
 import { TenantsService } from './tenants.service';
 import { TenantKeysService } from './tenant-keys.service';
 import { LoginSecrets } from './login-secrets';
+import { TenancyEvents } from './tenancy-events';
 import { TenantRepository } from './tenant.repository';
 import { TenantKeyRepository } from './tenant-key.repository';
 import { ServiceProviderRepository } from './service-provider.repository';
@@ -42,6 +43,7 @@ export const tenancyModule: AppModule = {
     });
     c.register(TOKENS.Credentials, { useFactory: (d) => d.resolve(CachedCredentialsProvider) });
     c.registerSingleton(ProviderCredentials);
+    c.register(TenancyEvents, { useFactory: instanceCachingFactory((d) => new TenancyEvents(d.resolve<Logger>(TOKENS.Logger))) });
     // The 二清 guard: tenancy and the modules above it ask it before anything that could move money the wrong way.
     c.register(TOKENS.ClearingGuard, {
       useFactory: instanceCachingFactory(
@@ -73,6 +75,7 @@ export const tenancyModule: AppModule = {
             d.resolve(AuditLog),
             guard(d),
             d.resolve(CachedCredentialsProvider),
+            d.resolve(TenancyEvents),
           ),
       ),
     });
@@ -90,6 +93,7 @@ export const tenancyModule: AppModule = {
             d.resolve(AuditLog),
             guard(d),
             d.resolve(DbTenantDirectory),
+            d.resolve(TenancyEvents),
           ),
       ),
     });

@@ -10,7 +10,6 @@ import { toAppError } from '../../platform/http/error-middleware';
 import { zodIssues } from '../../platform/http/route';
 import type { WriteContext } from '../operators';
 import { TenantsService, type PreparedTenant, type TenantChanges } from './tenants.service';
-import { DbTenantDirectory } from './db-tenant-directory';
 import { approvedReceivers } from './clearing-guard';
 import { TenantRepository } from './tenant.repository';
 import type { TenantRow } from './tenancy.entity';
@@ -174,8 +173,7 @@ export async function syncTenants(
   } catch (e) {
     if (!(e instanceof DryRunRollback)) throw e;
   }
-  const directory = c.resolve(DbTenantDirectory);
-  for (const r of results) directory.invalidateTenant(r.tenant_id);
+  if (!opts.dryRun) for (const r of results) await service.changed(r.tenant_id);
   if (opts.dryRun)
     for (const r of results) {
       delete r.secret_key;

@@ -18,6 +18,7 @@ import type { AppCreateInput, AppInput, TenantInput, TenantPatch } from './tenan
 import { secretKeyHash, webhookSecretPurpose, type DbTenantDirectory } from './db-tenant-directory';
 import { appSecretPurpose } from './login-secrets';
 import { tenantJson, type TenantJson } from './tenant.view';
+import type { TenancyEvents } from './tenancy-events';
 
 /** A new tenant's secrets, answered once. */
 export interface NewTenantSecrets {
@@ -64,7 +65,14 @@ export class TenantsService {
     private readonly audit: AuditLog,
     private readonly guard: SecondaryClearingGuard,
     private readonly directory: DbTenantDirectory,
+    private readonly events?: TenancyEvents,
   ) {}
+
+  /** After a commit that changed tenant `id`: readers see it, listeners hear of it (before the write answers). */
+  async changed(id: string): Promise<void> {
+    this.directory.invalidateTenant(id);
+    await this.events?.emit({ kind: 'tenant', tenant_id: id });
+  }
 
   json(t: TenantRow, apps: AppBindingRow[]): TenantJson {
     return tenantJson(t, apps, this.config.server.publicBaseUrl);
@@ -79,6 +87,7 @@ export class TenantsService {
   async create(input: TenantInput, ctx: WriteContext): Promise<{ tenant: TenantJson } & NewTenantSecrets> {
     const p = await this.prepareCreate(input);
     const { row, apps } = await this.db.tx((em) => this.applyCreate(em, p, ctx));
+    await this.changed(row.id);
     return { tenant: this.json(row, apps), ...p.secrets };
   }
 
@@ -179,7 +188,7 @@ export class TenantsService {
   async update(id: string, patch: TenantPatch, ctx: WriteContext): Promise<TenantJson> {
     await this.checkWebhookUrl(patch.webhook_url);
     const out = await this.db.tx(async (em) => this.applyChanges(em, await this.tenant(em, id), patch, ctx, 'tenant.update'));
-    this.directory.invalidateTenant(id);
+    await this.changed(id);
     return out;
   }
 
@@ -203,18 +212,20 @@ export class TenantsService {
       );
       return sealed ? this.writeAppSecret(em, t, app.appid, sealed, ctx) : added;
     });
-    this.directory.invalidateTenant(id);
+    await this.changed(id);
     return out;
   }
 
   /** Sets, rotates or (null) removes the AppSecret of a bound AppID; audited without the value. */
   async setAppSecret(id: string, appid: string, secret: string | null, ctx: WriteContext): Promise<TenantJson> {
     const sealed = secret ? await this.box.seal(secret, appSecretPurpose(id, appid)) : null;
-    return this.db.tx(async (em) => {
+    const out = await this.db.tx(async (em) => {
       const t = await this.tenant(em, id);
       if (!(await this.apps(em, id)).some((a) => a.appid === appid)) throw AppError.notFound('app binding');
       return this.writeAppSecret(em, t, appid, sealed, ctx);
     });
+    await this.changed(id);
+    return out;
   }
 
   private async writeAppSecret(em: Em, t: TenantRow, appid: string, sealed: string | null, ctx: WriteContext): Promise<TenantJson> {
@@ -273,11 +284,6 @@ export class TenantsService {
     return b ? { tenantId: b.tenantId, devMode: b.devMode } : undefined;
   }
 
-  /** Makes every reader of this process see the tenant's current apps (after a commit that changed them). */
-  invalidate(tenantId: string): void {
-    this.directory.invalidateTenant(tenantId);
-  }
-
   /** Unbinds an AppID (404 when it is not bound to this tenant). */
   async removeApp(id: string, appid: string, ctx: WriteContext): Promise<TenantJson> {
     const out = await this.db.tx(async (em) => {
@@ -292,7 +298,7 @@ export class TenantsService {
         'tenant.app_remove',
       );
     });
-    this.directory.invalidateTenant(id);
+    await this.changed(id);
     return out;
   }
 

@@ -7,14 +7,13 @@ import { TOKENS } from '../../platform/tokens';
 import type { Config } from '../../platform/config/schema';
 import type { Logger } from '../../platform/logging/logger';
 import type { CredentialsProvider } from '@partnerpay/wxpay';
-import { ServiceProvidersService, syncTenants, TenantsService, type SyncResult } from '../../modules/tenancy';
+import { ServiceProvidersService, syncTenants, TenancyEvents, type SyncResult } from '../../modules/tenancy';
 import type { WxpaySimulator } from '@partnerpay/wxpay-simulator';
 import { ComplaintService } from '../../modules/complaints';
-import { tenancyMerchantSource } from './demo-merchants';
+import { DemoSimulatorRegistrar, demoAppSecret } from './demo-merchants';
 import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
 
-/** The demo's AppSecret of a mini-program (the simulator knows it too): "demo" + the AppID's 16 characters, zero-padded to 32. */
-export const demoAppSecret = (appid: string) => `demo${appid.slice(2)}`.padEnd(32, '0');
+export { demoAppSecret };
 
 /** The demo service provider that tenants/*.json refer to. */
 export const DEMO_SP = { spMchid: '1900000100', spAppid: 'wx8888888888888888', name: 'Demo ISV (simulated WeChat Pay)' };
@@ -22,8 +21,9 @@ export const DEMO_SP = { spMchid: '1900000100', spAppid: 'wx8888888888888888', n
 /**
  * Seeds the demo (profile default, seedDemo): the demo service provider with a merchant key pair
  * generated on first start (kept, encrypted, in the demo database), verified in public-key mode
- * against the embedded simulator; the example tenants of tenants/ that do not exist yet; and the
- * simulator following partnerpay's providers and tenants (it keeps no merchants of its own across restarts).
+ * against the embedded simulator; the example tenants of tenants/ that do not exist yet. The simulator
+ * is told every provider, tenant and AppSecret through its control API, now and after every change
+ * (DemoSimulatorRegistrar); it keeps them in its state directory, as WeChat Pay keeps its merchants.
  */
 async function seedDemo(c: DependencyContainer): Promise<void> {
   const config = c.resolve<Config>(TOKENS.Config);
@@ -34,6 +34,9 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
   const providers = c.resolve(ServiceProvidersService);
   const credentials = c.resolve<CredentialsProvider>(TOKENS.Credentials);
   const ctx = { actor: 'demo-seed' };
+  // From here on, every provider or tenant written (by this seeding, the admin API or tenants:sync) is registered at once.
+  const registrar = new DemoSimulatorRegistrar(c, (method, path, body) => sim.control(method, path, body));
+  registrar.follow(c.resolve(TenancyEvents));
 
   const existing = await credentials.get(DEMO_SP.spMchid);
   const row = existing ? await providers.get(DEMO_SP.spMchid) : undefined;
@@ -60,14 +63,13 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
   }
   // Seeding creates what is missing and leaves the rest as operators left it (a PATCHed webhook_url survives a restart).
   const report = await syncTenants(c, config.tenantsDir, { actor: 'demo-seed', createOnly: true });
-  // The simulator knows every provider and tenant partnerpay knows, now and whenever one is created or changed.
-  const learned = await sim.followMerchants(tenancyMerchantSource(c));
-  await seedDemoAppSecrets(c, sim);
+  // And everything that existed before (a simulator without a state directory, or a fresh one, starts knowing nobody).
+  const registered = await registrar.all();
   printDemoKeys(config, report.results);
   registerDemoComplaintUrl(c);
   logger.info(
-    { sp_mchid: DEMO_SP.spMchid, tenants_created: report.results.filter((r) => r.action === 'created').length, ...learned },
-    'demo seeded: service provider, tenants; the simulator knows every provider and tenant',
+    { sp_mchid: DEMO_SP.spMchid, tenants_created: report.results.filter((r) => r.action === 'created').length, ...registered },
+    'demo seeded: service provider, tenants; registered with the simulator (and on every change)',
   );
 }
 
@@ -111,18 +113,6 @@ function printDemoKeys(config: Config, results: SyncResult[]): void {
   process.stdout.write(
     `\n${rule}\n  demo tenants created: their keys, shown once (stored hashed)\n${rule}\n${lines.join('\n')}${saved}\n${rule}\n\n`,
   );
-}
-
-/** Gives every demo mini-program its demo AppSecret, in partnerpay (sealed) and in the simulator's login. */
-async function seedDemoAppSecrets(c: DependencyContainer, sim: WxpaySimulator): Promise<void> {
-  const tenants = c.resolve(TenantsService);
-  sim.login.registerApp({ appid: DEMO_SP.spAppid, secret: demoAppSecret(DEMO_SP.spAppid) });
-  for (const t of (await tenants.list({ limit: 100, sp_mchid: DEMO_SP.spMchid })).data)
-    for (const a of t.apps) {
-      if (a.type !== 'miniprogram' || a.dev_mode === 'centralized') continue;
-      sim.login.registerApp({ appid: a.appid, secret: demoAppSecret(a.appid) });
-      if (!a.app_secret_set) await tenants.setAppSecret(t.id, a.appid, demoAppSecret(a.appid), { actor: 'demo-seed' });
-    }
 }
 
 const inboxOn = (c: DependencyContainer) => c.resolve<Config>(TOKENS.Config).demo.inbox;

@@ -30,6 +30,17 @@ after(async () => {
   rmSync(state, { recursive: true, force: true });
 });
 
+/** The buyer's checkout in the mini-program: a wx.login code from the simulator, then POST /mp/v1/orders/{id}/pay. */
+async function checkout(t: TestApp, secretKey: string, appid: string): Promise<request.Response> {
+  const order = await request(t.http)
+    .post('/v1/orders')
+    .set('Authorization', `Bearer ${secretKey}`)
+    .send({ appid, out_trade_no: `MP${Date.now()}`, description: 'x', amount: { total: 1, currency: 'CNY' } });
+  assert.equal(order.status, 201, JSON.stringify(order.body));
+  const code = simulatorOf(t).login.issueCode({ appid, openid: 'oSeedBuyer01' }).code;
+  return request(t.http).post(`/mp/v1/orders/${order.body.order.id}/pay`).send({ client_secret: order.body.order.client_secret, code });
+}
+
 const admin = (t: TestApp) => ['Authorization', `Bearer ${t.config.security.adminToken}`] as const;
 
 async function tenants(t: TestApp): Promise<Array<{ id: string; sub_mchid: string; name: string; webhook_url: string | null }>> {
@@ -65,7 +76,10 @@ test('When the demo restarts, then seeding creates only what is missing, keeps a
         apps: [{ appid, type: 'miniprogram', dev_mode: 'outsourced' }],
       });
     assert.equal(res.status, 201, JSON.stringify(res.body));
-    created = { id: res.body.tenant?.id ?? res.body.id, secret_key: res.body.secret_key };
+    created = { id: res.body.tenant?.id ?? res.body.id, secret_key: res.body.secret_key.secret_key ?? res.body.secret_key };
+    // At once: the demo registered the tenant and its mini-program's (demo) AppSecret with the simulator's control API.
+    const mp = await checkout(t, created.secret_key, appid);
+    assert.equal(mp.status, 200, JSON.stringify(mp.body));
   } finally {
     await t.close();
   }
@@ -77,7 +91,7 @@ test('When the demo restarts, then seeding creates only what is missing, keeps a
     const tengda = after.find((x) => x.sub_mchid === '1900000109')!;
     assert.deepEqual([tengda.webhook_url, tengda.name], ['http://127.0.0.1:9/my-receiver', 'Renamed by an operator']);
 
-    // A fresh simulator (a restart) that was told nothing: it learned the API-created tenant from partnerpay.
+    // The restarted simulator still knows the API-created tenant (registered through its control API, kept in its state).
     const order = await request(t.http)
       .post('/v1/orders')
       .set('Authorization', `Bearer ${created.secret_key}`)
@@ -91,6 +105,8 @@ test('When the demo restarts, then seeding creates only what is missing, keeps a
     assert.equal(order.status, 201, JSON.stringify(order.body));
     const paid = await simulatorOf(t).pay({ prepay_id: order.body.order.prepay_id });
     assert.equal(paid.trade_state, 'SUCCESS');
+    const mp = await checkout(t, created.secret_key, appid);
+    assert.equal(mp.status, 200, `not APP_SECRET_MISSING: ${JSON.stringify(mp.body)}`);
   } finally {
     await t.close();
   }

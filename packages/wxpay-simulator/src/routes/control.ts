@@ -47,15 +47,28 @@ export interface SimulatorControl {
   };
 }
 
+/** What a control call answers: the HTTP status and the JSON body (undefined with 204). */
+export interface ControlAnswer {
+  status: number;
+  body?: unknown;
+}
+
+/** A control call made without HTTP: method, a path below `/control` without parameters (e.g. `/sub-merchants`), the JSON body. */
+export type ControlCall = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => Promise<ControlAnswer>;
+
 /**
  * The control API (JSON, unsigned, no auth — the simulator is never mounted in production):
  * register providers and sub-merchants, act as the paying user, finish refunds, expire orders,
  * inject faults, read the logs, move the clock. Documented in packages/wxpay-simulator/README.md.
+ * `call` runs the same routes (same checks, same answers) in-process, for a host that embeds the
+ * simulator and talks to it before its listener serves requests.
  */
-export function controlRouter(sim: SimulatorControl): Router {
+export function controlRoutes(sim: SimulatorControl): { router: Router; call: ControlCall } {
   const r = express.Router();
   r.use(express.json({ limit: '256kb' }));
-  const on = (method: 'get' | 'post' | 'delete', path: string, fn: Handler, status = 200) =>
+  const table = new Map<string, { fn: Handler; status: number }>();
+  const on = (method: 'get' | 'post' | 'delete', path: string, fn: Handler, status = 200) => {
+    if (!path.includes(':')) table.set(`${method.toUpperCase()} ${path}`, { fn, status });
     r[method](path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const out = await fn(req);
@@ -65,6 +78,7 @@ export function controlRouter(sim: SimulatorControl): Router {
         next(e);
       }
     });
+  };
   // Bodies are checked here with zod (400 naming the field); the WxpaySimulator methods check again (they are public API too).
   const body = <T = Record<string, unknown>>(req: Request) => (req.body && typeof req.body === 'object' ? req.body : {}) as T;
 
@@ -118,19 +132,36 @@ export function controlRouter(sim: SimulatorControl): Router {
     return { now: sim.now(), pending: sim.pending() };
   });
 
-  r.use((_req: Request, res: Response) =>
-    res.status(404).json({ code: 'NOT_FOUND', message: 'no such control route (see packages/wxpay-simulator/README.md)' }),
-  );
+  r.use((_req: Request, res: Response) => res.status(404).json(NO_ROUTE));
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof ControlParamError)
-      return void res.status(400).json({ code: err.code, message: err.message, detail: { field: err.field } });
-    if (err instanceof ControlError) return void res.status(err.status).json({ code: err.code, message: err.message });
-    if (err instanceof WxError) return void res.status(err.status).json(err.body());
-    const status = (err as { status?: number }).status;
-    if (status && status >= 400 && status < 500) return void res.status(400).json({ code: 'PARAM_ERROR', message: (err as Error).message });
-    res.status(500).json({ code: 'INTERNAL_ERROR', message: 'simulator control call failed' });
+    const a = errorAnswer(err);
+    res.status(a.status).json(a.body);
   });
-  return r;
+  const call: ControlCall = async (method, path, json) => {
+    const route = table.get(`${method} ${path}`);
+    if (!route) return { status: 404, body: NO_ROUTE };
+    try {
+      // The handlers read only the body, the params and the query of their request.
+      const out = await route.fn({ body: JSON.parse(JSON.stringify(json ?? {})), params: {}, query: {} } as unknown as Request);
+      return out === undefined ? { status: 204 } : { status: route.status, body: JSON.parse(JSON.stringify(out)) };
+    } catch (e) {
+      return errorAnswer(e);
+    }
+  };
+  return { router: r, call };
+}
+
+const NO_ROUTE = { code: 'NOT_FOUND', message: 'no such control route (see packages/wxpay-simulator/README.md)' };
+
+/** A refused control call as the API answers it: 400 naming the field, the simulator's own 4xx, or 500. */
+function errorAnswer(err: unknown): ControlAnswer {
+  if (err instanceof ControlParamError)
+    return { status: 400, body: { code: err.code, message: err.message, detail: { field: err.field } } };
+  if (err instanceof ControlError) return { status: err.status, body: { code: err.code, message: err.message } };
+  if (err instanceof WxError) return { status: err.status, body: err.body() };
+  const status = (err as { status?: number }).status;
+  if (status && status >= 400 && status < 500) return { status: 400, body: { code: 'PARAM_ERROR', message: (err as Error).message } };
+  return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'simulator control call failed' } };
 }
 
 function selector(b: {
