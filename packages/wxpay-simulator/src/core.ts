@@ -57,7 +57,11 @@ export class SimCore {
     readonly notifier: NotificationDispatcher,
     readonly options: CoreOptions,
     readonly logger?: Logger,
-  ) {}
+  ) {
+    scheduler.handle<{ refund: Refund }>('refund.auto_finish', async ({ refund }) => {
+      if (refund.status === 'PROCESSING') await this.settleRefund(refund, 'SUCCESS');
+    });
+  }
 
   /** The order's state now: an unpaid order past time_expire is CLOSED. */
   refresh(o: Order): Order {
@@ -162,8 +166,6 @@ export class SimCore {
   scheduleAutoFinish(r: Refund): void {
     const ms = this.options.refundAutoFinishMs;
     if (ms === undefined) return;
-    this.scheduler.after(ms, async () => {
-      if (r.status === 'PROCESSING') await this.settleRefund(r, 'SUCCESS');
-    });
+    this.scheduler.schedule('refund.auto_finish', ms, { refund: r });
   }
 }

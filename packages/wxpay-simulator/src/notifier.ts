@@ -65,7 +65,11 @@ export class NotificationDispatcher {
     private readonly faults: Faults,
     private readonly logger?: Logger,
     private readonly timeoutMs = 5000,
-  ) {}
+  ) {
+    scheduler.handle<{ env: Envelope; attempt: number; signtest: boolean }>('notification.attempt', (a) =>
+      this.attempt(a.env, a.attempt, a.signtest),
+    );
+  }
 
   deliveries(): Delivery[] {
     return this.log.map((d) => ({ ...d }));
@@ -119,7 +123,7 @@ export class NotificationDispatcher {
       copies: dup && 'times' in dup ? dup.times : 1,
     };
     if (delay && 'delay_ms' in delay) {
-      this.scheduler.after(delay.delay_ms, () => this.attempt(env, 1, signtest));
+      this.scheduler.schedule('notification.attempt', delay.delay_ms, { env, attempt: 1, signtest });
     } else {
       await this.scheduler.track(() => this.attempt(env, 1, signtest));
     }
@@ -166,7 +170,7 @@ export class NotificationDispatcher {
       this.logger?.warn({ event_id: env.id, url: env.url }, 'simulator: notification abandoned after the last retry');
       return;
     }
-    this.scheduler.after(wait, () => this.attempt(env, attempt + 1, false));
+    this.scheduler.schedule('notification.attempt', wait, { env, attempt: attempt + 1, signtest: false });
   }
 
   private async post(env: Envelope, attempt: number, signtest: boolean): Promise<Delivery[]> {

@@ -21,8 +21,8 @@ export interface SimApplyment {
   sign_url: string;
   appids: string[];
   bank: { account_type: string; account_bank: string; account_number: string; account_name: string };
-  /** Cancels the pending timed move (verification window, signing deadline, signing delay). */
-  timer?: () => void;
+  /** The id of its pending scheduled transition (SimScheduler), if any. */
+  timer?: number;
 }
 
 /** One settlement-account change application. */
@@ -103,7 +103,14 @@ export class SimOnboarding {
     private readonly scheduler: SimScheduler,
     private readonly wall: Clock,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    scheduler.handle<{ a: SimApplyment }>('applyment.unverified', ({ a }) =>
+      this.reject(a, [{ field: 'account_verification', field_name: '账户验证', reject_reason: '10天内未完成账户验证' }]),
+    );
+    scheduler.handle<{ a: SimApplyment }>('applyment.unsigned', ({ a }) => this.move(a, 'APPLYMENT_STATE_CANCELED', '已作废'));
+    scheduler.handle<{ a: SimApplyment }>('applyment.signed', ({ a }) => this.finish(a));
+    scheduler.handle<{ no: string }>('settlement.audit', ({ no }) => void this.finishModification(no, 'AUDIT_SUCCESS'));
+  }
 
   /** POST /v3/merchant/media/upload: checks the layout, the sha256, the suffix and the size; mints a MediaID. */
   upload(provider: ServiceProvider, meta: unknown, file: Buffer, order: string[]): { media_id: string } {
@@ -246,19 +253,17 @@ export class SimOnboarding {
   }
 
   private move(a: SimApplyment, to: string, msg: string): void {
-    a.timer?.();
+    this.scheduler.cancel(a.timer);
     a.timer = undefined;
     a.state = to;
     a.state_msg = msg;
     if (to === 'APPLYMENT_STATE_TO_BE_CONFIRMED')
-      a.timer = this.scheduler.after(ONBOARDING_TIMES.verifyWindowMs, () =>
-        this.reject(a, [{ field: 'account_verification', field_name: '账户验证', reject_reason: '10天内未完成账户验证' }]),
-      );
+      a.timer = this.scheduler.schedule('applyment.unverified', ONBOARDING_TIMES.verifyWindowMs, { a });
     if (to === 'APPLYMENT_STATE_TO_BE_SIGNED') {
       a.sub_mchid ??= this.newSubMchid();
-      a.timer = this.scheduler.after(ONBOARDING_TIMES.signWindowMs, () => this.move(a, 'APPLYMENT_STATE_CANCELED', '已作废'));
+      a.timer = this.scheduler.schedule('applyment.unsigned', ONBOARDING_TIMES.signWindowMs, { a });
     }
-    if (to === 'APPLYMENT_STATE_SIGNING') a.timer = this.scheduler.after(ONBOARDING_TIMES.signingMs, () => this.finish(a));
+    if (to === 'APPLYMENT_STATE_SIGNING') a.timer = this.scheduler.schedule('applyment.signed', ONBOARDING_TIMES.signingMs, { a });
   }
 
   private newSubMchid(): string {
@@ -389,9 +394,7 @@ export class SimOnboarding {
       at: now,
     };
     this.modifications.set(m.application_no, m);
-    this.scheduler.after(ONBOARDING_TIMES.settlementAuditMs, () => {
-      this.finishModification(m.application_no, 'AUDIT_SUCCESS');
-    });
+    this.scheduler.schedule('settlement.audit', ONBOARDING_TIMES.settlementAuditMs, { no: m.application_no });
     return { application_no: m.application_no };
   }
 

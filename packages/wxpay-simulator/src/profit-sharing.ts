@@ -91,7 +91,12 @@ export class ProfitSharingSim {
   readonly refusesReturns = new Set<string>();
   readonly settings: ProfitSharingSettings = { fee_rate: 0, returns_processing: false };
 
-  constructor(private readonly core: SimCore) {}
+  constructor(private readonly core: SimCore) {
+    core.scheduler.handle<{ split: SimSplit }>(
+      'split.auto_finish',
+      ({ split }) => void (split.state === 'PROCESSING' && this.finish(split, {})),
+    );
+  }
 
   private now(): number {
     return this.core.wall.now();
@@ -167,7 +172,7 @@ export class ProfitSharingSim {
     };
     this.splits.set(`${sp}:${out_order_no}`, s);
     const ms = this.settings.auto_finish_ms;
-    if (ms !== undefined) this.core.scheduler.after(ms, async () => void (s.state === 'PROCESSING' && this.finish(s, {})));
+    if (ms !== undefined) this.core.scheduler.schedule('split.auto_finish', ms, { split: s });
     return s;
   }
 

@@ -6,7 +6,7 @@ import { Faults, parseFault, type ActiveFault, type FaultSpec } from './faults';
 import { ApiRoutes, type CallRecord } from './http';
 import { loadOrCreatePlatformIdentity, type PlatformIdentity } from './keys';
 import { NotificationDispatcher, type Delivery } from './notifier';
-import { SimScheduler } from './scheduler';
+import { ScheduledWork, SimScheduler } from './scheduler';
 import { SimState, type Verification } from './state';
 import { registerTransactionRoutes } from './routes/transactions';
 import { registerPaymentModeRoutes } from './routes/payment-modes';
@@ -104,6 +104,8 @@ export class WxpaySimulator {
   private readonly faultList = new Faults();
   private billFaultSet: BillFaults = {};
   private readonly scheduler: SimScheduler;
+  /** The scheduler's pending work as data: state like the rest, so it survives a restart. */
+  private readonly work = new ScheduledWork();
   private readonly notifier: NotificationDispatcher;
   private readonly core: SimCore;
   private readonly api: ApiRoutes;
@@ -130,7 +132,7 @@ export class WxpaySimulator {
     const wall = opts.clock ?? systemClock;
     this.login = new LoginSimulator(wall);
     this.identity = opts.identity ?? loadOrCreatePlatformIdentity(opts.stateDir);
-    this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler);
+    this.scheduler = new SimScheduler(wall, opts.clockSpeed ?? 1, opts.scheduler, this.work);
     this.component = new ComponentSimulator(wall, this.scheduler, this.login, opts.logger);
     this.notifier = new NotificationDispatcher(this.identity, this.scheduler, wall, this.faultList, opts.logger, opts.notifyTimeoutMs);
     this.core = new SimCore(
@@ -168,13 +170,9 @@ export class WxpaySimulator {
       opts.stateDir,
       opts.logger,
     );
-    if (this.keeper.load()) this.resumeAfterRestart();
+    // After a restart the pending work (retries, audits, timers) resumes where it was.
+    if (this.keeper.load()) this.scheduler.restored();
     this.scheduler.onTaskDone = () => this.keeper.touch();
-  }
-
-  /** After a restart: refunds still PROCESSING finish by themselves again (their timers did not survive). */
-  private resumeAfterRestart(): void {
-    for (const r of this.state.allRefunds()) if (r.status === 'PROCESSING') this.core.scheduleAutoFinish(r);
   }
 
   /** The names of the kept state fields (`Class.field`), for tests and the README. */
@@ -540,6 +538,10 @@ export class WxpaySimulator {
   /** Scheduled work not yet due (retries, delayed deliveries, auto-finishing refunds). */
   pending(): number {
     return this.scheduler.pending();
+  }
+  /** The pending scheduled work, soonest first: `{id, kind, at}` (simulator time). */
+  scheduled(): Array<{ id: number; kind: string; at: number }> {
+    return this.scheduler.list();
   }
 
   /** Stops timers and deliveries and drops connections held by timeout faults. */

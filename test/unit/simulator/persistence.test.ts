@@ -81,6 +81,7 @@ test('When the simulator lists what it keeps, then every area a restart must kee
     'LoginSimulator.secrets',
     'ComponentState.authorizations',
     'CombineSim.combines',
+    'ScheduledWork.tasks',
   ])
     assert.ok(kept.includes(f), `${f} is kept (kept: ${kept.join(', ')})`);
   void sim.close();

@@ -55,7 +55,8 @@ export interface AuthorizeInput {
 export class ComponentSimulator {
   readonly state = new ComponentState();
   private readonly pusher: ComponentPusher;
-  private readonly timers = transient(new Map<string, () => void>());
+  /** The pending ticket task of each account (ids of SimScheduler tasks). */
+  private readonly timers = transient(new Map<string, number>());
 
   constructor(
     private readonly clock: Clock,
@@ -64,6 +65,12 @@ export class ComponentSimulator {
     private readonly logger?: Logger,
   ) {
     this.pusher = new ComponentPusher(this.state, clock, logger);
+    scheduler.handle<{ account: ComponentAccount }>('component.ticket', async ({ account }) => {
+      // A replaced or removed account's chain ends here.
+      if (this.state.accounts.get(account.component_appid) !== account) return;
+      await this.pushTicket(account.component_appid).catch((err: unknown) => this.logger?.warn({ err }, 'simulator: ticket push failed'));
+      this.timers.set(account.component_appid, this.scheduler.schedule('component.ticket', account.push_interval_ms, { account }));
+    });
   }
 
   // ---- control ---------------------------------------------------------------------------------
@@ -208,9 +215,8 @@ export class ComponentSimulator {
     }));
   }
 
-  /** Stops the ticket timers. */
+  /** Forgets the ticket tasks' ids (the scheduler stops running them; they stay in the state for a restart). */
   stop(): void {
-    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }
 
@@ -251,16 +257,8 @@ export class ComponentSimulator {
   }
 
   private scheduleTickets(account: ComponentAccount): void {
-    this.timers.get(account.component_appid)?.();
-    const tick = () => {
-      const cancel = this.scheduler.after(account.push_interval_ms, async () => {
-        if (this.state.accounts.get(account.component_appid) !== account) return;
-        await this.pushTicket(account.component_appid).catch((err: unknown) => this.logger?.warn({ err }, 'simulator: ticket push failed'));
-        tick();
-      });
-      this.timers.set(account.component_appid, cancel);
-    };
-    tick();
+    this.scheduler.cancel(this.timers.get(account.component_appid));
+    this.timers.set(account.component_appid, this.scheduler.schedule('component.ticket', account.push_interval_ms, { account }));
   }
 }
 

@@ -111,16 +111,17 @@ export function registerCodepayRoutes(api: ApiRoutes, core: SimCore, desk: Codep
   };
   const waitForPassword = (o: Order, then: 'SUCCESS' | 'PAYERROR' | undefined, afterMs: number) => {
     o.state = 'USERPAYING';
-    if (then)
-      core.scheduler.after(afterMs, () => {
-        if (o.state !== 'USERPAYING') return;
-        if (then === 'SUCCESS') paid(o);
-        else o.state = 'PAYERROR';
-      });
-    core.scheduler.after(AUTO_REVOKE_MS, () => {
-      if (o.state === 'USERPAYING') o.state = 'REVOKED';
-    });
+    if (then) core.scheduler.schedule('codepay.password', afterMs, { order: o, then });
+    core.scheduler.schedule('codepay.revoke', AUTO_REVOKE_MS, { order: o });
   };
+  core.scheduler.handle<{ order: Order; then: 'SUCCESS' | 'PAYERROR' }>('codepay.password', ({ order, then }) => {
+    if (order.state !== 'USERPAYING') return;
+    if (then === 'SUCCESS') paid(order);
+    else order.state = 'PAYERROR';
+  });
+  core.scheduler.handle<{ order: Order }>('codepay.revoke', ({ order }) => {
+    if (order.state === 'USERPAYING') order.state = 'REVOKED';
+  });
 
   api.route('post', '/v3/pay/partner/transactions/codepay', ({ provider, body }) => {
     const b = check(codepayBody, body ?? {});

@@ -38,6 +38,7 @@ export interface SimulatorControl {
   advance(ms: number): Promise<void>;
   flushDue(): Promise<void>;
   pending(): number;
+  scheduled(): unknown;
   readonly login: { registerApp: Call; issueCode: Call };
   readonly codepay: { script: Call };
   readonly onboarding: {
@@ -127,6 +128,7 @@ export function controlRoutes(sim: SimulatorControl): { router: Router; call: Co
     await sim.advance(checked(bodies.advance, req.body).ms);
     return { now: sim.now(), pending: sim.pending() };
   });
+  on('get', '/scheduled', () => ({ now: sim.now(), data: sim.scheduled() }));
   on('post', '/clock/flush', async () => {
     await sim.flushDue();
     return { now: sim.now(), pending: sim.pending() };
