@@ -43,7 +43,10 @@ test('When a control body breaks its schema, then 400 PARAM_ERROR whose message 
     assert.equal(res.body.code, 'PARAM_ERROR');
     assert.equal(res.body.detail.field, field, `${path}: ${res.body.message}`);
     assert.ok(res.body.message.startsWith(`${field}: `), res.body.message);
+    // In-process (how an embedding host such as partnerpay's demo registers): the same routes, the same answer.
+    assert.deepEqual(await s.sim.control('POST', path, body), { status: 400, body: res.body });
   }
+  assert.equal((await s.sim.control('POST', '/no-such-route', {})).status, 404);
   assert.equal(s.sim.orders().length, 0);
   const notJson = await fetch(`${s.baseUrl}/control/pay`, {
     method: 'POST',
