@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { settledScreenshot } from '../support/screenshot';
 import { startTestApp, type TestApp } from '../support/app';
 import { isolatedDatabase } from '../support/isolated-database';
 import { admin, rsaPems } from '../support/tenancy';
@@ -59,7 +60,7 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `portal-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => settledScreenshot(page, join(SHOTS, `portal-${name}.png`));
 
 async function signIn(page: Page, login: string, password = GOOD_PASSWORD): Promise<void> {
   await page.goto(`${t.baseUrl}/portal/sign-in`);
