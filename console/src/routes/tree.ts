@@ -31,6 +31,7 @@ import { portalComplaintRoute, portalComplaintsRoute } from './portal/complaints
 import { portalEventRoute, portalEventsRoute } from './portal/events/route';
 import { portalProfitSharingRoute } from './portal/profit-sharing/route';
 import { portalSecurityRoute } from './portal/security/route';
+import { portalShopRoute } from './portal/shop/route';
 
 export const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -73,5 +74,6 @@ export const routeTree = rootRoute.addChildren([
     portalEventRoute,
     portalOnboardingRoute,
     portalSecurityRoute,
+    portalShopRoute,
   ]),
 ]);
