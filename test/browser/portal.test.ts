@@ -144,6 +144,13 @@ test(
         .get(`/admin/v1/refunds?tenant_id=${shop.id}&out_trade_no=${no}`)
         .set(...admin(t));
       assert.equal(refunds.body.data[0].amount.refund, 500);
+      await page.getByRole('link', { name: 'Refunds' }).click();
+      await page.getByLabel('out_trade_no').fill(no);
+      await page.getByRole('button', { name: 'Search' }).click();
+      const refundRow = page.getByTestId('portal-refunds-table').getByRole('row', { name: new RegExp(no) });
+      await refundRow.getByText('CN¥5.00').waitFor(bounded);
+      await refundRow.getByText('CN¥25.00').waitFor(bounded);
+      await shot(page, '03-refunds');
 
       await page.getByRole('link', { name: 'Bills' }).click();
       await page.getByLabel('Day').fill(day);
