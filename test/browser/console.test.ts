@@ -252,6 +252,8 @@ test(
         ['21-profit-sharing', `/profit-sharing?tenant_id=${tenantId}`],
         ['22-audit', '/audit'],
         ['23-operators', '/operators'],
+        ['36-complaints', '/complaints'],
+        ['37-open-platforms', '/open-platforms'],
       ];
       for (const [name, path] of pages) {
         await open(page, path);

@@ -95,7 +95,7 @@ function TenantSummary({ id }: { id: string }) {
           </Link>
         </Typography.Paragraph>
         <Descriptions size="small" bordered column={{ xs: 1, lg: 3 }}>
-          <Descriptions.Item label={t('tenants.maxRatio')}>{formatRatio(ps.max_ratio)}</Descriptions.Item>
+          <Descriptions.Item label={t('tenants.maxRatioShown')}>{formatRatio(ps.max_ratio)}</Descriptions.Item>
           <Descriptions.Item label={t('profitSharing.ordersSplit')}>{ps.orders_split}</Descriptions.Item>
           <Descriptions.Item label={t('profitSharing.highestShare')}>{formatRatio(ps.highest_share)}</Descriptions.Item>
           <Descriptions.Item label={t('profitSharing.splitTotal')}>
