@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { settledScreenshot } from '../support/screenshot';
 import { startTestApp, uniqueMchid, type TestApp } from '../support/app';
 import { admin, rsaPems, uniqueAppid } from '../support/tenancy';
 import { givenWechatProvider, orderBody, outTradeNo, simulatorOf, type Provider } from '../support/payments';
@@ -83,12 +84,7 @@ async function open(page: Page, path: string): Promise<void> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page
-    .locator('[aria-busy="true"]')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await settledScreenshot(page, join(SHOTS, `${name}.png`));
 }
 
 /** A paid order of a fresh tenant of the test's provider, with its secret key. */
@@ -256,6 +252,8 @@ test(
         ['21-profit-sharing', `/profit-sharing?tenant_id=${tenantId}`],
         ['22-audit', '/audit'],
         ['23-operators', '/operators'],
+        ['36-complaints', '/complaints'],
+        ['37-open-platforms', '/open-platforms'],
       ];
       for (const [name, path] of pages) {
         await open(page, path);
@@ -274,6 +272,63 @@ test(
         .getByText(/Reconciliation rec_/)
         .waitFor(bounded);
       await shot(page, '24-reconciliation');
+    } catch (e) {
+      await page.screenshot({ path: join(SHOTS, 'FAILED.png'), fullPage: true }).catch(() => undefined);
+      throw e;
+    } finally {
+      await context.close();
+    }
+  },
+);
+
+test(
+  'When an admin mints a platform key on the provider page, then it is shown once with a copy button, listed by prefix, and revoked after asking',
+  { skip: missing || false },
+  async () => {
+    const context = await newContext('en');
+    const page = await context.newPage();
+    try {
+      await signIn(page, t.config.security.adminToken);
+      await open(page, `/providers/${provider.spMchid}`);
+      await page.getByTestId('platform-key-create').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Name').fill('combined checkout');
+      await dialog.getByRole('button', { name: 'Create' }).click();
+      const key = (await page.getByTestId('secret-once').first().textContent(bounded))!.trim();
+      assert.match(key, /^pk_/);
+      const feedback = await page
+        .getByTestId('feedback')
+        .getByText(/Platform key .+… created/)
+        .textContent(bounded);
+      const prefix = /Platform key (.+)… created/.exec(feedback ?? '')![1];
+      assert.ok(key.startsWith(prefix), `the prefix ${prefix} is the key's start`);
+      await page.getByRole('button', { name: 'Copy' }).first().waitFor(bounded);
+      const row = page.getByTestId('platform-keys-table').getByRole('row', { name: new RegExp(`combined checkout`) });
+      await row.getByText(`${prefix}…`).waitFor(bounded);
+      await row.getByText('active').waitFor(bounded);
+      await shot(page, '27-platform-key-created');
+
+      // The list never shows the key again, and neither does a reload.
+      const listed = await request(t.http)
+        .get(`/admin/v1/service-providers/${provider.spMchid}/platform-keys`)
+        .set(...admin(t));
+      assert.equal(listed.status, 200);
+      assert.ok(!JSON.stringify(listed.body).includes(key), 'the list never carries the key');
+      await page.reload();
+      await page.locator('main[aria-busy="false"] h1').waitFor(bounded);
+      assert.equal(await page.getByTestId('secret-once').count(), 0, 'the platform key is shown once only');
+
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await page.getByText(`Revoke platform key ${prefix}…?`).waitFor(bounded);
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByTestId('feedback').getByText(`Platform key ${prefix}… revoked`).waitFor(bounded);
+      await row.getByRole('button', { name: 'Revoke' }).waitFor({ state: 'detached', timeout: bounded.timeout });
+      const after = await request(t.http)
+        .get(`/admin/v1/service-providers/${provider.spMchid}/platform-keys`)
+        .set(...admin(t));
+      const mine = (after.body.data as { prefix: string; revoked_at: string | null }[]).find((k) => k.prefix === prefix);
+      assert.ok(mine?.revoked_at, 'the API has it revoked');
+      await shot(page, '28-platform-key-revoked');
     } catch (e) {
       await page.screenshot({ path: join(SHOTS, 'FAILED.png'), fullPage: true }).catch(() => undefined);
       throw e;
@@ -311,7 +366,7 @@ test(
 
       await signIn(page, op.body.token);
       const writeButtons =
-        /New tenant|Add a provider|Replace credentials|New application|Reconcile a day|Rerun|New operator|Revoke|Redeliver|Save|Suspend|New secret key|Rotate|Bind an app|Add a receiver|Unbind|Resubmit|Change settlement/;
+        /New tenant|Add a provider|Replace credentials|New application|Reconcile a day|Rerun|New operator|Revoke|Redeliver|Save|Suspend|New secret key|Rotate|Bind an app|Add a receiver|Unbind|Resubmit|Change settlement|New platform key/;
       const paths = [
         '/tenants',
         '/providers',

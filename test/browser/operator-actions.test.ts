@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { settledScreenshot } from '../support/screenshot';
 import { startTestApp, type TestApp } from '../support/app';
 import { admin, rsaPems } from '../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../support/payments';
@@ -79,14 +80,14 @@ test(
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('Amount to refund (yuan)').fill('0.30');
       await dialog.getByLabel(/Reason/).fill('顾客退货');
-      await page.screenshot({ path: join(SHOTS, '30-operator-refund-dialog.png'), fullPage: true });
+      await settledScreenshot(page, join(SHOTS, '30-operator-refund-dialog.png'));
       await dialog.getByRole('button', { name: 'Refund' }).click();
       await page
         .getByTestId('feedback')
         .getByText(/of CN¥0\.30 sent to WeChat Pay: status PROCESSING/)
         .waitFor(bounded);
       await page.getByRole('cell', { name: 'CN¥0.30' }).first().waitFor(bounded);
-      await page.screenshot({ path: join(SHOTS, '31-operator-refunded.png'), fullPage: true });
+      await settledScreenshot(page, join(SHOTS, '31-operator-refunded.png'));
       const refunds = await request(t.http)
         .get(`/admin/v1/refunds?out_trade_no=${paid.outTradeNo}`)
         .set(...admin(t));
@@ -102,7 +103,7 @@ test(
         .getByTestId('feedback')
         .getByText(new RegExp(`Order ${unpaid.outTradeNo} closed: trade_state CLOSED`))
         .waitFor(bounded);
-      await page.screenshot({ path: join(SHOTS, '32-operator-closed.png'), fullPage: true });
+      await settledScreenshot(page, join(SHOTS, '32-operator-closed.png'));
       const seen = await request(t.http)
         .get(`/v1/orders/${unpaid.outTradeNo}`)
         .set(...tenant.auth);
@@ -151,7 +152,7 @@ test(
       const link = (await page.getByTestId('secret-once').first().textContent(bounded))!.trim();
       assert.match(link, /\/portal\/invitation#inv_/);
       await page.getByRole('cell', { name: login }).waitFor(bounded);
-      await page.screenshot({ path: join(SHOTS, '33-tenant-users.png'), fullPage: true });
+      await settledScreenshot(page, join(SHOTS, '33-tenant-users.png'));
     } finally {
       await page.context().close();
     }
@@ -173,7 +174,7 @@ test(
       const url = `/notify/sp/${provider.spMchid}/complaints`;
       await page.getByTestId('feedback').getByText(`WeChat Pay now notifies complaints to`).waitFor(bounded);
       await page.getByTestId('complaint-url').getByText(url, { exact: false }).waitFor(bounded);
-      await page.screenshot({ path: join(SHOTS, '34-provider-complaint-url.png'), fullPage: true });
+      await settledScreenshot(page, join(SHOTS, '34-provider-complaint-url.png'));
       await page.getByRole('button', { name: 'Remove' }).click();
       await page.getByRole('button', { name: 'Confirm' }).click();
       await page.getByTestId('feedback').getByText(`Complaint URL of ${provider.spMchid} deleted`).waitFor(bounded);
@@ -194,7 +195,7 @@ test(
       await dialog.getByRole('button', { name: 'Save' }).click();
       await page.getByTestId('feedback').getByText(`Open platform ${appid} registered`).waitFor(bounded);
       await page.getByTestId('open-platforms-table').getByRole('link', { name: appid }).waitFor(bounded);
-      await page.screenshot({ path: join(SHOTS, '35-open-platform-registered.png'), fullPage: true });
+      await settledScreenshot(page, join(SHOTS, '35-open-platform-registered.png'));
 
       await page.goto(`${t.baseUrl}/console/tenants/${tenant.id}?tab=apps`);
       await page
@@ -208,7 +209,7 @@ test(
         .getByText(/AppSecret of wx\w+ (set|rotated)/)
         .waitFor(bounded);
       await page.getByRole('button', { name: 'Rotate AppSecret' }).first().waitFor(bounded);
-      await page.screenshot({ path: join(SHOTS, '36-app-secret-rotated.png'), fullPage: true });
+      await settledScreenshot(page, join(SHOTS, '36-app-secret-rotated.png'));
       const audit = await request(t.http)
         .get('/admin/v1/audit-log')
         .set(...admin(t))

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { settledScreenshot } from '../support/screenshot';
 import { startTestApp, type TestApp } from '../support/app';
 import { isolatedDatabase } from '../support/isolated-database';
 import { admin, rsaPems } from '../support/tenancy';
@@ -59,7 +60,7 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `portal-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => settledScreenshot(page, join(SHOTS, `portal-${name}.png`));
 
 async function signIn(page: Page, login: string, password = GOOD_PASSWORD): Promise<void> {
   await page.goto(`${t.baseUrl}/portal/sign-in`);
@@ -143,6 +144,13 @@ test(
         .get(`/admin/v1/refunds?tenant_id=${shop.id}&out_trade_no=${no}`)
         .set(...admin(t));
       assert.equal(refunds.body.data[0].amount.refund, 500);
+      await page.getByRole('link', { name: 'Refunds' }).click();
+      await page.getByLabel('out_trade_no').fill(no);
+      await page.getByRole('button', { name: 'Search' }).click();
+      const refundRow = page.getByTestId('portal-refunds-table').getByRole('row', { name: new RegExp(no) });
+      await refundRow.getByText('CN¥5.00').waitFor(bounded);
+      await refundRow.getByText('CN¥25.00').waitFor(bounded);
+      await shot(page, '03-refunds');
 
       await page.getByRole('link', { name: 'Bills' }).click();
       await page.getByLabel('Day').fill(day);
@@ -270,6 +278,109 @@ test(
       await page.getByRole('heading', { name: 'Orders' }).waitFor(bounded);
     } finally {
       await page.context().close();
+    }
+  },
+);
+
+test(
+  "When the shop's owner opens Shop settings, then it invites a cashier (link shown once), changes its role, removes it, sets the webhook URL and makes and revokes a secret key; staff see no such page",
+  { skip: missing || false },
+  async () => {
+    const owner = await portalUser(t, shop.id, 'owner');
+    const staff = await portalUser(t, shop.id, 'staff');
+    const page = await newPage();
+    try {
+      await signIn(page, owner.login);
+      await page.getByRole('heading', { name: 'Orders' }).waitFor(bounded);
+      await page.getByRole('link', { name: 'Shop settings' }).click();
+      await page.getByRole('heading', { name: 'Shop settings' }).waitFor(bounded);
+      const users = page.getByTestId('users-table');
+      await users
+        .getByRole('row', { name: new RegExp(owner.login) })
+        .getByText('you')
+        .waitFor(bounded);
+
+      const cashier = `cashier.${Date.now().toString(36)}@shop.example`;
+      await page.getByTestId('user-invite').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Login').fill(cashier);
+      await dialog.getByRole('button', { name: 'Invite a portal user' }).click();
+      await page
+        .getByTestId('feedback')
+        .getByText(new RegExp(`${cashier.replace(/\./g, '\\.')} invited`))
+        .waitFor(bounded);
+      assert.match((await page.getByTestId('secret-once').textContent(bounded))!, /\/portal\/invitation#inv_/);
+      const row = users.getByRole('row', { name: new RegExp(cashier.replace(/\./g, '\\.')) });
+      await row.getByText('staff').waitFor(bounded);
+      await shot(page, '14-shop-invited');
+
+      await row.getByRole('button', { name: 'Change role' }).click();
+      const roleDialog = page.getByRole('dialog', { name: `Change the role of ${cashier}` });
+      await roleDialog.getByLabel('Role').click();
+      await page.getByTitle('viewer').click();
+      await roleDialog.getByRole('button', { name: 'Save' }).click();
+      await page.getByTestId('feedback').getByText(`${cashier} is now viewer, from their next request on`).waitFor(bounded);
+      await row.getByRole('cell', { name: 'viewer', exact: true }).waitFor(bounded);
+
+      await row.getByRole('button', { name: 'Remove' }).click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByTestId('feedback').getByText(`${cashier} removed`).waitFor(bounded);
+      await row.waitFor({ state: 'detached', timeout: bounded.timeout });
+
+      const url = 'https://shop.example/partnerpay/events';
+      await page.getByTestId('webhook-change').click();
+      await page.getByRole('dialog').getByLabel('webhook_url').fill(url);
+      await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+      await page.getByTestId('feedback').getByText(`Webhook URL set to ${url}`).waitFor(bounded);
+      await page.getByTestId('webhook-url').getByText(url).waitFor(bounded);
+      const tenant = await request(t.http)
+        .get(`/admin/v1/tenants/${shop.id}`)
+        .set(...admin(t));
+      assert.equal(tenant.body.webhook_url, url);
+
+      await page.getByTestId('secret-key-create').click();
+      const key = (await page.getByTestId('secret-once').filter({ hasText: /^sk_/ }).textContent(bounded))!.trim();
+      assert.match(key, /^sk_/);
+      const created = await page
+        .getByTestId('feedback')
+        .getByText(/New secret key .+… created/)
+        .textContent(bounded);
+      const prefix = /New secret key (.+)… created/.exec(created ?? '')![1];
+      await shot(page, '15-shop-key-created');
+      const keyRow = page
+        .getByTestId('secret-keys-table')
+        .getByRole('row', { name: new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}…`) });
+      await keyRow.getByRole('button', { name: 'Revoke' }).click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByTestId('feedback').getByText(`Key ${prefix}… revoked`).waitFor(bounded);
+      const refused = await request(t.http).get('/v1/orders/none-such').set('Authorization', `Bearer ${key}`);
+      assert.equal(refused.status, 401, 'the revoked key no longer works');
+      await shot(page, '16-shop');
+      await page.context().close();
+
+      // Staff: no Shop settings in the nav, and the page itself is refused by the API.
+      const staffPage = await newPage();
+      try {
+        await signIn(staffPage, staff.login);
+        await staffPage.getByRole('heading', { name: 'Orders' }).waitFor(bounded);
+        assert.equal(await staffPage.getByRole('link', { name: 'Shop settings' }).count(), 0);
+        await staffPage.goto(`${t.baseUrl}/portal/shop`);
+        await staffPage
+          .getByText(/FORBIDDEN/)
+          .first()
+          .waitFor(bounded);
+        await shot(staffPage, '17-shop-staff-refused');
+      } finally {
+        await staffPage.context().close();
+      }
+    } catch (e) {
+      await shot(page, 'FAILED-shop').catch(() => undefined);
+      throw e;
+    } finally {
+      await page
+        .context()
+        .close()
+        .catch(() => undefined);
     }
   },
 );

@@ -9,9 +9,11 @@
  * these types tighten by themselves and any page that reads a field the API does not have stops
  * compiling: pages never need rewriting to profit from a better document.
  */
-import type { paths } from '../../../clients/node/src/schema';
+import type { components, paths } from '../../../clients/node/src/schema';
 
 export type { paths };
+/** A named schema of the document (`Schema<'PortalUser'>`). */
+export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Every path that has this method. */

@@ -31,6 +31,8 @@ import { portalComplaintRoute, portalComplaintsRoute } from './portal/complaints
 import { portalEventRoute, portalEventsRoute } from './portal/events/route';
 import { portalProfitSharingRoute } from './portal/profit-sharing/route';
 import { portalSecurityRoute } from './portal/security/route';
+import { portalShopRoute } from './portal/shop/route';
+import { portalRefundsRoute } from './portal/refunds/route';
 
 export const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -65,6 +67,7 @@ export const routeTree = rootRoute.addChildren([
     portalIndexRoute,
     portalOrdersRoute,
     portalOrderRoute,
+    portalRefundsRoute,
     portalComplaintsRoute,
     portalComplaintRoute,
     portalBillsRoute,
@@ -73,5 +76,6 @@ export const routeTree = rootRoute.addChildren([
     portalEventRoute,
     portalOnboardingRoute,
     portalSecurityRoute,
+    portalShopRoute,
   ]),
 ]);

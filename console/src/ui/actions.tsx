@@ -73,6 +73,7 @@ export function FormDialog<V extends object>({
   initialValues,
   okText,
   buttonType,
+  buttonSize,
   danger,
   width,
   testId,
@@ -84,6 +85,7 @@ export function FormDialog<V extends object>({
   initialValues?: Partial<V>;
   okText?: string;
   buttonType?: ButtonProps['type'];
+  buttonSize?: ButtonProps['size'];
   danger?: boolean;
   width?: number;
   testId?: string;
@@ -96,7 +98,7 @@ export function FormDialog<V extends object>({
   const [busy, setBusy] = useState(false);
   return (
     <>
-      <Button type={buttonType} danger={danger} onClick={() => setVisible(true)} data-testid={testId}>
+      <Button type={buttonType} size={buttonSize} danger={danger} onClick={() => setVisible(true)} data-testid={testId}>
         {openLabel}
       </Button>
       <Modal

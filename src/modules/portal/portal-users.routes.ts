@@ -7,7 +7,8 @@ import { tenantId } from '../tenancy';
 import { PortalUsersService, userJson } from './portal-users.service';
 import { portalInvitationSchema, portalUserPageSchema } from './portal.schemas';
 
-const inviteBody = z.strictObject({
+/** An invitation: the login and the role (operators and the shop's owner invite alike). */
+export const inviteBody = z.strictObject({
   login: z
     .string()
     .min(3, 'must be at least 3 characters')

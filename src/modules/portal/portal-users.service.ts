@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids';
 import { SecretBox } from '../../platform/secrets/secret-box';
 import { AuditLog, type WriteContext } from '../operators';
 import type { TenantDirectory, TenantView } from '../tenancy';
-import type { PortalRole, TenantUserRow } from './portal.entity';
+import { TENANT_USER, type PortalRole, type TenantUserRow } from './portal.entity';
 import { LOCK_MS, PortalRepository } from './portal.repository';
 import { hashPassword, passwordIssues, verifyPassword } from './password';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp';
@@ -89,6 +89,26 @@ export class PortalUsersService {
       if (!(await this.repo.removeUser(em, tenantId, userId))) throw AppError.notFound(`user ${userId}`);
       await this.audit.record(em, ctx, { action: 'tenant.user_remove', target: `tenant:${tenantId}`, before: userJson(user) });
     });
+  }
+
+  /** PATCH /portal/v1/users/{user_id}: a new role for one of the tenant's users, audited (the same role: nothing changes). */
+  async changeRole(tenantId: string, userId: string, role: PortalRole, ctx: WriteContext): Promise<TenantUserRow> {
+    const user = await this.repo.userById(userId);
+    if (!user || user.tenantId !== tenantId) throw AppError.notFound(`user ${userId}`);
+    if (user.role === role) return user;
+    const after = { ...user, role };
+    await this.repo.db.tx(async (em) => {
+      // Guarded on the role read above: of two concurrent changes only one is applied and audited.
+      if ((await TENANT_USER.update(em, { role }, { id: userId, tenantId, role: user.role })) !== 1)
+        throw new AppError('CONFLICT', `user ${userId} was changed meanwhile: reload and try again`);
+      await this.audit.record(em, ctx, {
+        action: 'tenant.user_role',
+        target: `tenant:${tenantId}`,
+        before: userJson(user),
+        after: userJson(after),
+      });
+    });
+    return after;
   }
 
   /** POST /portal/v1/invitations/accept: sets the password once, while the invitation is valid. */

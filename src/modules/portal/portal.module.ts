@@ -8,6 +8,7 @@ import { portalPaymentsRouter } from './portal-payments.routes';
 import { portalAccountRouter } from './portal-account.routes';
 import { portalComplaintsRouter } from './portal-complaints.routes';
 import { portalEventsRouter } from './portal-events.routes';
+import { portalOwnerRouter } from './portal-owner.routes';
 
 /**
  * The sub-merchant portal's back end: tenant users invited by operators, password (scrypt) and
@@ -28,5 +29,6 @@ export const portalModule: AppModule = {
     portalAccountRouter(c),
     portalComplaintsRouter(c),
     portalEventsRouter(c),
+    portalOwnerRouter(c),
   ],
 };

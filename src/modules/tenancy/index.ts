@@ -2,6 +2,8 @@
 export { tenancyModule } from './tenancy.module';
 export { ProviderCredentials } from './provider-credentials.service';
 export { TenantsService } from './tenants.service';
+export { TenantKeysService } from './tenant-keys.service';
+export { secretKeySchema, webhookRotateBody, webhookSecretSchema } from './tenant-keys.schemas';
 export { ServiceProvidersService } from './service-providers.service';
 export { LoginSecrets } from './login-secrets';
 export { TenancyEvents, type TenancyChange, type TenancyListener } from './tenancy-events';
@@ -10,7 +12,7 @@ export { syncTenants, TenantsSyncError, type SyncResult } from './tenants-sync';
 export { tenantAuth, tenantOf } from './tenant-auth';
 export type { AppBinding, TenantDirectory, TenantView } from './tenant-directory';
 export type { TenantJson } from './tenant.view';
-export { mchid, tenantCreateBody, tenantId, type Receiver } from './tenancy.schemas';
+export { mchid, tenantCreateBody, tenantId, webhookUrl, type Receiver } from './tenancy.schemas';
 export { TENANT } from './tenancy.entity';
 export { SecondaryClearingGuard, refuse } from './clearing-guard';
 export { complianceCatalogue } from './clearing-rules';

@@ -4,7 +4,8 @@ import { ApiRouter } from '../../platform/http/route';
 import { pageQuery } from '../../platform/http/paging';
 import { operatorAuth, writeContext } from '../operators';
 import { TenantsService } from './tenants.service';
-import { DEFAULT_WEBHOOK_GRACE_SECONDS, TenantKeysService } from './tenant-keys.service';
+import { TenantKeysService } from './tenant-keys.service';
+import { secretKeySchema, webhookRotateBody, webhookSecretSchema } from './tenant-keys.schemas';
 import { appCreateBody, appid, appPatchBody, mchid, tenantCreateBody, tenantId, tenantPatchBody, tenantStatus } from './tenancy.schemas';
 
 const app = z
@@ -27,15 +28,7 @@ const tenant = z
     updated_at: z.string(),
   })
   .meta({ id: 'Tenant', description: 'A tenant: one sub-merchant (特约商户)' });
-const key = z
-  .object({
-    id: z.string(),
-    prefix: z.string(),
-    created_at: z.string(),
-    last_used_at: z.string().nullable(),
-    revoked_at: z.string().nullable(),
-  })
-  .meta({ id: 'TenantSecretKey', description: "A tenant's secret key, without the key itself" });
+const key = secretKeySchema;
 const idParams = z.object({ id: tenantId });
 
 /** The tenant routes of the admin API. */
@@ -215,20 +208,11 @@ export function tenantsRouter(c: DependencyContainer): ApiRouter {
         tags,
         auth: 'operator',
         params: idParams,
-        body: z
-          .object({
-            previous_expires_in_seconds: z
-              .number()
-              .int()
-              .min(0)
-              .max(7 * 86400)
-              .default(DEFAULT_WEBHOOK_GRACE_SECONDS),
-          })
-          .strict(),
+        body: webhookRotateBody,
         responses: {
           201: {
             description: 'the new secret',
-            schema: z.object({ id: z.string(), webhook_secret: z.string(), created_at: z.string(), previous_expires_at: z.string() }),
+            schema: webhookSecretSchema,
           },
         },
       },

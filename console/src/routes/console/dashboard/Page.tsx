@@ -58,7 +58,7 @@ export function DashboardPage() {
         size="small"
         rowKey="tenant_id"
         dataSource={rows}
-        pagination={false}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('common.none') }}
         columns={[

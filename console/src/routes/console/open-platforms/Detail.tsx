@@ -86,7 +86,7 @@ export function OpenPlatformDetail() {
           size="small"
           rowKey="authorizer_appid"
           dataSource={a.authorizations}
-          pagination={false}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
           data-testid="authorizations-table"
           columns={[
             { title: 'authorizer_appid', dataIndex: 'authorizer_appid' },

@@ -9,6 +9,7 @@ import type { Row } from '../../../api/types';
 import { useT } from '../../../i18n';
 import { Page, Section } from '../../../ui/Page';
 import { Money, StateTag, Time } from '../../../ui/format';
+import { RefundsTable } from '../../../ui/orders';
 import { OrderActions } from './Actions';
 import { orderQuery, orderRefundsQuery, orderRoute, tenantEventsQuery } from './route';
 
@@ -71,26 +72,13 @@ export function OrderDetail() {
         </Descriptions.Item>
       </Descriptions>
       <Section title={t('nav.refunds')}>
-        <Table
-          size="small"
-          rowKey="id"
-          pagination={false}
-          dataSource={refunds}
-          locale={{ emptyText: t('common.none') }}
-          columns={[
-            { title: 'out_refund_no', dataIndex: 'out_refund_no' },
-            { title: 'status', dataIndex: 'status', render: (v: string) => <StateTag value={v} /> },
-            { title: t('refunds.refund'), dataIndex: ['amount', 'refund'], align: 'right', render: (v: number) => <Money fen={v} /> },
-            { title: 'reason', dataIndex: 'reason' },
-            { title: 'success_time', dataIndex: 'success_time', render: (v: string) => <Time value={v} /> },
-          ]}
-        />
+        <RefundsTable refunds={refunds} />
       </Section>
       <Section title={t('nav.events')}>
         <Table<Event>
           size="small"
           rowKey="id"
-          pagination={false}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
           dataSource={events}
           locale={{ emptyText: t('common.none') }}
           columns={[

@@ -16,6 +16,7 @@ import { Page, Section } from '../../../ui/Page';
 import { StateTag, Time } from '../../../ui/format';
 import { ProviderForm } from './ProviderForm';
 import { ComplaintUrl } from './ComplaintUrl';
+import { PlatformKeys } from './PlatformKeys';
 import { keyReportQuery, providerQuery, providerRoute } from './route';
 
 type Report = Data<'/admin/v1/service-providers/{sp_mchid}/keys'>;
@@ -129,6 +130,10 @@ export function ProviderDetail() {
 
       <Section title={t('complaintUrl.title')}>
         <ComplaintUrl spMchid={p.sp_mchid} />
+      </Section>
+
+      <Section title={t('platformKeys.title')}>
+        <PlatformKeys spMchid={p.sp_mchid} />
       </Section>
 
       <Section title={t('providers.fundflow')}>

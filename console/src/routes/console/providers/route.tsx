@@ -24,10 +24,17 @@ export const providerQuery = (spMchid: string) =>
 export const keyReportQuery = (spMchid: string) =>
   apiQuery('/admin/v1/service-providers/{sp_mchid}/keys', { params: { path: { sp_mchid: spMchid } } });
 
+export const platformKeysQuery = (spMchid: string) =>
+  apiQuery('/admin/v1/service-providers/{sp_mchid}/platform-keys', { params: { path: { sp_mchid: spMchid } } });
+
 export const providerRoute = createRoute({
   getParentRoute: () => consoleRoute,
   path: 'providers/$spMchid',
   loader: ({ context: { queryClient }, params }) =>
-    Promise.all([queryClient.ensureQueryData(providerQuery(params.spMchid)), queryClient.ensureQueryData(keyReportQuery(params.spMchid))]),
+    Promise.all([
+      queryClient.ensureQueryData(providerQuery(params.spMchid)),
+      queryClient.ensureQueryData(keyReportQuery(params.spMchid)),
+      queryClient.ensureQueryData(platformKeysQuery(params.spMchid)),
+    ]),
   component: lazyRouteComponent(() => import('./Detail'), 'ProviderDetail'),
 });

@@ -75,7 +75,7 @@ export function ReconciliationDetail() {
         <Table<TenantPart>
           size="small"
           rowKey="tenant_id"
-          pagination={false}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
           dataSource={(run.tenants ?? []) as TenantPart[]}
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: t('common.none') }}

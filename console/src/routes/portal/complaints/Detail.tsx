@@ -104,7 +104,7 @@ export function PortalComplaintDetail() {
         <Table<History>
           size="small"
           rowKey={(h, i) => h.log_id ?? String(i)}
-          pagination={false}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
           dataSource={c.negotiation_history ?? []}
           locale={{ emptyText: t('common.none') }}
           columns={[

@@ -1,14 +1,11 @@
 /** One of the shop's events: its delivery state, every attempt at the shop's webhook, and the body as sent. */
-import { Descriptions, Table } from 'antd';
+import { Descriptions } from 'antd';
 import { useSuspenseQuery } from '@tanstack/react-query';
-import type { Data } from '../../../api/types';
 import { useT } from '../../../i18n';
-import { Json } from '../../../ui/data';
+import { DeliveryAttempts, EventBody } from '../../../ui/events';
 import { Page, Section } from '../../../ui/Page';
 import { StateTag, Time } from '../../../ui/format';
 import { portalEventQuery, portalEventRoute } from './route';
-
-type Attempt = Data<'/portal/v1/events/{id}'>['event']['delivery_attempts'][number];
 
 export function PortalEventDetail() {
   const t = useT();
@@ -33,26 +30,10 @@ export function PortalEventDetail() {
         </Descriptions.Item>
       </Descriptions>
       <Section title={t('events.deliveries')}>
-        <Table<Attempt>
-          size="small"
-          rowKey="attempt"
-          pagination={false}
-          dataSource={event.delivery_attempts}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('common.none') }}
-          columns={[
-            { title: '#', dataIndex: 'attempt' },
-            { title: t('events.at'), dataIndex: 'at', render: (v: string) => <Time value={v} /> },
-            { title: 'url', dataIndex: 'url', ellipsis: true },
-            { title: 'http_status', dataIndex: 'http_status' },
-            { title: 'duration_ms', dataIndex: 'duration_ms', align: 'right' },
-            { title: 'error', dataIndex: 'error' },
-            { title: 'response_snippet', dataIndex: 'response_snippet', ellipsis: true },
-          ]}
-        />
+        <DeliveryAttempts attempts={event.delivery_attempts} />
       </Section>
       <Section title={t('events.body')}>
-        <Json value={{ id: event.id, type: event.type, created_at: event.created_at, data: event.data }} label={t('events.body')} />
+        <EventBody event={event} />
       </Section>
     </Page>
   );

@@ -6,7 +6,7 @@ import { useT } from '../../../i18n';
 import { Filters, ListTable } from '../../../ui/list';
 import { Page } from '../../../ui/Page';
 import { Money, StateTag, Time } from '../../../ui/format';
-import { portalOrdersQuery, portalOrdersRoute } from './route';
+import { PORTAL_TRADE_STATES, portalOrdersQuery, portalOrdersRoute } from './route';
 
 type Order = Row<'/portal/v1/orders'>;
 
@@ -23,6 +23,7 @@ export function PortalOrdersPage() {
         fields={[
           { name: 'out_trade_no', label: 'out_trade_no', placeholder: t('orders.searchHint'), width: 260 },
           { name: 'transaction_id', label: 'transaction_id', width: 260 },
+          { name: 'state', label: 'trade_state', options: PORTAL_TRADE_STATES },
         ]}
       />
       <ListTable<Order>

@@ -1,10 +1,16 @@
 import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { z } from 'zod';
 import { apiQuery } from '../../../api/query';
-import { cursor, PAGE_SIZE, text } from '../../../lib/search';
+import { cursor, oneOf, PAGE_SIZE, text } from '../../../lib/search';
+import type { Query } from '../../../api/types';
 import { portalRoute } from '../route';
 
-const search = z.object({ out_trade_no: text(32), transaction_id: text(32), cursor });
+/** The states the portal's order search takes (the API's own list). */
+export const PORTAL_TRADE_STATES = ['NOTPAY', 'SUCCESS', 'REFUND', 'CLOSED', 'PAYERROR'] as const satisfies readonly NonNullable<
+  Query<'/portal/v1/orders'>['state']
+>[];
+
+const search = z.object({ out_trade_no: text(32), transaction_id: text(32), state: oneOf(PORTAL_TRADE_STATES), cursor });
 export type PortalOrdersSearch = z.infer<typeof search>;
 
 export const portalOrdersQuery = (s: PortalOrdersSearch) =>

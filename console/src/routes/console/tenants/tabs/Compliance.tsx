@@ -37,7 +37,7 @@ export function ComplianceTab({ id }: { id: string }) {
         ]}
       />
       <Descriptions title={t('nav.profitSharing')} size="small" bordered column={{ xs: 1, lg: 3 }} style={{ marginTop: 16 }}>
-        <Descriptions.Item label={t('tenants.maxRatio')}>{formatRatio(ps.max_ratio)}</Descriptions.Item>
+        <Descriptions.Item label={t('tenants.maxRatioShown')}>{formatRatio(ps.max_ratio)}</Descriptions.Item>
         <Descriptions.Item label={t('profitSharing.ordersSplit')}>{ps.orders_split}</Descriptions.Item>
         <Descriptions.Item label={t('profitSharing.highestShare')}>{formatRatio(ps.highest_share)}</Descriptions.Item>
         <Descriptions.Item label={t('profitSharing.splitTotal')}>
