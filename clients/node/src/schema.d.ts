@@ -4350,8 +4350,6 @@ export interface components {
     'Retry-After': number;
     /** @description `Bearer` */
     'WWW-Authenticate': string;
-    /** @description where the created resource or the next page lives */
-    Location: string;
     /** @description caching policy of this answer */
     'Cache-Control': string;
     /** @description the file name of a download */
@@ -4377,7 +4375,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "status": "status",
+           *       "checks": {}
+           *     }
+           */
           'application/json': components['schemas']['GetHealthzAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -4419,7 +4433,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "status": "status",
+           *       "checks": {}
+           *     }
+           */
           'application/json': components['schemas']['GetHealthzAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -4469,6 +4499,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": 1,
+           *           "actor": "actor",
+           *           "action": "action",
+           *           "target": "target",
+           *           "request_id": "req_6f1c2a9e4b7d4c0f",
+           *           "before": {},
+           *           "after": {},
+           *           "at": "at"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['GetAuditLogAnswer'];
         };
       };
@@ -4553,7 +4600,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "name": "Tengda Toys",
+           *       "role": "admin"
+           *     }
+           */
           'application/json': components['schemas']['GetOperatorMeAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -4630,6 +4694,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "name": "Tengda Toys",
+           *           "role": "admin",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListOperatorsAnswer'];
         };
       };
@@ -4707,6 +4784,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Tengda Toys",
+         *       "role": "admin"
+         *     }
+         */
         'application/json': {
           name: string;
           /** @enum {string} */
@@ -4722,6 +4805,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "name": "Tengda Toys",
+           *       "role": "admin",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "token": "token"
+           *     }
+           */
           'application/json': components['schemas']['CreateOperatorAnswer'];
         };
       };
@@ -4912,6 +5004,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sp_mchid": "1900000100",
+           *       "sp_appid": "wx8888888888888888",
+           *       "name": "Tengda Toys",
+           *       "merchant_serial_no": "merchant serial no",
+           *       "verification": {
+           *         "mode": "public_key",
+           *         "wechatpay_public_key_id": "wechatpay public key id"
+           *       },
+           *       "sp_app_secret_set": true,
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
@@ -5001,6 +5108,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Tengda Toys",
+         *       "sp_appid": "wx8888888888888888",
+         *       "merchant_serial_no": "34567897",
+         *       "merchant_private_key": "merchant private key",
+         *       "apiv3_key": "apiv3 key"
+         *     }
+         */
         'application/json': {
           name: string;
           sp_appid: string;
@@ -5021,6 +5137,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sp_mchid": "1900000100",
+           *       "sp_appid": "wx8888888888888888",
+           *       "name": "Tengda Toys",
+           *       "merchant_serial_no": "merchant serial no",
+           *       "verification": {
+           *         "mode": "public_key",
+           *         "wechatpay_public_key_id": "wechatpay public key id"
+           *       },
+           *       "sp_app_secret_set": true,
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
@@ -5031,6 +5162,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sp_mchid": "1900000100",
+           *       "sp_appid": "wx8888888888888888",
+           *       "name": "Tengda Toys",
+           *       "merchant_serial_no": "merchant serial no",
+           *       "verification": {
+           *         "mode": "public_key",
+           *         "wechatpay_public_key_id": "wechatpay public key id"
+           *       },
+           *       "sp_app_secret_set": true,
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
@@ -5168,6 +5314,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "sp_mchid": "1900000100",
+           *           "sp_appid": "wx8888888888888888",
+           *           "name": "Tengda Toys",
+           *           "merchant_serial_no": "merchant serial no",
+           *           "verification": {
+           *             "mode": "public_key",
+           *             "wechatpay_public_key_id": "wechatpay public key id"
+           *           },
+           *           "sp_app_secret_set": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListServiceProvidersAnswer'];
         };
       };
@@ -5258,6 +5424,49 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "sp_mchid": "1900000100",
+           *           "sub_mchid": "1900000109",
+           *           "name": "Tengda Toys",
+           *           "status": "status",
+           *           "apps": [
+           *             {
+           *               "appid": "wxd678efh567hg6787",
+           *               "type": "type",
+           *               "dev_mode": "dev mode",
+           *               "authorized": true,
+           *               "app_secret_set": true
+           *             }
+           *           ],
+           *           "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *           "notify_urls": {
+           *             "transactions": "transactions",
+           *             "refunds": "refunds"
+           *           },
+           *           "order_expire_minutes": 1,
+           *           "limits": {
+           *             "orders_per_minute": 1
+           *           },
+           *           "profit_sharing": {
+           *             "max_ratio": 1,
+           *             "receivers": [
+           *               {
+           *                 "type": "type",
+           *                 "account": "account"
+           *               }
+           *             ]
+           *           },
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListTenantsAnswer'];
         };
       };
@@ -5335,6 +5544,13 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "sp_mchid": "1900000100",
+         *       "sub_mchid": "1900000109",
+         *       "name": "Tengda Toys"
+         *     }
+         */
         'application/json': {
           sp_mchid: string;
           sub_mchid: string;
@@ -5377,6 +5593,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00",
+           *       "secret_key": "secret key",
+           *       "secret_key_id": "secret key id",
+           *       "webhook_secret": "webhook secret"
+           *     }
+           */
           'application/json': components['schemas']['CreateTenantAnswer'];
         };
       };
@@ -5493,6 +5750,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -5582,6 +5877,7 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /** @example {} */
         'application/json': {
           name?: string;
           /** @enum {string} */
@@ -5610,6 +5906,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -5729,6 +6063,13 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "appid": "wxd678efh567hg6787",
+         *       "type": "miniprogram",
+         *       "dev_mode": "outsourced"
+         *     }
+         */
         'application/json': {
           appid: string;
           /** @enum {string} */
@@ -5747,6 +6088,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -5874,6 +6253,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -5964,6 +6381,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "app_secret": "GHIJKLMNOPQRSTUVWXYZ01234567897k"
+         *     }
+         */
         'application/json': {
           app_secret: string | null;
         };
@@ -5977,6 +6399,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -6103,6 +6563,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "prefix": "prefix",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "last_used_at": "2026-12-01T10:00:00+08:00",
+           *           "revoked_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
           'application/json': components['schemas']['ListTenantSecretKeysAnswer'];
         };
       };
@@ -6199,6 +6673,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "prefix": "prefix",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "last_used_at": "2026-12-01T10:00:00+08:00",
+           *       "revoked_at": "2026-12-01T10:00:00+08:00",
+           *       "secret_key": "secret key"
+           *     }
+           */
           'application/json': components['schemas']['CreateTenantSecretKeyAnswer'];
         };
       };
@@ -6383,6 +6867,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           /** @default 86400 */
           previous_expires_in_seconds?: number;
@@ -6397,6 +6882,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "webhook_secret": "webhook secret",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "previous_expires_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['RotateTenantWebhookSecretAnswer'];
         };
       };
@@ -6519,6 +7012,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "type": "order.paid",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "data": {},
+           *           "delivery": {
+           *             "status": "pending",
+           *             "attempts": 1,
+           *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_http_status": 1,
+           *             "last_error": "last error",
+           *             "delivered_at": "2026-12-01T10:00:00+08:00"
+           *           }
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListEventsAnswer'];
         };
       };
@@ -6625,6 +7140,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "type": "order.paid",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "data": {},
+           *           "delivery": {
+           *             "status": "pending",
+           *             "attempts": 1,
+           *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_http_status": 1,
+           *             "last_error": "last error",
+           *             "delivered_at": "2026-12-01T10:00:00+08:00"
+           *           },
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListAdminEventsAnswer'];
         };
       };
@@ -6711,6 +7249,37 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "event": {
+           *         "id": "id",
+           *         "type": "order.paid",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "data": {},
+           *         "delivery": {
+           *           "status": "pending",
+           *           "attempts": 1,
+           *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_http_status": 1,
+           *           "last_error": "last error",
+           *           "delivered_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "delivery_attempts": [
+           *           {
+           *             "attempt": 1,
+           *             "at": "at",
+           *             "url": "https://merchant.example.com/partnerpay/events",
+           *             "http_status": 1,
+           *             "duration_ms": 1,
+           *             "response_snippet": "response snippet",
+           *             "error": "error"
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetEventAnswer'];
         };
       };
@@ -6807,6 +7376,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "event": {
+           *         "id": "id",
+           *         "type": "order.paid",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "data": {},
+           *         "delivery": {
+           *           "status": "pending",
+           *           "attempts": 1,
+           *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_http_status": 1,
+           *           "last_error": "last error",
+           *           "delivered_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RedeliverEventAnswer'];
         };
       };
@@ -6897,6 +7486,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_trade_no": "20261201104500123456",
+         *       "description": "Tengda Toys: building blocks",
+         *       "amount": {
+         *         "total": 100
+         *       }
+         *     }
+         */
         'application/json': {
           /**
            * @default JSAPI
@@ -6936,6 +7534,46 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
@@ -6947,6 +7585,46 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
@@ -7092,6 +7770,38 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderAnswer'];
         };
       };
@@ -7208,6 +7918,46 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
@@ -7348,6 +8098,38 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderAnswer'];
         };
       };
@@ -7474,6 +8256,38 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderAnswer'];
         };
       };
@@ -7608,6 +8422,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "sub_mchid": "1900000109",
+           *           "appid": "wxd678efh567hg6787",
+           *           "trade_type": "JSAPI",
+           *           "description": "Tengda Toys: building blocks",
+           *           "trade_state": "NOTPAY",
+           *           "trade_state_desc": "payment succeeded",
+           *           "amount": {
+           *             "total": 100,
+           *             "currency": "CNY",
+           *             "payer_total": 100
+           *           },
+           *           "payer": {
+           *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *           },
+           *           "attach": "attach",
+           *           "prepay_id": "wx201410272009395522657a690389285100",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "refunded_total": 1,
+           *           "profit_sharing": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "expires_at": "2026-12-01T10:00:00+08:00",
+           *           "combine_out_trade_no": "20261201104500123456",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "sp_mchid": "1900000100"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListOrdersAnswer'];
         };
       };
@@ -7694,6 +8544,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "sp_mchid": "1900000100"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetAdminOrderAnswer'];
         };
       };
@@ -7784,6 +8667,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_refund_no": "R20261201104500123",
+         *       "amount": {
+         *         "refund": 100
+         *       }
+         *     }
+         */
         'application/json': {
           out_trade_no?: string;
           transaction_id?: string;
@@ -7809,6 +8700,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "id",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -7820,6 +8732,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "id",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -7974,6 +8907,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "id",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -8095,6 +9049,32 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "out_refund_no": "R20261201104500123",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "refund_id": "50000000382019052709732678859",
+           *           "status": "PROCESSING",
+           *           "amount": {
+           *             "refund": 100,
+           *             "total": 100,
+           *             "currency": "CNY"
+           *           },
+           *           "reason": "customer returned the goods",
+           *           "user_received_account": "user received account",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "sub_mchid": "1900000109"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListRefundsAnswer'];
         };
       };
@@ -8181,6 +9161,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "sp_mchid": "1900000100"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminOrderAnswer'];
         };
       };
@@ -8300,6 +9313,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_refund_no": "R20261201104500123",
+         *       "amount": {
+         *         "refund": 100
+         *       }
+         *     }
+         */
         'application/json': {
           out_refund_no: string;
           amount: {
@@ -8322,6 +9343,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "id",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "sub_mchid": "1900000109"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminRefundAnswer'];
         };
       };
@@ -8332,6 +9376,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "id",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "sub_mchid": "1900000109"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminRefundAnswer'];
         };
       };
@@ -8475,6 +9542,20 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_trade_no": "20261201104500123456",
+         *       "out_order_no": "P20261201104500123",
+         *       "receivers": [
+         *         {
+         *           "type": "MERCHANT_ID",
+         *           "account": "account",
+         *           "amount": 100,
+         *           "description": "Tengda Toys: building blocks"
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': {
           out_trade_no: string;
           out_order_no: string;
@@ -8499,6 +9580,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8510,6 +9620,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8660,6 +9799,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8770,6 +9938,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_trade_no": "20261201104500123456",
+         *       "out_order_no": "P20261201104500123"
+         *     }
+         */
         'application/json': {
           out_trade_no: string;
           out_order_no: string;
@@ -8787,6 +9961,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8798,6 +10001,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "account",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8942,6 +10174,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_order_no": "P20261201104500123",
+         *       "out_return_no": "T20261201104500123",
+         *       "return_mchid": "846510012345",
+         *       "amount": 100,
+         *       "description": "Tengda Toys: building blocks"
+         *     }
+         */
         'application/json': {
           out_order_no: string;
           out_return_no: string;
@@ -8960,6 +10201,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_return": {
+           *         "out_return_no": "T20261201104500123",
+           *         "out_order_no": "P20261201104500123",
+           *         "return_id": "return id",
+           *         "return_mchid": "return mchid",
+           *         "amount": 100,
+           *         "description": "Tengda Toys: building blocks",
+           *         "result": "PROCESSING",
+           *         "fail_reason": "fail reason",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
@@ -8971,6 +10228,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_return": {
+           *         "out_return_no": "T20261201104500123",
+           *         "out_order_no": "P20261201104500123",
+           *         "return_id": "return id",
+           *         "return_mchid": "return mchid",
+           *         "amount": 100,
+           *         "description": "Tengda Toys: building blocks",
+           *         "result": "PROCESSING",
+           *         "fail_reason": "fail reason",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
@@ -9120,6 +10393,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_return": {
+           *         "out_return_no": "T20261201104500123",
+           *         "out_order_no": "P20261201104500123",
+           *         "return_id": "return id",
+           *         "return_mchid": "return mchid",
+           *         "amount": 100,
+           *         "description": "Tengda Toys: building blocks",
+           *         "result": "PROCESSING",
+           *         "fail_reason": "fail reason",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
@@ -9236,6 +10525,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "type": "type",
+           *           "account": "account",
+           *           "relation_type": "relation type",
+           *           "custom_relation": "custom relation",
+           *           "name": "Tengda Toys",
+           *           "registered_at_wechat_pay": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReceiverList'];
         };
       };
@@ -9325,6 +10629,13 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "type": "MERCHANT_ID",
+         *       "account": "account",
+         *       "relation_type": "SERVICE_PROVIDER"
+         *     }
+         */
         'application/json': {
           /** @enum {string} */
           type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
@@ -9355,6 +10666,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "type",
+           *       "account": "account",
+           *       "relation_type": "relation type",
+           *       "custom_relation": "custom relation",
+           *       "name": "Tengda Toys",
+           *       "registered_at_wechat_pay": true,
+           *       "created_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReceiver'];
         };
       };
@@ -9611,6 +10933,7 @@ export interface operations {
     /** @description WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly) */
     requestBody: {
       content: {
+        /** @example {} */
         'application/json': unknown;
       };
     };
@@ -9622,6 +10945,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "SUCCESS",
+           *       "message": "the order is paid"
+           *     }
+           */
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
@@ -9707,6 +11036,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "kind": "kind",
+           *           "event_id": "event id",
+           *           "event_type": "event type",
+           *           "serial": "serial",
+           *           "verification": "verification",
+           *           "verified_by": "verified by",
+           *           "outcome": "applied",
+           *           "detail": {},
+           *           "received_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListNotificationsAnswer'];
         };
       };
@@ -9796,6 +11145,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "media_id": "media id",
+           *       "sha256": "sha256",
+           *       "size": 1
+           *     }
+           */
           'application/json': components['schemas']['CreateMediaAnswer'];
         };
       };
@@ -9905,6 +11261,37 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "sp_mchid": "1900000100",
+           *           "business_code": "business code",
+           *           "applyment_id": 1,
+           *           "state": "state",
+           *           "state_desc": "state desc",
+           *           "audit_detail": [
+           *             {
+           *               "field": "field",
+           *               "field_name": "field name",
+           *               "reject_reason": "reject reason"
+           *             }
+           *           ],
+           *           "sign_url": "https://merchant.example.com/partnerpay/events",
+           *           "sub_mchid": "1900000109",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "application": {},
+           *           "tenant": {},
+           *           "last_error": {},
+           *           "purged": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListApplymentsAnswer'];
         };
       };
@@ -9985,6 +11372,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "sp_mchid": "1900000100",
+         *       "application": {},
+         *       "tenant": {
+         *         "name": "Tengda Toys"
+         *       }
+         *     }
+         */
         'application/json': {
           sp_mchid: string;
           business_code?: string;
@@ -10025,6 +11421,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "applyment": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "business_code": "business code",
+           *         "applyment_id": 1,
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "sub_mchid": "1900000109",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "application": {},
+           *         "tenant": {},
+           *         "last_error": {},
+           *         "purged": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateApplymentAnswer'];
         };
       };
@@ -10036,6 +11460,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "applyment": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "business_code": "business code",
+           *         "applyment_id": 1,
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "sub_mchid": "1900000109",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "application": {},
+           *         "tenant": {},
+           *         "last_error": {},
+           *         "purged": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateApplymentAnswer2'];
         };
       };
@@ -10177,6 +11629,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "applyment": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "business_code": "business code",
+           *         "applyment_id": 1,
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "sub_mchid": "1900000109",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "application": {},
+           *         "tenant": {},
+           *         "last_error": {},
+           *         "purged": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetApplymentAnswer'];
         };
       };
@@ -10286,6 +11766,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           application?: {
             [key: string]: unknown;
@@ -10301,6 +11782,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "applyment": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "business_code": "business code",
+           *         "applyment_id": 1,
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "sub_mchid": "1900000109",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "application": {},
+           *         "tenant": {},
+           *         "last_error": {},
+           *         "purged": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['SubmitApplymentAnswer'];
         };
       };
@@ -10447,6 +11956,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /** @example {} */
           'application/json': components['schemas']['SettlementAccount'];
         };
       };
@@ -10556,6 +12066,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "account_type": "ACCOUNT_TYPE_BUSINESS",
+         *       "account_bank": "account bank",
+         *       "bank_address_code": "567897",
+         *       "account_number": "345678973928",
+         *       "account_name": "account name"
+         *     }
+         */
         'application/json': {
           /** @enum {string} */
           account_type: 'ACCOUNT_TYPE_BUSINESS' | 'ACCOUNT_TYPE_PRIVATE';
@@ -10587,6 +12106,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "application_no": "application no",
+           *       "verify_result": "verify result"
+           *     }
+           */
           'application/json': components['schemas']['CreateTenantSettlementAnswer'];
         };
       };
@@ -10734,6 +12259,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /** @example {} */
           'application/json': components['schemas']['SettlementApplication'];
         };
       };
@@ -10853,6 +12379,60 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "sp_mchid": "1900000100",
+           *           "bill_date": "2026-12-01",
+           *           "status": "running",
+           *           "error": "error",
+           *           "attempts": 1,
+           *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "bill": {
+           *             "rows": 1,
+           *             "hash_verified": true,
+           *             "rows_purged_at": "2026-12-01T10:00:00+08:00"
+           *           },
+           *           "summary": {
+           *             "matched": 1,
+           *             "missing_local": 1,
+           *             "missing_upstream": 1,
+           *             "amount_mismatch": 1,
+           *             "state_mismatch": 1,
+           *             "fixed": 1
+           *           },
+           *           "tenants": [
+           *             {
+           *               "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *               "sub_mchid": "1900000109",
+           *               "summary": {
+           *                 "matched": 1,
+           *                 "missing_local": 1,
+           *                 "missing_upstream": 1,
+           *                 "amount_mismatch": 1,
+           *                 "state_mismatch": 1,
+           *                 "fixed": 1
+           *               },
+           *               "totals": {
+           *                 "paid": 1,
+           *                 "refunded": 1,
+           *                 "fee": 1
+           *               },
+           *               "fundflow": {
+           *                 "fee": 1,
+           *                 "fee_ties": true
+           *               }
+           *             }
+           *           ],
+           *           "started_at": "2026-12-01T10:00:00+08:00",
+           *           "finished_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListReconciliationsAnswer'];
         };
       };
@@ -10930,6 +12510,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "sp_mchid": "1900000100",
+         *       "bill_date": "2026-12-01"
+         *     }
+         */
         'application/json': {
           sp_mchid: string;
           bill_date: string;
@@ -10945,6 +12531,57 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "reconciliation": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "bill_date": "2026-12-01",
+           *         "status": "running",
+           *         "error": "error",
+           *         "attempts": 1,
+           *         "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *         "bill": {
+           *           "rows": 1,
+           *           "hash_verified": true,
+           *           "rows_purged_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "summary": {
+           *           "matched": 1,
+           *           "missing_local": 1,
+           *           "missing_upstream": 1,
+           *           "amount_mismatch": 1,
+           *           "state_mismatch": 1,
+           *           "fixed": 1
+           *         },
+           *         "tenants": [
+           *           {
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *             "sub_mchid": "1900000109",
+           *             "summary": {
+           *               "matched": 1,
+           *               "missing_local": 1,
+           *               "missing_upstream": 1,
+           *               "amount_mismatch": 1,
+           *               "state_mismatch": 1,
+           *               "fixed": 1
+           *             },
+           *             "totals": {
+           *               "paid": 1,
+           *               "refunded": 1,
+           *               "fee": 1
+           *             },
+           *             "fundflow": {
+           *               "fee": 1,
+           *               "fee_ties": true
+           *             }
+           *           }
+           *         ],
+           *         "started_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateReconciliationAnswer'];
         };
       };
@@ -11041,6 +12678,57 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "reconciliation": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "bill_date": "2026-12-01",
+           *         "status": "running",
+           *         "error": "error",
+           *         "attempts": 1,
+           *         "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *         "bill": {
+           *           "rows": 1,
+           *           "hash_verified": true,
+           *           "rows_purged_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "summary": {
+           *           "matched": 1,
+           *           "missing_local": 1,
+           *           "missing_upstream": 1,
+           *           "amount_mismatch": 1,
+           *           "state_mismatch": 1,
+           *           "fixed": 1
+           *         },
+           *         "tenants": [
+           *           {
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *             "sub_mchid": "1900000109",
+           *             "summary": {
+           *               "matched": 1,
+           *               "missing_local": 1,
+           *               "missing_upstream": 1,
+           *               "amount_mismatch": 1,
+           *               "state_mismatch": 1,
+           *               "fixed": 1
+           *             },
+           *             "totals": {
+           *               "paid": 1,
+           *               "refunded": 1,
+           *               "fee": 1
+           *             },
+           *             "fundflow": {
+           *               "fee": 1,
+           *               "fee_ties": true
+           *             }
+           *           }
+           *         ],
+           *         "started_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateReconciliationAnswer'];
         };
       };
@@ -11142,6 +12830,33 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "reconciliation_id": "reconciliation id",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "sub_mchid": "1900000109",
+           *           "kind": "kind",
+           *           "out_trade_no": "20261201104500123456",
+           *           "out_refund_no": "R20261201104500123",
+           *           "bill": {
+           *             "amount": 100,
+           *             "state": "state"
+           *           },
+           *           "local": {
+           *             "amount": 100,
+           *             "state": "state"
+           *           },
+           *           "status": "status",
+           *           "note": "note",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListReconciliationDiscrepanciesAnswer'];
         };
       };
@@ -11342,6 +13057,60 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "reconciliation": {
+           *         "id": "id",
+           *         "bill_date": "2026-12-01",
+           *         "status": "running",
+           *         "error": "error",
+           *         "sub_mchid": "1900000109",
+           *         "summary": {
+           *           "matched": 1,
+           *           "missing_local": 1,
+           *           "missing_upstream": 1,
+           *           "amount_mismatch": 1,
+           *           "state_mismatch": 1,
+           *           "fixed": 1
+           *         },
+           *         "totals": {
+           *           "paid": 1,
+           *           "refunded": 1,
+           *           "fee": 1
+           *         },
+           *         "fundflow": {
+           *           "fee": 1,
+           *           "fee_ties": true
+           *         },
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "discrepancies": {
+           *         "data": [
+           *           {
+           *             "id": "id",
+           *             "reconciliation_id": "reconciliation id",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *             "sub_mchid": "1900000109",
+           *             "kind": "kind",
+           *             "out_trade_no": "20261201104500123456",
+           *             "out_refund_no": "R20261201104500123",
+           *             "bill": {
+           *               "amount": 100,
+           *               "state": "state"
+           *             },
+           *             "local": {
+           *               "amount": 100,
+           *               "state": "state"
+           *             },
+           *             "status": "status",
+           *             "note": "note",
+           *             "created_at": "2026-12-01T10:00:00+08:00"
+           *           }
+           *         ],
+           *         "next_cursor": "next cursor"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetReconciliationAnswer'];
         };
       };
@@ -11535,7 +13304,31 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "received_at": "2026-12-01T10:00:00+08:00",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "event_id": "event id",
+           *           "type": "type",
+           *           "signature_valid": true,
+           *           "data": {}
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['ListDemoInboxEventsAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -11579,6 +13372,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "received_at": "2026-12-01T10:00:00+08:00",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "event_id": "event id",
+           *           "type": "type",
+           *           "signature_valid": true,
+           *           "data": {}
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['ListDemoInboxEventsAnswer'];
         };
       };
@@ -11643,6 +13450,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *       "name": "Tengda Toys",
+           *       "secrets": {
+           *         "component_appsecret_set": true,
+           *         "token_set": true,
+           *         "encoding_aes_key_set": true,
+           *         "previous_encoding_aes_key_set": true
+           *       },
+           *       "events_url": "https://merchant.example.com/partnerpay/events",
+           *       "ticket": {
+           *         "received": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "received_at": "2026-12-01T10:00:00+08:00",
+           *         "age_seconds": 1,
+           *         "stale": true
+           *       },
+           *       "access_token": {
+           *         "present": true,
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "fetched_at": "2026-12-01T10:00:00+08:00",
+           *         "version": 1,
+           *         "last_error": "last error",
+           *         "last_error_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00",
+           *       "authorizations": [
+           *         {
+           *           "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *           "authorizer_appid": "authorizer appid",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "state": "authorized",
+           *           "authorized": true,
+           *           "func_info": [
+           *             1
+           *           ],
+           *           "authorized_at": "2026-12-01T10:00:00+08:00",
+           *           "unauthorized_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['GetOpenPlatformAnswer'];
         };
       };
@@ -11732,6 +13584,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Tengda Toys"
+         *     }
+         */
         'application/json': {
           name: string;
           component_appsecret?: string;
@@ -11748,6 +13605,36 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *       "name": "Tengda Toys",
+           *       "secrets": {
+           *         "component_appsecret_set": true,
+           *         "token_set": true,
+           *         "encoding_aes_key_set": true,
+           *         "previous_encoding_aes_key_set": true
+           *       },
+           *       "events_url": "https://merchant.example.com/partnerpay/events",
+           *       "ticket": {
+           *         "received": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "received_at": "2026-12-01T10:00:00+08:00",
+           *         "age_seconds": 1,
+           *         "stale": true
+           *       },
+           *       "access_token": {
+           *         "present": true,
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "fetched_at": "2026-12-01T10:00:00+08:00",
+           *         "version": 1,
+           *         "last_error": "last error",
+           *         "last_error_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutOpenPlatformAnswer'];
         };
       };
@@ -11758,6 +13645,36 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *       "name": "Tengda Toys",
+           *       "secrets": {
+           *         "component_appsecret_set": true,
+           *         "token_set": true,
+           *         "encoding_aes_key_set": true,
+           *         "previous_encoding_aes_key_set": true
+           *       },
+           *       "events_url": "https://merchant.example.com/partnerpay/events",
+           *       "ticket": {
+           *         "received": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "received_at": "2026-12-01T10:00:00+08:00",
+           *         "age_seconds": 1,
+           *         "stale": true
+           *       },
+           *       "access_token": {
+           *         "present": true,
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "fetched_at": "2026-12-01T10:00:00+08:00",
+           *         "version": 1,
+           *         "last_error": "last error",
+           *         "last_error_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutOpenPlatformAnswer'];
         };
       };
@@ -11892,7 +13809,52 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *           "name": "Tengda Toys",
+           *           "secrets": {
+           *             "component_appsecret_set": true,
+           *             "token_set": true,
+           *             "encoding_aes_key_set": true,
+           *             "previous_encoding_aes_key_set": true
+           *           },
+           *           "events_url": "https://merchant.example.com/partnerpay/events",
+           *           "ticket": {
+           *             "received": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "received_at": "2026-12-01T10:00:00+08:00",
+           *             "age_seconds": 1,
+           *             "stale": true
+           *           },
+           *           "access_token": {
+           *             "present": true,
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "fetched_at": "2026-12-01T10:00:00+08:00",
+           *             "version": 1,
+           *             "last_error": "last error",
+           *             "last_error_at": "2026-12-01T10:00:00+08:00"
+           *           },
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
           'application/json': components['schemas']['ListOpenPlatformsAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -11961,6 +13923,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+         *     }
+         */
         'application/json': {
           tenant_id: string;
         };
@@ -11974,6 +13941,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "link_id": "link id",
+           *       "url": "https://merchant.example.com/partnerpay/events",
+           *       "expires_at": "2026-12-01T10:00:00+08:00",
+           *       "authorization_url": "https://merchant.example.com/partnerpay/events",
+           *       "mobile_authorization_url": "https://merchant.example.com/partnerpay/events"
+           *     }
+           */
           'application/json': components['schemas']['CreateOpenPlatformAuthorizationAnswer'];
         };
       };
@@ -12210,6 +14186,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "authorization": {
+           *         "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *         "authorizer_appid": "authorizer appid",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "state": "authorized",
+           *         "authorized": true,
+           *         "func_info": [
+           *           1
+           *         ],
+           *         "authorized_at": "2026-12-01T10:00:00+08:00",
+           *         "unauthorized_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetOpenPlatformAuthorizedAnswer'];
           'text/html': string;
         };
@@ -12381,6 +14374,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X",
+         *       "code": "ijklmnop"
+         *     }
+         */
         'application/json': {
           client_secret: string;
           code: string;
@@ -12395,6 +14394,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "description": "Tengda Toys: building blocks",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "trade_state": "trade state"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PayCheckoutOrderAnswer'];
         };
       };
@@ -12551,6 +14572,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "description": "Tengda Toys: building blocks",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "trade_state": "trade state"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetCheckoutOrderAnswer'];
         };
       };
@@ -12641,6 +14676,7 @@ export interface operations {
     /** @description WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly) */
     requestBody: {
       content: {
+        /** @example {} */
         'application/json': unknown;
       };
     };
@@ -12652,6 +14688,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "SUCCESS",
+           *       "message": "the order is paid"
+           *     }
+           */
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
@@ -12736,6 +14778,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "complaint_id": "complaint id",
+           *           "complaint_time": "2026-12-01T10:00:00+08:00",
+           *           "complaint_detail": "complaint detail",
+           *           "complaint_state": "complaint state",
+           *           "complainted_mchid": "complainted mchid",
+           *           "complaint_order_info": [
+           *             {}
+           *           ],
+           *           "payer_phone": "payer phone",
+           *           "respond_by": "respond by",
+           *           "overdue": true,
+           *           "responded_at": "2026-12-01T10:00:00+08:00",
+           *           "sp_mchid": "1900000100",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "negotiation_history": [
+           *             {}
+           *           ],
+           *           "order": {
+           *             "id": "id",
+           *             "out_trade_no": "20261201104500123456",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "trade_state": "trade state",
+           *             "amount": {
+           *               "total": 100
+           *             }
+           *           },
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ComplaintPage'];
         };
       };
@@ -12825,6 +14903,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "media_id": "media id"
+           *     }
+           */
           'application/json': components['schemas']['ComplaintMedia'];
         };
       };
@@ -12931,6 +15014,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "complaint id",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "complaint detail",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "payer phone",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13023,6 +15139,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "response_content": "response content"
+         *     }
+         */
         'application/json': {
           response_content: string;
           response_images?: string[];
@@ -13038,6 +15159,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "complaint id",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "complaint detail",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "payer phone",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13150,6 +15304,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "action": "APPROVE"
+         *     }
+         */
         'application/json': {
           /** @enum {string} */
           action: 'APPROVE' | 'REJECT';
@@ -13169,6 +15328,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "complaint id",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "complaint detail",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "payer phone",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13289,6 +15481,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "complaint id",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "complaint detail",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "payer phone",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13419,6 +15644,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "complaint_id": "complaint id",
+           *           "complaint_time": "2026-12-01T10:00:00+08:00",
+           *           "complaint_detail": "complaint detail",
+           *           "complaint_state": "complaint state",
+           *           "complainted_mchid": "complainted mchid",
+           *           "complaint_order_info": [
+           *             {}
+           *           ],
+           *           "payer_phone": "payer phone",
+           *           "respond_by": "respond by",
+           *           "overdue": true,
+           *           "responded_at": "2026-12-01T10:00:00+08:00",
+           *           "sp_mchid": "1900000100",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "negotiation_history": [
+           *             {}
+           *           ],
+           *           "order": {
+           *             "id": "id",
+           *             "out_trade_no": "20261201104500123456",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "trade_state": "trade state",
+           *             "amount": {
+           *               "total": 100
+           *             }
+           *           },
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ComplaintPage'];
         };
       };
@@ -13505,6 +15766,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "complaint id",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "complaint detail",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "payer phone",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13601,6 +15895,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "registration": {
+           *         "mchid": "1900000109",
+           *         "url": "https://merchant.example.com/partnerpay/events"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ListServiceProviderComplaintNotificationsAnswer'];
         };
       };
@@ -13690,6 +15992,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           /**
            * Format: uri
@@ -13707,6 +16010,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "registration": {
+           *         "mchid": "1900000109",
+           *         "url": "https://merchant.example.com/partnerpay/events"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PutServiceProviderComplaintNotificationAnswer'];
         };
       };
@@ -13806,6 +16117,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           /**
            * Format: uri
@@ -13823,6 +16135,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "registration": {
+           *         "mchid": "1900000109",
+           *         "url": "https://merchant.example.com/partnerpay/events"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateServiceProviderComplaintNotificationAnswer'];
         };
       };
@@ -14023,6 +16343,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "sp_mchid": "1900000100",
+           *           "name": "Tengda Toys",
+           *           "prefix": "prefix",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "last_used_at": "2026-12-01T10:00:00+08:00",
+           *           "revoked_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['PlatformKeyList'];
         };
       };
@@ -14112,6 +16447,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           name?: string;
         };
@@ -14125,6 +16461,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "sp_mchid": "1900000100",
+           *       "name": "Tengda Toys",
+           *       "prefix": "prefix",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "last_used_at": "2026-12-01T10:00:00+08:00",
+           *       "revoked_at": "2026-12-01T10:00:00+08:00",
+           *       "platform_key": "platform key"
+           *     }
+           */
           'application/json': components['schemas']['CreatedPlatformKey'];
         };
       };
@@ -14320,6 +16668,29 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "combine_out_trade_no": "20261201104500123456",
+         *       "sub_orders": [
+         *         {
+         *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *           "out_trade_no": "20261201104500123456",
+         *           "description": "Tengda Toys: building blocks",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         },
+         *         {
+         *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *           "out_trade_no": "20261201104500123456",
+         *           "description": "Tengda Toys: building blocks",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': {
           combine_out_trade_no: string;
           /**
@@ -14369,6 +16740,56 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "combined_order": {
+           *         "id": "id",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "trade_type": "JSAPI",
+           *         "state": "NOTPAY",
+           *         "sub_orders": [
+           *           {
+           *             "id": "id",
+           *             "out_trade_no": "20261201104500123456",
+           *             "sub_mchid": "1900000109",
+           *             "appid": "wxd678efh567hg6787",
+           *             "trade_type": "JSAPI",
+           *             "description": "Tengda Toys: building blocks",
+           *             "trade_state": "NOTPAY",
+           *             "trade_state_desc": "payment succeeded",
+           *             "amount": {
+           *               "total": 100,
+           *               "currency": "CNY",
+           *               "payer_total": 100
+           *             },
+           *             "payer": {
+           *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *             },
+           *             "attach": "attach",
+           *             "prepay_id": "wx201410272009395522657a690389285100",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "success_time": "2026-12-01T10:00:00+08:00",
+           *             "refunded_total": 1,
+           *             "profit_sharing": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "combine_out_trade_no": "20261201104500123456",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CombinedOrderPaymentAnswer'];
         };
       };
@@ -14380,6 +16801,56 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "combined_order": {
+           *         "id": "id",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "trade_type": "JSAPI",
+           *         "state": "NOTPAY",
+           *         "sub_orders": [
+           *           {
+           *             "id": "id",
+           *             "out_trade_no": "20261201104500123456",
+           *             "sub_mchid": "1900000109",
+           *             "appid": "wxd678efh567hg6787",
+           *             "trade_type": "JSAPI",
+           *             "description": "Tengda Toys: building blocks",
+           *             "trade_state": "NOTPAY",
+           *             "trade_state_desc": "payment succeeded",
+           *             "amount": {
+           *               "total": 100,
+           *               "currency": "CNY",
+           *               "payer_total": 100
+           *             },
+           *             "payer": {
+           *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *             },
+           *             "attach": "attach",
+           *             "prepay_id": "wx201410272009395522657a690389285100",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "success_time": "2026-12-01T10:00:00+08:00",
+           *             "refunded_total": 1,
+           *             "profit_sharing": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "combine_out_trade_no": "20261201104500123456",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CombinedOrderPaymentAnswer'];
         };
       };
@@ -14523,6 +16994,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "combined_order": {
+           *         "id": "id",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "trade_type": "JSAPI",
+           *         "state": "NOTPAY",
+           *         "sub_orders": [
+           *           {
+           *             "id": "id",
+           *             "out_trade_no": "20261201104500123456",
+           *             "sub_mchid": "1900000109",
+           *             "appid": "wxd678efh567hg6787",
+           *             "trade_type": "JSAPI",
+           *             "description": "Tengda Toys: building blocks",
+           *             "trade_state": "NOTPAY",
+           *             "trade_state_desc": "payment succeeded",
+           *             "amount": {
+           *               "total": 100,
+           *               "currency": "CNY",
+           *               "payer_total": 100
+           *             },
+           *             "payer": {
+           *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *             },
+           *             "attach": "attach",
+           *             "prepay_id": "wx201410272009395522657a690389285100",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "success_time": "2026-12-01T10:00:00+08:00",
+           *             "refunded_total": 1,
+           *             "profit_sharing": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "combine_out_trade_no": "20261201104500123456",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CombinedOrderAnswer'];
         };
       };
@@ -14639,6 +17152,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "combined_order": {
+           *         "id": "id",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "trade_type": "JSAPI",
+           *         "state": "NOTPAY",
+           *         "sub_orders": [
+           *           {
+           *             "id": "id",
+           *             "out_trade_no": "20261201104500123456",
+           *             "sub_mchid": "1900000109",
+           *             "appid": "wxd678efh567hg6787",
+           *             "trade_type": "JSAPI",
+           *             "description": "Tengda Toys: building blocks",
+           *             "trade_state": "NOTPAY",
+           *             "trade_state_desc": "payment succeeded",
+           *             "amount": {
+           *               "total": 100,
+           *               "currency": "CNY",
+           *               "payer_total": 100
+           *             },
+           *             "payer": {
+           *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *             },
+           *             "attach": "attach",
+           *             "prepay_id": "wx201410272009395522657a690389285100",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "success_time": "2026-12-01T10:00:00+08:00",
+           *             "refunded_total": 1,
+           *             "profit_sharing": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "combine_out_trade_no": "20261201104500123456",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CombinedOrderAnswer'];
         };
       };
@@ -14765,6 +17320,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "SUCCESS",
+           *       "message": "the order is paid"
+           *     }
+           */
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
@@ -14839,6 +17400,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "login": "ops@merchant.example.com",
+           *           "role": "owner",
+           *           "state": "invited",
+           *           "totp": true,
+           *           "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *           "locked_until": "locked until",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
           'application/json': components['schemas']['PortalUserPage'];
         };
       };
@@ -14928,6 +17507,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "login": "ops@merchant.example.com",
+         *       "role": "owner"
+         *     }
+         */
         'application/json': {
           login: string;
           /** @enum {string} */
@@ -14943,6 +17528,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "id",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "invitation": {
+           *         "url": "https://merchant.example.com/partnerpay/events",
+           *         "token": "token",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PortalInvitation'];
         };
       };
@@ -15145,6 +17750,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "token": "token",
+         *       "password": "password"
+         *     }
+         */
         'application/json': {
           token: string;
           password: string;
@@ -15159,6 +17770,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "id",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PortalInvitationAccepted'];
         };
       };
@@ -15251,7 +17877,40 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "id",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "tenant": {
+           *         "id": "id",
+           *         "name": "Tengda Toys",
+           *         "sub_mchid": "1900000109",
+           *         "status": "status"
+           *       },
+           *       "csrf_token": "csrf token",
+           *       "csrf_header": "csrf header"
+           *     }
+           */
           'application/json': components['schemas']['PortalSession'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -15318,6 +17977,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "login": "ops@merchant.example.com",
+         *       "password": "password"
+         *     }
+         */
         'application/json': {
           login: string;
           password: string;
@@ -15333,6 +17998,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "id",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "tenant": {
+           *         "id": "id",
+           *         "name": "Tengda Toys",
+           *         "sub_mchid": "1900000109",
+           *         "status": "status"
+           *       },
+           *       "csrf_token": "csrf token",
+           *       "csrf_header": "csrf header"
+           *     }
+           */
           'application/json': components['schemas']['PortalSession'];
         };
       };
@@ -15418,6 +18106,16 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
       /** @description UNAUTHENTICATED */
       401: {
         headers: {
@@ -15489,7 +18187,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "secret": "secret",
+           *       "otpauth_uri": "otpauth uri"
+           *     }
+           */
           'application/json': components['schemas']['PortalTotpSecret'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -15556,6 +18270,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "code": "123456"
+         *     }
+         */
         'application/json': {
           code: string;
         };
@@ -15569,6 +18288,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "totp": true
+           *     }
+           */
           'application/json': components['schemas']['PortalTotpOn'];
         };
       };
@@ -15669,6 +18393,41 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "sub_mchid": "1900000109",
+           *           "appid": "wxd678efh567hg6787",
+           *           "trade_type": "JSAPI",
+           *           "description": "Tengda Toys: building blocks",
+           *           "trade_state": "NOTPAY",
+           *           "trade_state_desc": "payment succeeded",
+           *           "amount": {
+           *             "total": 100,
+           *             "currency": "CNY",
+           *             "payer_total": 100
+           *           },
+           *           "payer": {
+           *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *           },
+           *           "attach": "attach",
+           *           "prepay_id": "wx201410272009395522657a690389285100",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "refunded_total": 1,
+           *           "profit_sharing": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "expires_at": "2026-12-01T10:00:00+08:00",
+           *           "combine_out_trade_no": "20261201104500123456",
+           *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['OrderPage'];
         };
       };
@@ -15755,6 +18514,57 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "attach",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       },
+           *       "refunds": [
+           *         {
+           *           "id": "id",
+           *           "out_refund_no": "R20261201104500123",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "refund_id": "50000000382019052709732678859",
+           *           "status": "PROCESSING",
+           *           "amount": {
+           *             "refund": 100,
+           *             "total": 100,
+           *             "currency": "CNY"
+           *           },
+           *           "reason": "customer returned the goods",
+           *           "user_received_account": "user received account",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['OrderWithRefunds'];
         };
       };
@@ -15855,6 +18665,30 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "out_refund_no": "R20261201104500123",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "refund_id": "50000000382019052709732678859",
+           *           "status": "PROCESSING",
+           *           "amount": {
+           *             "refund": 100,
+           *             "total": 100,
+           *             "currency": "CNY"
+           *           },
+           *           "reason": "customer returned the goods",
+           *           "user_received_account": "user received account",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['RefundPage'];
         };
       };
@@ -15935,6 +18769,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_refund_no": "R20261201104500123",
+         *       "amount": {
+         *         "refund": 100
+         *       }
+         *     }
+         */
         'application/json': {
           out_trade_no?: string;
           transaction_id?: string;
@@ -15959,6 +18801,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "id",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -15969,6 +18832,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "id",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -16215,7 +19099,41 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "tenant": {
+           *         "id": "id",
+           *         "name": "Tengda Toys",
+           *         "sub_mchid": "1900000109",
+           *         "status": "status"
+           *       },
+           *       "applyment": {
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "applyment_id": 1,
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PortalOnboarding'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -16293,6 +19211,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {}
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListPortalComplaintsAnswer'];
         };
       };
@@ -16379,6 +19305,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {}
+           *     }
+           */
           'application/json': components['schemas']['GetPortalComplaintAnswer'];
         };
       };
@@ -16471,6 +19402,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "response_content": "response content"
+         *     }
+         */
         'application/json': {
           response_content: string;
           response_images?: string[];
@@ -16485,6 +19421,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {}
+           *     }
+           */
           'application/json': components['schemas']['GetPortalComplaintAnswer'];
         };
       };
@@ -16607,6 +19548,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "type": "order.paid",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "data": {},
+           *           "delivery": {
+           *             "status": "pending",
+           *             "attempts": 1,
+           *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_http_status": 1,
+           *             "last_error": "last error",
+           *             "delivered_at": "2026-12-01T10:00:00+08:00"
+           *           }
+           *         }
+           *       ],
+           *       "next_cursor": "next cursor"
+           *     }
+           */
           'application/json': components['schemas']['ListPortalEventsAnswer'];
         };
       };
@@ -16693,6 +19656,36 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "event": {
+           *         "id": "id",
+           *         "type": "order.paid",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "data": {},
+           *         "delivery": {
+           *           "status": "pending",
+           *           "attempts": 1,
+           *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_http_status": 1,
+           *           "last_error": "last error",
+           *           "delivered_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "delivery_attempts": [
+           *           {
+           *             "attempt": 1,
+           *             "at": "at",
+           *             "url": "https://merchant.example.com/partnerpay/events",
+           *             "http_status": 1,
+           *             "duration_ms": 1,
+           *             "response_snippet": "response snippet",
+           *             "error": "error"
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetPortalEventAnswer'];
         };
       };
@@ -16790,6 +19783,16 @@ export interface operations {
           'text/plain': string;
         };
       };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
       /** @description UNAUTHENTICATED */
       401: {
         headers: {
@@ -16863,6 +19866,37 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sp_mchid": "1900000100",
+           *       "mode": "public_key",
+           *       "public_key": {
+           *         "public_key_id": "public key id",
+           *         "last_used_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "certificates": [
+           *         {}
+           *       ],
+           *       "recent_notifications": [
+           *         {}
+           *       ],
+           *       "recent_checks": [
+           *         {}
+           *       ],
+           *       "failures": {
+           *         "window": "window",
+           *         "by_reason": {},
+           *         "last_hour": 1
+           *       },
+           *       "warnings": [
+           *         {
+           *           "code": "123456",
+           *           "message": "the order is paid",
+           *           "serial_no": "serial no"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['ListServiceProviderKeysAnswer'];
         };
       };
@@ -16957,7 +19991,43 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "summary": "summary",
+           *       "rules": [
+           *         {
+           *           "rule": "rule",
+           *           "title": "title",
+           *           "why": "why",
+           *           "enforced_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "matrix": {
+           *         "dev_modes": {},
+           *         "payment_modes": {},
+           *         "cells": [
+           *           {
+           *             "dev_mode": "dev mode",
+           *             "payment_mode": "payment mode",
+           *             "verdict": "verdict",
+           *             "why": "why"
+           *           }
+           *         ],
+           *         "note": "note"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplianceCatalogue'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -17033,6 +20103,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *       "compliant": true,
+           *       "rules": [
+           *         {
+           *           "rule": "rule",
+           *           "holds": true,
+           *           "explanation": "explanation"
+           *         }
+           *       ],
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "orders_split": 1,
+           *         "split_total": 1,
+           *         "paid_total": 1,
+           *         "highest_share": 1
+           *       },
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "open_platform": {
+           *             "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *             "state": "state",
+           *             "authorized_at": "2026-12-01T10:00:00+08:00",
+           *             "unauthorized_at": "2026-12-01T10:00:00+08:00"
+           *           }
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['GetTenantComplianceAnswer'];
         };
       };
@@ -17129,6 +20232,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "since": "since",
+           *       "tenants": [
+           *         {
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "name": "Tengda Toys",
+           *           "sub_mchid": "1900000109",
+           *           "status": "status",
+           *           "orders": 1,
+           *           "paid": 1,
+           *           "paid_amount": 1,
+           *           "success_rate": 1,
+           *           "notifications_refused": 1,
+           *           "deliveries_failed": 1
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['GetDashboardAnswer'];
         };
       };
@@ -17213,7 +20335,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /** @example {} */
           'application/json': components['schemas']['OpenApiDocument'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -17251,6 +20384,43 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "order.paid",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "sub_mchid": "1900000109",
+         *           "appid": "wxd678efh567hg6787",
+         *           "trade_type": "JSAPI",
+         *           "description": "Tengda Toys: building blocks",
+         *           "trade_state": "NOTPAY",
+         *           "trade_state_desc": "payment succeeded",
+         *           "amount": {
+         *             "total": 100,
+         *             "currency": "CNY",
+         *             "payer_total": 100
+         *           },
+         *           "payer": {
+         *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+         *           },
+         *           "attach": "attach",
+         *           "prepay_id": "wx201410272009395522657a690389285100",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "refunded_total": 1,
+         *           "profit_sharing": true,
+         *           "created_at": "2026-12-01T10:00:00+08:00",
+         *           "expires_at": "2026-12-01T10:00:00+08:00",
+         *           "combine_out_trade_no": "20261201104500123456",
+         *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['OrderPaidEvent'];
       };
     };
@@ -17283,6 +20453,43 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "order.closed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "sub_mchid": "1900000109",
+         *           "appid": "wxd678efh567hg6787",
+         *           "trade_type": "JSAPI",
+         *           "description": "Tengda Toys: building blocks",
+         *           "trade_state": "NOTPAY",
+         *           "trade_state_desc": "payment succeeded",
+         *           "amount": {
+         *             "total": 100,
+         *             "currency": "CNY",
+         *             "payer_total": 100
+         *           },
+         *           "payer": {
+         *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+         *           },
+         *           "attach": "attach",
+         *           "prepay_id": "wx201410272009395522657a690389285100",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "refunded_total": 1,
+         *           "profit_sharing": true,
+         *           "created_at": "2026-12-01T10:00:00+08:00",
+         *           "expires_at": "2026-12-01T10:00:00+08:00",
+         *           "combine_out_trade_no": "20261201104500123456",
+         *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['OrderClosedEvent'];
       };
     };
@@ -17315,6 +20522,43 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "order.payment_failed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "sub_mchid": "1900000109",
+         *           "appid": "wxd678efh567hg6787",
+         *           "trade_type": "JSAPI",
+         *           "description": "Tengda Toys: building blocks",
+         *           "trade_state": "NOTPAY",
+         *           "trade_state_desc": "payment succeeded",
+         *           "amount": {
+         *             "total": 100,
+         *             "currency": "CNY",
+         *             "payer_total": 100
+         *           },
+         *           "payer": {
+         *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+         *           },
+         *           "attach": "attach",
+         *           "prepay_id": "wx201410272009395522657a690389285100",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "refunded_total": 1,
+         *           "profit_sharing": true,
+         *           "created_at": "2026-12-01T10:00:00+08:00",
+         *           "expires_at": "2026-12-01T10:00:00+08:00",
+         *           "combine_out_trade_no": "20261201104500123456",
+         *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['OrderPaymentFailedEvent'];
       };
     };
@@ -17347,6 +20591,43 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "order.reversed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "sub_mchid": "1900000109",
+         *           "appid": "wxd678efh567hg6787",
+         *           "trade_type": "JSAPI",
+         *           "description": "Tengda Toys: building blocks",
+         *           "trade_state": "NOTPAY",
+         *           "trade_state_desc": "payment succeeded",
+         *           "amount": {
+         *             "total": 100,
+         *             "currency": "CNY",
+         *             "payer_total": 100
+         *           },
+         *           "payer": {
+         *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+         *           },
+         *           "attach": "attach",
+         *           "prepay_id": "wx201410272009395522657a690389285100",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "refunded_total": 1,
+         *           "profit_sharing": true,
+         *           "created_at": "2026-12-01T10:00:00+08:00",
+         *           "expires_at": "2026-12-01T10:00:00+08:00",
+         *           "combine_out_trade_no": "20261201104500123456",
+         *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['OrderReversedEvent'];
       };
     };
@@ -17379,6 +20660,32 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "refund.succeeded",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "refund": {
+         *           "id": "id",
+         *           "out_refund_no": "R20261201104500123",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "refund_id": "50000000382019052709732678859",
+         *           "status": "PROCESSING",
+         *           "amount": {
+         *             "refund": 100,
+         *             "total": 100,
+         *             "currency": "CNY"
+         *           },
+         *           "reason": "customer returned the goods",
+         *           "user_received_account": "user received account",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "created_at": "2026-12-01T10:00:00+08:00"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['RefundSucceededEvent'];
       };
     };
@@ -17411,6 +20718,32 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "refund.closed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "refund": {
+         *           "id": "id",
+         *           "out_refund_no": "R20261201104500123",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "refund_id": "50000000382019052709732678859",
+         *           "status": "PROCESSING",
+         *           "amount": {
+         *             "refund": 100,
+         *             "total": 100,
+         *             "currency": "CNY"
+         *           },
+         *           "reason": "customer returned the goods",
+         *           "user_received_account": "user received account",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "created_at": "2026-12-01T10:00:00+08:00"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['RefundClosedEvent'];
       };
     };
@@ -17443,6 +20776,32 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "refund.abnormal",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "refund": {
+         *           "id": "id",
+         *           "out_refund_no": "R20261201104500123",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "refund_id": "50000000382019052709732678859",
+         *           "status": "PROCESSING",
+         *           "amount": {
+         *             "refund": 100,
+         *             "total": 100,
+         *             "currency": "CNY"
+         *           },
+         *           "reason": "customer returned the goods",
+         *           "user_received_account": "user received account",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "created_at": "2026-12-01T10:00:00+08:00"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['RefundAbnormalEvent'];
       };
     };
@@ -17475,6 +20834,38 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "profit_sharing.finished",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "out_order_no": "P20261201104500123",
+         *         "out_trade_no": "20261201104500123456",
+         *         "order_id": "order id",
+         *         "transaction_id": "4200001234202612011234567890",
+         *         "type": "split",
+         *         "state": "PROCESSING",
+         *         "amount": 100,
+         *         "unfreeze_unsplit": true,
+         *         "receivers": [
+         *           {
+         *             "type": "type",
+         *             "account": "account",
+         *             "amount": 100,
+         *             "description": "Tengda Toys: building blocks",
+         *             "result": "PENDING",
+         *             "fail_reason": "fail reason",
+         *             "detail_id": "detail id",
+         *             "finish_time": "2026-12-01T10:00:00+08:00",
+         *             "unfreeze": true
+         *           }
+         *         ],
+         *         "created_at": "2026-12-01T10:00:00+08:00",
+         *         "finished_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ProfitSharingFinishedEvent'];
       };
     };
@@ -17507,6 +20898,25 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "profit_sharing.returned",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "out_return_no": "T20261201104500123",
+         *         "out_order_no": "P20261201104500123",
+         *         "return_id": "return id",
+         *         "return_mchid": "return mchid",
+         *         "amount": 100,
+         *         "description": "Tengda Toys: building blocks",
+         *         "result": "PROCESSING",
+         *         "fail_reason": "fail reason",
+         *         "created_at": "2026-12-01T10:00:00+08:00",
+         *         "finished_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ProfitSharingReturnedEvent'];
       };
     };
@@ -17539,6 +20949,40 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "reconciliation.completed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "reconciliation": {
+         *           "id": "id",
+         *           "bill_date": "2026-12-01",
+         *           "status": "running",
+         *           "error": "error",
+         *           "sub_mchid": "1900000109",
+         *           "summary": {
+         *             "matched": 1,
+         *             "missing_local": 1,
+         *             "missing_upstream": 1,
+         *             "amount_mismatch": 1,
+         *             "state_mismatch": 1,
+         *             "fixed": 1
+         *           },
+         *           "totals": {
+         *             "paid": 1,
+         *             "refunded": 1,
+         *             "fee": 1
+         *           },
+         *           "fundflow": {
+         *             "fee": 1,
+         *             "fee_ties": true
+         *           },
+         *           "finished_at": "2026-12-01T10:00:00+08:00"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ReconciliationCompletedEvent'];
       };
     };
@@ -17571,6 +21015,24 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "app.authorization_changed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "appid": "wxd678efh567hg6787",
+         *         "dev_mode": "third_party",
+         *         "component_appid": "wx3e4f5a6b7c8d9e0f",
+         *         "authorized": true,
+         *         "change": "authorized",
+         *         "func_info": [
+         *           1
+         *         ],
+         *         "changed_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['AppAuthorizationChangedEvent'];
       };
     };
@@ -17603,6 +21065,42 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "complaint.created",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "complaint_id": "complaint id",
+         *         "complaint_time": "2026-12-01T10:00:00+08:00",
+         *         "complaint_detail": "complaint detail",
+         *         "complaint_state": "complaint state",
+         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_order_info": [
+         *           {}
+         *         ],
+         *         "payer_phone": "payer phone",
+         *         "respond_by": "respond by",
+         *         "overdue": true,
+         *         "responded_at": "2026-12-01T10:00:00+08:00",
+         *         "sp_mchid": "1900000100",
+         *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *         "negotiation_history": [
+         *           {}
+         *         ],
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "trade_state": "trade state",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         },
+         *         "updated_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ComplaintCreatedEvent'];
       };
     };
@@ -17635,6 +21133,42 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "complaint.updated",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "complaint_id": "complaint id",
+         *         "complaint_time": "2026-12-01T10:00:00+08:00",
+         *         "complaint_detail": "complaint detail",
+         *         "complaint_state": "complaint state",
+         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_order_info": [
+         *           {}
+         *         ],
+         *         "payer_phone": "payer phone",
+         *         "respond_by": "respond by",
+         *         "overdue": true,
+         *         "responded_at": "2026-12-01T10:00:00+08:00",
+         *         "sp_mchid": "1900000100",
+         *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *         "negotiation_history": [
+         *           {}
+         *         ],
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "trade_state": "trade state",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         },
+         *         "updated_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ComplaintUpdatedEvent'];
       };
     };
@@ -17667,6 +21201,42 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "id",
+         *       "type": "complaint.overdue",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "complaint_id": "complaint id",
+         *         "complaint_time": "2026-12-01T10:00:00+08:00",
+         *         "complaint_detail": "complaint detail",
+         *         "complaint_state": "complaint state",
+         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_order_info": [
+         *           {}
+         *         ],
+         *         "payer_phone": "payer phone",
+         *         "respond_by": "respond by",
+         *         "overdue": true,
+         *         "responded_at": "2026-12-01T10:00:00+08:00",
+         *         "sp_mchid": "1900000100",
+         *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *         "negotiation_history": [
+         *           {}
+         *         ],
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "trade_state": "trade state",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         },
+         *         "updated_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ComplaintOverdueEvent'];
       };
     };
