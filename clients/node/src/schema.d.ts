@@ -17329,14 +17329,22 @@ export interface operations {
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
-      /** @description refused by a cross-check: {"code":"FAIL"} */
+      /** @description refused by a cross-check: {"code":"FAIL"} (or PARAM_ERROR for a path or query the input guard refuses) */
       400: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+          'application/json':
+            | components['schemas']['WechatpayNotificationAnswer']
+            | {
+                /** @constant */
+                code: 'PARAM_ERROR';
+                message: string;
+                detail?: unknown;
+                request_id: string;
+              };
         };
       };
       /** @description signature refused */
