@@ -6727,6 +6727,16 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -7440,6 +7450,16 @@ export interface operations {
           'application/json': components['schemas']['NotFoundError'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -8013,6 +8033,16 @@ export interface operations {
             components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'] | components['schemas']['OrderClosedError'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
       /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED, APPID_MCHID_NOT_MATCH */
       422: {
         headers: {
@@ -8184,6 +8214,16 @@ export interface operations {
           'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -8340,6 +8380,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderNotReversibleError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -9246,6 +9296,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -11184,6 +11244,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -14942,6 +15012,16 @@ export interface operations {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -15566,6 +15646,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['IdempotencyConflictError'] | components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -17248,6 +17338,16 @@ export interface operations {
           'application/json': components['schemas']['OrderPaidError'];
         };
       };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
+        };
+      };
       /** @description FREQUENCY_LIMITED */
       429: {
         headers: {
@@ -18233,6 +18333,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */

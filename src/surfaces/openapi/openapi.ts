@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiRouter, type RouteSpec, type WebhookSpec } from '../../platform/http/route';
+import { RAW_BODY_PREFIXES } from '../../platform/http/json-only';
 import { ERROR_CODES, errorStatus, type ErrorCode } from '../../platform/errors/errors';
 import { SchemaCollector } from './json-schema';
 import { operationIdOf } from './operation-id';
@@ -31,7 +32,9 @@ export function errorCodesOf(spec: RouteSpec): ErrorCode[] {
   // PARAM_ERROR on every operation: the input guard (src/platform/http/input-guard.ts) refuses a control
   // character, a lone surrogate or a malformed percent-escape in any path or query before any route runs.
   const codes = new Set<ErrorCode>(['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'PARAM_ERROR']);
-  if (spec.body) codes.add('UNSUPPORTED_MEDIA_TYPE');
+  // Any write with a body that is not JSON is 415 (src/platform/http/json-only.ts), except on raw-body paths.
+  if (['post', 'put', 'patch'].includes(spec.method) && !RAW_BODY_PREFIXES.some((p) => spec.path.startsWith(p)))
+    codes.add('UNSUPPORTED_MEDIA_TYPE');
   if (spec.params) codes.add('NOT_FOUND');
   if (spec.headers?.['Idempotency-Key']) codes.add('IDEMPOTENCY_CONFLICT');
   if (['operator', 'tenant', 'platform', 'portal', 'client', 'wechatpay', 'wechat'].includes(spec.auth)) codes.add('UNAUTHENTICATED');

@@ -4,6 +4,7 @@ import request from 'supertest';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { startTestApp, type TestApp } from '../../support/app';
+import { admin } from '../../support/tenancy';
 
 type Json = Record<string, unknown>;
 
@@ -74,4 +75,16 @@ test('When GET /healthz carries a control character in its query, then 400 PARAM
   const res = await request(t.http).get('/healthz').query({ probe: 'a\u0001b' });
   assert.equal(res.status, 400);
   assert.equal(res.body.code, 'PARAM_ERROR');
+});
+
+test('When a bodiless write (POST /admin/v1/events/{id}/redeliver) is sent a form body, then 415 UNSUPPORTED_MEDIA_TYPE, as the document declares', async () => {
+  const res = await request(t.http)
+    .post('/admin/v1/events/evt_none/redeliver')
+    .set(...admin(t))
+    .type('form')
+    .send('a=b');
+  assert.equal(res.status, 415);
+  assert.equal(res.body.code, 'UNSUPPORTED_MEDIA_TYPE');
+  const declared = (doc.paths as Record<string, Record<string, Json>>)['/admin/v1/events/{id}/redeliver']!.post!.responses as Json;
+  assert.ok('415' in declared, 'redeliverEvent declares 415');
 });
