@@ -4513,7 +4513,7 @@ export interface operations {
            *           "at": "at"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['GetAuditLogAnswer'];
@@ -4602,7 +4602,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "opr_3q2-7wEVRyK0bM4sXyHc1A",
            *       "name": "Tengda Toys",
            *       "role": "admin"
            *     }
@@ -4698,13 +4698,13 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "opr_3q2-7wEVRyK0bM4sXyHc1A",
            *           "name": "Tengda Toys",
            *           "role": "admin",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListOperatorsAnswer'];
@@ -4807,7 +4807,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "opr_3q2-7wEVRyK0bM4sXyHc1A",
            *       "name": "Tengda Toys",
            *       "role": "admin",
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -5009,10 +5009,10 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sp_appid": "wx8888888888888888",
            *       "name": "Tengda Toys",
-           *       "merchant_serial_no": "merchant serial no",
+           *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
            *       "verification": {
            *         "mode": "public_key",
-           *         "wechatpay_public_key_id": "wechatpay public key id"
+           *         "wechatpay_public_key_id": "PUB_KEY_ID_0114232134912410000000000000"
            *       },
            *       "sp_app_secret_set": true,
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -5112,7 +5112,7 @@ export interface operations {
          * @example {
          *       "name": "Tengda Toys",
          *       "sp_appid": "wx8888888888888888",
-         *       "merchant_serial_no": "34567897",
+         *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
          *       "merchant_private_key": "merchant private key",
          *       "apiv3_key": "apiv3 key"
          *     }
@@ -5142,10 +5142,10 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sp_appid": "wx8888888888888888",
            *       "name": "Tengda Toys",
-           *       "merchant_serial_no": "merchant serial no",
+           *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
            *       "verification": {
            *         "mode": "public_key",
-           *         "wechatpay_public_key_id": "wechatpay public key id"
+           *         "wechatpay_public_key_id": "PUB_KEY_ID_0114232134912410000000000000"
            *       },
            *       "sp_app_secret_set": true,
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -5167,10 +5167,10 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sp_appid": "wx8888888888888888",
            *       "name": "Tengda Toys",
-           *       "merchant_serial_no": "merchant serial no",
+           *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
            *       "verification": {
            *         "mode": "public_key",
-           *         "wechatpay_public_key_id": "wechatpay public key id"
+           *         "wechatpay_public_key_id": "PUB_KEY_ID_0114232134912410000000000000"
            *       },
            *       "sp_app_secret_set": true,
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -5321,17 +5321,17 @@ export interface operations {
            *           "sp_mchid": "1900000100",
            *           "sp_appid": "wx8888888888888888",
            *           "name": "Tengda Toys",
-           *           "merchant_serial_no": "merchant serial no",
+           *           "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
            *           "verification": {
            *             "mode": "public_key",
-           *             "wechatpay_public_key_id": "wechatpay public key id"
+           *             "wechatpay_public_key_id": "PUB_KEY_ID_0114232134912410000000000000"
            *           },
            *           "sp_app_secret_set": true,
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "updated_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListServiceProvidersAnswer'];
@@ -5428,7 +5428,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *           "sp_mchid": "1900000100",
            *           "sub_mchid": "1900000109",
            *           "name": "Tengda Toys",
@@ -5456,7 +5456,7 @@ export interface operations {
            *             "receivers": [
            *               {
            *                 "type": "type",
-           *                 "account": "account"
+           *                 "account": "1900000109"
            *               }
            *             ]
            *           },
@@ -5464,7 +5464,7 @@ export interface operations {
            *           "updated_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListTenantsAnswer'];
@@ -5595,7 +5595,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
@@ -5623,13 +5623,13 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account"
+           *             "account": "1900000109"
            *           }
            *         ]
            *       },
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "updated_at": "2026-12-01T10:00:00+08:00",
-           *       "secret_key": "secret key",
+           *       "secret_key": "sk_live_3q2-7wEVRyK0bM4sXyHc1A",
            *       "secret_key_id": "secret key id",
            *       "webhook_secret": "webhook secret"
            *     }
@@ -5752,7 +5752,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
@@ -5780,7 +5780,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account"
+           *             "account": "1900000109"
            *           }
            *         ]
            *       },
@@ -5908,7 +5908,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
@@ -5936,7 +5936,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account"
+           *             "account": "1900000109"
            *           }
            *         ]
            *       },
@@ -6090,7 +6090,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
@@ -6118,7 +6118,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account"
+           *             "account": "1900000109"
            *           }
            *         ]
            *       },
@@ -6255,7 +6255,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
@@ -6283,7 +6283,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account"
+           *             "account": "1900000109"
            *           }
            *         ]
            *       },
@@ -6401,7 +6401,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
@@ -6429,7 +6429,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account"
+           *             "account": "1900000109"
            *           }
            *         ]
            *       },
@@ -6567,7 +6567,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
            *           "prefix": "prefix",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "last_used_at": "2026-12-01T10:00:00+08:00",
@@ -6675,12 +6675,12 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
            *       "prefix": "prefix",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "last_used_at": "2026-12-01T10:00:00+08:00",
            *       "revoked_at": "2026-12-01T10:00:00+08:00",
-           *       "secret_key": "secret key"
+           *       "secret_key": "sk_live_3q2-7wEVRyK0bM4sXyHc1A"
            *     }
            */
           'application/json': components['schemas']['CreateTenantSecretKeyAnswer'];
@@ -7026,7 +7026,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *           "type": "order.paid",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "data": {},
@@ -7041,7 +7041,7 @@ export interface operations {
            *           }
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListEventsAnswer'];
@@ -7154,7 +7154,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *           "type": "order.paid",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "data": {},
@@ -7170,7 +7170,7 @@ export interface operations {
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListAdminEventsAnswer'];
@@ -7389,7 +7389,7 @@ export interface operations {
           /**
            * @example {
            *       "event": {
-           *         "id": "id",
+           *         "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *         "type": "order.paid",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "data": {},
@@ -7557,7 +7557,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -7573,7 +7573,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -7608,7 +7608,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -7624,7 +7624,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -7793,7 +7793,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -7809,7 +7809,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -7941,7 +7941,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -7957,7 +7957,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -8131,7 +8131,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -8147,7 +8147,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -8299,7 +8299,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -8315,7 +8315,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -8476,7 +8476,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "sub_mchid": "1900000109",
            *           "appid": "wxd678efh567hg6787",
@@ -8492,7 +8492,7 @@ export interface operations {
            *           "payer": {
            *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *           },
-           *           "attach": "attach",
+           *           "attach": "order 1024, table 7",
            *           "prepay_id": "wx201410272009395522657a690389285100",
            *           "transaction_id": "4200001234202612011234567890",
            *           "success_time": "2026-12-01T10:00:00+08:00",
@@ -8505,7 +8505,7 @@ export interface operations {
            *           "sp_mchid": "1900000100"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListOrdersAnswer'];
@@ -8597,7 +8597,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -8613,7 +8613,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -8753,7 +8753,7 @@ export interface operations {
           /**
            * @example {
            *       "refund": {
-           *         "id": "id",
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_refund_no": "R20261201104500123",
            *         "out_trade_no": "20261201104500123456",
            *         "transaction_id": "4200001234202612011234567890",
@@ -8785,7 +8785,7 @@ export interface operations {
           /**
            * @example {
            *       "refund": {
-           *         "id": "id",
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_refund_no": "R20261201104500123",
            *         "out_trade_no": "20261201104500123456",
            *         "transaction_id": "4200001234202612011234567890",
@@ -8960,7 +8960,7 @@ export interface operations {
           /**
            * @example {
            *       "refund": {
-           *         "id": "id",
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_refund_no": "R20261201104500123",
            *         "out_trade_no": "20261201104500123456",
            *         "transaction_id": "4200001234202612011234567890",
@@ -9103,7 +9103,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_refund_no": "R20261201104500123",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
@@ -9122,7 +9122,7 @@ export interface operations {
            *           "sub_mchid": "1900000109"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListRefundsAnswer'];
@@ -9214,7 +9214,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -9230,7 +9230,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -9406,7 +9406,7 @@ export interface operations {
           /**
            * @example {
            *       "refund": {
-           *         "id": "id",
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_refund_no": "R20261201104500123",
            *         "out_trade_no": "20261201104500123456",
            *         "transaction_id": "4200001234202612011234567890",
@@ -9439,7 +9439,7 @@ export interface operations {
           /**
            * @example {
            *       "refund": {
-           *         "id": "id",
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_refund_no": "R20261201104500123",
            *         "out_trade_no": "20261201104500123456",
            *         "transaction_id": "4200001234202612011234567890",
@@ -9609,7 +9609,7 @@ export interface operations {
          *       "receivers": [
          *         {
          *           "type": "MERCHANT_ID",
-         *           "account": "account",
+         *           "account": "1900000109",
          *           "amount": 100,
          *           "description": "Tengda Toys: building blocks"
          *         }
@@ -9654,7 +9654,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account",
+           *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
@@ -9694,7 +9694,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account",
+           *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
@@ -9873,7 +9873,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account",
+           *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
@@ -10035,7 +10035,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account",
+           *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
@@ -10075,7 +10075,7 @@ export interface operations {
            *         "receivers": [
            *           {
            *             "type": "type",
-           *             "account": "account",
+           *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
@@ -10590,7 +10590,7 @@ export interface operations {
            *       "data": [
            *         {
            *           "type": "type",
-           *           "account": "account",
+           *           "account": "1900000109",
            *           "relation_type": "relation type",
            *           "custom_relation": "custom relation",
            *           "name": "Tengda Toys",
@@ -10692,7 +10692,7 @@ export interface operations {
         /**
          * @example {
          *       "type": "MERCHANT_ID",
-         *       "account": "account",
+         *       "account": "1900000109",
          *       "relation_type": "SERVICE_PROVIDER"
          *     }
          */
@@ -10729,7 +10729,7 @@ export interface operations {
           /**
            * @example {
            *       "type": "type",
-           *       "account": "account",
+           *       "account": "1900000109",
            *       "relation_type": "relation type",
            *       "custom_relation": "custom relation",
            *       "name": "Tengda Toys",
@@ -11100,11 +11100,11 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "ntf_3q2-7wEVRyK0bM4sXyHc1A",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "kind": "kind",
            *           "event_id": "event id",
-           *           "event_type": "event type",
+           *           "event_type": "order.paid",
            *           "serial": "serial",
            *           "verification": "verification",
            *           "verified_by": "verified by",
@@ -11113,7 +11113,7 @@ export interface operations {
            *           "received_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListNotificationsAnswer'];
@@ -11359,7 +11359,7 @@ export interface operations {
            *           "updated_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListApplymentsAnswer'];
@@ -12453,7 +12453,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *           "sp_mchid": "1900000100",
            *           "bill_date": "2026-12-01",
            *           "status": "running",
@@ -12500,7 +12500,7 @@ export interface operations {
            *           "finished_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListReconciliationsAnswer'];
@@ -12604,7 +12604,7 @@ export interface operations {
           /**
            * @example {
            *       "reconciliation": {
-           *         "id": "id",
+           *         "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
@@ -12751,7 +12751,7 @@ export interface operations {
           /**
            * @example {
            *       "reconciliation": {
-           *         "id": "id",
+           *         "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
@@ -12904,7 +12904,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "dis_3q2-7wEVRyK0bM4sXyHc1A",
            *           "reconciliation_id": "reconciliation id",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "sub_mchid": "1900000109",
@@ -12924,7 +12924,7 @@ export interface operations {
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListReconciliationDiscrepanciesAnswer'];
@@ -13130,7 +13130,7 @@ export interface operations {
           /**
            * @example {
            *       "reconciliation": {
-           *         "id": "id",
+           *         "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
            *         "error": "error",
@@ -13157,7 +13157,7 @@ export interface operations {
            *       "discrepancies": {
            *         "data": [
            *           {
-           *             "id": "id",
+           *             "id": "dis_3q2-7wEVRyK0bM4sXyHc1A",
            *             "reconciliation_id": "reconciliation id",
            *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *             "sub_mchid": "1900000109",
@@ -13177,7 +13177,7 @@ export interface operations {
            *             "created_at": "2026-12-01T10:00:00+08:00"
            *           }
            *         ],
-           *         "next_cursor": "next cursor"
+           *         "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *       }
            *     }
            */
@@ -14852,15 +14852,15 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "complaint_id": "complaint id",
+           *           "complaint_id": "200201820200101080076610000",
            *           "complaint_time": "2026-12-01T10:00:00+08:00",
-           *           "complaint_detail": "complaint detail",
+           *           "complaint_detail": "paid twice for one order",
            *           "complaint_state": "complaint state",
            *           "complainted_mchid": "complainted mchid",
            *           "complaint_order_info": [
            *             {}
            *           ],
-           *           "payer_phone": "payer phone",
+           *           "payer_phone": "138****8000",
            *           "respond_by": "respond by",
            *           "overdue": true,
            *           "responded_at": "2026-12-01T10:00:00+08:00",
@@ -14881,7 +14881,7 @@ export interface operations {
            *           "updated_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ComplaintPage'];
@@ -15097,15 +15097,15 @@ export interface operations {
           /**
            * @example {
            *       "complaint": {
-           *         "complaint_id": "complaint id",
+           *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
-           *         "complaint_detail": "complaint detail",
+           *         "complaint_detail": "paid twice for one order",
            *         "complaint_state": "complaint state",
            *         "complainted_mchid": "complainted mchid",
            *         "complaint_order_info": [
            *           {}
            *         ],
-           *         "payer_phone": "payer phone",
+           *         "payer_phone": "138****8000",
            *         "respond_by": "respond by",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
@@ -15242,15 +15242,15 @@ export interface operations {
           /**
            * @example {
            *       "complaint": {
-           *         "complaint_id": "complaint id",
+           *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
-           *         "complaint_detail": "complaint detail",
+           *         "complaint_detail": "paid twice for one order",
            *         "complaint_state": "complaint state",
            *         "complainted_mchid": "complainted mchid",
            *         "complaint_order_info": [
            *           {}
            *         ],
-           *         "payer_phone": "payer phone",
+           *         "payer_phone": "138****8000",
            *         "respond_by": "respond by",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
@@ -15411,15 +15411,15 @@ export interface operations {
           /**
            * @example {
            *       "complaint": {
-           *         "complaint_id": "complaint id",
+           *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
-           *         "complaint_detail": "complaint detail",
+           *         "complaint_detail": "paid twice for one order",
            *         "complaint_state": "complaint state",
            *         "complainted_mchid": "complainted mchid",
            *         "complaint_order_info": [
            *           {}
            *         ],
-           *         "payer_phone": "payer phone",
+           *         "payer_phone": "138****8000",
            *         "respond_by": "respond by",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
@@ -15564,15 +15564,15 @@ export interface operations {
           /**
            * @example {
            *       "complaint": {
-           *         "complaint_id": "complaint id",
+           *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
-           *         "complaint_detail": "complaint detail",
+           *         "complaint_detail": "paid twice for one order",
            *         "complaint_state": "complaint state",
            *         "complainted_mchid": "complainted mchid",
            *         "complaint_order_info": [
            *           {}
            *         ],
-           *         "payer_phone": "payer phone",
+           *         "payer_phone": "138****8000",
            *         "respond_by": "respond by",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
@@ -15738,15 +15738,15 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "complaint_id": "complaint id",
+           *           "complaint_id": "200201820200101080076610000",
            *           "complaint_time": "2026-12-01T10:00:00+08:00",
-           *           "complaint_detail": "complaint detail",
+           *           "complaint_detail": "paid twice for one order",
            *           "complaint_state": "complaint state",
            *           "complainted_mchid": "complainted mchid",
            *           "complaint_order_info": [
            *             {}
            *           ],
-           *           "payer_phone": "payer phone",
+           *           "payer_phone": "138****8000",
            *           "respond_by": "respond by",
            *           "overdue": true,
            *           "responded_at": "2026-12-01T10:00:00+08:00",
@@ -15767,7 +15767,7 @@ export interface operations {
            *           "updated_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ComplaintPage'];
@@ -15859,15 +15859,15 @@ export interface operations {
           /**
            * @example {
            *       "complaint": {
-           *         "complaint_id": "complaint id",
+           *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
-           *         "complaint_detail": "complaint detail",
+           *         "complaint_detail": "paid twice for one order",
            *         "complaint_state": "complaint state",
            *         "complainted_mchid": "complainted mchid",
            *         "complaint_order_info": [
            *           {}
            *         ],
-           *         "payer_phone": "payer phone",
+           *         "payer_phone": "138****8000",
            *         "respond_by": "respond by",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
@@ -16437,7 +16437,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "pkey_3q2-7wEVRyK0bM4sXyHc1A",
            *           "sp_mchid": "1900000100",
            *           "name": "Tengda Toys",
            *           "prefix": "prefix",
@@ -16553,7 +16553,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
+           *       "id": "pkey_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "name": "Tengda Toys",
            *       "prefix": "prefix",
@@ -16833,13 +16833,13 @@ export interface operations {
           /**
            * @example {
            *       "combined_order": {
-           *         "id": "id",
+           *         "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
            *         "combine_out_trade_no": "20261201104500123456",
            *         "trade_type": "JSAPI",
            *         "state": "NOTPAY",
            *         "sub_orders": [
            *           {
-           *             "id": "id",
+           *             "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
            *             "out_trade_no": "20261201104500123456",
            *             "sub_mchid": "1900000109",
            *             "appid": "wxd678efh567hg6787",
@@ -16855,7 +16855,7 @@ export interface operations {
            *             "payer": {
            *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *             },
-           *             "attach": "attach",
+           *             "attach": "order 1024, table 7",
            *             "prepay_id": "wx201410272009395522657a690389285100",
            *             "transaction_id": "4200001234202612011234567890",
            *             "success_time": "2026-12-01T10:00:00+08:00",
@@ -16894,13 +16894,13 @@ export interface operations {
           /**
            * @example {
            *       "combined_order": {
-           *         "id": "id",
+           *         "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
            *         "combine_out_trade_no": "20261201104500123456",
            *         "trade_type": "JSAPI",
            *         "state": "NOTPAY",
            *         "sub_orders": [
            *           {
-           *             "id": "id",
+           *             "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
            *             "out_trade_no": "20261201104500123456",
            *             "sub_mchid": "1900000109",
            *             "appid": "wxd678efh567hg6787",
@@ -16916,7 +16916,7 @@ export interface operations {
            *             "payer": {
            *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *             },
-           *             "attach": "attach",
+           *             "attach": "order 1024, table 7",
            *             "prepay_id": "wx201410272009395522657a690389285100",
            *             "transaction_id": "4200001234202612011234567890",
            *             "success_time": "2026-12-01T10:00:00+08:00",
@@ -17087,13 +17087,13 @@ export interface operations {
           /**
            * @example {
            *       "combined_order": {
-           *         "id": "id",
+           *         "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
            *         "combine_out_trade_no": "20261201104500123456",
            *         "trade_type": "JSAPI",
            *         "state": "NOTPAY",
            *         "sub_orders": [
            *           {
-           *             "id": "id",
+           *             "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
            *             "out_trade_no": "20261201104500123456",
            *             "sub_mchid": "1900000109",
            *             "appid": "wxd678efh567hg6787",
@@ -17109,7 +17109,7 @@ export interface operations {
            *             "payer": {
            *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *             },
-           *             "attach": "attach",
+           *             "attach": "order 1024, table 7",
            *             "prepay_id": "wx201410272009395522657a690389285100",
            *             "transaction_id": "4200001234202612011234567890",
            *             "success_time": "2026-12-01T10:00:00+08:00",
@@ -17245,13 +17245,13 @@ export interface operations {
           /**
            * @example {
            *       "combined_order": {
-           *         "id": "id",
+           *         "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
            *         "combine_out_trade_no": "20261201104500123456",
            *         "trade_type": "JSAPI",
            *         "state": "NOTPAY",
            *         "sub_orders": [
            *           {
-           *             "id": "id",
+           *             "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
            *             "out_trade_no": "20261201104500123456",
            *             "sub_mchid": "1900000109",
            *             "appid": "wxd678efh567hg6787",
@@ -17267,7 +17267,7 @@ export interface operations {
            *             "payer": {
            *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *             },
-           *             "attach": "attach",
+           *             "attach": "order 1024, table 7",
            *             "prepay_id": "wx201410272009395522657a690389285100",
            *             "transaction_id": "4200001234202612011234567890",
            *             "success_time": "2026-12-01T10:00:00+08:00",
@@ -17512,7 +17512,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "login": "ops@merchant.example.com",
            *           "role": "owner",
@@ -17639,7 +17639,7 @@ export interface operations {
           /**
            * @example {
            *       "user": {
-           *         "id": "id",
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *         "login": "ops@merchant.example.com",
            *         "role": "owner",
@@ -17881,7 +17881,7 @@ export interface operations {
           /**
            * @example {
            *       "user": {
-           *         "id": "id",
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *         "login": "ops@merchant.example.com",
            *         "role": "owner",
@@ -17988,7 +17988,7 @@ export interface operations {
           /**
            * @example {
            *       "user": {
-           *         "id": "id",
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *         "login": "ops@merchant.example.com",
            *         "role": "owner",
@@ -17999,7 +17999,7 @@ export interface operations {
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "tenant": {
-           *         "id": "id",
+           *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
            *         "status": "status"
@@ -18109,7 +18109,7 @@ export interface operations {
           /**
            * @example {
            *       "user": {
-           *         "id": "id",
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *         "login": "ops@merchant.example.com",
            *         "role": "owner",
@@ -18120,7 +18120,7 @@ export interface operations {
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "tenant": {
-           *         "id": "id",
+           *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
            *         "status": "status"
@@ -18515,7 +18515,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "sub_mchid": "1900000109",
            *           "appid": "wxd678efh567hg6787",
@@ -18531,7 +18531,7 @@ export interface operations {
            *           "payer": {
            *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *           },
-           *           "attach": "attach",
+           *           "attach": "order 1024, table 7",
            *           "prepay_id": "wx201410272009395522657a690389285100",
            *           "transaction_id": "4200001234202612011234567890",
            *           "success_time": "2026-12-01T10:00:00+08:00",
@@ -18543,7 +18543,7 @@ export interface operations {
            *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['OrderPage'];
@@ -18635,7 +18635,7 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "sub_mchid": "1900000109",
            *         "appid": "wxd678efh567hg6787",
@@ -18651,7 +18651,7 @@ export interface operations {
            *         "payer": {
            *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
            *         },
-           *         "attach": "attach",
+           *         "attach": "order 1024, table 7",
            *         "prepay_id": "wx201410272009395522657a690389285100",
            *         "transaction_id": "4200001234202612011234567890",
            *         "success_time": "2026-12-01T10:00:00+08:00",
@@ -18664,7 +18664,7 @@ export interface operations {
            *       },
            *       "refunds": [
            *         {
-           *           "id": "id",
+           *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_refund_no": "R20261201104500123",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
@@ -18787,7 +18787,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_refund_no": "R20261201104500123",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
@@ -18804,7 +18804,7 @@ export interface operations {
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['RefundPage'];
@@ -18922,7 +18922,7 @@ export interface operations {
           /**
            * @example {
            *       "refund": {
-           *         "id": "id",
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_refund_no": "R20261201104500123",
            *         "out_trade_no": "20261201104500123456",
            *         "transaction_id": "4200001234202612011234567890",
@@ -18953,7 +18953,7 @@ export interface operations {
           /**
            * @example {
            *       "refund": {
-           *         "id": "id",
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_refund_no": "R20261201104500123",
            *         "out_trade_no": "20261201104500123456",
            *         "transaction_id": "4200001234202612011234567890",
@@ -19220,7 +19220,7 @@ export interface operations {
           /**
            * @example {
            *       "tenant": {
-           *         "id": "id",
+           *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
            *         "status": "status"
@@ -19334,7 +19334,7 @@ export interface operations {
            *       "data": [
            *         {}
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListPortalComplaintsAnswer'];
@@ -19670,7 +19670,7 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *           "type": "order.paid",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "data": {},
@@ -19685,7 +19685,7 @@ export interface operations {
            *           }
            *         }
            *       ],
-           *       "next_cursor": "next cursor"
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
            *     }
            */
           'application/json': components['schemas']['ListPortalEventsAnswer'];
@@ -20504,12 +20504,12 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "order.paid",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
          *         "order": {
-         *           "id": "id",
+         *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "sub_mchid": "1900000109",
          *           "appid": "wxd678efh567hg6787",
@@ -20525,7 +20525,7 @@ export interface operations {
          *           "payer": {
          *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
          *           },
-         *           "attach": "attach",
+         *           "attach": "order 1024, table 7",
          *           "prepay_id": "wx201410272009395522657a690389285100",
          *           "transaction_id": "4200001234202612011234567890",
          *           "success_time": "2026-12-01T10:00:00+08:00",
@@ -20573,12 +20573,12 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "order.closed",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
          *         "order": {
-         *           "id": "id",
+         *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "sub_mchid": "1900000109",
          *           "appid": "wxd678efh567hg6787",
@@ -20594,7 +20594,7 @@ export interface operations {
          *           "payer": {
          *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
          *           },
-         *           "attach": "attach",
+         *           "attach": "order 1024, table 7",
          *           "prepay_id": "wx201410272009395522657a690389285100",
          *           "transaction_id": "4200001234202612011234567890",
          *           "success_time": "2026-12-01T10:00:00+08:00",
@@ -20642,12 +20642,12 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "order.payment_failed",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
          *         "order": {
-         *           "id": "id",
+         *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "sub_mchid": "1900000109",
          *           "appid": "wxd678efh567hg6787",
@@ -20663,7 +20663,7 @@ export interface operations {
          *           "payer": {
          *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
          *           },
-         *           "attach": "attach",
+         *           "attach": "order 1024, table 7",
          *           "prepay_id": "wx201410272009395522657a690389285100",
          *           "transaction_id": "4200001234202612011234567890",
          *           "success_time": "2026-12-01T10:00:00+08:00",
@@ -20711,12 +20711,12 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "order.reversed",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
          *         "order": {
-         *           "id": "id",
+         *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "sub_mchid": "1900000109",
          *           "appid": "wxd678efh567hg6787",
@@ -20732,7 +20732,7 @@ export interface operations {
          *           "payer": {
          *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
          *           },
-         *           "attach": "attach",
+         *           "attach": "order 1024, table 7",
          *           "prepay_id": "wx201410272009395522657a690389285100",
          *           "transaction_id": "4200001234202612011234567890",
          *           "success_time": "2026-12-01T10:00:00+08:00",
@@ -20780,12 +20780,12 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "refund.succeeded",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
          *         "refund": {
-         *           "id": "id",
+         *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_refund_no": "R20261201104500123",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
@@ -20838,12 +20838,12 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "refund.closed",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
          *         "refund": {
-         *           "id": "id",
+         *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_refund_no": "R20261201104500123",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
@@ -20896,12 +20896,12 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "refund.abnormal",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
          *         "refund": {
-         *           "id": "id",
+         *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_refund_no": "R20261201104500123",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
@@ -20954,7 +20954,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "profit_sharing.finished",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
@@ -20969,7 +20969,7 @@ export interface operations {
          *         "receivers": [
          *           {
          *             "type": "type",
-         *             "account": "account",
+         *             "account": "1900000109",
          *             "amount": 100,
          *             "description": "Tengda Toys: building blocks",
          *             "result": "PENDING",
@@ -21018,7 +21018,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "profit_sharing.returned",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
@@ -21069,12 +21069,12 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "reconciliation.completed",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
          *         "reconciliation": {
-         *           "id": "id",
+         *           "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
          *           "bill_date": "2026-12-01",
          *           "status": "running",
          *           "error": "error",
@@ -21135,7 +21135,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "app.authorization_changed",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
@@ -21185,19 +21185,19 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "complaint.created",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
-         *         "complaint_id": "complaint id",
+         *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
-         *         "complaint_detail": "complaint detail",
+         *         "complaint_detail": "paid twice for one order",
          *         "complaint_state": "complaint state",
          *         "complainted_mchid": "complainted mchid",
          *         "complaint_order_info": [
          *           {}
          *         ],
-         *         "payer_phone": "payer phone",
+         *         "payer_phone": "138****8000",
          *         "respond_by": "respond by",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",
@@ -21253,19 +21253,19 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "complaint.updated",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
-         *         "complaint_id": "complaint id",
+         *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
-         *         "complaint_detail": "complaint detail",
+         *         "complaint_detail": "paid twice for one order",
          *         "complaint_state": "complaint state",
          *         "complainted_mchid": "complainted mchid",
          *         "complaint_order_info": [
          *           {}
          *         ],
-         *         "payer_phone": "payer phone",
+         *         "payer_phone": "138****8000",
          *         "respond_by": "respond by",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",
@@ -21321,19 +21321,19 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "id": "id",
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
          *       "type": "complaint.overdue",
          *       "created_at": "2026-12-01T10:00:00+08:00",
          *       "data": {
-         *         "complaint_id": "complaint id",
+         *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
-         *         "complaint_detail": "complaint detail",
+         *         "complaint_detail": "paid twice for one order",
          *         "complaint_state": "complaint state",
          *         "complainted_mchid": "complainted mchid",
          *         "complaint_order_info": [
          *           {}
          *         ],
-         *         "payer_phone": "payer phone",
+         *         "payer_phone": "138****8000",
          *         "respond_by": "respond by",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",

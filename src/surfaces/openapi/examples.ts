@@ -69,6 +69,16 @@ const BY_NAME: Record<string, unknown> = {
     '+IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg==',
   tenant_id: 'ten_8fJ2kQ9xLm3pR7tV',
   trade_state_desc: 'payment succeeded',
+  attach: 'order 1024, table 7',
+  next_cursor: 'eyJpZCI6Im9yZF8zcTIifQ',
+  account: '1900000109',
+  complaint_id: '200201820200101080076610000',
+  complaint_detail: 'paid twice for one order',
+  payer_phone: '138****8000',
+  merchant_serial_no: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+  wechatpay_public_key_id: 'PUB_KEY_ID_0114232134912410000000000000',
+  secret_key: 'sk_live_3q2-7wEVRyK0bM4sXyHc1A',
+  event_type: 'order.paid',
 };
 
 /** A field named `*_at` or `*_time` is a moment; `*_url` a link. */
@@ -79,7 +89,26 @@ function byName(key: string): unknown {
   return undefined;
 }
 
+/** The id prefix (src/platform/ids.ts) of the objects a component describes, by its name. */
+const ID_PREFIXES: Array<[RegExp, string]> = [
+  [/Event$/, 'evt'],
+  [/Refund$/, 'rfd'],
+  [/^CombinedOrder/, 'cmb'],
+  [/Order$/, 'ord'],
+  [/^(Portal)?Tenant$|^CreateTenantAnswer$/, 'ten'],
+  [/SecretKey/, 'key'],
+  [/PlatformKey$/, 'pkey'],
+  [/Operator/, 'opr'],
+  [/^PortalUser$/, 'tu'],
+  [/Discrepancy/, 'dis'],
+  [/Reconciliation$/, 'rec'],
+  [/Notification$/, 'ntf'],
+];
+
 class Sampler {
+  /** The component being sampled, so that an `id` field gets its objects' prefix. */
+  private owner = '';
+
   constructor(
     private readonly components: Record<string, Json>,
     private readonly io: 'input' | 'output',
@@ -88,7 +117,14 @@ class Sampler {
   sample(node: unknown, key: string, depth: number): unknown {
     if (!node || typeof node !== 'object' || depth > 12) return {};
     const s = node as Json;
-    if (typeof s.$ref === 'string') return this.sample(this.components[s.$ref.replace('#/components/schemas/', '')], key, depth + 1);
+    if (typeof s.$ref === 'string') {
+      const name = s.$ref.replace('#/components/schemas/', '');
+      const outer = this.owner;
+      this.owner = name;
+      const value = this.sample(this.components[name], key, depth + 1);
+      this.owner = outer;
+      return value;
+    }
     if ('example' in s) return s.example;
     if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
     if ('const' in s) return s.const;
@@ -141,7 +177,8 @@ class Sampler {
   }
 
   private string(s: Json, key: string): string {
-    const candidates: unknown[] = [byName(key)];
+    const prefix = key === 'id' ? ID_PREFIXES.find(([re]) => re.test(this.owner))?.[1] : undefined;
+    const candidates: unknown[] = [prefix ? `${prefix}_3q2-7wEVRyK0bM4sXyHc1A` : byName(key)];
     if (s.format === 'date-time') candidates.push(DATE_TIME, '2026-12-01T02:00:00Z', '2026-12-01T02:00:00.000Z');
     if (s.format === 'date') candidates.push('2026-12-01');
     if (s.format === 'uri') candidates.push('https://merchant.example.com/partnerpay/events');
