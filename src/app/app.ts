@@ -9,14 +9,11 @@ import { requestLog } from '../platform/http/request-log';
 import { securityHeaders } from '../platform/http/security-headers';
 import { errorMiddleware, notFoundHandler } from '../platform/http/error-middleware';
 import { inputGuard } from '../platform/http/input-guard';
-import { jsonOnly } from '../platform/http/json-only';
+import { jsonOnly, RAW_BODY_PREFIXES } from '../platform/http/json-only';
 import type { ApiRouter } from '../platform/http/route';
 import { openApiRouter } from '../surfaces/openapi/openapi';
 import { healthRouter } from '../surfaces/health/health.routes';
 import { version } from '../../package.json';
-
-/** Paths whose handlers read the raw body themselves (WeChat Pay signs the exact bytes; the open platform pushes XML). */
-const RAW_BODY_PREFIXES = ['/notify/', '/open-platform/'];
 
 /**
  * Assembles middleware, the modules' routers and the error handler; does not listen.

@@ -4507,8 +4507,6 @@ export interface components {
     'Retry-After': number;
     /** @description `Bearer` */
     'WWW-Authenticate': string;
-    /** @description where the created resource or the next page lives */
-    Location: string;
     /** @description caching policy of this answer */
     'Cache-Control': string;
     /** @description the file name of a download */
@@ -4534,7 +4532,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "status": "status",
+           *       "checks": {}
+           *     }
+           */
           'application/json': components['schemas']['GetHealthzAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -4576,7 +4590,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "status": "status",
+           *       "checks": {}
+           *     }
+           */
           'application/json': components['schemas']['GetHealthzAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -4626,6 +4656,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": 1,
+           *           "actor": "actor",
+           *           "action": "action",
+           *           "target": "target",
+           *           "request_id": "req_6f1c2a9e4b7d4c0f",
+           *           "before": {},
+           *           "after": {},
+           *           "at": "at"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['GetAuditLogAnswer'];
         };
       };
@@ -4710,7 +4757,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "opr_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "name": "Tengda Toys",
+           *       "role": "admin"
+           *     }
+           */
           'application/json': components['schemas']['GetOperatorMeAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -4787,6 +4851,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "opr_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "name": "Tengda Toys",
+           *           "role": "admin",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListOperatorsAnswer'];
         };
       };
@@ -4864,6 +4941,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Tengda Toys",
+         *       "role": "admin"
+         *     }
+         */
         'application/json': {
           name: string;
           /** @enum {string} */
@@ -4879,6 +4962,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "opr_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "name": "Tengda Toys",
+           *       "role": "admin",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "token": "token"
+           *     }
+           */
           'application/json': components['schemas']['CreateOperatorAnswer'];
         };
       };
@@ -5069,6 +5161,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sp_mchid": "1900000100",
+           *       "sp_appid": "wx8888888888888888",
+           *       "name": "Tengda Toys",
+           *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+           *       "verification": {
+           *         "mode": "public_key",
+           *         "wechatpay_public_key_id": "PUB_KEY_ID_0114232134912410000000000000"
+           *       },
+           *       "sp_app_secret_set": true,
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
@@ -5158,6 +5265,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Tengda Toys",
+         *       "sp_appid": "wx8888888888888888",
+         *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+         *       "merchant_private_key": "merchant private key",
+         *       "apiv3_key": "apiv3 key"
+         *     }
+         */
         'application/json': {
           name: string;
           sp_appid: string;
@@ -5178,6 +5294,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sp_mchid": "1900000100",
+           *       "sp_appid": "wx8888888888888888",
+           *       "name": "Tengda Toys",
+           *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+           *       "verification": {
+           *         "mode": "public_key",
+           *         "wechatpay_public_key_id": "PUB_KEY_ID_0114232134912410000000000000"
+           *       },
+           *       "sp_app_secret_set": true,
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
@@ -5188,6 +5319,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sp_mchid": "1900000100",
+           *       "sp_appid": "wx8888888888888888",
+           *       "name": "Tengda Toys",
+           *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+           *       "verification": {
+           *         "mode": "public_key",
+           *         "wechatpay_public_key_id": "PUB_KEY_ID_0114232134912410000000000000"
+           *       },
+           *       "sp_app_secret_set": true,
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutServiceProviderAnswer'];
         };
       };
@@ -5325,6 +5471,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "sp_mchid": "1900000100",
+           *           "sp_appid": "wx8888888888888888",
+           *           "name": "Tengda Toys",
+           *           "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+           *           "verification": {
+           *             "mode": "public_key",
+           *             "wechatpay_public_key_id": "PUB_KEY_ID_0114232134912410000000000000"
+           *           },
+           *           "sp_app_secret_set": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListServiceProvidersAnswer'];
         };
       };
@@ -5415,6 +5581,49 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "sp_mchid": "1900000100",
+           *           "sub_mchid": "1900000109",
+           *           "name": "Tengda Toys",
+           *           "status": "status",
+           *           "apps": [
+           *             {
+           *               "appid": "wxd678efh567hg6787",
+           *               "type": "type",
+           *               "dev_mode": "dev mode",
+           *               "authorized": true,
+           *               "app_secret_set": true
+           *             }
+           *           ],
+           *           "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *           "notify_urls": {
+           *             "transactions": "transactions",
+           *             "refunds": "refunds"
+           *           },
+           *           "order_expire_minutes": 1,
+           *           "limits": {
+           *             "orders_per_minute": 1
+           *           },
+           *           "profit_sharing": {
+           *             "max_ratio": 1,
+           *             "receivers": [
+           *               {
+           *                 "type": "type",
+           *                 "account": "1900000109"
+           *               }
+           *             ]
+           *           },
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListTenantsAnswer'];
         };
       };
@@ -5492,6 +5701,13 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "sp_mchid": "1900000100",
+         *       "sub_mchid": "1900000109",
+         *       "name": "Tengda Toys"
+         *     }
+         */
         'application/json': {
           sp_mchid: string;
           sub_mchid: string;
@@ -5534,6 +5750,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00",
+           *       "secret_key": "sk_live_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "secret_key_id": "secret key id",
+           *       "webhook_secret": "webhook secret"
+           *     }
+           */
           'application/json': components['schemas']['CreateTenantAnswer'];
         };
       };
@@ -5650,6 +5907,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -5739,6 +6034,7 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /** @example {} */
         'application/json': {
           name?: string;
           /** @enum {string} */
@@ -5767,6 +6063,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -5886,6 +6220,13 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "appid": "wxd678efh567hg6787",
+         *       "type": "miniprogram",
+         *       "dev_mode": "outsourced"
+         *     }
+         */
         'application/json': {
           appid: string;
           /** @enum {string} */
@@ -5904,6 +6245,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -6031,6 +6410,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -6121,6 +6538,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "app_secret": "GHIJKLMNOPQRSTUVWXYZ01234567897k"
+         *     }
+         */
         'application/json': {
           app_secret: string | null;
         };
@@ -6134,6 +6556,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "sp_mchid": "1900000100",
+           *       "sub_mchid": "1900000109",
+           *       "name": "Tengda Toys",
+           *       "status": "status",
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "type": "type",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "app_secret_set": true
+           *         }
+           *       ],
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events",
+           *       "notify_urls": {
+           *         "transactions": "transactions",
+           *         "refunds": "refunds"
+           *       },
+           *       "order_expire_minutes": 1,
+           *       "limits": {
+           *         "orders_per_minute": 1
+           *       },
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109"
+           *           }
+           *         ]
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['Tenant'];
         };
       };
@@ -6260,6 +6720,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "prefix": "prefix",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "last_used_at": "2026-12-01T10:00:00+08:00",
+           *           "revoked_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
           'application/json': components['schemas']['ListTenantSecretKeysAnswer'];
         };
       };
@@ -6356,6 +6830,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "prefix": "prefix",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "last_used_at": "2026-12-01T10:00:00+08:00",
+           *       "revoked_at": "2026-12-01T10:00:00+08:00",
+           *       "secret_key": "sk_live_3q2-7wEVRyK0bM4sXyHc1A"
+           *     }
+           */
           'application/json': components['schemas']['CreateTenantSecretKeyAnswer'];
         };
       };
@@ -6398,6 +6882,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -6540,6 +7034,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           /** @default 86400 */
           previous_expires_in_seconds?: number;
@@ -6554,6 +7049,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "webhook_secret": "webhook secret",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "previous_expires_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['RotateTenantWebhookSecretAnswer'];
         };
       };
@@ -6676,6 +7179,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "type": "order.paid",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "data": {},
+           *           "delivery": {
+           *             "status": "pending",
+           *             "attempts": 1,
+           *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_http_status": 1,
+           *             "last_error": "last error",
+           *             "delivered_at": "2026-12-01T10:00:00+08:00"
+           *           }
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListEventsAnswer'];
         };
       };
@@ -6782,6 +7307,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "type": "order.paid",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "data": {},
+           *           "delivery": {
+           *             "status": "pending",
+           *             "attempts": 1,
+           *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_http_status": 1,
+           *             "last_error": "last error",
+           *             "delivered_at": "2026-12-01T10:00:00+08:00"
+           *           },
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListAdminEventsAnswer'];
         };
       };
@@ -6868,6 +7416,37 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "event": {
+           *         "id": "id",
+           *         "type": "order.paid",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "data": {},
+           *         "delivery": {
+           *           "status": "pending",
+           *           "attempts": 1,
+           *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_http_status": 1,
+           *           "last_error": "last error",
+           *           "delivered_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "delivery_attempts": [
+           *           {
+           *             "attempt": 1,
+           *             "at": "at",
+           *             "url": "https://merchant.example.com/partnerpay/events",
+           *             "http_status": 1,
+           *             "duration_ms": 1,
+           *             "response_snippet": "response snippet",
+           *             "error": "error"
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetEventAnswer'];
         };
       };
@@ -6964,6 +7543,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "event": {
+           *         "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "type": "order.paid",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "data": {},
+           *         "delivery": {
+           *           "status": "pending",
+           *           "attempts": 1,
+           *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_http_status": 1,
+           *           "last_error": "last error",
+           *           "delivered_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RedeliverEventAnswer'];
         };
       };
@@ -7006,6 +7605,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotFoundError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -7054,6 +7663,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_trade_no": "20261201104500123456",
+         *       "description": "Tengda Toys: building blocks",
+         *       "amount": {
+         *         "total": 100
+         *       }
+         *     }
+         */
         'application/json': {
           /**
            * @default JSAPI
@@ -7093,6 +7711,46 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
@@ -7104,6 +7762,46 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
@@ -7249,6 +7947,38 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderAnswer'];
         };
       };
@@ -7365,6 +8095,46 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderPaymentAnswer'];
         };
       };
@@ -7418,6 +8188,16 @@ export interface operations {
         content: {
           'application/json':
             components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'] | components['schemas']['OrderClosedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description APP_SECRET_MISSING, APP_NOT_AUTHORIZED, APPID_MCHID_NOT_MATCH */
@@ -7505,6 +8285,38 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderAnswer'];
         };
       };
@@ -7557,6 +8369,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -7631,6 +8453,38 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['OrderAnswer'];
         };
       };
@@ -7683,6 +8537,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderNotReversibleError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -7765,6 +8629,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "out_trade_no": "20261201104500123456",
+           *           "sub_mchid": "1900000109",
+           *           "appid": "wxd678efh567hg6787",
+           *           "trade_type": "JSAPI",
+           *           "description": "Tengda Toys: building blocks",
+           *           "trade_state": "NOTPAY",
+           *           "trade_state_desc": "payment succeeded",
+           *           "amount": {
+           *             "total": 100,
+           *             "currency": "CNY",
+           *             "payer_total": 100
+           *           },
+           *           "payer": {
+           *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *           },
+           *           "attach": "order 1024, table 7",
+           *           "prepay_id": "wx201410272009395522657a690389285100",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "refunded_total": 1,
+           *           "profit_sharing": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "expires_at": "2026-12-01T10:00:00+08:00",
+           *           "combine_out_trade_no": "20261201104500123456",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "sp_mchid": "1900000100"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListOrdersAnswer'];
         };
       };
@@ -7851,6 +8751,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "sp_mchid": "1900000100"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetAdminOrderAnswer'];
         };
       };
@@ -7941,6 +8874,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_refund_no": "R20261201104500123",
+         *       "amount": {
+         *         "refund": 100
+         *       }
+         *     }
+         */
         'application/json': {
           out_trade_no?: string;
           transaction_id?: string;
@@ -7966,6 +8907,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -7977,6 +8939,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -8131,6 +9114,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -8252,6 +9256,32 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "out_refund_no": "R20261201104500123",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "refund_id": "50000000382019052709732678859",
+           *           "status": "PROCESSING",
+           *           "amount": {
+           *             "refund": 100,
+           *             "total": 100,
+           *             "currency": "CNY"
+           *           },
+           *           "reason": "customer returned the goods",
+           *           "user_received_account": "user received account",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "sub_mchid": "1900000109"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListRefundsAnswer'];
         };
       };
@@ -8338,6 +9368,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "sp_mchid": "1900000100"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminOrderAnswer'];
         };
       };
@@ -8390,6 +9453,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ConflictError'] | components['schemas']['OrderPaidError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -8457,6 +9530,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_refund_no": "R20261201104500123",
+         *       "amount": {
+         *         "refund": 100
+         *       }
+         *     }
+         */
         'application/json': {
           out_refund_no: string;
           amount: {
@@ -8479,6 +9560,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "sub_mchid": "1900000109"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminRefundAnswer'];
         };
       };
@@ -8489,6 +9593,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "sub_mchid": "1900000109"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['AdminRefundAnswer'];
         };
       };
@@ -8632,6 +9759,20 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_trade_no": "20261201104500123456",
+         *       "out_order_no": "P20261201104500123",
+         *       "receivers": [
+         *         {
+         *           "type": "MERCHANT_ID",
+         *           "account": "1900000109",
+         *           "amount": 100,
+         *           "description": "Tengda Toys: building blocks"
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': {
           out_trade_no: string;
           out_order_no: string;
@@ -8656,6 +9797,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8667,6 +9837,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8817,6 +10016,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8927,6 +10155,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_trade_no": "20261201104500123456",
+         *       "out_order_no": "P20261201104500123"
+         *     }
+         */
         'application/json': {
           out_trade_no: string;
           out_order_no: string;
@@ -8944,6 +10178,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -8955,6 +10218,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_order": {
+           *         "out_order_no": "P20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "order_id": "order id",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "type": "split",
+           *         "state": "PROCESSING",
+           *         "amount": 100,
+           *         "unfreeze_unsplit": true,
+           *         "receivers": [
+           *           {
+           *             "type": "type",
+           *             "account": "1900000109",
+           *             "amount": 100,
+           *             "description": "Tengda Toys: building blocks",
+           *             "result": "PENDING",
+           *             "fail_reason": "fail reason",
+           *             "detail_id": "detail id",
+           *             "finish_time": "2026-12-01T10:00:00+08:00",
+           *             "unfreeze": true
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingOrderAnswer'];
         };
       };
@@ -9099,6 +10391,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_order_no": "P20261201104500123",
+         *       "out_return_no": "T20261201104500123",
+         *       "return_mchid": "846510012345",
+         *       "amount": 100,
+         *       "description": "Tengda Toys: building blocks"
+         *     }
+         */
         'application/json': {
           out_order_no: string;
           out_return_no: string;
@@ -9117,6 +10418,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_return": {
+           *         "out_return_no": "T20261201104500123",
+           *         "out_order_no": "P20261201104500123",
+           *         "return_id": "return id",
+           *         "return_mchid": "return mchid",
+           *         "amount": 100,
+           *         "description": "Tengda Toys: building blocks",
+           *         "result": "PROCESSING",
+           *         "fail_reason": "fail reason",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
@@ -9128,6 +10445,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_return": {
+           *         "out_return_no": "T20261201104500123",
+           *         "out_order_no": "P20261201104500123",
+           *         "return_id": "return id",
+           *         "return_mchid": "return mchid",
+           *         "amount": 100,
+           *         "description": "Tengda Toys: building blocks",
+           *         "result": "PROCESSING",
+           *         "fail_reason": "fail reason",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
@@ -9277,6 +10610,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "profit_sharing_return": {
+           *         "out_return_no": "T20261201104500123",
+           *         "out_order_no": "P20261201104500123",
+           *         "return_id": "return id",
+           *         "return_mchid": "return mchid",
+           *         "amount": 100,
+           *         "description": "Tengda Toys: building blocks",
+           *         "result": "PROCESSING",
+           *         "fail_reason": "fail reason",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReturnAnswer'];
         };
       };
@@ -9393,6 +10742,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "type": "type",
+           *           "account": "1900000109",
+           *           "relation_type": "relation type",
+           *           "custom_relation": "custom relation",
+           *           "name": "Tengda Toys",
+           *           "registered_at_wechat_pay": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReceiverList'];
         };
       };
@@ -9482,6 +10846,13 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "type": "MERCHANT_ID",
+         *       "account": "1900000109",
+         *       "relation_type": "SERVICE_PROVIDER"
+         *     }
+         */
         'application/json': {
           /** @enum {string} */
           type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
@@ -9512,6 +10883,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "type",
+           *       "account": "1900000109",
+           *       "relation_type": "relation type",
+           *       "custom_relation": "custom relation",
+           *       "name": "Tengda Toys",
+           *       "registered_at_wechat_pay": true,
+           *       "created_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['ProfitSharingReceiver'];
         };
       };
@@ -9768,6 +11150,7 @@ export interface operations {
     /** @description WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly) */
     requestBody: {
       content: {
+        /** @example {} */
         'application/json': unknown;
       };
     };
@@ -9779,6 +11162,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "SUCCESS",
+           *       "message": "the order is paid"
+           *     }
+           */
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
@@ -9864,6 +11253,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "ntf_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "kind": "kind",
+           *           "event_id": "event id",
+           *           "event_type": "order.paid",
+           *           "serial": "serial",
+           *           "verification": "verification",
+           *           "verified_by": "verified by",
+           *           "outcome": "applied",
+           *           "detail": {},
+           *           "received_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListNotificationsAnswer'];
         };
       };
@@ -9953,6 +11362,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "media_id": "media id",
+           *       "sha256": "sha256",
+           *       "size": 1
+           *     }
+           */
           'application/json': components['schemas']['CreateMediaAnswer'];
         };
       };
@@ -9985,6 +11401,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -10062,6 +11488,37 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id",
+           *           "sp_mchid": "1900000100",
+           *           "business_code": "business code",
+           *           "applyment_id": 1,
+           *           "state": "state",
+           *           "state_desc": "state desc",
+           *           "audit_detail": [
+           *             {
+           *               "field": "field",
+           *               "field_name": "field name",
+           *               "reject_reason": "reject reason"
+           *             }
+           *           ],
+           *           "sign_url": "https://merchant.example.com/partnerpay/events",
+           *           "sub_mchid": "1900000109",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "application": {},
+           *           "tenant": {},
+           *           "last_error": {},
+           *           "purged": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListApplymentsAnswer'];
         };
       };
@@ -10142,6 +11599,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "sp_mchid": "1900000100",
+         *       "application": {},
+         *       "tenant": {
+         *         "name": "Tengda Toys"
+         *       }
+         *     }
+         */
         'application/json': {
           sp_mchid: string;
           business_code?: string;
@@ -10182,6 +11648,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "applyment": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "business_code": "business code",
+           *         "applyment_id": 1,
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "sub_mchid": "1900000109",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "application": {},
+           *         "tenant": {},
+           *         "last_error": {},
+           *         "purged": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateApplymentAnswer'];
         };
       };
@@ -10193,6 +11687,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "applyment": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "business_code": "business code",
+           *         "applyment_id": 1,
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "sub_mchid": "1900000109",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "application": {},
+           *         "tenant": {},
+           *         "last_error": {},
+           *         "purged": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateApplymentAnswer2'];
         };
       };
@@ -10334,6 +11856,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "applyment": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "business_code": "business code",
+           *         "applyment_id": 1,
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "sub_mchid": "1900000109",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "application": {},
+           *         "tenant": {},
+           *         "last_error": {},
+           *         "purged": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetApplymentAnswer'];
         };
       };
@@ -10443,6 +11993,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           application?: {
             [key: string]: unknown;
@@ -10458,6 +12009,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "applyment": {
+           *         "id": "id",
+           *         "sp_mchid": "1900000100",
+           *         "business_code": "business code",
+           *         "applyment_id": 1,
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "sub_mchid": "1900000109",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "application": {},
+           *         "tenant": {},
+           *         "last_error": {},
+           *         "purged": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['SubmitApplymentAnswer'];
         };
       };
@@ -10604,6 +12183,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /** @example {} */
           'application/json': components['schemas']['SettlementAccount'];
         };
       };
@@ -10713,6 +12293,15 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "account_type": "ACCOUNT_TYPE_BUSINESS",
+         *       "account_bank": "account bank",
+         *       "bank_address_code": "567897",
+         *       "account_number": "345678973928",
+         *       "account_name": "account name"
+         *     }
+         */
         'application/json': {
           /** @enum {string} */
           account_type: 'ACCOUNT_TYPE_BUSINESS' | 'ACCOUNT_TYPE_PRIVATE';
@@ -10744,6 +12333,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "application_no": "application no",
+           *       "verify_result": "verify result"
+           *     }
+           */
           'application/json': components['schemas']['CreateTenantSettlementAnswer'];
         };
       };
@@ -10891,6 +12486,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /** @example {} */
           'application/json': components['schemas']['SettlementApplication'];
         };
       };
@@ -11010,6 +12606,60 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "sp_mchid": "1900000100",
+           *           "bill_date": "2026-12-01",
+           *           "status": "running",
+           *           "error": "error",
+           *           "attempts": 1,
+           *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "bill": {
+           *             "rows": 1,
+           *             "hash_verified": true,
+           *             "rows_purged_at": "2026-12-01T10:00:00+08:00"
+           *           },
+           *           "summary": {
+           *             "matched": 1,
+           *             "missing_local": 1,
+           *             "missing_upstream": 1,
+           *             "amount_mismatch": 1,
+           *             "state_mismatch": 1,
+           *             "fixed": 1
+           *           },
+           *           "tenants": [
+           *             {
+           *               "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *               "sub_mchid": "1900000109",
+           *               "summary": {
+           *                 "matched": 1,
+           *                 "missing_local": 1,
+           *                 "missing_upstream": 1,
+           *                 "amount_mismatch": 1,
+           *                 "state_mismatch": 1,
+           *                 "fixed": 1
+           *               },
+           *               "totals": {
+           *                 "paid": 1,
+           *                 "refunded": 1,
+           *                 "fee": 1
+           *               },
+           *               "fundflow": {
+           *                 "fee": 1,
+           *                 "fee_ties": true
+           *               }
+           *             }
+           *           ],
+           *           "started_at": "2026-12-01T10:00:00+08:00",
+           *           "finished_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListReconciliationsAnswer'];
         };
       };
@@ -11087,6 +12737,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "sp_mchid": "1900000100",
+         *       "bill_date": "2026-12-01"
+         *     }
+         */
         'application/json': {
           sp_mchid: string;
           bill_date: string;
@@ -11102,6 +12758,57 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "reconciliation": {
+           *         "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "sp_mchid": "1900000100",
+           *         "bill_date": "2026-12-01",
+           *         "status": "running",
+           *         "error": "error",
+           *         "attempts": 1,
+           *         "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *         "bill": {
+           *           "rows": 1,
+           *           "hash_verified": true,
+           *           "rows_purged_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "summary": {
+           *           "matched": 1,
+           *           "missing_local": 1,
+           *           "missing_upstream": 1,
+           *           "amount_mismatch": 1,
+           *           "state_mismatch": 1,
+           *           "fixed": 1
+           *         },
+           *         "tenants": [
+           *           {
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *             "sub_mchid": "1900000109",
+           *             "summary": {
+           *               "matched": 1,
+           *               "missing_local": 1,
+           *               "missing_upstream": 1,
+           *               "amount_mismatch": 1,
+           *               "state_mismatch": 1,
+           *               "fixed": 1
+           *             },
+           *             "totals": {
+           *               "paid": 1,
+           *               "refunded": 1,
+           *               "fee": 1
+           *             },
+           *             "fundflow": {
+           *               "fee": 1,
+           *               "fee_ties": true
+           *             }
+           *           }
+           *         ],
+           *         "started_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateReconciliationAnswer'];
         };
       };
@@ -11198,6 +12905,57 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "reconciliation": {
+           *         "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "sp_mchid": "1900000100",
+           *         "bill_date": "2026-12-01",
+           *         "status": "running",
+           *         "error": "error",
+           *         "attempts": 1,
+           *         "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *         "bill": {
+           *           "rows": 1,
+           *           "hash_verified": true,
+           *           "rows_purged_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "summary": {
+           *           "matched": 1,
+           *           "missing_local": 1,
+           *           "missing_upstream": 1,
+           *           "amount_mismatch": 1,
+           *           "state_mismatch": 1,
+           *           "fixed": 1
+           *         },
+           *         "tenants": [
+           *           {
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *             "sub_mchid": "1900000109",
+           *             "summary": {
+           *               "matched": 1,
+           *               "missing_local": 1,
+           *               "missing_upstream": 1,
+           *               "amount_mismatch": 1,
+           *               "state_mismatch": 1,
+           *               "fixed": 1
+           *             },
+           *             "totals": {
+           *               "paid": 1,
+           *               "refunded": 1,
+           *               "fee": 1
+           *             },
+           *             "fundflow": {
+           *               "fee": 1,
+           *               "fee_ties": true
+           *             }
+           *           }
+           *         ],
+           *         "started_at": "2026-12-01T10:00:00+08:00",
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateReconciliationAnswer'];
         };
       };
@@ -11299,6 +13057,33 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "dis_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "reconciliation_id": "reconciliation id",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "sub_mchid": "1900000109",
+           *           "kind": "kind",
+           *           "out_trade_no": "20261201104500123456",
+           *           "out_refund_no": "R20261201104500123",
+           *           "bill": {
+           *             "amount": 100,
+           *             "state": "state"
+           *           },
+           *           "local": {
+           *             "amount": 100,
+           *             "state": "state"
+           *           },
+           *           "status": "status",
+           *           "note": "note",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListReconciliationDiscrepanciesAnswer'];
         };
       };
@@ -11499,6 +13284,60 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "reconciliation": {
+           *         "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "bill_date": "2026-12-01",
+           *         "status": "running",
+           *         "error": "error",
+           *         "sub_mchid": "1900000109",
+           *         "summary": {
+           *           "matched": 1,
+           *           "missing_local": 1,
+           *           "missing_upstream": 1,
+           *           "amount_mismatch": 1,
+           *           "state_mismatch": 1,
+           *           "fixed": 1
+           *         },
+           *         "totals": {
+           *           "paid": 1,
+           *           "refunded": 1,
+           *           "fee": 1
+           *         },
+           *         "fundflow": {
+           *           "fee": 1,
+           *           "fee_ties": true
+           *         },
+           *         "finished_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "discrepancies": {
+           *         "data": [
+           *           {
+           *             "id": "dis_3q2-7wEVRyK0bM4sXyHc1A",
+           *             "reconciliation_id": "reconciliation id",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *             "sub_mchid": "1900000109",
+           *             "kind": "kind",
+           *             "out_trade_no": "20261201104500123456",
+           *             "out_refund_no": "R20261201104500123",
+           *             "bill": {
+           *               "amount": 100,
+           *               "state": "state"
+           *             },
+           *             "local": {
+           *               "amount": 100,
+           *               "state": "state"
+           *             },
+           *             "status": "status",
+           *             "note": "note",
+           *             "created_at": "2026-12-01T10:00:00+08:00"
+           *           }
+           *         ],
+           *         "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetReconciliationAnswer'];
         };
       };
@@ -11692,7 +13531,31 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "received_at": "2026-12-01T10:00:00+08:00",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "event_id": "event id",
+           *           "type": "type",
+           *           "signature_valid": true,
+           *           "data": {}
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['ListDemoInboxEventsAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -11736,6 +13599,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "received_at": "2026-12-01T10:00:00+08:00",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "event_id": "event id",
+           *           "type": "type",
+           *           "signature_valid": true,
+           *           "data": {}
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['ListDemoInboxEventsAnswer'];
         };
       };
@@ -11800,6 +13677,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *       "name": "Tengda Toys",
+           *       "secrets": {
+           *         "component_appsecret_set": true,
+           *         "token_set": true,
+           *         "encoding_aes_key_set": true,
+           *         "previous_encoding_aes_key_set": true
+           *       },
+           *       "events_url": "https://merchant.example.com/partnerpay/events",
+           *       "ticket": {
+           *         "received": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "received_at": "2026-12-01T10:00:00+08:00",
+           *         "age_seconds": 1,
+           *         "stale": true
+           *       },
+           *       "access_token": {
+           *         "present": true,
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "fetched_at": "2026-12-01T10:00:00+08:00",
+           *         "version": 1,
+           *         "last_error": "last error",
+           *         "last_error_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00",
+           *       "authorizations": [
+           *         {
+           *           "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *           "authorizer_appid": "authorizer appid",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "state": "authorized",
+           *           "authorized": true,
+           *           "func_info": [
+           *             1
+           *           ],
+           *           "authorized_at": "2026-12-01T10:00:00+08:00",
+           *           "unauthorized_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['GetOpenPlatformAnswer'];
         };
       };
@@ -11889,6 +13811,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "name": "Tengda Toys"
+         *     }
+         */
         'application/json': {
           name: string;
           component_appsecret?: string;
@@ -11905,6 +13832,36 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *       "name": "Tengda Toys",
+           *       "secrets": {
+           *         "component_appsecret_set": true,
+           *         "token_set": true,
+           *         "encoding_aes_key_set": true,
+           *         "previous_encoding_aes_key_set": true
+           *       },
+           *       "events_url": "https://merchant.example.com/partnerpay/events",
+           *       "ticket": {
+           *         "received": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "received_at": "2026-12-01T10:00:00+08:00",
+           *         "age_seconds": 1,
+           *         "stale": true
+           *       },
+           *       "access_token": {
+           *         "present": true,
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "fetched_at": "2026-12-01T10:00:00+08:00",
+           *         "version": 1,
+           *         "last_error": "last error",
+           *         "last_error_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutOpenPlatformAnswer'];
         };
       };
@@ -11915,6 +13872,36 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *       "name": "Tengda Toys",
+           *       "secrets": {
+           *         "component_appsecret_set": true,
+           *         "token_set": true,
+           *         "encoding_aes_key_set": true,
+           *         "previous_encoding_aes_key_set": true
+           *       },
+           *       "events_url": "https://merchant.example.com/partnerpay/events",
+           *       "ticket": {
+           *         "received": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "received_at": "2026-12-01T10:00:00+08:00",
+           *         "age_seconds": 1,
+           *         "stale": true
+           *       },
+           *       "access_token": {
+           *         "present": true,
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "fetched_at": "2026-12-01T10:00:00+08:00",
+           *         "version": 1,
+           *         "last_error": "last error",
+           *         "last_error_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "updated_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['PutOpenPlatformAnswer'];
         };
       };
@@ -12049,7 +14036,52 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *           "name": "Tengda Toys",
+           *           "secrets": {
+           *             "component_appsecret_set": true,
+           *             "token_set": true,
+           *             "encoding_aes_key_set": true,
+           *             "previous_encoding_aes_key_set": true
+           *           },
+           *           "events_url": "https://merchant.example.com/partnerpay/events",
+           *           "ticket": {
+           *             "received": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "received_at": "2026-12-01T10:00:00+08:00",
+           *             "age_seconds": 1,
+           *             "stale": true
+           *           },
+           *           "access_token": {
+           *             "present": true,
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "fetched_at": "2026-12-01T10:00:00+08:00",
+           *             "version": 1,
+           *             "last_error": "last error",
+           *             "last_error_at": "2026-12-01T10:00:00+08:00"
+           *           },
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
           'application/json': components['schemas']['ListOpenPlatformsAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -12118,6 +14150,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+         *     }
+         */
         'application/json': {
           tenant_id: string;
         };
@@ -12131,6 +14168,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "link_id": "link id",
+           *       "url": "https://merchant.example.com/partnerpay/events",
+           *       "expires_at": "2026-12-01T10:00:00+08:00",
+           *       "authorization_url": "https://merchant.example.com/partnerpay/events",
+           *       "mobile_authorization_url": "https://merchant.example.com/partnerpay/events"
+           *     }
+           */
           'application/json': components['schemas']['CreateOpenPlatformAuthorizationAnswer'];
         };
       };
@@ -12367,6 +14413,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "authorization": {
+           *         "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *         "authorizer_appid": "authorizer appid",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "state": "authorized",
+           *         "authorized": true,
+           *         "func_info": [
+           *           1
+           *         ],
+           *         "authorized_at": "2026-12-01T10:00:00+08:00",
+           *         "unauthorized_at": "2026-12-01T10:00:00+08:00",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetOpenPlatformAuthorizedAnswer'];
           'text/html': string;
         };
@@ -12538,6 +14601,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X",
+         *       "code": "ijklmnop"
+         *     }
+         */
         'application/json': {
           client_secret: string;
           code: string;
@@ -12552,6 +14621,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "description": "Tengda Toys: building blocks",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "trade_state": "trade state"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PayCheckoutOrderAnswer'];
         };
       };
@@ -12708,6 +14799,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "id",
+           *         "out_trade_no": "20261201104500123456",
+           *         "description": "Tengda Toys: building blocks",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "trade_state": "trade state"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetCheckoutOrderAnswer'];
         };
       };
@@ -12798,6 +14903,7 @@ export interface operations {
     /** @description WeChat Pay's signed notification, read as raw bytes (the Wechatpay-Signature covers them exactly) */
     requestBody: {
       content: {
+        /** @example {} */
         'application/json': unknown;
       };
     };
@@ -12809,6 +14915,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "SUCCESS",
+           *       "message": "the order is paid"
+           *     }
+           */
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
@@ -12893,6 +15005,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "complaint_id": "200201820200101080076610000",
+           *           "complaint_time": "2026-12-01T10:00:00+08:00",
+           *           "complaint_detail": "paid twice for one order",
+           *           "complaint_state": "complaint state",
+           *           "complainted_mchid": "complainted mchid",
+           *           "complaint_order_info": [
+           *             {}
+           *           ],
+           *           "payer_phone": "138****8000",
+           *           "respond_by": "respond by",
+           *           "overdue": true,
+           *           "responded_at": "2026-12-01T10:00:00+08:00",
+           *           "sp_mchid": "1900000100",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "negotiation_history": [
+           *             {}
+           *           ],
+           *           "order": {
+           *             "id": "id",
+           *             "out_trade_no": "20261201104500123456",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "trade_state": "trade state",
+           *             "amount": {
+           *               "total": 100
+           *             }
+           *           },
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ComplaintPage'];
         };
       };
@@ -12982,6 +15130,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "media_id": "media id"
+           *     }
+           */
           'application/json': components['schemas']['ComplaintMedia'];
         };
       };
@@ -13014,6 +15167,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -13088,6 +15251,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "200201820200101080076610000",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "paid twice for one order",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "138****8000",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13180,6 +15376,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "response_content": "response content"
+         *     }
+         */
         'application/json': {
           response_content: string;
           response_images?: string[];
@@ -13195,6 +15396,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "200201820200101080076610000",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "paid twice for one order",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "138****8000",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13307,6 +15541,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "action": "APPROVE"
+         *     }
+         */
         'application/json': {
           /** @enum {string} */
           action: 'APPROVE' | 'REJECT';
@@ -13326,6 +15565,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "200201820200101080076610000",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "paid twice for one order",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "138****8000",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13446,6 +15718,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "200201820200101080076610000",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "paid twice for one order",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "138****8000",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13498,6 +15803,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['IdempotencyConflictError'] | components['schemas']['ConflictError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -13576,6 +15891,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "complaint_id": "200201820200101080076610000",
+           *           "complaint_time": "2026-12-01T10:00:00+08:00",
+           *           "complaint_detail": "paid twice for one order",
+           *           "complaint_state": "complaint state",
+           *           "complainted_mchid": "complainted mchid",
+           *           "complaint_order_info": [
+           *             {}
+           *           ],
+           *           "payer_phone": "138****8000",
+           *           "respond_by": "respond by",
+           *           "overdue": true,
+           *           "responded_at": "2026-12-01T10:00:00+08:00",
+           *           "sp_mchid": "1900000100",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "negotiation_history": [
+           *             {}
+           *           ],
+           *           "order": {
+           *             "id": "id",
+           *             "out_trade_no": "20261201104500123456",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "trade_state": "trade state",
+           *             "amount": {
+           *               "total": 100
+           *             }
+           *           },
+           *           "updated_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ComplaintPage'];
         };
       };
@@ -13662,6 +16013,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {
+           *         "complaint_id": "200201820200101080076610000",
+           *         "complaint_time": "2026-12-01T10:00:00+08:00",
+           *         "complaint_detail": "paid twice for one order",
+           *         "complaint_state": "complaint state",
+           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_order_info": [
+           *           {}
+           *         ],
+           *         "payer_phone": "138****8000",
+           *         "respond_by": "respond by",
+           *         "overdue": true,
+           *         "responded_at": "2026-12-01T10:00:00+08:00",
+           *         "sp_mchid": "1900000100",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "negotiation_history": [
+           *           {}
+           *         ],
+           *         "order": {
+           *           "id": "id",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "trade_state": "trade state",
+           *           "amount": {
+           *             "total": 100
+           *           }
+           *         },
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplaintAnswer'];
         };
       };
@@ -13758,6 +16142,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "registration": {
+           *         "mchid": "1900000109",
+           *         "url": "https://merchant.example.com/partnerpay/events"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ListServiceProviderComplaintNotificationsAnswer'];
         };
       };
@@ -13847,6 +16239,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           /**
            * Format: uri
@@ -13864,6 +16257,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "registration": {
+           *         "mchid": "1900000109",
+           *         "url": "https://merchant.example.com/partnerpay/events"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PutServiceProviderComplaintNotificationAnswer'];
         };
       };
@@ -13963,6 +16364,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           /**
            * Format: uri
@@ -13980,6 +16382,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "registration": {
+           *         "mchid": "1900000109",
+           *         "url": "https://merchant.example.com/partnerpay/events"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CreateServiceProviderComplaintNotificationAnswer'];
         };
       };
@@ -14180,6 +16590,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "pkey_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "sp_mchid": "1900000100",
+           *           "name": "Tengda Toys",
+           *           "prefix": "prefix",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "last_used_at": "2026-12-01T10:00:00+08:00",
+           *           "revoked_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['PlatformKeyList'];
         };
       };
@@ -14269,6 +16694,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           name?: string;
         };
@@ -14282,6 +16708,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "pkey_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "sp_mchid": "1900000100",
+           *       "name": "Tengda Toys",
+           *       "prefix": "prefix",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "last_used_at": "2026-12-01T10:00:00+08:00",
+           *       "revoked_at": "2026-12-01T10:00:00+08:00",
+           *       "platform_key": "platform key"
+           *     }
+           */
           'application/json': components['schemas']['CreatedPlatformKey'];
         };
       };
@@ -14477,6 +16915,29 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "combine_out_trade_no": "20261201104500123456",
+         *       "sub_orders": [
+         *         {
+         *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *           "out_trade_no": "20261201104500123456",
+         *           "description": "Tengda Toys: building blocks",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         },
+         *         {
+         *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *           "out_trade_no": "20261201104500123456",
+         *           "description": "Tengda Toys: building blocks",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         'application/json': {
           combine_out_trade_no: string;
           /**
@@ -14526,6 +16987,56 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "combined_order": {
+           *         "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "trade_type": "JSAPI",
+           *         "state": "NOTPAY",
+           *         "sub_orders": [
+           *           {
+           *             "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
+           *             "out_trade_no": "20261201104500123456",
+           *             "sub_mchid": "1900000109",
+           *             "appid": "wxd678efh567hg6787",
+           *             "trade_type": "JSAPI",
+           *             "description": "Tengda Toys: building blocks",
+           *             "trade_state": "NOTPAY",
+           *             "trade_state_desc": "payment succeeded",
+           *             "amount": {
+           *               "total": 100,
+           *               "currency": "CNY",
+           *               "payer_total": 100
+           *             },
+           *             "payer": {
+           *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *             },
+           *             "attach": "order 1024, table 7",
+           *             "prepay_id": "wx201410272009395522657a690389285100",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "success_time": "2026-12-01T10:00:00+08:00",
+           *             "refunded_total": 1,
+           *             "profit_sharing": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "combine_out_trade_no": "20261201104500123456",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CombinedOrderPaymentAnswer'];
         };
       };
@@ -14537,6 +17048,56 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "combined_order": {
+           *         "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "trade_type": "JSAPI",
+           *         "state": "NOTPAY",
+           *         "sub_orders": [
+           *           {
+           *             "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
+           *             "out_trade_no": "20261201104500123456",
+           *             "sub_mchid": "1900000109",
+           *             "appid": "wxd678efh567hg6787",
+           *             "trade_type": "JSAPI",
+           *             "description": "Tengda Toys: building blocks",
+           *             "trade_state": "NOTPAY",
+           *             "trade_state_desc": "payment succeeded",
+           *             "amount": {
+           *               "total": 100,
+           *               "currency": "CNY",
+           *               "payer_total": 100
+           *             },
+           *             "payer": {
+           *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *             },
+           *             "attach": "order 1024, table 7",
+           *             "prepay_id": "wx201410272009395522657a690389285100",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "success_time": "2026-12-01T10:00:00+08:00",
+           *             "refunded_total": 1,
+           *             "profit_sharing": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "combine_out_trade_no": "20261201104500123456",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "payment": {
+           *         "appId": "wxd678efh567hg6787",
+           *         "timeStamp": "1796090400",
+           *         "nonceStr": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+           *         "package": "prepay_id=wx201410272009395522657a690389285100",
+           *         "signType": "RSA",
+           *         "paySign": "oR9d8PuhnIc+YZ8cBHFCwfgpaK9gd7vaRvkYD7rthRAZ/X+QBhcCYL21N7cHCTUxbQ+EAt6Uy+lwSN22f5YZvI45MLko8Pfso0jm46v5hqcVwrk6uddkGuT+Cdvu4WBqDzaDjnNa5UK3GfE1Wfl2gHxIIY5lLdUgWFts17D4WuolLLkiFZV+JSHMvH7eaLdT9N5GBovBwu5yYKUR7skR8Fu+LozcSqQixnlEZUfyE55feLOQTUYzLmR9pNtPbPsu6WVhbNHMS3Ss2+AehHvz+n64GDmXxbX++IOBvm2olHu3PsOUGRwhudhVf7UcGcunXt8cqNjKNqZLhLw4jq/xDg=="
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CombinedOrderPaymentAnswer'];
         };
       };
@@ -14680,6 +17241,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "combined_order": {
+           *         "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "trade_type": "JSAPI",
+           *         "state": "NOTPAY",
+           *         "sub_orders": [
+           *           {
+           *             "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
+           *             "out_trade_no": "20261201104500123456",
+           *             "sub_mchid": "1900000109",
+           *             "appid": "wxd678efh567hg6787",
+           *             "trade_type": "JSAPI",
+           *             "description": "Tengda Toys: building blocks",
+           *             "trade_state": "NOTPAY",
+           *             "trade_state_desc": "payment succeeded",
+           *             "amount": {
+           *               "total": 100,
+           *               "currency": "CNY",
+           *               "payer_total": 100
+           *             },
+           *             "payer": {
+           *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *             },
+           *             "attach": "order 1024, table 7",
+           *             "prepay_id": "wx201410272009395522657a690389285100",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "success_time": "2026-12-01T10:00:00+08:00",
+           *             "refunded_total": 1,
+           *             "profit_sharing": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "combine_out_trade_no": "20261201104500123456",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CombinedOrderAnswer'];
         };
       };
@@ -14796,6 +17399,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "combined_order": {
+           *         "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "trade_type": "JSAPI",
+           *         "state": "NOTPAY",
+           *         "sub_orders": [
+           *           {
+           *             "id": "cmb_3q2-7wEVRyK0bM4sXyHc1A",
+           *             "out_trade_no": "20261201104500123456",
+           *             "sub_mchid": "1900000109",
+           *             "appid": "wxd678efh567hg6787",
+           *             "trade_type": "JSAPI",
+           *             "description": "Tengda Toys: building blocks",
+           *             "trade_state": "NOTPAY",
+           *             "trade_state_desc": "payment succeeded",
+           *             "amount": {
+           *               "total": 100,
+           *               "currency": "CNY",
+           *               "payer_total": 100
+           *             },
+           *             "payer": {
+           *               "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *             },
+           *             "attach": "order 1024, table 7",
+           *             "prepay_id": "wx201410272009395522657a690389285100",
+           *             "transaction_id": "4200001234202612011234567890",
+           *             "success_time": "2026-12-01T10:00:00+08:00",
+           *             "refunded_total": 1,
+           *             "profit_sharing": true,
+           *             "created_at": "2026-12-01T10:00:00+08:00",
+           *             "expires_at": "2026-12-01T10:00:00+08:00",
+           *             "combine_out_trade_no": "20261201104500123456",
+           *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
+           *           }
+           *         ],
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['CombinedOrderAnswer'];
         };
       };
@@ -14848,6 +17493,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OrderPaidError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -14922,17 +17577,31 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "SUCCESS",
+           *       "message": "the order is paid"
+           *     }
+           */
           'application/json': components['schemas']['WechatpayNotificationAnswer'];
         };
       };
-      /** @description refused by a cross-check: {"code":"FAIL"} */
+      /** @description refused by a cross-check: {"code":"FAIL"} (or PARAM_ERROR for a path or query the input guard refuses) */
       400: {
         headers: {
           'Request-Id': components['headers']['Request-Id'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['WechatpayNotificationAnswer'];
+          'application/json':
+            | components['schemas']['WechatpayNotificationAnswer']
+            | {
+                /** @constant */
+                code: 'PARAM_ERROR';
+                message: string;
+                detail?: unknown;
+                request_id: string;
+              };
         };
       };
       /** @description signature refused */
@@ -14996,6 +17665,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "login": "ops@merchant.example.com",
+           *           "role": "owner",
+           *           "state": "invited",
+           *           "totp": true,
+           *           "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *           "locked_until": "locked until",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
           'application/json': components['schemas']['PortalUserPage'];
         };
       };
@@ -15085,6 +17772,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "login": "ops@merchant.example.com",
+         *       "role": "owner"
+         *     }
+         */
         'application/json': {
           login: string;
           /** @enum {string} */
@@ -15100,6 +17793,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "invitation": {
+           *         "url": "https://merchant.example.com/partnerpay/events",
+           *         "token": "token",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PortalInvitation'];
         };
       };
@@ -15302,6 +18015,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "token": "token",
+         *       "password": "password"
+         *     }
+         */
         'application/json': {
           token: string;
           password: string;
@@ -15316,6 +18035,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PortalInvitationAccepted'];
         };
       };
@@ -15408,7 +18142,40 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "tenant": {
+           *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "name": "Tengda Toys",
+           *         "sub_mchid": "1900000109",
+           *         "status": "status"
+           *       },
+           *       "csrf_token": "csrf token",
+           *       "csrf_header": "csrf header"
+           *     }
+           */
           'application/json': components['schemas']['PortalSession'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -15475,6 +18242,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "login": "ops@merchant.example.com",
+         *       "password": "password"
+         *     }
+         */
         'application/json': {
           login: string;
           password: string;
@@ -15490,6 +18263,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "tenant": {
+           *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "name": "Tengda Toys",
+           *         "sub_mchid": "1900000109",
+           *         "status": "status"
+           *       },
+           *       "csrf_token": "csrf token",
+           *       "csrf_header": "csrf header"
+           *     }
+           */
           'application/json': components['schemas']['PortalSession'];
         };
       };
@@ -15575,6 +18371,16 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
       /** @description UNAUTHENTICATED */
       401: {
         headers: {
@@ -15646,7 +18452,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "secret": "secret",
+           *       "otpauth_uri": "otpauth uri"
+           *     }
+           */
           'application/json': components['schemas']['PortalTotpSecret'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -15668,6 +18490,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
@@ -15713,6 +18545,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "code": "123456"
+         *     }
+         */
         'application/json': {
           code: string;
         };
@@ -15726,6 +18563,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "totp": true
+           *     }
+           */
           'application/json': components['schemas']['PortalTotpOn'];
         };
       };
@@ -15826,6 +18668,41 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "out_trade_no": "20261201104500123456",
+           *           "sub_mchid": "1900000109",
+           *           "appid": "wxd678efh567hg6787",
+           *           "trade_type": "JSAPI",
+           *           "description": "Tengda Toys: building blocks",
+           *           "trade_state": "NOTPAY",
+           *           "trade_state_desc": "payment succeeded",
+           *           "amount": {
+           *             "total": 100,
+           *             "currency": "CNY",
+           *             "payer_total": 100
+           *           },
+           *           "payer": {
+           *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *           },
+           *           "attach": "order 1024, table 7",
+           *           "prepay_id": "wx201410272009395522657a690389285100",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "refunded_total": 1,
+           *           "profit_sharing": true,
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "expires_at": "2026-12-01T10:00:00+08:00",
+           *           "combine_out_trade_no": "20261201104500123456",
+           *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['OrderPage'];
         };
       };
@@ -15912,6 +18789,57 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "order": {
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_trade_no": "20261201104500123456",
+           *         "sub_mchid": "1900000109",
+           *         "appid": "wxd678efh567hg6787",
+           *         "trade_type": "JSAPI",
+           *         "description": "Tengda Toys: building blocks",
+           *         "trade_state": "NOTPAY",
+           *         "trade_state_desc": "payment succeeded",
+           *         "amount": {
+           *           "total": 100,
+           *           "currency": "CNY",
+           *           "payer_total": 100
+           *         },
+           *         "payer": {
+           *           "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+           *         },
+           *         "attach": "order 1024, table 7",
+           *         "prepay_id": "wx201410272009395522657a690389285100",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "refunded_total": 1,
+           *         "profit_sharing": true,
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "expires_at": "2026-12-01T10:00:00+08:00",
+           *         "combine_out_trade_no": "20261201104500123456",
+           *         "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+           *       },
+           *       "refunds": [
+           *         {
+           *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "out_refund_no": "R20261201104500123",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "refund_id": "50000000382019052709732678859",
+           *           "status": "PROCESSING",
+           *           "amount": {
+           *             "refund": 100,
+           *             "total": 100,
+           *             "currency": "CNY"
+           *           },
+           *           "reason": "customer returned the goods",
+           *           "user_received_account": "user received account",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['OrderWithRefunds'];
         };
       };
@@ -16012,6 +18940,30 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "out_refund_no": "R20261201104500123",
+           *           "out_trade_no": "20261201104500123456",
+           *           "transaction_id": "4200001234202612011234567890",
+           *           "refund_id": "50000000382019052709732678859",
+           *           "status": "PROCESSING",
+           *           "amount": {
+           *             "refund": 100,
+           *             "total": 100,
+           *             "currency": "CNY"
+           *           },
+           *           "reason": "customer returned the goods",
+           *           "user_received_account": "user received account",
+           *           "success_time": "2026-12-01T10:00:00+08:00",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['RefundPage'];
         };
       };
@@ -16092,6 +19044,14 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "out_refund_no": "R20261201104500123",
+         *       "amount": {
+         *         "refund": 100
+         *       }
+         *     }
+         */
         'application/json': {
           out_trade_no?: string;
           transaction_id?: string;
@@ -16116,6 +19076,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -16126,6 +19107,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "refund": {
+           *         "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "out_refund_no": "R20261201104500123",
+           *         "out_trade_no": "20261201104500123456",
+           *         "transaction_id": "4200001234202612011234567890",
+           *         "refund_id": "50000000382019052709732678859",
+           *         "status": "PROCESSING",
+           *         "amount": {
+           *           "refund": 100,
+           *           "total": 100,
+           *           "currency": "CNY"
+           *         },
+           *         "reason": "customer returned the goods",
+           *         "user_received_account": "user received account",
+           *         "success_time": "2026-12-01T10:00:00+08:00",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['RefundAnswer'];
         };
       };
@@ -16372,7 +19374,41 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "tenant": {
+           *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "name": "Tengda Toys",
+           *         "sub_mchid": "1900000109",
+           *         "status": "status"
+           *       },
+           *       "applyment": {
+           *         "state": "state",
+           *         "state_desc": "state desc",
+           *         "applyment_id": 1,
+           *         "audit_detail": [
+           *           {
+           *             "field": "field",
+           *             "field_name": "field name",
+           *             "reject_reason": "reject reason"
+           *           }
+           *         ],
+           *         "sign_url": "https://merchant.example.com/partnerpay/events",
+           *         "updated_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PortalOnboarding'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -16450,6 +19486,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {}
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListPortalComplaintsAnswer'];
         };
       };
@@ -16536,6 +19580,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {}
+           *     }
+           */
           'application/json': components['schemas']['GetPortalComplaintAnswer'];
         };
       };
@@ -16628,6 +19677,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "response_content": "response content"
+         *     }
+         */
         'application/json': {
           response_content: string;
           response_images?: string[];
@@ -16642,6 +19696,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "complaint": {}
+           *     }
+           */
           'application/json': components['schemas']['GetPortalComplaintAnswer'];
         };
       };
@@ -16764,6 +19823,28 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "type": "order.paid",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "data": {},
+           *           "delivery": {
+           *             "status": "pending",
+           *             "attempts": 1,
+           *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *             "last_http_status": 1,
+           *             "last_error": "last error",
+           *             "delivered_at": "2026-12-01T10:00:00+08:00"
+           *           }
+           *         }
+           *       ],
+           *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
+           *     }
+           */
           'application/json': components['schemas']['ListPortalEventsAnswer'];
         };
       };
@@ -16850,6 +19931,36 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "event": {
+           *         "id": "id",
+           *         "type": "order.paid",
+           *         "created_at": "2026-12-01T10:00:00+08:00",
+           *         "data": {},
+           *         "delivery": {
+           *           "status": "pending",
+           *           "attempts": 1,
+           *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
+           *           "last_http_status": 1,
+           *           "last_error": "last error",
+           *           "delivered_at": "2026-12-01T10:00:00+08:00"
+           *         },
+           *         "delivery_attempts": [
+           *           {
+           *             "attempt": 1,
+           *             "at": "at",
+           *             "url": "https://merchant.example.com/partnerpay/events",
+           *             "http_status": 1,
+           *             "duration_ms": 1,
+           *             "response_snippet": "response snippet",
+           *             "error": "error"
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['GetPortalEventAnswer'];
         };
       };
@@ -17898,6 +21009,16 @@ export interface operations {
           'text/plain': string;
         };
       };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
+        };
+      };
       /** @description UNAUTHENTICATED */
       401: {
         headers: {
@@ -17971,6 +21092,37 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "sp_mchid": "1900000100",
+           *       "mode": "public_key",
+           *       "public_key": {
+           *         "public_key_id": "public key id",
+           *         "last_used_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "certificates": [
+           *         {}
+           *       ],
+           *       "recent_notifications": [
+           *         {}
+           *       ],
+           *       "recent_checks": [
+           *         {}
+           *       ],
+           *       "failures": {
+           *         "window": "window",
+           *         "by_reason": {},
+           *         "last_hour": 1
+           *       },
+           *       "warnings": [
+           *         {
+           *           "code": "123456",
+           *           "message": "the order is paid",
+           *           "serial_no": "serial no"
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['ListServiceProviderKeysAnswer'];
         };
       };
@@ -18065,7 +21217,43 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "summary": "summary",
+           *       "rules": [
+           *         {
+           *           "rule": "rule",
+           *           "title": "title",
+           *           "why": "why",
+           *           "enforced_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "matrix": {
+           *         "dev_modes": {},
+           *         "payment_modes": {},
+           *         "cells": [
+           *           {
+           *             "dev_mode": "dev mode",
+           *             "payment_mode": "payment mode",
+           *             "verdict": "verdict",
+           *             "why": "why"
+           *           }
+           *         ],
+           *         "note": "note"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['ComplianceCatalogue'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -18141,6 +21329,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *       "compliant": true,
+           *       "rules": [
+           *         {
+           *           "rule": "rule",
+           *           "holds": true,
+           *           "explanation": "explanation"
+           *         }
+           *       ],
+           *       "profit_sharing": {
+           *         "max_ratio": 1,
+           *         "orders_split": 1,
+           *         "split_total": 1,
+           *         "paid_total": 1,
+           *         "highest_share": 1
+           *       },
+           *       "apps": [
+           *         {
+           *           "appid": "wxd678efh567hg6787",
+           *           "dev_mode": "dev mode",
+           *           "authorized": true,
+           *           "open_platform": {
+           *             "component_appid": "wx3e4f5a6b7c8d9e0f",
+           *             "state": "state",
+           *             "authorized_at": "2026-12-01T10:00:00+08:00",
+           *             "unauthorized_at": "2026-12-01T10:00:00+08:00"
+           *           }
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['GetTenantComplianceAnswer'];
         };
       };
@@ -18237,6 +21458,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "since": "since",
+           *       "tenants": [
+           *         {
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "name": "Tengda Toys",
+           *           "sub_mchid": "1900000109",
+           *           "status": "status",
+           *           "orders": 1,
+           *           "paid": 1,
+           *           "paid_amount": 1,
+           *           "success_rate": 1,
+           *           "notifications_refused": 1,
+           *           "deliveries_failed": 1
+           *         }
+           *       ]
+           *     }
+           */
           'application/json': components['schemas']['GetDashboardAnswer'];
         };
       };
@@ -18321,7 +21561,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /** @example {} */
           'application/json': components['schemas']['OpenApiDocument'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description INTERNAL_ERROR */
@@ -18359,6 +21610,43 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "order.paid",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "order": {
+         *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+         *           "out_trade_no": "20261201104500123456",
+         *           "sub_mchid": "1900000109",
+         *           "appid": "wxd678efh567hg6787",
+         *           "trade_type": "JSAPI",
+         *           "description": "Tengda Toys: building blocks",
+         *           "trade_state": "NOTPAY",
+         *           "trade_state_desc": "payment succeeded",
+         *           "amount": {
+         *             "total": 100,
+         *             "currency": "CNY",
+         *             "payer_total": 100
+         *           },
+         *           "payer": {
+         *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+         *           },
+         *           "attach": "order 1024, table 7",
+         *           "prepay_id": "wx201410272009395522657a690389285100",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "refunded_total": 1,
+         *           "profit_sharing": true,
+         *           "created_at": "2026-12-01T10:00:00+08:00",
+         *           "expires_at": "2026-12-01T10:00:00+08:00",
+         *           "combine_out_trade_no": "20261201104500123456",
+         *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['OrderPaidEvent'];
       };
     };
@@ -18391,6 +21679,43 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "order.closed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "order": {
+         *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+         *           "out_trade_no": "20261201104500123456",
+         *           "sub_mchid": "1900000109",
+         *           "appid": "wxd678efh567hg6787",
+         *           "trade_type": "JSAPI",
+         *           "description": "Tengda Toys: building blocks",
+         *           "trade_state": "NOTPAY",
+         *           "trade_state_desc": "payment succeeded",
+         *           "amount": {
+         *             "total": 100,
+         *             "currency": "CNY",
+         *             "payer_total": 100
+         *           },
+         *           "payer": {
+         *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+         *           },
+         *           "attach": "order 1024, table 7",
+         *           "prepay_id": "wx201410272009395522657a690389285100",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "refunded_total": 1,
+         *           "profit_sharing": true,
+         *           "created_at": "2026-12-01T10:00:00+08:00",
+         *           "expires_at": "2026-12-01T10:00:00+08:00",
+         *           "combine_out_trade_no": "20261201104500123456",
+         *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['OrderClosedEvent'];
       };
     };
@@ -18423,6 +21748,43 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "order.payment_failed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "order": {
+         *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+         *           "out_trade_no": "20261201104500123456",
+         *           "sub_mchid": "1900000109",
+         *           "appid": "wxd678efh567hg6787",
+         *           "trade_type": "JSAPI",
+         *           "description": "Tengda Toys: building blocks",
+         *           "trade_state": "NOTPAY",
+         *           "trade_state_desc": "payment succeeded",
+         *           "amount": {
+         *             "total": 100,
+         *             "currency": "CNY",
+         *             "payer_total": 100
+         *           },
+         *           "payer": {
+         *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+         *           },
+         *           "attach": "order 1024, table 7",
+         *           "prepay_id": "wx201410272009395522657a690389285100",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "refunded_total": 1,
+         *           "profit_sharing": true,
+         *           "created_at": "2026-12-01T10:00:00+08:00",
+         *           "expires_at": "2026-12-01T10:00:00+08:00",
+         *           "combine_out_trade_no": "20261201104500123456",
+         *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['OrderPaymentFailedEvent'];
       };
     };
@@ -18455,6 +21817,43 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "order.reversed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "order": {
+         *           "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
+         *           "out_trade_no": "20261201104500123456",
+         *           "sub_mchid": "1900000109",
+         *           "appid": "wxd678efh567hg6787",
+         *           "trade_type": "JSAPI",
+         *           "description": "Tengda Toys: building blocks",
+         *           "trade_state": "NOTPAY",
+         *           "trade_state_desc": "payment succeeded",
+         *           "amount": {
+         *             "total": 100,
+         *             "currency": "CNY",
+         *             "payer_total": 100
+         *           },
+         *           "payer": {
+         *             "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+         *           },
+         *           "attach": "order 1024, table 7",
+         *           "prepay_id": "wx201410272009395522657a690389285100",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "refunded_total": 1,
+         *           "profit_sharing": true,
+         *           "created_at": "2026-12-01T10:00:00+08:00",
+         *           "expires_at": "2026-12-01T10:00:00+08:00",
+         *           "combine_out_trade_no": "20261201104500123456",
+         *           "client_secret": "ord_8fJ2kQ9xLm3pR7tVw2Yc_secret_Zq4Nn7Ht1Kd9Bp3X"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['OrderReversedEvent'];
       };
     };
@@ -18487,6 +21886,32 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "refund.succeeded",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "refund": {
+         *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+         *           "out_refund_no": "R20261201104500123",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "refund_id": "50000000382019052709732678859",
+         *           "status": "PROCESSING",
+         *           "amount": {
+         *             "refund": 100,
+         *             "total": 100,
+         *             "currency": "CNY"
+         *           },
+         *           "reason": "customer returned the goods",
+         *           "user_received_account": "user received account",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "created_at": "2026-12-01T10:00:00+08:00"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['RefundSucceededEvent'];
       };
     };
@@ -18519,6 +21944,32 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "refund.closed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "refund": {
+         *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+         *           "out_refund_no": "R20261201104500123",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "refund_id": "50000000382019052709732678859",
+         *           "status": "PROCESSING",
+         *           "amount": {
+         *             "refund": 100,
+         *             "total": 100,
+         *             "currency": "CNY"
+         *           },
+         *           "reason": "customer returned the goods",
+         *           "user_received_account": "user received account",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "created_at": "2026-12-01T10:00:00+08:00"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['RefundClosedEvent'];
       };
     };
@@ -18551,6 +22002,32 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "refund.abnormal",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "refund": {
+         *           "id": "rfd_3q2-7wEVRyK0bM4sXyHc1A",
+         *           "out_refund_no": "R20261201104500123",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "refund_id": "50000000382019052709732678859",
+         *           "status": "PROCESSING",
+         *           "amount": {
+         *             "refund": 100,
+         *             "total": 100,
+         *             "currency": "CNY"
+         *           },
+         *           "reason": "customer returned the goods",
+         *           "user_received_account": "user received account",
+         *           "success_time": "2026-12-01T10:00:00+08:00",
+         *           "created_at": "2026-12-01T10:00:00+08:00"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['RefundAbnormalEvent'];
       };
     };
@@ -18583,6 +22060,38 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "profit_sharing.finished",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "out_order_no": "P20261201104500123",
+         *         "out_trade_no": "20261201104500123456",
+         *         "order_id": "order id",
+         *         "transaction_id": "4200001234202612011234567890",
+         *         "type": "split",
+         *         "state": "PROCESSING",
+         *         "amount": 100,
+         *         "unfreeze_unsplit": true,
+         *         "receivers": [
+         *           {
+         *             "type": "type",
+         *             "account": "1900000109",
+         *             "amount": 100,
+         *             "description": "Tengda Toys: building blocks",
+         *             "result": "PENDING",
+         *             "fail_reason": "fail reason",
+         *             "detail_id": "detail id",
+         *             "finish_time": "2026-12-01T10:00:00+08:00",
+         *             "unfreeze": true
+         *           }
+         *         ],
+         *         "created_at": "2026-12-01T10:00:00+08:00",
+         *         "finished_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ProfitSharingFinishedEvent'];
       };
     };
@@ -18615,6 +22124,25 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "profit_sharing.returned",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "out_return_no": "T20261201104500123",
+         *         "out_order_no": "P20261201104500123",
+         *         "return_id": "return id",
+         *         "return_mchid": "return mchid",
+         *         "amount": 100,
+         *         "description": "Tengda Toys: building blocks",
+         *         "result": "PROCESSING",
+         *         "fail_reason": "fail reason",
+         *         "created_at": "2026-12-01T10:00:00+08:00",
+         *         "finished_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ProfitSharingReturnedEvent'];
       };
     };
@@ -18647,6 +22175,40 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "reconciliation.completed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "reconciliation": {
+         *           "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
+         *           "bill_date": "2026-12-01",
+         *           "status": "running",
+         *           "error": "error",
+         *           "sub_mchid": "1900000109",
+         *           "summary": {
+         *             "matched": 1,
+         *             "missing_local": 1,
+         *             "missing_upstream": 1,
+         *             "amount_mismatch": 1,
+         *             "state_mismatch": 1,
+         *             "fixed": 1
+         *           },
+         *           "totals": {
+         *             "paid": 1,
+         *             "refunded": 1,
+         *             "fee": 1
+         *           },
+         *           "fundflow": {
+         *             "fee": 1,
+         *             "fee_ties": true
+         *           },
+         *           "finished_at": "2026-12-01T10:00:00+08:00"
+         *         }
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ReconciliationCompletedEvent'];
       };
     };
@@ -18679,6 +22241,24 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "app.authorization_changed",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "appid": "wxd678efh567hg6787",
+         *         "dev_mode": "third_party",
+         *         "component_appid": "wx3e4f5a6b7c8d9e0f",
+         *         "authorized": true,
+         *         "change": "authorized",
+         *         "func_info": [
+         *           1
+         *         ],
+         *         "changed_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['AppAuthorizationChangedEvent'];
       };
     };
@@ -18711,6 +22291,42 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "complaint.created",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "complaint_id": "200201820200101080076610000",
+         *         "complaint_time": "2026-12-01T10:00:00+08:00",
+         *         "complaint_detail": "paid twice for one order",
+         *         "complaint_state": "complaint state",
+         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_order_info": [
+         *           {}
+         *         ],
+         *         "payer_phone": "138****8000",
+         *         "respond_by": "respond by",
+         *         "overdue": true,
+         *         "responded_at": "2026-12-01T10:00:00+08:00",
+         *         "sp_mchid": "1900000100",
+         *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *         "negotiation_history": [
+         *           {}
+         *         ],
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "trade_state": "trade state",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         },
+         *         "updated_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ComplaintCreatedEvent'];
       };
     };
@@ -18743,6 +22359,42 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "complaint.updated",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "complaint_id": "200201820200101080076610000",
+         *         "complaint_time": "2026-12-01T10:00:00+08:00",
+         *         "complaint_detail": "paid twice for one order",
+         *         "complaint_state": "complaint state",
+         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_order_info": [
+         *           {}
+         *         ],
+         *         "payer_phone": "138****8000",
+         *         "respond_by": "respond by",
+         *         "overdue": true,
+         *         "responded_at": "2026-12-01T10:00:00+08:00",
+         *         "sp_mchid": "1900000100",
+         *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *         "negotiation_history": [
+         *           {}
+         *         ],
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "trade_state": "trade state",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         },
+         *         "updated_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ComplaintUpdatedEvent'];
       };
     };
@@ -18775,6 +22427,42 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+         *       "type": "complaint.overdue",
+         *       "created_at": "2026-12-01T10:00:00+08:00",
+         *       "data": {
+         *         "complaint_id": "200201820200101080076610000",
+         *         "complaint_time": "2026-12-01T10:00:00+08:00",
+         *         "complaint_detail": "paid twice for one order",
+         *         "complaint_state": "complaint state",
+         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_order_info": [
+         *           {}
+         *         ],
+         *         "payer_phone": "138****8000",
+         *         "respond_by": "respond by",
+         *         "overdue": true,
+         *         "responded_at": "2026-12-01T10:00:00+08:00",
+         *         "sp_mchid": "1900000100",
+         *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+         *         "negotiation_history": [
+         *           {}
+         *         ],
+         *         "order": {
+         *           "id": "id",
+         *           "out_trade_no": "20261201104500123456",
+         *           "transaction_id": "4200001234202612011234567890",
+         *           "trade_state": "trade state",
+         *           "amount": {
+         *             "total": 100
+         *           }
+         *         },
+         *         "updated_at": "2026-12-01T10:00:00+08:00"
+         *       }
+         *     }
+         */
         'application/json': components['schemas']['ComplaintOverdueEvent'];
       };
     };

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/logging/logger';
 import { IdempotencyService } from '../../platform/idempotency/idempotency.service';
 import { answerIdempotently } from '../../platform/idempotency/idempotent-route';
 import { mchid } from '../tenancy';
-import { wechatpayAnswer } from '../notifications';
+import { wechatpayAnswer, wechatpayRefusal } from '../notifications';
 import { operatorAuth, writeContext } from '../operators';
 import { platformAuth, platformCallerOf } from './platform-auth';
 import { PlatformKeysService } from './platform-keys.service';
@@ -174,7 +174,10 @@ export function combineNotifyRouter(c: DependencyContainer): ApiRouter {
       params: z.object({ sp_mchid: mchid }),
       responses: {
         200: { description: 'applied (to every sub-order) or already applied', schema: wechatpayAnswer },
-        400: { description: 'refused by a cross-check: {"code":"FAIL"}', schema: wechatpayAnswer },
+        400: {
+          description: 'refused by a cross-check: {"code":"FAIL"} (or PARAM_ERROR for a path or query the input guard refuses)',
+          schema: wechatpayRefusal,
+        },
         401: { description: 'signature refused', schema: wechatpayAnswer },
         404: { description: 'no such service provider', schema: wechatpayAnswer },
         500: { description: 'our fault: WeChat Pay retries later', schema: wechatpayAnswer },

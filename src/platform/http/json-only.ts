@@ -5,6 +5,9 @@ import { AppError } from '../errors/errors';
 export const SEND_JSON = 'send JSON (Content-Type: application/json)';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+/** Paths whose handlers read the raw body themselves (WeChat Pay signs the exact bytes; the open platform pushes XML). */
+export const RAW_BODY_PREFIXES = ['/notify/', '/open-platform/'];
+
 /** Routes that take another body: the media uploads (multipart/form-data). */
 const MULTIPART_PATHS = ['/admin/v1/media', '/v1/complaints/media'];
 

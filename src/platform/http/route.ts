@@ -10,7 +10,7 @@ import { AppError, type ErrorCode, type FieldIssue } from '../errors/errors';
 export type RouteAuth = 'none' | 'operator' | 'tenant' | 'platform' | 'client' | 'portal' | 'wechatpay' | 'wechat';
 
 /** A response header the contract declares (src/surfaces/openapi/openapi.ts describes each). */
-export type ResponseHeaderName = 'Idempotent-Replayed' | 'Retry-After' | 'Location' | 'Cache-Control' | 'Content-Disposition';
+export type ResponseHeaderName = 'Idempotent-Replayed' | 'Retry-After' | 'Cache-Control' | 'Content-Disposition';
 
 /** One answer of a route: JSON described by `schema` (named with `.meta({ id })`), or another content type. */
 export interface ResponseSpec {

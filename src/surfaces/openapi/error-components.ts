@@ -87,7 +87,6 @@ export const STANDARD_HEADERS: Record<string, Json> = {
   },
   'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
   'WWW-Authenticate': { description: '`Bearer`', schema: { type: 'string' } },
-  Location: { description: 'where the created resource or the next page lives', schema: { type: 'string' } },
   'Cache-Control': { description: 'caching policy of this answer', schema: { type: 'string' } },
   'Content-Disposition': { description: 'the file name of a download', schema: { type: 'string' } },
 };

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { ApiRouter, type RouteSpec, type WebhookSpec } from '../../platform/http/route';
+import { RAW_BODY_PREFIXES } from '../../platform/http/json-only';
 import { ERROR_CODES, errorStatus, type ErrorCode } from '../../platform/errors/errors';
 import { SchemaCollector } from './json-schema';
 import { operationIdOf } from './operation-id';
 import { errorComponents, errorSchemaName, STANDARD_HEADERS } from './error-components';
 import { SECURITY_SCHEMES, securityOf } from './security-components';
 import { TAG_DESCRIPTIONS } from './tags';
+import { addExamples } from './examples';
 
 type Json = Record<string, unknown>;
 
@@ -27,9 +29,12 @@ function parameters(spec: RouteSpec, schemas: SchemaCollector): unknown[] {
 
 /** The codes an operation can answer: those its auth, inputs and parameters imply, plus its own `errors`. */
 export function errorCodesOf(spec: RouteSpec): ErrorCode[] {
-  const codes = new Set<ErrorCode>(['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE']);
-  if (spec.body || spec.query || spec.params || spec.rawBody) codes.add('PARAM_ERROR');
-  if (spec.body) codes.add('UNSUPPORTED_MEDIA_TYPE');
+  // PARAM_ERROR on every operation: the input guard (src/platform/http/input-guard.ts) refuses a control
+  // character, a lone surrogate or a malformed percent-escape in any path or query before any route runs.
+  const codes = new Set<ErrorCode>(['INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'PARAM_ERROR']);
+  // Any write with a body that is not JSON is 415 (src/platform/http/json-only.ts), except on raw-body paths.
+  if (['post', 'put', 'patch'].includes(spec.method) && !RAW_BODY_PREFIXES.some((p) => spec.path.startsWith(p)))
+    codes.add('UNSUPPORTED_MEDIA_TYPE');
   if (spec.params) codes.add('NOT_FOUND');
   if (spec.headers?.['Idempotency-Key']) codes.add('IDEMPOTENCY_CONFLICT');
   if (['operator', 'tenant', 'platform', 'portal', 'client', 'wechatpay', 'wechat'].includes(spec.auth)) codes.add('UNAUTHENTICATED');
@@ -184,6 +189,8 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
   }
   const tags = [...new Set([...specs.flatMap((s) => s.tags), ...(webhooks.length ? ['webhooks'] : [])])].sort();
   const webhookItems = Object.fromEntries(webhooks.map((w) => [w.name, webhookItem(w, schemas)]));
+  const components = { ...schemas.components(), ...errorComponents() };
+  addExamples([...Object.values(paths), ...Object.values(webhookItems)] as Array<Record<string, Json>>, components);
   return {
     openapi: '3.1.0',
     info: {
@@ -193,6 +200,7 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
         'Multi-tenant WeChat Pay service-provider platform. Money is integer fen. Every answer carries `Request-Id`; ' +
         'errors are `{ code, message, detail?, request_id }` with the codes listed per operation.',
       license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+      contact: { name: 'the operators of this deployment' },
     },
     servers: [
       { url: 'http://127.0.0.1:3000', description: 'the demo (npm start)' },
@@ -204,7 +212,7 @@ export function buildOpenApiDocument(specs: RouteSpec[], info: { version: string
     components: {
       securitySchemes: SECURITY_SCHEMES,
       headers: STANDARD_HEADERS,
-      schemas: { ...schemas.components(), ...errorComponents() },
+      schemas: components,
     },
   };
 }
