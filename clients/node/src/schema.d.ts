@@ -20055,7 +20055,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *           "login": "ops@merchant.example.com",
+           *           "role": "owner",
+           *           "state": "invited",
+           *           "totp": true,
+           *           "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *           "locked_until": "locked until",
+           *           "created_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
           'application/json': components['schemas']['PortalUserPage'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -20125,6 +20153,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "login": "ops@merchant.example.com",
+         *       "role": "owner"
+         *     }
+         */
         'application/json': {
           login: string;
           /** @enum {string} */
@@ -20140,6 +20174,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       },
+           *       "invitation": {
+           *         "url": "https://merchant.example.com/partnerpay/events",
+           *         "token": "token",
+           *         "expires_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['PortalInvitation'];
         };
       };
@@ -20349,6 +20403,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "role": "owner"
+         *     }
+         */
         'application/json': {
           /** @enum {string} */
           role: 'owner' | 'staff' | 'viewer';
@@ -20363,6 +20422,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "id": "tu_3q2-7wEVRyK0bM4sXyHc1A",
+           *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
+           *         "login": "ops@merchant.example.com",
+           *         "role": "owner",
+           *         "state": "invited",
+           *         "totp": true,
+           *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
+           *         "locked_until": "locked until",
+           *         "created_at": "2026-12-01T10:00:00+08:00"
+           *       }
+           *     }
+           */
           'application/json': components['schemas']['UpdatePortalUserAnswer'];
         };
       };
@@ -20477,7 +20551,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events"
+           *     }
+           */
           'application/json': components['schemas']['GetPortalWebhookAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -20547,6 +20636,11 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *       "webhook_url": "https://merchant.example.com/partnerpay/events"
+         *     }
+         */
         'application/json': {
           webhook_url: string | null;
         };
@@ -20560,6 +20654,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "webhook_url": "https://merchant.example.com/partnerpay/events"
+           *     }
+           */
           'application/json': components['schemas']['PutPortalWebhookAnswer'];
         };
       };
@@ -20650,6 +20749,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
+        /** @example {} */
         'application/json': {
           /** @default 86400 */
           previous_expires_in_seconds?: number;
@@ -20664,6 +20764,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "id",
+           *       "webhook_secret": "webhook secret",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "previous_expires_at": "2026-12-01T10:00:00+08:00"
+           *     }
+           */
           'application/json': components['schemas']['RotateTenantWebhookSecretAnswer'];
         };
       };
@@ -20758,7 +20866,31 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "prefix": "prefix",
+           *           "created_at": "2026-12-01T10:00:00+08:00",
+           *           "last_used_at": "2026-12-01T10:00:00+08:00",
+           *           "revoked_at": "2026-12-01T10:00:00+08:00"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
           'application/json': components['schemas']['ListPortalSecretKeysAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -20835,7 +20967,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "prefix": "prefix",
+           *       "created_at": "2026-12-01T10:00:00+08:00",
+           *       "last_used_at": "2026-12-01T10:00:00+08:00",
+           *       "revoked_at": "2026-12-01T10:00:00+08:00",
+           *       "secret_key": "sk_live_3q2-7wEVRyK0bM4sXyHc1A"
+           *     }
+           */
           'application/json': components['schemas']['CreatePortalSecretKeyAnswer'];
+        };
+      };
+      /** @description PARAM_ERROR */
+      400: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ParamError'];
         };
       };
       /** @description UNAUTHENTICATED */
@@ -20857,6 +21009,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForbiddenError'] | components['schemas']['TenantSuspendedError'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          'Request-Id': components['headers']['Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnsupportedMediaTypeError'];
         };
       };
       /** @description FREQUENCY_LIMITED */
