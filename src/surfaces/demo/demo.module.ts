@@ -11,7 +11,7 @@ import { ServiceProvidersService, syncTenants, TenantsService, type SyncResult }
 import type { WxpaySimulator } from '@partnerpay/wxpay-simulator';
 import { ComplaintService } from '../../modules/complaints';
 import { tenancyMerchantSource } from './demo-merchants';
-import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
+import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox, DEMO_INBOX_PATH } from './demo-inbox';
 
 /** The demo's AppSecret of a mini-program (the simulator knows it too): "demo" + the AppID's 16 characters, zero-padded to 32. */
 export const demoAppSecret = (appid: string) => `demo${appid.slice(2)}`.padEnd(32, '0');
@@ -60,6 +60,7 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
   }
   // Seeding creates what is missing and leaves the rest as operators left it (a PATCHed webhook_url survives a restart).
   const report = await syncTenants(c, config.tenantsDir, { actor: 'demo-seed', createOnly: true });
+  await followDemoInboxPort(c, config.server.publicBaseUrl);
   // The simulator knows every provider and tenant partnerpay knows, now and whenever one is created or changed.
   const learned = await sim.followMerchants(tenancyMerchantSource(c));
   await seedDemoAppSecrets(c, sim);
@@ -69,6 +70,42 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
     { sp_mchid: DEMO_SP.spMchid, tenants_created: report.results.filter((r) => r.action === 'created').length, ...learned },
     'demo seeded: service provider, tenants; the simulator knows every provider and tenant',
   );
+}
+
+/**
+ * The demo inbox's address on another port of this machine (a start before `PORT=4001 npm start`), as the
+ * URL it should be now; undefined for any other URL, an operator's own above all (never rewritten).
+ */
+export function movedDemoInboxUrl(webhookUrl: string | null, publicBaseUrl: string): string | undefined {
+  if (!webhookUrl) return undefined;
+  let url: URL;
+  let base: URL;
+  try {
+    url = new URL(webhookUrl);
+    base = new URL(publicBaseUrl);
+  } catch {
+    return undefined;
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+  const sameMachine = url.hostname === base.hostname || (loopback.includes(url.hostname) && loopback.includes(base.hostname));
+  const inbox = url.pathname.startsWith(`${DEMO_INBOX_PATH}/`) && !url.search && !url.hash && !url.username && !url.password;
+  if (!sameMachine || !inbox || url.protocol !== base.protocol || url.origin === base.origin) return undefined;
+  return `${publicBaseUrl.replace(/\/+$/, '')}${url.pathname}`;
+}
+
+/**
+ * Demo tenants whose webhook is the demo inbox at another port follow the port this start listens on
+ * (their events would go to a port nobody serves and the inbox would stay empty). Audited as demo-seed.
+ */
+async function followDemoInboxPort(c: DependencyContainer, publicBaseUrl: string): Promise<void> {
+  const tenants = c.resolve(TenantsService);
+  const logger = c.resolve<Logger>(TOKENS.Logger);
+  for (const t of (await tenants.list({ limit: 100, sp_mchid: DEMO_SP.spMchid })).data) {
+    const to = movedDemoInboxUrl(t.webhook_url, publicBaseUrl);
+    if (!to) continue;
+    await tenants.update(t.id, { webhook_url: to }, { actor: 'demo-seed' });
+    logger.info({ tenant_id: t.id, webhook_url: to }, "demo: the tenant's webhook follows the demo inbox to this port");
+  }
 }
 
 /**
