@@ -77,6 +77,45 @@ test("When 100 unsigned POSTs hit a real tenant's notify path, then each is 401 
   assert.equal(refused, 100, 'every refusal is counted');
 });
 
+for (const [kind, path] of [
+  ['combine', 'combine-transactions'],
+  ['complaints', 'complaints'],
+] as const)
+  test(`When 60 unsigned POSTs hit a provider's /notify/sp/{sp}/${path}, then each is 401 and counted, and only a bounded sample is kept`, async () => {
+    const provider = await givenWechatProvider(t, rsaPems());
+    const perMinute = t.config.notifications.refusedSamplesPerMinute;
+    const where: [string, unknown[]] = ['tenant_id = ? and kind = ?', [`sp:${provider.spMchid}`, kind]];
+    for (let i = 0; i < 60; i++) {
+      const res = await request(t.http)
+        .post(`/notify/sp/${provider.spMchid}/${path}`)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ id: `EV-${i}`, event_type: 'TRANSACTION.SUCCESS', padding: 'y'.repeat(2000) }));
+      assert.equal(res.status, 401);
+      assert.equal(res.body.code, 'FAIL');
+    }
+    assert.equal(await logCount(...where), perMinute, 'one row each for the sample only');
+    const rows = (await orm()
+      .em.fork()
+      .getConnection()
+      .execute(`select detail, event_id from notification_log where ${where[0]}`, [...where[1]])) as Array<{
+      detail: string;
+      event_id: string | null;
+    }>;
+    for (const r of rows) {
+      const detail = JSON.parse(r.detail) as { check: string; body_sample: string };
+      assert.equal(detail.check, 'signature');
+      assert.equal(detail.body_sample.length, 512, 'the body is kept capped');
+      assert.equal(r.event_id, null, 'an unverified claim is not stored as the event id');
+    }
+    const refused = sample(await scrape(t), 'partnerpay_notifications_received_total', {
+      sp_mchid: provider.spMchid,
+      kind,
+      outcome: 'refused',
+      check: 'signature',
+    });
+    assert.equal(refused, 60, 'every refusal is counted');
+  });
+
 test('When the retention job runs, then notification_log rows older than retentionDays are deleted and newer ones kept', async () => {
   const clock = t.app.container.resolve<Clock>(TOKENS.Clock);
   const now = clock.now();
