@@ -27,16 +27,17 @@ export class CombinedOrderRepository {
 
   /**
    * Claims up to `limit` combined orders past their time_expire, at least `minAgeMs` old, with a
-   * sub-order still NOTPAY, for closing. updated_at doubles as the claim: the UPDATE is guarded on the
+   * sub-order still NOTPAY and none paid, for closing. updated_at doubles as the claim: the UPDATE is guarded on the
    * value read, so of several nodes one closes an order, and a failed close waits `quietMs` again.
    */
   claimExpiredUnpaid(now: number, quietMs: number, minAgeMs: number, limit: number): Promise<CombinedOrderRow[]> {
-    const sub =
+    const sub = (states: string) =>
       'select 1 from payment_order o where o.sp_mchid = combined_order.sp_mchid ' +
-      'and o.combine_out_trade_no = combined_order.combine_out_trade_no and o.trade_state = ?';
+      `and o.combine_out_trade_no = combined_order.combine_out_trade_no and o.trade_state in (${states})`;
+    // A combined order with a paid sub-order is never closed (its tenant refunds instead): not a candidate at all.
     return claimDue(this.db.read(), C, {
-      due: `time_expire <= ? and created_at <= ? and exists (${sub})`,
-      params: [now, now - minAgeMs, 'NOTPAY'],
+      due: `time_expire <= ? and created_at <= ? and exists (${sub('?')}) and not exists (${sub('?, ?')})`,
+      params: [now, now - minAgeMs, 'NOTPAY', 'SUCCESS', 'REFUND'],
       lease: 'updatedAt',
       now: now - quietMs,
       leaseMs: quietMs,
