@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
+import { isolatedDatabase } from '../../support/isolated-database';
 import { TOKENS } from '../../../src/platform/tokens';
 import type { Orm } from '../../../src/platform/db/orm';
 import type { Clock } from '../../../src/platform/clock';
@@ -14,11 +15,17 @@ import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant } from '../../support/payments';
 import { sample, scrape } from '../../support/metrics';
 
+// The first test counts notification_log rows globally, and files running meanwhile write some: a database of its own.
+let db: Awaited<ReturnType<typeof isolatedDatabase>>;
 let t: TestApp;
 before(async () => {
-  t = await startTestApp();
+  db = await isolatedDatabase();
+  t = await startTestApp({ db: { url: db.url } });
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  await db.drop();
+});
 
 const orm = () => t.app.container.resolve<Orm>(TOKENS.Orm);
 const logCount = async (where = '1=1', params: unknown[] = []) =>
