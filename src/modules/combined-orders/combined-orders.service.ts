@@ -14,13 +14,15 @@ import { TOKENS } from '../../platform/tokens';
 import { AppError } from '../../platform/errors/errors';
 import { rfc3339, type Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/schema';
+import type { RateLimiter } from '../../platform/kv/kv';
 import type { Em } from '../../platform/db/orm';
 import { isUniqueViolation } from '../../platform/db/sql';
 import { newId } from '../../platform/ids';
 import { requestHash } from '../../platform/idempotency/request-hash';
 import { ProviderCredentials, SecondaryClearingGuard, type TenantDirectory, type TenantView } from '../tenancy';
 import { appPayReq, OrderRepository, OrderService, paymentParams, type PaymentOrderRow } from '../payments';
-import { COMBINED_ORDER, type CombinedOrderRow } from './combined-order.entity';
+import type { CombinedOrderRow } from './combined-order.entity';
+import { CombinedOrderRepository } from './combined-order.repository';
 import type { CreateCombinedOrderInput } from './combined-order.input';
 import type { PlatformCaller } from './platform-auth';
 
@@ -56,6 +58,7 @@ export function combinedState(subs: PaymentOrderRow[]): CombinedState {
 @injectable()
 export class CombinedOrdersService {
   constructor(
+    @inject(CombinedOrderRepository) private readonly heads: CombinedOrderRepository,
     @inject(OrderRepository) private readonly orders: OrderRepository,
     @inject(OrderService) private readonly orderService: OrderService,
     @inject(ProviderCredentials) private readonly providers: ProviderCredentials,
@@ -64,6 +67,7 @@ export class CombinedOrdersService {
     @inject(TOKENS.Wxpay) private readonly wxpay: WxpayClient,
     @inject(TOKENS.Config) private readonly config: Config,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.RateLimiter) private readonly limiter: RateLimiter,
   ) {}
 
   /** POST /platform/v1/combined-orders: checks every tenant (二清 guard), writes the rows, places the 合单, signs the payment. */
@@ -134,7 +138,7 @@ export class CombinedOrdersService {
     let created = true;
     try {
       await this.orders.db.tx(async (em) => {
-        await COMBINED_ORDER.insert(em, head);
+        await this.heads.insert(em, head);
         for (const o of subs) await this.orders.insert(o, em);
       });
     } catch (err) {
@@ -194,11 +198,11 @@ export class CombinedOrdersService {
       }
       if (head.tradeType === 'H5') return { order, payment: { h5_url: answer.h5_url } };
       if (head.tradeType === 'NATIVE') {
-        await COMBINED_ORDER.update(this.orders.db.read(), { codeUrl: answer.code_url ?? null, updatedAt: now }, { id: head.id });
+        await this.heads.setPayment(head.id, { codeUrl: answer.code_url ?? null }, now);
         return { order: { ...order, head: { ...head, codeUrl: answer.code_url ?? null } }, payment: { code_url: answer.code_url } };
       }
       prepayId = answer.prepay_id!;
-      await COMBINED_ORDER.update(this.orders.db.read(), { prepayId, prepayAt: now, updatedAt: now }, { id: head.id });
+      await this.heads.setPayment(head.id, { prepayId, prepayAt: now }, now);
       order = { ...order, head: { ...head, prepayId, prepayAt: now } };
     }
     // Signed for the provider's AppID: the buyer pays in the ISV's own (centralized) mini-program or app.
@@ -237,7 +241,7 @@ export class CombinedOrdersService {
 
   /** The provider's combined order with its sub-orders, or undefined. */
   async find(spMchid: string, combineOutTradeNo: string, em?: Em): Promise<CombinedOrder | undefined> {
-    const head = (await COMBINED_ORDER.findBy(em ?? this.orders.db.read(), { spMchid, combineOutTradeNo }))[0];
+    const head = await this.heads.find(spMchid, combineOutTradeNo, em);
     if (!head) return undefined;
     return { head, subs: await this.orders.findByCombine(spMchid, combineOutTradeNo, em) };
   }
@@ -247,6 +251,10 @@ export class CombinedOrdersService {
     const order = await this.find(caller.spMchid, combineOutTradeNo);
     if (!order) throw AppError.notFound(`combined order ${combineOutTradeNo}`);
     if (!sync || combinedState(order.subs) !== 'NOTPAY') return order;
+    // Spends the provider's WeChat Pay query quota like a tenant's ?sync=true: orders.syncPerMinutePerTenant a minute per provider.
+    const r = await this.limiter.hit(`wxpay:sync:platform:${caller.spMchid}`, this.config.orders.syncPerMinutePerTenant, 60_000);
+    if (!r.allowed)
+      throw AppError.rateLimited(r.retryAfterMs / 1000, 'sync=true rate limit for this service provider reached; read without sync');
     return this.sync(await this.providers.require(caller.spMchid), order);
   }
 
@@ -295,6 +303,31 @@ export class CombinedOrdersService {
     });
   }
 
+  /**
+   * The auto-close of combined orders (the orders reconciler closes single orders only: WeChat Pay
+   * closes a sub-order only with its 合单): each expired one with a NOTPAY sub-order is asked about
+   * first (a payment that arrived wins), then closed at WeChat Pay and locally (closeIfUnpaid).
+   */
+  claimExpired(limit = 50): Promise<CombinedOrderRow[]> {
+    const { reconcileAfterSeconds, minCloseAgeSeconds } = this.config.orders;
+    return this.heads.claimExpiredUnpaid(this.clock.now(), reconcileAfterSeconds * 1000, minCloseAgeSeconds * 1000, limit);
+  }
+
+  /** Closes one claimed expired combined order unless WeChat Pay says it was paid (then that is applied instead). */
+  async closeIfUnpaid(head: CombinedOrderRow): Promise<'closed' | 'paid'> {
+    const sp = await this.providers.require(head.spMchid);
+    const synced = await this.sync(sp, { head, subs: await this.orders.findByCombine(head.spMchid, head.combineOutTradeNo) });
+    if (synced.subs.some(paid)) return 'paid';
+    try {
+      await this.closeUnpaid(sp, synced);
+    } catch (err) {
+      // Paid between the query and the close: closeUnpaid applied WeChat Pay's account of it.
+      if (err instanceof AppError && err.code === 'ORDER_PAID') return 'paid';
+      throw err;
+    }
+    return 'closed';
+  }
+
   /** POST .../close: every sub-order or none; 409 ORDER_PAID when any is paid (refund that one instead). */
   async close(caller: PlatformCaller, combineOutTradeNo: string): Promise<CombinedOrder> {
     const order = await this.get(caller, combineOutTradeNo);
@@ -306,7 +339,15 @@ export class CombinedOrdersService {
           'its tenant refunds a paid sub-order instead',
       );
     if (order.subs.every((o) => o.tradeState !== 'NOTPAY')) return order;
-    const sp = await this.providers.require(caller.spMchid);
+    return this.closeUnpaid(await this.providers.require(caller.spMchid), order);
+  }
+
+  /**
+   * Closes an unpaid combined order at WeChat Pay, then each NOTPAY sub-order locally (payments'
+   * guarded transition: a sub-order paid meanwhile stays paid). ORDER_PAID upstream: synced, 409.
+   */
+  async closeUnpaid(sp: ServiceProviderCredentials, order: CombinedOrder): Promise<CombinedOrder> {
+    const combineOutTradeNo = order.head.combineOutTradeNo;
     try {
       await closeCombineOrder(
         this.wxpay,
@@ -325,7 +366,7 @@ export class CombinedOrdersService {
       if (!isUpstream(err, 'ORDER_NOT_EXIST')) throw err;
     }
     for (const o of order.subs) if (o.tradeState === 'NOTPAY') await this.orderService.closeLocally(o.id);
-    return (await this.find(caller.spMchid, combineOutTradeNo))!;
+    return (await this.find(order.head.spMchid, combineOutTradeNo))!;
   }
 }
 

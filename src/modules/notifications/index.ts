@@ -4,3 +4,4 @@ export type { HandlerResult, NotificationHandler, VerifiedNotification } from '.
 export type { NotificationKeyQueries } from './notification-key.queries';
 export { NotificationRepository } from './notification.repository';
 export { wechatpayAnswer, wechatpayRefusal } from './notifications.routes';
+export { SpNotificationReader, spAnswer, type SpNotification } from './sp-notification-reader';

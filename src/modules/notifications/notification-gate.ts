@@ -266,7 +266,7 @@ function lenientEnvelope(body: string): Partial<NotificationEnvelope> | undefine
 }
 
 /** What an unverified body claims, made storable: control characters and lone surrogates replaced (SQLite refuses NUL). */
-function printable(s: string): string {
+export function printable(s: string): string {
   return s.replace(/[\u0000-\u001f]/g, '?').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 

@@ -3,6 +3,7 @@ import type { AppModule } from '../../platform/module';
 import { TOKENS } from '../../platform/tokens';
 import { NotificationGate } from './notification-gate';
 import { NotificationRepository } from './notification.repository';
+import { SpNotificationReader } from './sp-notification-reader';
 import { NotificationEntity } from './notification.entity';
 import type { NotificationHandler } from './notification-handler';
 import { notifyRouter, adminNotificationsRouter } from './notifications.routes';
@@ -34,6 +35,23 @@ export const notificationsModule: AppModule = {
             cc.resolve(TOKENS.Clock),
             cc.resolve(TOKENS.Logger),
             cc.isRegistered(TOKENS.NotificationHandler, true) ? cc.resolveAll<NotificationHandler>(TOKENS.NotificationHandler) : [],
+            cc.isRegistered(Metrics, true) ? cc.resolve(Metrics) : undefined,
+            {
+              limiter: cc.resolve(TOKENS.RateLimiter),
+              perMinute: cc.resolve<Config>(TOKENS.Config).notifications.refusedSamplesPerMinute,
+            },
+          ),
+      ),
+    });
+    c.register(SpNotificationReader, {
+      useFactory: instanceCachingFactory(
+        (cc) =>
+          new SpNotificationReader(
+            cc.resolve(NotificationRepository),
+            cc.resolve(TOKENS.Credentials),
+            cc.resolve(TOKENS.PlatformKeys),
+            cc.resolve(TOKENS.Clock),
+            cc.resolve(TOKENS.Logger),
             cc.isRegistered(Metrics, true) ? cc.resolve(Metrics) : undefined,
             {
               limiter: cc.resolve(TOKENS.RateLimiter),

@@ -48,7 +48,13 @@ export function readApplication(app: Record<string, unknown>): {
   const holder = (id.id_card_info?.id_card_name ?? id.id_doc_info?.id_doc_name) as string | undefined;
   const bank = a.bank_account_info as unknown as Record<string, string>;
   return {
-    subject: { subjectType, merchantName: reg.merchant_name, legalPerson: reg.legal_person ?? holder },
+    subject: {
+      subjectType,
+      merchantName: reg.merchant_name,
+      legalPerson: reg.legal_person ?? holder,
+      // A SUPER holder's document is the administrator's, not the legal person's.
+      ...(holder !== undefined && (id as Record<string, unknown>).id_holder_type !== 'SUPER' ? { identityHolder: holder } : {}),
+    },
     account: {
       kind: bank.bank_account_type === 'BANK_ACCOUNT_TYPE_PERSONAL' ? 'PERSONAL' : 'CORPORATE',
       accountName: bank.account_name,

@@ -12,7 +12,7 @@ import { isUniqueViolation } from '../../platform/db/sql';
 import type { Config } from '../../platform/config/schema';
 import { AuditLog, type WriteContext } from '../operators';
 import { SecretBox } from '../../platform/secrets/secret-box';
-import { TenantsService, tenantCreateBody, checkSettlementOwner } from '../tenancy';
+import { TenantsService, tenantCreateBody, checkSettlementOwner, refuse, sameSubject } from '../tenancy';
 import {
   WxpayApiError,
   encryptSensitive,
@@ -178,6 +178,16 @@ export class ApplymentService {
       app = JSON.parse(await this.box.open(row.applicationSealed, applicationPurpose(id))) as Json;
     }
     const { subject, account } = readApplication(app);
+    // The subject is what this applyment declared first: a resubmit may correct anything else, but renaming
+    // the subject (or its legal person) to fit a settlement account is a new applyment.
+    if (!sameSubject(subject, await this.declaredSubject(row)))
+      throw refuse(
+        'settlement_account_not_owned',
+        'subject_info differs from what this applyment declared; start a new applyment for another subject',
+        {
+          field: 'application.subject_info',
+        },
+      );
     checkSettlementOwner(subject, account);
     const sp = await this.provider(row.spMchid);
     const now = this.clock.now();
@@ -407,7 +417,11 @@ export class ApplymentService {
   /** The stored subject of a tenant created from an applyment (for settlement changes), with the legal person opened. */
   async subjectOfTenant(tenantId: string): Promise<{ subjectType: string; merchantName: string; legalPerson?: string } | undefined> {
     const row = await this.repo.byTenant(tenantId);
-    if (!row) return undefined;
+    return row ? this.declaredSubject(row) : undefined;
+  }
+
+  /** The subject an applyment row declares (its legal person opened from sealed storage). */
+  private async declaredSubject(row: ApplymentRow): Promise<{ subjectType: string; merchantName: string; legalPerson?: string }> {
     const legalPerson = row.legalPersonSealed ? await this.box.open(row.legalPersonSealed, legalPersonPurpose(row.id)) : undefined;
     return { subjectType: row.subjectType, merchantName: row.merchantName, legalPerson };
   }

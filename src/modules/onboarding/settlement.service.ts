@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors/errors';
 import { msToNextBeijingMidnight, type Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { AuditLog, type WriteContext } from '../operators';
-import { TenantsService, checkSettlementOwner } from '../tenancy';
+import { TenantsService, checkSettlementOwner, refuse, sameSubject } from '../tenancy';
 import {
   WxpayApiError,
   encryptSensitive,
@@ -88,13 +88,21 @@ export class SettlementService {
   async change(tenantId: string, body: SettlementChange, ctx: WriteContext): Promise<{ application_no: string; verify_result: string }> {
     const { tenant, sp } = await this.target(tenantId);
     const stored = await this.applyments.subjectOfTenant(tenantId);
-    const subject =
-      stored ??
-      (body.subject && {
-        subjectType: body.subject.subject_type,
-        merchantName: body.subject.merchant_name,
-        legalPerson: body.subject.legal_person,
-      });
+    const claimed = body.subject && {
+      subjectType: body.subject.subject_type,
+      merchantName: body.subject.merchant_name,
+      legalPerson: body.subject.legal_person,
+    };
+    // The applyment's own declaration decides; a request may repeat it, never replace it with the account's holder.
+    if (stored && claimed && !sameSubject(stored, claimed))
+      throw refuse(
+        'settlement_account_not_owned',
+        "subject differs from what this tenant's applyment declares; omit it or send that subject",
+        {
+          field: 'subject',
+        },
+      );
+    const subject = stored ?? claimed;
     if (!subject)
       throw AppError.invalid([
         { field: 'subject', issue: 'is required for a tenant not onboarded through partnerpay (who owns the sub-merchant)' },
@@ -135,6 +143,9 @@ export class SettlementService {
           account_type: body.account_type,
           account_bank: body.account_bank,
           account_number: maskNumber(body.account_number),
+          // Whose declaration the ownership rule was checked against (the operator's only without an applyment).
+          subject_source: stored ? 'applyment' : 'request',
+          subject: { subject_type: subject.subjectType, merchant_name: subject.merchantName },
         },
       }),
     );

@@ -91,7 +91,11 @@ export const RULES: RuleInfo[] = [
       'or of a third party would let someone other than the merchant receive and pay out its money: 二清. An ' +
       'enterprise, institution, government body or other organisation settles to a corporate account named as the ' +
       'subject; an individual business (个体户) to a corporate account in its name or a personal account in its legal ' +
-      "person's name.",
+      "person's name (who must also be the holder of the legal person's identity document in the application). The " +
+      'subject is the one the applyment declares: a resubmit cannot rename it, and a settlement change for a tenant ' +
+      'onboarded through partnerpay is checked against its stored application, never against a subject sent in the ' +
+      'same request (a different one is refused). Only a tenant not onboarded through partnerpay has its subject ' +
+      'declared by the operator in the change request; that declaration is audited.',
     enforced_at: 'every applyment submit and resubmit, and every settlement-account change, before any call to WeChat Pay',
   },
   {

@@ -16,4 +16,4 @@ export { mchid, tenantCreateBody, tenantId, webhookUrl, type Receiver } from './
 export { TENANT } from './tenancy.entity';
 export { SecondaryClearingGuard, refuse } from './clearing-guard';
 export { complianceCatalogue } from './clearing-rules';
-export { checkSettlementOwner, type SettlementAccount, type SettlementSubject } from './settlement-owner';
+export { checkSettlementOwner, sameSubject, type SettlementAccount, type SettlementSubject } from './settlement-owner';

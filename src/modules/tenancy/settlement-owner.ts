@@ -5,6 +5,8 @@ export interface SettlementSubject {
   subjectType: string;
   merchantName: string;
   legalPerson?: string;
+  /** The name on the legal person's identity document, when the application carries it (WeChat Pay verifies that document). */
+  identityHolder?: string;
 }
 
 /** The account asked for: corporate (对公) or personal (经营者个人卡), and its holder's name. */
@@ -35,8 +37,20 @@ export function checkSettlementOwner(subject: SettlementSubject, account: Settle
     throw refuse('settlement_account_not_owned', `a ${subject.subjectType} settles only to a corporate account in its own name`, {
       field: `${field}.bank_account_type`,
     });
-  if (subject.legalPerson && name === norm(subject.legalPerson)) return;
+  // The licence's legal_person is only a typed name: the account must also be the identity document's holder's.
+  const holderMatches = subject.identityHolder === undefined || name === norm(subject.identityHolder);
+  if (subject.legalPerson && name === norm(subject.legalPerson) && holderMatches) return;
   throw refuse('settlement_account_not_owned', "a personal account of an individual business must be in its legal person's name", {
     field: `${field}.account_name`,
   });
+}
+
+/**
+ * True when `claimed` names the subject `declared` (type, registered name and, when `claimed` gives
+ * one, legal person; names after folding): a request may repeat what an applyment declares, never change it.
+ */
+export function sameSubject(declared: SettlementSubject, claimed: SettlementSubject): boolean {
+  if (declared.subjectType !== claimed.subjectType || norm(declared.merchantName) !== norm(claimed.merchantName)) return false;
+  if (claimed.legalPerson === undefined) return true;
+  return declared.legalPerson !== undefined && norm(declared.legalPerson) === norm(claimed.legalPerson);
 }

@@ -7,11 +7,11 @@ import { TOKENS } from '../../platform/tokens';
 import type { Config } from '../../platform/config/schema';
 import type { Logger } from '../../platform/logging/logger';
 import type { CredentialsProvider } from '@partnerpay/wxpay';
-import { ServiceProvidersService, syncTenants, TenancyEvents, type SyncResult } from '../../modules/tenancy';
+import { ServiceProvidersService, syncTenants, TenancyEvents, TenantsService, type SyncResult } from '../../modules/tenancy';
 import type { WxpaySimulator } from '@partnerpay/wxpay-simulator';
 import { ComplaintService } from '../../modules/complaints';
 import { DemoSimulatorRegistrar, demoAppSecret } from './demo-merchants';
-import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox } from './demo-inbox';
+import { demoInboxRouter, mountDemoInbox, registerDemoInbox, DemoInbox, DEMO_INBOX_PATH } from './demo-inbox';
 
 export { demoAppSecret };
 
@@ -63,6 +63,7 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
   }
   // Seeding creates what is missing and leaves the rest as operators left it (a PATCHed webhook_url survives a restart).
   const report = await syncTenants(c, config.tenantsDir, { actor: 'demo-seed', createOnly: true });
+  await followDemoInboxPort(c, config.server.publicBaseUrl);
   // And everything that existed before (a simulator without a state directory, or a fresh one, starts knowing nobody).
   const registered = await registrar.all();
   printDemoKeys(config, report.results);
@@ -71,6 +72,42 @@ async function seedDemo(c: DependencyContainer): Promise<void> {
     { sp_mchid: DEMO_SP.spMchid, tenants_created: report.results.filter((r) => r.action === 'created').length, ...registered },
     'demo seeded: service provider, tenants; registered with the simulator (and on every change)',
   );
+}
+
+/**
+ * The demo inbox's address on another port of this machine (a start before `PORT=4001 npm start`), as the
+ * URL it should be now; undefined for any other URL, an operator's own above all (never rewritten).
+ */
+export function movedDemoInboxUrl(webhookUrl: string | null, publicBaseUrl: string): string | undefined {
+  if (!webhookUrl) return undefined;
+  let url: URL;
+  let base: URL;
+  try {
+    url = new URL(webhookUrl);
+    base = new URL(publicBaseUrl);
+  } catch {
+    return undefined;
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+  const sameMachine = url.hostname === base.hostname || (loopback.includes(url.hostname) && loopback.includes(base.hostname));
+  const inbox = url.pathname.startsWith(`${DEMO_INBOX_PATH}/`) && !url.search && !url.hash && !url.username && !url.password;
+  if (!sameMachine || !inbox || url.protocol !== base.protocol || url.origin === base.origin) return undefined;
+  return `${publicBaseUrl.replace(/\/+$/, '')}${url.pathname}`;
+}
+
+/**
+ * Demo tenants whose webhook is the demo inbox at another port follow the port this start listens on
+ * (their events would go to a port nobody serves and the inbox would stay empty). Audited as demo-seed.
+ */
+async function followDemoInboxPort(c: DependencyContainer, publicBaseUrl: string): Promise<void> {
+  const tenants = c.resolve(TenantsService);
+  const logger = c.resolve<Logger>(TOKENS.Logger);
+  for (const t of (await tenants.list({ limit: 100, sp_mchid: DEMO_SP.spMchid })).data) {
+    const to = movedDemoInboxUrl(t.webhook_url, publicBaseUrl);
+    if (!to) continue;
+    await tenants.update(t.id, { webhook_url: to }, { actor: 'demo-seed' });
+    logger.info({ tenant_id: t.id, webhook_url: to }, "demo: the tenant's webhook follows the demo inbox to this port");
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
+import { isolatedDatabase } from '../../support/isolated-database';
 import { TOKENS } from '../../../src/platform/tokens';
 import type { Orm } from '../../../src/platform/db/orm';
 import type { Clock } from '../../../src/platform/clock';
@@ -14,11 +15,17 @@ import { rsaPems } from '../../support/tenancy';
 import { givenWechatProvider, givenWechatTenant } from '../../support/payments';
 import { sample, scrape } from '../../support/metrics';
 
+// The first test counts notification_log rows globally, and files running meanwhile write some: a database of its own.
+let db: Awaited<ReturnType<typeof isolatedDatabase>>;
 let t: TestApp;
 before(async () => {
-  t = await startTestApp();
+  db = await isolatedDatabase();
+  t = await startTestApp({ db: { url: db.url } });
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  await db.drop();
+});
 
 const orm = () => t.app.container.resolve<Orm>(TOKENS.Orm);
 const logCount = async (where = '1=1', params: unknown[] = []) =>
@@ -76,6 +83,45 @@ test("When 100 unsigned POSTs hit a real tenant's notify path, then each is 401 
   });
   assert.equal(refused, 100, 'every refusal is counted');
 });
+
+for (const [kind, path] of [
+  ['combine', 'combine-transactions'],
+  ['complaints', 'complaints'],
+] as const)
+  test(`When 60 unsigned POSTs hit a provider's /notify/sp/{sp}/${path}, then each is 401 and counted, and only a bounded sample is kept`, async () => {
+    const provider = await givenWechatProvider(t, rsaPems());
+    const perMinute = t.config.notifications.refusedSamplesPerMinute;
+    const where: [string, unknown[]] = ['tenant_id = ? and kind = ?', [`sp:${provider.spMchid}`, kind]];
+    for (let i = 0; i < 60; i++) {
+      const res = await request(t.http)
+        .post(`/notify/sp/${provider.spMchid}/${path}`)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ id: `EV-${i}`, event_type: 'TRANSACTION.SUCCESS', padding: 'y'.repeat(2000) }));
+      assert.equal(res.status, 401);
+      assert.equal(res.body.code, 'FAIL');
+    }
+    assert.equal(await logCount(...where), perMinute, 'one row each for the sample only');
+    const rows = (await orm()
+      .em.fork()
+      .getConnection()
+      .execute(`select detail, event_id from notification_log where ${where[0]}`, [...where[1]])) as Array<{
+      detail: string;
+      event_id: string | null;
+    }>;
+    for (const r of rows) {
+      const detail = JSON.parse(r.detail) as { check: string; body_sample: string };
+      assert.equal(detail.check, 'signature');
+      assert.equal(detail.body_sample.length, 512, 'the body is kept capped');
+      assert.equal(r.event_id, null, 'an unverified claim is not stored as the event id');
+    }
+    const refused = sample(await scrape(t), 'partnerpay_notifications_received_total', {
+      sp_mchid: provider.spMchid,
+      kind,
+      outcome: 'refused',
+      check: 'signature',
+    });
+    assert.equal(refused, 60, 'every refusal is counted');
+  });
 
 test('When the retention job runs, then notification_log rows older than retentionDays are deleted and newer ones kept', async () => {
   const clock = t.app.container.resolve<Clock>(TOKENS.Clock);
