@@ -89,7 +89,12 @@ export class OrderRepository {
   /** Records the prepay_id of an order still open; false when the order moved on meanwhile. */
   async savePrepay(id: string, prepayId: string, now: number, em: Em = this.db.read()): Promise<boolean> {
     const open = ORDER_STATES.sources('SUCCESS');
-    return (await T.update(em, { prepayId, prepayAt: now, updatedAt: now }, { id, tradeState: open })) === 1;
+    return (await T.update(em, { prepayId, prepayAt: now, prepayClaimUntil: null, updatedAt: now }, { id, tradeState: open })) === 1;
+  }
+
+  /** Gives up the inserting request's prepay claim (its WeChat Pay call failed), unless it was taken over meanwhile. */
+  async releasePrepayClaim(id: string, claimUntil: number, em: Em = this.db.read()): Promise<void> {
+    await T.update(em, { prepayClaimUntil: null }, { id, prepayClaimUntil: claimUntil });
   }
 
   /** Binds the first buyer to an order awaiting one (guarded: only while unbound and open); false when someone was first. */
