@@ -324,7 +324,8 @@ export class OrderService {
       throw await this.explainCreateFailure(sp, fresh, err);
     }
     const now = this.clock.now();
-    await this.repo.savePrepay(fresh.id, prepayId, now);
+    // Shares its UPDATE (and commit) with the other orders answered in this turn; the answer waits for it.
+    await this.repo.savePrepayBatched(fresh.id, prepayId, now);
     return { ...fresh, prepayId, prepayAt: now, prepayClaimUntil: null };
   }
 

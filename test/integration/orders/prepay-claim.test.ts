@@ -113,3 +113,25 @@ test('When the creating request fails upstream, then its claim is released and a
   assert.equal(retried.status, 200, JSON.stringify(retried.body));
   assert.match(retried.body.order.prepay_id, /^wx/);
 });
+
+test('When 16 orders are created at once, then each reads back its own prepay_id and no claim is left (their saves share UPDATEs)', async () => {
+  const tenant = await givenWechatTenant(t, provider);
+  const bodies = Array.from({ length: 16 }, () => orderBody(tenant));
+  const created = await Promise.all(
+    bodies.map((b) =>
+      request(t.http)
+        .post('/v1/orders')
+        .set(...tenant.auth)
+        .send(b),
+    ),
+  );
+  for (const [i, c] of created.entries()) {
+    assert.equal(c.status, 201, JSON.stringify(c.body));
+    const read = await request(t.http)
+      .get(`/v1/orders/${bodies[i].out_trade_no}`)
+      .set(...tenant.auth);
+    assert.equal(read.body.order.prepay_id, c.body.order.prepay_id);
+    assert.equal(await claimOf(bodies[i].out_trade_no as string), null);
+  }
+  assert.equal(new Set(created.map((c) => c.body.order.prepay_id)).size, 16);
+});
