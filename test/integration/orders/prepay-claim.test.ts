@@ -6,8 +6,9 @@ import { startTestApp, type TestApp } from '../../support/app';
 import { TOKENS } from '../../../src/platform/tokens';
 import type { LockService } from '../../../src/platform/kv/kv';
 import type { Orm } from '../../../src/platform/db/orm';
-import { reader, rows } from '../../../src/platform/db/sql';
+import { reader, rows, run } from '../../../src/platform/db/sql';
 import { rsaPems } from '../../support/tenancy';
+import { OrderRepository } from '../../../src/modules/payments/order.repository';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider } from '../../support/payments';
 
 // The request that inserts an order holds its prepay claim in the row (prepay_claim_until): no Redis lock.
@@ -114,7 +115,7 @@ test('When the creating request fails upstream, then its claim is released and a
   assert.match(retried.body.order.prepay_id, /^wx/);
 });
 
-test('When 16 orders are created at once, then each reads back its own prepay_id and no claim is left (their saves share UPDATEs)', async () => {
+test('When 16 orders are created at once, then each reads back its own prepay_id and no claim is left', async () => {
   const tenant = await givenWechatTenant(t, provider);
   const bodies = Array.from({ length: 16 }, () => orderBody(tenant));
   const created = await Promise.all(
@@ -134,4 +135,36 @@ test('When 16 orders are created at once, then each reads back its own prepay_id
     assert.equal(await claimOf(bodies[i].out_trade_no as string), null);
   }
   assert.equal(new Set(created.map((c) => c.body.order.prepay_id)).size, 16);
+});
+
+test('When prepay_ids of several orders are saved in one turn, then one shared UPDATE gives each its own, and leaves a closed order alone', async () => {
+  const tenant = await givenWechatTenant(t, provider);
+  const orm = t.app.container.resolve<Orm>(TOKENS.Orm);
+  const bodies = [orderBody(tenant), orderBody(tenant), orderBody(tenant)];
+  const ids: string[] = [];
+  for (const b of bodies)
+    ids.push(
+      (
+        await request(t.http)
+          .post('/v1/orders')
+          .set(...tenant.auth)
+          .send(b)
+          .expect(201)
+      ).body.order.id,
+    );
+  await run(reader(orm), `update payment_order set trade_state = 'CLOSED' where id = ?`, [ids[2]]);
+  const repo = t.app.container.resolve(OrderRepository);
+  const at = Date.now();
+  await Promise.all(ids.map((id, i) => repo.savePrepayBatched(id, `wx_batched_${i}`, at + i)));
+  const saved = await rows<{ id: string; prepay_id: string; prepay_at: unknown; prepay_claim_until: unknown }>(
+    reader(orm),
+    `select id, prepay_id, prepay_at, prepay_claim_until from payment_order where id in (?, ?, ?)`,
+    ids,
+  );
+  const byId = new Map(saved.map((r) => [r.id, r]));
+  assert.equal(byId.get(ids[0])!.prepay_id, 'wx_batched_0');
+  assert.equal(Number(byId.get(ids[0])!.prepay_at), at);
+  assert.equal(byId.get(ids[1])!.prepay_id, 'wx_batched_1');
+  assert.equal(Number(byId.get(ids[1])!.prepay_at), at + 1);
+  assert.notEqual(byId.get(ids[2])!.prepay_id, 'wx_batched_2', 'a closed order keeps its prepay_id');
 });
