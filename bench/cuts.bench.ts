@@ -1,19 +1,18 @@
 /**
- * `node dist/bench/cuts.bench.js`: the issue-31 cuts of this session measured each on its own, in one
- * process, as interleaved slices of before and after (A, B, A, B, ...), CPU time from
+ * `node dist/bench/cuts.bench.js [lock|als|saves]`: the issue-31 cuts of the second session (numbered
+ * as in bench/README.md), measured each on its own, in one process, as interleaved slices of before and after (A, B, A, B, ...), CPU time from
  * process.cpuUsage() (getrusage: µs resolution, so other load on the machine does not count), the
  * median of 7 slices. Round trips are counted exactly through a wrapper, not timed.
  *
- * 1. The prepay lock an order's creation no longer takes (its INSERT holds the claim): the Redis
+ * 4. The prepay lock an order's creation no longer takes (its INSERT holds the claim): the Redis
  *    SET NX + release EVAL of DegradableLockService over RedisLockService, against nothing.
- * 3. The log context through AsyncLocalStorage against a parameter, on a request-shaped async chain,
+ * 6. The log context through AsyncLocalStorage against a parameter, on a request-shaped async chain,
  *    with MikroORM's own AsyncLocalStorage (TransactionContext) enabled as it is in a running app.
- *
- * 2. The prepay_id saves: one UPDATE per order, against the saves of one turn sharing one UPDATE
+ * 5. The prepay_id saves: one UPDATE per order, against the saves of one turn sharing one UPDATE
  *    (WriteBatch), through OrderRepository on a scratch database of DATABASE_URL's server.
  *
- * REDIS_URL (default redis://127.0.0.1:6379) for cut 1; keys under ppbench:cuts:<pid>: (expire by themselves).
- * DATABASE_URL (mysql://...) for cut 2: a scratch database, dropped after.
+ * REDIS_URL (default redis://127.0.0.1:6379) for cut 4; keys under ppbench:cuts:<pid>: (expire by themselves).
+ * DATABASE_URL (mysql://...) for cut 5: a scratch database, dropped after.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { TransactionContext } from '@mikro-orm/core';
@@ -96,7 +95,7 @@ async function prepayLock(): Promise<void> {
   );
   roundTrips = 0;
   await locks.withLock('order:prepay:count', noop, { ttlMs: 5_000, waitMs: 60_000 });
-  console.log(`## cut 1: the prepay lock (real Redis ${url}, 16 in flight, 7 interleaved slices of 2000)`);
+  console.log(`## cut 4: the prepay lock (real Redis ${url}, 16 in flight, 7 interleaved slices of 2000)`);
   for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(32)} ${v.toFixed(1)} µs per order`);
   console.log('one in flight (7 interleaved slices of 1000):');
   for (const [k, v] of Object.entries(alone)) console.log(`${k.padEnd(32)} ${v.toFixed(1)} µs per order`);
@@ -149,7 +148,7 @@ async function logContext(): Promise<void> {
   );
   // The same with log-context.ts itself, for the record that it is the same mechanism.
   await withLogContext({ request_id: 'x' }, () => chain(1, currentLogContext));
-  console.log(`## cut 3: the log context (a chain of ${depth} awaits + 2 context reads per request; MikroORM's storage enabled)`);
+  console.log(`## cut 6: the log context (a chain of ${depth} awaits + 2 context reads per request; MikroORM's storage enabled)`);
   for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(32)} ${v.toFixed(1)} µs per request`);
 }
 
@@ -196,7 +195,7 @@ function orderRow(i: number, now: number): PaymentOrderRow {
 
 async function prepaySaves(): Promise<void> {
   const base = process.env.DATABASE_URL;
-  if (!base?.startsWith('mysql')) return console.log('## cut 2: skipped (DATABASE_URL=mysql://... needed)');
+  if (!base?.startsWith('mysql')) return console.log('## cut 5: skipped (DATABASE_URL=mysql://... needed)');
   const scratch = await createScratchDatabase(base, 'pp_cuts');
   const orm = await openDatabase(scratch.url);
   try {
@@ -221,7 +220,7 @@ async function prepaySaves(): Promise<void> {
       7,
       16,
     );
-    console.log(`## cut 2: the prepay_id save (MariaDB scratch database, 16 in flight, 7 interleaved slices of 1500 operations)`);
+    console.log(`## cut 5: the prepay_id save (MariaDB scratch database, 16 in flight, 7 interleaved slices of 1500 operations)`);
     for (const [name, v] of Object.entries(r)) {
       const per = name.includes('per 3') ? v / k : v;
       console.log(`${name.padEnd(32)} ${per.toFixed(1)} µs per order (partnerpay's process; the database server's own CPU not counted)`);
