@@ -20,6 +20,7 @@ import { Migration20261205171500_PaymentModes } from './Migration20261205171500_
 import { Migration20261205173000_MicropayFollow } from './Migration20261205173000_MicropayFollow';
 import { Migration20261205200000_LookupIndexes } from './Migration20261205200000_LookupIndexes';
 import { Migration20261205201000_CombinedOrders } from './Migration20261205201000_CombinedOrders';
+import { Migration20261206003100_PrepayClaim } from './Migration20261206003100_PrepayClaim';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127002509_InitialSchema', class: Migration20261127002509_InitialSchema },
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205173000_MicropayFollow', class: Migration20261205173000_MicropayFollow },
   { name: 'Migration20261205200000_LookupIndexes', class: Migration20261205200000_LookupIndexes },
   { name: 'Migration20261205201000_CombinedOrders', class: Migration20261205201000_CombinedOrders },
+  { name: 'Migration20261206003100_PrepayClaim', class: Migration20261206003100_PrepayClaim },
 ];

@@ -120,6 +120,7 @@ export class CombinedOrdersService {
       tradeStateDesc: null,
       prepayId: null,
       prepayAt: null,
+      prepayClaimUntil: null,
       transactionId: null,
       successTime: null,
       payerTotal: null,

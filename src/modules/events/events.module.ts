@@ -48,6 +48,8 @@ export const eventsModule: AppModule = {
             d.resolve<Logger>(TOKENS.Logger),
             {
               leaseMs: config.jobs.eventLeaseMs,
+              // One tick delivers for at most one interval: within a shutdown's grace, and half the time at full speed under a backlog.
+              maxRunMs: config.jobs.intervalMs,
               onSettled: metrics
                 ? (e, status, delay) => {
                     if (e.spMchid) metrics.learnTenant(e.tenantId, e.spMchid);

@@ -43,6 +43,12 @@ export const PaymentOrderEntity = defineEntity({
     tradeStateDesc: p.string().length(255).nullable(),
     prepayId: p.string().length(64).nullable(),
     prepayAt: p.bigint('number').nullable(),
+    /**
+     * The prepay claim of the request that inserted the order (JSAPI/APP with payer): until then it alone asks
+     * WeChat Pay for the prepay_id, so a duplicate of it waits instead of calling too. Set by the INSERT, cleared
+     * by the UPDATE that saves the prepay_id (or on failure); null when nobody holds it.
+     */
+    prepayClaimUntil: p.bigint('number').nullable(),
     transactionId: p.string().length(32).nullable(),
     successTime: p.bigint('number').nullable(),
     payerTotal: p.integer().nullable(),

@@ -6,6 +6,7 @@ import type { Database } from '../../platform/db/database';
 import type { Em } from '../../platform/db/orm';
 import { run } from '../../platform/db/sql';
 import { ReadBatch } from '../../platform/db/read-batch';
+import { WriteBatch } from '../../platform/db/write-batch';
 import { PAYMENT_ORDER as T, type PaymentOrderRow, type TradeState } from './order.entity';
 import { ORDER_STATES } from './order.state';
 
@@ -89,7 +90,42 @@ export class OrderRepository {
   /** Records the prepay_id of an order still open; false when the order moved on meanwhile. */
   async savePrepay(id: string, prepayId: string, now: number, em: Em = this.db.read()): Promise<boolean> {
     const open = ORDER_STATES.sources('SUCCESS');
-    return (await T.update(em, { prepayId, prepayAt: now, updatedAt: now }, { id, tradeState: open })) === 1;
+    return (await T.update(em, { prepayId, prepayAt: now, prepayClaimUntil: null, updatedAt: now }, { id, tradeState: open })) === 1;
+  }
+
+  /**
+   * savePrepay for order creation: the saves of one event-loop turn share one UPDATE (one commit
+   * for several orders); each caller's promise settles once its row is written.
+   */
+  savePrepayBatched(id: string, prepayId: string, now: number): Promise<void> {
+    return this.prepaySaves.add({ id, prepayId, now });
+  }
+
+  private readonly prepaySaves = new WriteBatch<{ id: string; prepayId: string; now: number }>(async (items) => {
+    if (items.length === 1) {
+      await this.savePrepay(items[0].id, items[0].prepayId, items[0].now);
+      return;
+    }
+    const open = ORDER_STATES.sources('SUCCESS');
+    const id = T.col('id');
+    const cases = (f: (i: (typeof items)[number]) => unknown): [string, unknown[]] => [
+      `case ${id} ${items.map(() => 'when ? then ?').join(' ')} end`,
+      items.flatMap((i) => [i.id, f(i)]),
+    ];
+    const [prepayIdSql, prepayIdParams] = cases((i) => i.prepayId);
+    const [atSql, atParams] = cases((i) => i.now);
+    await run(
+      this.db.read(),
+      `update ${T.name} set ${T.col('prepayId')} = ${prepayIdSql}, ${T.col('prepayAt')} = ${atSql}, ` +
+        `${T.col('updatedAt')} = ${atSql}, ${T.col('prepayClaimUntil')} = null ` +
+        `where ${id} in (${items.map(() => '?').join(', ')}) and ${T.col('tradeState')} in (${open.map(() => '?').join(', ')})`,
+      [...prepayIdParams, ...atParams, ...atParams, ...items.map((i) => i.id), ...open],
+    );
+  });
+
+  /** Gives up the inserting request's prepay claim (its WeChat Pay call failed), unless it was taken over meanwhile. */
+  async releasePrepayClaim(id: string, claimUntil: number, em: Em = this.db.read()): Promise<void> {
+    await T.update(em, { prepayClaimUntil: null }, { id, prepayClaimUntil: claimUntil });
   }
 
   /** Binds the first buyer to an order awaiting one (guarded: only while unbound and open); false when someone was first. */

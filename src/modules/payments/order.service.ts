@@ -45,6 +45,18 @@ const MAX_EXPIRE_MS = 15 * 86_400_000;
 /** WeChat Pay keeps a prepay_id usable for 2 h; ask again a little before that. */
 const PREPAY_TTL_MS = 2 * 3600_000 - 10 * 60_000;
 
+/**
+ * How long the request that inserted an order holds its prepay claim: the Redis lock's TTL before this
+ * claim. A WeChat Pay call slower than that lets a duplicate call too, which WeChat Pay answers with the
+ * same prepay_id (it deduplicates by out_trade_no); a crashed holder delays a retry by this much at most.
+ */
+export const PREPAY_CLAIM_MS = 5_000;
+
+/** Orders whose creating request asks WeChat Pay for a prepay_id at once (JSAPI with payer, APP). */
+function claimsPrepay(tradeType: CreateOrderInput['trade_type'], payer: CreateOrderInput['payer']): boolean {
+  return tradeType === 'APP' || (tradeType === 'JSAPI' && !!payer);
+}
+
 /** The 二清 guard as orders use it (TOKENS.ClearingGuard, bound by tenancy). */
 export interface OrderClearingGuard {
   checkOrder(tenant: TenantView, binding: AppBinding): unknown;
@@ -135,6 +147,8 @@ export class OrderService {
       tradeStateDesc: null,
       prepayId: null,
       prepayAt: null,
+      // The INSERT is the prepay claim: this request alone asks WeChat Pay, its duplicates wait (ensurePrepay).
+      prepayClaimUntil: claimsPrepay(tradeType, input.payer) ? now + PREPAY_CLAIM_MS : null,
       transactionId: null,
       successTime: null,
       payerTotal: null,
@@ -259,36 +273,60 @@ export class OrderService {
   }
 
   /**
-   * Makes sure the order has a live prepay_id. One caller per order talks to WeChat Pay (a lock,
-   * Redis-backed when configured); concurrent callers wait and reuse its answer.
+   * Makes sure the order has a live prepay_id. One caller per order talks to WeChat Pay: the request
+   * that inserted the order holds the claim its INSERT wrote (prepay_claim_until, no Redis round trip);
+   * every other caller takes a lock (Redis-backed when configured), then waits while that claim stands.
    */
   async ensurePrepay(sp: ServiceProviderCredentials, order: PaymentOrderRow, justInserted = false): Promise<PaymentOrderRow> {
-    const live = (o: PaymentOrderRow) => o.prepayId != null && o.prepayAt != null && this.clock.now() - o.prepayAt < PREPAY_TTL_MS;
-    if (live(order)) return order;
+    if (this.live(order)) return order;
+    // The database decided when the INSERT succeeded: the row and its claim are this request's.
+    if (justInserted && order.prepayClaimUntil != null) return this.placePrepay(sp, order, order.prepayClaimUntil);
     return this.locks.withLock(
       `order:prepay:${order.id}`,
       async () => {
-        // A row this request inserted a moment ago is known: no re-read (a racing copy of the same
-        // request at worst asks WeChat Pay twice, which answers the same prepay_id by out_trade_no).
-        const fresh = justInserted ? order : (await this.repo.findById(order.id))!;
-        if (fresh.tradeState !== 'NOTPAY' || live(fresh)) return fresh;
-        if (this.clock.now() >= fresh.timeExpire)
-          throw new AppError('ORDER_CLOSED', `order ${fresh.outTradeNo} expired at ${rfc3339(fresh.timeExpire)}; create a new order`);
-        let prepayId: string;
-        try {
-          prepayId = await this.prepay(sp, fresh);
-        } catch (err) {
-          const settled = isUpstream(err, 'OUT_TRADE_NO_USED') ? await this.afterOutTradeNoUsed(sp, fresh, live) : undefined;
-          if (settled) return settled;
-          throw await this.explainCreateFailure(sp, fresh, err);
-        }
-        const now = this.clock.now();
-        await this.repo.savePrepay(fresh.id, prepayId, now);
-        return { ...fresh, prepayId, prepayAt: now };
+        const fresh = justInserted ? order : await this.afterClaim(order.id);
+        return this.placePrepay(sp, fresh, null);
       },
       // Short and renewed while held (Redis): after a kill -9 mid-order a retry waits seconds, not a minute.
       { ttlMs: 5_000, waitMs: 60_000 },
     );
+  }
+
+  private live(o: PaymentOrderRow): boolean {
+    return o.prepayId != null && o.prepayAt != null && this.clock.now() - o.prepayAt < PREPAY_TTL_MS;
+  }
+
+  /** The order once no inserting request's prepay claim stands on it (answered, failed, or expired). */
+  private async afterClaim(id: string): Promise<PaymentOrderRow> {
+    // Bounded in real time too: a test's ManualClock may not move while we wait.
+    const deadline = Date.now() + PREPAY_CLAIM_MS;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      const row = (await this.repo.findById(id))!;
+      const claimed = row.prepayClaimUntil != null && row.prepayClaimUntil > this.clock.now();
+      if (!claimed || this.live(row) || row.tradeState !== 'NOTPAY' || Date.now() >= deadline) return row;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  /** Asks WeChat Pay for the prepay_id of an open order and saves it (clearing the claim); `claim`: the inserter's, released on failure. */
+  private async placePrepay(sp: ServiceProviderCredentials, fresh: PaymentOrderRow, claim: number | null): Promise<PaymentOrderRow> {
+    if (fresh.tradeState !== 'NOTPAY' || this.live(fresh)) return fresh;
+    if (this.clock.now() >= fresh.timeExpire)
+      throw new AppError('ORDER_CLOSED', `order ${fresh.outTradeNo} expired at ${rfc3339(fresh.timeExpire)}; create a new order`);
+    let prepayId: string;
+    try {
+      prepayId = await this.prepay(sp, fresh);
+    } catch (err) {
+      // A retry of the client's need not wait for the claim to run out.
+      if (claim != null) await this.repo.releasePrepayClaim(fresh.id, claim).catch(() => undefined);
+      const settled = isUpstream(err, 'OUT_TRADE_NO_USED') ? await this.afterOutTradeNoUsed(sp, fresh, (o) => this.live(o)) : undefined;
+      if (settled) return settled;
+      throw await this.explainCreateFailure(sp, fresh, err);
+    }
+    const now = this.clock.now();
+    // Shares its UPDATE (and commit) with the other orders answered in this turn; the answer waits for it.
+    await this.repo.savePrepayBatched(fresh.id, prepayId, now);
+    return { ...fresh, prepayId, prepayAt: now, prepayClaimUntil: null };
   }
 
   /**

@@ -273,3 +273,15 @@ test('When the tenant has no webhook_url, then the event is kept undeliverable w
   assert.equal((await h.row(id)).status, 'delivered');
   assert.equal(h.receiver.for(id).length, 1);
 });
+
+test('When a burst of 500 events is due, then one dispatcher run delivers every one of them (no cap of 10 batches per tick)', async () => {
+  const { tenant } = h.tenants.add(h.receiver.url);
+  const ids: string[] = [];
+  for (let i = 0; i < 500; i += 50)
+    ids.push(
+      ...(await Promise.all(Array.from({ length: 50 }, (_, j) => h.record(tenant.id, 'order.paid', { out_trade_no: `BURST${i + j}` })))),
+    );
+  await h.dispatcher.runOnce();
+  const undelivered = ids.filter((id) => h.receiver.for(id).length !== 1);
+  assert.deepEqual(undelivered.length, 0, `${undelivered.length} of 500 not delivered exactly once in one run`);
+});

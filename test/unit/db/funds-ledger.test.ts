@@ -31,6 +31,7 @@ function paid(id: string, profitSharing: 0 | 1): PaymentOrderRow {
     tradeStateDesc: null,
     prepayId: null,
     prepayAt: null,
+    prepayClaimUntil: null,
     transactionId: `4200${id}`,
     successTime: NOW,
     payerTotal: 100,

@@ -41,6 +41,7 @@ function order(id: string, tradeState: TradeState): PaymentOrderRow {
     tradeStateDesc: null,
     prepayId: null,
     prepayAt: null,
+    prepayClaimUntil: null,
     transactionId: null,
     successTime: null,
     payerTotal: null,
