@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { settledScreenshot } from '../support/screenshot';
+import { expectFeedback, settledScreenshot } from '../support/screenshot';
 import { startTestApp, type TestApp } from '../support/app';
 import { admin, rsaPems } from '../support/tenancy';
 import { givenWechatProvider, givenWechatTenant, orderBody, simulatorOf, type Provider, type Tenant } from '../support/payments';
@@ -82,10 +82,7 @@ test(
       await dialog.getByLabel(/Reason/).fill('顾客退货');
       await settledScreenshot(page, join(SHOTS, '30-operator-refund-dialog.png'));
       await dialog.getByRole('button', { name: 'Refund' }).click();
-      await page
-        .getByTestId('feedback')
-        .getByText(/of CN¥0\.30 sent to WeChat Pay: status PROCESSING/)
-        .waitFor(bounded);
+      await expectFeedback(page, /of CN¥0\.30 sent to WeChat Pay: status PROCESSING/, join(SHOTS, 'failed-operator-refund.png'));
       await page.getByRole('cell', { name: 'CN¥0.30' }).first().waitFor(bounded);
       await settledScreenshot(page, join(SHOTS, '31-operator-refunded.png'));
       const refunds = await request(t.http)
@@ -99,10 +96,11 @@ test(
       await page.locator('main[aria-busy="false"] h1').first().waitFor(bounded);
       await page.getByTestId('order-close').click();
       await page.getByRole('button', { name: 'Confirm' }).click();
-      await page
-        .getByTestId('feedback')
-        .getByText(new RegExp(`Order ${unpaid.outTradeNo} closed: trade_state CLOSED`))
-        .waitFor(bounded);
+      await expectFeedback(
+        page,
+        new RegExp(`Order ${unpaid.outTradeNo} closed: trade_state CLOSED`),
+        join(SHOTS, 'failed-operator-close.png'),
+      );
       await settledScreenshot(page, join(SHOTS, '32-operator-closed.png'));
       const seen = await request(t.http)
         .get(`/v1/orders/${unpaid.outTradeNo}`)

@@ -21,3 +21,23 @@ export async function settledScreenshot(page: Page, path: string): Promise<void>
     .catch(() => undefined);
   await page.screenshot({ path, fullPage: true });
 }
+
+/**
+ * Waits (bounded) for the feedback area to show `text`. On a timeout the error says what the area
+ * showed instead and where the page was, and a screenshot of that moment is written beside `failShot`.
+ */
+export async function expectFeedback(page: Page, text: string | RegExp, failShot: string, timeout = 30_000): Promise<void> {
+  const area = page.getByTestId('feedback');
+  try {
+    await area.getByText(text).waitFor({ timeout });
+  } catch (err) {
+    const shown = await area.innerText({ timeout: 2_000 }).catch(() => '(feedback area not found)');
+    await page.screenshot({ path: failShot, fullPage: true }).catch(() => undefined);
+    throw new Error(
+      `feedback ${String(text)} not shown within ${timeout} ms at ${page.url()}; it showed: ${JSON.stringify(shown)} (screenshot ${failShot})`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
