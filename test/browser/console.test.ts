@@ -65,7 +65,9 @@ const bounded = { timeout: 30_000 };
 
 /** A context in the given console language (the choice is kept in localStorage, as the language switch keeps it). */
 async function newContext(lang: 'en' | 'zh' | null = 'en'): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
+  // Reduced motion: antd's selects and popconfirms open without animating (the console honours the setting); at
+  // load a click during an opening animation was lost (a Select's option, a Popconfirm's Confirm).
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
   if (lang) await context.addInitScript(`localStorage.setItem('partnerpay.lang', '${lang}')`);
   return context;
 }

@@ -57,7 +57,9 @@ async function order(paid: boolean): Promise<{ id: string; outTradeNo: string }>
 }
 
 async function openAs(token: string, path: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
+  // Reduced motion: antd's selects and popconfirms open without animating (the console honours the setting); at
+  // load a click during an opening animation was lost (a Select's option, a Popconfirm's Confirm).
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
   await context.addInitScript(`localStorage.setItem('partnerpay.lang', 'en')`);
   const page = await context.newPage();
   await page.goto(`${t.baseUrl}/console/`);

@@ -55,7 +55,14 @@ after(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  // Reduced motion: antd's selects and popconfirms open without animating (the console honours the setting); at
+  // load a click during an opening animation was lost (a Select's option, a Popconfirm's Confirm).
+  const context = await browser.newContext({
+    locale: 'en-US',
+    viewport: { width: 1400, height: 900 },
+    reducedMotion: 'reduce',
+    acceptDownloads: true,
+  });
   await context.addInitScript(`localStorage.setItem('partnerpay.lang', 'en')`);
   return context.newPage();
 }

@@ -11,13 +11,16 @@ export interface RouterContext {
   queryClient: QueryClient;
 }
 
+/** Honours the system's "reduce motion" setting: antd's popups, dialogs and selects then appear without animating. */
+const reducedMotion = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+
 function Root() {
   const { lang } = useLang();
   return (
     <ConfigProvider
       locale={lang === 'zh' ? zhCN : enUS}
       theme={{
-        token: { colorPrimary: '#05793c', colorText: '#1f1f1f' },
+        token: { colorPrimary: '#05793c', colorText: '#1f1f1f', motion: !reducedMotion },
         components: { Menu: { itemSelectedBg: '#e3f1e7', itemSelectedColor: '#05793c' } },
       }}
     >
