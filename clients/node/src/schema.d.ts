@@ -4534,7 +4534,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "status": "status",
+           *       "status": "ok",
            *       "checks": {}
            *     }
            */
@@ -4592,7 +4592,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "status": "status",
+           *       "status": "ok",
            *       "checks": {}
            *     }
            */
@@ -4661,13 +4661,13 @@ export interface operations {
            *       "data": [
            *         {
            *           "id": 1,
-           *           "actor": "actor",
-           *           "action": "action",
-           *           "target": "target",
+           *           "actor": "opr_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "action": "tenant.secret_key_create",
+           *           "target": "tenant:ten_8fJ2kQ9xLm3pR7tV",
            *           "request_id": "req_6f1c2a9e4b7d4c0f",
            *           "before": {},
            *           "after": {},
-           *           "at": "at"
+           *           "at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
            *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
@@ -4968,7 +4968,7 @@ export interface operations {
            *       "name": "Tengda Toys",
            *       "role": "admin",
            *       "created_at": "2026-12-01T10:00:00+08:00",
-           *       "token": "token"
+           *       "token": "op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp"
            *     }
            */
           'application/json': components['schemas']['CreateOperatorAnswer'];
@@ -5270,8 +5270,8 @@ export interface operations {
          *       "name": "Tengda Toys",
          *       "sp_appid": "wx8888888888888888",
          *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-         *       "merchant_private_key": "merchant private key",
-         *       "apiv3_key": "apiv3 key"
+         *       "merchant_private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC...\n-----END PRIVATE KEY-----\n",
+         *       "apiv3_key": "a7Kq9ZxP2vT8bN4cR6wZ5hJ1dF0gLmQ3"
          *     }
          */
         'application/json': {
@@ -5589,20 +5589,20 @@ export interface operations {
            *           "sp_mchid": "1900000100",
            *           "sub_mchid": "1900000109",
            *           "name": "Tengda Toys",
-           *           "status": "status",
+           *           "status": "active",
            *           "apps": [
            *             {
            *               "appid": "wxd678efh567hg6787",
-           *               "type": "type",
-           *               "dev_mode": "dev mode",
+           *               "type": "mp",
+           *               "dev_mode": "third_party",
            *               "authorized": true,
            *               "app_secret_set": true
            *             }
            *           ],
            *           "webhook_url": "https://merchant.example.com/partnerpay/events",
            *           "notify_urls": {
-           *             "transactions": "transactions",
-           *             "refunds": "refunds"
+           *             "transactions": "https://merchant.example.com/wxpay/notify/transactions",
+           *             "refunds": "https://merchant.example.com/wxpay/notify/refunds"
            *           },
            *           "order_expire_minutes": 1,
            *           "limits": {
@@ -5612,7 +5612,7 @@ export interface operations {
            *             "max_ratio": 1,
            *             "receivers": [
            *               {
-           *                 "type": "type",
+           *                 "type": "MERCHANT_ID",
            *                 "account": "1900000109"
            *               }
            *             ]
@@ -5756,20 +5756,20 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "mp",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
+           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
            *       },
            *       "order_expire_minutes": 1,
            *       "limits": {
@@ -5779,7 +5779,7 @@ export interface operations {
            *         "max_ratio": 1,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -5787,8 +5787,8 @@ export interface operations {
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "updated_at": "2026-12-01T10:00:00+08:00",
            *       "secret_key": "sk_live_3q2-7wEVRyK0bM4sXyHc1A",
-           *       "secret_key_id": "secret key id",
-           *       "webhook_secret": "webhook secret"
+           *       "secret_key_id": "key_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "webhook_secret": "whsec_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp"
            *     }
            */
           'application/json': components['schemas']['CreateTenantAnswer'];
@@ -5913,20 +5913,20 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "mp",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
+           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
            *       },
            *       "order_expire_minutes": 1,
            *       "limits": {
@@ -5936,7 +5936,7 @@ export interface operations {
            *         "max_ratio": 1,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6069,20 +6069,20 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "mp",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
+           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
            *       },
            *       "order_expire_minutes": 1,
            *       "limits": {
@@ -6092,7 +6092,7 @@ export interface operations {
            *         "max_ratio": 1,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6251,20 +6251,20 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "mp",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
+           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
            *       },
            *       "order_expire_minutes": 1,
            *       "limits": {
@@ -6274,7 +6274,7 @@ export interface operations {
            *         "max_ratio": 1,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6416,20 +6416,20 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "mp",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
+           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
            *       },
            *       "order_expire_minutes": 1,
            *       "limits": {
@@ -6439,7 +6439,7 @@ export interface operations {
            *         "max_ratio": 1,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6562,20 +6562,20 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "mp",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
+           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
            *       },
            *       "order_expire_minutes": 1,
            *       "limits": {
@@ -6585,7 +6585,7 @@ export interface operations {
            *         "max_ratio": 1,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6725,7 +6725,7 @@ export interface operations {
            *       "data": [
            *         {
            *           "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
-           *           "prefix": "prefix",
+           *           "prefix": "sk_live_3q2-",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "last_used_at": "2026-12-01T10:00:00+08:00",
            *           "revoked_at": "2026-12-01T10:00:00+08:00"
@@ -6833,7 +6833,7 @@ export interface operations {
           /**
            * @example {
            *       "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
-           *       "prefix": "prefix",
+           *       "prefix": "sk_live_3q2-",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "last_used_at": "2026-12-01T10:00:00+08:00",
            *       "revoked_at": "2026-12-01T10:00:00+08:00",
@@ -7051,8 +7051,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
-           *       "webhook_secret": "webhook secret",
+           *       "id": "whk_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "webhook_secret": "whsec_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "previous_expires_at": "2026-12-01T10:00:00+08:00"
            *     }
@@ -7193,7 +7193,7 @@ export interface operations {
            *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_http_status": 1,
-           *             "last_error": "last error",
+           *             "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *             "delivered_at": "2026-12-01T10:00:00+08:00"
            *           }
            *         }
@@ -7321,7 +7321,7 @@ export interface operations {
            *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_http_status": 1,
-           *             "last_error": "last error",
+           *             "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *             "delivered_at": "2026-12-01T10:00:00+08:00"
            *           },
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
@@ -7419,7 +7419,7 @@ export interface operations {
           /**
            * @example {
            *       "event": {
-           *         "id": "id",
+           *         "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *         "type": "order.paid",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "data": {},
@@ -7429,19 +7429,19 @@ export interface operations {
            *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_http_status": 1,
-           *           "last_error": "last error",
+           *           "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *           "delivered_at": "2026-12-01T10:00:00+08:00"
            *         },
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *         "delivery_attempts": [
            *           {
            *             "attempt": 1,
-           *             "at": "at",
+           *             "at": "2026-12-01T10:00:00+08:00",
            *             "url": "https://merchant.example.com/partnerpay/events",
            *             "http_status": 1,
            *             "duration_ms": 1,
-           *             "response_snippet": "response snippet",
-           *             "error": "error"
+           *             "response_snippet": "{\"received\":true}",
+           *             "error": "HTTP 502 from https://merchant.example.com/partnerpay/events"
            *           }
            *         ]
            *       }
@@ -7556,7 +7556,7 @@ export interface operations {
            *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_http_status": 1,
-           *           "last_error": "last error",
+           *           "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *           "delivered_at": "2026-12-01T10:00:00+08:00"
            *         },
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
@@ -8922,7 +8922,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -8954,7 +8954,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -9129,7 +9129,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -9272,7 +9272,7 @@ export interface operations {
            *             "currency": "CNY"
            *           },
            *           "reason": "customer returned the goods",
-           *           "user_received_account": "user received account",
+           *           "user_received_account": "支付用户零钱",
            *           "success_time": "2026-12-01T10:00:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
@@ -9575,7 +9575,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
@@ -9608,7 +9608,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
@@ -9802,7 +9802,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -9810,13 +9810,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -9842,7 +9842,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -9850,13 +9850,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -10021,7 +10021,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -10029,13 +10029,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -10183,7 +10183,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -10191,13 +10191,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -10223,7 +10223,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -10231,13 +10231,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -10395,7 +10395,7 @@ export interface operations {
          * @example {
          *       "out_order_no": "P20261201104500123",
          *       "out_return_no": "T20261201104500123",
-         *       "return_mchid": "846510012345",
+         *       "return_mchid": "1900000109",
          *       "amount": 100,
          *       "description": "Tengda Toys: building blocks"
          *     }
@@ -10423,12 +10423,12 @@ export interface operations {
            *       "profit_sharing_return": {
            *         "out_return_no": "T20261201104500123",
            *         "out_order_no": "P20261201104500123",
-           *         "return_id": "return id",
-           *         "return_mchid": "return mchid",
+           *         "return_id": "3008450740201411110007820472",
+           *         "return_mchid": "1900000109",
            *         "amount": 100,
            *         "description": "Tengda Toys: building blocks",
            *         "result": "PROCESSING",
-           *         "fail_reason": "fail reason",
+           *         "fail_reason": "RECEIVER_HIGH_RISK",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "finished_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -10450,12 +10450,12 @@ export interface operations {
            *       "profit_sharing_return": {
            *         "out_return_no": "T20261201104500123",
            *         "out_order_no": "P20261201104500123",
-           *         "return_id": "return id",
-           *         "return_mchid": "return mchid",
+           *         "return_id": "3008450740201411110007820472",
+           *         "return_mchid": "1900000109",
            *         "amount": 100,
            *         "description": "Tengda Toys: building blocks",
            *         "result": "PROCESSING",
-           *         "fail_reason": "fail reason",
+           *         "fail_reason": "RECEIVER_HIGH_RISK",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "finished_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -10615,12 +10615,12 @@ export interface operations {
            *       "profit_sharing_return": {
            *         "out_return_no": "T20261201104500123",
            *         "out_order_no": "P20261201104500123",
-           *         "return_id": "return id",
-           *         "return_mchid": "return mchid",
+           *         "return_id": "3008450740201411110007820472",
+           *         "return_mchid": "1900000109",
            *         "amount": 100,
            *         "description": "Tengda Toys: building blocks",
            *         "result": "PROCESSING",
-           *         "fail_reason": "fail reason",
+           *         "fail_reason": "RECEIVER_HIGH_RISK",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "finished_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -10746,10 +10746,10 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "type": "type",
+           *           "type": "MERCHANT_ID",
            *           "account": "1900000109",
-           *           "relation_type": "relation type",
-           *           "custom_relation": "custom relation",
+           *           "relation_type": "PARTNER",
+           *           "custom_relation": "franchisee",
            *           "name": "Tengda Toys",
            *           "registered_at_wechat_pay": true,
            *           "created_at": "2026-12-01T10:00:00+08:00"
@@ -10885,10 +10885,10 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "type": "type",
+           *       "type": "MERCHANT_ID",
            *       "account": "1900000109",
-           *       "relation_type": "relation type",
-           *       "custom_relation": "custom relation",
+           *       "relation_type": "PARTNER",
+           *       "custom_relation": "franchisee",
            *       "name": "Tengda Toys",
            *       "registered_at_wechat_pay": true,
            *       "created_at": "2026-12-01T10:00:00+08:00"
@@ -11259,12 +11259,12 @@ export interface operations {
            *         {
            *           "id": "ntf_3q2-7wEVRyK0bM4sXyHc1A",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
-           *           "kind": "kind",
-           *           "event_id": "event id",
+           *           "kind": "transactions",
+           *           "event_id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *           "event_type": "order.paid",
-           *           "serial": "serial",
-           *           "verification": "verification",
-           *           "verified_by": "verified by",
+           *           "serial": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+           *           "verification": "ok",
+           *           "verified_by": "public_key",
            *           "outcome": "applied",
            *           "detail": {},
            *           "received_at": "2026-12-01T10:00:00+08:00"
@@ -11364,8 +11364,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "media_id": "media id",
-           *       "sha256": "sha256",
+           *       "media_id": "V1_5Bb8wtaMkIhC3ggiJUf4gwjP8EoRc8mUr4AAIHTJmHFXxnmVbLDU0",
+           *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
            *       "size": 1
            *     }
            */
@@ -11492,17 +11492,17 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *           "sp_mchid": "1900000100",
-           *           "business_code": "business code",
+           *           "business_code": "1900000100_20261201104500",
            *           "applyment_id": 1,
-           *           "state": "state",
-           *           "state_desc": "state desc",
+           *           "state": "APPLYMENT_STATE_FINISHED",
+           *           "state_desc": "the sub-merchant is active",
            *           "audit_detail": [
            *             {
-           *               "field": "field",
-           *               "field_name": "field name",
-           *               "reject_reason": "reject reason"
+           *               "field": "amount.total",
+           *               "field_name": "business_license_info.business_license_copy",
+           *               "reject_reason": "the business licence photo is unreadable"
            *             }
            *           ],
            *           "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -11651,17 +11651,17 @@ export interface operations {
           /**
            * @example {
            *       "applyment": {
-           *         "id": "id",
+           *         "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
-           *         "business_code": "business code",
+           *         "business_code": "1900000100_20261201104500",
            *         "applyment_id": 1,
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -11690,17 +11690,17 @@ export interface operations {
           /**
            * @example {
            *       "applyment": {
-           *         "id": "id",
+           *         "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
-           *         "business_code": "business code",
+           *         "business_code": "1900000100_20261201104500",
            *         "applyment_id": 1,
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -11859,17 +11859,17 @@ export interface operations {
           /**
            * @example {
            *       "applyment": {
-           *         "id": "id",
+           *         "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
-           *         "business_code": "business code",
+           *         "business_code": "1900000100_20261201104500",
            *         "applyment_id": 1,
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -12012,17 +12012,17 @@ export interface operations {
           /**
            * @example {
            *       "applyment": {
-           *         "id": "id",
+           *         "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
-           *         "business_code": "business code",
+           *         "business_code": "1900000100_20261201104500",
            *         "applyment_id": 1,
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -12296,10 +12296,10 @@ export interface operations {
         /**
          * @example {
          *       "account_type": "ACCOUNT_TYPE_BUSINESS",
-         *       "account_bank": "account bank",
+         *       "account_bank": "工商银行",
          *       "bank_address_code": "567897",
          *       "account_number": "345678973928",
-         *       "account_name": "account name"
+         *       "account_name": "深圳腾达玩具有限公司"
          *     }
          */
         'application/json': {
@@ -12335,8 +12335,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "application_no": "application no",
-           *       "verify_result": "verify result"
+           *       "application_no": "2000002124775691",
+           *       "verify_result": "VERIFY_SUCCESS"
            *     }
            */
           'application/json': components['schemas']['CreateTenantSettlementAnswer'];
@@ -12614,7 +12614,7 @@ export interface operations {
            *           "sp_mchid": "1900000100",
            *           "bill_date": "2026-12-01",
            *           "status": "running",
-           *           "error": "error",
+           *           "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *           "attempts": 1,
            *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "bill": {
@@ -12765,7 +12765,7 @@ export interface operations {
            *         "sp_mchid": "1900000100",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
-           *         "error": "error",
+           *         "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "attempts": 1,
            *         "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *         "bill": {
@@ -12912,7 +12912,7 @@ export interface operations {
            *         "sp_mchid": "1900000100",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
-           *         "error": "error",
+           *         "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "attempts": 1,
            *         "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *         "bill": {
@@ -13062,22 +13062,22 @@ export interface operations {
            *       "data": [
            *         {
            *           "id": "dis_3q2-7wEVRyK0bM4sXyHc1A",
-           *           "reconciliation_id": "reconciliation id",
+           *           "reconciliation_id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "sub_mchid": "1900000109",
-           *           "kind": "kind",
+           *           "kind": "amount_mismatch",
            *           "out_trade_no": "20261201104500123456",
            *           "out_refund_no": "R20261201104500123",
            *           "bill": {
            *             "amount": 100,
-           *             "state": "state"
+           *             "state": "SUCCESS"
            *           },
            *           "local": {
            *             "amount": 100,
-           *             "state": "state"
+           *             "state": "SUCCESS"
            *           },
-           *           "status": "status",
-           *           "note": "note",
+           *           "status": "open",
+           *           "note": "checked against the merchant bill: paid late",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
@@ -13290,7 +13290,7 @@ export interface operations {
            *         "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
-           *         "error": "error",
+           *         "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "sub_mchid": "1900000109",
            *         "summary": {
            *           "matched": 1,
@@ -13315,22 +13315,22 @@ export interface operations {
            *         "data": [
            *           {
            *             "id": "dis_3q2-7wEVRyK0bM4sXyHc1A",
-           *             "reconciliation_id": "reconciliation id",
+           *             "reconciliation_id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *             "sub_mchid": "1900000109",
-           *             "kind": "kind",
+           *             "kind": "amount_mismatch",
            *             "out_trade_no": "20261201104500123456",
            *             "out_refund_no": "R20261201104500123",
            *             "bill": {
            *               "amount": 100,
-           *               "state": "state"
+           *               "state": "SUCCESS"
            *             },
            *             "local": {
            *               "amount": 100,
-           *               "state": "state"
+           *               "state": "SUCCESS"
            *             },
-           *             "status": "status",
-           *             "note": "note",
+           *             "status": "open",
+           *             "note": "checked against the merchant bill: paid late",
            *             "created_at": "2026-12-01T10:00:00+08:00"
            *           }
            *         ],
@@ -13537,8 +13537,8 @@ export interface operations {
            *         {
            *           "received_at": "2026-12-01T10:00:00+08:00",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
-           *           "event_id": "event id",
-           *           "type": "type",
+           *           "event_id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "type": "order.paid",
            *           "signature_valid": true,
            *           "data": {}
            *         }
@@ -13605,8 +13605,8 @@ export interface operations {
            *         {
            *           "received_at": "2026-12-01T10:00:00+08:00",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
-           *           "event_id": "event id",
-           *           "type": "type",
+           *           "event_id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "type": "order.paid",
            *           "signature_valid": true,
            *           "data": {}
            *         }
@@ -13700,7 +13700,7 @@ export interface operations {
            *         "expires_at": "2026-12-01T10:00:00+08:00",
            *         "fetched_at": "2026-12-01T10:00:00+08:00",
            *         "version": 1,
-           *         "last_error": "last error",
+           *         "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "last_error_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -13708,7 +13708,7 @@ export interface operations {
            *       "authorizations": [
            *         {
            *           "component_appid": "wx3e4f5a6b7c8d9e0f",
-           *           "authorizer_appid": "authorizer appid",
+           *           "authorizer_appid": "wxd678efh567hg6787",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "state": "authorized",
            *           "authorized": true,
@@ -13855,7 +13855,7 @@ export interface operations {
            *         "expires_at": "2026-12-01T10:00:00+08:00",
            *         "fetched_at": "2026-12-01T10:00:00+08:00",
            *         "version": 1,
-           *         "last_error": "last error",
+           *         "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "last_error_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -13895,7 +13895,7 @@ export interface operations {
            *         "expires_at": "2026-12-01T10:00:00+08:00",
            *         "fetched_at": "2026-12-01T10:00:00+08:00",
            *         "version": 1,
-           *         "last_error": "last error",
+           *         "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "last_error_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -14061,7 +14061,7 @@ export interface operations {
            *             "expires_at": "2026-12-01T10:00:00+08:00",
            *             "fetched_at": "2026-12-01T10:00:00+08:00",
            *             "version": 1,
-           *             "last_error": "last error",
+           *             "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *             "last_error_at": "2026-12-01T10:00:00+08:00"
            *           },
            *           "created_at": "2026-12-01T10:00:00+08:00",
@@ -14170,7 +14170,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "link_id": "link id",
+           *       "link_id": "opl_3q2-7wEVRyK0bM4sXyHc1A",
            *       "url": "https://merchant.example.com/partnerpay/events",
            *       "expires_at": "2026-12-01T10:00:00+08:00",
            *       "authorization_url": "https://merchant.example.com/partnerpay/events",
@@ -14417,7 +14417,7 @@ export interface operations {
            * @example {
            *       "authorization": {
            *         "component_appid": "wx3e4f5a6b7c8d9e0f",
-           *         "authorizer_appid": "authorizer appid",
+           *         "authorizer_appid": "wxd678efh567hg6787",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *         "state": "authorized",
            *         "authorized": true,
@@ -14624,14 +14624,14 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "description": "Tengda Toys: building blocks",
            *         "amount": {
            *           "total": 100,
            *           "currency": "CNY"
            *         },
-           *         "trade_state": "trade state"
+           *         "trade_state": "SUCCESS"
            *       },
            *       "payment": {
            *         "appId": "wxd678efh567hg6787",
@@ -14802,14 +14802,14 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "description": "Tengda Toys: building blocks",
            *         "amount": {
            *           "total": 100,
            *           "currency": "CNY"
            *         },
-           *         "trade_state": "trade state"
+           *         "trade_state": "SUCCESS"
            *       }
            *     }
            */
@@ -15012,13 +15012,13 @@ export interface operations {
            *           "complaint_id": "200201820200101080076610000",
            *           "complaint_time": "2026-12-01T10:00:00+08:00",
            *           "complaint_detail": "paid twice for one order",
-           *           "complaint_state": "complaint state",
-           *           "complainted_mchid": "complainted mchid",
+           *           "complaint_state": "PENDING",
+           *           "complainted_mchid": "1900000109",
            *           "complaint_order_info": [
            *             {}
            *           ],
            *           "payer_phone": "138****8000",
-           *           "respond_by": "respond by",
+           *           "respond_by": "2026-12-02T10:00:00+08:00",
            *           "overdue": true,
            *           "responded_at": "2026-12-01T10:00:00+08:00",
            *           "sp_mchid": "1900000100",
@@ -15027,10 +15027,10 @@ export interface operations {
            *             {}
            *           ],
            *           "order": {
-           *             "id": "id",
+           *             "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *             "out_trade_no": "20261201104500123456",
            *             "transaction_id": "4200001234202612011234567890",
-           *             "trade_state": "trade state",
+           *             "trade_state": "SUCCESS",
            *             "amount": {
            *               "total": 100
            *             }
@@ -15132,7 +15132,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "media_id": "media id"
+           *       "media_id": "V1_5Bb8wtaMkIhC3ggiJUf4gwjP8EoRc8mUr4AAIHTJmHFXxnmVbLDU0"
            *     }
            */
           'application/json': components['schemas']['ComplaintMedia'];
@@ -15257,13 +15257,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -15272,10 +15272,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -15378,7 +15378,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "response_content": "response content"
+         *       "response_content": "we have refunded the second payment today"
          *     }
          */
         'application/json': {
@@ -15402,13 +15402,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -15417,10 +15417,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -15571,13 +15571,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -15586,10 +15586,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -15724,13 +15724,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -15739,10 +15739,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -15898,13 +15898,13 @@ export interface operations {
            *           "complaint_id": "200201820200101080076610000",
            *           "complaint_time": "2026-12-01T10:00:00+08:00",
            *           "complaint_detail": "paid twice for one order",
-           *           "complaint_state": "complaint state",
-           *           "complainted_mchid": "complainted mchid",
+           *           "complaint_state": "PENDING",
+           *           "complainted_mchid": "1900000109",
            *           "complaint_order_info": [
            *             {}
            *           ],
            *           "payer_phone": "138****8000",
-           *           "respond_by": "respond by",
+           *           "respond_by": "2026-12-02T10:00:00+08:00",
            *           "overdue": true,
            *           "responded_at": "2026-12-01T10:00:00+08:00",
            *           "sp_mchid": "1900000100",
@@ -15913,10 +15913,10 @@ export interface operations {
            *             {}
            *           ],
            *           "order": {
-           *             "id": "id",
+           *             "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *             "out_trade_no": "20261201104500123456",
            *             "transaction_id": "4200001234202612011234567890",
-           *             "trade_state": "trade state",
+           *             "trade_state": "SUCCESS",
            *             "amount": {
            *               "total": 100
            *             }
@@ -16019,13 +16019,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -16034,10 +16034,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -16597,7 +16597,7 @@ export interface operations {
            *           "id": "pkey_3q2-7wEVRyK0bM4sXyHc1A",
            *           "sp_mchid": "1900000100",
            *           "name": "Tengda Toys",
-           *           "prefix": "prefix",
+           *           "prefix": "sk_live_3q2-",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "last_used_at": "2026-12-01T10:00:00+08:00",
            *           "revoked_at": "2026-12-01T10:00:00+08:00"
@@ -16713,11 +16713,11 @@ export interface operations {
            *       "id": "pkey_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "name": "Tengda Toys",
-           *       "prefix": "prefix",
+           *       "prefix": "sk_live_3q2-",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "last_used_at": "2026-12-01T10:00:00+08:00",
            *       "revoked_at": "2026-12-01T10:00:00+08:00",
-           *       "platform_key": "platform key"
+           *       "platform_key": "pk_live_3q2-7wEVRyK0bM4sXyHc1A"
            *     }
            */
           'application/json': components['schemas']['CreatedPlatformKey'];
@@ -17676,7 +17676,7 @@ export interface operations {
            *           "state": "invited",
            *           "totp": true,
            *           "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *           "locked_until": "locked until",
+           *           "locked_until": "2026-12-01T10:15:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
@@ -17803,12 +17803,12 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "invitation": {
            *         "url": "https://merchant.example.com/partnerpay/events",
-           *         "token": "token",
+           *         "token": "op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
            *         "expires_at": "2026-12-01T10:00:00+08:00"
            *       }
            *     }
@@ -18017,8 +18017,8 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "token": "token",
-         *       "password": "password"
+         *       "token": "op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
+         *       "password": "correct horse battery staple"
          *     }
          */
         'application/json': {
@@ -18045,7 +18045,7 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
            *     }
@@ -18152,17 +18152,17 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "tenant": {
            *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
-           *         "status": "status"
+           *         "status": "active"
            *       },
-           *       "csrf_token": "csrf token",
-           *       "csrf_header": "csrf header"
+           *       "csrf_token": "c5f0d1e2a3b4c5d6e7f8091a2b3c4d5e",
+           *       "csrf_header": "x-csrf-token"
            *     }
            */
           'application/json': components['schemas']['PortalSession'];
@@ -18245,7 +18245,7 @@ export interface operations {
         /**
          * @example {
          *       "login": "ops@merchant.example.com",
-         *       "password": "password"
+         *       "password": "correct horse battery staple"
          *     }
          */
         'application/json': {
@@ -18273,17 +18273,17 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "tenant": {
            *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
-           *         "status": "status"
+           *         "status": "active"
            *       },
-           *       "csrf_token": "csrf token",
-           *       "csrf_header": "csrf header"
+           *       "csrf_token": "c5f0d1e2a3b4c5d6e7f8091a2b3c4d5e",
+           *       "csrf_header": "x-csrf-token"
            *     }
            */
           'application/json': components['schemas']['PortalSession'];
@@ -18454,8 +18454,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "secret": "secret",
-           *       "otpauth_uri": "otpauth uri"
+           *       "secret": "JBSWY3DPEHPK3PXP",
+           *       "otpauth_uri": "otpauth://totp/partnerpay:ops%40merchant.example.com?secret=JBSWY3DPEHPK3PXP&issuer=partnerpay"
            *     }
            */
           'application/json': components['schemas']['PortalTotpSecret'];
@@ -18833,7 +18833,7 @@ export interface operations {
            *             "currency": "CNY"
            *           },
            *           "reason": "customer returned the goods",
-           *           "user_received_account": "user received account",
+           *           "user_received_account": "支付用户零钱",
            *           "success_time": "2026-12-01T10:00:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
@@ -18956,7 +18956,7 @@ export interface operations {
            *             "currency": "CNY"
            *           },
            *           "reason": "customer returned the goods",
-           *           "user_received_account": "user received account",
+           *           "user_received_account": "支付用户零钱",
            *           "success_time": "2026-12-01T10:00:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
@@ -19091,7 +19091,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -19122,7 +19122,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -19380,17 +19380,17 @@ export interface operations {
            *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
-           *         "status": "status"
+           *         "status": "active"
            *       },
            *       "applyment": {
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "applyment_id": 1,
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -19679,7 +19679,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "response_content": "response content"
+         *       "response_content": "we have refunded the second payment today"
          *     }
          */
         'application/json': {
@@ -19837,7 +19837,7 @@ export interface operations {
            *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_http_status": 1,
-           *             "last_error": "last error",
+           *             "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *             "delivered_at": "2026-12-01T10:00:00+08:00"
            *           }
            *         }
@@ -19934,7 +19934,7 @@ export interface operations {
           /**
            * @example {
            *       "event": {
-           *         "id": "id",
+           *         "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *         "type": "order.paid",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "data": {},
@@ -19944,18 +19944,18 @@ export interface operations {
            *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_http_status": 1,
-           *           "last_error": "last error",
+           *           "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *           "delivered_at": "2026-12-01T10:00:00+08:00"
            *         },
            *         "delivery_attempts": [
            *           {
            *             "attempt": 1,
-           *             "at": "at",
+           *             "at": "2026-12-01T10:00:00+08:00",
            *             "url": "https://merchant.example.com/partnerpay/events",
            *             "http_status": 1,
            *             "duration_ms": 1,
-           *             "response_snippet": "response snippet",
-           *             "error": "error"
+           *             "response_snippet": "{\"received\":true}",
+           *             "error": "HTTP 502 from https://merchant.example.com/partnerpay/events"
            *           }
            *         ]
            *       }
@@ -20066,7 +20066,7 @@ export interface operations {
            *           "state": "invited",
            *           "totp": true,
            *           "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *           "locked_until": "locked until",
+           *           "locked_until": "2026-12-01T10:15:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
@@ -20184,12 +20184,12 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "invitation": {
            *         "url": "https://merchant.example.com/partnerpay/events",
-           *         "token": "token",
+           *         "token": "op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
            *         "expires_at": "2026-12-01T10:00:00+08:00"
            *       }
            *     }
@@ -20432,7 +20432,7 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
            *     }
@@ -20766,8 +20766,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
-           *       "webhook_secret": "webhook secret",
+           *       "id": "whk_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "webhook_secret": "whsec_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "previous_expires_at": "2026-12-01T10:00:00+08:00"
            *     }
@@ -20871,7 +20871,7 @@ export interface operations {
            *       "data": [
            *         {
            *           "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
-           *           "prefix": "prefix",
+           *           "prefix": "sk_live_3q2-",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "last_used_at": "2026-12-01T10:00:00+08:00",
            *           "revoked_at": "2026-12-01T10:00:00+08:00"
@@ -20970,7 +20970,7 @@ export interface operations {
           /**
            * @example {
            *       "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
-           *       "prefix": "prefix",
+           *       "prefix": "sk_live_3q2-",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "last_used_at": "2026-12-01T10:00:00+08:00",
            *       "revoked_at": "2026-12-01T10:00:00+08:00",
@@ -21259,7 +21259,7 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "mode": "public_key",
            *       "public_key": {
-           *         "public_key_id": "public key id",
+           *         "public_key_id": "PUB_KEY_ID_0114232134912410000000000000",
            *         "last_used_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "certificates": [
@@ -21272,7 +21272,7 @@ export interface operations {
            *         {}
            *       ],
            *       "failures": {
-           *         "window": "window",
+           *         "window": "24h",
            *         "by_reason": {},
            *         "last_hour": 1
            *       },
@@ -21280,7 +21280,7 @@ export interface operations {
            *         {
            *           "code": "123456",
            *           "message": "the order is paid",
-           *           "serial_no": "serial no"
+           *           "serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
            *         }
            *       ]
            *     }
@@ -21381,12 +21381,12 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "summary": "summary",
+           *       "summary": "partnerpay serves this combination",
            *       "rules": [
            *         {
-           *           "rule": "rule",
-           *           "title": "title",
-           *           "why": "why",
+           *           "rule": "no_own_account_collection",
+           *           "title": "Third-party development, ordinary service provider",
+           *           "why": "the service provider takes the payment into the sub-merchant account directly",
            *           "enforced_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
@@ -21395,13 +21395,13 @@ export interface operations {
            *         "payment_modes": {},
            *         "cells": [
            *           {
-           *             "dev_mode": "dev mode",
-           *             "payment_mode": "payment mode",
-           *             "verdict": "verdict",
-           *             "why": "why"
+           *             "dev_mode": "third_party",
+           *             "payment_mode": "ordinary_service_provider",
+           *             "verdict": "served",
+           *             "why": "the service provider takes the payment into the sub-merchant account directly"
            *           }
            *         ],
-           *         "note": "note"
+           *         "note": "checked against the merchant bill: paid late"
            *       }
            *     }
            */
@@ -21497,9 +21497,9 @@ export interface operations {
            *       "compliant": true,
            *       "rules": [
            *         {
-           *           "rule": "rule",
+           *           "rule": "no_own_account_collection",
            *           "holds": true,
-           *           "explanation": "explanation"
+           *           "explanation": "the tenant is a sub-merchant of an ordinary service provider: payments settle to its own account"
            *         }
            *       ],
            *       "profit_sharing": {
@@ -21512,11 +21512,11 @@ export interface operations {
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "dev_mode": "dev mode",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "open_platform": {
            *             "component_appid": "wx3e4f5a6b7c8d9e0f",
-           *             "state": "state",
+           *             "state": "authorized",
            *             "authorized_at": "2026-12-01T10:00:00+08:00",
            *             "unauthorized_at": "2026-12-01T10:00:00+08:00"
            *           }
@@ -21622,13 +21622,13 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "since": "since",
+           *       "since": "2026-12-01T10:00:00+08:00",
            *       "tenants": [
            *         {
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "name": "Tengda Toys",
            *           "sub_mchid": "1900000109",
-           *           "status": "status",
+           *           "status": "ok",
            *           "orders": 1,
            *           "paid": 1,
            *           "paid_amount": 1,
@@ -22067,7 +22067,7 @@ export interface operations {
          *             "currency": "CNY"
          *           },
          *           "reason": "customer returned the goods",
-         *           "user_received_account": "user received account",
+         *           "user_received_account": "支付用户零钱",
          *           "success_time": "2026-12-01T10:00:00+08:00",
          *           "created_at": "2026-12-01T10:00:00+08:00"
          *         }
@@ -22125,7 +22125,7 @@ export interface operations {
          *             "currency": "CNY"
          *           },
          *           "reason": "customer returned the goods",
-         *           "user_received_account": "user received account",
+         *           "user_received_account": "支付用户零钱",
          *           "success_time": "2026-12-01T10:00:00+08:00",
          *           "created_at": "2026-12-01T10:00:00+08:00"
          *         }
@@ -22183,7 +22183,7 @@ export interface operations {
          *             "currency": "CNY"
          *           },
          *           "reason": "customer returned the goods",
-         *           "user_received_account": "user received account",
+         *           "user_received_account": "支付用户零钱",
          *           "success_time": "2026-12-01T10:00:00+08:00",
          *           "created_at": "2026-12-01T10:00:00+08:00"
          *         }
@@ -22230,7 +22230,7 @@ export interface operations {
          *       "data": {
          *         "out_order_no": "P20261201104500123",
          *         "out_trade_no": "20261201104500123456",
-         *         "order_id": "order id",
+         *         "order_id": "3008450740201411110007820472",
          *         "transaction_id": "4200001234202612011234567890",
          *         "type": "split",
          *         "state": "PROCESSING",
@@ -22238,13 +22238,13 @@ export interface operations {
          *         "unfreeze_unsplit": true,
          *         "receivers": [
          *           {
-         *             "type": "type",
+         *             "type": "MERCHANT_ID",
          *             "account": "1900000109",
          *             "amount": 100,
          *             "description": "Tengda Toys: building blocks",
          *             "result": "PENDING",
-         *             "fail_reason": "fail reason",
-         *             "detail_id": "detail id",
+         *             "fail_reason": "RECEIVER_HIGH_RISK",
+         *             "detail_id": "36011111111111111111111",
          *             "finish_time": "2026-12-01T10:00:00+08:00",
          *             "unfreeze": true
          *           }
@@ -22294,12 +22294,12 @@ export interface operations {
          *       "data": {
          *         "out_return_no": "T20261201104500123",
          *         "out_order_no": "P20261201104500123",
-         *         "return_id": "return id",
-         *         "return_mchid": "return mchid",
+         *         "return_id": "3008450740201411110007820472",
+         *         "return_mchid": "1900000109",
          *         "amount": 100,
          *         "description": "Tengda Toys: building blocks",
          *         "result": "PROCESSING",
-         *         "fail_reason": "fail reason",
+         *         "fail_reason": "RECEIVER_HIGH_RISK",
          *         "created_at": "2026-12-01T10:00:00+08:00",
          *         "finished_at": "2026-12-01T10:00:00+08:00"
          *       }
@@ -22347,7 +22347,7 @@ export interface operations {
          *           "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
          *           "bill_date": "2026-12-01",
          *           "status": "running",
-         *           "error": "error",
+         *           "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
          *           "sub_mchid": "1900000109",
          *           "summary": {
          *             "matched": 1,
@@ -22462,13 +22462,13 @@ export interface operations {
          *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
          *         "complaint_detail": "paid twice for one order",
-         *         "complaint_state": "complaint state",
-         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_state": "PENDING",
+         *         "complainted_mchid": "1900000109",
          *         "complaint_order_info": [
          *           {}
          *         ],
          *         "payer_phone": "138****8000",
-         *         "respond_by": "respond by",
+         *         "respond_by": "2026-12-02T10:00:00+08:00",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",
          *         "sp_mchid": "1900000100",
@@ -22477,10 +22477,10 @@ export interface operations {
          *           {}
          *         ],
          *         "order": {
-         *           "id": "id",
+         *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
-         *           "trade_state": "trade state",
+         *           "trade_state": "SUCCESS",
          *           "amount": {
          *             "total": 100
          *           }
@@ -22530,13 +22530,13 @@ export interface operations {
          *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
          *         "complaint_detail": "paid twice for one order",
-         *         "complaint_state": "complaint state",
-         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_state": "PENDING",
+         *         "complainted_mchid": "1900000109",
          *         "complaint_order_info": [
          *           {}
          *         ],
          *         "payer_phone": "138****8000",
-         *         "respond_by": "respond by",
+         *         "respond_by": "2026-12-02T10:00:00+08:00",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",
          *         "sp_mchid": "1900000100",
@@ -22545,10 +22545,10 @@ export interface operations {
          *           {}
          *         ],
          *         "order": {
-         *           "id": "id",
+         *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
-         *           "trade_state": "trade state",
+         *           "trade_state": "SUCCESS",
          *           "amount": {
          *             "total": 100
          *           }
@@ -22598,13 +22598,13 @@ export interface operations {
          *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
          *         "complaint_detail": "paid twice for one order",
-         *         "complaint_state": "complaint state",
-         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_state": "PENDING",
+         *         "complainted_mchid": "1900000109",
          *         "complaint_order_info": [
          *           {}
          *         ],
          *         "payer_phone": "138****8000",
-         *         "respond_by": "respond by",
+         *         "respond_by": "2026-12-02T10:00:00+08:00",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",
          *         "sp_mchid": "1900000100",
@@ -22613,10 +22613,10 @@ export interface operations {
          *           {}
          *         ],
          *         "order": {
-         *           "id": "id",
+         *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
-         *           "trade_state": "trade state",
+         *           "trade_state": "SUCCESS",
          *           "amount": {
          *             "total": 100
          *           }

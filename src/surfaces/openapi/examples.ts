@@ -79,6 +79,102 @@ const BY_NAME: Record<string, unknown> = {
   wechatpay_public_key_id: 'PUB_KEY_ID_0114232134912410000000000000',
   secret_key: 'sk_live_3q2-7wEVRyK0bM4sXyHc1A',
   event_type: 'order.paid',
+  trade_state: 'SUCCESS',
+  complaint_state: 'PENDING',
+  state: 'APPLYMENT_STATE_FINISHED',
+  status: 'active',
+  type: 'MERCHANT_ID',
+  kind: 'transactions',
+  action: 'tenant.secret_key_create',
+  actor: 'opr_3q2-7wEVRyK0bM4sXyHc1A',
+  target: 'tenant:ten_8fJ2kQ9xLm3pR7tV',
+  at: DATE_TIME,
+  since: DATE_TIME,
+  respond_by: '2026-12-02T10:00:00+08:00',
+  locked_until: '2026-12-01T10:15:00+08:00',
+  account_bank: '工商银行',
+  account_name: '深圳腾达玩具有限公司',
+  apiv3_key: 'a7Kq9ZxP2vT8bN4cR6wZ5hJ1dF0gLmQ3',
+  merchant_private_key: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC...\n-----END PRIVATE KEY-----\n',
+  application_no: '2000002124775691',
+  verify_result: 'VERIFY_SUCCESS',
+  authorizer_appid: 'wxd678efh567hg6787',
+  business_code: '1900000100_20261201104500',
+  csrf_header: 'x-csrf-token',
+  csrf_token: 'c5f0d1e2a3b4c5d6e7f8091a2b3c4d5e',
+  custom_relation: 'franchisee',
+  relation_type: 'PARTNER',
+  detail_id: '36011111111111111111111',
+  order_id: '3008450740201411110007820472',
+  return_id: '3008450740201411110007820472',
+  return_mchid: '1900000109',
+  dev_mode: 'third_party',
+  payment_mode: 'ordinary_service_provider',
+  verdict: 'served',
+  why: 'the service provider takes the payment into the sub-merchant account directly',
+  rule: 'no_own_account_collection',
+  title: 'Third-party development, ordinary service provider',
+  summary: 'partnerpay serves this combination',
+  explanation: 'the tenant is a sub-merchant of an ordinary service provider: payments settle to its own account',
+  note: 'checked against the merchant bill: paid late',
+  error: 'HTTP 502 from https://merchant.example.com/partnerpay/events',
+  last_error: 'HTTP 502 from https://merchant.example.com/partnerpay/events',
+  fail_reason: 'RECEIVER_HIGH_RISK',
+  reject_reason: 'the business licence photo is unreadable',
+  state_desc: 'the sub-merchant is active',
+  field: 'amount.total',
+  field_name: 'business_license_info.business_license_copy',
+  event_id: 'evt_3q2-7wEVRyK0bM4sXyHc1A',
+  reconciliation_id: 'rec_3q2-7wEVRyK0bM4sXyHc1A',
+  secret_key_id: 'key_3q2-7wEVRyK0bM4sXyHc1A',
+  link_id: 'opl_3q2-7wEVRyK0bM4sXyHc1A',
+  media_id: 'V1_5Bb8wtaMkIhC3ggiJUf4gwjP8EoRc8mUr4AAIHTJmHFXxnmVbLDU0',
+  sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  otpauth_uri: 'otpauth://totp/partnerpay:ops%40merchant.example.com?secret=JBSWY3DPEHPK3PXP&issuer=partnerpay',
+  secret: 'JBSWY3DPEHPK3PXP',
+  password: 'correct horse battery staple',
+  platform_key: 'pk_live_3q2-7wEVRyK0bM4sXyHc1A',
+  webhook_secret: 'whsec_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp',
+  token: 'op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp',
+  prefix: 'sk_live_3q2-',
+  public_key_id: 'PUB_KEY_ID_0114232134912410000000000000',
+  serial_no: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+  serial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+  verification: 'ok',
+  verified_by: 'public_key',
+  window: '24h',
+  response_content: 'we have refunded the second payment today',
+  response_snippet: '{"received":true}',
+  user_received_account: '支付用户零钱',
+  complainted_mchid: '1900000109',
+  transactions: 'https://merchant.example.com/wxpay/notify/transactions',
+  refunds: 'https://merchant.example.com/wxpay/notify/refunds',
+};
+
+/**
+ * Values by component and field, where one field name means different things (a tenant's `status` is not a
+ * refund's): checked before BY_NAME.
+ */
+const BY_OWNER: Record<string, unknown> = {
+  'GetHealthzAnswer.status': 'ok',
+  'GetDashboardAnswer.status': 'ok',
+  'Refund.status': 'SUCCESS',
+  'AdminRefund.status': 'SUCCESS',
+  'Reconciliation.status': 'done',
+  'TenantReconciliation.status': 'done',
+  'Discrepancy.status': 'open',
+  'Discrepancy.kind': 'amount_mismatch',
+  'Discrepancy.state': 'SUCCESS',
+  'CombinedOrder.state': 'SUCCESS',
+  'PortalUser.state': 'active',
+  'ProfitSharingOrder.state': 'FINISHED',
+  'ProfitSharingOrder.type': 'MERCHANT_ID',
+  'GetOpenPlatformAnswer.state': 'authorized',
+  'GetOpenPlatformAuthorizedAnswer.state': 'authorized',
+  'GetTenantComplianceAnswer.state': 'authorized',
+  'TenantApp.type': 'mp',
+  'DemoInboxEntry.type': 'order.paid',
+  'ReceivedNotification.kind': 'transactions',
 };
 
 /** A field named `*_at` or `*_time` is a moment; `*_url` a link. */
@@ -103,6 +199,11 @@ const ID_PREFIXES: Array<[RegExp, string]> = [
   [/Discrepancy/, 'dis'],
   [/Reconciliation$/, 'rec'],
   [/Notification$/, 'ntf'],
+  [/WebhookSecret/, 'whk'],
+  [/Applyment/, 'apl'],
+  [/Complaint/, 'cmp'],
+  [/CheckoutOrder/, 'ord'],
+  [/^Get(Portal)?EventAnswer$/, 'evt'],
 ];
 
 class Sampler {
@@ -178,7 +279,7 @@ class Sampler {
 
   private string(s: Json, key: string): string {
     const prefix = key === 'id' ? ID_PREFIXES.find(([re]) => re.test(this.owner))?.[1] : undefined;
-    const candidates: unknown[] = [prefix ? `${prefix}_3q2-7wEVRyK0bM4sXyHc1A` : byName(key)];
+    const candidates: unknown[] = [BY_OWNER[`${this.owner}.${key}`], prefix ? `${prefix}_3q2-7wEVRyK0bM4sXyHc1A` : byName(key)];
     if (s.format === 'date-time') candidates.push(DATE_TIME, '2026-12-01T02:00:00Z', '2026-12-01T02:00:00.000Z');
     if (s.format === 'date') candidates.push('2026-12-01');
     if (s.format === 'uri') candidates.push('https://merchant.example.com/partnerpay/events');
