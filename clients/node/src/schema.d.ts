@@ -4172,7 +4172,17 @@ export interface components {
       code: 'SUCCESS' | 'FAIL';
       message?: string;
     };
-    /** @description Every 4xx/5xx answer */
+    /**
+     * @description Every 4xx/5xx answer
+     * @example {
+     *       "code": "NOT_FOUND",
+     *       "message": "order 20261201104500123456 not found",
+     *       "detail": {
+     *         "field": "out_trade_no"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     Error: {
       /** @enum {string} */
       code:
@@ -4214,7 +4224,22 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 400 PARAM_ERROR */
+    /**
+     * @description HTTP 400 PARAM_ERROR
+     * @example {
+     *       "code": "PARAM_ERROR",
+     *       "message": "invalid request: amount.total Too small: expected number to be >=1",
+     *       "detail": {
+     *         "fields": [
+     *           {
+     *             "field": "amount.total",
+     *             "issue": "Too small: expected number to be >=1"
+     *           }
+     *         ]
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ParamError: {
       /** @constant */
       code: 'PARAM_ERROR';
@@ -4230,7 +4255,14 @@ export interface components {
       };
       request_id: string;
     };
-    /** @description HTTP 400 INVALID_LOGIN_CODE */
+    /**
+     * @description HTTP 400 INVALID_LOGIN_CODE
+     * @example {
+     *       "code": "INVALID_LOGIN_CODE",
+     *       "message": "WeChat refused the wx.login code (40029: invalid, already used, expired, or issued for another AppID); call wx.login again",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     InvalidLoginCodeError: {
       /** @constant */
       code: 'INVALID_LOGIN_CODE';
@@ -4238,7 +4270,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 401 UNAUTHENTICATED */
+    /**
+     * @description HTTP 401 UNAUTHENTICATED
+     * @example {
+     *       "code": "UNAUTHENTICATED",
+     *       "message": "sign in at /portal first (no live portal session)",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UnauthenticatedError: {
       /** @constant */
       code: 'UNAUTHENTICATED';
@@ -4246,7 +4285,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 403 FORBIDDEN */
+    /**
+     * @description HTTP 403 FORBIDDEN
+     * @example {
+     *       "code": "FORBIDDEN",
+     *       "message": "missing or wrong x-csrf-token header: send the csrf_token of GET /portal/v1/session",
+     *       "detail": {
+     *         "reason": "csrf"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ForbiddenError: {
       /** @constant */
       code: 'FORBIDDEN';
@@ -4254,7 +4303,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 403 TENANT_SUSPENDED */
+    /**
+     * @description HTTP 403 TENANT_SUSPENDED
+     * @example {
+     *       "code": "TENANT_SUSPENDED",
+     *       "message": "this tenant is suspended; ask the platform operator",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     TenantSuspendedError: {
       /** @constant */
       code: 'TENANT_SUSPENDED';
@@ -4262,7 +4318,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 404 NOT_FOUND */
+    /**
+     * @description HTTP 404 NOT_FOUND
+     * @example {
+     *       "code": "NOT_FOUND",
+     *       "message": "order 20261201104500123456 not found",
+     *       "detail": {
+     *         "field": "out_trade_no"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     NotFoundError: {
       /** @constant */
       code: 'NOT_FOUND';
@@ -4270,7 +4336,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 OUT_TRADE_NO_USED */
+    /**
+     * @description HTTP 409 OUT_TRADE_NO_USED
+     * @example {
+     *       "code": "OUT_TRADE_NO_USED",
+     *       "message": "out_trade_no 20261201104500123456 is already used by a different order; use a new out_trade_no",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OutTradeNoUsedError: {
       /** @constant */
       code: 'OUT_TRADE_NO_USED';
@@ -4278,7 +4351,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 OUT_REFUND_NO_USED */
+    /**
+     * @description HTTP 409 OUT_REFUND_NO_USED
+     * @example {
+     *       "code": "OUT_REFUND_NO_USED",
+     *       "message": "out_refund_no R20261201104500123 is already used by a different refund; a new refund needs a new out_refund_no",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OutRefundNoUsedError: {
       /** @constant */
       code: 'OUT_REFUND_NO_USED';
@@ -4286,7 +4366,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 BUSINESS_CODE_USED */
+    /**
+     * @description HTTP 409 BUSINESS_CODE_USED
+     * @example {
+     *       "code": "BUSINESS_CODE_USED",
+     *       "message": "business_code 1900000100_20261201104500 is already used by another applyment of this provider",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     BusinessCodeUsedError: {
       /** @constant */
       code: 'BUSINESS_CODE_USED';
@@ -4294,7 +4381,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 IDEMPOTENCY_CONFLICT */
+    /**
+     * @description HTTP 409 IDEMPOTENCY_CONFLICT
+     * @example {
+     *       "code": "IDEMPOTENCY_CONFLICT",
+     *       "message": "this Idempotency-Key was already used with a different request; use a new key for a new request",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     IdempotencyConflictError: {
       /** @constant */
       code: 'IDEMPOTENCY_CONFLICT';
@@ -4302,7 +4396,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 TENANT_EXISTS */
+    /**
+     * @description HTTP 409 TENANT_EXISTS
+     * @example {
+     *       "code": "TENANT_EXISTS",
+     *       "message": "sub_mchid 1900000109 is already a tenant of service provider 1900000100",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     TenantExistsError: {
       /** @constant */
       code: 'TENANT_EXISTS';
@@ -4310,7 +4411,22 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 CONFLICT */
+    /**
+     * @description HTTP 409 CONFLICT
+     * @example {
+     *       "code": "CONFLICT",
+     *       "message": "appid wxd678efh567hg6787 is already bound to this tenant",
+     *       "detail": {
+     *         "fields": [
+     *           {
+     *             "field": "appid",
+     *             "issue": "already bound to this tenant"
+     *           }
+     *         ]
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ConflictError: {
       /** @constant */
       code: 'CONFLICT';
@@ -4318,7 +4434,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 ORDER_PAID */
+    /**
+     * @description HTTP 409 ORDER_PAID
+     * @example {
+     *       "code": "ORDER_PAID",
+     *       "message": "order 20261201104500123456 is already paid",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderPaidError: {
       /** @constant */
       code: 'ORDER_PAID';
@@ -4326,7 +4449,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 ORDER_CLOSED */
+    /**
+     * @description HTTP 409 ORDER_CLOSED
+     * @example {
+     *       "code": "ORDER_CLOSED",
+     *       "message": "order 20261201104500123456 has expired; the shop must create a new order",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderClosedError: {
       /** @constant */
       code: 'ORDER_CLOSED';
@@ -4334,7 +4464,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 ORDER_NOT_REVERSIBLE */
+    /**
+     * @description HTTP 409 ORDER_NOT_REVERSIBLE
+     * @example {
+     *       "code": "ORDER_NOT_REVERSIBLE",
+     *       "message": "order 20261201104500123456 cannot be reversed: it is CLOSED: no money was taken",
+     *       "detail": {
+     *         "reason": "it is CLOSED: no money was taken"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderNotReversibleError: {
       /** @constant */
       code: 'ORDER_NOT_REVERSIBLE';
@@ -4342,7 +4482,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 PAYER_MISMATCH */
+    /**
+     * @description HTTP 409 PAYER_MISMATCH
+     * @example {
+     *       "code": "PAYER_MISMATCH",
+     *       "message": "another WeChat user already opened the payment of this order; only that buyer can pay it, or the shop creates a new order",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     PayerMismatchError: {
       /** @constant */
       code: 'PAYER_MISMATCH';
@@ -4350,7 +4497,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 APP_SECRET_MISSING */
+    /**
+     * @description HTTP 422 APP_SECRET_MISSING
+     * @example {
+     *       "code": "APP_SECRET_MISSING",
+     *       "message": "the service provider's mini-program wx8888888888888888 has no AppSecret on file; an operator must set sp_app_secret with PUT /admin/v1/service-providers/{sp_mchid}",
+     *       "detail": {
+     *         "appid": "wx8888888888888888"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     AppSecretMissingError: {
       /** @constant */
       code: 'APP_SECRET_MISSING';
@@ -4358,7 +4515,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 APP_NOT_AUTHORIZED */
+    /**
+     * @description HTTP 422 APP_NOT_AUTHORIZED
+     * @example {
+     *       "code": "APP_NOT_AUTHORIZED",
+     *       "message": "WeChat says mini-program wxd678efh567hg6787 is not authorised to the open platform wx3e4f5a6b7c8d9e0f (61003)",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     AppNotAuthorizedError: {
       /** @constant */
       code: 'APP_NOT_AUTHORIZED';
@@ -4366,7 +4530,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 ORDER_NOT_REFUNDABLE */
+    /**
+     * @description HTTP 422 ORDER_NOT_REFUNDABLE
+     * @example {
+     *       "code": "ORDER_NOT_REFUNDABLE",
+     *       "message": "order 20261201104500123456 is CLOSED; only paid orders can be refunded",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderNotRefundableError: {
       /** @constant */
       code: 'ORDER_NOT_REFUNDABLE';
@@ -4374,7 +4545,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 ORDER_NOT_SPLITTABLE */
+    /**
+     * @description HTTP 409 ORDER_NOT_SPLITTABLE
+     * @example {
+     *       "code": "ORDER_NOT_SPLITTABLE",
+     *       "message": "order 20261201104500123456 was not placed with \"profit_sharing\": true; WeChat Pay cannot split it",
+     *       "detail": {
+     *         "reason": "not_profit_sharing"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderNotSplittableError: {
       /** @constant */
       code: 'ORDER_NOT_SPLITTABLE';
@@ -4382,7 +4563,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 OUT_ORDER_NO_USED */
+    /**
+     * @description HTTP 409 OUT_ORDER_NO_USED
+     * @example {
+     *       "code": "OUT_ORDER_NO_USED",
+     *       "message": "out_order_no P20261201104500123 is already used by a different profit-sharing order",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OutOrderNoUsedError: {
       /** @constant */
       code: 'OUT_ORDER_NO_USED';
@@ -4390,7 +4578,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 OUT_RETURN_NO_USED */
+    /**
+     * @description HTTP 409 OUT_RETURN_NO_USED
+     * @example {
+     *       "code": "OUT_RETURN_NO_USED",
+     *       "message": "out_return_no T20261201104500123 is already used by a different return",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OutReturnNoUsedError: {
       /** @constant */
       code: 'OUT_RETURN_NO_USED';
@@ -4398,7 +4593,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 RETURN_AMOUNT_EXCEEDED */
+    /**
+     * @description HTTP 422 RETURN_AMOUNT_EXCEEDED
+     * @example {
+     *       "code": "RETURN_AMOUNT_EXCEEDED",
+     *       "message": "return of 300 fen exceeds the 200 fen 1900000109 still holds from this split",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ReturnAmountExceededError: {
       /** @constant */
       code: 'RETURN_AMOUNT_EXCEEDED';
@@ -4406,7 +4608,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 APPID_MCHID_NOT_MATCH */
+    /**
+     * @description HTTP 422 APPID_MCHID_NOT_MATCH
+     * @example {
+     *       "code": "APPID_MCHID_NOT_MATCH",
+     *       "message": "appid wxd678efh567hg6787 is no longer bound to this sub-merchant; create a new order",
+     *       "detail": {
+     *         "appid": "wxd678efh567hg6787"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     AppidMchidNotMatchError: {
       /** @constant */
       code: 'APPID_MCHID_NOT_MATCH';
@@ -4414,7 +4626,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 SECONDARY_CLEARING_FORBIDDEN */
+    /**
+     * @description HTTP 422 SECONDARY_CLEARING_FORBIDDEN
+     * @example {
+     *       "code": "SECONDARY_CLEARING_FORBIDDEN",
+     *       "message": "二清 refused (isv_collects_own_account): payments must settle to the sub-merchant, not to the service provider",
+     *       "detail": {
+     *         "rule": "isv_collects_own_account"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     SecondaryClearingForbiddenError: {
       /** @constant */
       code: 'SECONDARY_CLEARING_FORBIDDEN';
@@ -4425,7 +4647,14 @@ export interface components {
       };
       request_id: string;
     };
-    /** @description HTTP 422 REFUND_AMOUNT_EXCEEDED */
+    /**
+     * @description HTTP 422 REFUND_AMOUNT_EXCEEDED
+     * @example {
+     *       "code": "REFUND_AMOUNT_EXCEEDED",
+     *       "message": "refund of 150 fen exceeds the 100 fen still refundable on order 20261201104500123456",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     RefundAmountExceededError: {
       /** @constant */
       code: 'REFUND_AMOUNT_EXCEEDED';
@@ -4433,7 +4662,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 UNPROCESSABLE */
+    /**
+     * @description HTTP 422 UNPROCESSABLE
+     * @example {
+     *       "code": "UNPROCESSABLE",
+     *       "message": "service provider 1900000100 is not configured",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UnprocessableError: {
       /** @constant */
       code: 'UNPROCESSABLE';
@@ -4441,7 +4677,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 415 UNSUPPORTED_MEDIA_TYPE */
+    /**
+     * @description HTTP 415 UNSUPPORTED_MEDIA_TYPE
+     * @example {
+     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+     *       "message": "request body must be UTF-8 JSON",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UnsupportedMediaTypeError: {
       /** @constant */
       code: 'UNSUPPORTED_MEDIA_TYPE';
@@ -4449,7 +4692,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 429 FREQUENCY_LIMITED */
+    /**
+     * @description HTTP 429 FREQUENCY_LIMITED
+     * @example {
+     *       "code": "FREQUENCY_LIMITED",
+     *       "message": "too many checkout calls for this order",
+     *       "detail": {
+     *         "retry_after": 3
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     FrequencyLimitedError: {
       /** @constant */
       code: 'FREQUENCY_LIMITED';
@@ -4460,7 +4713,17 @@ export interface components {
       };
       request_id: string;
     };
-    /** @description HTTP 502 UPSTREAM_ERROR */
+    /**
+     * @description HTTP 502 UPSTREAM_ERROR
+     * @example {
+     *       "code": "UPSTREAM_ERROR",
+     *       "message": "WeChat's open platform could not be reached or answered nonsense; retry",
+     *       "detail": {
+     *         "retryable": true
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UpstreamError: {
       /** @constant */
       code: 'UPSTREAM_ERROR';
@@ -4468,7 +4731,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 504 UPSTREAM_TIMEOUT */
+    /**
+     * @description HTTP 504 UPSTREAM_TIMEOUT
+     * @example {
+     *       "code": "UPSTREAM_TIMEOUT",
+     *       "message": "WeChat's open platform did not answer in time; retry",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UpstreamTimeoutError: {
       /** @constant */
       code: 'UPSTREAM_TIMEOUT';
@@ -4476,7 +4746,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 503 SERVICE_UNAVAILABLE */
+    /**
+     * @description HTTP 503 SERVICE_UNAVAILABLE
+     * @example {
+     *       "code": "SERVICE_UNAVAILABLE",
+     *       "message": "the database is unreachable",
+     *       "detail": {
+     *         "retryable": true
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ServiceUnavailableError: {
       /** @constant */
       code: 'SERVICE_UNAVAILABLE';
@@ -4486,7 +4766,14 @@ export interface components {
       };
       request_id: string;
     };
-    /** @description HTTP 500 INTERNAL_ERROR */
+    /**
+     * @description HTTP 500 INTERNAL_ERROR
+     * @example {
+     *       "code": "INTERNAL_ERROR",
+     *       "message": "internal error",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     InternalError: {
       /** @constant */
       code: 'INTERNAL_ERROR';
@@ -21384,7 +21671,7 @@ export interface operations {
            *       "summary": "partnerpay serves this combination",
            *       "rules": [
            *         {
-           *           "rule": "no_own_account_collection",
+           *           "rule": "isv_collects_own_account",
            *           "title": "Third-party development, ordinary service provider",
            *           "why": "the service provider takes the payment into the sub-merchant account directly",
            *           "enforced_at": "2026-12-01T10:00:00+08:00"
@@ -21497,7 +21784,7 @@ export interface operations {
            *       "compliant": true,
            *       "rules": [
            *         {
-           *           "rule": "no_own_account_collection",
+           *           "rule": "isv_collects_own_account",
            *           "holds": true,
            *           "explanation": "the tenant is a sub-merchant of an ordinary service provider: payments settle to its own account"
            *         }

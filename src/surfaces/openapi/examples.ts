@@ -112,7 +112,7 @@ const BY_NAME: Record<string, unknown> = {
   payment_mode: 'ordinary_service_provider',
   verdict: 'served',
   why: 'the service provider takes the payment into the sub-merchant account directly',
-  rule: 'no_own_account_collection',
+  rule: 'isv_collects_own_account',
   title: 'Third-party development, ordinary service provider',
   summary: 'partnerpay serves this combination',
   explanation: 'the tenant is a sub-merchant of an ordinary service provider: payments settle to its own account',
