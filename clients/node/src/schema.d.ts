@@ -5880,7 +5880,7 @@ export interface operations {
            *           "apps": [
            *             {
            *               "appid": "wxd678efh567hg6787",
-           *               "type": "mp",
+           *               "type": "miniprogram",
            *               "dev_mode": "third_party",
            *               "authorized": true,
            *               "app_secret_set": true
@@ -5888,15 +5888,15 @@ export interface operations {
            *           ],
            *           "webhook_url": "https://merchant.example.com/partnerpay/events",
            *           "notify_urls": {
-           *             "transactions": "https://merchant.example.com/wxpay/notify/transactions",
-           *             "refunds": "https://merchant.example.com/wxpay/notify/refunds"
+           *             "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *             "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *           },
-           *           "order_expire_minutes": 1,
+           *           "order_expire_minutes": 120,
            *           "limits": {
-           *             "orders_per_minute": 1
+           *             "orders_per_minute": 6000
            *           },
            *           "profit_sharing": {
-           *             "max_ratio": 1,
+           *             "max_ratio": 3000,
            *             "receivers": [
            *               {
            *                 "type": "MERCHANT_ID",
@@ -6047,7 +6047,7 @@ export interface operations {
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "mp",
+           *           "type": "miniprogram",
            *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
@@ -6055,15 +6055,15 @@ export interface operations {
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
-           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
            *             "type": "MERCHANT_ID",
@@ -6204,7 +6204,7 @@ export interface operations {
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "mp",
+           *           "type": "miniprogram",
            *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
@@ -6212,15 +6212,15 @@ export interface operations {
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
-           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
            *             "type": "MERCHANT_ID",
@@ -6360,7 +6360,7 @@ export interface operations {
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "mp",
+           *           "type": "miniprogram",
            *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
@@ -6368,15 +6368,15 @@ export interface operations {
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
-           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
            *             "type": "MERCHANT_ID",
@@ -6542,7 +6542,7 @@ export interface operations {
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "mp",
+           *           "type": "miniprogram",
            *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
@@ -6550,15 +6550,15 @@ export interface operations {
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
-           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
            *             "type": "MERCHANT_ID",
@@ -6707,7 +6707,7 @@ export interface operations {
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "mp",
+           *           "type": "miniprogram",
            *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
@@ -6715,15 +6715,15 @@ export interface operations {
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
-           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
            *             "type": "MERCHANT_ID",
@@ -6853,7 +6853,7 @@ export interface operations {
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "mp",
+           *           "type": "miniprogram",
            *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
@@ -6861,15 +6861,15 @@ export interface operations {
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "https://merchant.example.com/wxpay/notify/transactions",
-           *         "refunds": "https://merchant.example.com/wxpay/notify/refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
            *             "type": "MERCHANT_ID",
@@ -21790,7 +21790,7 @@ export interface operations {
            *         }
            *       ],
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "orders_split": 1,
            *         "split_total": 1,
            *         "paid_total": 1,

@@ -147,8 +147,11 @@ const BY_NAME: Record<string, unknown> = {
   response_snippet: '{"received":true}',
   user_received_account: '支付用户零钱',
   complainted_mchid: '1900000109',
-  transactions: 'https://merchant.example.com/wxpay/notify/transactions',
-  refunds: 'https://merchant.example.com/wxpay/notify/refunds',
+  transactions: 'https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions',
+  refunds: 'https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds',
+  max_ratio: 3000,
+  order_expire_minutes: 120,
+  orders_per_minute: 6000,
 };
 
 /**
@@ -172,7 +175,7 @@ const BY_OWNER: Record<string, unknown> = {
   'GetOpenPlatformAnswer.state': 'authorized',
   'GetOpenPlatformAuthorizedAnswer.state': 'authorized',
   'GetTenantComplianceAnswer.state': 'authorized',
-  'TenantApp.type': 'mp',
+  'TenantApp.type': 'miniprogram',
   'DemoInboxEntry.type': 'order.paid',
   'ReceivedNotification.kind': 'transactions',
 };
