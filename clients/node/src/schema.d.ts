@@ -4172,7 +4172,17 @@ export interface components {
       code: 'SUCCESS' | 'FAIL';
       message?: string;
     };
-    /** @description Every 4xx/5xx answer */
+    /**
+     * @description Every 4xx/5xx answer
+     * @example {
+     *       "code": "NOT_FOUND",
+     *       "message": "order 20261201104500123456 not found",
+     *       "detail": {
+     *         "field": "out_trade_no"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     Error: {
       /** @enum {string} */
       code:
@@ -4214,7 +4224,22 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 400 PARAM_ERROR */
+    /**
+     * @description HTTP 400 PARAM_ERROR
+     * @example {
+     *       "code": "PARAM_ERROR",
+     *       "message": "invalid request: amount.total Too small: expected number to be >=1",
+     *       "detail": {
+     *         "fields": [
+     *           {
+     *             "field": "amount.total",
+     *             "issue": "Too small: expected number to be >=1"
+     *           }
+     *         ]
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ParamError: {
       /** @constant */
       code: 'PARAM_ERROR';
@@ -4230,7 +4255,14 @@ export interface components {
       };
       request_id: string;
     };
-    /** @description HTTP 400 INVALID_LOGIN_CODE */
+    /**
+     * @description HTTP 400 INVALID_LOGIN_CODE
+     * @example {
+     *       "code": "INVALID_LOGIN_CODE",
+     *       "message": "WeChat refused the wx.login code (40029: invalid, already used, expired, or issued for another AppID); call wx.login again",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     InvalidLoginCodeError: {
       /** @constant */
       code: 'INVALID_LOGIN_CODE';
@@ -4238,7 +4270,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 401 UNAUTHENTICATED */
+    /**
+     * @description HTTP 401 UNAUTHENTICATED
+     * @example {
+     *       "code": "UNAUTHENTICATED",
+     *       "message": "sign in at /portal first (no live portal session)",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UnauthenticatedError: {
       /** @constant */
       code: 'UNAUTHENTICATED';
@@ -4246,7 +4285,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 403 FORBIDDEN */
+    /**
+     * @description HTTP 403 FORBIDDEN
+     * @example {
+     *       "code": "FORBIDDEN",
+     *       "message": "missing or wrong x-csrf-token header: send the csrf_token of GET /portal/v1/session",
+     *       "detail": {
+     *         "reason": "csrf"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ForbiddenError: {
       /** @constant */
       code: 'FORBIDDEN';
@@ -4254,7 +4303,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 403 TENANT_SUSPENDED */
+    /**
+     * @description HTTP 403 TENANT_SUSPENDED
+     * @example {
+     *       "code": "TENANT_SUSPENDED",
+     *       "message": "this tenant is suspended; ask the platform operator",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     TenantSuspendedError: {
       /** @constant */
       code: 'TENANT_SUSPENDED';
@@ -4262,7 +4318,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 404 NOT_FOUND */
+    /**
+     * @description HTTP 404 NOT_FOUND
+     * @example {
+     *       "code": "NOT_FOUND",
+     *       "message": "order 20261201104500123456 not found",
+     *       "detail": {
+     *         "field": "out_trade_no"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     NotFoundError: {
       /** @constant */
       code: 'NOT_FOUND';
@@ -4270,7 +4336,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 OUT_TRADE_NO_USED */
+    /**
+     * @description HTTP 409 OUT_TRADE_NO_USED
+     * @example {
+     *       "code": "OUT_TRADE_NO_USED",
+     *       "message": "out_trade_no 20261201104500123456 is already used by a different order; use a new out_trade_no",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OutTradeNoUsedError: {
       /** @constant */
       code: 'OUT_TRADE_NO_USED';
@@ -4278,7 +4351,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 OUT_REFUND_NO_USED */
+    /**
+     * @description HTTP 409 OUT_REFUND_NO_USED
+     * @example {
+     *       "code": "OUT_REFUND_NO_USED",
+     *       "message": "out_refund_no R20261201104500123 is already used by a different refund; a new refund needs a new out_refund_no",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OutRefundNoUsedError: {
       /** @constant */
       code: 'OUT_REFUND_NO_USED';
@@ -4286,7 +4366,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 BUSINESS_CODE_USED */
+    /**
+     * @description HTTP 409 BUSINESS_CODE_USED
+     * @example {
+     *       "code": "BUSINESS_CODE_USED",
+     *       "message": "business_code 1900000100_20261201104500 is already used by another applyment of this provider",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     BusinessCodeUsedError: {
       /** @constant */
       code: 'BUSINESS_CODE_USED';
@@ -4294,7 +4381,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 IDEMPOTENCY_CONFLICT */
+    /**
+     * @description HTTP 409 IDEMPOTENCY_CONFLICT
+     * @example {
+     *       "code": "IDEMPOTENCY_CONFLICT",
+     *       "message": "this Idempotency-Key was already used with a different request; use a new key for a new request",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     IdempotencyConflictError: {
       /** @constant */
       code: 'IDEMPOTENCY_CONFLICT';
@@ -4302,7 +4396,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 TENANT_EXISTS */
+    /**
+     * @description HTTP 409 TENANT_EXISTS
+     * @example {
+     *       "code": "TENANT_EXISTS",
+     *       "message": "sub_mchid 1900000109 is already a tenant of service provider 1900000100",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     TenantExistsError: {
       /** @constant */
       code: 'TENANT_EXISTS';
@@ -4310,7 +4411,22 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 CONFLICT */
+    /**
+     * @description HTTP 409 CONFLICT
+     * @example {
+     *       "code": "CONFLICT",
+     *       "message": "appid wxd678efh567hg6787 is already bound to this tenant",
+     *       "detail": {
+     *         "fields": [
+     *           {
+     *             "field": "appid",
+     *             "issue": "already bound to this tenant"
+     *           }
+     *         ]
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ConflictError: {
       /** @constant */
       code: 'CONFLICT';
@@ -4318,7 +4434,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 ORDER_PAID */
+    /**
+     * @description HTTP 409 ORDER_PAID
+     * @example {
+     *       "code": "ORDER_PAID",
+     *       "message": "order 20261201104500123456 is already paid",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderPaidError: {
       /** @constant */
       code: 'ORDER_PAID';
@@ -4326,7 +4449,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 ORDER_CLOSED */
+    /**
+     * @description HTTP 409 ORDER_CLOSED
+     * @example {
+     *       "code": "ORDER_CLOSED",
+     *       "message": "order 20261201104500123456 has expired; the shop must create a new order",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderClosedError: {
       /** @constant */
       code: 'ORDER_CLOSED';
@@ -4334,7 +4464,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 ORDER_NOT_REVERSIBLE */
+    /**
+     * @description HTTP 409 ORDER_NOT_REVERSIBLE
+     * @example {
+     *       "code": "ORDER_NOT_REVERSIBLE",
+     *       "message": "order 20261201104500123456 cannot be reversed: it is CLOSED: no money was taken",
+     *       "detail": {
+     *         "reason": "it is CLOSED: no money was taken"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderNotReversibleError: {
       /** @constant */
       code: 'ORDER_NOT_REVERSIBLE';
@@ -4342,7 +4482,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 PAYER_MISMATCH */
+    /**
+     * @description HTTP 409 PAYER_MISMATCH
+     * @example {
+     *       "code": "PAYER_MISMATCH",
+     *       "message": "another WeChat user already opened the payment of this order; only that buyer can pay it, or the shop creates a new order",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     PayerMismatchError: {
       /** @constant */
       code: 'PAYER_MISMATCH';
@@ -4350,7 +4497,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 APP_SECRET_MISSING */
+    /**
+     * @description HTTP 422 APP_SECRET_MISSING
+     * @example {
+     *       "code": "APP_SECRET_MISSING",
+     *       "message": "the service provider's mini-program wx8888888888888888 has no AppSecret on file; an operator must set sp_app_secret with PUT /admin/v1/service-providers/{sp_mchid}",
+     *       "detail": {
+     *         "appid": "wx8888888888888888"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     AppSecretMissingError: {
       /** @constant */
       code: 'APP_SECRET_MISSING';
@@ -4358,7 +4515,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 APP_NOT_AUTHORIZED */
+    /**
+     * @description HTTP 422 APP_NOT_AUTHORIZED
+     * @example {
+     *       "code": "APP_NOT_AUTHORIZED",
+     *       "message": "WeChat says mini-program wxd678efh567hg6787 is not authorised to the open platform wx3e4f5a6b7c8d9e0f (61003)",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     AppNotAuthorizedError: {
       /** @constant */
       code: 'APP_NOT_AUTHORIZED';
@@ -4366,7 +4530,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 ORDER_NOT_REFUNDABLE */
+    /**
+     * @description HTTP 422 ORDER_NOT_REFUNDABLE
+     * @example {
+     *       "code": "ORDER_NOT_REFUNDABLE",
+     *       "message": "order 20261201104500123456 is CLOSED; only paid orders can be refunded",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderNotRefundableError: {
       /** @constant */
       code: 'ORDER_NOT_REFUNDABLE';
@@ -4374,7 +4545,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 ORDER_NOT_SPLITTABLE */
+    /**
+     * @description HTTP 409 ORDER_NOT_SPLITTABLE
+     * @example {
+     *       "code": "ORDER_NOT_SPLITTABLE",
+     *       "message": "order 20261201104500123456 was not placed with \"profit_sharing\": true; WeChat Pay cannot split it",
+     *       "detail": {
+     *         "reason": "not_profit_sharing"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OrderNotSplittableError: {
       /** @constant */
       code: 'ORDER_NOT_SPLITTABLE';
@@ -4382,7 +4563,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 OUT_ORDER_NO_USED */
+    /**
+     * @description HTTP 409 OUT_ORDER_NO_USED
+     * @example {
+     *       "code": "OUT_ORDER_NO_USED",
+     *       "message": "out_order_no P20261201104500123 is already used by a different profit-sharing order",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OutOrderNoUsedError: {
       /** @constant */
       code: 'OUT_ORDER_NO_USED';
@@ -4390,7 +4578,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 409 OUT_RETURN_NO_USED */
+    /**
+     * @description HTTP 409 OUT_RETURN_NO_USED
+     * @example {
+     *       "code": "OUT_RETURN_NO_USED",
+     *       "message": "out_return_no T20261201104500123 is already used by a different return",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     OutReturnNoUsedError: {
       /** @constant */
       code: 'OUT_RETURN_NO_USED';
@@ -4398,7 +4593,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 RETURN_AMOUNT_EXCEEDED */
+    /**
+     * @description HTTP 422 RETURN_AMOUNT_EXCEEDED
+     * @example {
+     *       "code": "RETURN_AMOUNT_EXCEEDED",
+     *       "message": "return of 300 fen exceeds the 200 fen 1900000109 still holds from this split",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ReturnAmountExceededError: {
       /** @constant */
       code: 'RETURN_AMOUNT_EXCEEDED';
@@ -4406,7 +4608,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 APPID_MCHID_NOT_MATCH */
+    /**
+     * @description HTTP 422 APPID_MCHID_NOT_MATCH
+     * @example {
+     *       "code": "APPID_MCHID_NOT_MATCH",
+     *       "message": "appid wxd678efh567hg6787 is no longer bound to this sub-merchant; create a new order",
+     *       "detail": {
+     *         "appid": "wxd678efh567hg6787"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     AppidMchidNotMatchError: {
       /** @constant */
       code: 'APPID_MCHID_NOT_MATCH';
@@ -4414,7 +4626,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 SECONDARY_CLEARING_FORBIDDEN */
+    /**
+     * @description HTTP 422 SECONDARY_CLEARING_FORBIDDEN
+     * @example {
+     *       "code": "SECONDARY_CLEARING_FORBIDDEN",
+     *       "message": "二清 refused (isv_collects_own_account): payments must settle to the sub-merchant, not to the service provider",
+     *       "detail": {
+     *         "rule": "isv_collects_own_account"
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     SecondaryClearingForbiddenError: {
       /** @constant */
       code: 'SECONDARY_CLEARING_FORBIDDEN';
@@ -4425,7 +4647,14 @@ export interface components {
       };
       request_id: string;
     };
-    /** @description HTTP 422 REFUND_AMOUNT_EXCEEDED */
+    /**
+     * @description HTTP 422 REFUND_AMOUNT_EXCEEDED
+     * @example {
+     *       "code": "REFUND_AMOUNT_EXCEEDED",
+     *       "message": "refund of 150 fen exceeds the 100 fen still refundable on order 20261201104500123456",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     RefundAmountExceededError: {
       /** @constant */
       code: 'REFUND_AMOUNT_EXCEEDED';
@@ -4433,7 +4662,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 422 UNPROCESSABLE */
+    /**
+     * @description HTTP 422 UNPROCESSABLE
+     * @example {
+     *       "code": "UNPROCESSABLE",
+     *       "message": "service provider 1900000100 is not configured",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UnprocessableError: {
       /** @constant */
       code: 'UNPROCESSABLE';
@@ -4441,7 +4677,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 415 UNSUPPORTED_MEDIA_TYPE */
+    /**
+     * @description HTTP 415 UNSUPPORTED_MEDIA_TYPE
+     * @example {
+     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+     *       "message": "request body must be UTF-8 JSON",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UnsupportedMediaTypeError: {
       /** @constant */
       code: 'UNSUPPORTED_MEDIA_TYPE';
@@ -4449,7 +4692,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 429 FREQUENCY_LIMITED */
+    /**
+     * @description HTTP 429 FREQUENCY_LIMITED
+     * @example {
+     *       "code": "FREQUENCY_LIMITED",
+     *       "message": "too many checkout calls for this order",
+     *       "detail": {
+     *         "retry_after": 3
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     FrequencyLimitedError: {
       /** @constant */
       code: 'FREQUENCY_LIMITED';
@@ -4460,7 +4713,17 @@ export interface components {
       };
       request_id: string;
     };
-    /** @description HTTP 502 UPSTREAM_ERROR */
+    /**
+     * @description HTTP 502 UPSTREAM_ERROR
+     * @example {
+     *       "code": "UPSTREAM_ERROR",
+     *       "message": "WeChat's open platform could not be reached or answered nonsense; retry",
+     *       "detail": {
+     *         "retryable": true
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UpstreamError: {
       /** @constant */
       code: 'UPSTREAM_ERROR';
@@ -4468,7 +4731,14 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 504 UPSTREAM_TIMEOUT */
+    /**
+     * @description HTTP 504 UPSTREAM_TIMEOUT
+     * @example {
+     *       "code": "UPSTREAM_TIMEOUT",
+     *       "message": "WeChat's open platform did not answer in time; retry",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     UpstreamTimeoutError: {
       /** @constant */
       code: 'UPSTREAM_TIMEOUT';
@@ -4476,7 +4746,17 @@ export interface components {
       detail?: Record<string, never>;
       request_id: string;
     };
-    /** @description HTTP 503 SERVICE_UNAVAILABLE */
+    /**
+     * @description HTTP 503 SERVICE_UNAVAILABLE
+     * @example {
+     *       "code": "SERVICE_UNAVAILABLE",
+     *       "message": "the database is unreachable",
+     *       "detail": {
+     *         "retryable": true
+     *       },
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     ServiceUnavailableError: {
       /** @constant */
       code: 'SERVICE_UNAVAILABLE';
@@ -4486,7 +4766,14 @@ export interface components {
       };
       request_id: string;
     };
-    /** @description HTTP 500 INTERNAL_ERROR */
+    /**
+     * @description HTTP 500 INTERNAL_ERROR
+     * @example {
+     *       "code": "INTERNAL_ERROR",
+     *       "message": "internal error",
+     *       "request_id": "req_6f1c2a9e4b7d4c0f"
+     *     }
+     */
     InternalError: {
       /** @constant */
       code: 'INTERNAL_ERROR';
@@ -4534,7 +4821,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "status": "status",
+           *       "status": "ok",
            *       "checks": {}
            *     }
            */
@@ -4592,7 +4879,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "status": "status",
+           *       "status": "ok",
            *       "checks": {}
            *     }
            */
@@ -4661,13 +4948,13 @@ export interface operations {
            *       "data": [
            *         {
            *           "id": 1,
-           *           "actor": "actor",
-           *           "action": "action",
-           *           "target": "target",
+           *           "actor": "opr_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "action": "tenant.secret_key_create",
+           *           "target": "tenant:ten_8fJ2kQ9xLm3pR7tV",
            *           "request_id": "req_6f1c2a9e4b7d4c0f",
            *           "before": {},
            *           "after": {},
-           *           "at": "at"
+           *           "at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
            *       "next_cursor": "eyJpZCI6Im9yZF8zcTIifQ"
@@ -4968,7 +5255,7 @@ export interface operations {
            *       "name": "Tengda Toys",
            *       "role": "admin",
            *       "created_at": "2026-12-01T10:00:00+08:00",
-           *       "token": "token"
+           *       "token": "op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp"
            *     }
            */
           'application/json': components['schemas']['CreateOperatorAnswer'];
@@ -5270,8 +5557,8 @@ export interface operations {
          *       "name": "Tengda Toys",
          *       "sp_appid": "wx8888888888888888",
          *       "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-         *       "merchant_private_key": "merchant private key",
-         *       "apiv3_key": "apiv3 key"
+         *       "merchant_private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC...\n-----END PRIVATE KEY-----\n",
+         *       "apiv3_key": "a7Kq9ZxP2vT8bN4cR6wZ5hJ1dF0gLmQ3"
          *     }
          */
         'application/json': {
@@ -5589,30 +5876,30 @@ export interface operations {
            *           "sp_mchid": "1900000100",
            *           "sub_mchid": "1900000109",
            *           "name": "Tengda Toys",
-           *           "status": "status",
+           *           "status": "active",
            *           "apps": [
            *             {
            *               "appid": "wxd678efh567hg6787",
-           *               "type": "type",
-           *               "dev_mode": "dev mode",
+           *               "type": "miniprogram",
+           *               "dev_mode": "third_party",
            *               "authorized": true,
            *               "app_secret_set": true
            *             }
            *           ],
            *           "webhook_url": "https://merchant.example.com/partnerpay/events",
            *           "notify_urls": {
-           *             "transactions": "transactions",
-           *             "refunds": "refunds"
+           *             "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *             "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *           },
-           *           "order_expire_minutes": 1,
+           *           "order_expire_minutes": 120,
            *           "limits": {
-           *             "orders_per_minute": 1
+           *             "orders_per_minute": 6000
            *           },
            *           "profit_sharing": {
-           *             "max_ratio": 1,
+           *             "max_ratio": 3000,
            *             "receivers": [
            *               {
-           *                 "type": "type",
+           *                 "type": "MERCHANT_ID",
            *                 "account": "1900000109"
            *               }
            *             ]
@@ -5756,30 +6043,30 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "miniprogram",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -5787,8 +6074,8 @@ export interface operations {
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "updated_at": "2026-12-01T10:00:00+08:00",
            *       "secret_key": "sk_live_3q2-7wEVRyK0bM4sXyHc1A",
-           *       "secret_key_id": "secret key id",
-           *       "webhook_secret": "webhook secret"
+           *       "secret_key_id": "key_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "webhook_secret": "whsec_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp"
            *     }
            */
           'application/json': components['schemas']['CreateTenantAnswer'];
@@ -5913,30 +6200,30 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "miniprogram",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6069,30 +6356,30 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "miniprogram",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6251,30 +6538,30 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "miniprogram",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6416,30 +6703,30 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "miniprogram",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6562,30 +6849,30 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "sub_mchid": "1900000109",
            *       "name": "Tengda Toys",
-           *       "status": "status",
+           *       "status": "active",
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "type": "type",
-           *           "dev_mode": "dev mode",
+           *           "type": "miniprogram",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "app_secret_set": true
            *         }
            *       ],
            *       "webhook_url": "https://merchant.example.com/partnerpay/events",
            *       "notify_urls": {
-           *         "transactions": "transactions",
-           *         "refunds": "refunds"
+           *         "transactions": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/transactions",
+           *         "refunds": "https://pay.partnerpay.example.com/notify/ten_3q2-7wEVRyK0bM4sXyHc1A/refunds"
            *       },
-           *       "order_expire_minutes": 1,
+           *       "order_expire_minutes": 120,
            *       "limits": {
-           *         "orders_per_minute": 1
+           *         "orders_per_minute": 6000
            *       },
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109"
            *           }
            *         ]
@@ -6725,7 +7012,7 @@ export interface operations {
            *       "data": [
            *         {
            *           "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
-           *           "prefix": "prefix",
+           *           "prefix": "sk_live_3q2-",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "last_used_at": "2026-12-01T10:00:00+08:00",
            *           "revoked_at": "2026-12-01T10:00:00+08:00"
@@ -6833,7 +7120,7 @@ export interface operations {
           /**
            * @example {
            *       "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
-           *       "prefix": "prefix",
+           *       "prefix": "sk_live_3q2-",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "last_used_at": "2026-12-01T10:00:00+08:00",
            *       "revoked_at": "2026-12-01T10:00:00+08:00",
@@ -7051,8 +7338,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
-           *       "webhook_secret": "webhook secret",
+           *       "id": "whk_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "webhook_secret": "whsec_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "previous_expires_at": "2026-12-01T10:00:00+08:00"
            *     }
@@ -7193,7 +7480,7 @@ export interface operations {
            *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_http_status": 1,
-           *             "last_error": "last error",
+           *             "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *             "delivered_at": "2026-12-01T10:00:00+08:00"
            *           }
            *         }
@@ -7321,7 +7608,7 @@ export interface operations {
            *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_http_status": 1,
-           *             "last_error": "last error",
+           *             "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *             "delivered_at": "2026-12-01T10:00:00+08:00"
            *           },
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
@@ -7419,7 +7706,7 @@ export interface operations {
           /**
            * @example {
            *       "event": {
-           *         "id": "id",
+           *         "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *         "type": "order.paid",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "data": {},
@@ -7429,19 +7716,19 @@ export interface operations {
            *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_http_status": 1,
-           *           "last_error": "last error",
+           *           "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *           "delivered_at": "2026-12-01T10:00:00+08:00"
            *         },
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *         "delivery_attempts": [
            *           {
            *             "attempt": 1,
-           *             "at": "at",
+           *             "at": "2026-12-01T10:00:00+08:00",
            *             "url": "https://merchant.example.com/partnerpay/events",
            *             "http_status": 1,
            *             "duration_ms": 1,
-           *             "response_snippet": "response snippet",
-           *             "error": "error"
+           *             "response_snippet": "{\"received\":true}",
+           *             "error": "HTTP 502 from https://merchant.example.com/partnerpay/events"
            *           }
            *         ]
            *       }
@@ -7556,7 +7843,7 @@ export interface operations {
            *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_http_status": 1,
-           *           "last_error": "last error",
+           *           "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *           "delivered_at": "2026-12-01T10:00:00+08:00"
            *         },
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV"
@@ -8922,7 +9209,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -8954,7 +9241,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -9129,7 +9416,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -9272,7 +9559,7 @@ export interface operations {
            *             "currency": "CNY"
            *           },
            *           "reason": "customer returned the goods",
-           *           "user_received_account": "user received account",
+           *           "user_received_account": "支付用户零钱",
            *           "success_time": "2026-12-01T10:00:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
@@ -9575,7 +9862,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
@@ -9608,7 +9895,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
@@ -9802,7 +10089,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -9810,13 +10097,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -9842,7 +10129,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -9850,13 +10137,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -10021,7 +10308,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -10029,13 +10316,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -10183,7 +10470,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -10191,13 +10478,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -10223,7 +10510,7 @@ export interface operations {
            *       "profit_sharing_order": {
            *         "out_order_no": "P20261201104500123",
            *         "out_trade_no": "20261201104500123456",
-           *         "order_id": "order id",
+           *         "order_id": "3008450740201411110007820472",
            *         "transaction_id": "4200001234202612011234567890",
            *         "type": "split",
            *         "state": "PROCESSING",
@@ -10231,13 +10518,13 @@ export interface operations {
            *         "unfreeze_unsplit": true,
            *         "receivers": [
            *           {
-           *             "type": "type",
+           *             "type": "MERCHANT_ID",
            *             "account": "1900000109",
            *             "amount": 100,
            *             "description": "Tengda Toys: building blocks",
            *             "result": "PENDING",
-           *             "fail_reason": "fail reason",
-           *             "detail_id": "detail id",
+           *             "fail_reason": "RECEIVER_HIGH_RISK",
+           *             "detail_id": "36011111111111111111111",
            *             "finish_time": "2026-12-01T10:00:00+08:00",
            *             "unfreeze": true
            *           }
@@ -10395,7 +10682,7 @@ export interface operations {
          * @example {
          *       "out_order_no": "P20261201104500123",
          *       "out_return_no": "T20261201104500123",
-         *       "return_mchid": "846510012345",
+         *       "return_mchid": "1900000109",
          *       "amount": 100,
          *       "description": "Tengda Toys: building blocks"
          *     }
@@ -10423,12 +10710,12 @@ export interface operations {
            *       "profit_sharing_return": {
            *         "out_return_no": "T20261201104500123",
            *         "out_order_no": "P20261201104500123",
-           *         "return_id": "return id",
-           *         "return_mchid": "return mchid",
+           *         "return_id": "3008450740201411110007820472",
+           *         "return_mchid": "1900000109",
            *         "amount": 100,
            *         "description": "Tengda Toys: building blocks",
            *         "result": "PROCESSING",
-           *         "fail_reason": "fail reason",
+           *         "fail_reason": "RECEIVER_HIGH_RISK",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "finished_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -10450,12 +10737,12 @@ export interface operations {
            *       "profit_sharing_return": {
            *         "out_return_no": "T20261201104500123",
            *         "out_order_no": "P20261201104500123",
-           *         "return_id": "return id",
-           *         "return_mchid": "return mchid",
+           *         "return_id": "3008450740201411110007820472",
+           *         "return_mchid": "1900000109",
            *         "amount": 100,
            *         "description": "Tengda Toys: building blocks",
            *         "result": "PROCESSING",
-           *         "fail_reason": "fail reason",
+           *         "fail_reason": "RECEIVER_HIGH_RISK",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "finished_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -10615,12 +10902,12 @@ export interface operations {
            *       "profit_sharing_return": {
            *         "out_return_no": "T20261201104500123",
            *         "out_order_no": "P20261201104500123",
-           *         "return_id": "return id",
-           *         "return_mchid": "return mchid",
+           *         "return_id": "3008450740201411110007820472",
+           *         "return_mchid": "1900000109",
            *         "amount": 100,
            *         "description": "Tengda Toys: building blocks",
            *         "result": "PROCESSING",
-           *         "fail_reason": "fail reason",
+           *         "fail_reason": "RECEIVER_HIGH_RISK",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "finished_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -10746,10 +11033,10 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "type": "type",
+           *           "type": "MERCHANT_ID",
            *           "account": "1900000109",
-           *           "relation_type": "relation type",
-           *           "custom_relation": "custom relation",
+           *           "relation_type": "PARTNER",
+           *           "custom_relation": "franchisee",
            *           "name": "Tengda Toys",
            *           "registered_at_wechat_pay": true,
            *           "created_at": "2026-12-01T10:00:00+08:00"
@@ -10885,10 +11172,10 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "type": "type",
+           *       "type": "MERCHANT_ID",
            *       "account": "1900000109",
-           *       "relation_type": "relation type",
-           *       "custom_relation": "custom relation",
+           *       "relation_type": "PARTNER",
+           *       "custom_relation": "franchisee",
            *       "name": "Tengda Toys",
            *       "registered_at_wechat_pay": true,
            *       "created_at": "2026-12-01T10:00:00+08:00"
@@ -11259,12 +11546,12 @@ export interface operations {
            *         {
            *           "id": "ntf_3q2-7wEVRyK0bM4sXyHc1A",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
-           *           "kind": "kind",
-           *           "event_id": "event id",
+           *           "kind": "transactions",
+           *           "event_id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *           "event_type": "order.paid",
-           *           "serial": "serial",
-           *           "verification": "verification",
-           *           "verified_by": "verified by",
+           *           "serial": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+           *           "verification": "ok",
+           *           "verified_by": "public_key",
            *           "outcome": "applied",
            *           "detail": {},
            *           "received_at": "2026-12-01T10:00:00+08:00"
@@ -11364,8 +11651,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "media_id": "media id",
-           *       "sha256": "sha256",
+           *       "media_id": "V1_5Bb8wtaMkIhC3ggiJUf4gwjP8EoRc8mUr4AAIHTJmHFXxnmVbLDU0",
+           *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
            *       "size": 1
            *     }
            */
@@ -11492,17 +11779,17 @@ export interface operations {
            * @example {
            *       "data": [
            *         {
-           *           "id": "id",
+           *           "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *           "sp_mchid": "1900000100",
-           *           "business_code": "business code",
+           *           "business_code": "1900000100_20261201104500",
            *           "applyment_id": 1,
-           *           "state": "state",
-           *           "state_desc": "state desc",
+           *           "state": "APPLYMENT_STATE_FINISHED",
+           *           "state_desc": "the sub-merchant is active",
            *           "audit_detail": [
            *             {
-           *               "field": "field",
-           *               "field_name": "field name",
-           *               "reject_reason": "reject reason"
+           *               "field": "amount.total",
+           *               "field_name": "business_license_info.business_license_copy",
+           *               "reject_reason": "the business licence photo is unreadable"
            *             }
            *           ],
            *           "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -11651,17 +11938,17 @@ export interface operations {
           /**
            * @example {
            *       "applyment": {
-           *         "id": "id",
+           *         "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
-           *         "business_code": "business code",
+           *         "business_code": "1900000100_20261201104500",
            *         "applyment_id": 1,
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -11690,17 +11977,17 @@ export interface operations {
           /**
            * @example {
            *       "applyment": {
-           *         "id": "id",
+           *         "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
-           *         "business_code": "business code",
+           *         "business_code": "1900000100_20261201104500",
            *         "applyment_id": 1,
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -11859,17 +12146,17 @@ export interface operations {
           /**
            * @example {
            *       "applyment": {
-           *         "id": "id",
+           *         "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
-           *         "business_code": "business code",
+           *         "business_code": "1900000100_20261201104500",
            *         "applyment_id": 1,
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -12012,17 +12299,17 @@ export interface operations {
           /**
            * @example {
            *       "applyment": {
-           *         "id": "id",
+           *         "id": "apl_3q2-7wEVRyK0bM4sXyHc1A",
            *         "sp_mchid": "1900000100",
-           *         "business_code": "business code",
+           *         "business_code": "1900000100_20261201104500",
            *         "applyment_id": 1,
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -12296,10 +12583,10 @@ export interface operations {
         /**
          * @example {
          *       "account_type": "ACCOUNT_TYPE_BUSINESS",
-         *       "account_bank": "account bank",
+         *       "account_bank": "工商银行",
          *       "bank_address_code": "567897",
          *       "account_number": "345678973928",
-         *       "account_name": "account name"
+         *       "account_name": "深圳腾达玩具有限公司"
          *     }
          */
         'application/json': {
@@ -12335,8 +12622,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "application_no": "application no",
-           *       "verify_result": "verify result"
+           *       "application_no": "2000002124775691",
+           *       "verify_result": "VERIFY_SUCCESS"
            *     }
            */
           'application/json': components['schemas']['CreateTenantSettlementAnswer'];
@@ -12614,7 +12901,7 @@ export interface operations {
            *           "sp_mchid": "1900000100",
            *           "bill_date": "2026-12-01",
            *           "status": "running",
-           *           "error": "error",
+           *           "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *           "attempts": 1,
            *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "bill": {
@@ -12765,7 +13052,7 @@ export interface operations {
            *         "sp_mchid": "1900000100",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
-           *         "error": "error",
+           *         "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "attempts": 1,
            *         "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *         "bill": {
@@ -12912,7 +13199,7 @@ export interface operations {
            *         "sp_mchid": "1900000100",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
-           *         "error": "error",
+           *         "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "attempts": 1,
            *         "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *         "bill": {
@@ -13062,22 +13349,22 @@ export interface operations {
            *       "data": [
            *         {
            *           "id": "dis_3q2-7wEVRyK0bM4sXyHc1A",
-           *           "reconciliation_id": "reconciliation id",
+           *           "reconciliation_id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "sub_mchid": "1900000109",
-           *           "kind": "kind",
+           *           "kind": "amount_mismatch",
            *           "out_trade_no": "20261201104500123456",
            *           "out_refund_no": "R20261201104500123",
            *           "bill": {
            *             "amount": 100,
-           *             "state": "state"
+           *             "state": "SUCCESS"
            *           },
            *           "local": {
            *             "amount": 100,
-           *             "state": "state"
+           *             "state": "SUCCESS"
            *           },
-           *           "status": "status",
-           *           "note": "note",
+           *           "status": "open",
+           *           "note": "checked against the merchant bill: paid late",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
@@ -13290,7 +13577,7 @@ export interface operations {
            *         "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *         "bill_date": "2026-12-01",
            *         "status": "running",
-           *         "error": "error",
+           *         "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "sub_mchid": "1900000109",
            *         "summary": {
            *           "matched": 1,
@@ -13315,22 +13602,22 @@ export interface operations {
            *         "data": [
            *           {
            *             "id": "dis_3q2-7wEVRyK0bM4sXyHc1A",
-           *             "reconciliation_id": "reconciliation id",
+           *             "reconciliation_id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
            *             "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *             "sub_mchid": "1900000109",
-           *             "kind": "kind",
+           *             "kind": "amount_mismatch",
            *             "out_trade_no": "20261201104500123456",
            *             "out_refund_no": "R20261201104500123",
            *             "bill": {
            *               "amount": 100,
-           *               "state": "state"
+           *               "state": "SUCCESS"
            *             },
            *             "local": {
            *               "amount": 100,
-           *               "state": "state"
+           *               "state": "SUCCESS"
            *             },
-           *             "status": "status",
-           *             "note": "note",
+           *             "status": "open",
+           *             "note": "checked against the merchant bill: paid late",
            *             "created_at": "2026-12-01T10:00:00+08:00"
            *           }
            *         ],
@@ -13537,8 +13824,8 @@ export interface operations {
            *         {
            *           "received_at": "2026-12-01T10:00:00+08:00",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
-           *           "event_id": "event id",
-           *           "type": "type",
+           *           "event_id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "type": "order.paid",
            *           "signature_valid": true,
            *           "data": {}
            *         }
@@ -13605,8 +13892,8 @@ export interface operations {
            *         {
            *           "received_at": "2026-12-01T10:00:00+08:00",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
-           *           "event_id": "event id",
-           *           "type": "type",
+           *           "event_id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
+           *           "type": "order.paid",
            *           "signature_valid": true,
            *           "data": {}
            *         }
@@ -13700,7 +13987,7 @@ export interface operations {
            *         "expires_at": "2026-12-01T10:00:00+08:00",
            *         "fetched_at": "2026-12-01T10:00:00+08:00",
            *         "version": 1,
-           *         "last_error": "last error",
+           *         "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "last_error_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -13708,7 +13995,7 @@ export interface operations {
            *       "authorizations": [
            *         {
            *           "component_appid": "wx3e4f5a6b7c8d9e0f",
-           *           "authorizer_appid": "authorizer appid",
+           *           "authorizer_appid": "wxd678efh567hg6787",
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "state": "authorized",
            *           "authorized": true,
@@ -13855,7 +14142,7 @@ export interface operations {
            *         "expires_at": "2026-12-01T10:00:00+08:00",
            *         "fetched_at": "2026-12-01T10:00:00+08:00",
            *         "version": 1,
-           *         "last_error": "last error",
+           *         "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "last_error_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -13895,7 +14182,7 @@ export interface operations {
            *         "expires_at": "2026-12-01T10:00:00+08:00",
            *         "fetched_at": "2026-12-01T10:00:00+08:00",
            *         "version": 1,
-           *         "last_error": "last error",
+           *         "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *         "last_error_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "created_at": "2026-12-01T10:00:00+08:00",
@@ -14061,7 +14348,7 @@ export interface operations {
            *             "expires_at": "2026-12-01T10:00:00+08:00",
            *             "fetched_at": "2026-12-01T10:00:00+08:00",
            *             "version": 1,
-           *             "last_error": "last error",
+           *             "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *             "last_error_at": "2026-12-01T10:00:00+08:00"
            *           },
            *           "created_at": "2026-12-01T10:00:00+08:00",
@@ -14170,7 +14457,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "link_id": "link id",
+           *       "link_id": "opl_3q2-7wEVRyK0bM4sXyHc1A",
            *       "url": "https://merchant.example.com/partnerpay/events",
            *       "expires_at": "2026-12-01T10:00:00+08:00",
            *       "authorization_url": "https://merchant.example.com/partnerpay/events",
@@ -14417,7 +14704,7 @@ export interface operations {
            * @example {
            *       "authorization": {
            *         "component_appid": "wx3e4f5a6b7c8d9e0f",
-           *         "authorizer_appid": "authorizer appid",
+           *         "authorizer_appid": "wxd678efh567hg6787",
            *         "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *         "state": "authorized",
            *         "authorized": true,
@@ -14624,14 +14911,14 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "description": "Tengda Toys: building blocks",
            *         "amount": {
            *           "total": 100,
            *           "currency": "CNY"
            *         },
-           *         "trade_state": "trade state"
+           *         "trade_state": "SUCCESS"
            *       },
            *       "payment": {
            *         "appId": "wxd678efh567hg6787",
@@ -14802,14 +15089,14 @@ export interface operations {
           /**
            * @example {
            *       "order": {
-           *         "id": "id",
+           *         "id": "ord_3q2-7wEVRyK0bM4sXyHc1A",
            *         "out_trade_no": "20261201104500123456",
            *         "description": "Tengda Toys: building blocks",
            *         "amount": {
            *           "total": 100,
            *           "currency": "CNY"
            *         },
-           *         "trade_state": "trade state"
+           *         "trade_state": "SUCCESS"
            *       }
            *     }
            */
@@ -15012,13 +15299,13 @@ export interface operations {
            *           "complaint_id": "200201820200101080076610000",
            *           "complaint_time": "2026-12-01T10:00:00+08:00",
            *           "complaint_detail": "paid twice for one order",
-           *           "complaint_state": "complaint state",
-           *           "complainted_mchid": "complainted mchid",
+           *           "complaint_state": "PENDING",
+           *           "complainted_mchid": "1900000109",
            *           "complaint_order_info": [
            *             {}
            *           ],
            *           "payer_phone": "138****8000",
-           *           "respond_by": "respond by",
+           *           "respond_by": "2026-12-02T10:00:00+08:00",
            *           "overdue": true,
            *           "responded_at": "2026-12-01T10:00:00+08:00",
            *           "sp_mchid": "1900000100",
@@ -15027,10 +15314,10 @@ export interface operations {
            *             {}
            *           ],
            *           "order": {
-           *             "id": "id",
+           *             "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *             "out_trade_no": "20261201104500123456",
            *             "transaction_id": "4200001234202612011234567890",
-           *             "trade_state": "trade state",
+           *             "trade_state": "SUCCESS",
            *             "amount": {
            *               "total": 100
            *             }
@@ -15132,7 +15419,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "media_id": "media id"
+           *       "media_id": "V1_5Bb8wtaMkIhC3ggiJUf4gwjP8EoRc8mUr4AAIHTJmHFXxnmVbLDU0"
            *     }
            */
           'application/json': components['schemas']['ComplaintMedia'];
@@ -15257,13 +15544,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -15272,10 +15559,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -15378,7 +15665,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "response_content": "response content"
+         *       "response_content": "we have refunded the second payment today"
          *     }
          */
         'application/json': {
@@ -15402,13 +15689,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -15417,10 +15704,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -15571,13 +15858,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -15586,10 +15873,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -15724,13 +16011,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -15739,10 +16026,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -15898,13 +16185,13 @@ export interface operations {
            *           "complaint_id": "200201820200101080076610000",
            *           "complaint_time": "2026-12-01T10:00:00+08:00",
            *           "complaint_detail": "paid twice for one order",
-           *           "complaint_state": "complaint state",
-           *           "complainted_mchid": "complainted mchid",
+           *           "complaint_state": "PENDING",
+           *           "complainted_mchid": "1900000109",
            *           "complaint_order_info": [
            *             {}
            *           ],
            *           "payer_phone": "138****8000",
-           *           "respond_by": "respond by",
+           *           "respond_by": "2026-12-02T10:00:00+08:00",
            *           "overdue": true,
            *           "responded_at": "2026-12-01T10:00:00+08:00",
            *           "sp_mchid": "1900000100",
@@ -15913,10 +16200,10 @@ export interface operations {
            *             {}
            *           ],
            *           "order": {
-           *             "id": "id",
+           *             "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *             "out_trade_no": "20261201104500123456",
            *             "transaction_id": "4200001234202612011234567890",
-           *             "trade_state": "trade state",
+           *             "trade_state": "SUCCESS",
            *             "amount": {
            *               "total": 100
            *             }
@@ -16019,13 +16306,13 @@ export interface operations {
            *         "complaint_id": "200201820200101080076610000",
            *         "complaint_time": "2026-12-01T10:00:00+08:00",
            *         "complaint_detail": "paid twice for one order",
-           *         "complaint_state": "complaint state",
-           *         "complainted_mchid": "complainted mchid",
+           *         "complaint_state": "PENDING",
+           *         "complainted_mchid": "1900000109",
            *         "complaint_order_info": [
            *           {}
            *         ],
            *         "payer_phone": "138****8000",
-           *         "respond_by": "respond by",
+           *         "respond_by": "2026-12-02T10:00:00+08:00",
            *         "overdue": true,
            *         "responded_at": "2026-12-01T10:00:00+08:00",
            *         "sp_mchid": "1900000100",
@@ -16034,10 +16321,10 @@ export interface operations {
            *           {}
            *         ],
            *         "order": {
-           *           "id": "id",
+           *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
            *           "out_trade_no": "20261201104500123456",
            *           "transaction_id": "4200001234202612011234567890",
-           *           "trade_state": "trade state",
+           *           "trade_state": "SUCCESS",
            *           "amount": {
            *             "total": 100
            *           }
@@ -16597,7 +16884,7 @@ export interface operations {
            *           "id": "pkey_3q2-7wEVRyK0bM4sXyHc1A",
            *           "sp_mchid": "1900000100",
            *           "name": "Tengda Toys",
-           *           "prefix": "prefix",
+           *           "prefix": "sk_live_3q2-",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "last_used_at": "2026-12-01T10:00:00+08:00",
            *           "revoked_at": "2026-12-01T10:00:00+08:00"
@@ -16713,11 +17000,11 @@ export interface operations {
            *       "id": "pkey_3q2-7wEVRyK0bM4sXyHc1A",
            *       "sp_mchid": "1900000100",
            *       "name": "Tengda Toys",
-           *       "prefix": "prefix",
+           *       "prefix": "sk_live_3q2-",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "last_used_at": "2026-12-01T10:00:00+08:00",
            *       "revoked_at": "2026-12-01T10:00:00+08:00",
-           *       "platform_key": "platform key"
+           *       "platform_key": "pk_live_3q2-7wEVRyK0bM4sXyHc1A"
            *     }
            */
           'application/json': components['schemas']['CreatedPlatformKey'];
@@ -17676,7 +17963,7 @@ export interface operations {
            *           "state": "invited",
            *           "totp": true,
            *           "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *           "locked_until": "locked until",
+           *           "locked_until": "2026-12-01T10:15:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
@@ -17803,12 +18090,12 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "invitation": {
            *         "url": "https://merchant.example.com/partnerpay/events",
-           *         "token": "token",
+           *         "token": "op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
            *         "expires_at": "2026-12-01T10:00:00+08:00"
            *       }
            *     }
@@ -18017,8 +18304,8 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "token": "token",
-         *       "password": "password"
+         *       "token": "op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
+         *       "password": "correct horse battery staple"
          *     }
          */
         'application/json': {
@@ -18045,7 +18332,7 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
            *     }
@@ -18152,17 +18439,17 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "tenant": {
            *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
-           *         "status": "status"
+           *         "status": "active"
            *       },
-           *       "csrf_token": "csrf token",
-           *       "csrf_header": "csrf header"
+           *       "csrf_token": "c5f0d1e2a3b4c5d6e7f8091a2b3c4d5e",
+           *       "csrf_header": "x-csrf-token"
            *     }
            */
           'application/json': components['schemas']['PortalSession'];
@@ -18245,7 +18532,7 @@ export interface operations {
         /**
          * @example {
          *       "login": "ops@merchant.example.com",
-         *       "password": "password"
+         *       "password": "correct horse battery staple"
          *     }
          */
         'application/json': {
@@ -18273,17 +18560,17 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "tenant": {
            *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
-           *         "status": "status"
+           *         "status": "active"
            *       },
-           *       "csrf_token": "csrf token",
-           *       "csrf_header": "csrf header"
+           *       "csrf_token": "c5f0d1e2a3b4c5d6e7f8091a2b3c4d5e",
+           *       "csrf_header": "x-csrf-token"
            *     }
            */
           'application/json': components['schemas']['PortalSession'];
@@ -18454,8 +18741,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "secret": "secret",
-           *       "otpauth_uri": "otpauth uri"
+           *       "secret": "JBSWY3DPEHPK3PXP",
+           *       "otpauth_uri": "otpauth://totp/partnerpay:ops%40merchant.example.com?secret=JBSWY3DPEHPK3PXP&issuer=partnerpay"
            *     }
            */
           'application/json': components['schemas']['PortalTotpSecret'];
@@ -18833,7 +19120,7 @@ export interface operations {
            *             "currency": "CNY"
            *           },
            *           "reason": "customer returned the goods",
-           *           "user_received_account": "user received account",
+           *           "user_received_account": "支付用户零钱",
            *           "success_time": "2026-12-01T10:00:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
@@ -18956,7 +19243,7 @@ export interface operations {
            *             "currency": "CNY"
            *           },
            *           "reason": "customer returned the goods",
-           *           "user_received_account": "user received account",
+           *           "user_received_account": "支付用户零钱",
            *           "success_time": "2026-12-01T10:00:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
@@ -19091,7 +19378,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -19122,7 +19409,7 @@ export interface operations {
            *           "currency": "CNY"
            *         },
            *         "reason": "customer returned the goods",
-           *         "user_received_account": "user received account",
+           *         "user_received_account": "支付用户零钱",
            *         "success_time": "2026-12-01T10:00:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
@@ -19380,17 +19667,17 @@ export interface operations {
            *         "id": "ten_3q2-7wEVRyK0bM4sXyHc1A",
            *         "name": "Tengda Toys",
            *         "sub_mchid": "1900000109",
-           *         "status": "status"
+           *         "status": "active"
            *       },
            *       "applyment": {
-           *         "state": "state",
-           *         "state_desc": "state desc",
+           *         "state": "APPLYMENT_STATE_FINISHED",
+           *         "state_desc": "the sub-merchant is active",
            *         "applyment_id": 1,
            *         "audit_detail": [
            *           {
-           *             "field": "field",
-           *             "field_name": "field name",
-           *             "reject_reason": "reject reason"
+           *             "field": "amount.total",
+           *             "field_name": "business_license_info.business_license_copy",
+           *             "reject_reason": "the business licence photo is unreadable"
            *           }
            *         ],
            *         "sign_url": "https://merchant.example.com/partnerpay/events",
@@ -19679,7 +19966,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "response_content": "response content"
+         *       "response_content": "we have refunded the second payment today"
          *     }
          */
         'application/json': {
@@ -19837,7 +20124,7 @@ export interface operations {
            *             "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *             "last_http_status": 1,
-           *             "last_error": "last error",
+           *             "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *             "delivered_at": "2026-12-01T10:00:00+08:00"
            *           }
            *         }
@@ -19934,7 +20221,7 @@ export interface operations {
           /**
            * @example {
            *       "event": {
-           *         "id": "id",
+           *         "id": "evt_3q2-7wEVRyK0bM4sXyHc1A",
            *         "type": "order.paid",
            *         "created_at": "2026-12-01T10:00:00+08:00",
            *         "data": {},
@@ -19944,18 +20231,18 @@ export interface operations {
            *           "next_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_attempt_at": "2026-12-01T10:00:00+08:00",
            *           "last_http_status": 1,
-           *           "last_error": "last error",
+           *           "last_error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
            *           "delivered_at": "2026-12-01T10:00:00+08:00"
            *         },
            *         "delivery_attempts": [
            *           {
            *             "attempt": 1,
-           *             "at": "at",
+           *             "at": "2026-12-01T10:00:00+08:00",
            *             "url": "https://merchant.example.com/partnerpay/events",
            *             "http_status": 1,
            *             "duration_ms": 1,
-           *             "response_snippet": "response snippet",
-           *             "error": "error"
+           *             "response_snippet": "{\"received\":true}",
+           *             "error": "HTTP 502 from https://merchant.example.com/partnerpay/events"
            *           }
            *         ]
            *       }
@@ -20066,7 +20353,7 @@ export interface operations {
            *           "state": "invited",
            *           "totp": true,
            *           "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *           "locked_until": "locked until",
+           *           "locked_until": "2026-12-01T10:15:00+08:00",
            *           "created_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
@@ -20184,12 +20471,12 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "invitation": {
            *         "url": "https://merchant.example.com/partnerpay/events",
-           *         "token": "token",
+           *         "token": "op_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
            *         "expires_at": "2026-12-01T10:00:00+08:00"
            *       }
            *     }
@@ -20432,7 +20719,7 @@ export interface operations {
            *         "state": "invited",
            *         "totp": true,
            *         "invitation_expires_at": "2026-12-01T10:00:00+08:00",
-           *         "locked_until": "locked until",
+           *         "locked_until": "2026-12-01T10:15:00+08:00",
            *         "created_at": "2026-12-01T10:00:00+08:00"
            *       }
            *     }
@@ -20766,8 +21053,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "id": "id",
-           *       "webhook_secret": "webhook secret",
+           *       "id": "whk_3q2-7wEVRyK0bM4sXyHc1A",
+           *       "webhook_secret": "whsec_8fJ2kQ9xLm3pR7tVw2Yc4Nn7Ht1Kd9Bp",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "previous_expires_at": "2026-12-01T10:00:00+08:00"
            *     }
@@ -20871,7 +21158,7 @@ export interface operations {
            *       "data": [
            *         {
            *           "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
-           *           "prefix": "prefix",
+           *           "prefix": "sk_live_3q2-",
            *           "created_at": "2026-12-01T10:00:00+08:00",
            *           "last_used_at": "2026-12-01T10:00:00+08:00",
            *           "revoked_at": "2026-12-01T10:00:00+08:00"
@@ -20970,7 +21257,7 @@ export interface operations {
           /**
            * @example {
            *       "id": "key_3q2-7wEVRyK0bM4sXyHc1A",
-           *       "prefix": "prefix",
+           *       "prefix": "sk_live_3q2-",
            *       "created_at": "2026-12-01T10:00:00+08:00",
            *       "last_used_at": "2026-12-01T10:00:00+08:00",
            *       "revoked_at": "2026-12-01T10:00:00+08:00",
@@ -21259,7 +21546,7 @@ export interface operations {
            *       "sp_mchid": "1900000100",
            *       "mode": "public_key",
            *       "public_key": {
-           *         "public_key_id": "public key id",
+           *         "public_key_id": "PUB_KEY_ID_0114232134912410000000000000",
            *         "last_used_at": "2026-12-01T10:00:00+08:00"
            *       },
            *       "certificates": [
@@ -21272,7 +21559,7 @@ export interface operations {
            *         {}
            *       ],
            *       "failures": {
-           *         "window": "window",
+           *         "window": "24h",
            *         "by_reason": {},
            *         "last_hour": 1
            *       },
@@ -21280,7 +21567,7 @@ export interface operations {
            *         {
            *           "code": "123456",
            *           "message": "the order is paid",
-           *           "serial_no": "serial no"
+           *           "serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
            *         }
            *       ]
            *     }
@@ -21381,12 +21668,12 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "summary": "summary",
+           *       "summary": "partnerpay serves this combination",
            *       "rules": [
            *         {
-           *           "rule": "rule",
-           *           "title": "title",
-           *           "why": "why",
+           *           "rule": "isv_collects_own_account",
+           *           "title": "Third-party development, ordinary service provider",
+           *           "why": "the service provider takes the payment into the sub-merchant account directly",
            *           "enforced_at": "2026-12-01T10:00:00+08:00"
            *         }
            *       ],
@@ -21395,13 +21682,13 @@ export interface operations {
            *         "payment_modes": {},
            *         "cells": [
            *           {
-           *             "dev_mode": "dev mode",
-           *             "payment_mode": "payment mode",
-           *             "verdict": "verdict",
-           *             "why": "why"
+           *             "dev_mode": "third_party",
+           *             "payment_mode": "ordinary_service_provider",
+           *             "verdict": "served",
+           *             "why": "the service provider takes the payment into the sub-merchant account directly"
            *           }
            *         ],
-           *         "note": "note"
+           *         "note": "checked against the merchant bill: paid late"
            *       }
            *     }
            */
@@ -21497,13 +21784,13 @@ export interface operations {
            *       "compliant": true,
            *       "rules": [
            *         {
-           *           "rule": "rule",
+           *           "rule": "isv_collects_own_account",
            *           "holds": true,
-           *           "explanation": "explanation"
+           *           "explanation": "the tenant is a sub-merchant of an ordinary service provider: payments settle to its own account"
            *         }
            *       ],
            *       "profit_sharing": {
-           *         "max_ratio": 1,
+           *         "max_ratio": 3000,
            *         "orders_split": 1,
            *         "split_total": 1,
            *         "paid_total": 1,
@@ -21512,11 +21799,11 @@ export interface operations {
            *       "apps": [
            *         {
            *           "appid": "wxd678efh567hg6787",
-           *           "dev_mode": "dev mode",
+           *           "dev_mode": "third_party",
            *           "authorized": true,
            *           "open_platform": {
            *             "component_appid": "wx3e4f5a6b7c8d9e0f",
-           *             "state": "state",
+           *             "state": "authorized",
            *             "authorized_at": "2026-12-01T10:00:00+08:00",
            *             "unauthorized_at": "2026-12-01T10:00:00+08:00"
            *           }
@@ -21622,13 +21909,13 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "since": "since",
+           *       "since": "2026-12-01T10:00:00+08:00",
            *       "tenants": [
            *         {
            *           "tenant_id": "ten_8fJ2kQ9xLm3pR7tV",
            *           "name": "Tengda Toys",
            *           "sub_mchid": "1900000109",
-           *           "status": "status",
+           *           "status": "ok",
            *           "orders": 1,
            *           "paid": 1,
            *           "paid_amount": 1,
@@ -22067,7 +22354,7 @@ export interface operations {
          *             "currency": "CNY"
          *           },
          *           "reason": "customer returned the goods",
-         *           "user_received_account": "user received account",
+         *           "user_received_account": "支付用户零钱",
          *           "success_time": "2026-12-01T10:00:00+08:00",
          *           "created_at": "2026-12-01T10:00:00+08:00"
          *         }
@@ -22125,7 +22412,7 @@ export interface operations {
          *             "currency": "CNY"
          *           },
          *           "reason": "customer returned the goods",
-         *           "user_received_account": "user received account",
+         *           "user_received_account": "支付用户零钱",
          *           "success_time": "2026-12-01T10:00:00+08:00",
          *           "created_at": "2026-12-01T10:00:00+08:00"
          *         }
@@ -22183,7 +22470,7 @@ export interface operations {
          *             "currency": "CNY"
          *           },
          *           "reason": "customer returned the goods",
-         *           "user_received_account": "user received account",
+         *           "user_received_account": "支付用户零钱",
          *           "success_time": "2026-12-01T10:00:00+08:00",
          *           "created_at": "2026-12-01T10:00:00+08:00"
          *         }
@@ -22230,7 +22517,7 @@ export interface operations {
          *       "data": {
          *         "out_order_no": "P20261201104500123",
          *         "out_trade_no": "20261201104500123456",
-         *         "order_id": "order id",
+         *         "order_id": "3008450740201411110007820472",
          *         "transaction_id": "4200001234202612011234567890",
          *         "type": "split",
          *         "state": "PROCESSING",
@@ -22238,13 +22525,13 @@ export interface operations {
          *         "unfreeze_unsplit": true,
          *         "receivers": [
          *           {
-         *             "type": "type",
+         *             "type": "MERCHANT_ID",
          *             "account": "1900000109",
          *             "amount": 100,
          *             "description": "Tengda Toys: building blocks",
          *             "result": "PENDING",
-         *             "fail_reason": "fail reason",
-         *             "detail_id": "detail id",
+         *             "fail_reason": "RECEIVER_HIGH_RISK",
+         *             "detail_id": "36011111111111111111111",
          *             "finish_time": "2026-12-01T10:00:00+08:00",
          *             "unfreeze": true
          *           }
@@ -22294,12 +22581,12 @@ export interface operations {
          *       "data": {
          *         "out_return_no": "T20261201104500123",
          *         "out_order_no": "P20261201104500123",
-         *         "return_id": "return id",
-         *         "return_mchid": "return mchid",
+         *         "return_id": "3008450740201411110007820472",
+         *         "return_mchid": "1900000109",
          *         "amount": 100,
          *         "description": "Tengda Toys: building blocks",
          *         "result": "PROCESSING",
-         *         "fail_reason": "fail reason",
+         *         "fail_reason": "RECEIVER_HIGH_RISK",
          *         "created_at": "2026-12-01T10:00:00+08:00",
          *         "finished_at": "2026-12-01T10:00:00+08:00"
          *       }
@@ -22347,7 +22634,7 @@ export interface operations {
          *           "id": "rec_3q2-7wEVRyK0bM4sXyHc1A",
          *           "bill_date": "2026-12-01",
          *           "status": "running",
-         *           "error": "error",
+         *           "error": "HTTP 502 from https://merchant.example.com/partnerpay/events",
          *           "sub_mchid": "1900000109",
          *           "summary": {
          *             "matched": 1,
@@ -22462,13 +22749,13 @@ export interface operations {
          *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
          *         "complaint_detail": "paid twice for one order",
-         *         "complaint_state": "complaint state",
-         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_state": "PENDING",
+         *         "complainted_mchid": "1900000109",
          *         "complaint_order_info": [
          *           {}
          *         ],
          *         "payer_phone": "138****8000",
-         *         "respond_by": "respond by",
+         *         "respond_by": "2026-12-02T10:00:00+08:00",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",
          *         "sp_mchid": "1900000100",
@@ -22477,10 +22764,10 @@ export interface operations {
          *           {}
          *         ],
          *         "order": {
-         *           "id": "id",
+         *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
-         *           "trade_state": "trade state",
+         *           "trade_state": "SUCCESS",
          *           "amount": {
          *             "total": 100
          *           }
@@ -22530,13 +22817,13 @@ export interface operations {
          *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
          *         "complaint_detail": "paid twice for one order",
-         *         "complaint_state": "complaint state",
-         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_state": "PENDING",
+         *         "complainted_mchid": "1900000109",
          *         "complaint_order_info": [
          *           {}
          *         ],
          *         "payer_phone": "138****8000",
-         *         "respond_by": "respond by",
+         *         "respond_by": "2026-12-02T10:00:00+08:00",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",
          *         "sp_mchid": "1900000100",
@@ -22545,10 +22832,10 @@ export interface operations {
          *           {}
          *         ],
          *         "order": {
-         *           "id": "id",
+         *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
-         *           "trade_state": "trade state",
+         *           "trade_state": "SUCCESS",
          *           "amount": {
          *             "total": 100
          *           }
@@ -22598,13 +22885,13 @@ export interface operations {
          *         "complaint_id": "200201820200101080076610000",
          *         "complaint_time": "2026-12-01T10:00:00+08:00",
          *         "complaint_detail": "paid twice for one order",
-         *         "complaint_state": "complaint state",
-         *         "complainted_mchid": "complainted mchid",
+         *         "complaint_state": "PENDING",
+         *         "complainted_mchid": "1900000109",
          *         "complaint_order_info": [
          *           {}
          *         ],
          *         "payer_phone": "138****8000",
-         *         "respond_by": "respond by",
+         *         "respond_by": "2026-12-02T10:00:00+08:00",
          *         "overdue": true,
          *         "responded_at": "2026-12-01T10:00:00+08:00",
          *         "sp_mchid": "1900000100",
@@ -22613,10 +22900,10 @@ export interface operations {
          *           {}
          *         ],
          *         "order": {
-         *           "id": "id",
+         *           "id": "cmp_3q2-7wEVRyK0bM4sXyHc1A",
          *           "out_trade_no": "20261201104500123456",
          *           "transaction_id": "4200001234202612011234567890",
-         *           "trade_state": "trade state",
+         *           "trade_state": "SUCCESS",
          *           "amount": {
          *             "total": 100
          *           }

@@ -59,6 +59,47 @@ test('When /openapi.json is read, then every JSON request body and success answe
   assert.deepEqual(invalid, [], 'examples that do not match their schema');
 });
 
+/** Every string in `value` that only restates its own property name (`"status": "status"`, `"trade_state": "trade state"`). */
+function placeholders(value: unknown, key: string, where: string, out: string[]): void {
+  if (Array.isArray(value)) for (const v of value) placeholders(v, key.replace(/s$/, ''), where, out);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) placeholders(v, k, where, out);
+  else if (typeof value === 'string' && key && (value === key || value === key.replace(/_/g, ' ')))
+    out.push(`${where}: ${key} = ${JSON.stringify(value)}`);
+}
+
+test('When /openapi.json is read, then no example string merely restates its property name (a status shows a real state, an id its prefix)', () => {
+  const found: string[] = [];
+  for (const m of media()) placeholders(m.media.example, '', m.where, found);
+  for (const [name, schema] of Object.entries((doc.components as Json).schemas as Record<string, Json>))
+    if ('example' in schema) placeholders(schema.example, '', `#/components/schemas/${name}`, found);
+  assert.deepEqual(found, []);
+});
+
+test('When /openapi.json is read, then every error component has an example ({code, message, detail where typed, request_id}) valid against it', () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(doc, 'openapi');
+  const schemas = (doc.components as Json).schemas as Record<string, Json>;
+  const errors = Object.keys(schemas).filter((n) => /Error$/.test(n));
+  assert.ok(errors.length >= 30, `found ${errors.length} error components`);
+  const problems: string[] = [];
+  for (const name of errors) {
+    const example = schemas[name]!.example as Json | undefined;
+    if (!example) {
+      problems.push(`${name}: no example`);
+      continue;
+    }
+    const validate = ajv.compile({ $ref: `openapi#/components/schemas/${name}` });
+    if (!validate(example)) problems.push(`${name}: ${ajv.errorsText(validate.errors)}`);
+    const code = (schemas[name]!.properties as Json).code as Json;
+    if (code.const !== undefined && example.code !== code.const) problems.push(`${name}: code ${String(example.code)}`);
+    if (typeof example.message !== 'string' || example.message.length < 10) problems.push(`${name}: message too short`);
+    if ((schemas[name]!.properties as Record<string, Json>).detail!.properties && !example.detail)
+      problems.push(`${name}: typed detail missing`);
+  }
+  assert.deepEqual(problems, []);
+});
+
 test('When the document is read, then every operation declares 400 PARAM_ERROR (the input guard refuses a bad path or query anywhere)', () => {
   const without: string[] = [];
   for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>))
