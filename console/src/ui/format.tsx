@@ -25,7 +25,7 @@ export function Time({ value, empty = null }: { value: string | null | undefined
 export const DASH = '—';
 
 const GOOD = /^(SUCCESS|delivered|applied|done|FINISHED|active|ok|APPLYMENT_STATE_FINISHED|true)$/;
-const BAD = /FAIL|failed|refused|CLOSED|REJECTED|CANCELED|conflict|error|suspended|ABNORMAL|PAYERROR|mismatch|missing|false/i;
+const BAD = /^bad_|FAIL|failed|refused|CLOSED|REJECTED|CANCELED|conflict|error|suspended|ABNORMAL|PAYERROR|mismatch|missing|false/i;
 
 /** A state as a coloured tag (green for done, red for failed or refused, blue for everything in between). */
 export function StateTag({ value }: { value: string | boolean | null | undefined }) {
