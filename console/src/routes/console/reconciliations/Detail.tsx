@@ -48,8 +48,8 @@ export function ReconciliationDetail() {
         <Descriptions.Item label="bill_date">{run.bill_date}</Descriptions.Item>
         <Descriptions.Item label={t('reconciliations.billRows')}>{run.bill?.rows ?? pending}</Descriptions.Item>
         <Descriptions.Item label={t('reconciliations.hashVerified')}>
-          {/* The stored flag starts false: it says something only once the run is done. */}
-          {run.status === 'done' && typeof run.bill?.hash_verified === 'boolean' ? (
+          {/* The stored flag starts false, and stays false for a day with no bill: it says something only for a bill read in full. */}
+          {run.status === 'done' && (run.bill?.rows ?? 0) > 0 && typeof run.bill?.hash_verified === 'boolean' ? (
             <StateTag value={String(run.bill.hash_verified)} />
           ) : (
             pending
