@@ -6,6 +6,7 @@ import { createQueryClient } from './api/query';
 import { operatorSession } from './api/session';
 import { LangProvider, LOCALES, storedLang } from './i18n';
 import { createAppRouter } from './router';
+import './ui/cells.css';
 
 document.documentElement.lang = LOCALES[storedLang()];
 

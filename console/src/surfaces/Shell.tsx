@@ -1,9 +1,10 @@
 /** The frame of a surface: its nav (built from its routes' metadata), who is signed in, the language, and the page. */
 import type { ReactNode } from 'react';
-import { Button, Flex, Layout, Menu, Segmented, Tag, Typography } from 'antd';
+import { Button, Flex, Layout, Menu, Tag, Typography } from 'antd';
 import { Link, useRouter, useRouterState } from '@tanstack/react-router';
-import { useLang, type Lang } from '../i18n';
+import { useLang } from '../i18n';
 import { FeedbackProvider } from '../ui/feedback';
+import { LangSwitch } from '../ui/sign-in';
 import { SurfaceContext, type SurfaceState } from './surface';
 
 interface NavItem {
@@ -32,7 +33,7 @@ function useNav(state: SurfaceState): NavItem[] {
 }
 
 export function Shell({ state, children }: { state: SurfaceState; children: ReactNode }) {
-  const { t, lang, setLang } = useLang();
+  const { t } = useLang();
   const nav = useNav(state);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   const loading = useRouterState({ select: (s) => s.status === 'pending' });
@@ -60,15 +61,7 @@ export function Shell({ state, children }: { state: SurfaceState; children: Reac
               <Typography.Text type="secondary">{t('common.timesInBeijing')}</Typography.Text>
               <span data-testid="operator">{principal.name}</span>
               <Tag color={surface.can(principal, 'write') ? 'gold' : 'default'}>{t(surface.roleLabel(principal.role))}</Tag>
-              <Segmented
-                aria-label={t('common.language')}
-                value={lang}
-                onChange={(v) => setLang(v as Lang)}
-                options={[
-                  { value: 'zh', label: '中文' },
-                  { value: 'en', label: 'EN' },
-                ]}
-              />
+              <LangSwitch />
               <Button onClick={() => surface.signOut()}>{t('signout')}</Button>
             </Flex>
           </Layout.Header>

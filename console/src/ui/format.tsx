@@ -11,9 +11,9 @@ export function Money({ fen }: { fen: number | null | undefined }) {
 }
 
 /** An RFC 3339 time in Beijing time, machine-readable in `datetime`. */
-export function Time({ value }: { value: string | null | undefined }) {
+export function Time({ value, empty = null }: { value: string | null | undefined; empty?: string | null }) {
   const { t } = useLang();
-  if (!value) return null;
+  if (!value) return empty;
   return (
     <time dateTime={value} title={t('common.beijingTime')}>
       {formatBeijing(value)}
@@ -21,8 +21,11 @@ export function Time({ value }: { value: string | null | undefined }) {
   );
 }
 
+/** What a detail cell shows for a value that is not there (yet): a dash rather than a blank. */
+export const DASH = '—';
+
 const GOOD = /^(SUCCESS|delivered|applied|done|FINISHED|active|ok|APPLYMENT_STATE_FINISHED|true)$/;
-const BAD = /FAIL|failed|refused|CLOSED|REJECTED|CANCELED|conflict|error|suspended|ABNORMAL|PAYERROR|mismatch|missing|false/i;
+const BAD = /^bad_|FAIL|failed|refused|CLOSED|REJECTED|CANCELED|conflict|error|suspended|ABNORMAL|PAYERROR|mismatch|missing|false/i;
 
 /** A state as a coloured tag (green for done, red for failed or refused, blue for everything in between). */
 export function StateTag({ value }: { value: string | boolean | null | undefined }) {

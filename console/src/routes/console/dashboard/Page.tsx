@@ -1,5 +1,6 @@
 /** Today's figures per tenant (GET /admin/v1/dashboard, since 00:00 Beijing time), with platform totals on top. */
-import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
+import { Card, Flex, Statistic, Table, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { Data } from '../../../api/types';
@@ -24,36 +25,18 @@ export function DashboardPage() {
       <Typography.Paragraph type="secondary">
         {t('dashboard.since')} <Time value={data.since} />
       </Typography.Paragraph>
-      <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
-        <Col xs={12} lg={5}>
-          <Card>
-            <Statistic title={t('dashboard.orders')} value={orders} />
-          </Card>
-        </Col>
-        <Col xs={12} lg={5}>
-          <Card>
-            <Statistic title={t('dashboard.successRate')} value={pct(orders ? sum('paid') / orders : null)} />
-          </Card>
-        </Col>
-        <Col xs={12} lg={5}>
-          <Card>
-            <Statistic title={t('dashboard.amount')} value={formatMoney(sum('paid_amount'), lang)} />
-          </Card>
-        </Col>
-        <Col xs={12} lg={4}>
-          <Card>
-            <Statistic title={t('dashboard.refused')} value={sum('notifications_refused')} />
-          </Card>
-        </Col>
-        <Col xs={12} lg={5}>
-          <Card>
-            <Statistic title={t('dashboard.failed')} value={sum('deliveries_failed')} />
-            <Link to="/console/events" search={{ status: 'pending' }}>
-              {t('dashboard.retrying')}
-            </Link>
-          </Card>
-        </Col>
-      </Row>
+      {/* One flex row of equal cards: each grows alike and stretches to the tallest, the one with a link included. */}
+      <Flex gap={16} wrap style={{ marginBottom: 16 }}>
+        <StatCard title={t('dashboard.orders')} value={orders} />
+        <StatCard title={t('dashboard.successRate')} value={pct(orders ? sum('paid') / orders : null)} />
+        <StatCard title={t('dashboard.amount')} value={formatMoney(sum('paid_amount'), lang)} />
+        <StatCard title={t('dashboard.refused')} value={sum('notifications_refused')} />
+        <StatCard title={t('dashboard.failed')} value={sum('deliveries_failed')}>
+          <Link to="/console/events" search={{ status: 'pending' }}>
+            {t('dashboard.retrying')}
+          </Link>
+        </StatCard>
+      </Flex>
       <Table<TenantStats>
         size="small"
         rowKey="tenant_id"
@@ -120,5 +103,15 @@ export function DashboardPage() {
         ]}
       />
     </Page>
+  );
+}
+
+/** One figure on the dashboard; every card the same width and as tall as the tallest in its row. */
+function StatCard({ title, value, children }: { title: string; value: number | string; children?: ReactNode }) {
+  return (
+    <Card style={{ flex: '1 1 180px' }} data-testid="dashboard-card">
+      <Statistic title={title} value={value} />
+      {children}
+    </Card>
   );
 }

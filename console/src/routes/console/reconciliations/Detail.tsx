@@ -7,7 +7,7 @@ import { useT } from '../../../i18n';
 import { useCan } from '../../../surfaces/surface';
 import { Filters, ListTable } from '../../../ui/list';
 import { Page, Section } from '../../../ui/Page';
-import { Money, StateTag, Time } from '../../../ui/format';
+import { DASH, Money, StateTag, Time } from '../../../ui/format';
 import { StartRun } from './Page';
 import { DISCREPANCY_KINDS, discrepanciesQuery, reconciliationQuery, reconciliationRoute } from './route';
 
@@ -30,6 +30,7 @@ export function ReconciliationDetail() {
   const run = useSuspenseQuery(reconciliationQuery(id)).data.reconciliation;
   const discrepancies = useSuspenseQuery(discrepanciesQuery(id, search));
   const summary = run.summary as Record<string, number> | null;
+  const pending = run.status === 'running' ? t('common.notYet') : DASH;
   return (
     <Page
       title={`${t('reconciliations.title')} ${run.sp_mchid} ${run.bill_date}`}
@@ -45,21 +46,24 @@ export function ReconciliationDetail() {
           </Link>
         </Descriptions.Item>
         <Descriptions.Item label="bill_date">{run.bill_date}</Descriptions.Item>
-        <Descriptions.Item label={t('reconciliations.billRows')}>{run.bill?.rows}</Descriptions.Item>
+        <Descriptions.Item label={t('reconciliations.billRows')}>{run.bill?.rows ?? pending}</Descriptions.Item>
         <Descriptions.Item label={t('reconciliations.hashVerified')}>
-          <StateTag
-            value={run.bill?.hash_verified === null || run.bill?.hash_verified === undefined ? null : String(run.bill.hash_verified)}
-          />
+          {/* The stored flag starts false, and stays false for a day with no bill: it says something only for a bill read in full. */}
+          {run.status === 'done' && (run.bill?.rows ?? 0) > 0 && typeof run.bill?.hash_verified === 'boolean' ? (
+            <StateTag value={String(run.bill.hash_verified)} />
+          ) : (
+            pending
+          )}
         </Descriptions.Item>
         <Descriptions.Item label={t('reconciliations.attempts')}>{run.attempts}</Descriptions.Item>
         <Descriptions.Item label="started_at">
-          <Time value={run.started_at} />
+          <Time value={run.started_at} empty={DASH} />
         </Descriptions.Item>
         <Descriptions.Item label="finished_at">
-          <Time value={run.finished_at} />
+          <Time value={run.finished_at} empty={pending} />
         </Descriptions.Item>
         <Descriptions.Item label="next_attempt_at">
-          <Time value={run.next_attempt_at} />
+          <Time value={run.next_attempt_at} empty={DASH} />
         </Descriptions.Item>
       </Descriptions>
       {summary && (
@@ -112,7 +116,7 @@ export function ReconciliationDetail() {
             {
               title: t('reconciliations.feeTies'),
               dataIndex: ['fundflow', 'fee_ties'],
-              render: (v: boolean | null | undefined) => (v === null || v === undefined ? null : <StateTag value={String(v)} />),
+              render: (v: boolean | null | undefined) => (v === null || v === undefined ? DASH : <StateTag value={String(v)} />),
             },
           ]}
         />
