@@ -171,8 +171,22 @@ export class WxpaySimulator {
       opts.logger,
     );
     // After a restart the pending work (retries, audits, timers) resumes where it was.
-    if (this.keeper.load()) this.scheduler.restored();
+    const loaded = this.keeper.load();
+    if (loaded) {
+      this.scheduler.restored();
+      if (!loaded.has('ScheduledWork.tasks')) this.upgradeOldSnapshot();
+    }
     this.scheduler.onTaskDone = () => this.keeper.touch();
+  }
+
+  /**
+   * A snapshot written before scheduled work was state (no `ScheduledWork.tasks`) carries no tasks: the
+   * start-up step of that version is done once more, so refunds still PROCESSING finish by themselves
+   * again when auto-finish is on (the only work that version resumed after a restart). The next save
+   * writes the tasks, so this runs once per old snapshot.
+   */
+  private upgradeOldSnapshot(): void {
+    for (const r of this.state.allRefunds()) if (r.status === 'PROCESSING') this.core.scheduleAutoFinish(r);
   }
 
   /** The names of the kept state fields (`Class.field`), for tests and the README. */

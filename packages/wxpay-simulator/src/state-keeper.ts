@@ -52,13 +52,13 @@ export class StateKeeper {
     return this.fields.map((f) => f.name).filter((n) => !this.skipped.includes(n));
   }
 
-  /** Restores the saved state, when there is one; answers whether it did. */
-  load(): boolean {
+  /** Restores the saved state, when there is one; answers the names of the fields the snapshot held (undefined: no snapshot). */
+  load(): ReadonlySet<string> | undefined {
     const data = this.file?.read();
-    if (!data) return false;
+    if (!data) return undefined;
     apply(this.fields, data);
     this.lastWritten = undefined;
-    return true;
+    return new Set(Object.keys(data));
   }
 
   /** Something changed: write soon. */
