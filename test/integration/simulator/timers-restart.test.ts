@@ -15,11 +15,13 @@ import { control, startStandaloneSimulator, type StandaloneSimulator } from '../
 const dirs: string[] = [];
 let rx: Receiver;
 let running: StandaloneSimulator | undefined;
+// Every simulator this file started: each test leaves its last one running, and one left alive keeps the file from exiting.
+const started: StandaloneSimulator[] = [];
 before(async () => {
   rx = await new Receiver().start();
 });
 after(async () => {
-  await running?.stop();
+  for (const sim of started) await sim.stop().catch(() => undefined);
   await rx.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -30,7 +32,9 @@ const stateDir = () => {
   return d;
 };
 const start = async (dir: string, autoFinishSeconds = 0) => {
+  if (running) await running.stop().catch(() => undefined);
   running = await startStandaloneSimulator(['--state', dir, '--clock-speed', '0.01', '--refund-auto-finish', String(autoFinishSeconds)]);
+  started.push(running);
   return running.baseUrl;
 };
 const restart = async (dir: string, autoFinishSeconds = 0) => {
